@@ -1,0 +1,43 @@
+# Two commands: `make run` (demo district on http://127.0.0.1:8000) and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PORT    ?= 8000
+WORKERS ?= 3
+
+.PHONY: run test install assets lint serve clean-demo
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+assets: shanzhi/static/vendor/.stamp
+
+shanzhi/static/vendor/.stamp: package.json
+	npm install --no-audit --no-fund --silent
+	sh scripts/vendor_assets.sh
+	touch $@
+
+# The demo: migrate, seed one street once, collect static files, then serve with gunicorn and
+# a background task worker side by side (Ctrl-C stops both).
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --scale small --seed 1 --if-empty
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py demo_logins
+	sh scripts/serve.sh $(PORT) $(WORKERS)
+
+test: install
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean-demo:
+	rm -f var/shanzhi.sqlite3 var/shanzhi.sqlite3-wal var/shanzhi.sqlite3-shm

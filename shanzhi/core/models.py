@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Append-only: a database trigger refuses UPDATE and DELETE.
+
+    The actor is copied by value (id, username, role, org node), not linked, so the trail
+    outlives accounts and stays exactly as written.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        LOGOUT = "logout", _("退出")
+        OTP_ENABLED = "otp_enabled", _("启用双因素")
+        OTP_FAILED = "otp_failed", _("动态码错误")
+        REVEAL = "reveal", _("查看敏感信息")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+        ROLE_GRANT = "role_grant", _("授予角色")
+        ROLE_REVOKE = "role_revoke", _("撤销角色")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        TOKEN_ISSUED = "token_issued", _("签发接口令牌")
+        KEY_ROTATION = "key_rotation", _("密钥轮换")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+        DENIED = "denied", _("拒绝")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150, blank=True, db_index=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    actor_node = models.CharField(max_length=32, blank=True, help_text="org code of the actor's scope")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.outcome}"

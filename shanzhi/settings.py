@@ -1,0 +1,220 @@
+"""One settings module, driven by the environment.
+
+With nothing set, Shanzhi runs a demo on SQLite under ``var/``. Production sets at least
+``SHANZHI_SECRET_KEY``, ``SHANZHI_KEYRING``, ``SHANZHI_BLIND_INDEX_KEY``, ``DATABASE_URL``,
+``SHANZHI_DEBUG=0`` and ``SHANZHI_ALLOWED_HOSTS``.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SHANZHI_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name, default):
+    return os.environ.get(name, str(int(default))).lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name, default):
+    return int(os.environ.get(name, default))
+
+
+def _demo_secret(name, length=50):
+    """A per-checkout random secret kept under var/, so a demo needs no configuration.
+
+    Production must set the variable; `check --deploy` reminds whoever forgets.
+    """
+    path = VAR_DIR / f"{name}.dev"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(length))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("SHANZHI_DEBUG", True)
+SECRET_KEY = os.environ.get("SHANZHI_SECRET_KEY") or _demo_secret("secret-key")
+ALLOWED_HOSTS = os.environ.get("SHANZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "shanzhi.core",
+    "shanzhi.accounts",
+    "shanzhi.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shanzhi.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "shanzhi.urls"
+WSGI_APPLICATION = "shanzhi.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registry:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "shanzhi" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shanzhi.accounts.context_processors.roles",
+            ],
+        },
+    },
+]
+
+# --- database --------------------------------------------------------------------------
+# SQLite in WAL mode with IMMEDIATE transactions, so concurrent writers queue instead of
+# failing with "database is locked" half way through a transaction.
+_sqlite_path = VAR_DIR / "shanzhi.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{_sqlite_path}", conn_max_age=env_int("SHANZHI_CONN_MAX_AGE", 60)
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SHANZHI_TEST_SQLITE") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background work ---------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SHANZHI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- authentication and sessions --------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("SHANZHI_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "shanzhi.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": env_int("SHANZHI_PASSWORD_MIN_CLASSES", 3)},
+    },
+    {
+        "NAME": "shanzhi.accounts.passwords.HistoryValidator",
+        "OPTIONS": {"keep": env_int("SHANZHI_PASSWORD_HISTORY", 5)},
+    },
+]
+# Idle timeout: the session expires SESSION_COOKIE_AGE seconds after the last request,
+# enforced server-side because the expiry is stored with the session row.
+SESSION_COOKIE_AGE = env_int("SHANZHI_IDLE_TIMEOUT", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+AXES_FAILURE_LIMIT = env_int("SHANZHI_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("SHANZHI_LOCKOUT_MINUTES", 15) / 60  # hours
+# Per username, as 等保 asks: an office behind one NAT address must not lock everyone out
+# because one person mistyped; per-IP throttling belongs to the reverse proxy.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLED = env_bool("SHANZHI_AXES_ENABLED", True)
+
+OTP_TOTP_ISSUER = "善治 Shanzhi"
+
+# --- personal data ------------------------------------------------------------------------
+# Key ring for AES-256-GCM field encryption: "id:base64key,id:base64key", the first is the one
+# new values are written with. The blind-index key is separate and never rotates with it.
+SHANZHI_KEYRING = os.environ.get("SHANZHI_KEYRING") or f"1:{_demo_secret('keyring-1', 32)}"
+SHANZHI_BLIND_INDEX_KEY = os.environ.get("SHANZHI_BLIND_INDEX_KEY") or _demo_secret("blind-index", 32)
+
+# --- internationalisation -----------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "shanzhi" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media ---------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "shanzhi" / "static"]
+MEDIA_ROOT = Path(os.environ.get("SHANZHI_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"  # never served directly: every file goes through a permission-checked view
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- domain settings ----------------------------------------------------------------------
+SHANZHI_GRID_HOUSEHOLDS_MIN = env_int("SHANZHI_GRID_HOUSEHOLDS_MIN", 300)
+SHANZHI_GRID_HOUSEHOLDS_MAX = env_int("SHANZHI_GRID_HOUSEHOLDS_MAX", 500)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SHANZHI_LOG_LEVEL", "WARNING")},
+}
