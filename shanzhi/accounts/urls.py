@@ -7,4 +7,10 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("otp/", views.otp_verify, name="otp_verify"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/password/", views.password_change, name="password_change"),
+    path("profile/otp/", views.otp_setup, name="otp_setup"),
+    path("users/", views.user_list, name="users"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
+    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
 ]

@@ -1,3 +1,4 @@
+"""(being written)"""
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
@@ -7,4 +8,14 @@ logout_view = auth_views.LogoutView.as_view()
 
 
 def otp_verify(request):
-    return HttpResponse("todo")
+    return HttpResponse("")
+
+
+profile = password_change = otp_setup = user_list = otp_verify
+
+
+def user_detail(request, pk):
+    return HttpResponse("")
+
+
+grant_revoke = user_detail

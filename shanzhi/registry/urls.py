@@ -1,8 +1,28 @@
 from django.urls import path
 
-from . import views
+from .views import imports, orgs, people, tree
 
 app_name = "registry"
 urlpatterns = [
-    path("", views.home, name="home"),
+    # the tree and its grids
+    path("", tree.home, name="home"),
+    path("org/<str:code>/", tree.node_detail, name="node"),
+    path("org/<str:code>/boundary/", tree.node_boundary, name="node_boundary"),
+    path("grid-health/", tree.grid_health, name="grid_health"),
+    # places and people
+    path("compounds/<int:pk>/", people.compound_detail, name="compound"),
+    path("households/<int:pk>/", people.household_detail, name="household"),
+    path("residents/<int:pk>/", people.resident_detail, name="resident"),
+    path("residents/<int:pk>/reveal/", people.resident_reveal, name="resident_reveal"),
+    path("search/", people.search, name="search"),
+    # organisations on the network
+    path("units/", orgs.unit_list, name="units"),
+    path("property-companies/", orgs.property_company_list, name="property_companies"),
+    path("party/", orgs.party_org_list, name="party_orgs"),
+    path("party/<int:pk>/", orgs.party_org_detail, name="party_org"),
+    # rosters in and out
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/<int:pk>/", imports.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("org/<str:code>/export.xlsx", imports.export_roster, name="export"),
 ]
