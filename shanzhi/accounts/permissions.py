@@ -33,6 +33,7 @@ STAFF = NODE_STAFF | {R.DEPARTMENT_HANDLER, R.PROPERTY_STAFF}
 # action -> roles that may perform it (scope is checked separately, per grant).
 ACTIONS = {
     "registry.view_tree": NODE_STAFF | {R.SYSTEM_ADMIN},
+    "registry.view_compounds": NODE_STAFF | {R.SYSTEM_ADMIN, R.PROPERTY_STAFF},
     "registry.view_people": NODE_STAFF | {R.RESIDENT},
     "registry.view_sensitive_tags": NODE_STAFF,
     "registry.reveal": {R.GRID_WORKER, R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF},
@@ -51,7 +52,7 @@ ACTIONS = {
 VIEW_ACTION = {
     "registry.orgnode": "registry.view_tree",
     "registry.building": "registry.view_tree",
-    "registry.compound": "registry.view_tree",
+    "registry.compound": "registry.view_compounds",
     "registry.household": "registry.view_people",
     "registry.resident": "registry.view_people",
     "registry.networkpost": "registry.view_tree",

@@ -1,0 +1,230 @@
+"""Every URL of the project × every role × objects in and out of the role's scope.
+
+The expected statuses are written out here by hand, independently of the permission module,
+so a change of scope rules shows up as a failing cell. A URL pattern without a row fails
+`test_every_url_has_a_row`: whoever adds a page adds its row.
+
+Relations of the object to the cast (see core/testing.py):
+  a1 = in grid A1 (王网格's grid, community A 东一社区, street 东)
+  a2 = in grid A2 (same community, 李网格's grid)
+  b  = in community B (same street 东, other community)
+  c  = in community C (other street 西)
+"""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from shanzhi.core.testing import square
+
+ROLE_USERS = {
+    "anonymous": None,
+    "resident": "jumin",
+    "grid_worker": "wang",
+    "community_staff": "zhang",
+    "community_secretary": "zhao",
+    "street_staff": "liu",
+    "district_staff": "sun",
+    "district_leader": "wu",
+    "department_handler": "zheng",
+    "property_staff": "feng",
+    "unit_member": "he",
+    "volunteer": "ma",
+    "system_admin": "xitong",
+    "security_admin": "anquan",
+    "audit_admin": "shenji",
+    "no_role": "nobody",
+}
+ROLES = list(ROLE_USERS)
+RELS = ("a1", "a2", "b", "c")
+
+NODE_STAFF = {"grid_worker", "community_staff", "community_secretary", "street_staff", "district_staff",
+              "district_leader"}
+COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
+# Who sees an object living at each relation, for data scoped by the org tree.
+SEES_NODE_DATA = {
+    "a1": NODE_STAFF,
+    "a2": COMMUNITY_UP,
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+
+
+def node_code(cast, rel):
+    return {"a1": cast.grid, "a2": cast.grid2, "b": cast.grid_b, "c": cast.grid_c}[rel].code
+
+
+def resident_pk(cast, rel):
+    return {"a1": cast.resident, "a2": cast.resident2, "b": cast.resident_b, "c": cast.resident_c}[rel].pk
+
+
+def household_pk(cast, rel):
+    return {"a1": cast.household, "a2": cast.household2, "b": cast.household_b, "c": cast.household_c}[rel].pk
+
+
+def compound_pk(cast, rel):
+    # Compound A spans grids A1 and A2, so "a2" uses it too: 李网格 sees it through building 2.
+    return {"a1": cast.compound, "a2": cast.compound, "b": cast.compound_b, "c": cast.compound_c}[rel].pk
+
+
+class Row:
+    """One URL (and method). ``obj`` builds the URL kwargs for a relation; ``sees`` says which roles
+    can see an object at each relation (others get 404); ``may`` which of those may act (others 403)."""
+
+    def __init__(self, name, method="get", obj=None, sees=None, may=(), ok=200, data=None, overrides=None,
+                 anonymous=302):
+        self.name, self.method, self.obj, self.sees = name, method, obj, sees
+        self.may, self.ok, self.data, self.overrides = set(may), ok, data, overrides or {}
+        self.anonymous = anonymous
+
+    def expected(self, role, rel):
+        if (role, rel) in self.overrides:
+            return self.overrides[(role, rel)]
+        if role in self.overrides:
+            return self.overrides[role]
+        if role == "anonymous":
+            return self.anonymous
+        if self.obj is not None and role not in self.sees[rel]:
+            return 404
+        return self.ok if role in self.may else 403
+
+    def rels(self):
+        return RELS if self.obj is not None else ("-",)
+
+
+def valid_boundary(cast, rel):
+    return {"boundary": json.dumps(square(117.6, 34.9))}
+
+
+MATRIX = [
+    # --- registry pages
+    Row("registry:home", may=NODE_STAFF | {"system_admin", "resident"}),
+    Row("registry:node", obj=lambda c, r: {"code": node_code(c, r)},
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may=NODE_STAFF | {"system_admin"}),
+    Row("registry:node_boundary", obj=lambda c, r: {"code": node_code(c, r)},
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may=NODE_STAFF | {"system_admin"}),
+    Row("registry:node_boundary", method="post", obj=lambda c, r: {"code": node_code(c, r)}, data=valid_boundary,
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may={"district_staff", "system_admin"}),
+    Row("registry:grid_health", may=NODE_STAFF | {"system_admin"}),
+    Row("registry:compound", obj=lambda c, r: {"pk": compound_pk(c, r)},
+        sees={"a1": NODE_STAFF | {"system_admin", "property_staff"},
+              "a2": NODE_STAFF | {"system_admin", "property_staff"},
+              "b": SEES_NODE_DATA["b"] | {"system_admin"}, "c": SEES_NODE_DATA["c"] | {"system_admin"}},
+        may=NODE_STAFF | {"system_admin", "property_staff"}),
+    Row("registry:household", obj=lambda c, r: {"pk": household_pk(c, r)},
+        sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
+        may=NODE_STAFF | {"resident"}),
+    Row("registry:resident", obj=lambda c, r: {"pk": resident_pk(c, r)},
+        sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
+        may=NODE_STAFF | {"resident"}),
+    Row("registry:resident_reveal", method="post", obj=lambda c, r: {"pk": resident_pk(c, r)},
+        data=lambda c, r: {"field": "phone", "reason": "入户走访需要联系"},
+        sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
+        may={"grid_worker", "community_staff", "community_secretary", "street_staff"}),
+    Row("registry:search", may=NODE_STAFF),
+    Row("registry:units", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
+    Row("registry:property_companies", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
+    Row("registry:party_orgs", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
+    Row("registry:party_org", obj=lambda c, r: {"pk": c.party_branch.pk} if r in ("a1", "a2") else None,
+        sees={"a1": NODE_STAFF | {"system_admin", "unit_member"}, "a2": NODE_STAFF | {"system_admin", "unit_member"},
+              "b": set(), "c": set()},
+        may=NODE_STAFF | {"system_admin", "unit_member"}),
+    Row("registry:imports", may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
+    Row("registry:import", obj=lambda c, r: {"pk": c.import_jobs[r].pk},
+        sees={"a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+              "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+              "b": {"street_staff", "district_staff"}, "c": {"district_staff"}},
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
+    Row("registry:import_progress", obj=lambda c, r: {"pk": c.import_jobs[r].pk},
+        sees={"a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+              "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+              "b": {"street_staff", "district_staff"}, "c": {"district_staff"}},
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
+    Row("registry:export", obj=lambda c, r: {"code": node_code(c, r)},
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
+    # --- accounts
+    Row("accounts:login", may=set(ROLES), overrides={"anonymous": 200}),
+    Row("accounts:profile", may=set(ROLES) - {"anonymous"}),
+    Row("accounts:password_change", may=set(ROLES) - {"anonymous"}),
+    Row("accounts:otp_setup", may=set(ROLES) - {"anonymous"}),
+    Row("accounts:users", may={"security_admin"}),
+    Row("accounts:user", obj=lambda c, r: {"pk": c.wang.pk},
+        sees={r: set(ROLES) for r in RELS}, may={"security_admin"}),
+    # --- audit
+    Row("core:audit", may={"audit_admin"}),
+    Row("healthz", may=set(ROLES), overrides={"anonymous": 200}),
+]
+
+# URL names deliberately left out of the walk, each with the reason and the test that covers it.
+EXEMPT = {
+    "accounts:logout": "POST-only state change; covered by accounts tests",
+    "accounts:otp_verify": "only meaningful mid-login; covered by test_otp",
+    "accounts:grant_revoke": "POST by the security admin; covered by test_admin_pages",
+    "set_language": "public language switch (Django's view)",
+}
+
+
+def _names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield prefix + p.name
+
+
+def test_every_url_has_a_row():
+    covered = {row.name for row in MATRIX} | set(EXEMPT) | {n for n in API_NAMES}
+    missing = sorted(set(_names(get_resolver().url_patterns)) - covered)
+    assert not missing, f"URLs without a row in the permission matrix: {missing}"
+
+
+API_NAMES = set()  # the JSON API has its own matrix in registry/tests/test_api.py
+
+
+@pytest.fixture
+def matrix_cast(cast):
+    from shanzhi.registry.models import ImportJob
+
+    jobs = {}
+    for rel, node, by in (("a1", cast.community, cast.zhang), ("a2", cast.community, cast.zhao),
+                          ("b", cast.community_b, cast.chen), ("c", cast.community_c, cast.sun)):
+        jobs[rel] = ImportJob.objects.create(created_by=by, scope=node, file="imports/x.csv",
+                                             original_name="x.csv", status="done")
+    cast.import_jobs = jobs
+    return cast
+
+
+def _cells():
+    for row in MATRIX:
+        for rel in row.rels():
+            yield pytest.param(row, rel, id=f"{row.name}-{row.method}-{rel}")
+
+
+@pytest.mark.parametrize("row,rel", list(_cells()))
+def test_matrix(row, rel, matrix_cast, client):
+    """One URL at one relation, walked with every role; all wrong cells are reported together."""
+    cast = matrix_cast
+    kwargs = row.obj(cast, rel) if row.obj is not None else None
+    if row.obj is not None and kwargs is None:
+        pytest.skip("no object at this relation")
+    url = reverse(row.name, kwargs=kwargs)
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        username = ROLE_USERS[role]
+        if username:
+            client.force_login(getattr(cast, username))
+        if row.method == "post":
+            response = client.post(url, row.data(cast, rel) if row.data else {})
+        else:
+            response = client.get(url)
+        expected = row.expected(role, rel)
+        got = response.status_code
+        if expected == 200 and row.method == "post" and got in (200, 302):
+            continue
+        if got != expected:
+            wrong.append(f"{role}: expected {expected}, got {got}")
+    assert not wrong, f"{row.method.upper()} {url}\n  " + "\n  ".join(wrong)
