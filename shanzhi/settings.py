@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "shanzhi.core",
     "shanzhi.accounts",
     "shanzhi.registry",
+    "shanzhi.appeals",
+    "shanzhi.volunteering",
+    "shanzhi.coop",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"keep": env_int("SHANZHI_PASSWORD_HISTORY", 5)},
     },
 ]
+# Password rotation for staff and administrators (0 = off): an older password must be changed.
+SHANZHI_PASSWORD_MAX_AGE_DAYS = env_int("SHANZHI_PASSWORD_MAX_AGE_DAYS", 0)
 # Idle timeout: the session expires SESSION_COOKIE_AGE seconds after the last request,
 # enforced server-side because the expiry is stored with the session row.
 SESSION_COOKIE_AGE = env_int("SHANZHI_IDLE_TIMEOUT", 30 * 60)

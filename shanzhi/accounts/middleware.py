@@ -1,21 +1,59 @@
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+
+from .models import ADMIN_ROLES
+from .permissions import STAFF
+
+# Paths that must stay reachable while a step (second factor, password change) is pending.
+_ALWAYS_OPEN_PREFIXES = ("/static/", "/api/", "/i18n/", "/healthz")
+
+
+def password_is_due(user):
+    """True when rotation is on and a staff account's password is older than allowed.
+
+    Residents are never forced: rotation is a duty of those who handle other people's data.
+    An unknown age (an account made outside the services) counts as due.
+    """
+    max_age = getattr(settings, "SHANZHI_PASSWORD_MAX_AGE_DAYS", 0)
+    if not max_age or not user.is_authenticated:
+        return False
+    if not any(role in STAFF or role in ADMIN_ROLES for role in user.roles()):
+        return False
+    changed = user.password_changed_at
+    return changed is None or timezone.now() - changed > datetime.timedelta(days=max_age)
+
+
+def _with_next(url_name, request):
+    url = reverse(url_name)
+    if request.method == "GET":
+        url += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(url)
 
 
 class SecondFactorMiddleware:
-    """A user who enabled TOTP must pass it before any page other than the OTP step and logout."""
+    """A user who enabled TOTP must pass it before any page other than the OTP step and logout;
+    then, when password rotation is on and the password is too old, the password must change."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN_PREFIXES):
+            return self.get_response(request)
+        open_paths = (reverse("accounts:otp_verify"), reverse("accounts:logout"))
         if (
-            user.is_authenticated
-            and not user.is_verified()
-            and request.path not in (reverse("accounts:otp_verify"), reverse("accounts:logout"))
-            and not request.path.startswith(("/static/", "/api/", "/i18n/"))
+            not user.is_verified()
+            and request.path not in open_paths
             and user.totpdevice_set.filter(confirmed=True).exists()
         ):
-            return redirect("accounts:otp_verify")
+            return _with_next("accounts:otp_verify", request)
+        if request.path not in open_paths and request.path != reverse("accounts:password_change"):
+            if password_is_due(user):
+                return _with_next("accounts:password_change", request)
         return self.get_response(request)

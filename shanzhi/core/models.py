@@ -49,3 +49,26 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.outcome}"
+
+
+class WorkdayOverride(models.Model):
+    """An administrator's word on one date, stronger than the holiday library.
+
+    Used for one-off closures and corrections, and to enter the State Council's holiday notice
+    for a year the ``chinesecalendar`` package does not know yet: entering any date of a year
+    declares that year's calendar (the other days follow Monday–Friday), so enter all of its
+    holidays and swapped workdays together. See ``core.workdays``.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否上班"))
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("例如：国庆节放假、春节调休上班"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '休息'}"

@@ -1,14 +1,16 @@
 """What the registry API reads and writes. Every field is named; ID numbers and phones leave masked.
 
-Input schemas keep their fields optional where a missing value should reach the service, so that
-the user gets the service's message (naming the field) rather than a generic validation error.
+Residents are serialised from what ``queries.prepare_residents`` sets on them (masked values, the
+tags the user may see); a resident that did not pass through it fails to serialise rather than
+leak. Input schemas keep their fields optional where a missing value should reach the service,
+so the user gets the service's message naming the field rather than a generic validation error.
 """
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from shanzhi.core.masking import mask_id_number, mask_phone
+from shanzhi.core.masking import mask_phone
 
 from .services import age_on
 
@@ -16,7 +18,7 @@ from .services import age_on
 class ErrorOut(Schema):
     code: str
     message: str
-    field: Optional[str] = None
+    field: str | None = None
 
 
 class NodeRef(Schema):
@@ -26,15 +28,15 @@ class NodeRef(Schema):
 
 
 class NodeOut(NodeRef):
-    parent_code: Optional[str] = Field(None, description="上级节点编码；区为 null")
+    parent_code: str | None = Field(None, description="上级节点编码；区为 null")
     grids: int = Field(description="下辖网格数（网格本身为 1）")
     households: int
     residents: int
 
 
 class NodeDetailOut(NodeOut):
-    centroid_lng: Optional[float] = None
-    centroid_lat: Optional[float] = None
+    centroid_lng: float | None = None
+    centroid_lat: float | None = None
     has_boundary: bool
     grid_workers: list[str] = Field(description="网格员姓名（仅网格）")
     children: list[NodeOut]
@@ -48,12 +50,28 @@ class BoundaryIn(Schema):
     geometry: Any = None
 
 
-class BoundaryOut(Schema):
-    """A GeoJSON Feature: the node's polygon (null where none is drawn) and its code and name."""
+class FeatureProperties(Schema):
+    code: str
+    name: str
+    band: Literal["low", "ok", "high"] | None = Field(
+        None, description="户数相对 300–500 区间（仅集合中的网格）"
+    )
+    households: int | None = None
 
-    type: Literal["Feature"] = "Feature"
-    geometry: Optional[dict[str, Any]] = None
-    properties: NodeRef
+
+class FeatureOut(Schema):
+    """A GeoJSON Feature: one grid's polygon (null where none is drawn)."""
+
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None = None
+    properties: FeatureProperties
+
+
+class FeatureCollectionOut(Schema):
+    """The drawn grids under a street, community or district."""
+
+    type: Literal["FeatureCollection"]
+    features: list[FeatureOut]
 
 
 class GridHealthRow(Schema):
@@ -61,7 +79,7 @@ class GridHealthRow(Schema):
     name: str
     community: NodeRef
     households: int
-    band: Literal["below", "above"] = Field(description="below: 少于下限; above: 多于上限")
+    band: Literal["low", "high"] = Field(description="low: 少于下限; high: 多于上限")
 
 
 class GridHealthOut(Schema):
@@ -75,12 +93,22 @@ class TagOut(Schema):
     name: str
 
 
+class ResidentFilter(Schema):
+    q: str = Field(
+        "",
+        description="姓名、拼音首字母、楼栋/房号（如 3号楼302、3-1-302），或完整身份证号/手机号（精确匹配）",
+    )
+    id_number: str = Field("", description="身份证号，精确匹配（经盲索引，不解密）")
+    grid: str = Field("", description="网格编码")
+    tag: str = Field("", description="关爱标签编码，例如 elderly_alone")
+
+
 class ResidentOut(Schema):
     id: int
     name: str
     name_initials: str
     gender: str
-    age: Optional[int] = None
+    age: int | None = None
     id_number_masked: str
     phone_masked: str
     relation: str
@@ -94,22 +122,12 @@ class ResidentOut(Schema):
         return age_on(obj.birth_date) if obj.birth_date else None
 
     @staticmethod
-    def resolve_id_number_masked(obj):
-        return mask_id_number(obj.id_number)
-
-    @staticmethod
-    def resolve_phone_masked(obj):
-        return mask_phone(obj.phone)
-
-    @staticmethod
     def resolve_address(obj):
         return obj.household.address
 
     @staticmethod
     def resolve_tags(obj):
-        # ``show_sensitive`` is annotated by the query from the permission module's scope.
-        show_sensitive = getattr(obj, "show_sensitive", False)
-        return [t for t in obj.tags.all() if show_sensitive or not t.sensitive]
+        return obj.shown_tags
 
 
 class HouseholdOut(Schema):
@@ -130,6 +148,11 @@ class HouseholdOut(Schema):
     def resolve_building(obj):
         return obj.building.name
 
+    @staticmethod
+    def resolve_residents(obj):
+        # Set by the endpoint from the scoped query; the plain relation would bypass the scope.
+        return obj.scoped_residents
+
 
 class RevealIn(Schema):
     field: str = Field("", description="id_number 或 phone")
@@ -139,6 +162,11 @@ class RevealIn(Schema):
 class RevealOut(Schema):
     field: str
     value: str
+
+
+class UnitFilter(Schema):
+    q: str = Field("", description="名称或地址包含")
+    kind: str = Field("", description="类型：government, institution, enterprise, social, school, hospital")
 
 
 class UnitOut(Schema):
@@ -167,10 +195,12 @@ class PartyOrgOut(Schema):
     level_label: str
     kind: str
     kind_label: str
-    parent_id: Optional[int] = None
+    parent_id: int | None = None
+    depth: int = Field(description="在可见党组织树中的层次，0 为最上层")
     node: NodeRef
-    unit_id: Optional[int] = None
-    members: int
+    unit_id: int | None = None
+    members: int = Field(description="本组织党员数")
+    members_total: int = Field(description="含可见下级组织的党员数")
 
     @staticmethod
     def resolve_level_label(obj):
@@ -182,7 +212,17 @@ class PartyOrgOut(Schema):
 
     @staticmethod
     def resolve_members(obj):
-        return obj.member_count
+        return obj.n_members
+
+    @staticmethod
+    def resolve_members_total(obj):
+        return obj.n_members_total
+
+
+class CompoundRef(Schema):
+    id: int
+    name: str
+    community: NodeRef
 
 
 class PropertyCompanyOut(Schema):
@@ -191,7 +231,12 @@ class PropertyCompanyOut(Schema):
     credit_code: str
     contact_name: str
     contact_phone_masked: str
+    compounds: list[CompoundRef] = Field(description="在我的辖区内由其服务的小区")
 
     @staticmethod
     def resolve_contact_phone_masked(obj):
         return mask_phone(obj.contact_phone)
+
+    @staticmethod
+    def resolve_compounds(obj):
+        return obj.visible_compounds

@@ -1,13 +1,130 @@
-"""(being written)"""
-from django.http import HttpResponse
+"""Places and people: compounds, households, residents, revealing one protected field, search.
+
+Every page here shows personal data, so none of them may be cached (``never_cache`` sends
+``Cache-Control: no-store``); ID numbers and phones appear only masked, except in the
+fragment returned by a recorded reveal.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.core.masking import MASKERS
+
+from .. import queries, services
+from ..models import Compound, Household, Resident
+
+HOUSEHOLDS_PER_PAGE = 20
 
 
+def _is_htmx(request):
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+def _crumbs_to_grid(user, grid):
+    crumbs = queries.breadcrumb(user, grid)
+    if permissions.visible(user, type(grid)).filter(pk=grid.pk).exists():
+        crumbs.append(grid)
+    return crumbs
+
+
+@never_cache
 def compound_detail(request, pk):
-    return HttpResponse("")
+    user = request.user
+    compound = permissions.get_visible_or_404(user, Compound, pk=pk)
+    households = Paginator(queries.households_in(user, building__compound=compound), HOUSEHOLDS_PER_PAGE)
+    context = {
+        "compound": compound,
+        "crumbs": _crumbs_to_grid(user, compound.community),
+        "buildings": queries.compound_buildings(user, compound),
+        "committee": queries.owners_committee(user, compound),
+        "households": households.get_page(request.GET.get("page")),
+        "may_view_people": permissions.has_role_for(user, "registry.view_people"),
+    }
+    if _is_htmx(request) and request.GET.get("page"):
+        return render(request, "registry/_households.html", context)
+    return render(request, "registry/compound.html", context)
 
 
-household_detail = resident_detail = resident_reveal = compound_detail
+@never_cache
+def household_detail(request, pk):
+    household = permissions.get_visible_or_404(request.user, Household, pk=pk)
+    return household_page(request, household)
 
 
+def household_page(request, household):
+    user = request.user
+    residents = queries.prepare_residents(user, queries.residents_of(user, household=household).order_by("id"))
+    return render(request, "registry/household.html", {
+        "household": household,
+        "crumbs": _crumbs_to_grid(user, household.grid),
+        "residents": residents,
+        "posts": queries.posts_covering(user, household),
+        "compound_visible": permissions.visible(user, Compound).filter(pk=household.building.compound_id).exists(),
+    })
+
+
+@never_cache
+def resident_detail(request, pk):
+    user = request.user
+    resident = permissions.get_visible_or_404(user, Resident, pk=pk)
+    (resident,) = queries.prepare_residents(user, [resident])
+    return render(request, "registry/resident.html", {
+        "resident": resident,
+        "crumbs": _crumbs_to_grid(user, resident.grid),
+        "may_reveal": permissions.can(user, "registry.reveal", resident),
+        "memberships": queries.memberships_of(user, resident),
+        "posts": queries.posts_held_by(user, resident),
+        "household_visible": permissions.visible(user, Household).filter(pk=resident.household_id).exists(),
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resident_reveal(request, pk):
+    """The reveal widget: GET shows the reason form (or, with ``cancel``, the masked value again);
+    POST records the reason and returns the full value. The service audits every reveal."""
+    user = request.user
+    resident = permissions.get_visible_or_404(user, Resident, pk=pk)
+    permissions.require(user, "registry.reveal", resident)
+    field = request.POST.get("field") or request.GET.get("field")
+    if field not in services.REVEALABLE:
+        return HttpResponseBadRequest(_("该字段不可查看。"))
+    context = {"resident": resident, "field": field, "label": services.REVEALABLE[field], "may_reveal": True}
+    if request.method == "GET":
+        if "cancel" in request.GET:
+            context["masked"] = MASKERS[field](getattr(resident, field))
+            return render(request, "registry/_reveal_masked.html", context)
+        return render(request, "registry/_reveal_form.html", context)
+    reason = request.POST.get("reason", "")
+    try:
+        value = services.reveal(resident, field, by=user, reason=reason, request=request)
+    except DomainError as exc:
+        context.update(reason=reason, error=exc.message)
+        return render(request, "registry/_reveal_form.html", context, status=400)
+    return render(request, "registry/_reveal_value.html", {**context, "value": value})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def search(request):
-    return HttpResponse("")
+    """Search is a POST from the page, so an ID number or phone typed in never lands in a URL or
+    an access log; GET with ``q`` works too, for links."""
+    user = request.user
+    permissions.require(user, "registry.view_tree")
+    permissions.require(user, "registry.view_people")
+    q = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    found = list(queries.search_residents(user, q)[: queries.SEARCH_LIMIT + 1])
+    context = {
+        "q": q,
+        "results": queries.prepare_residents(user, found[: queries.SEARCH_LIMIT]),
+        "more": len(found) > queries.SEARCH_LIMIT,
+        "limit": queries.SEARCH_LIMIT,
+    }
+    template = "registry/_search_results.html" if _is_htmx(request) else "registry/search.html"
+    return render(request, template, context)

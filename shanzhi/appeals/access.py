@@ -1,0 +1,132 @@
+"""The appeals app's rows in the one permission module, and the few rules it cannot express.
+
+``register()`` runs from ``AppealsConfig.ready()``: it adds this app's actions to
+``permissions.ACTIONS`` and its models to the scope tables with ``permissions.register_scope``,
+so ``accounts/permissions.py`` itself needs no edit. Role and scope answer "may this kind of user
+act on appeals in this part of the tree"; the rules at the bottom (assignee, dispatcher level)
+answer "is it *theirs*", which depends on the appeal's current state, and are checked by the
+services right after ``permissions.require``.
+"""
+
+from django.db.models import Q
+
+from shanzhi.accounts import permissions
+from shanzhi.accounts.models import Role as R
+
+NODE = permissions.NODE_STAFF
+COMMUNITY_UP = permissions.COMMUNITY_UP
+COMMUNITY = {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY}
+HANDLERS = NODE | {R.DEPARTMENT_HANDLER, R.PROPERTY_STAFF}
+LEADERS = {R.STREET_STAFF, R.DISTRICT_STAFF, R.DISTRICT_LEADER}
+
+ACTIONS = {
+    "appeals.view": HANDLERS | {R.RESIDENT},
+    "appeals.submit": NODE | {R.RESIDENT, R.PROPERTY_STAFF},
+    "appeals.accept": COMMUNITY_UP,  # 受理 / 不予受理
+    "appeals.dispatch": COMMUNITY_UP,
+    "appeals.claim": {R.GRID_WORKER} | COMMUNITY,  # 全员接单
+    "appeals.handle": HANDLERS,  # start, resolve, return, ask for extension/suspension: the assignee
+    "appeals.verify": {R.GRID_WORKER} | COMMUNITY,  # 核实 / 返工
+    "appeals.visit": NODE,  # 回访 (a staff member records the resident's rating)
+    "appeals.rate": {R.RESIDENT},  # the resident who submitted rates it
+    "appeals.close": COMMUNITY_UP,  # 销号
+    "appeals.escalate": NODE,
+    "appeals.summon": COMMUNITY_UP,  # 吹哨
+    "appeals.report": {R.DEPARTMENT_HANDLER},  # 报到, and finishing the department's part
+    "appeals.supervise": LEADERS,  # 督办
+    "appeals.remind": COMMUNITY_UP,  # 催办
+    "appeals.approve": {R.COMMUNITY_SECRETARY} | LEADERS,  # extensions and suspensions
+    "appeals.merge": COMMUNITY_UP,  # 并案
+    "appeals.import": COMMUNITY_UP,  # hotline batch files
+    "appeals.add_photo": HANDLERS | {R.RESIDENT},
+    "appeals.view_categories": set(R) - {R.SECURITY_ADMIN, R.AUDIT_ADMIN},
+    "appeals.manage_categories": {R.SYSTEM_ADMIN},
+    "appeals.view_notifications": set(R),
+    "core.manage_calendar": {R.SYSTEM_ADMIN},
+}
+
+
+def _parent_path(path):
+    parts = [p for p in path.split("/") if p]
+    return "/".join(parts[:-1]) + "/"
+
+
+def appeal_scope(prefix="", pk="pk"):
+    """The appeals a grant sees; ``prefix``/``pk`` adapt it to rows that hang off an appeal."""
+
+    def f(name):
+        return prefix + name
+
+    def scope(grant):
+        from .models import Summons
+
+        role = grant.role
+        mine = Q(**{f("assignee_user_id"): grant.user_id})
+        if role == R.RESIDENT:
+            return Q(**{f("submitter_id"): grant.user_id})
+        if role == R.DEPARTMENT_HANDLER and grant.department_id:
+            summoned = Summons.objects.filter(department_id=grant.department_id).values("appeal_id")
+            return Q(**{f("assignee_department_id"): grant.department_id}) | Q(**{f"{pk}__in": summoned})
+        if role == R.PROPERTY_STAFF and grant.property_company_id:
+            return Q(**{f("assignee_company_id"): grant.property_company_id})
+        if role in NODE and grant.node_id:
+            q = Q(**{f("path__startswith"): grant.node.path}) | mine
+            if role == R.GRID_WORKER:
+                # The community's pool is open to every grid worker of the community (全员接单).
+                q |= Q(**{f("status"): "pooled", f("path__startswith"): _parent_path(grant.node.path)})
+            return q
+        return permissions.NONE
+
+    return scope
+
+
+def _own_notifications(grant):
+    return Q(user_id=grant.user_id)
+
+
+def _everything(grant):
+    return permissions.ALL
+
+
+def register():
+    permissions.ACTIONS.update(ACTIONS)
+    permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view")
+    for label in ("appealevent", "appealphoto", "summons", "supervision", "extensionrequest", "suspensionrequest"):
+        permissions.register_scope(f"appeals.{label}", appeal_scope("appeal__", "appeal_id"), "appeals.view")
+    permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
+    permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
+    permissions.register_scope("core.workdayoverride", _everything, "core.manage_calendar")
+
+
+# --- whose is it: rules that depend on the appeal's current state --------------------------------
+
+
+def is_assignee(user, appeal):
+    kind = appeal.assignee_kind
+    if kind == "user":
+        return appeal.assignee_user_id == user.pk
+    for g in user.grants():
+        if kind == "node" and g.role in COMMUNITY_UP and g.node_id == appeal.assignee_node_id:
+            return True
+        if kind == "department" and g.role == R.DEPARTMENT_HANDLER and g.department_id == appeal.assignee_department_id:
+            return True
+        if kind == "company" and g.role == R.PROPERTY_STAFF and g.property_company_id == appeal.assignee_company_id:
+            return True
+    return False
+
+
+def dispatch_path(appeal):
+    """Path of the node that coordinates the appeal at its level (a grid's coordinator is its community)."""
+    order = appeal.LEVEL_ORDER
+    for level in order[max(order.index(appeal.level), 1) :]:
+        path = appeal.path_at(level)
+        if path:
+            return path
+    return appeal.path_at("district")
+
+
+def is_dispatcher(user, appeal):
+    """Staff at the appeal's current level, or above it: a street can always step in, a community
+    cannot act on a case escalated past it."""
+    path = dispatch_path(appeal)
+    return any(g.role in COMMUNITY_UP and g.node_id and path.startswith(g.node.path) for g in user.grants())

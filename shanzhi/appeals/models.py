@@ -1,0 +1,499 @@
+"""Appeals handled in a closed loop (接诉即办): the facts. Every write is in ``services/``."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shanzhi.core.fields import EncryptedTextField
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Category(models.Model):
+    """Two-level taxonomy; each category carries its time limit and its usual handler."""
+
+    class Unit(models.TextChoices):
+        WORKDAYS = "workdays", _("工作日")
+        WORK_HOURS = "work_hours", _("工作时")
+        # Emergencies run on the clock, nights and holidays included (12345: 2 h for danger to life).
+        HOURS = "hours", _("自然小时")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("一般")
+        URGENT = "urgent", _("紧急")
+        EMERGENCY = "emergency", _("特急")
+
+    class HandlerKind(models.TextChoices):
+        GRID = "grid", _("网格")
+        COMMUNITY = "community", _("社区")
+        DEPARTMENT = "department", _("职能部门")
+        PROPERTY = "property", _("物业企业")
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
+    )
+    code = models.CharField(_("编码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    deadline_value = models.PositiveIntegerField(_("办理时限"), default=5)
+    deadline_unit = models.CharField(_("时限单位"), max_length=16, choices=Unit.choices, default=Unit.WORKDAYS)
+    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    default_handler_kind = models.CharField(
+        _("默认承办"), max_length=16, choices=HandlerKind.choices, default=HandlerKind.COMMUNITY
+    )
+    default_department = models.ForeignKey(
+        "registry.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("默认部门"),
+    )
+    response_template = models.TextField(_("答复模板"), blank=True)
+    auto_escalate = models.BooleanField(_("超期自动升级"), default=False)
+    duplicate_radius_m = models.PositiveIntegerField(_("重复诉求提示半径(米)"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+
+    def __str__(self):
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("分类只有两级：上级分类必须是一级分类。")})
+
+    @property
+    def deadline_label(self):
+        return f"{self.deadline_value}{self.get_deadline_unit_display()}"
+
+
+class AppealCounter(models.Model):
+    """Per-day sequence behind appeal numbers (SZ + date + 6 digits); rolls back with its intake."""
+
+    day = models.DateField(primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day} {self.value}"
+
+
+# Statuses in which the handling clock runs (and warnings/overdue apply).
+TIMED = ("accepted", "pooled", "dispatched", "returned", "in_progress", "reopened")
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待受理")
+        ACCEPTED = "accepted", _("待派单")
+        REJECTED = "rejected", _("不予受理")
+        POOLED = "pooled", _("待认领")
+        DISPATCHED = "dispatched", _("已派单")
+        RETURNED = "returned", _("已退单")
+        IN_PROGRESS = "in_progress", _("处置中")
+        RESOLVED = "resolved", _("待核实")
+        VERIFIED = "verified", _("待回访")
+        VISITED = "visited", _("待销号")
+        REOPENED = "reopened", _("重办")
+        CLOSED = "closed", _("已销号")
+        MERGED = "merged", _("已并案")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("居民网上反映")
+        PATROL = "patrol", _("网格巡查")
+        HOME_VISIT = "home_visit", _("入户走访")
+        ON_BEHALF = "on_behalf", _("代为登记(来电来访)")
+        HOTLINE = "hotline", _("12345热线")
+        OPEN311 = "open311", _("Open311接口")
+        PROPERTY = "property", _("物业投诉")
+
+    class Level(models.TextChoices):
+        GRID = "grid", _("网格")
+        COMMUNITY = "community", _("社区")
+        STREET = "street", _("街道")
+        DISTRICT = "district", _("区")
+
+    class AssigneeKind(models.TextChoices):
+        NONE = "", _("未指派")
+        USER = "user", _("个人")
+        NODE = "node", _("社区/街道")
+        DEPARTMENT = "department", _("职能部门")
+        COMPANY = "company", _("物业企业")
+
+    class Rating(models.TextChoices):
+        NONE = "", _("未评价")
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+
+    number = models.CharField(_("编号"), max_length=24, unique=True)
+    channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
+    hotline_case_number = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True, unique=True)
+    # Who asked, for idempotency: "u:<user id>" or "c:<channel client>" (Open311 key, hotline file …).
+    idempotency_scope = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    payload_digest = models.CharField(max_length=64, blank=True)
+
+    submitter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
+    entered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True)
+    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("诉求内容"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("分类"))
+    lng = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("地点"), max_length=200, blank=True)
+    building = models.ForeignKey("registry.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Path of the deepest known place node (grid, else community, else street): one prefix match
+    # answers "in my part of the tree" for every level, as registry rows do.
+    path = models.CharField(max_length=80, db_index=True)
+
+    level = models.CharField(_("响应层级"), max_length=16, choices=Level.choices, default=Level.COMMUNITY)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    assignee_kind = models.CharField(
+        _("承办类型"), max_length=16, choices=AssigneeKind.choices, default=AssigneeKind.NONE, blank=True
+    )
+    assignee_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assignee_node = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee_department = models.ForeignKey(
+        "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee_company = models.ForeignKey(
+        "registry.PropertyCompany", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dispatched_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    # When the current handling clock started: acceptance, or the last reopening (重办).
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(_("黄牌预警"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("红牌超期"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    resolution = models.TextField(_("办理结果"), blank=True)
+    reject_reason = models.TextField(_("不予受理理由"), blank=True)
+
+    suspended = models.BooleanField(_("缓办"), default=False)
+    suspended_until = models.DateTimeField(_("缓办至"), null=True, blank=True)
+    supervised = models.BooleanField(_("督办"), default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", verbose_name=_("并入")
+    )
+    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, default=Rating.NONE, blank=True)
+    rating_note = models.TextField(_("评价意见"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    TIMED = TIMED
+    FINAL = (Status.REJECTED, Status.CLOSED, Status.MERGED)
+    LEVEL_ORDER = ("grid", "community", "street", "district")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="appeal_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="appeal_merged_has_main",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "community"], name="appeal_status_community"),
+            models.Index(fields=["assignee_user", "status"], name="appeal_assignee_user"),
+            models.Index(fields=["assignee_department", "status"], name="appeal_assignee_dept"),
+            models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
+            models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
+            models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
+            # The sweep reads only rows about to change: partial indexes keep it O(changes).
+            models.Index(
+                fields=["warn_at"], name="appeal_sweep_warn",
+                condition=Q(warned_at__isnull=True, suspended=False, status__in=TIMED),
+            ),
+            models.Index(
+                fields=["deadline"], name="appeal_sweep_overdue",
+                condition=Q(overdue_at__isnull=True, suspended=False, status__in=TIMED),
+            ),
+            models.Index(fields=["suspended_until"], name="appeal_sweep_resume", condition=Q(suspended=True)),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self):
+        return self.status not in self.FINAL
+
+    def is_overdue(self, now=None):
+        """Derived from the stored deadline at read time; the sweep's flag is only for events."""
+        now = now or timezone.now()
+        return bool(self.deadline and self.status in self.TIMED and not self.suspended and now > self.deadline)
+
+    def alarm(self, now=None):
+        """'red' when overdue, 'yellow' past the warning share, '' otherwise."""
+        now = now or timezone.now()
+        if self.is_overdue(now):
+            return "red"
+        if self.warn_at and self.status in self.TIMED and not self.suspended and now >= self.warn_at:
+            return "yellow"
+        return ""
+
+    def path_at(self, level):
+        """The path prefix of this appeal's node at ``level`` ('' if the place is not that deep)."""
+        depth = self.LEVEL_ORDER[::-1].index(level) + 1  # district 1, street 2, community 3, grid 4
+        parts = [p for p in self.path.split("/") if p]
+        return "/".join(parts[:depth]) + "/" if len(parts) >= depth else ""
+
+
+class AppealEvent(models.Model):
+    """The timeline. Append-only by convention of the services; nothing updates or deletes it."""
+
+    class Verb(models.TextChoices):
+        SUBMIT = "submit", _("提交")
+        ACCEPT = "accept", _("受理")
+        REJECT = "reject", _("不予受理")
+        DISPATCH = "dispatch", _("派单")
+        POOL = "pool", _("放入接单池")
+        CLAIM = "claim", _("认领")
+        RETURN = "return", _("退单")
+        START = "start", _("开始处置")
+        RESOLVE = "resolve", _("办结")
+        VERIFY = "verify", _("核实通过")
+        SEND_BACK = "send_back", _("返工")
+        VISIT = "visit", _("回访")
+        RATE = "rate", _("评价")
+        REOPEN = "reopen", _("重办")
+        CLOSE = "close", _("销号")
+        ESCALATE = "escalate", _("升级")
+        SUMMON = "summon", _("吹哨")
+        REPORT = "report", _("部门报到")
+        FINISH_PART = "finish_part", _("完成承办部分")
+        CANCEL_SUMMONS = "cancel_summons", _("撤回吹哨")
+        SUPERVISE = "supervise", _("督办")
+        REMIND = "remind", _("催办")
+        MERGE = "merge", _("并案")
+        ABSORB = "absorb", _("合并重复诉求")
+        REQUEST_EXTENSION = "request_extension", _("申请延期")
+        DECIDE_EXTENSION = "decide_extension", _("审批延期")
+        REQUEST_SUSPENSION = "request_suspension", _("申请缓办")
+        DECIDE_SUSPENSION = "decide_suspension", _("审批缓办")
+        RESUME = "resume", _("恢复办理")
+        PHOTO = "photo", _("上传照片")
+        WARN = "warn", _("黄牌预警")
+        OVERDUE = "overdue", _("红牌超期")
+        SUMMONS_OVERDUE = "summons_overdue", _("部门报到超时")
+        SUPERVISION_OVERDUE = "supervision_overdue", _("督办到期")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    verb = models.CharField(max_length=32, choices=Verb.choices)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(help_text="the appeal's version after this event")
+
+    class Meta:
+        ordering = ["appeal_id", "id"]
+        indexes = [models.Index(fields=["appeal", "version"], name="appeal_event_version")]
+        verbose_name = _("诉求办理记录")
+        verbose_name_plural = _("诉求办理记录")
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.verb} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AppealPhoto(models.Model):
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("反映时")
+        RESOLUTION = "resolution", _("办结佐证")
+        VERIFICATION = "verification", _("核实")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="photos")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.INTAKE)
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["appeal_id", "id"]
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.stage} #{self.pk}"
+
+
+class Summons(models.Model):
+    """吹哨: a department called in on an appeal; it must report (报到) by ``due_at``."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        ASSIST = "assist", _("协办")
+
+    class Status(models.TextChoices):
+        SUMMONED = "summoned", _("待报到")
+        REPORTED = "reported", _("已报到")
+        DONE = "done", _("已完成")
+        CANCELLED = "cancelled", _("已撤回")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="summonses")
+    department = models.ForeignKey("registry.Department", on_delete=models.PROTECT, related_name="summonses")
+    role = models.CharField(_("角色"), max_length=8, choices=Role.choices)
+    part = models.TextField(_("承办内容"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUMMONED)
+    due_at = models.DateTimeField(_("报到时限"))
+    summoned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(_("办理情况"), blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    ACTIVE = (Status.SUMMONED, Status.REPORTED)
+
+    class Meta:
+        ordering = ["appeal_id", "id"]
+        verbose_name = _("吹哨报到")
+        verbose_name_plural = _("吹哨报到")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appeal", "department"], condition=~Q(status="cancelled"), name="summons_one_per_department"
+            ),
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(role="lead") & ~Q(status="cancelled"), name="summons_one_lead"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="summons_sweep_due", condition=Q(status="summoned", reminded_at__isnull=True)
+            ),
+            models.Index(fields=["department", "status"], name="summons_department"),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.department_id} {self.role}"
+
+
+class Supervision(models.Model):
+    """督办 by a street or district leader, with its own deadline."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="supervisions")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("督办意见"))
+    due_at = models.DateTimeField(_("督办时限"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["appeal_id", "id"]
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        indexes = [
+            models.Index(fields=["due_at"], name="supervision_sweep_due", condition=Q(reminded_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.created_at:%Y-%m-%d}"
+
+
+class DelayRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("已驳回")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由"))
+    days = models.PositiveSmallIntegerField(_("工作日数"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["appeal_id", "id"]
+
+    def __str__(self):
+        return f"{self.appeal_id} {self.days}d {self.status}"
+
+
+class ExtensionRequest(DelayRequest):
+    """延期: the handler needs more time; approved days are added to the deadline."""
+
+    class Meta(DelayRequest.Meta):
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        constraints = [
+            models.UniqueConstraint(fields=["appeal"], condition=Q(status="pending"), name="extension_one_pending"),
+        ]
+
+
+class SuspensionRequest(DelayRequest):
+    """缓办: the case cannot be handled now (budget, season …); it leaves the on-time figures."""
+
+    class Meta(DelayRequest.Meta):
+        verbose_name = _("缓办申请")
+        verbose_name_plural = _("缓办申请")
+        constraints = [
+            models.UniqueConstraint(fields=["appeal"], condition=Q(status="pending"), name="suspension_one_pending"),
+        ]
+
+
+class Notification(models.Model):
+    """What the default notification backend writes; the user reads it in the UI."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32)
+    appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+
+    def __str__(self):
+        return self.text

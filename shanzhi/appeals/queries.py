@@ -1,0 +1,72 @@
+"""Scoped reads of appeals: every list starts from ``permissions.visible``.
+
+``worklist(user, bucket)`` gives the staff and resident worklists; the UI engineer adds
+filters and pagination on top of the returned queryset.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shanzhi.accounts import permissions
+from shanzhi.accounts.models import Role
+
+from . import access
+from .models import Appeal, Notification, Summons
+
+S = Appeal.Status
+BUCKETS = ["mine", "to_accept", "to_dispatch", "pool", "to_verify", "to_visit", "to_close", "overdue", "warning",
+           "supervised", "summoned", "suspended", "submitted_by_me", "all"]
+
+
+def assigned_to(user):
+    """Appeals whose assignee is this user or one of their units (community/street, department,
+    property company)."""
+    q = Q(assignee_kind="user", assignee_user=user)
+    for g in user.grants():
+        if g.role in access.COMMUNITY_UP and g.node_id:
+            q |= Q(assignee_kind="node", assignee_node_id=g.node_id)
+        elif g.role == Role.DEPARTMENT_HANDLER and g.department_id:
+            q |= Q(assignee_kind="department", assignee_department_id=g.department_id)
+        elif g.role == Role.PROPERTY_STAFF and g.property_company_id:
+            q |= Q(assignee_kind="company", assignee_company_id=g.property_company_id)
+    return q
+
+
+def worklist(user, bucket, now=None):
+    now = now or timezone.now()
+    qs = permissions.visible(user, Appeal).select_related("category", "grid", "community")
+    timed = Q(status__in=Appeal.TIMED, suspended=False)
+    filters = {
+        "mine": assigned_to(user) & ~Q(status__in=Appeal.FINAL),
+        "to_accept": Q(status=S.SUBMITTED),
+        "to_dispatch": Q(status__in=[S.ACCEPTED, S.RETURNED]),
+        "pool": Q(status=S.POOLED),
+        "to_verify": Q(status=S.RESOLVED),
+        "to_visit": Q(status=S.VERIFIED),
+        "to_close": Q(status=S.VISITED),
+        "overdue": timed & Q(deadline__lt=now),
+        "warning": timed & Q(warn_at__lte=now, deadline__gte=now),
+        "supervised": Q(supervised=True) & ~Q(status__in=Appeal.FINAL),
+        "summoned": Q(pk__in=Summons.objects.filter(
+            status__in=Summons.ACTIVE,
+            department_id__in=[g.department_id for g in user.grants() if g.department_id],
+        ).values("appeal_id")),
+        "suspended": Q(suspended=True, status__in=Appeal.TIMED),
+        "submitted_by_me": Q(submitter=user),
+        "all": Q(),
+    }
+    if bucket not in filters:
+        raise ValueError(f"unknown worklist {bucket!r}")
+    order = "deadline" if bucket in ("overdue", "warning", "mine") else "-created_at"
+    return qs.filter(filters[bucket]).order_by(order, "-id")
+
+
+def timeline(user, appeal):
+    """The appeal's events, oldest first (the caller has fetched ``appeal`` through
+    ``permissions.get_visible_or_404``)."""
+    permissions.require(user, "appeals.view", appeal)
+    return appeal.events.select_related("actor").order_by("id")
+
+
+def unread_notifications(user):
+    return permissions.visible(user, Notification).filter(read_at__isnull=True)

@@ -1,0 +1,39 @@
+"""What a user may do to an appeal right now, for showing only the buttons that would work."""
+
+from ..models import Summons
+from .base import RULES, may
+
+# The verbs a page offers as buttons on the appeal itself (summons have their own, below).
+APPEAL_VERBS = [
+    "accept", "reject", "dispatch", "claim", "start", "return", "resolve", "verify", "send_back", "visit", "rate",
+    "close", "escalate", "summon", "supervise", "remind", "merge", "request_extension", "request_suspension",
+    "decide_extension", "decide_suspension", "resume", "add_photo",
+]
+
+
+def available_actions(user, appeal):
+    """The verbs of ``APPEAL_VERBS`` that ``services.<verb>`` would accept from ``user`` now
+    (same rules as the services: permission module, ALLOWED, RULES). Checks each permission
+    action once."""
+    if not user.is_authenticated:
+        return []
+    cache = {}
+    return [verb for verb in APPEAL_VERBS if may(user, appeal, verb, cache)]
+
+
+def summons_actions(user, summons):
+    """Verbs for one summons row: "report", "finish_part" (the department), "cancel_summons"."""
+    appeal = summons.appeal
+    verbs = []
+    is_department = any(g.role == "department_handler" and g.department_id == summons.department_id
+                        for g in user.grants())
+    if is_department and summons.status == Summons.Status.SUMMONED and may(user, appeal, "report"):
+        verbs.append("report")
+    if is_department and summons.status == Summons.Status.REPORTED and may(user, appeal, "finish_part"):
+        verbs.append("finish_part")
+    if summons.status in Summons.ACTIVE and may(user, appeal, "cancel_summons"):
+        verbs.append("cancel_summons")
+    return verbs
+
+
+__all__ = ["APPEAL_VERBS", "RULES", "available_actions", "summons_actions"]

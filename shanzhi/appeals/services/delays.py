@@ -1,0 +1,127 @@
+"""延期 (more time) and 缓办 (deferred handling): asked for by the assignee, decided by a leader.
+
+An approved extension moves the deadline by the approved working days. An approved suspension
+does the same and also marks the appeal suspended until then: the sweep leaves it alone, the
+figures count it as 缓办 (out of 按期结案率's denominator), and the sweep lifts the mark when the
+time is up (or the assignee resumes earlier).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from shanzhi.accounts.models import RoleGrant
+from shanzhi.core import workdays
+from shanzhi.core.errors import DomainError
+
+from .. import access
+from ..models import ExtensionRequest, SuspensionRequest
+from . import base, deadlines, notify
+from .base import V, calendar_guard, commit, move, refuse, require_text
+
+MAX_DAYS = 60
+KINDS = {
+    "extension": (ExtensionRequest, "request_extension", "decide_extension", V.REQUEST_EXTENSION,
+                  V.DECIDE_EXTENSION, _lazy("延期")),
+    "suspension": (SuspensionRequest, "request_suspension", "decide_suspension", V.REQUEST_SUSPENSION,
+                   V.DECIDE_SUSPENSION, _lazy("缓办")),
+}
+
+
+def approvers(appeal):
+    """Leaders whose part of the tree covers the node that coordinates the appeal."""
+    path = access.dispatch_path(appeal)
+    grants = RoleGrant.objects.filter(role__in=access.ACTIONS["appeals.approve"], node__isnull=False)
+    return sorted({g.user_id for g in grants.select_related("node") if path.startswith(g.node.path)})
+
+
+def _request(kind, appeal, by, days, reason, expected_version):
+    model, verb, _decide, event_verb, _devent, label = KINDS[kind]
+    reason = require_text(reason, "reason", _("请填写申请理由。"))
+    try:
+        days = int(days)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("请填写申请的工作日数。"), field="days") from exc
+    if not 1 <= days <= MAX_DAYS:
+        raise DomainError(_("申请天数应在 1 到 %(n)d 个工作日之间。") % {"n": MAX_DAYS}, field="days")
+    with move(appeal, verb, by, expected_version) as a:
+        if model.objects.filter(appeal=a, status=model.Status.PENDING).exists():
+            raise DomainError(_("已有一份%(k)s申请在审批中。") % {"k": label}, code="pending")
+        req = model.objects.create(appeal=a, requested_by=by, reason=reason, days=days)
+        # Asking changes nothing yet: an event, no new version.
+        base.event(a, event_verb, by, note=reason, data={"request": req.pk, "days": days})
+        notify.send(f"{kind}_requested", a, approvers(a),
+                    _("诉求 %(n)s 申请%(k)s %(d)d 个工作日，请审批。") % {"n": a.number, "k": label, "d": days},
+                    exclude=by)
+    return req
+
+
+@calendar_guard
+def _decide(kind, request, by, approve, note, expected_version):
+    model, _verb, verb, _event, event_verb, label = KINDS[kind]
+    with transaction.atomic():
+        a = base.lock(request.appeal_id)
+        base.check(a, verb, by, expected_version)
+        req = model.objects.select_for_update().get(pk=request.pk)
+        if req.status != model.Status.PENDING:
+            raise DomainError(_("该申请已审批。"), code="decided")
+        if req.requested_by_id == by.pk:
+            raise refuse(_("不能审批自己的申请。"))
+        now = timezone.now()
+        req.status = model.Status.APPROVED if approve else model.Status.REJECTED
+        req.decided_by, req.decided_at, req.decision_note = by, now, (note or "").strip()
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        fields, data = [], {"request": req.pk, "approved": bool(approve), "days": req.days}
+        if approve and a.deadline is not None:
+            fields = deadlines.push_back(a, req.days, now)
+            data["deadline"] = a.deadline.isoformat()
+        if approve and kind == "suspension":
+            a.suspended, a.suspended_until = True, workdays.add_workdays(now, req.days)
+            fields += ["suspended", "suspended_until"]
+        commit(a, event_verb, by, a.status, fields, note=note, data=data)
+        result = _("同意") if approve else _("驳回")
+        notify.send(f"{kind}_decided", a, [req.requested_by_id],
+                    _("诉求 %(n)s 的%(k)s申请已%(r)s。") % {"n": a.number, "k": label, "r": result})
+    return req
+
+
+def request_extension(appeal, *, by, days, reason, expected_version=None):
+    return _request("extension", appeal, by, days, reason, expected_version)
+
+
+def decide_extension(request, *, by, approve, note="", expected_version=None):
+    return _decide("extension", request, by, approve, note, expected_version)
+
+
+def request_suspension(appeal, *, by, days, reason, expected_version=None):
+    return _request("suspension", appeal, by, days, reason, expected_version)
+
+
+def decide_suspension(request, *, by, approve, note="", expected_version=None):
+    return _decide("suspension", request, by, approve, note, expected_version)
+
+
+def resume(appeal, *, by=None, note="", expected_version=None):
+    """End a suspension (缓办) early; ``by=None`` is the sweep ending it on time."""
+    if by is None:
+        with transaction.atomic():
+            a = base.lock(appeal)
+            return _resume(a, None, note)
+    with move(appeal, "resume", by, expected_version) as a:
+        return _resume(a, by, note)
+
+
+def _resume(a, by, note):
+    if not a.suspended:
+        raise DomainError(_("该诉求未处于缓办状态。"), code="not_suspended")
+    a.suspended, a.suspended_until = False, None
+    commit(a, V.RESUME, by, a.status, ["suspended", "suspended_until"], note=note)
+    notify.send("resumed", a, notify.assignees(a), _("诉求 %(n)s 已恢复办理。") % {"n": a.number}, exclude=by)
+    return a
+
+
+def pending_requests(appeal):
+    """Open extension and suspension requests of an appeal (for its page)."""
+    return [r for m in (ExtensionRequest, SuspensionRequest) for r in m.objects.filter(
+        appeal=appeal, status=m.Status.PENDING)]

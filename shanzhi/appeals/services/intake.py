@@ -1,0 +1,281 @@
+"""Intake (接诉): every channel enters the loop through ``submit``.
+
+Nothing a resident submits may be lost or doubled. A submission carries an idempotency key: the
+same (submitter or channel client, key) always returns the one appeal it created, also when two
+retries race (a unique constraint decides; the loser reads the winner's row). The same key with
+different content is refused, so a client bug cannot silently drop a second, different appeal.
+Intake never depends on the holiday calendar: the clock starts at acceptance.
+"""
+
+import hashlib
+import json
+import math
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.accounts.models import Role
+from shanzhi.core import crypto
+from shanzhi.core.errors import DomainError
+from shanzhi.registry import services as registry
+from shanzhi.registry.models import OrgNode
+
+from ..models import Appeal, AppealCounter, AppealPhoto, Category
+from . import base, notify, photos
+
+C = Appeal.Channel
+
+# Which channels each role may use; Open311 and the hotline without a user come with a ``client``.
+CHANNELS = {
+    Role.RESIDENT: {C.WEB},
+    Role.GRID_WORKER: {C.PATROL, C.HOME_VISIT, C.ON_BEHALF},
+    Role.COMMUNITY_STAFF: {C.ON_BEHALF, C.HOME_VISIT, C.PATROL, C.PROPERTY, C.HOTLINE},
+    Role.COMMUNITY_SECRETARY: {C.ON_BEHALF, C.HOME_VISIT, C.PATROL, C.PROPERTY, C.HOTLINE},
+    Role.STREET_STAFF: {C.ON_BEHALF, C.HOTLINE},
+    Role.DISTRICT_STAFF: {C.ON_BEHALF, C.HOTLINE},
+    Role.DISTRICT_LEADER: {C.ON_BEHALF},
+    Role.PROPERTY_STAFF: {C.PROPERTY},
+}
+CLIENT_CHANNELS = {C.OPEN311, C.HOTLINE}
+
+
+def next_number(now):
+    """SZ + local date + a 6-digit sequence of that day. The counter row is locked until the
+    intake commits, and rolls back with it, so numbers are unique and have no gaps."""
+    day = timezone.localdate(now)
+    if not AppealCounter.objects.filter(day=day).update(value=F("value") + 1):
+        try:
+            with transaction.atomic():
+                AppealCounter.objects.create(day=day, value=1)
+        except IntegrityError:
+            AppealCounter.objects.filter(day=day).update(value=F("value") + 1)
+    value = AppealCounter.objects.values_list("value", flat=True).get(day=day)
+    return f"SZ{day:%Y%m%d}{value:06d}"
+
+
+# --- the place ------------------------------------------------------------------------------
+
+
+def _clean_point(lng, lat):
+    if lng is None and lat is None:
+        return None, None
+    try:
+        lng, lat = float(lng), float(lat)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("位置坐标无法识别。"), field="location") from exc
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90) or math.isnan(lng) or math.isnan(lat):
+        raise DomainError(_("位置坐标超出经纬度范围（经度在前，纬度在后）。"), field="location")
+    return lng, lat
+
+
+def locate(*, lng=None, lat=None, building=None, household=None, node=None):
+    """(grid or None, the deepest node, lng, lat): the building's grid, else the grid whose polygon
+    holds the point, else the node staff chose (a community or street, for a place with no grid)."""
+    lng, lat = _clean_point(lng, lat)
+    if household is not None:
+        building = household.building
+    if building is not None:
+        if lng is None and building.lng is not None:
+            lng, lat = building.lng, building.lat
+        return building.grid, building.grid, lng, lat
+    if lng is not None:
+        grid = registry.grid_at(lng, lat)
+        if grid is not None:
+            return grid, grid, lng, lat
+    if node is not None:
+        return (node if node.level == "grid" else None), node, lng, lat
+    if lng is not None:
+        raise DomainError(_("该位置不在任何网格内，请重新选点，或选择所属社区。"), field="location")
+    raise DomainError(_("请在地图上选点，或选择楼栋或所属社区。"), field="location")
+
+
+def _community_of(node):
+    if node.level == "grid":
+        return OrgNode.objects.get(pk=node.parent_id)
+    return node if node.level == "community" else None
+
+
+def _initial_level(category, grid, community):
+    if category.default_handler_kind == Category.HandlerKind.GRID and grid is not None:
+        return Appeal.Level.GRID
+    return Appeal.Level.COMMUNITY if community is not None else Appeal.Level.STREET
+
+
+# --- who may submit what ----------------------------------------------------------------------
+
+
+def _check_submitter(by, channel, client, place, building):
+    if by is None:
+        if channel not in CLIENT_CHANNELS or not client:
+            raise DomainError(_("该渠道的诉求必须由登录用户提交。"), field="channel")
+        return
+    permissions.require(by, "appeals.submit")
+    channels = set().union(*(CHANNELS.get(g.role, set()) for g in by.grants()))
+    if channel not in channels:
+        raise base.refuse(_("您不能通过该渠道登记诉求。"))
+    if channel == C.WEB:
+        return  # a resident may report a problem anywhere in the district, not only at home
+    if channel == C.PROPERTY and any(g.role == Role.PROPERTY_STAFF for g in by.grants()):
+        company_ids = {g.property_company_id for g in by.grants() if g.role == Role.PROPERTY_STAFF}
+        if building is None or building.compound.property_company_id not in company_ids:
+            raise DomainError(_("物业投诉须选择本企业服务小区的楼栋。"), field="building")
+        return
+    if not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists():
+        raise DomainError(_("该位置不在您的管辖范围内。"), field="location")
+
+
+def _digest(payload):
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _replay(existing, digest):
+    if existing.payload_digest and existing.payload_digest != digest:
+        raise DomainError(
+            _("同一提交编号已用于另一条内容不同的诉求（%(n)s），请勿重复使用。") % {"n": existing.number},
+            field="idempotency_key", code="idempotency_mismatch",
+        )
+    existing.is_replay = True
+    return existing
+
+
+def _existing(scope, key, hotline_case_number, digest):
+    """The appeal this submission repeats, if any: same client and key (and then the same
+    content), or the same hotline case (whose later versions are not re-imported)."""
+    if key:
+        found = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+        if found:
+            return _replay(found, digest)
+    if hotline_case_number:
+        found = Appeal.objects.filter(hotline_case_number=hotline_case_number).first()
+        if found:
+            found.is_replay = True
+            return found
+    return None
+
+
+def submit(
+    *, by=None, client="", channel, title, description, category, lng=None, lat=None, building=None,
+    household=None, node=None, address="", contact_name="", contact_phone="", photos_in=(),
+    idempotency_key="", hotline_case_number=None, submitted_at=None,
+):
+    """Register one appeal and return it (``appeal.is_replay`` is True for a repeated submission).
+
+    ``by``: the logged-in user (resident, or staff entering it), or None for a channel ``client``
+    (an Open311 key's name, "hotline"). ``node``: a community or street for a place with no grid.
+    ``submitted_at``: when the hotline received it (imports); otherwise now.
+    """
+    title, description = (title or "").strip(), (description or "").strip()
+    key = (idempotency_key or "").strip()[:80]
+    hotline_case_number = (hotline_case_number or "").strip() or None
+    scope = f"u:{by.pk}" if by is not None else f"c:{client}"[:80]
+    cleaned_photos = [photos.clean(f) for f in photos_in]
+    payload = {
+        "channel": channel, "title": title, "description": description,
+        "category": getattr(category, "pk", None), "lng": lng, "lat": lat,
+        "building": getattr(building, "pk", None), "household": getattr(household, "pk", None),
+        "node": getattr(node, "pk", None), "address": address, "contact_name": contact_name,
+        "contact_phone": contact_phone, "hotline": hotline_case_number,
+        "photos": [p.source_sha256 for p in cleaned_photos],
+    }
+    digest = _digest(payload)
+    existing = _existing(scope, key, hotline_case_number, digest)
+    if existing is not None:
+        return existing
+
+    if channel not in C.values:
+        raise DomainError(_("未知的诉求来源。"), field="channel")
+    if not title:
+        raise DomainError(_("请填写标题。"), field="title")
+    if len(title) > 100:
+        raise DomainError(_("标题不能超过 100 个字。"), field="title")
+    if not description:
+        raise DomainError(_("请描述您反映的问题。"), field="description")
+    if not isinstance(category, Category) or not category.active:
+        raise DomainError(_("请选择一个有效的诉求分类。"), field="category")
+    if channel == C.HOTLINE and not hotline_case_number:
+        raise DomainError(_("热线诉求必须有热线工单号。"), field="hotline_case_number")
+    if len(cleaned_photos) > photos.MAX_PER_STAGE:
+        raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": photos.MAX_PER_STAGE}, field="photos")
+    grid, place, lng, lat = locate(lng=lng, lat=lat, building=building, household=household, node=node)
+    if household is not None:
+        building = household.building
+    _check_submitter(by, channel, client, place, building)
+    contact_phone = registry.clean_phone(contact_phone, field="contact_phone")
+    if by is not None and channel == C.WEB:
+        resident = next((g.resident for g in by.grants() if g.resident_id), None)
+        if resident is not None:
+            contact_name = contact_name or resident.name
+            contact_phone = contact_phone or resident.phone
+    community = _community_of(place)
+
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            appeal = Appeal(
+                number=next_number(now), channel=channel, hotline_case_number=hotline_case_number,
+                idempotency_scope=scope if key else "", idempotency_key=key, payload_digest=digest,
+                submitter=by if (by is not None and channel == C.WEB) else None,
+                entered_by=by, contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone,
+                contact_phone_index=crypto.blind_index(contact_phone) if contact_phone else "",
+                title=title, description=description, category=category, lng=lng, lat=lat,
+                address=(address or "").strip()[:200], building=building, household=household,
+                grid=grid, community=community, path=place.path,
+                level=_initial_level(category, grid, community), created_at=submitted_at or now,
+            )
+            appeal.save()
+            for p in cleaned_photos:
+                photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by)
+            base.event(appeal, base.V.SUBMIT, by, from_status="", data={"channel": channel, "client": client}
+                       if client else {"channel": channel})
+            notify.send("submitted", appeal, notify.dispatchers(appeal),
+                        _("新诉求待受理：%(n)s %(t)s") % {"n": appeal.number, "t": title}, exclude=by)
+            notify.send("received", appeal, notify.submitter(appeal),
+                        _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
+    except IntegrityError:
+        # A concurrent retry (or the same hotline case) won the race: return what it created.
+        existing = _existing(scope, key, hotline_case_number, digest)
+        if existing is None:
+            raise
+        return existing
+    appeal.is_replay = False
+    return appeal
+
+
+# --- "someone already reported this" ------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lng1, lat1, lng2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def nearby_open(category, lng, lat, radius_m=None, *, exclude=None, limit=10):
+    """Open appeals of the same category within ``radius_m`` (default: the category's radius),
+    nearest first, as (appeal, metres). Unscoped on purpose: the intake hint shows a resident
+    that a problem is already known. Show only number, category, status and dates from these rows,
+    never the other person's words, name, phone or photos."""
+    lng, lat = _clean_point(lng, lat)
+    if lng is None:
+        return []
+    radius = float(radius_m if radius_m is not None else category.duplicate_radius_m)
+    dlat = radius / 111_320
+    dlng = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    rows = (
+        Appeal.objects.filter(category=category, lat__range=(lat - dlat, lat + dlat),
+                              lng__range=(lng - dlng, lng + dlng))
+        .exclude(status__in=Appeal.FINAL)
+        .select_related("category")
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=getattr(exclude, "pk", exclude))
+    found = [(a, distance_m(lng, lat, a.lng, a.lat)) for a in rows[:500]]
+    found = [(a, d) for a, d in found if d <= radius]
+    found.sort(key=lambda pair: pair[1])
+    return found[:limit]

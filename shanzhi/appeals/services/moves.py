@@ -1,0 +1,380 @@
+"""The closed loop: one function per move.
+
+受理 accept / 不予受理 reject → 派单 dispatch (person, community/street, department, property
+company) or the community pool → 认领 claim → 退单 return → start → 办结 resolve → 核实 verify
+or 返工 send_back → 回访 visit / the resident's rate (unsatisfied: 重办 reopen) → 销号 close.
+Around it: 升级 escalate, 督办 supervise, 催办 remind, 并案 merge. Summons are in ``summons.py``,
+extensions and suspensions in ``delays.py``.
+
+Every function takes the appeal (instance or pk), ``by`` (the acting user) and an optional
+``expected_version`` (the version the user's screen showed; stale → ``Conflict``), and returns
+the updated appeal. Refusals: ``Http404`` out of scope, ``PermissionDenied`` not theirs,
+``DomainError`` wrong status or bad input, ``Conflict`` stale. A refused move changes nothing.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.accounts.models import Role, User
+from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Department, OrgNode, PropertyCompany
+
+from .. import access
+from ..models import Appeal, AppealPhoto
+from . import base, deadlines, notify, photos
+from .base import S, V, calendar_guard, commit, move, require_text
+
+ASSIGNEE_FIELDS = ["assignee_kind", "assignee_user", "assignee_node", "assignee_department", "assignee_company"]
+
+
+def _clear_assignee(appeal):
+    appeal.assignee_kind = Appeal.AssigneeKind.NONE
+    appeal.assignee_user = appeal.assignee_node = appeal.assignee_department = appeal.assignee_company = None
+    return list(ASSIGNEE_FIELDS)
+
+
+def assignee_label(appeal):
+    target = appeal.assignee_user or appeal.assignee_node or appeal.assignee_department or appeal.assignee_company
+    return str(target) if target is not None else ""
+
+
+# --- acceptance -------------------------------------------------------------------------------
+
+
+@calendar_guard
+def accept(appeal, *, by, category=None, note="", expected_version=None):
+    """受理/立案: the handling clock starts now; staff may correct the category first."""
+    with move(appeal, "accept", by, expected_version) as a:
+        fields = ["status", "accepted_at"]
+        data = {}
+        if category is not None and category.pk != a.category_id:
+            if not category.active:
+                raise DomainError(_("请选择一个有效的诉求分类。"), field="category")
+            data["category"] = {"from": str(a.category), "to": str(category)}
+            a.category = category
+            fields.append("category")
+        now = timezone.now()
+        fields += deadlines.start_clock(a, now)
+        old, a.status, a.accepted_at = a.status, S.ACCEPTED, now
+        data["deadline"] = a.deadline.isoformat()
+        commit(a, V.ACCEPT, by, old, fields, note=note, data=data)
+        notify.send("accepted", a, notify.submitter(a),
+                    _("您的诉求 %(n)s 已受理，办理时限至 %(d)s。") % {
+                        "n": a.number, "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M")})
+    return a
+
+
+def reject(appeal, *, by, reason, expected_version=None):
+    """不予受理, with the reason the resident will read."""
+    reason = require_text(reason, "reason", _("请填写不予受理的理由。"))
+    with move(appeal, "reject", by, expected_version) as a:
+        old, a.status, a.reject_reason, a.closed_at = a.status, S.REJECTED, reason, timezone.now()
+        commit(a, V.REJECT, by, old, ["status", "reject_reason", "closed_at"], note=reason)
+        notify.send("rejected", a, notify.submitter(a),
+                    _("您的诉求 %(n)s 不予受理：%(r)s") % {"n": a.number, "r": reason})
+    return a
+
+
+# --- dispatch, pool, claim, return --------------------------------------------------------------
+
+
+def suggest_assignee(appeal):
+    """The category's default handler for this appeal, for the dispatch form to pre-select:
+    {"kind": "user"|"node"|"department"|"company"|"", "target": object or None}."""
+    kind = appeal.category.default_handler_kind
+    if kind == "grid" and appeal.grid_id:
+        worker = User.objects.filter(
+            role_grants__role=Role.GRID_WORKER, role_grants__node_id=appeal.grid_id, is_active=True
+        ).order_by("pk").first()
+        if worker is not None:
+            return {"kind": "user", "target": worker}
+    if kind == "department" and appeal.category.default_department_id:
+        return {"kind": "department", "target": appeal.category.default_department}
+    if kind == "property" and appeal.building_id and appeal.building.compound.property_company_id:
+        return {"kind": "company", "target": appeal.building.compound.property_company}
+    if appeal.community_id:
+        return {"kind": "node", "target": appeal.community}
+    return {"kind": "", "target": None}
+
+
+def _set_target(a, *, to_user, to_node, to_department, to_company):
+    """Point the appeal at one handler after checking it can take this appeal."""
+    fields = _clear_assignee(a)
+    if to_user is not None:
+        if not permissions.can(to_user, "appeals.handle", a) or not any(
+            g.role in access.NODE for g in to_user.grants()
+        ):
+            raise DomainError(_("%(u)s 不在该诉求的辖区内，不能承办。") % {"u": to_user}, field="to_user")
+        a.assignee_kind, a.assignee_user = Appeal.AssigneeKind.USER, to_user
+        return fields, {"kind": "user", "id": to_user.pk, "name": str(to_user)}
+    if to_node is not None:
+        if not isinstance(to_node, OrgNode) or to_node.level not in ("community", "street") or not (
+            a.path.startswith(to_node.path)
+        ):
+            raise DomainError(_("只能派给诉求所在的社区或街道。"), field="to_node")
+        a.assignee_kind, a.assignee_node = Appeal.AssigneeKind.NODE, to_node
+        return fields, {"kind": "node", "id": to_node.pk, "name": str(to_node)}
+    if to_department is not None:
+        if not isinstance(to_department, Department) or not a.path.startswith(to_department.district.path):
+            raise DomainError(_("只能派给本区的职能部门。"), field="to_department")
+        a.assignee_kind, a.assignee_department = Appeal.AssigneeKind.DEPARTMENT, to_department
+        return fields, {"kind": "department", "id": to_department.pk, "name": str(to_department)}
+    if not isinstance(to_company, PropertyCompany) or not a.path.startswith(to_company.district.path):
+        raise DomainError(_("只能派给本区的物业企业。"), field="to_company")
+    a.assignee_kind, a.assignee_company = Appeal.AssigneeKind.COMPANY, to_company
+    return fields, {"kind": "company", "id": to_company.pk, "name": str(to_company)}
+
+
+def dispatch(appeal, *, by, to_user=None, to_node=None, to_department=None, to_company=None, to_pool=False,
+             note="", expected_version=None):
+    """派单 to exactly one handler, or into the community's pool (全员接单). Also re-dispatches."""
+    targets = [t for t in (to_user, to_node, to_department, to_company) if t is not None]
+    if len(targets) + bool(to_pool) != 1:
+        raise DomainError(_("请选择一个承办对象。"), field="to")
+    with move(appeal, "dispatch", by, expected_version) as a:
+        old = a.status
+        if to_pool:
+            if a.community_id is None:
+                raise DomainError(_("该诉求没有所属社区，不能放入社区接单池。"), field="to_pool")
+            fields = _clear_assignee(a)
+            a.assignee_node = a.community
+            a.status, verb, data = S.POOLED, V.POOL, {"kind": "pool", "id": a.community_id, "name": str(a.community)}
+        else:
+            fields, data = _set_target(a, to_user=to_user, to_node=to_node, to_department=to_department,
+                                       to_company=to_company)
+            a.status, verb = S.DISPATCHED, V.DISPATCH
+        a.dispatched_by = by
+        commit(a, verb, by, old, fields + ["status", "dispatched_by"], note=note, data={"to": data})
+        if to_pool:
+            notify.send("pooled", a, notify.pool_claimers(a),
+                        _("接单池有新诉求可认领：%(n)s %(t)s") % {"n": a.number, "t": a.title}, exclude=by)
+        else:
+            notify.send("assigned", a, notify.assignees(a),
+                        _("您有新派单：%(n)s %(t)s") % {"n": a.number, "t": a.title}, exclude=by)
+    return a
+
+
+def claim(appeal, *, by, expected_version=None):
+    """认领 from the community pool: the first claimer gets it and is at work on it."""
+    with move(appeal, "claim", by, expected_version) as a:
+        old = a.status
+        fields = _clear_assignee(a)
+        a.assignee_kind, a.assignee_user, a.status = Appeal.AssigneeKind.USER, by, S.IN_PROGRESS
+        commit(a, V.CLAIM, by, old, fields + ["status"])
+        notify.send("claimed", a, notify.dispatchers(a),
+                    _("%(u)s 认领了诉求 %(n)s") % {"u": by, "n": a.number}, exclude=by)
+    return a
+
+
+def return_appeal(appeal, *, by, reason, expected_version=None):
+    """退单: the assignee says it is not theirs; it goes back to the dispatcher with the reason."""
+    reason = require_text(reason, "reason", _("请填写退单理由。"))
+    with move(appeal, "return", by, expected_version) as a:
+        old, was = a.status, assignee_label(a)
+        fields = _clear_assignee(a)
+        a.status, a.return_count = S.RETURNED, a.return_count + 1
+        commit(a, V.RETURN, by, old, fields + ["status", "return_count"], note=reason, data={"from": was})
+        notify.send("returned", a, set(notify.dispatchers(a)) | {a.dispatched_by_id},
+                    _("诉求 %(n)s 被退单：%(r)s") % {"n": a.number, "r": reason}, exclude=by)
+    return a
+
+
+# --- handling ---------------------------------------------------------------------------------
+
+
+def start(appeal, *, by, note="", expected_version=None):
+    with move(appeal, "start", by, expected_version) as a:
+        old, a.status = a.status, S.IN_PROGRESS
+        commit(a, V.START, by, old, ["status"], note=note)
+    return a
+
+
+def response_template(appeal):
+    """The category's answer template with the appeal's number and title filled in."""
+    text = appeal.category.response_template or (appeal.category.parent.response_template
+                                                  if appeal.category.parent_id else "")
+    return text.replace("{number}", appeal.number).replace("{title}", appeal.title)
+
+
+def resolve(appeal, *, by, result, photos_in=(), expected_version=None):
+    """办结: what was done, with evidence photos; the summoned departments must have finished."""
+    result = require_text(result, "result", _("请填写办理结果。"))
+    cleaned = [photos.clean(f) for f in photos_in]
+    with move(appeal, "resolve", by, expected_version) as a:
+        pending = list(a.summonses.filter(status__in=a.summonses.model.ACTIVE).select_related("department"))
+        if pending:
+            raise DomainError(
+                _("还有部门未完成承办部分：%(d)s。") % {"d": "、".join(str(s.department) for s in pending)},
+                code="summons_pending",
+            )
+        photos.check_room(a, AppealPhoto.Stage.RESOLUTION, len(cleaned))
+        stored = [photos.store(a, p, stage=AppealPhoto.Stage.RESOLUTION, by=by) for p in cleaned]
+        old = a.status
+        a.status, a.resolution, a.resolved_at, a.resolved_by = S.RESOLVED, result, timezone.now(), by
+        commit(a, V.RESOLVE, by, old, ["status", "resolution", "resolved_at", "resolved_by"], note=result,
+               data={"photos": [p.pk for p in stored], "on_time": bool(a.deadline and a.resolved_at <= a.deadline)})
+        notify.send("to_verify", a, notify.verifiers(a),
+                    _("诉求 %(n)s 已办结，请现场核实。") % {"n": a.number}, exclude=by)
+    return a
+
+
+def verify(appeal, *, by, note="", photos_in=(), expected_version=None):
+    """核实: someone other than the one who fixed it confirms the fix on site."""
+    cleaned = [photos.clean(f) for f in photos_in]
+    with move(appeal, "verify", by, expected_version) as a:
+        photos.check_room(a, AppealPhoto.Stage.VERIFICATION, len(cleaned))
+        stored = [photos.store(a, p, stage=AppealPhoto.Stage.VERIFICATION, by=by) for p in cleaned]
+        old, a.status = a.status, S.VERIFIED
+        commit(a, V.VERIFY, by, old, ["status"], note=note, data={"photos": [p.pk for p in stored]})
+        notify.send("to_rate", a, notify.submitter(a),
+                    _("您的诉求 %(n)s 已办结，请对办理结果进行评价。") % {"n": a.number})
+    return a
+
+
+def send_back(appeal, *, by, reason, expected_version=None):
+    """返工: the fix did not hold up on site; back to the same assignee."""
+    reason = require_text(reason, "reason", _("请填写返工原因。"))
+    with move(appeal, "send_back", by, expected_version) as a:
+        old, a.status, a.rework_count = a.status, S.IN_PROGRESS, a.rework_count + 1
+        commit(a, V.SEND_BACK, by, old, ["status", "rework_count"], note=reason)
+        notify.send("sent_back", a, notify.assignees(a),
+                    _("诉求 %(n)s 核实未通过，需返工：%(r)s") % {"n": a.number, "r": reason}, exclude=by)
+    return a
+
+
+# --- return visit, rating, reopening, close-out -----------------------------------------------------
+
+
+def _apply_rating(a, verb, by, rating, note):
+    if rating not in (Appeal.Rating.SATISFIED, Appeal.Rating.BASIC, Appeal.Rating.UNSATISFIED):
+        raise DomainError(_("请选择满意、基本满意或不满意。"), field="rating")
+    old = a.status
+    a.rating, a.rating_note = rating, (note or "").strip()
+    fields = ["status", "rating", "rating_note"]
+    if rating != Appeal.Rating.UNSATISFIED:
+        a.status = S.VISITED
+        commit(a, verb, by, old, fields, note=note, data={"rating": rating})
+        return
+    # 不满意 → 重办: back to the same handler with a fresh time limit.
+    fields += deadlines.start_clock(a, timezone.now())
+    a.status, a.reopen_count = S.REOPENED, a.reopen_count + 1
+    fields += ["reopen_count", "resolved_at", "resolved_by"]
+    a.resolved_at = a.resolved_by = None
+    commit(a, verb, by, old, fields, note=note, data={"rating": rating, "reopened": True,
+                                                      "deadline": a.deadline.isoformat()})
+    notify.send("reopened", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
+                _("诉求 %(n)s 群众不满意，已重办：%(r)s") % {"n": a.number, "r": note or ""}, exclude=by)
+
+
+@calendar_guard
+def visit(appeal, *, by, rating, note="", expected_version=None):
+    """回访: staff record the resident's rating (by phone or at the door)."""
+    with move(appeal, "visit", by, expected_version) as a:
+        _apply_rating(a, V.VISIT, by, rating, note)
+    return a
+
+
+@calendar_guard
+def rate(appeal, *, by, rating, note="", expected_version=None):
+    """The resident who submitted rates the result; 不满意 reopens it (重办)."""
+    with move(appeal, "rate", by, expected_version) as a:
+        _apply_rating(a, V.RATE, by, rating, note)
+    return a
+
+
+def close(appeal, *, by, note="", expected_version=None):
+    """销号. Appeals merged into this one close with it."""
+    with move(appeal, "close", by, expected_version) as a:
+        now = timezone.now()
+        old, a.status, a.closed_at = a.status, S.CLOSED, now
+        commit(a, V.CLOSE, by, old, ["status", "closed_at"], note=note)
+        notify.send("closed", a, notify.submitter(a), _("您的诉求 %(n)s 已办结销号。") % {"n": a.number})
+        for child in Appeal.objects.select_for_update().filter(merged_into=a, status=S.MERGED).order_by("pk"):
+            child.status, child.closed_at, child.resolution = S.CLOSED, now, a.resolution
+            commit(child, V.CLOSE, by, S.MERGED, ["status", "closed_at", "resolution"],
+                   data={"with": a.number})
+            notify.send("closed", child, notify.submitter(child),
+                        _("您的诉求 %(n)s 已随 %(m)s 一并办结销号。") % {"n": child.number, "m": a.number})
+    return a
+
+
+# --- graded response and oversight ---------------------------------------------------------------
+
+
+def next_level(appeal):
+    order = Appeal.LEVEL_ORDER
+    for level in order[order.index(appeal.level) + 1 :]:
+        if appeal.path_at(level):
+            return level
+    return None
+
+
+def raise_level(a, by, reason, *, auto=False):
+    """Move a locked appeal one level up (grid → community → street → district)."""
+    to = next_level(a)
+    if to is None:
+        raise DomainError(_("该诉求已在区级统筹，不能再升级。"), code="top_level")
+    old_level, a.level = a.level, to
+    commit(a, V.ESCALATE, by, a.status, ["level"], note=reason, data={"from": old_level, "to": to, "auto": auto})
+    notify.send("escalated", a, notify.dispatchers(a),
+                _("诉求 %(n)s 已升级至%(l)s级统筹：%(r)s") % {"n": a.number, "l": a.get_level_display(), "r": reason},
+                exclude=by)
+
+
+def escalate(appeal, *, by, reason, expected_version=None):
+    """分级响应 by hand: the assignee or the coordinator hands it one level up, keeping the
+    assignee; the staff of the new level may re-dispatch, summon or supervise."""
+    reason = require_text(reason, "reason", _("请填写升级原因。"))
+    with move(appeal, "escalate", by, expected_version) as a:
+        raise_level(a, by, reason)
+    return a
+
+
+def supervise(appeal, *, by, note, due_days=None, expected_version=None):
+    """督办 by a street or district leader, optionally with its own deadline in working days."""
+    from shanzhi.core import workdays
+
+    note = require_text(note, "note", _("请填写督办意见。"))
+    due_at = workdays.add_workdays(timezone.now(), int(due_days)) if due_days else None
+    with move(appeal, "supervise", by, expected_version) as a:
+        sup = a.supervisions.create(by=by, note=note, due_at=due_at)
+        a.supervised = True
+        commit(a, V.SUPERVISE, by, a.status, ["supervised"], note=note,
+               data={"supervision": sup.pk, "due_at": due_at.isoformat() if due_at else None})
+        notify.send("supervised", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
+                    _("诉求 %(n)s 被督办：%(t)s") % {"n": a.number, "t": note}, exclude=by)
+    return a
+
+
+def remind(appeal, *, by, note="", expected_version=None):
+    """催办: a nudge to the assignee. It changes nothing, so it does not bump the version."""
+    with move(appeal, "remind", by, expected_version) as a:
+        base.event(a, V.REMIND, by, note=note)
+        notify.send("reminder", a, notify.assignees(a),
+                    _("请抓紧办理诉求 %(n)s。%(t)s") % {"n": a.number, "t": note}, exclude=by)
+    return a
+
+
+def merge(duplicate, *, into, by, note="", expected_version=None):
+    """并案: ``duplicate`` follows ``into`` (the main appeal) to its close."""
+    dup_pk = getattr(duplicate, "pk", duplicate)
+    main_pk = getattr(into, "pk", into)
+    if dup_pk == main_pk:
+        raise DomainError(_("不能与自身并案。"), field="into")
+    with transaction.atomic():
+        # Lock both in one order, so two opposite merges cannot deadlock.
+        locked = {pk: base.lock(pk) for pk in sorted((dup_pk, main_pk))}
+        dup, main = locked[dup_pk], locked[main_pk]
+        base.check(dup, "merge", by, expected_version)
+        base.check(main, "absorb", by)
+        old, dup.status, dup.merged_into = dup.status, S.MERGED, main
+        commit(dup, V.MERGE, by, old, ["status", "merged_into"], note=note, data={"into": main.number})
+        for child in Appeal.objects.select_for_update().filter(merged_into=dup).exclude(pk=main.pk):
+            child.merged_into = main
+            commit(child, V.MERGE, by, child.status, ["merged_into"], data={"into": main.number})
+        base.event(main, V.ABSORB, by, note=note, data={"duplicate": dup.number})
+        notify.send("merged", dup, notify.submitter(dup),
+                    _("您反映的问题与诉求 %(m)s 相同，已合并办理。") % {"m": main.number})
+    return dup

@@ -1,0 +1,116 @@
+"""Who hears about a move, and how it reaches them.
+
+Services call ``send(kind, appeal, users, text)`` inside their transaction; it enqueues the
+``deliver_notification`` task, which hands the message to every backend named in
+``settings.SHANZHI_NOTIFICATION_BACKENDS`` (default: the in-app ``DatabaseBackend``). An SMS or
+WeChat template-message backend is a class with the same ``send`` method.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from shanzhi.accounts.models import Role, RoleGrant, User
+
+from .. import access
+from ..models import Notification
+
+DEFAULT_BACKENDS = ["shanzhi.appeals.services.notify.DatabaseBackend"]
+
+
+class DatabaseBackend:
+    """Writes rows the user sees in the UI (the bell, the inbox)."""
+
+    def send(self, users, kind, appeal, text):
+        Notification.objects.bulk_create(
+            Notification(user=u, kind=kind, appeal=appeal, text=text[:300]) for u in users
+        )
+
+
+def backends():
+    return [import_string(path)() for path in getattr(settings, "SHANZHI_NOTIFICATION_BACKENDS", DEFAULT_BACKENDS)]
+
+
+def send(kind, appeal, users, text, *, exclude=None):
+    from ..tasks import deliver_notification
+
+    ids = sorted({u.pk if isinstance(u, User) else int(u) for u in users if u is not None})
+    if exclude is not None:
+        ids = [i for i in ids if i != exclude.pk]
+    if ids:
+        deliver_notification.enqueue(kind, appeal.pk if appeal else None, ids, str(text))
+
+
+def deliver(kind, appeal_id, user_ids, text):
+    from ..models import Appeal
+
+    appeal = Appeal.objects.filter(pk=appeal_id).first() if appeal_id else None
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    for backend in backends():
+        backend.send(users, kind, appeal, text)
+
+
+# --- recipients ------------------------------------------------------------------------------
+
+
+def _grant_users(**filters):
+    return list(RoleGrant.objects.filter(**filters).values_list("user_id", flat=True).distinct())
+
+
+def node_staff(path, roles=access.COMMUNITY_UP):
+    return _grant_users(node__path=path, role__in=roles) if path else []
+
+
+def dispatchers(appeal):
+    """Staff of the node that coordinates the appeal at its current level."""
+    return node_staff(access.dispatch_path(appeal))
+
+
+def department_handlers(department_id):
+    return _grant_users(department_id=department_id, role=Role.DEPARTMENT_HANDLER)
+
+
+def assignees(appeal):
+    kind = appeal.assignee_kind
+    if kind == "user":
+        return [appeal.assignee_user_id]
+    if kind == "node":
+        return _grant_users(node_id=appeal.assignee_node_id, role__in=access.COMMUNITY_UP)
+    if kind == "department":
+        return department_handlers(appeal.assignee_department_id)
+    if kind == "company":
+        return _grant_users(property_company_id=appeal.assignee_company_id, role=Role.PROPERTY_STAFF)
+    return []
+
+
+def pool_claimers(appeal):
+    community = appeal.path_at("community")
+    return _grant_users(node__path__startswith=community, role__in=access.ACTIONS["appeals.claim"])
+
+
+def grid_workers(appeal):
+    return _grant_users(node_id=appeal.grid_id, role=Role.GRID_WORKER) if appeal.grid_id else []
+
+
+def verifiers(appeal):
+    return grid_workers(appeal) or node_staff(appeal.path_at("community"), access.COMMUNITY)
+
+
+def submitter(appeal):
+    return [appeal.submitter_id] if appeal.submitter_id else []
+
+
+def system_admins():
+    return _grant_users(role=Role.SYSTEM_ADMIN)
+
+
+def calendar_missing(year):
+    """Tell the system administrators, once, that a year's holidays must be entered."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    kind = f"calendar_missing_{year}"
+    with transaction.atomic():
+        if Notification.objects.filter(kind=kind, read_at__isnull=True).exists():
+            return
+        send(kind, None, system_admins(), _("%(year)d 年的节假日安排尚未录入，诉求无法计算办理时限，请尽快在“工作日历”中录入。")
+             % {"year": year})

@@ -1,0 +1,12 @@
+"""Background work of the appeals app. Enqueued inside the move's transaction, so it is durable
+exactly when the move is (django-tasks-db stores the task in the same database)."""
+
+from django_tasks import task
+
+
+@task()
+def deliver_notification(kind, appeal_id, user_ids, text):
+    from .services import notify
+
+    notify.deliver(kind, appeal_id, user_ids, text)
+    return len(user_ids)

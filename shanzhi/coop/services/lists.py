@@ -1,0 +1,149 @@
+"""The resource and needs lists: "支部制单" (staff publish), residents and grid workers collect needs."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.registry.services import clean_phone
+
+from ..models import Need, Resource
+from .common import category, choice, community_node, event, move, positive_int, text, time_window, weekdays
+
+RS = Resource.Status
+NS = Need.Status
+
+
+def _provider(kind, *, unit, department, team, name, community):
+    kind = choice(kind, Resource.ProviderKind, "provider_kind", _("提供方类型"))
+    named = {"unit": unit, "department": department, "team": team}.get(kind)
+    if kind != "business" and named is None:
+        raise DomainError(_("请选择提供服务的%(k)s。") % {"k": Resource.ProviderKind(kind).label}, field="provider")
+    if kind == "team" and team.community_id != community.pk:
+        raise DomainError(_("志愿团队不属于这个社区。"), field="provider")
+    name = (name or "").strip() or str(named or "")
+    return kind, text(name, "provider_name", _("提供方名称"), max_length=100)
+
+
+@transaction.atomic
+def create_resource(*, community, title, category_, kind, provider_kind, by, provider_unit=None,
+                    provider_department=None, provider_team=None, provider_name="", description="", capacity=None,
+                    weekdays_="1111111", time_from=None, time_to=None, times_note="", place="", grid=None,
+                    contact_name="", contact_phone="", price_note="", branch=None, publish=False):
+    community = community_node(community)
+    permissions.require(by, "coop.manage_lists", community)
+    kind = choice(kind, Resource.Kind, "kind", _("资源类型"))
+    provider_kind, provider_name = _provider(provider_kind, unit=provider_unit, department=provider_department,
+                                             team=provider_team, name=provider_name, community=community)
+    if kind == Resource.Kind.LOW_COST and not (price_note or "").strip():
+        raise DomainError(_("低偿服务请写明收费标准。"), field="price_note")
+    if grid is not None and grid.parent_id != community.pk:
+        raise DomainError(_("网格不属于这个社区。"), field="grid")
+    if branch is not None and not branch.node.path.startswith(community.path):
+        raise DomainError(_("制单支部不属于这个社区。"), field="branch")
+    time_from, time_to = time_window(time_from, time_to)
+    resource = Resource.objects.create(
+        community=community, grid=grid, title=text(title, "title", _("服务名称")), description=description or "",
+        category=category(category_), kind=kind, provider_kind=provider_kind, provider_unit=provider_unit,
+        provider_department=provider_department, provider_team=provider_team, provider_name=provider_name,
+        capacity=None if capacity in (None, "") else positive_int(capacity, "capacity", _("同时可接单数")),
+        weekdays=weekdays(weekdays_), time_from=time_from, time_to=time_to,
+        times_note=text(times_note, "times_note", _("服务时间说明"), max_length=100, required=False),
+        place=text(place, "place", _("服务地点"), required=False),
+        contact_name=text(contact_name, "contact_name", _("联系人"), max_length=50, required=False),
+        contact_phone=clean_phone(contact_phone, field="contact_phone"),
+        price_note=text(price_note, "price_note", _("收费标准"), max_length=100, required=False),
+        published_by_org=branch, created_by=by,
+    )
+    if publish:
+        publish_resource(resource, by=by)
+        resource.refresh_from_db()
+    return resource
+
+
+@transaction.atomic
+def publish_resource(resource, *, by):
+    permissions.require(by, "coop.manage_lists", resource)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.status == RS.PUBLISHED:
+        raise DomainError(_("已经发布了。"), field="status", code="state")
+    resource.status, resource.published_at = RS.PUBLISHED, timezone.now()
+    resource.save(update_fields=["status", "published_at"])
+    return resource
+
+
+@transaction.atomic
+def withdraw_resource(resource, *, by):
+    """Taken off the list; orders already placed are still served."""
+    permissions.require(by, "coop.manage_lists", resource)
+    updated = Resource.objects.filter(pk=resource.pk, status=RS.PUBLISHED).update(status=RS.WITHDRAWN)
+    if not updated:
+        raise DomainError(_("只有已发布的资源可以下架。"), field="status", code="state")
+    resource.refresh_from_db()
+    return resource
+
+
+# --- needs ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_need(*, by, title, category_, source, scope=Need.Scope.INDIVIDUAL, household=None, community=None,
+                description="", weekdays_="1111111", time_from=None, time_to=None, place="", slots=1):
+    """A resident asks for their household; a grid worker records what a home visit found; community
+    staff record common needs. Staff-entered needs are published at once, residents' wait for review."""
+    scope = choice(scope, Need.Scope, "scope", _("需求类型"))
+    source = choice(source, Need.Source, "source", _("来源"))
+    if scope == Need.Scope.INDIVIDUAL:
+        if household is None:
+            raise DomainError(_("个性需求请选择所涉及的住户。"), field="household")
+        permissions.require(by, "coop.collect_need", household)
+        community_id, grid_id = household.grid.parent_id, household.grid_id
+    else:
+        community = community_node(community)
+        permissions.require(by, "coop.manage_lists", community)
+        community_id, grid_id = community.pk, None
+        household = None
+    time_from, time_to = time_window(time_from, time_to)
+    staff = any(g.role in permissions.NODE_STAFF for g in by.grants())
+    need = Need.objects.create(
+        community_id=community_id, grid_id=grid_id, household=household, title=text(title, "title", _("需求")),
+        description=description or "", category=category(category_), scope=scope, source=source,
+        weekdays=weekdays(weekdays_), time_from=time_from, time_to=time_to,
+        place=text(place, "place", _("地点"), required=False),
+        slots=positive_int(slots, "slots", _("需要认领方数"), maximum=100), submitted_by=by,
+    )
+    event(need, "submit", by=by, after=need.status)
+    if staff:
+        need = move(Need, need, "publish", ALLOWED, NS.OPEN, by=by, published_by=by, published_at=timezone.now())
+    return need
+
+
+ALLOWED = {
+    "publish": {NS.SUBMITTED},
+    "cancel": {NS.SUBMITTED, NS.OPEN},
+    "close": {NS.OPEN, NS.CLAIMED},
+}
+
+
+@transaction.atomic
+def publish_need(need, *, by):
+    """Community staff review a resident's need and put it on the list for claiming."""
+    permissions.require(by, "coop.manage_lists", need)
+    return move(Need, need, "publish", ALLOWED, NS.OPEN, by=by, published_by=by, published_at=timezone.now())
+
+
+@transaction.atomic
+def cancel_need(need, *, by, reason):
+    permissions.require(by, "coop.manage_lists", need)
+    reason = text(reason, "reason", _("撤销原因"))
+    if need.claims.filter(status__in=["accepted", "in_progress"]).exists():
+        raise DomainError(_("已有人认领，请先与认领方沟通退回后再撤销。"), field="status", code="state")
+    return move(Need, need, "cancel", ALLOWED, NS.CANCELLED, by=by, note=reason)
+
+
+@transaction.atomic
+def close_need(need, *, by, note=""):
+    """Staff close a need as done (for a common need served by several claimants)."""
+    permissions.require(by, "coop.manage_lists", need)
+    return move(Need, need, "close", ALLOWED, NS.DONE, by=by, note=note)
