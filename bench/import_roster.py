@@ -162,24 +162,26 @@ def run_once(label, path, district, job=None, watch=False):
 
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=watch_progress, args=(job.pk, seen, stop)) if watch and job else None
-    c0, t0 = time.process_time(), time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
     rows = importing.read_rows(path, path.name)
-    t1 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     errors, records = importing.check_rows(rows, scope=district)
     if errors:
         sys.exit(f"{label}: {len(errors)} errors, first {errors[:3]}")
-    t2 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     if watcher:
         watcher.start()
     counts = importing.import_rows(rows, by=None, scope=district, job=job, records=records)
-    t3, c3 = time.perf_counter(), time.process_time()
+    marks.append((time.perf_counter(), time.process_time()))
     if watcher:
         stop.set()
         watcher.join()
     n = len(rows)
-    print(f"{label}: {n:,} rows; read {t1 - t0:.1f}s, validate {t2 - t1:.1f}s, write {t3 - t2:.1f}s; "
-          f"total {t3 - t0:.1f}s = {n / (t3 - t0):,.0f} rows/s (validate+write {n / (t3 - t1):,.0f} rows/s); "
-          f"CPU of this process {c3 - c0:.1f}s")
+    phases = [f"{name} {b[0] - a[0]:.1f}s (CPU {b[1] - a[1]:.1f}s)"
+              for name, a, b in zip(("read", "validate", "write"), marks, marks[1:], strict=False)]
+    wall, cpu = marks[-1][0] - marks[0][0], marks[-1][1] - marks[0][1]
+    print(f"{label}: {n:,} rows; {', '.join(phases)}")
+    print(f"  total {wall:.1f}s = {n / wall:,.0f} rows/s; CPU of this process {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second")
     print(f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
           f"households created {counts['households_created']:,}")
     if watcher:

@@ -29,6 +29,27 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _purge_append_only_tables_after_transactional_tests(request):
+    """Transactional tests end with the test database being emptied; the append-only triggers
+    would refuse that, so only then, and only on this connection, is the purge allowed."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    from shanzhi.core import appendonly
+
+    request.getfixturevalue("transactional_db")  # so this fixture's teardown runs before the flush
+    appendonly.set_purge_allowed(connection, False)
+    yield
+    appendonly.set_purge_allowed(connection, True)
+
+
 @pytest.fixture
 def cast(db):
     return build_cast(password=PASSWORD)

@@ -32,12 +32,15 @@ from shanzhi.core import crypto
 from . import importing, services
 from .models import (
     Building,
+    CareTag,
+    Compound,
     Department,
     Household,
     NetworkPost,
     OrgNode,
     OwnersCommittee,
     OwnersCommitteeMember,
+    PartyMember,
     PartyOrg,
     PropertyCompany,
     Resident,
@@ -913,8 +916,6 @@ def seed_demo(*, scale="small", seed=1, households_per_grid=None, say=print):
 
 
 def summary_counts():
-    from shanzhi.registry.models import CareTag, Compound, PartyMember
-
     levels = Counter(OrgNode.objects.values_list("level", flat=True))
     tags = {t.name: t.residents.count() for t in CareTag.objects.all()}
     return {

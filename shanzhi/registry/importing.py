@@ -33,6 +33,7 @@ What an import does:
   transaction, in chunks, with bulk statements.
 """
 
+import contextlib
 import csv
 import functools
 import io
@@ -411,7 +412,7 @@ def import_rows(rows, *, by, scope, job=None, progress=None, records=None):
     """
     check_permission(by, scope)
     reporter = _ProgressReporter(job, progress)
-    with transaction.atomic():
+    with _sqlite_cache(), transaction.atomic():
         if records is None:
             errors, records = check_rows(rows, scope=scope)
             if errors:
@@ -420,6 +421,23 @@ def import_rows(rows, *, by, scope, job=None, progress=None, records=None):
         audit.record(AuditEvent.Action.IMPORT, actor=by, target=job if job is not None else scope,
                      detail={"scope": scope.code, **counts})
     return counts
+
+
+@contextlib.contextmanager
+def _sqlite_cache(kib=131072):
+    """A bigger page cache while importing: SQLite's default 2 MB makes every insert into the
+    random-ordered blind-index B-tree read pages back from the OS (about a fifth of the CPU)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _write(records, reporter):
@@ -470,41 +488,44 @@ def _upsert_households(records):
 
 
 TagLink = Resident.tags.through
-UPDATE_FIELDS = ["name", "name_initials", "phone", "phone_index", "relation", "household", "grid", "updated_at"]
+# What is compared with the file; read as plain values: no model instances, nothing decrypted
+# (a phone is compared through its blind index).
+STORED = ("id", "id_number_index", "name", "name_initials", "phone_index", "relation", "household_id")
+UPDATE_FIELDS = ["name", "name_initials", "relation", "household", "grid", "updated_at"]
+PHONE_FIELDS = ["phone", "phone_index"]
 
 
 def _write_residents(chunk, households):
-    existing = {
-        r.id_number_index: r
-        for r in Resident.objects.filter(id_number_index__in=[rec.id_index for rec in chunk]).only(
-            "id", "id_number_index", *UPDATE_FIELDS
-        )
-    }
+    wanted = [rec.id_index for rec in chunk]
+    existing = {r.id_number_index: r for r in
+                Resident.objects.filter(id_number_index__in=wanted).values_list(*STORED, named=True)}
     current_tags = {}
     if existing and any(rec.tag_ids is not None for rec in chunk):
         links = TagLink.objects.filter(resident_id__in=[r.id for r in existing.values()])
         for resident_id, tag_id in links.values_list("resident_id", "caretag_id"):
             current_tags.setdefault(resident_id, set()).add(tag_id)
 
-    new, new_tags, changed, retagged = [], [], [], {}
+    new, new_tags, changed, rephoned, retagged = [], [], [], [], {}
     now = timezone.now()
     for rec in chunk:
         household_id = households[_household_key(rec)]
-        resident = existing.get(rec.id_index)
-        if resident is None:
+        stored = existing.get(rec.id_index)
+        if stored is None:
             resident = Resident(household_id=household_id, grid_id=rec.building.grid_id, name=rec.name,
                                 name_initials=_initials(rec.name), relation=rec.relation or "")
             services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone or "")
             new.append(resident)
             new_tags.append(rec.tag_ids or ())
             continue
-        fields_changed = _apply(resident, rec, household_id)
-        tags_changed = rec.tag_ids is not None and rec.tag_ids != current_tags.get(resident.id, set())
+        phone_changed = rec.phone is not None and stored.phone_index != crypto.blind_index(rec.phone)
+        tags_changed = rec.tag_ids is not None and rec.tag_ids != current_tags.get(stored.id, set())
         if tags_changed:
-            retagged[resident.id] = rec.tag_ids
-        if fields_changed or tags_changed:
-            resident.updated_at = now
-            changed.append(resident)
+            retagged[stored.id] = rec.tag_ids
+        if phone_changed or tags_changed or _fields_differ(stored, rec, household_id):
+            resident = _updated(stored, rec, household_id, now)
+            if phone_changed:
+                services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone)
+            (rephoned if phone_changed else changed).append(resident)
 
     if new:
         Resident.objects.bulk_create(new, batch_size=CHUNK)
@@ -515,31 +536,37 @@ def _write_residents(chunk, households):
                 r.pk = ids[r.id_number_index]
     if changed:
         Resident.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
+    if rephoned:
+        Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
     if retagged:
         TagLink.objects.filter(resident_id__in=list(retagged)).delete()
     links = [TagLink(resident_id=r.pk, caretag_id=t) for r, tags in zip(new, new_tags, strict=True) for t in tags]
     links += [TagLink(resident_id=rid, caretag_id=t) for rid, tags in retagged.items() for t in tags]
     if links:
         TagLink.objects.bulk_create(links, batch_size=CHUNK)
-    return {"created": len(new), "updated": len(changed), "unchanged": len(chunk) - len(new) - len(changed)}
+    updated = len(changed) + len(rephoned)
+    return {"created": len(new), "updated": updated, "unchanged": len(chunk) - len(new) - updated}
 
 
-def _apply(resident, rec, household_id):
-    """Copy what differs from the record onto the resident; True if anything did."""
-    changed = False
-    if resident.name != rec.name:
-        resident.name, resident.name_initials = rec.name, _initials(rec.name)
-        changed = True
-    if rec.phone is not None and (resident.phone or "") != rec.phone:
-        services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone)
-        changed = True
-    if rec.relation is not None and resident.relation != rec.relation:
-        resident.relation = rec.relation
-        changed = True
-    if resident.household_id != household_id:
-        resident.household_id, resident.grid_id = household_id, rec.building.grid_id
-        changed = True
-    return changed
+def _fields_differ(stored, rec, household_id):
+    return (
+        stored.name != rec.name
+        or (rec.relation is not None and stored.relation != rec.relation)
+        or stored.household_id != household_id
+    )
+
+
+def _updated(stored, rec, household_id, now):
+    """The resident as the file has it, carrying only the fields an update writes."""
+    return Resident(
+        pk=stored.id,
+        name=rec.name,
+        name_initials=stored.name_initials if stored.name == rec.name else _initials(rec.name),
+        relation=stored.relation if rec.relation is None else rec.relation,
+        household_id=household_id,
+        grid_id=rec.building.grid_id,
+        updated_at=now,
+    )
 
 
 # --- progress ----------------------------------------------------------------------------------

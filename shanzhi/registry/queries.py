@@ -41,7 +41,11 @@ SEARCH_LIMIT = 50
 
 def _count_per_grid(model):
     rows = (
-        model.objects.filter(grid=OuterRef("pk")).order_by().values("grid").annotate(n=Count("pk")).values("n")
+        model.objects.filter(grid=OuterRef("pk"))
+        .order_by()
+        .values("grid")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
@@ -172,8 +176,11 @@ def grid_health(user, node=None):
         if g.band == "ok":
             continue
         # How many households the grid is short of the band, or over it.
-        g.gap = (settings.SHANZHI_GRID_HOUSEHOLDS_MIN - g.n_households if g.band == "low"
-                 else g.n_households - settings.SHANZHI_GRID_HOUSEHOLDS_MAX)
+        g.gap = (
+            settings.SHANZHI_GRID_HOUSEHOLDS_MIN - g.n_households
+            if g.band == "low"
+            else g.n_households - settings.SHANZHI_GRID_HOUSEHOLDS_MAX
+        )
         group = groups.setdefault(g.parent_id, CommunityHealth(community=g.parent))
         (group.too_few if g.band == "low" else group.too_many).append(g)
     # A grid worker sees the grid but not its community page: link only where it would open.
@@ -210,8 +217,11 @@ def network_posts(user, grid):
 
 
 def buildings_in(user, grid):
-    return permissions.visible(user, Building).filter(grid=grid).select_related("compound").order_by(
-        "compound__name", "name"
+    return (
+        permissions.visible(user, Building)
+        .filter(grid=grid)
+        .select_related("compound")
+        .order_by("compound__name", "name")
     )
 
 
@@ -219,7 +229,10 @@ def residents_by_tag(user, grid):
     """Residents of a grid counted per care tag; sensitive tags only for those who may see them."""
     residents = permissions.visible(user, Resident).filter(grid=grid)
     counts = dict(
-        residents.filter(tags__isnull=False).values_list("tags").annotate(n=Count("pk", distinct=True)).order_by()
+        residents.filter(tags__isnull=False)
+        .values_list("tags")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
     )
     show_sensitive = permissions.can(user, "registry.view_sensitive_tags", grid)
     return [
@@ -272,7 +285,9 @@ def owners_committee(user, compound):
     committee.visible_members = list(
         OwnersCommitteeMember.objects.filter(
             committee=committee, resident__in=permissions.visible(user, Resident)
-        ).select_related("resident").order_by("id")
+        )
+        .select_related("resident")
+        .order_by("id")
     )
     return committee
 
@@ -290,13 +305,19 @@ def posts_covering(user, household):
 
 def posts_held_by(user, resident):
     return list(
-        permissions.visible(user, NetworkPost).filter(resident=resident).select_related("grid").order_by("kind")
+        permissions.visible(user, NetworkPost)
+        .filter(resident=resident)
+        .select_related("grid")
+        .order_by("kind")
     )
 
 
 def memberships_of(user, resident):
     return list(
-        permissions.visible(user, PartyMember).filter(resident=resident).select_related("party_org").order_by("id")
+        permissions.visible(user, PartyMember)
+        .filter(resident=resident)
+        .select_related("party_org")
+        .order_by("id")
     )
 
 
@@ -421,8 +442,10 @@ def party_org_tree(user, node=None):
     ``n_members`` counts the organisation's own members; ``n_members_total`` adds those of
     the organisations below it that the user can see.
     """
-    orgs = permissions.visible(user, PartyOrg).select_related("node", "unit").annotate(
-        n_members=Count("members", distinct=True)
+    orgs = (
+        permissions.visible(user, PartyOrg)
+        .select_related("node", "unit")
+        .annotate(n_members=Count("members", distinct=True))
     )
     if node is not None:
         orgs = orgs.filter(node__path__startswith=node.path)

@@ -196,6 +196,7 @@ def sign_up(activity, volunteer, *, by, at=None):
     asking for the last place at once cannot both get it: the second UPDATE finds the count full.
     """
     _require_self_or_staff(by, volunteer, activity)
+    activity = Activity.objects.get(pk=activity.pk)
     at = at or timezone.now()
     if activity.status != Activity.Status.PUBLISHED or at >= activity.ends_at:
         raise DomainError(_("活动已结束或已取消，不能报名。"), field="activity", code="closed")

@@ -211,6 +211,8 @@ def submit(
             contact_phone = contact_phone or resident.phone
     community = _community_of(place)
 
+    # Files first, rows after: the day's number counter stays locked only for the inserts.
+    names = [photos.save_file(p) for p in cleaned_photos]
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -226,8 +228,8 @@ def submit(
                 level=_initial_level(category, grid, community), created_at=submitted_at or now,
             )
             appeal.save()
-            for p in cleaned_photos:
-                photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by)
+            for p, name in zip(cleaned_photos, names, strict=True):
+                photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
             base.event(appeal, base.V.SUBMIT, by, from_status="", data={"channel": channel, "client": client}
                        if client else {"channel": channel})
             notify.send("submitted", appeal, notify.dispatchers(appeal),
@@ -235,11 +237,15 @@ def submit(
             notify.send("received", appeal, notify.submitter(appeal),
                         _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
     except IntegrityError:
+        photos.discard_files(names)
         # A concurrent retry (or the same hotline case) won the race: return what it created.
         existing = _existing(scope, key, hotline_case_number, digest)
         if existing is None:
             raise
         return existing
+    except BaseException:
+        photos.discard_files(names)
+        raise
     appeal.is_replay = False
     return appeal
 

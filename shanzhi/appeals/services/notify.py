@@ -114,3 +114,13 @@ def calendar_missing(year):
             return
         send(kind, None, system_admins(), _("%(year)d 年的节假日安排尚未录入，诉求无法计算办理时限，请尽快在“工作日历”中录入。")
              % {"year": year})
+
+
+def mark_read(user, ids=None):
+    """Mark the user's notifications read (all of them, or those with the given ids)."""
+    from django.utils import timezone
+
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -82,12 +84,25 @@ def clean(upload, field="photos"):
     return CleanPhoto(out.getvalue(), image.width, image.height, hashlib.sha256(data).hexdigest())
 
 
-def store(appeal, photo, *, stage, by):
-    """Write one cleaned photo; the caller holds the appeal's lock and has checked the count."""
-    content = ContentFile(photo.content, name=f"{uuid.uuid4().hex}.jpg")
+def save_file(photo):
+    """Write the cleaned bytes to the media store; returns the stored name. Done before the
+    database transaction, so that no row lock is held while a file is written."""
+    return default_storage.save(f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg", ContentFile(photo.content))
+
+
+def discard_files(names):
+    """Remove files written for a transaction that did not commit (or for a repeated submission)."""
+    for name in names:
+        default_storage.delete(name)
+
+
+def store(appeal, photo, *, stage, by, name=None):
+    """One photo row (writing the file first unless ``name`` says where it already is); the caller
+    holds the appeal's lock and has checked the count."""
     return AppealPhoto.objects.create(
-        appeal=appeal, stage=stage, file=content, content_type="image/jpeg", size=len(photo.content),
-        width=photo.width, height=photo.height, sha256=hashlib.sha256(photo.content).hexdigest(), uploaded_by=by,
+        appeal=appeal, stage=stage, file=name or save_file(photo), content_type="image/jpeg",
+        size=len(photo.content), width=photo.width, height=photo.height,
+        sha256=hashlib.sha256(photo.content).hexdigest(), uploaded_by=by,
     )
 
 

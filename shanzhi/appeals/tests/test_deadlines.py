@@ -11,8 +11,8 @@ from shanzhi.appeals import services
 from shanzhi.appeals.models import Appeal, AppealEvent, Notification
 from shanzhi.appeals.services import deadlines, sweep
 from shanzhi.core import workdays
-from shanzhi.core.models import WorkdayOverride
 from shanzhi.core.errors import DomainError
+from shanzhi.core.models import WorkdayOverride
 from shanzhi.core.workdays import CalendarUnknown
 
 from .conftest import local, snapshot

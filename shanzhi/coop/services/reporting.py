@@ -41,7 +41,7 @@ def sign_agreement(*, unit, community, period_start, period_end, unit_signatory,
     if not items:
         raise DomainError(_("请至少填写一项共建承诺。"), field="commitments")
     overlapping = Agreement.objects.filter(unit=unit, community=community, status=Agreement.Status.SIGNED,
-                                           period_start__lt=period_end, period_end__gt=period_start)
+                                           period_start__lte=period_end, period_end__gte=period_start)
     if overlapping.exists():
         raise DomainError(_("该单位在这段时间已有与本社区的共建协议。"), field="period_start", code="duplicate")
     agreement = Agreement.objects.create(

@@ -3,7 +3,11 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
 
 from shanzhi.accounts.models import ApiToken
 from shanzhi.accounts.services import issue_api_token
@@ -300,7 +304,7 @@ def _secrets(cast):
     return {v for v in values if v}
 
 
-def _every_read(call, cast):
+def _every_read(call):
     paths = ["nodes", "grid-health", "residents?page_size=200", "units", "party-orgs", "property-companies"]
     for node in OrgNode.objects.all():
         paths += [f"nodes/{node.code}", f"nodes/{node.code}/boundary"]
@@ -319,7 +323,7 @@ def _every_read(call, cast):
 def test_no_full_id_number_or_phone_in_any_response(bearer, cast, who):
     secrets, call = _secrets(cast), bearer(getattr(cast, who))
     assert len(secrets) == 10
-    for path, response in _every_read(call, cast):
+    for path, response in _every_read(call):
         body = response.content.decode()
         assert response.status_code in (200, 403, 404), path
         leaked = [s for s in secrets if s in body]
@@ -397,9 +401,6 @@ def test_reveal_by_session_needs_the_csrf_token(cast, client):
 
 
 def test_resident_list_costs_the_same_queries_whatever_the_page_length(bearer, cast):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     call = bearer(cast.zhang)
 
     def queries_for_list():
@@ -417,8 +418,160 @@ def test_resident_list_costs_the_same_queries_whatever_the_page_length(bearer, c
 
 
 def _valid_id(i):
-    from faker import Faker
-
     fake = Faker("zh_CN")
     fake.seed_instance(700 + i)
     return fake.ssn()
+
+
+# --- the permission matrix of the API --------------------------------------------------------
+# Every registry API URL × every role × objects in each relation to the cast, with the expected
+# statuses written out by hand (independently of the permission module). Relations as in
+# shanzhi/tests/test_url_matrix.py: a1 = 王网格's grid, a2 = the other grid of community A,
+# b = community B (same street), c = community C (other street).
+
+ROLE_USERS = {
+    "anonymous": None,
+    "resident": "jumin",
+    "grid_worker": "wang",
+    "community_staff": "zhang",
+    "community_secretary": "zhao",
+    "street_staff": "liu",
+    "district_staff": "sun",
+    "district_leader": "wu",
+    "department_handler": "zheng",
+    "property_staff": "feng",
+    "unit_member": "he",
+    "volunteer": "ma",
+    "system_admin": "xitong",
+    "security_admin": "anquan",
+    "audit_admin": "shenji",
+    "no_role": "nobody",
+}
+NODE_STAFF = {
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+}
+SEES_NODE_DATA = {
+    "a1": NODE_STAFF,
+    "a2": NODE_STAFF - {"grid_worker"},
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+SEES_TREE = {rel: roles | {"system_admin"} for rel, roles in SEES_NODE_DATA.items()}
+SEES_PEOPLE = {rel: roles | ({"resident"} if rel == "a1" else set()) for rel, roles in SEES_NODE_DATA.items()}
+TREE_ROLES = NODE_STAFF | {"system_admin"}
+REVEALERS = {"grid_worker", "community_staff", "community_secretary", "street_staff"}
+BOUNDARY_EDITORS = {"system_admin", "district_staff"}
+RELS = ("a1", "a2", "b", "c")
+
+
+def _grid(cast, rel):
+    return {"a1": cast.grid, "a2": cast.grid2, "b": cast.grid_b, "c": cast.grid_c}[rel]
+
+
+def _resident(cast, rel):
+    return {"a1": cast.resident, "a2": cast.resident2, "b": cast.resident_b, "c": cast.resident_c}[rel]
+
+
+def _any_user(role, rel):
+    return 401 if role == "anonymous" else 200
+
+
+def _sees(table, then=lambda role: 200):
+    def expected(role, rel):
+        if role == "anonymous":
+            return 401
+        return then(role) if role in table[rel] else 404
+
+    return expected
+
+
+MATRIX = [
+    # name, method, kwargs(cast, rel) or None, body, expected(role, rel); bearer tokens unless noted
+    ("api:list_nodes", "get", None, None, _any_user),
+    ("api:get_node", "get", lambda c, r: {"code": _grid(c, r).code}, None, _sees(SEES_TREE)),
+    ("api:get_boundary", "get", lambda c, r: {"code": _grid(c, r).code}, None, _sees(SEES_TREE)),
+    (
+        "api:put_boundary",
+        "put",
+        lambda c, r: {"code": _grid(c, r).code},
+        square(117.6, 34.9),
+        _sees(SEES_TREE, lambda role: 200 if role in BOUNDARY_EDITORS else 403),
+    ),
+    (
+        "api:grid_health",
+        "get",
+        None,
+        None,
+        lambda role, rel: 401 if role == "anonymous" else 200 if role in TREE_ROLES else 403,
+    ),
+    (
+        "api:get_household",
+        "get",
+        lambda c, r: {"household_id": _resident(c, r).household_id},
+        None,
+        _sees(SEES_PEOPLE),
+    ),
+    ("api:list_residents", "get", None, None, _any_user),
+    ("api:get_resident", "get", lambda c, r: {"resident_id": _resident(c, r).pk}, None, _sees(SEES_PEOPLE)),
+    (
+        "api:reveal",
+        "post",
+        lambda c, r: {"resident_id": _resident(c, r).pk},
+        {"field": "phone", "reason": "核对联系方式"},
+        _sees(SEES_PEOPLE, lambda role: 200 if role in REVEALERS else 403),
+    ),
+    ("api:list_units", "get", None, None, _any_user),
+    ("api:list_party_orgs", "get", None, None, _any_user),
+    ("api:list_property_companies", "get", None, None, _any_user),
+    ("api:openapi-json", "get", None, None, lambda role, rel: 200),
+    ("api:api-root", "get", None, None, lambda role, rel: 404),
+    # The Swagger page is a browser page: the staff session, the login page for anyone else.
+    ("api:openapi-view", "session", None, None, lambda role, rel: 302 if role == "anonymous" else 200),
+]
+
+
+def _registry_api_names():
+    """URL names of the registry router and of ninja's own views (other apps' routers test themselves)."""
+    [api] = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api"]
+    return {
+        f"api:{p.name}"
+        for p in api.url_patterns
+        if str(p.pattern).startswith("registry/") or p.name in ("openapi-json", "openapi-view", "api-root")
+    }
+
+
+def test_every_registry_api_url_has_a_row_in_the_matrix():
+    assert _registry_api_names() == {row[0] for row in MATRIX}
+
+
+def _cells():
+    for row in MATRIX:
+        for rel in RELS if row[2] is not None else (None,):
+            yield pytest.param(row, rel, id=f"{row[0]}-{rel or 'list'}")
+
+
+@pytest.mark.parametrize(("row", "rel"), list(_cells()))
+def test_api_matrix(client, cast, row, rel):
+    name, method, kwargs, body, expected = row
+    url = reverse(name, kwargs=kwargs(cast, rel) if kwargs else None)
+    wrong = []
+    for role, username in ROLE_USERS.items():
+        user = getattr(cast, username) if username else None
+        client.logout()
+        options = {}
+        if method == "session":
+            if user is not None:
+                client.force_login(user)
+        elif user is not None:
+            options["headers"] = {"Authorization": f"Bearer {issue_api_token(user)}"}
+        if body is not None:
+            options.update(data=json.dumps(body), content_type="application/json")
+        response = getattr(client, "get" if method == "session" else method)(url, **options)
+        if response.status_code != expected(role, rel):
+            wrong.append(f"{role}: expected {expected(role, rel)}, got {response.status_code}")
+    assert not wrong, f"{method.upper()} {url}\n  " + "\n  ".join(wrong)

@@ -17,8 +17,10 @@ from shanzhi.registry.models import CareTag, NetworkPost, OrgNode
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Two edges cross; lopsided so that its signed area is not zero (a symmetric bow tie fails earlier).
-BOW_TIE = {"type": "Polygon", "coordinates": [[[117.0, 34.0], [117.02, 34.01], [117.02, 34.0], [117.0, 34.02],
-                                               [117.0, 34.0]]]}
+BOW_TIE = {
+    "type": "Polygon",
+    "coordinates": [[[117.0, 34.0], [117.02, 34.01], [117.02, 34.0], [117.0, 34.02], [117.0, 34.0]]],
+}
 
 
 def full_values(cast):
@@ -91,8 +93,13 @@ def test_children_counts_take_the_same_queries_however_many_children(cast, login
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for i in range(3, 7):
-        grid = services.create_node(level="grid", code=f"{cast.community.code}00{i}", name=f"第{i}网格",
-                                    parent=cast.community, boundary=square(117.56 + i / 100, 34.86))
+        grid = services.create_node(
+            level="grid",
+            code=f"{cast.community.code}00{i}",
+            name=f"第{i}网格",
+            parent=cast.community,
+            boundary=square(117.56 + i / 100, 34.86),
+        )
         building = services.create_building(compound=cast.compound, grid=grid, name=f"{i}号楼")
         services.create_household(building=building, unit_no="", room="101")
     with CaptureQueriesContext(connection) as after:
@@ -152,18 +159,21 @@ def test_households_page_through_htmx_returns_only_the_table(cast, login):
 # --- masking, sensitive tags, no-store ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("who,name,kwargs", [
-    ("wang", "registry:home", {}),
-    ("zhang", "registry:node", {"code": "370402001001001"}),
-    ("zhang", "registry:household", "household"),
-    ("zhang", "registry:resident", "resident"),
-    ("liu", "registry:resident", "resident_b"),
-    ("zhang", "registry:compound", "compound"),
-    ("zhang", "registry:party_org", "party_branch"),
-    ("zhang", "registry:units", {}),
-    ("sun", "registry:property_companies", {}),
-    ("jumin", "registry:resident", "resident"),
-])
+@pytest.mark.parametrize(
+    "who,name,kwargs",
+    [
+        ("wang", "registry:home", {}),
+        ("zhang", "registry:node", {"code": "370402001001001"}),
+        ("zhang", "registry:household", "household"),
+        ("zhang", "registry:resident", "resident"),
+        ("liu", "registry:resident", "resident_b"),
+        ("zhang", "registry:compound", "compound"),
+        ("zhang", "registry:party_org", "party_branch"),
+        ("zhang", "registry:units", {}),
+        ("sun", "registry:property_companies", {}),
+        ("jumin", "registry:resident", "resident"),
+    ],
+)
 def test_pages_show_only_masked_id_numbers_and_phones(cast, login, who, name, kwargs):
     if isinstance(kwargs, str):
         kwargs = {"pk": getattr(cast, kwargs).pk}
@@ -185,12 +195,22 @@ def test_search_results_show_masked_values(cast, login):
     assert_nothing_unmasked(html, cast)
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("registry:resident", "resident"), ("registry:household", "household"), ("registry:node", None),
-    ("registry:search", None), ("registry:party_org", "party_branch"),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("registry:resident", "resident"),
+        ("registry:household", "household"),
+        ("registry:node", None),
+        ("registry:search", None),
+        ("registry:party_org", "party_branch"),
+    ],
+)
 def test_pages_with_personal_data_are_not_cached(cast, login, name, kwargs):
-    kw = {"pk": getattr(cast, kwargs).pk} if kwargs else ({"code": cast.grid.code} if name == "registry:node" else {})
+    kw = (
+        {"pk": getattr(cast, kwargs).pk}
+        if kwargs
+        else ({"code": cast.grid.code} if name == "registry:node" else {})
+    )
     response, _html = page(login(cast.zhang), name, **kw)
     assert "no-store" in response["Cache-Control"]
 
@@ -227,7 +247,9 @@ def test_reveal_form_asks_for_a_reason(cast, login):
 
 
 def test_reveal_with_reason_returns_full_value_and_records_it(cast, login):
-    response = login(cast.wang).post(reveal_url(cast.resident), {"field": "phone", "reason": "入户走访需要联系"}, **HTMX)
+    response = login(cast.wang).post(
+        reveal_url(cast.resident), {"field": "phone", "reason": "入户走访需要联系"}, **HTMX
+    )
     assert response.status_code == 200
     assert cast.resident.phone in response.content.decode()
     assert "no-store" in response["Cache-Control"]
@@ -239,7 +261,9 @@ def test_reveal_with_reason_returns_full_value_and_records_it(cast, login):
 
 @pytest.mark.parametrize("reason", ["", "  ", "看看"])
 def test_reveal_without_a_real_reason_returns_the_form_with_the_error(cast, login, reason):
-    response = login(cast.wang).post(reveal_url(cast.resident), {"field": "id_number", "reason": reason}, **HTMX)
+    response = login(cast.wang).post(
+        reveal_url(cast.resident), {"field": "id_number", "reason": reason}, **HTMX
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "请写明查看原因" in html and 'name="reason"' in html
@@ -249,20 +273,26 @@ def test_reveal_without_a_real_reason_returns_the_form_with_the_error(cast, logi
 
 @pytest.mark.parametrize("who", ["sun", "wu", "jumin"])
 def test_reveal_refused_for_roles_without_it(cast, login, who):
-    response = login(getattr(cast, who)).post(reveal_url(cast.resident), {"field": "phone", "reason": "入户走访需要联系"})
+    response = login(getattr(cast, who)).post(
+        reveal_url(cast.resident), {"field": "phone", "reason": "入户走访需要联系"}
+    )
     assert response.status_code == 403
     assert cast.resident.phone not in response.content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
 
 
 def test_reveal_out_of_scope_is_404(cast, login):
-    response = login(cast.wang).post(reveal_url(cast.resident2), {"field": "phone", "reason": "入户走访需要联系"})
+    response = login(cast.wang).post(
+        reveal_url(cast.resident2), {"field": "phone", "reason": "入户走访需要联系"}
+    )
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
 
 
 def test_reveal_of_an_unknown_field_is_refused(cast, login):
-    response = login(cast.wang).post(reveal_url(cast.resident), {"field": "name", "reason": "入户走访需要联系"})
+    response = login(cast.wang).post(
+        reveal_url(cast.resident), {"field": "name", "reason": "入户走访需要联系"}
+    )
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL).exists()
 
@@ -323,8 +353,13 @@ def unhealthy(cast, settings):
     settings.SHANZHI_GRID_HOUSEHOLDS_MIN = 1
     settings.SHANZHI_GRID_HOUSEHOLDS_MAX = 1
     services.create_household(building=cast.building2, unit_no="1单元", room="202")
-    cast.grid3 = services.create_node(level="grid", code="370402001001003", name="东一第三网格",
-                                      parent=cast.community, boundary=square(117.558, 34.860))
+    cast.grid3 = services.create_node(
+        level="grid",
+        code="370402001001003",
+        name="东一第三网格",
+        parent=cast.community,
+        boundary=square(117.558, 34.860),
+    )
     return cast
 
 
@@ -355,7 +390,10 @@ def test_grid_health_for_one_node(unhealthy, login):
     client = login(cast.sun)
     response = client.get(reverse("registry:grid_health") + f"?node={cast.community_c.code}")
     assert [g.code for g in response.context["health"].grids] == [cast.grid_c.code]
-    assert login(cast.chen).get(reverse("registry:grid_health") + f"?node={cast.community.code}").status_code == 404
+    assert (
+        login(cast.chen).get(reverse("registry:grid_health") + f"?node={cast.community.code}").status_code
+        == 404
+    )
 
 
 # --- boundaries -------------------------------------------------------------------------------------

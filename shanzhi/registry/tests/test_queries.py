@@ -40,7 +40,9 @@ def test_grid_children_carry_their_health_band(cast):
 def test_children_outside_scope_are_left_out(cast):
     assert queries.node_children_with_counts(cast.wang, cast.community) == [cast.grid]
     assert [c.code for c in queries.node_children_with_counts(cast.liu, cast.street)] == [
-        cast.community.code, cast.community_b.code]
+        cast.community.code,
+        cast.community_b.code,
+    ]
 
 
 def test_top_nodes_are_the_grant_nodes_without_nested_ones(cast):
@@ -55,7 +57,10 @@ def test_top_nodes_are_the_grant_nodes_without_nested_ones(cast):
 
 def test_breadcrumb_leaves_out_ancestors_the_user_cannot_see(cast):
     assert [n.code for n in queries.breadcrumb(cast.sun, cast.grid)] == [
-        cast.district.code, cast.street.code, cast.community.code]
+        cast.district.code,
+        cast.street.code,
+        cast.community.code,
+    ]
     assert queries.breadcrumb(cast.wang, cast.grid) == []
 
 
@@ -95,14 +100,17 @@ def test_grid_workers_of_a_grid(cast):
     assert queries.grid_workers(cast.li, cast.grid) == []
 
 
-@pytest.mark.parametrize("q,tokens", [
-    ("3号楼302", ["3号楼", "302"]),
-    ("3号楼 302", ["3号楼", "302"]),
-    ("3-1-302", ["3号楼", "1单元", "302"]),
-    ("3-302", ["3号楼", "302"]),
-    ("幸福小区 2栋1单元201", ["幸福小区", "2栋", "1单元", "201"]),
-    ("  zs ", ["zs"]),
-])
+@pytest.mark.parametrize(
+    "q,tokens",
+    [
+        ("3号楼302", ["3号楼", "302"]),
+        ("3号楼 302", ["3号楼", "302"]),
+        ("3-1-302", ["3号楼", "1单元", "302"]),
+        ("3-302", ["3号楼", "302"]),
+        ("幸福小区 2栋1单元201", ["幸福小区", "2栋", "1单元", "201"]),
+        ("  zs ", ["zs"]),
+    ],
+)
 def test_search_query_is_split_into_place_parts(q, tokens):
     assert queries._normalise_query(q) == tokens
 
@@ -151,7 +159,9 @@ def test_party_org_tree_totals_members_of_lower_orgs(cast):
     assert root.pk == cast.party_committee.pk
     assert (root.n_members, root.n_members_total) == (0, 1)
     assert [(o.pk, depth) for o, depth in queries.flatten_tree([root])] == [
-        (cast.party_committee.pk, 0), (cast.party_branch.pk, 1)]
+        (cast.party_committee.pk, 0),
+        (cast.party_branch.pk, 1),
+    ]
     assert queries.party_org_tree(cast.chen) == []
 
 

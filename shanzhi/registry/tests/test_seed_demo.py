@@ -192,3 +192,9 @@ def test_demo_logins_prints_every_account_with_its_role_and_password():
     markdown = io.StringIO()
     call_command("demo_logins", "--markdown", stdout=markdown)
     assert markdown.getvalue().count("\n") == len(DEMO_USERS) + 2
+
+
+@pytest.mark.django_db
+def test_households_per_grid_sets_the_size_of_every_grid():
+    seed("tiny", 7, "--households-per-grid", "5")
+    assert [g.households.count() for g in OrgNode.objects.filter(level="grid")] == [5, 5, 5, 5]

@@ -24,9 +24,16 @@ def unit_list(request):
     page = Paginator(queries.units(request.user, q=q, kind=kind), PER_PAGE).get_page(request.GET.get("page"))
     for unit in page:
         unit.phone_masked = mask_phone(unit.contact_phone)
-    return render(request, "registry/units.html", {
-        "page": page, "q": q, "kind": kind, "kinds": Unit.Kind.choices,
-    })
+    return render(
+        request,
+        "registry/units.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": Unit.Kind.choices,
+        },
+    )
 
 
 @never_cache
@@ -42,10 +49,14 @@ def property_company_list(request):
 def party_org_list(request):
     _require_orgs(request.user)
     roots = queries.party_org_tree(request.user)
-    return render(request, "registry/party_orgs.html", {
-        "rows": list(queries.flatten_tree(roots)),
-        "total_members": sum(r.n_members_total for r in roots),
-    })
+    return render(
+        request,
+        "registry/party_orgs.html",
+        {
+            "rows": list(queries.flatten_tree(roots)),
+            "total_members": sum(r.n_members_total for r in roots),
+        },
+    )
 
 
 @never_cache
@@ -53,13 +64,17 @@ def party_org_detail(request, pk):
     user = request.user
     org = permissions.get_visible_or_404(user, PartyOrg, pk=pk)
     found = _find(queries.party_org_tree(user), org.pk)
-    return render(request, "registry/party_org.html", {
-        "org": found or org,
-        "ancestors": queries.party_org_ancestors(user, org),
-        "rows": list(queries.flatten_tree(found.subtree)) if found else [],
-        "members": queries.party_members(user, org),
-        "may_view_members": permissions.has_role_for(user, "registry.view_people"),
-    })
+    return render(
+        request,
+        "registry/party_org.html",
+        {
+            "org": found or org,
+            "ancestors": queries.party_org_ancestors(user, org),
+            "rows": list(queries.flatten_tree(found.subtree)) if found else [],
+            "members": queries.party_members(user, org),
+            "may_view_members": permissions.has_role_for(user, "registry.view_people"),
+        },
+    )
 
 
 def _find(roots, pk):

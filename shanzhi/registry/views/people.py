@@ -17,7 +17,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import MASKERS
 
 from .. import queries, services
-from ..models import Compound, Household, Resident
+from ..models import Compound, Household, OrgNode, Resident
 
 HOUSEHOLDS_PER_PAGE = 20
 
@@ -26,10 +26,11 @@ def _is_htmx(request):
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
 
 
-def _crumbs_to_grid(user, grid):
-    crumbs = queries.breadcrumb(user, grid)
-    if permissions.visible(user, type(grid)).filter(pk=grid.pk).exists():
-        crumbs.append(grid)
+def _crumbs_to(user, node):
+    """The breadcrumb down to and including ``node``, as far as the user may see it."""
+    crumbs = queries.breadcrumb(user, node)
+    if permissions.visible(user, OrgNode).filter(pk=node.pk).exists():
+        crumbs.append(node)
     return crumbs
 
 
@@ -40,7 +41,7 @@ def compound_detail(request, pk):
     households = Paginator(queries.households_in(user, building__compound=compound), HOUSEHOLDS_PER_PAGE)
     context = {
         "compound": compound,
-        "crumbs": _crumbs_to_grid(user, compound.community),
+        "crumbs": _crumbs_to(user, compound.community),
         "buildings": queries.compound_buildings(user, compound),
         "committee": queries.owners_committee(user, compound),
         "households": households.get_page(request.GET.get("page")),
@@ -59,14 +60,22 @@ def household_detail(request, pk):
 
 def household_page(request, household):
     user = request.user
-    residents = queries.prepare_residents(user, queries.residents_of(user, household=household).order_by("id"))
-    return render(request, "registry/household.html", {
-        "household": household,
-        "crumbs": _crumbs_to_grid(user, household.grid),
-        "residents": residents,
-        "posts": queries.posts_covering(user, household),
-        "compound_visible": permissions.visible(user, Compound).filter(pk=household.building.compound_id).exists(),
-    })
+    residents = queries.prepare_residents(
+        user, queries.residents_of(user, household=household).order_by("id")
+    )
+    return render(
+        request,
+        "registry/household.html",
+        {
+            "household": household,
+            "crumbs": _crumbs_to(user, household.grid),
+            "residents": residents,
+            "posts": queries.posts_covering(user, household),
+            "compound_visible": permissions.visible(user, Compound)
+            .filter(pk=household.building.compound_id)
+            .exists(),
+        },
+    )
 
 
 @never_cache
@@ -74,14 +83,20 @@ def resident_detail(request, pk):
     user = request.user
     resident = permissions.get_visible_or_404(user, Resident, pk=pk)
     (resident,) = queries.prepare_residents(user, [resident])
-    return render(request, "registry/resident.html", {
-        "resident": resident,
-        "crumbs": _crumbs_to_grid(user, resident.grid),
-        "may_reveal": permissions.can(user, "registry.reveal", resident),
-        "memberships": queries.memberships_of(user, resident),
-        "posts": queries.posts_held_by(user, resident),
-        "household_visible": permissions.visible(user, Household).filter(pk=resident.household_id).exists(),
-    })
+    return render(
+        request,
+        "registry/resident.html",
+        {
+            "resident": resident,
+            "crumbs": _crumbs_to(user, resident.grid),
+            "may_reveal": permissions.can(user, "registry.reveal", resident),
+            "memberships": queries.memberships_of(user, resident),
+            "posts": queries.posts_held_by(user, resident),
+            "household_visible": permissions.visible(user, Household)
+            .filter(pk=resident.household_id)
+            .exists(),
+        },
+    )
 
 
 @never_cache

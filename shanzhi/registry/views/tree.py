@@ -3,7 +3,6 @@ grid boundaries and grid health."""
 
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -105,7 +104,11 @@ def node_boundary(request, code):
     if request.method == "GET":
         return JsonResponse(queries.boundary_features(request.user, node))
     permissions.require(request.user, "registry.edit_org", node)
-    text = request.body.decode() if request.content_type == "application/json" else request.POST.get("boundary", "")
+    text = (
+        request.body.decode()
+        if request.content_type == "application/json"
+        else request.POST.get("boundary", "")
+    )
     try:
         geojson = _parse_geojson(text)
         services.set_boundary(node, geojson, by=request.user)
@@ -133,15 +136,16 @@ def _boundary_form(request, node, text, error, status=200, saved=False):
     if request.content_type == "application/json":
         return JsonResponse({"code": "invalid", "field": "boundary", "message": str(error)}, status=status)
     context = {"node": node, "boundary_text": text, "boundary_error": error, "saved": saved}
-    template = "registry/_boundary_form.html" if request.headers.get("HX-Request") else "registry/boundary.html"
+    template = (
+        "registry/_boundary_form.html" if request.headers.get("HX-Request") else "registry/boundary.html"
+    )
     return render(request, template, context, status=status)
 
 
 @never_cache
 def grid_health(request):
     user = request.user
-    if not permissions.has_role_for(user, "registry.view_tree"):
-        raise PermissionDenied
+    permissions.require(user, "registry.view_tree")
     node = None
     if request.GET.get("node"):
         node = permissions.get_visible_or_404(user, OrgNode, code=request.GET["node"])
@@ -154,9 +158,16 @@ def grid_health(request):
             _("超过 %(n)d 户") % {"n": health.maximum},
         ],
         "values": [summary["low"], summary["ok"], summary["high"]],
-        "colors": ["#f0ad4e", "#2e7d32", "#b71c1c"],
+        "colors": ["#e69100", "#2e7d32", "#b71c1c"],
     }
-    return render(request, "registry/grid_health.html", {
-        "health": health, "summary": summary, "node": node, "chart": chart,
-        "crumbs": queries.breadcrumb(user, node) if node else [],
-    })
+    return render(
+        request,
+        "registry/grid_health.html",
+        {
+            "health": health,
+            "summary": summary,
+            "node": node,
+            "chart": chart,
+            "crumbs": queries.breadcrumb(user, node) if node else [],
+        },
+    )

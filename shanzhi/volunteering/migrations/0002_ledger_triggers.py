@@ -1,16 +1,17 @@
 """The ledger's rules, kept by the database whatever the application does.
 
 * each inserted movement moves its amount between the two balances (AFTER INSERT trigger);
-* movements are append-only: UPDATE and DELETE (and TRUNCATE on PostgreSQL) are refused;
+* movements are append-only: UPDATE and DELETE (and TRUNCATE on PostgreSQL) are refused, by the
+  same ``core.appendonly`` triggers as the audit trail;
 * an account opens at zero, and its balance changes only through a movement: on PostgreSQL a
   direct UPDATE of ``balance`` (trigger depth 1) is refused; on SQLite, which has no trigger depth,
   the new balance must equal the sum of the account's movements;
 * a person's balance never goes below zero (the CHECK on the account table, from 0001).
-
-No '%' in the SQL: Django passes it through the driver's parameter formatting.
 """
 
 from django.db import migrations
+
+from shanzhi.core import appendonly
 
 PG_UP = """
 CREATE OR REPLACE FUNCTION volunteering_movement_apply() RETURNS trigger AS $$
@@ -23,18 +24,6 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER volunteering_movement_apply
     AFTER INSERT ON volunteering_movement
     FOR EACH ROW EXECUTE FUNCTION volunteering_movement_apply();
-
-CREATE OR REPLACE FUNCTION volunteering_movement_refuse() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION USING MESSAGE = 'points movements are append-only (' || TG_OP || ' refused)';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER volunteering_movement_append_only
-    BEFORE UPDATE OR DELETE ON volunteering_movement
-    FOR EACH ROW EXECUTE FUNCTION volunteering_movement_refuse();
-CREATE TRIGGER volunteering_movement_no_truncate
-    BEFORE TRUNCATE ON volunteering_movement
-    FOR EACH STATEMENT EXECUTE FUNCTION volunteering_movement_refuse();
 
 CREATE OR REPLACE FUNCTION volunteering_account_guard() RETURNS trigger AS $$
 BEGIN
@@ -56,11 +45,8 @@ CREATE TRIGGER volunteering_account_guard
 """
 PG_DOWN = """
 DROP TRIGGER IF EXISTS volunteering_movement_apply ON volunteering_movement;
-DROP TRIGGER IF EXISTS volunteering_movement_append_only ON volunteering_movement;
-DROP TRIGGER IF EXISTS volunteering_movement_no_truncate ON volunteering_movement;
 DROP TRIGGER IF EXISTS volunteering_account_guard ON volunteering_account;
 DROP FUNCTION IF EXISTS volunteering_movement_apply();
-DROP FUNCTION IF EXISTS volunteering_movement_refuse();
 DROP FUNCTION IF EXISTS volunteering_account_guard();
 """
 
@@ -72,10 +58,6 @@ SQLITE_UP = [
     "CREATE TRIGGER volunteering_movement_apply AFTER INSERT ON volunteering_movement BEGIN "
     "UPDATE volunteering_account SET balance = balance - NEW.amount WHERE id = NEW.debit_id; "
     "UPDATE volunteering_account SET balance = balance + NEW.amount WHERE id = NEW.credit_id; END;",
-    "CREATE TRIGGER volunteering_movement_no_update BEFORE UPDATE ON volunteering_movement "
-    "BEGIN SELECT RAISE(ABORT, 'points movements are append-only (UPDATE refused)'); END;",
-    "CREATE TRIGGER volunteering_movement_no_delete BEFORE DELETE ON volunteering_movement "
-    "BEGIN SELECT RAISE(ABORT, 'points movements are append-only (DELETE refused)'); END;",
     "CREATE TRIGGER volunteering_account_opens_at_zero BEFORE INSERT ON volunteering_account "
     "WHEN NEW.balance <> 0 "
     "BEGIN SELECT RAISE(ABORT, 'a points account opens with a zero balance'); END;",
@@ -85,27 +67,27 @@ SQLITE_UP = [
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS volunteering_movement_apply;",
-    "DROP TRIGGER IF EXISTS volunteering_movement_no_update;",
-    "DROP TRIGGER IF EXISTS volunteering_movement_no_delete;",
     "DROP TRIGGER IF EXISTS volunteering_account_opens_at_zero;",
     "DROP TRIGGER IF EXISTS volunteering_account_balance_is_sum;",
 ]
 
 
 def up(apps, schema_editor):
+    appendonly.protect(schema_editor, "volunteering_movement")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_UP)
+        schema_editor.execute(PG_UP, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_UP:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
 
 def down(apps, schema_editor):
+    appendonly.unprotect(schema_editor, "volunteering_movement")
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_DOWN)
+        schema_editor.execute(PG_DOWN, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for sql in SQLITE_DOWN:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):

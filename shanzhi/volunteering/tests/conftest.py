@@ -44,31 +44,13 @@ def activity(vol):
                                      starts_at=soon(24), ends_at=soon(27), capacity=2, by=cast.zhang)
 
 
-TRIGGERED_TABLES = ("core_auditevent", "volunteering_movement")
-
-
-def _toggle_triggers(state):
-    with connection.cursor() as cursor:
-        for table in TRIGGERED_TABLES:
-            cursor.execute(f"ALTER TABLE {table} {state} TRIGGER USER")
-
-
 @pytest.fixture
-def _triggers_back_on(django_db_blocker):
-    """Set up before ``transactional_db`` and so torn down after its flush: switches the triggers back on."""
+def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks and real concurrency)")
-    yield
-    with django_db_blocker.unblock():
-        _toggle_triggers("ENABLE")
 
 
 @pytest.fixture
-def pg_race_db(_triggers_back_on, transactional_db):
-    """A committed database that threads share, on PostgreSQL only.
-
-    After such a test Django empties every table with TRUNCATE, which the append-only triggers of the
-    audit trail and the ledger refuse; they are off for that flush only (see ``_triggers_back_on``).
-    """
-    yield
-    _toggle_triggers("DISABLE")
+def pg_race_db(_postgresql_only, transactional_db):
+    """A committed database that threads share (each thread opens its own connection), PostgreSQL only.
+    Emptying it afterwards is allowed by the project conftest's append-only purge switch."""
