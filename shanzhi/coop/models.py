@@ -374,6 +374,9 @@ class Milestone(models.Model):
         verbose_name = _("项目节点")
         verbose_name_plural = _("项目节点")
 
+    def __str__(self):
+        return self.title
+
 
 class Agreement(models.Model):
     """共建协议: a unit reports to a community ("单位报到") for a period."""
@@ -448,6 +451,9 @@ class JointActivity(models.Model):
         verbose_name = _("共建活动记录")
         verbose_name_plural = _("共建活动记录")
 
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
 
 class Post(models.Model):
     """岗位: a standing duty in the community that in-service members claim (楼栋联络, 巡逻, 辅导…)."""
@@ -511,6 +517,9 @@ class PostClaim(models.Model):
                                     name="coop_postclaim_once"),
         ]
 
+    def __str__(self):
+        return f"{self.registration} → {self.post}"
+
 
 class PostDuty(models.Model):
     """One duty shift of a post: a check-in session for its holders."""
@@ -522,6 +531,9 @@ class PostDuty(models.Model):
         ordering = ["-session__starts_at"]
         verbose_name = _("岗位值守")
         verbose_name_plural = _("岗位值守")
+
+    def __str__(self):
+        return str(self.session)
 
 
 class Event(models.Model):
@@ -552,6 +564,9 @@ class Event(models.Model):
                 name="coop_event_one_subject",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
 
 
 class AssessmentPeriod(models.Model):
@@ -614,3 +629,6 @@ class Assessment(models.Model):
             models.UniqueConstraint(fields=["period", "unit"], name="coop_assessment_unit_once"),
             models.UniqueConstraint(fields=["period", "registration"], name="coop_assessment_member_once"),
         ]
+
+    def __str__(self):
+        return f"{self.period} {self.unit or self.registration} {self.score}"

@@ -5,10 +5,10 @@ No PDF: no PDF library is installed in this project, and the brief forbids addin
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from django.utils.translation import gettext as _
 
 from .models import Assessment
 

@@ -191,7 +191,7 @@ def _require_organiser(session, by):
 
 
 def _locked(attendance):
-    return Attendance.objects.select_for_update().select_related("session", "volunteer").get(pk=attendance.pk)
+    return Attendance.objects.select_for_update(of=("self",)).select_related("session", "volunteer").get(pk=attendance.pk)
 
 
 @transaction.atomic

@@ -91,6 +91,9 @@ class TeamMember(models.Model):
 
 # --- check-in and hours (shared with coop) --------------------------------------------------------
 
+    def __str__(self):
+        return f"{self.volunteer} @ {self.team}"
+
 
 class ServiceSession(models.Model):
     """Something people check in to on site with a QR code, organised (and so proved) by one user.
@@ -380,6 +383,9 @@ class PointsRate(models.Model):
             models.CheckConstraint(condition=Q(points__gte=0), name="vol_rate_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.points} ({self.valid_from})"
+
 
 class GoodDeed(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="good_deeds")
@@ -394,6 +400,9 @@ class GoodDeed(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("善行义举")
         verbose_name_plural = _("善行义举")
+
+    def __str__(self):
+        return self.title
 
 
 class Donation(models.Model):
@@ -410,6 +419,9 @@ class Donation(models.Model):
         verbose_name = _("爱心捐赠")
         verbose_name_plural = _("爱心捐赠")
         constraints = [models.CheckConstraint(condition=Q(value_yuan__gt=0), name="vol_donation_positive")]
+
+    def __str__(self):
+        return self.description
 
 
 class Item(models.Model):
@@ -460,6 +472,9 @@ class Redemption(models.Model):
         verbose_name_plural = _("积分兑换")
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="vol_redemption_quantity_positive")]
 
+    def __str__(self):
+        return f"{self.item} × {self.quantity} ({self.code})"
+
 
 class PointsTally(models.Model):
     """Points earned (net of reversals) and minutes confirmed per person per month, quarter and year.
@@ -494,6 +509,9 @@ class PointsTally(models.Model):
 
 # --- recognition and pairing --------------------------------------------------------------------
 
+    def __str__(self):
+        return f"{self.volunteer} {self.grain} {self.period_start}: {self.points}"
+
 
 class Commendation(models.Model):
     """通报表彰 of a person, a team or a unit, recorded by the community or street."""
@@ -522,6 +540,9 @@ class Commendation(models.Model):
                 name="vol_commendation_one_subject",
             ),
         ]
+
+    def __str__(self):
+        return self.title
 
 
 class Pairing(models.Model):
@@ -552,6 +573,9 @@ class Pairing(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.volunteer or self.unit} ↔ {self.household}"
+
 
 class PairingVisit(models.Model):
     pairing = models.ForeignKey(Pairing, on_delete=models.PROTECT, related_name="visits")
@@ -566,3 +590,5 @@ class PairingVisit(models.Model):
         verbose_name = _("帮扶走访")
         verbose_name_plural = _("帮扶走访")
 
+    def __str__(self):
+        return f"{self.visited_on} {self.pairing}"

@@ -18,6 +18,7 @@ PEOPLE = {R.VOLUNTEER, R.UNIT_MEMBER, R.RESIDENT}
 
 ACTIONS = {
     "volunteering.view": NODE_STAFF | PEOPLE,
+    "volunteering.view_people": NODE_STAFF,
     "volunteering.manage": COMMUNITY_STAFF,
     "volunteering.adjust_points": COMMUNITY_STAFF,
     "volunteering.set_rates": {R.DISTRICT_STAFF},

@@ -407,7 +407,7 @@ def redeem(item, volunteer, *, by, quantity=1):
 @transaction.atomic
 def hand_over(redemption, *, by, code):
     """The counter checks the code and hands the item over."""
-    redemption = Redemption.objects.select_for_update().select_related("item").get(pk=redemption.pk)
+    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("item").get(pk=redemption.pk)
     permissions.require(by, "volunteering.manage", redemption)
     if (code or "").strip().upper() != redemption.code:
         raise DomainError(_("兑换码不正确。"), field="code")
@@ -422,7 +422,7 @@ def hand_over(redemption, *, by, code):
 @transaction.atomic
 def cancel_redemption(redemption, *, by, reason=""):
     """Points back (a reversal movement) and stock back, before the item is collected."""
-    redemption = Redemption.objects.select_for_update().select_related("item", "movement").get(pk=redemption.pk)
+    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("item", "movement").get(pk=redemption.pk)
     _require_self_or_staff(by, redemption.volunteer, redemption)
     if redemption.status != Redemption.Status.ISSUED:
         raise DomainError(_("已领取或已取消的兑换不能再取消。"), field="status", code="state")

@@ -25,7 +25,14 @@ from .orders import (
     start_order,
     withdraw_claim,
 )
-from .projects import add_milestone, complete_milestone, create_project, set_progress, set_status, weighted_progress
+from .projects import (
+    add_milestone,
+    complete_milestone,
+    create_project,
+    set_progress,
+    set_status,
+    weighted_progress,
+)
 from .reporting import (
     add_commitment,
     claim_post,

@@ -170,7 +170,7 @@ def schedule_visit(claim, *, by, starts_at, ends_at, place=""):
     """"实地报到": a check-in session for the on-site service. Organised by whoever published the need,
     so that the community confirms the hours (谁组织谁记录，谁记录谁证明)."""
     _require_claimant_or_staff(by, claim)
-    claim = Claim.objects.select_for_update().select_related("need", "registration").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("need", "registration").get(pk=claim.pk)
     if claim.status not in (CS.ACCEPTED, CS.IN_PROGRESS):
         raise DomainError(_("只能为进行中的认领安排上门服务。"), field="status", code="state")
     if claim.session_id:

@@ -170,7 +170,7 @@ def claim_post(post, *, registration, by):
 
 @transaction.atomic
 def release_post(claim, *, by):
-    claim = PostClaim.objects.select_for_update().select_related("registration", "post").get(pk=claim.pk)
+    claim = PostClaim.objects.select_for_update(of=("self",)).select_related("registration", "post").get(pk=claim.pk)
     if claim.registration.user_id != by.pk:
         permissions.require(by, "coop.manage_lists", claim.post)
     if claim.status != PostClaim.Status.ACTIVE:

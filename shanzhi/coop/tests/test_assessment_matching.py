@@ -7,9 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from shanzhi.core.errors import DomainError
 from shanzhi.coop import queries, reports, services
 from shanzhi.coop.models import Assessment
+from shanzhi.core.errors import DomainError
 
 
 @pytest.fixture

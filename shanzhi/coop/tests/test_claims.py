@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from shanzhi.core.errors import DomainError
 from shanzhi.coop import services
 from shanzhi.coop.models import Claim, MemberRegistration, Need, Post, PostClaim
+from shanzhi.core.errors import DomainError
 from shanzhi.volunteering import checkin
 from shanzhi.volunteering.models import Attendance, Volunteer
 

@@ -5,10 +5,10 @@ from django.db import connection
 from django.http import Http404
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import DomainError
-from shanzhi.core.masking import mask_phone
 from shanzhi.coop import queries, services
 from shanzhi.coop.models import Need, Resource
+from shanzhi.core.errors import DomainError
+from shanzhi.core.masking import mask_phone
 
 
 def visible(user, model):

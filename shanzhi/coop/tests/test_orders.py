@@ -3,9 +3,9 @@
 import pytest
 from django.http import Http404
 
-from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.coop import services
 from shanzhi.coop.models import Event, Order, Resource
+from shanzhi.core.errors import Conflict, DomainError
 
 
 def open_orders(resource):

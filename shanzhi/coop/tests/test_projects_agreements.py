@@ -7,9 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import DomainError
 from shanzhi.coop import queries, services
 from shanzhi.coop.models import Agreement, Commitment, Project
+from shanzhi.core.errors import DomainError
 from shanzhi.volunteering import checkin
 
 

@@ -4,10 +4,10 @@ import pytest
 from faker import Faker
 
 from shanzhi.accounts import services as accounts
-from shanzhi.core.errors import DomainError
-from shanzhi.core.testing import build_cast
 from shanzhi.coop import services
 from shanzhi.coop.models import Claim, Need, Order, Post, PostClaim, Resource
+from shanzhi.core.errors import DomainError
+from shanzhi.core.testing import build_cast
 from shanzhi.registry import services as registry
 from shanzhi.volunteering.tests.test_races import at_once
 

@@ -50,7 +50,7 @@ def test_two_people_taking_the_last_place_at_once_one_gets_it(race):
     for _round in range(5):
         activity = services.publish_activity(community=cast.community, title="最后一个名额", place="活动室",
                                              starts_at=soon(24), ends_at=soon(26), capacity=1, by=cast.zhang)
-        results = at_once(*[lambda v=v: services.sign_up(activity, v, by=v.user) for v in people])
+        results = at_once(*[lambda v=v, a=activity: services.sign_up(a, v, by=v.user) for v in people])
         assert sorted(r.status for r in results) == ["confirmed", "waitlisted"]
         activity.refresh_from_db()
         assert activity.confirmed_count == 1

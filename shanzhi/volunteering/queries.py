@@ -1,0 +1,117 @@
+"""Scoped reads of the love bank: my points, my hours, rankings, lists for staff."""
+
+import dataclasses
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shanzhi.accounts import permissions
+from shanzhi.core.masking import mask_name
+from shanzhi.registry.models import OrgNode
+
+from . import rules
+from .models import Account, Activity, Attendance, Movement, PointsTally, Redemption, SignUp, Volunteer
+
+RECENT = 20
+
+
+def volunteer_for(user):
+    if not user.is_authenticated:
+        return None
+    return Volunteer.objects.filter(user=user).select_related("community").first()
+
+
+@dataclasses.dataclass
+class Balance:
+    volunteer: Volunteer
+    account: Account
+    recent: list
+
+    @property
+    def star(self):
+        return rules.star_level(self.volunteer.confirmed_minutes)
+
+    @property
+    def star_name(self):
+        return rules.star_name(self.volunteer.confirmed_minutes)
+
+    @property
+    def to_next_star(self):
+        return rules.hours_to_next_star(self.volunteer.confirmed_minutes)
+
+
+def balance(volunteer, recent=RECENT):
+    """The balance is one row (kept by the database); the recent movements one indexed query per side."""
+    account = Account.objects.get(volunteer=volunteer)
+    credits = list(Movement.objects.filter(credit=account).order_by("-at", "-id")[:recent])
+    debits = list(Movement.objects.filter(debit=account).order_by("-at", "-id")[:recent])
+    movements = sorted(credits + debits, key=lambda m: (m.at, m.pk), reverse=True)[:recent]
+    for m in movements:
+        m.signed = m.amount if m.credit_id == account.pk else -m.amount
+    return Balance(volunteer, account, movements)
+
+
+def my_hours(volunteer):
+    return (Attendance.objects.filter(volunteer=volunteer).exclude(status=Attendance.Status.WITHDRAWN)
+            .select_related("session").order_by("-session__starts_at"))
+
+
+def my_signups(volunteer):
+    return (SignUp.objects.filter(volunteer=volunteer).exclude(status=SignUp.Status.CANCELLED)
+            .select_related("activity").order_by("-activity__starts_at"))
+
+
+def my_redemptions(volunteer):
+    return Redemption.objects.filter(volunteer=volunteer).select_related("item").order_by("-created_at")
+
+
+def upcoming_activities(user):
+    return (permissions.visible(user, Activity).filter(status=Activity.Status.PUBLISHED, ends_at__gte=timezone.now())
+            .select_related("community", "team").order_by("starts_at"))
+
+
+# --- rankings ------------------------------------------------------------------------------------------
+
+
+def ranking_nodes(user):
+    """Communities and streets whose rankings this user may read: staff, their subtree; everyone
+    else, the community they belong to and its street."""
+    staff_nodes = permissions.visible(user, OrgNode).filter(level__in=["community", "street"])
+    mine = Volunteer.objects.filter(user=user).values_list("community_id", "community__parent_id").first()
+    ids = set(mine or ())
+    return OrgNode.objects.filter(Q(pk__in=staff_nodes.values("pk")) | Q(pk__in=ids)).order_by("path")
+
+
+@dataclasses.dataclass
+class RankRow:
+    rank: int
+    name: str
+    community: str
+    points: int
+    hours: float
+    star: str
+
+
+def ranking(user, node, grain="M", start=None, metric="points", limit=50):
+    """Top ``limit`` people of a community or street for a month, quarter or year, read from the rollup.
+
+    Staff see names; everyone else sees them masked (张*).
+    """
+    start = start or rules.period_starts(timezone.localdate())[grain]
+    field = "community" if node.level == "community" else "street"
+    order = "-points" if metric == "points" else "-minutes"
+    rows = (PointsTally.objects.filter(**{field: node}, grain=grain, period_start=start)
+            .filter(Q(points__gt=0) | Q(minutes__gt=0))
+            .select_related("volunteer__community").order_by(order, "volunteer_id")[:limit])
+    staff = permissions.visible(user, OrgNode).filter(pk=node.pk).exists()
+    out = []
+    for i, t in enumerate(rows, start=1):
+        name = t.volunteer.name if staff else mask_name(t.volunteer.name)
+        out.append(RankRow(i, name, t.volunteer.community.name, t.points, round(t.minutes / 60, 1),
+                           rules.star_name(t.volunteer.confirmed_minutes)))
+    return out
+
+
+def volunteers(user, **filters):
+    qs = permissions.visible(user, Volunteer).filter(**filters).select_related("community", "account")
+    return qs.order_by("-confirmed_minutes", "id")
