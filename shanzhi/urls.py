@@ -14,6 +14,8 @@ def healthz(request):
 urlpatterns = [
     path("", include("shanzhi.registry.urls")),
     path("accounts/", include("shanzhi.accounts.urls")),
+    path("coop/", include("shanzhi.coop.urls")),
+    path("v/", include("shanzhi.volunteering.urls")),
     path("", include("shanzhi.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

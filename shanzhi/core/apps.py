@@ -7,7 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
-        from . import appendonly
+        from . import (
+            appendonly,
+            checks,  # noqa: F401  (registers the deployment checks)
+        )
 
         appendonly.install()

@@ -13,7 +13,6 @@ from faker import Faker
 
 from shanzhi.accounts import services as accounts
 from shanzhi.registry import services as registry
-from shanzhi.registry.models import Department, PropertyCompany, Unit
 
 
 def square(lng, lat, size=0.004):
@@ -43,8 +42,8 @@ def build_cast(password):
     c.grid_c = registry.create_node(level="grid", code="370402002001001", name="西一第一网格", parent=c.community_c,
                                     boundary=square(117.540, 34.860))
 
-    c.company = PropertyCompany.objects.create(name="安居物业", district=c.district, contact_phone="13800000001")
-    c.company2 = PropertyCompany.objects.create(name="宜家物业", district=c.district)
+    c.company = registry.create_property_company(name="安居物业", district=c.district, contact_phone="13800000001")
+    c.company2 = registry.create_property_company(name="宜家物业", district=c.district)
     c.compound = registry.create_compound(community=c.community, name="幸福小区", property_company=c.company)
     c.compound_b = registry.create_compound(community=c.community_b, name="和谐小区", property_company=c.company2)
     c.compound_c = registry.create_compound(community=c.community_c, name="西苑小区")
@@ -68,10 +67,10 @@ def build_cast(password):
     c.household_b, c.resident_b = household_with_resident(c.building_b, "301")
     c.household_c, c.resident_c = household_with_resident(c.building_c, "401")
 
-    c.department = Department.objects.create(district=c.district, name="区城管局")
-    c.department2 = Department.objects.create(district=c.district, name="区住建局")
-    c.unit = Unit.objects.create(community=c.community, name="区人民医院", kind="hospital", contact_phone="13900000002")
-    c.unit_c = Unit.objects.create(community=c.community_c, name="区第二中学", kind="school")
+    c.department = registry.create_department(district=c.district, name="区城管局")
+    c.department2 = registry.create_department(district=c.district, name="区住建局")
+    c.unit = registry.register_unit(community=c.community, name="区人民医院", kind="hospital", contact_phone="13900000002")
+    c.unit_c = registry.register_unit(community=c.community_c, name="区第二中学", kind="school")
     c.party_committee = registry.create_party_org(name="东一社区党委", level="committee", kind="geo", node=c.community)
     c.party_branch = registry.create_party_org(name="幸福小区党支部", level="branch", kind="geo",
                                                node=c.community, parent=c.party_committee)

@@ -39,7 +39,6 @@ from .models import (
     NetworkPost,
     OrgNode,
     OwnersCommittee,
-    OwnersCommitteeMember,
     PartyMember,
     PartyOrg,
     PropertyCompany,
@@ -698,9 +697,9 @@ class Writer:
 
     def _organisations(self):
         for name in DEPARTMENTS:
-            self.departments[name] = Department.objects.create(district=self.district, name=name)
+            self.departments[name] = services.create_department(district=self.district, name=name)
         for name, credit_code, contact, phone in self.plan.companies:
-            self.companies.append(PropertyCompany.objects.create(
+            self.companies.append(services.create_property_company(
                 name=name, credit_code=credit_code, contact_name=contact, contact_phone=phone,
                 district=self.district,
             ))
@@ -709,8 +708,8 @@ class Writer:
         community = services.create_node(level="community", code=plan.code, name=plan.name, parent=street)
         self.nodes[community.code] = community
         self.units[plan.code] = [
-            Unit.objects.create(community=community, name=name, kind=kind, address=address, contact_name=contact,
-                                contact_phone=phone)
+            services.register_unit(community=community, name=name, kind=kind, address=address,
+                                   contact_name=contact, contact_phone=phone)
             for name, kind, address, contact, phone in plan.units
         ]
         compounds = {}
@@ -797,7 +796,8 @@ class Writer:
                 "building_id", "unit_no", "room", "pk"
             )
         }
-        # The registry has no service for posts yet; bulk rows keep a 200-grid district quick.
+        # Thousands of posts in a large district: bulk rows here, with the same rules as
+        # services.appoint_network_post (a resident of the grid, covering places in that grid).
         posts = NetworkPost.objects.bulk_create(
             [NetworkPost(kind=kind, resident=residents[id(holder)], grid=grid) for kind, holder, *_rest in gp.posts]
         )
@@ -827,12 +827,11 @@ class Writer:
             if len(heads) < 5:
                 continue
             elected = REFERENCE_DAY - datetime.timedelta(days=self.rng.randint(30, 1500))
-            committee = OwnersCommittee.objects.create(
-                compound=compound, elected_on=elected, term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1)
-            )
             positions = ["主任", "副主任", "委员", "委员", "委员"]
-            for position, resident in zip(positions, self.rng.sample(heads, 5), strict=True):
-                OwnersCommitteeMember.objects.create(committee=committee, resident=resident, position=position)
+            services.form_owners_committee(
+                compound=compound, members=list(zip(self.rng.sample(heads, 5), positions, strict=True)),
+                elected_on=elected, term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1),
+            )
 
     # accounts
 

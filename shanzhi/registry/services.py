@@ -16,7 +16,22 @@ from shanzhi.core import audit, crypto
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 
-from .models import Building, CareTag, Compound, Household, OrgNode, PartyMember, PartyOrg, Resident
+from .models import (
+    Building,
+    CareTag,
+    Compound,
+    Department,
+    Household,
+    NetworkPost,
+    OrgNode,
+    OwnersCommittee,
+    OwnersCommitteeMember,
+    PartyMember,
+    PartyOrg,
+    PropertyCompany,
+    Resident,
+    Unit,
+)
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -226,6 +241,81 @@ def register_resident(*, household, name, id_number, phone="", relation="", tags
 def set_tags(resident, tag_codes, *, by):
     permissions.require(by, "registry.edit_people", resident)
     resident.tags.set(CareTag.objects.filter(code__in=tag_codes))
+
+
+# --- organisations on the network ------------------------------------------------------------
+
+
+def _required(value, field, label):
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(_("%(label)s不能为空。") % {"label": label}, field=field)
+    return value
+
+
+@transaction.atomic
+def create_department(*, district, name):
+    name = _required(name, "name", _("部门名称"))
+    if district.level != "district":
+        raise DomainError(_("职能部门属于区。"), field="district")
+    if Department.objects.filter(district=district, name=name).exists():
+        raise DomainError(_("部门“%(n)s”已存在。") % {"n": name}, field="name")
+    return Department.objects.create(district=district, name=name)
+
+
+@transaction.atomic
+def create_property_company(*, district, name, credit_code="", contact_name="", contact_phone=""):
+    name = _required(name, "name", _("企业名称"))
+    if PropertyCompany.objects.filter(name=name).exists():
+        raise DomainError(_("物业企业“%(n)s”已登记。") % {"n": name}, field="name")
+    return PropertyCompany.objects.create(
+        district=district, name=name, credit_code=(credit_code or "").strip(), contact_name=contact_name,
+        contact_phone=clean_phone(contact_phone, field="contact_phone"),
+    )
+
+
+@transaction.atomic
+def register_unit(*, community, name, kind, address="", contact_name="", contact_phone=""):
+    """驻区单位: registered with the community it sits in."""
+    name = _required(name, "name", _("单位名称"))
+    if community.level != "community":
+        raise DomainError(_("驻区单位必须登记在一个社区。"), field="community")
+    if kind not in Unit.Kind.values:
+        raise DomainError(_("单位类型不正确。"), field="kind")
+    if Unit.objects.filter(community=community, name=name).exists():
+        raise DomainError(_("本社区已登记“%(n)s”。") % {"n": name}, field="name")
+    return Unit.objects.create(
+        community=community, name=name, kind=kind, address=address, contact_name=contact_name,
+        contact_phone=clean_phone(contact_phone, field="contact_phone"),
+    )
+
+
+@transaction.atomic
+def form_owners_committee(*, compound, members, elected_on=None, term_ends_on=None):
+    """``members``: (resident, position) pairs; every member must live in the compound."""
+    if OwnersCommittee.objects.filter(compound=compound).exists():
+        raise DomainError(_("该小区已有业主委员会。"), field="compound")
+    outsiders = [r for r, _pos in members if r.household.building.compound_id != compound.pk]
+    if outsiders:
+        raise DomainError(_("业委会成员必须是本小区的业主。"), field="members")
+    committee = OwnersCommittee.objects.create(compound=compound, elected_on=elected_on, term_ends_on=term_ends_on)
+    OwnersCommitteeMember.objects.bulk_create(
+        OwnersCommitteeMember(committee=committee, resident=r, position=pos) for r, pos in members
+    )
+    return committee
+
+
+@transaction.atomic
+def appoint_network_post(*, kind, resident, buildings=(), households=()):
+    """片区长 / 楼栋长 / 中心户长: a resident of the grid, covering buildings or households in it."""
+    if kind not in NetworkPost.Kind.values:
+        raise DomainError(_("岗位类型不正确。"), field="kind")
+    if any(b.grid_id != resident.grid_id for b in buildings) or any(h.grid_id != resident.grid_id for h in households):
+        raise DomainError(_("只能负责本网格内的楼栋和住户。"), field="buildings")
+    post = NetworkPost.objects.create(kind=kind, resident=resident, grid_id=resident.grid_id)
+    post.buildings.set(buildings)
+    post.households.set(households)
+    return post
 
 
 # --- personal data --------------------------------------------------------------------------

@@ -327,11 +327,9 @@ def test_system_import_needs_no_user_and_takes_code_lists_for_tags(cast):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second writer during the import needs PostgreSQL")
-# core is left out of available_apps: its audit table refuses TRUNCATE (a trigger), so the flush
-# after a transactional test must not touch it.
 @pytest.mark.django_db(transaction=True, available_apps=[
     "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "axes", "django_otp",
-    "django_otp.plugins.otp_totp", "django_tasks_db", "shanzhi.accounts", "shanzhi.registry",
+    "django_otp.plugins.otp_totp", "django_tasks_db", "shanzhi.core", "shanzhi.accounts", "shanzhi.registry",
 ])
 def test_progress_is_visible_to_the_polling_page_while_the_import_runs(cast, monkeypatch):
     monkeypatch.setattr(importing, "CHUNK", 2)
