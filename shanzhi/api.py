@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from shanzhi.accounts.middleware import owes_second_factor
 from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 
@@ -23,11 +25,7 @@ class VerifiedSession(SessionAuth):
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        if (
-            user is not None
-            and not user.is_verified()
-            and user.totpdevice_set.filter(confirmed=True).exists()
-        ):
+        if user is not None and owes_second_factor(user):
             return None
         return user
 
@@ -66,6 +64,20 @@ def _domain_error(request, exc):
     return api.create_response(request, body, status=exc.status)
 
 
+@api.exception_handler(ValidationError)
+def _invalid_input(request, exc):
+    """Input ninja itself refuses gets the same shape as a service's refusal, naming the field."""
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+    body = {
+        "code": "invalid",
+        "message": f"输入有误：{first.get('msg', '')}",
+        "field": ".".join(loc) or None,
+        "errors": exc.errors,
+    }
+    return api.create_response(request, body, status=400)
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return api.create_response(request, {"code": "not_found", "message": "不存在"}, status=404)
@@ -77,3 +89,5 @@ def _forbidden(request, exc):
 
 
 api.add_router("/registry/", "shanzhi.registry.api.router")
+api.add_router("/coop/", "shanzhi.coop.api.router")
+api.add_router("/volunteering/", "shanzhi.volunteering.api.router")

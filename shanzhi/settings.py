@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # its bundled Swagger UI, instead of a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",

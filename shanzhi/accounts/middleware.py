@@ -28,6 +28,11 @@ def password_is_due(user):
     return changed is None or timezone.now() - changed > datetime.timedelta(days=max_age)
 
 
+def owes_second_factor(user):
+    """Signed in with the password, but TOTP is on and this session has not passed it yet."""
+    return not user.is_verified() and user.totpdevice_set.filter(confirmed=True).exists()
+
+
 def _with_next(url_name, request):
     url = reverse(url_name)
     if request.method == "GET":
@@ -47,11 +52,7 @@ class SecondFactorMiddleware:
         if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN_PREFIXES):
             return self.get_response(request)
         open_paths = (reverse("accounts:otp_verify"), reverse("accounts:logout"))
-        if (
-            not user.is_verified()
-            and request.path not in open_paths
-            and user.totpdevice_set.filter(confirmed=True).exists()
-        ):
+        if request.path not in open_paths and owes_second_factor(user):
             return _with_next("accounts:otp_verify", request)
         if request.path not in open_paths and request.path != reverse("accounts:password_change"):
             if password_is_due(user):

@@ -18,6 +18,8 @@ def create_user(*, username, password, display_name="", by=None, request=None):
     user = User(username=username, display_name=display_name, password_changed_at=timezone.now())
     user.set_password(password)
     user.save()
+    if by is not None:  # accounts made by a person are audited; seeding and tests pass no actor
+        audit.record(AuditEvent.Action.USER_CREATED, actor=by, request=request, target=user)
     return user
 
 
@@ -89,6 +91,13 @@ def issue_api_token(user, *, name="", by=None):
     ApiToken.objects.create(user=user, name=name, prefix=token[:8], digest=ApiToken.digest_of(token))
     audit.record(AuditEvent.Action.TOKEN_ISSUED, actor=by, target=user, detail={"name": name})
     return token
+
+
+@transaction.atomic
+def revoke_api_token(token_row, *, by=None):
+    token_row.revoked = True
+    token_row.save(update_fields=["revoked"])
+    audit.record(AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token_row.user, detail={"prefix": token_row.prefix})
 
 
 def user_for_token(token):

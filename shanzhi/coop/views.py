@@ -140,9 +140,9 @@ def resource_list(request):
         provider = {"unit": "provider_unit", "department": "provider_department"}.get(p.get("provider_kind"))
         extra = {}
         if provider == "provider_unit":
-            extra[provider] = Unit.objects.filter(pk=p.get("provider_id") or 0).first()
+            extra[provider] = permissions.visible(user, Unit).filter(pk=p.get("provider_id") or 0).first()
         elif provider == "provider_department":
-            extra[provider] = Department.objects.filter(pk=p.get("provider_id") or 0).first()
+            extra[provider] = permissions.visible(user, Department).filter(pk=p.get("provider_id") or 0).first()
         return act(request, lambda: services.create_resource(
             community=community, title=p.get("title"), category_=p.get("category"), kind=p.get("kind"),
             provider_kind=p.get("provider_kind"), provider_name=p.get("provider_name", ""),
@@ -161,8 +161,8 @@ def resource_list(request):
     return render(request, "coop/resources.html", {
         "page": _page(request, qs), "kind": kind, "category": category, "kinds": Resource.Kind.choices,
         "categories": Category.choices, "communities": communities,
-        "units": Unit.objects.filter(community__in=communities) if communities else [],
-        "departments": Department.objects.all() if communities else [],
+        "units": permissions.visible(user, Unit) if communities else [],
+        "departments": permissions.visible(user, Department) if communities else [],
         "provider_kinds": Resource.ProviderKind.choices,
     })
 
@@ -275,6 +275,7 @@ def need_action(request, pk, verb):
     p = request.POST
     back = reverse("coop:need", args=[pk])
     if verb == "claim":
+        permissions.require(user, "coop.claim", need)
         registration = None
         if p.get("as") == "member":
             registration = _my_registration(user, need.community_id)
@@ -378,8 +379,8 @@ def project_list(request):
         p = request.POST
         node = permissions.get_visible_or_404(user, OrgNode, "coop.manage_projects", pk=p.get("node") or 0)
         parent = permissions.get_visible_or_404(user, Project, pk=p.get("parent")) if p.get("parent") else None
-        lead_unit = Unit.objects.filter(pk=p.get("lead_unit") or 0).first()
-        lead_department = Department.objects.filter(pk=p.get("lead_department") or 0).first()
+        lead_unit = permissions.visible(user, Unit).filter(pk=p.get("lead_unit") or 0).first()
+        lead_department = permissions.visible(user, Department).filter(pk=p.get("lead_department") or 0).first()
         return act(request, lambda: services.create_project(
             node=node, title=p.get("title"), category_=p.get("category"), by=user, lead_unit=lead_unit,
             lead_department=lead_department, budget=p.get("budget") or None, parent=parent,
@@ -391,8 +392,8 @@ def project_list(request):
     nodes = permissions.visible(user, OrgNode, "coop.manage_projects").filter(level__in=["community", "street"])
     return render(request, "coop/projects.html", {
         "page": _page(request, qs), "nodes": nodes, "categories": Category.choices,
-        "units": Unit.objects.filter(community__path__startswith=nodes[0].path) if nodes else [],
-        "departments": Department.objects.all() if nodes else [],
+        "units": permissions.visible(user, Unit) if nodes else [],
+        "departments": permissions.visible(user, Department) if nodes else [],
         "parents": permissions.visible(user, Project, "coop.manage_projects") if nodes else [],
     })
 
@@ -460,7 +461,7 @@ def agreement_list(request):
     if request.method == "POST":
         community = _community_from_post(request, "coop.manage_agreements")
         p = request.POST
-        unit = get_object_or_404(Unit, pk=p.get("unit") or 0)
+        unit = permissions.get_visible_or_404(user, Unit, pk=p.get("unit") or 0)
         commitments = [{"kind": kind, "content": p.get(f"{kind}_content"), "promised_count": p.get(f"{kind}_count")}
                        for kind in Commitment.Kind.values if p.get(f"{kind}_content")]
         return act(request, lambda: services.sign_agreement(
@@ -470,7 +471,8 @@ def agreement_list(request):
     communities = _communities(user, "coop.manage_agreements")
     return render(request, "coop/agreements.html", {
         "rows": queries.agreements_overview(user), "communities": communities, "kinds": Commitment.Kind.choices,
-        "units": Unit.objects.all().order_by("name") if communities else [], "today": timezone.localdate(),
+        "units": permissions.visible(user, Unit).order_by("name") if communities else [],
+        "today": timezone.localdate(),
     })
 
 
@@ -548,6 +550,7 @@ def post_action(request, pk, verb):
     back = reverse("coop:post", args=[pk])
 
     def claim():
+        permissions.require(user, "coop.claim", post)
         registration = _my_registration(user, post.community_id)
         if registration is None:
             raise DomainError(_("请先到该社区报到。"), field="registration")
@@ -596,8 +599,10 @@ def period_detail(request, pk):
         if p.get("verb") == "publish":
             return act(request, lambda: services.publish_period(period, by=user), _("考评结果已公示。"),
                        reverse("coop:period", args=[pk]))
-        unit = Unit.objects.filter(pk=p.get("unit") or 0).first()
-        registration = MemberRegistration.objects.filter(pk=p.get("registration") or 0).first()
+        # Whom the community may assess: units that signed with it, members registered with it.
+        unit = Unit.objects.filter(coop_agreements__community=period.community, pk=p.get("unit") or 0).first()
+        registration = MemberRegistration.objects.filter(community=period.community,
+                                                         pk=p.get("registration") or 0).first()
         return act(request, lambda: services.assess(period, score=p.get("score"), by=user, unit=unit,
                                                     registration=registration, comment=p.get("comment", "")),
                    _("考评已保存。"), reverse("coop:period", args=[pk]))

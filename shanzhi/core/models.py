@@ -23,6 +23,8 @@ class AuditEvent(models.Model):
         ROLE_REVOKE = "role_revoke", _("撤销角色")
         PASSWORD_CHANGE = "password_change", _("修改密码")
         TOKEN_ISSUED = "token_issued", _("签发接口令牌")
+        TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
+        USER_CREATED = "user_created", _("创建账号")
         KEY_ROTATION = "key_rotation", _("密钥轮换")
 
     class Outcome(models.TextChoices):

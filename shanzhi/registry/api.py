@@ -5,13 +5,17 @@ Reads come from ``registry.queries`` (each starts from ``permissions.visible``; 
 through ``reveal``, which is audited.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from shanzhi.accounts import permissions
 from shanzhi.core import crypto
+from shanzhi.core.errors import DomainError
 
 from . import queries, services
 from .models import CareTag, Household, OrgNode, Resident
@@ -28,6 +32,7 @@ from .schemas import (
     PropertyCompanyOut,
     ResidentFilter,
     ResidentOut,
+    ResidentQuery,
     RevealIn,
     RevealOut,
     UnitFilter,
@@ -159,17 +164,14 @@ def get_household(request, household_id: int):
     return household
 
 
-@router.get("residents", response=list[ResidentOut], summary="查找居民")
-@paginate(Pages, prepare=queries.prepare_residents)
-def list_residents(request, filters: Query[ResidentFilter]):
-    user = request.auth
+def _filtered_residents(user, filters):
     q = filters.q.strip()
     residents = (
         queries.search_residents(user, q)
         if q
         else queries.residents_of(user).order_by("grid__code", "name", "id")
     )
-    if filters.id_number.strip():
+    if getattr(filters, "id_number", "").strip():
         residents = residents.filter(id_number_index=crypto.blind_index(filters.id_number))
     if filters.grid:
         residents = residents.filter(grid__code=filters.grid)
@@ -181,6 +183,24 @@ def list_residents(request, filters: Query[ResidentFilter]):
                 pk__in=permissions.visible(user, Resident, "registry.view_sensitive_tags").values("pk")
             )
     return residents
+
+
+# An ID number or mobile in a query string ends up in access logs and browser history.
+_PERSONAL_NUMBER = re.compile(r"\d{11}|\d{17}[\dXx]")
+
+
+@router.get("residents", response=list[ResidentOut], summary="查找居民（按身份证号/手机号查找请用 POST residents/search）")
+@paginate(Pages, prepare=queries.prepare_residents)
+def list_residents(request, filters: Query[ResidentQuery]):
+    if _PERSONAL_NUMBER.search(filters.q):
+        raise DomainError(_("身份证号和手机号不能放在网址里，请用 POST residents/search 查找。"), field="q")
+    return _filtered_residents(request.auth, filters)
+
+
+@router.post("residents/search", response=list[ResidentOut], summary="查找居民，可按身份证号/手机号精确查找")
+@paginate(Pages, prepare=queries.prepare_residents)
+def search_residents(request, filters: ResidentFilter):
+    return _filtered_residents(request.auth, filters)
 
 
 @router.get("residents/{int:resident_id}", response={200: ResidentOut, 404: ErrorOut}, summary="居民")

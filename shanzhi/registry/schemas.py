@@ -93,14 +93,18 @@ class TagOut(Schema):
     name: str
 
 
-class ResidentFilter(Schema):
-    q: str = Field(
-        "",
-        description="姓名、拼音首字母、楼栋/房号（如 3号楼302、3-1-302），或完整身份证号/手机号（精确匹配）",
-    )
-    id_number: str = Field("", description="身份证号，精确匹配（经盲索引，不解密）")
+class ResidentQuery(Schema):
+    q: str = Field("", description="姓名、拼音首字母、楼栋/房号（如 3号楼302、3-1-302）")
     grid: str = Field("", description="网格编码")
     tag: str = Field("", description="关爱标签编码，例如 elderly_alone")
+
+
+class ResidentFilter(ResidentQuery):
+    q: str = Field(
+        "",
+        description="姓名、拼音首字母、楼栋/房号，或完整身份证号/手机号（精确匹配）",
+    )
+    id_number: str = Field("", description="身份证号，精确匹配（经盲索引，不解密）")
 
 
 class ResidentOut(Schema):

@@ -74,12 +74,20 @@ def upcoming_activities(user):
 
 
 def ranking_nodes(user):
-    """Communities and streets whose rankings this user may read: staff, their subtree; everyone
+    """Nothing for those outside the love bank; otherwise communities and streets whose rankings this user may read: staff, their subtree; everyone
     else, the community they belong to and its street."""
-    staff_nodes = permissions.visible(user, OrgNode).filter(level__in=["community", "street"])
-    mine = Volunteer.objects.filter(user=user).values_list("community_id", "community__parent_id").first()
-    ids = set(mine or ())
-    return OrgNode.objects.filter(Q(pk__in=staff_nodes.values("pk")) | Q(pk__in=ids)).order_by("path")
+    from .services import home_communities
+
+    if not permissions.has_role_for(user, "volunteering.view"):
+        return OrgNode.objects.none()
+    staff_nodes = permissions.visible(user, OrgNode, "volunteering.view_people").filter(
+        level__in=["community", "street"])
+    communities = set(home_communities(user))
+    communities |= {g.node.parent_id for g in user.grants() if g.role == "grid_worker" and g.node_id}
+    communities |= set(Volunteer.objects.filter(user=user).values_list("community_id", flat=True))
+    streets = OrgNode.objects.filter(pk__in=communities).values("parent_id")
+    return OrgNode.objects.filter(Q(pk__in=staff_nodes.values("pk")) | Q(pk__in=communities)
+                                  | Q(pk__in=streets)).order_by("path")
 
 
 @dataclasses.dataclass
@@ -103,7 +111,7 @@ def ranking(user, node, grain="M", start=None, metric="points", limit=50):
     rows = (PointsTally.objects.filter(**{field: node}, grain=grain, period_start=start)
             .filter(Q(points__gt=0) | Q(minutes__gt=0))
             .select_related("volunteer__community").order_by(order, "volunteer_id")[:limit])
-    staff = permissions.visible(user, OrgNode).filter(pk=node.pk).exists()
+    staff = permissions.visible(user, OrgNode, "volunteering.view_people").filter(pk=node.pk).exists()
     out = []
     for i, t in enumerate(rows, start=1):
         name = t.volunteer.name if staff else mask_name(t.volunteer.name)

@@ -413,7 +413,10 @@ def rankings(request):
     nodes = list(queries.ranking_nodes(user))
     if not nodes:
         raise Http404
-    node = next((n for n in nodes if str(n.pk) == request.GET.get("node")), nodes[0])
+    wanted = request.GET.get("node")
+    node = next((n for n in nodes if str(n.pk) == wanted), None) if wanted else nodes[0]
+    if node is None:
+        raise Http404
     grain = request.GET.get("grain") if request.GET.get("grain") in dict(GRAINS) else "M"
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))

@@ -205,3 +205,17 @@ def test_issue_api_token_for_unknown_or_disabled_account_fails(cast):
     with pytest.raises(CommandError):
         call_command("issue_api_token", "wang_grid", stdout=io.StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_revoked_token_no_longer_authenticates(cast):
+    from django.core.management import call_command
+
+    from shanzhi.accounts.services import issue_api_token, user_for_token
+
+    token = issue_api_token(cast.wang)
+    assert user_for_token(token) == cast.wang
+    call_command("revoke_api_token", cast.wang.username)
+    assert user_for_token(token) is None
+    from shanzhi.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="token_revoked", target_id=str(cast.wang.pk)).count() == 1

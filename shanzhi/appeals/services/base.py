@@ -142,7 +142,7 @@ RULES = {
     "resolve": Rule("appeals.handle", _assignee, NOT_ASSIGNEE),
     "verify": Rule("appeals.verify", _not_resolver, OWN_FIX),
     "send_back": Rule("appeals.verify", _not_resolver, OWN_FIX),
-    "visit": Rule("appeals.visit"),
+    "visit": Rule("appeals.visit", _not_resolver, _lazy("办理人不能回访自己办理的诉求。")),
     "rate": Rule("appeals.rate", _submitter, _lazy("只有反映人本人可以评价。")),
     "close": Rule("appeals.close", _dispatcher, NOT_DISPATCHER),
     "escalate": Rule("appeals.escalate", _escalator, _lazy("只有承办人或统筹单位可以升级该诉求。"),

@@ -1,11 +1,13 @@
 """The time-driven part of the loop, run by ``manage.py sweep`` (cron, every few minutes).
 
-Each step finds the rows that are due through a partial index, then *claims* each one with a
-conditional UPDATE (``… WHERE warned_at IS NULL``) inside a short transaction and writes the
-event only if its UPDATE changed the row. Two sweeps running at once, or one run twice, therefore
-write each event exactly once, and a pass costs what changes, not the size of the table.
-Nothing depends on the sweep for correctness: overdue-ness is also derived at read time from the
-stored deadline (``Appeal.is_overdue``).
+Each step finds the rows that are due through a partial index and *claims* them in batches:
+inside one short transaction it locks a batch (``FOR UPDATE SKIP LOCKED``, so a second sweep
+takes other rows instead of waiting), sets the flag with a conditional UPDATE (``… WHERE
+warned_at IS NULL``) and writes the events for exactly the rows it claimed. Two sweeps running at
+once, or one run twice, therefore write each event once, and a pass costs what changes (one
+commit per batch, not per row), not the size of the table. Nothing depends on the sweep for
+correctness: overdue-ness is also derived at read time from the stored deadline
+(``Appeal.is_overdue``).
 """
 
 from django.db import transaction
@@ -13,103 +15,107 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Appeal, Summons, Supervision
+from ..models import Appeal, AppealEvent, Summons, Supervision
 from . import base, delays, moves, notify
 from .base import V
 
-BATCH = 500
+BATCH = 200
 
 
-def _due_pks(queryset, order):
-    """Yield pks batch by batch; claimed rows leave the queryset, so re-query until it is empty."""
-    seen = set()
+def _claim_batches(model, due, order, flag, handle):
+    """Claim the rows of ``due`` batch by batch: lock, flag with ``flag`` (a dict for update),
+    and ``handle(rows)`` them, all in one transaction per batch. Returns how many were claimed."""
+    total = 0
     while True:
-        pks = [pk for pk in queryset.order_by(order, "pk").values_list("pk", flat=True)[:BATCH] if pk not in seen]
-        if not pks:
-            return
-        seen.update(pks)
-        yield from pks
+        with transaction.atomic():
+            pks = list(
+                due.select_for_update(skip_locked=True).order_by(order, "pk").values_list("pk", flat=True)[:BATCH]
+            )
+            if not pks:
+                return total
+            # Under the lock the conditions still hold; filtering on them again keeps the claim
+            # honest on a database without row locks (SQLite serialises the whole transaction).
+            claimed = list(due.filter(pk__in=pks).values_list("pk", flat=True))
+            model.objects.filter(pk__in=claimed).update(**flag)
+            handle(list(model.objects.filter(pk__in=claimed).order_by("pk")))
+            total += len(claimed)
 
 
 def _timed():
     return Q(status__in=Appeal.TIMED, suspended=False)
 
 
+def _flag_events(appeals, verb):
+    AppealEvent.objects.bulk_create(
+        AppealEvent(appeal=a, verb=verb, from_status=a.status, to_status=a.status, version=a.version,
+                    data={"deadline": a.deadline.isoformat() if a.deadline else None}, **base.actor_fields(None))
+        for a in appeals
+    )
+
+
 def flag_overdue(now):
     """红牌: past the deadline. Escalates one level when the category says so."""
-    count = escalated = 0
-    due = Appeal.objects.filter(_timed(), overdue_at__isnull=True, deadline__lte=now)
-    for pk in _due_pks(due, "deadline"):
-        with transaction.atomic():
-            claimed = Appeal.objects.filter(_timed(), pk=pk, overdue_at__isnull=True, deadline__lte=now).update(
-                overdue_at=now, warned_at=now
-            )
-            if not claimed:
-                continue  # another sweep got there first, or the appeal moved on
-            a = Appeal.objects.select_for_update().select_related("category").get(pk=pk)
-            a.warned_at = a.warned_at or now
-            base.event(a, V.OVERDUE, None, data={"deadline": a.deadline.isoformat()})
+    escalated = 0
+
+    def handle(appeals):
+        nonlocal escalated
+        _flag_events(appeals, V.OVERDUE)
+        for a in appeals:
             notify.send("overdue", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
                         _("诉求 %(n)s 已超期（红牌）。") % {"n": a.number})
-            count += 1
             if a.category.auto_escalate and moves.next_level(a) is not None:
                 moves.raise_level(a, None, _("超期自动升级"), auto=True)
                 escalated += 1
+
+    due = Appeal.objects.filter(_timed(), overdue_at__isnull=True, deadline__lte=now)
+    # Straight to red sets warned_at too: no separate yellow event for a case found already late.
+    count = _claim_batches(Appeal, due, "deadline", {"overdue_at": now, "warned_at": now},
+                           lambda rows: handle([_with_category(a) for a in rows]))
     return count, escalated
+
+
+def _with_category(appeal):
+    appeal.category  # noqa: B018 - loaded once here, used for the escalation policy
+    return appeal
 
 
 def flag_warnings(now):
     """黄牌: the configured share of the handling time is used up."""
-    count = 0
+
+    def handle(appeals):
+        _flag_events(appeals, V.WARN)
+        for a in appeals:
+            notify.send("warning", a, notify.assignees(a), _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
+
     due = Appeal.objects.filter(_timed(), warned_at__isnull=True, warn_at__lte=now)
-    for pk in _due_pks(due, "warn_at"):
-        with transaction.atomic():
-            claimed = Appeal.objects.filter(_timed(), pk=pk, warned_at__isnull=True, warn_at__lte=now).update(
-                warned_at=now
-            )
-            if not claimed:
-                continue
-            a = Appeal.objects.get(pk=pk)
-            base.event(a, V.WARN, None, data={"deadline": a.deadline.isoformat() if a.deadline else None})
-            notify.send("warning", a, notify.assignees(a),
-                        _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
-            count += 1
-    return count
+    return _claim_batches(Appeal, due, "warn_at", {"warned_at": now}, handle)
 
 
 def remind_summonses(now):
     """Departments that have not reported (报到) by their deadline are reminded once."""
-    count = 0
-    due = Summons.objects.filter(status=Summons.Status.SUMMONED, reminded_at__isnull=True, due_at__lte=now)
-    for pk in _due_pks(due, "due_at"):
-        with transaction.atomic():
-            if not Summons.objects.filter(pk=pk, status=Summons.Status.SUMMONED, reminded_at__isnull=True).update(
-                reminded_at=now
-            ):
-                continue
-            s = Summons.objects.select_related("appeal", "department").get(pk=pk)
+
+    def handle(rows):
+        for s in rows:
             base.event(s.appeal, V.SUMMONS_OVERDUE, None, data={"summons": s.pk, "department": str(s.department)})
             notify.send("summons_overdue", s.appeal,
                         set(notify.department_handlers(s.department_id)) | {s.summoned_by_id},
                         _("%(d)s 未按时就诉求 %(n)s 报到，请立即报到。") % {"d": s.department, "n": s.appeal.number})
-            count += 1
-    return count
+
+    due = Summons.objects.filter(status=Summons.Status.SUMMONED, reminded_at__isnull=True, due_at__lte=now)
+    return _claim_batches(Summons, due, "due_at", {"reminded_at": now}, handle)
 
 
 def remind_supervisions(now):
     """A supervision (督办) whose deadline passed while the appeal is still being handled."""
-    count = 0
-    due = Supervision.objects.filter(reminded_at__isnull=True, due_at__lte=now, appeal__status__in=Appeal.TIMED)
-    for pk in _due_pks(due, "due_at"):
-        with transaction.atomic():
-            if not Supervision.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
-                continue
-            sup = Supervision.objects.select_related("appeal").get(pk=pk)
+
+    def handle(rows):
+        for sup in rows:
             base.event(sup.appeal, V.SUPERVISION_OVERDUE, None, data={"supervision": sup.pk})
             notify.send("supervision_overdue", sup.appeal, set(notify.assignees(sup.appeal)) | {sup.by_id},
                         _("督办事项到期：诉求 %(n)s 仍未办结。") % {"n": sup.appeal.number})
-            count += 1
-    return count
+
+    due = Supervision.objects.filter(reminded_at__isnull=True, due_at__lte=now, appeal__status__in=Appeal.TIMED)
+    return _claim_batches(Supervision, due, "due_at", {"reminded_at": now}, handle)
 
 
 def end_suspensions(now):

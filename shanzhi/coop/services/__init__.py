@@ -38,6 +38,7 @@ from .reporting import (
     claim_post,
     create_post,
     leave_community,
+    may_record,
     record_joint_activity,
     register_member,
     release_post,
@@ -48,7 +49,7 @@ from .reporting import (
 __all__ = [
     "accept_order", "add_commitment", "add_milestone", "assess", "cancel_need", "cancel_order", "claim_need",
     "claim_post", "close_need", "complete_milestone", "create_post", "create_project", "create_resource",
-    "finish_claim", "finish_order", "grade_for", "leave_community", "open_period", "place_order", "publish_need",
+    "finish_claim", "finish_order", "grade_for", "leave_community", "may_record", "open_period", "place_order", "publish_need",
     "publish_period", "publish_resource", "rate_claim", "rate_order", "record_joint_activity", "register_member",
     "reject_order", "release_post", "schedule_duty", "schedule_visit", "set_progress", "set_status",
     "sign_agreement", "start_claim", "start_order", "submit_need", "weighted_progress", "withdraw_claim",

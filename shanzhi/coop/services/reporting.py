@@ -60,7 +60,7 @@ def add_commitment(agreement, *, kind, content, promised_count, by):
     return Commitment.objects.create(agreement=agreement, **fields)
 
 
-def _may_record(by, agreement):
+def may_record(by, agreement):
     """Community staff, or a member of the unit itself (谁组织谁记录)."""
     if permissions.can(by, "coop.manage_agreements", agreement):
         return
@@ -72,7 +72,7 @@ def record_joint_activity(commitment, *, title, held_on, by, place="", participa
                           ends_at=None):
     """One delivery on a commitment; with times given, a walk-in check-in session for it."""
     agreement = commitment.agreement
-    _may_record(by, agreement)
+    may_record(by, agreement)
     held_on = a_date(held_on, "held_on", _("日期"))
     if not agreement.period_start <= held_on <= agreement.period_end:
         raise DomainError(_("活动日期不在协议期内（%(a)s 至 %(b)s）。")

@@ -82,6 +82,7 @@ CALLS = [
     ("get", "grid-health", None, None, 200),
     ("get", "households/{household_id}", lambda c: {"household_id": c.household.pk}, None, 200),
     ("get", "residents", None, None, 200),
+    ("post", "residents/search", None, {"q": "幸福"}, 200),
     ("get", "residents/{resident_id}", lambda c: {"resident_id": c.resident.pk}, None, 200),
     (
         "post",

@@ -160,8 +160,11 @@ def test_rankings_mask_names_for_people_not_for_staff(client, world):
     staff = get(client, world.cast.zhang, "volunteering:rankings").content.decode()
     people = get(client, world.ma.user, "volunteering:rankings").content.decode()
     assert "牛志愿" in staff and "牛志愿" not in people and "牛**" in people
-    other = get(client, world.bai.user, "volunteering:rankings").content.decode()
-    assert "牛" not in other
+    other = get(client, world.bai.user, "volunteering:rankings", node=world.cast.community_b.pk).content.decode()
+    assert "牛" not in other  # community B's own ranking
+    street = get(client, world.bai.user, "volunteering:rankings", node=world.cast.street.pk).content.decode()
+    assert "牛**" in street  # the street's, masked
+    assert get(client, world.bai.user, "volunteering:rankings", node=world.cast.street2.pk).status_code == 404
 
 
 def test_pairing_pages(client, world):
@@ -174,3 +177,19 @@ def test_pairing_pages(client, world):
                 {"visited_on": timezone.localdate().isoformat(), "note": "陪同买菜"})
     assert world.pairing.visits.count() == 1
     assert get(client, world.cast.zhang, "volunteering:commendations").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["zhang", "liu", "wang", "ma", "jumin", "he"])
+def test_every_page_renders_for_each_kind_of_user(client, world, who):
+    user = getattr(world.cast, who)
+    names = [("volunteering:me", ()), ("volunteering:my_hours", ()), ("volunteering:scan_help", ()),
+             ("volunteering:activities", ()), ("volunteering:activity", (world.activity.pk,)),
+             ("volunteering:session", (world.done_session.pk,)), ("volunteering:volunteers", ()),
+             ("volunteering:volunteer", (world.niu.pk,)), ("volunteering:shop", ()),
+             ("volunteering:redemptions", ()), ("volunteering:rankings", ()), ("volunteering:commendations", ()),
+             ("volunteering:pairings", ()), ("volunteering:pairing", (world.pairing.pk,))]
+    for name, args in names:
+        status = page_status = get(client, user, name, *args).status_code
+        assert page_status in (200, 302, 403, 404), (name, status)
+        if name in ("volunteering:me", "volunteering:activities", "volunteering:shop", "volunteering:rankings"):
+            assert status in (200, 302), name
