@@ -42,9 +42,9 @@ def test_grid_worker_signs_in_on_a_phone_and_reveals_a_phone_number(browser, liv
 
     page.goto(f"{live_server.url}/residents/{cast.resident.pk}/")
     assert cast.resident.phone not in page.content()  # masked until revealed
-    page.click("[data-reveal=phone]")
-    page.fill("textarea[name=reason], input[name=reason]", "入户走访需要联系")
-    page.click("[data-reveal-submit]")
+    page.click("#reveal-phone button")
+    page.fill("#reveal-phone [name=reason]", "入户走访需要联系")
+    page.click("#reveal-phone .btn-danger")
     page.wait_for_selector(f"text={cast.resident.phone}")
 
     from shanzhi.core.models import AuditEvent

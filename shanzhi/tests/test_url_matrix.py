@@ -16,7 +16,9 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from shanzhi.coop.tests import matrix as coop_matrix
 from shanzhi.core.testing import square
+from shanzhi.volunteering.tests import matrix as volunteering_matrix
 
 ROLE_USERS = {
     "anonymous": None,
@@ -164,6 +166,10 @@ EXEMPT = {
     "accounts:grant_revoke": "POST by the security admin; covered by test_admin_pages",
     "set_language": "public language switch (Django's view)",
 }
+# Apps keep their rows next to their own tests (the same Row, expectations written out by hand).
+MATRIX += coop_matrix.page_rows(Row) + volunteering_matrix.page_rows(Row)
+EXEMPT.update(coop_matrix.EXEMPT)
+EXEMPT.update(volunteering_matrix.EXEMPT)
 
 
 def _names(patterns, prefix=""):
@@ -185,7 +191,7 @@ def _api_names():
     """Each app's JSON API has its own matrix next to its tests; this only checks one exists."""
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
-    return {row[0] for row in REGISTRY_API}
+    return {row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX}
 
 
 API_NAMES = _api_names()

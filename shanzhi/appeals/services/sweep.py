@@ -22,9 +22,10 @@ from .base import V
 BATCH = 200
 
 
-def _claim_batches(model, due, order, flag, handle):
+def _claim_batches(due, order, flag, handle, load):
     """Claim the rows of ``due`` batch by batch: lock, flag with ``flag`` (a dict for update),
-    and ``handle(rows)`` them, all in one transaction per batch. Returns how many were claimed."""
+    and ``handle(rows)`` them (fetched through ``load``), in one transaction per batch. Returns
+    how many were claimed."""
     total = 0
     while True:
         with transaction.atomic():
@@ -36,8 +37,9 @@ def _claim_batches(model, due, order, flag, handle):
             # Under the lock the conditions still hold; filtering on them again keeps the claim
             # honest on a database without row locks (SQLite serialises the whole transaction).
             claimed = list(due.filter(pk__in=pks).values_list("pk", flat=True))
-            model.objects.filter(pk__in=claimed).update(**flag)
-            handle(list(model.objects.filter(pk__in=claimed).order_by("pk")))
+            if flag:
+                due.model.objects.filter(pk__in=claimed).update(**flag)
+            handle(list(load.filter(pk__in=claimed).order_by("pk")))
             total += len(claimed)
 
 
@@ -69,14 +71,9 @@ def flag_overdue(now):
 
     due = Appeal.objects.filter(_timed(), overdue_at__isnull=True, deadline__lte=now)
     # Straight to red sets warned_at too: no separate yellow event for a case found already late.
-    count = _claim_batches(Appeal, due, "deadline", {"overdue_at": now, "warned_at": now},
-                           lambda rows: handle([_with_category(a) for a in rows]))
+    count = _claim_batches(due, "deadline", {"overdue_at": now, "warned_at": now}, handle,
+                           Appeal.objects.select_related("category"))
     return count, escalated
-
-
-def _with_category(appeal):
-    appeal.category  # noqa: B018 - loaded once here, used for the escalation policy
-    return appeal
 
 
 def flag_warnings(now):
@@ -88,7 +85,7 @@ def flag_warnings(now):
             notify.send("warning", a, notify.assignees(a), _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
 
     due = Appeal.objects.filter(_timed(), warned_at__isnull=True, warn_at__lte=now)
-    return _claim_batches(Appeal, due, "warn_at", {"warned_at": now}, handle)
+    return _claim_batches(due, "warn_at", {"warned_at": now}, handle, Appeal.objects.all())
 
 
 def remind_summonses(now):
@@ -102,7 +99,8 @@ def remind_summonses(now):
                         _("%(d)s 未按时就诉求 %(n)s 报到，请立即报到。") % {"d": s.department, "n": s.appeal.number})
 
     due = Summons.objects.filter(status=Summons.Status.SUMMONED, reminded_at__isnull=True, due_at__lte=now)
-    return _claim_batches(Summons, due, "due_at", {"reminded_at": now}, handle)
+    return _claim_batches(due, "due_at", {"reminded_at": now}, handle,
+                          Summons.objects.select_related("appeal", "department"))
 
 
 def remind_supervisions(now):
@@ -115,21 +113,18 @@ def remind_supervisions(now):
                         _("督办事项到期：诉求 %(n)s 仍未办结。") % {"n": sup.appeal.number})
 
     due = Supervision.objects.filter(reminded_at__isnull=True, due_at__lte=now, appeal__status__in=Appeal.TIMED)
-    return _claim_batches(Supervision, due, "due_at", {"reminded_at": now}, handle)
+    return _claim_batches(due, "due_at", {"reminded_at": now}, handle, Supervision.objects.select_related("appeal"))
 
 
 def end_suspensions(now):
-    count = 0
-    due = Appeal.objects.filter(suspended=True, suspended_until__lte=now)
-    for pk in _due_pks(due, "suspended_until"):
-        with transaction.atomic():
-            # Lock, then re-check: a resume by hand may have come first.
-            a = base.lock(pk)
-            if not (a.suspended and a.suspended_until and a.suspended_until <= now):
-                continue
+    """缓办 whose time is up: handling resumes (the pushed-back deadline applies)."""
+
+    def handle(appeals):
+        for a in appeals:
             delays._resume(a, None, _("缓办期满，自动恢复办理"))
-            count += 1
-    return count
+
+    due = Appeal.objects.filter(suspended=True, suspended_until__lte=now)
+    return _claim_batches(due, "suspended_until", None, handle, Appeal.objects.all())
 
 
 def run(now=None):

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import actions, pages
+
+app_name = "appeals"
+
+urlpatterns = [
+    path("", pages.worklist, name="worklist"),
+    path("new/", pages.submit, name="submit"),
+    path("new/nearby/", pages.nearby, name="nearby"),
+    path("mine/", pages.mine, name="mine"),
+    path("bulk-dispatch/", actions.bulk_dispatch, name="bulk_dispatch"),
+    path("notifications/", pages.notifications, name="notifications"),
+    path("notifications/read/", pages.notifications_read, name="notifications_read"),
+    path("photos/<int:pk>/", pages.photo, name="photo"),
+    path("summons/<int:pk>/<slug:verb>/", actions.summons_act, name="summons_act"),
+    path("<str:number>/", pages.detail, name="detail"),
+    path("<str:number>/<slug:verb>/", actions.act, name="act"),
+]
