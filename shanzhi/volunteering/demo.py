@@ -150,7 +150,7 @@ def seed(district, rng, *, communities=None, volunteers_per_community=12):
                                      donated_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 60)))
         _shop(community, staff, volunteers, rng)
         _pairings(community, staff, volunteers, rng)
-        best = max(volunteers, key=lambda v: v.confirmed_minutes)
+        best = Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).order_by("-confirmed_minutes", "id").first()
         services.commend(node=community, title="优秀志愿者", volunteer=best, period=f"{timezone.localdate().year}年",
                          reason="服务时长居社区前列", awarded_on=timezone.localdate(), by=staff)
         counts["志愿者"] += len(volunteers)

@@ -82,6 +82,27 @@ def assignees(appeal):
     return []
 
 
+class Cached:
+    """The same recipient lookups, remembered for one batch (the sweep notifies thousands of
+    appeals that share a handful of coordinators and assignees)."""
+
+    def __init__(self):
+        self._memo = {}
+
+    def _get(self, key, fn, appeal):
+        if key not in self._memo:
+            self._memo[key] = fn(appeal)
+        return self._memo[key]
+
+    def dispatchers(self, appeal):
+        return self._get(("d", access.dispatch_path(appeal)), dispatchers, appeal)
+
+    def assignees(self, appeal):
+        key = ("a", appeal.assignee_kind, appeal.assignee_user_id, appeal.assignee_node_id,
+               appeal.assignee_department_id, appeal.assignee_company_id)
+        return self._get(key, assignees, appeal)
+
+
 def pool_claimers(appeal):
     community = appeal.path_at("community")
     return _grant_users(node__path__startswith=community, role__in=access.ACTIONS["appeals.claim"])

@@ -62,8 +62,9 @@ def flag_overdue(now):
     def handle(appeals):
         nonlocal escalated
         _flag_events(appeals, V.OVERDUE)
+        who = notify.Cached()
         for a in appeals:
-            notify.send("overdue", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
+            notify.send("overdue", a, set(who.assignees(a)) | set(who.dispatchers(a)),
                         _("诉求 %(n)s 已超期（红牌）。") % {"n": a.number})
             if a.category.auto_escalate and moves.next_level(a) is not None:
                 moves.raise_level(a, None, _("超期自动升级"), auto=True)
@@ -81,8 +82,9 @@ def flag_warnings(now):
 
     def handle(appeals):
         _flag_events(appeals, V.WARN)
+        who = notify.Cached()
         for a in appeals:
-            notify.send("warning", a, notify.assignees(a), _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
+            notify.send("warning", a, who.assignees(a), _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
 
     due = Appeal.objects.filter(_timed(), warned_at__isnull=True, warn_at__lte=now)
     return _claim_batches(due, "warn_at", {"warned_at": now}, handle, Appeal.objects.all())

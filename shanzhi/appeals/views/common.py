@@ -5,10 +5,10 @@ from django.shortcuts import render
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import RoleGrant
-from shanzhi.registry.models import Department, PropertyCompany
+from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access, queries
-from ..models import Appeal, AppealPhoto, Category, Summons
+from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, Summons
 from ..services import actions as action_rules
 from ..services import delays, moves
 
@@ -25,18 +25,19 @@ def dispatch_choices(user, appeal):
         grants = grants.filter(node__path__startswith=community)
     else:
         grants = grants.filter(node__path__startswith=street or appeal.path)
-    people = sorted({(g.user_id, f"{g.user}（{g.get_role_display()}·{g.node.name}）") for g in grants})
+    people = sorted({(f"user:{g.user_id}", f"{g.user}（{g.get_role_display()}·{g.node.name}）") for g in grants})
     nodes = []
     for path in (community, street):
         if path:
-            from shanzhi.registry.models import OrgNode
-
             node = OrgNode.objects.filter(path=path).first()
             if node is not None:
                 nodes.append(node)
     district = appeal.path_at("district")
-    departments = permissions.visible(user, Department).filter(district__path=district) if district else []
-    companies = permissions.visible(user, PropertyCompany).filter(district__path=district) if district else []
+    departments = list(permissions.visible(user, Department).filter(district__path=district)) if district else []
+    companies = list(permissions.visible(user, PropertyCompany).filter(district__path=district)) if district else []
+    for kind, rows in (("node", nodes), ("department", departments), ("company", companies)):
+        for row in rows:
+            row.key = f"{kind}:{row.pk}"
     suggestion = moves.suggest_assignee(appeal)
     suggested = ""
     if suggestion["target"] is not None:
@@ -51,14 +52,16 @@ def detail_context(request, appeal):
     summonses = list(permissions.visible(user, Summons).filter(appeal=appeal).select_related("department"))
     for s in summonses:
         s.verbs = action_rules.summons_actions(user, s)
+    requests = delays.pending_requests(appeal) if ({"decide_extension", "decide_suspension"} & set(verbs)) else []
+    for r in requests:
+        r.is_extension = isinstance(r, ExtensionRequest)
     context = {
         "a": appeal,
         "events": list(queries.timeline(user, appeal)),
         "photos": list(permissions.visible(user, AppealPhoto).filter(appeal=appeal)),
         "actions": verbs,
         "summonses": summonses,
-        "requests": delays.pending_requests(appeal) if ({"decide_extension", "decide_suspension"} & set(verbs))
-        else [],
+        "requests": requests,
         "alarm": appeal.alarm(),
         "assignee": moves.assignee_label(appeal),
         "merged": list(permissions.visible(user, Appeal).filter(merged_into=appeal)),

@@ -267,3 +267,17 @@ def test_random_earn_redeem_reverse_keep_balance_equal_to_sum_and_never_negative
         sold = sum(r.quantity for r in Redemption.objects.exclude(status=Redemption.Status.CANCELLED))
         assert item.stock == 4 - sold >= 0
         transaction.set_rollback(True)
+
+
+def test_expire_points_command_runs_once(vol, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.SHANZHI_POINTS_EXPIRE_MONTHS = 1
+    ledger.earn(vol.ma, K.EARN_GOOD_DEED, 12, at=timezone.now() - datetime.timedelta(days=100))
+    out = io.StringIO()
+    call_command("expire_points", stdout=out)
+    assert "1 个账户，共 12 分" in out.getvalue()
+    call_command("expire_points", stdout=out)
+    assert "0 个账户" in out.getvalue() and balance(vol.ma) == 0
