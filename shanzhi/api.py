@@ -91,3 +91,4 @@ def _forbidden(request, exc):
 api.add_router("/registry/", "shanzhi.registry.api.router")
 api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
+api.add_router("/appeals/", "shanzhi.appeals.api.router")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import metrics_views
 from .views import actions, pages
 
 app_name = "appeals"
@@ -14,6 +15,9 @@ urlpatterns = [
     path("notifications/read/", pages.notifications_read, name="notifications_read"),
     path("photos/<int:pk>/", pages.photo, name="photo"),
     path("summons/<int:pk>/<slug:verb>/", actions.summons_act, name="summons_act"),
+    path("metrics/", metrics_views.metrics_page, name="metrics"),
+    path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
+    path("public/", metrics_views.disclosure, name="disclosure"),
     path("<str:number>/", pages.detail, name="detail"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

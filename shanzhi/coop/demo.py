@@ -88,7 +88,7 @@ def _resources(community, staff, rng):
         out.append(services.create_resource(
             community=community, title=title, category_=category, kind=kind, by=staff, capacity=rng.choice([None, 3, 5]),
             weekdays_=days, time_from=t_from, time_to=t_to, place=f"{community.name}党群服务中心", grid=grid,
-            contact_name="联系人", contact_phone=f"139{rng.randint(10000000, 99999999)}",
+            contact_name="联系人", contact_phone=f"1390000{rng.randint(1000, 9999)}",
             price_note="10元/次" if kind == "low_cost" else "", publish=True, **provider))
     return out
 

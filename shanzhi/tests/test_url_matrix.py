@@ -16,6 +16,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from shanzhi.appeals.tests import matrix as appeals_matrix
 from shanzhi.coop.tests import matrix as coop_matrix
 from shanzhi.core.testing import square
 from shanzhi.volunteering.tests import matrix as volunteering_matrix
@@ -170,6 +171,8 @@ EXEMPT = {
 MATRIX += coop_matrix.page_rows(Row) + volunteering_matrix.page_rows(Row)
 EXEMPT.update(coop_matrix.EXEMPT)
 EXEMPT.update(volunteering_matrix.EXEMPT)
+MATRIX += appeals_matrix.page_rows(Row)
+EXEMPT.update(appeals_matrix.EXEMPT)
 
 
 def _names(patterns, prefix=""):
@@ -189,9 +192,10 @@ def test_every_url_has_a_row():
 
 def _api_names():
     """Each app's JSON API has its own matrix next to its tests; this only checks one exists."""
+    from shanzhi.appeals.tests.test_api import MATRIX as APPEALS_API
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
-    return {row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX}
+    return {row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX + APPEALS_API}
 
 
 API_NAMES = _api_names()

@@ -14,13 +14,7 @@ from .conftest import IN_A1, make_category
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"),
-    # core is left out: its audit table refuses TRUNCATE (a trigger), so the flush after a
-    # transactional test must not touch it.
-    pytest.mark.django_db(transaction=True, available_apps=[
-        "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "axes", "django_otp",
-        "django_otp.plugins.otp_totp", "django_tasks_db", "shanzhi.accounts", "shanzhi.registry",
-        "shanzhi.appeals",
-    ]),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

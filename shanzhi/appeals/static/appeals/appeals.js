@@ -35,3 +35,27 @@
     document.querySelectorAll("[data-sz-point]").forEach(point);
   });
 })();
+
+/* The metrics page's ranking chart (ECharts), from the json_script next to it. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.getElementById("sz-metrics-chart");
+    var src = document.getElementById("sz-metrics-data");
+    if (!el || !src || !window.echarts) return;
+    var d = JSON.parse(src.textContent);
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: d.labels },
+      grid: { left: 40, right: 10, bottom: 80 },
+      xAxis: { type: "category", data: d.names, axisLabel: { rotate: 40 } },
+      yAxis: { type: "value", max: 100 },
+      series: [
+        { name: d.labels[0], type: "bar", data: d.on_time, itemStyle: { color: "#b71c1c" } },
+        { name: d.labels[1], type: "bar", data: d.satisfaction, itemStyle: { color: "#e69100" } }
+      ]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+})();

@@ -1,0 +1,251 @@
+"""The appeals JSON API (/api/v1/appeals/): the pages' reads and the same service calls.
+
+Submit takes an ``Idempotency-Key`` header (a retry returns the first appeal, 200 instead of 201).
+Every move is one POST carrying the ``version`` the client saw; a stale one is 409 with what
+changed (the project's DomainError handler uses the error's status).
+"""
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.core.masking import mask_phone
+from shanzhi.registry.models import Building
+
+from . import moveforms, queries, services
+from .models import Appeal, Category, Summons
+from .services import actions as action_rules
+from .services import moves
+
+router = Router(tags=["appeals"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    changed: dict | None = None
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class AppealOut(Schema):
+    number: str
+    title: str
+    category_code: str
+    category: str
+    channel: str
+    status: str
+    status_label: str
+    level: str
+    grid: str | None
+    community: str | None
+    lng: float | None
+    lat: float | None
+    address: str
+    assignee: str
+    deadline: str | None
+    alarm: str
+    suspended: bool
+    supervised: bool
+    rating: str
+    version: int
+    created_at: str
+
+
+class EventOut(Schema):
+    verb: str
+    verb_label: str
+    actor: str
+    at: str
+    from_status: str
+    to_status: str
+    note: str
+    version: int
+
+
+class SummonsOut(Schema):
+    id: int
+    department: str
+    role: str
+    status: str
+    due_at: str
+    actions: list[str]
+
+
+class AppealDetailOut(AppealOut):
+    description: str
+    contact_name: str
+    contact_phone: str = Field(description="脱敏")
+    resolution: str
+    events: list[EventOut]
+    summonses: list[SummonsOut]
+    actions: list[str] = Field(description="当前用户此刻可执行的操作")
+
+
+class SubmitIn(Schema):
+    channel: str = "web"
+    title: str | None = None
+    description: str | None = None
+    category: str | None = Field(None, description="分类编码")
+    lng: float | None = None
+    lat: float | None = None
+    building_id: int | None = None
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+class MoveIn(Schema):
+    version: int | None = Field(None, description="客户端看到的版本号；过期则 409")
+    note: str | None = None
+    reason: str | None = None
+    result: str | None = None
+    rating: str | None = None
+    to: str | None = Field(None, description="user:ID / node:ID / department:ID / company:ID / pool")
+    category: int | None = None
+    lead: int | None = None
+    assisting: list[int] = []
+    within_workdays: int | None = None
+    due_days: int | None = None
+    into: str | None = Field(None, description="并案的主诉求编号")
+    days: int | None = None
+    request: int | None = Field(None, description="延期/缓办申请的 id")
+    approve: bool | None = None
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def appeal_out(a):
+    return {
+        "number": a.number, "title": a.title, "category_code": a.category.code, "category": str(a.category),
+        "channel": a.channel, "status": a.status, "status_label": str(a.get_status_display()), "level": a.level,
+        "grid": a.grid.name if a.grid_id else None, "community": a.community.name if a.community_id else None,
+        "lng": a.lng, "lat": a.lat, "address": a.address, "assignee": moves.assignee_label(a),
+        "deadline": _iso(a.deadline), "alarm": a.alarm(), "suspended": a.suspended, "supervised": a.supervised,
+        "rating": a.rating, "version": a.version, "created_at": _iso(a.created_at),
+    }
+
+
+def detail_out(user, a):
+    summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
+    return {
+        **appeal_out(a), "description": a.description, "contact_name": a.contact_name,
+        "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "", "resolution": a.resolution,
+        "events": [{"verb": e.verb, "verb_label": str(e.get_verb_display()), "actor": e.actor_name,
+                    "at": _iso(e.at), "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
+                    "version": e.version} for e in queries.timeline(user, a)],
+        "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role, "status": s.status,
+                       "due_at": _iso(s.due_at), "actions": action_rules.summons_actions(user, s)}
+                      for s in summonses],
+        "actions": services.available_actions(user, a),
+    }
+
+
+@router.post("/", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, url_name="appeals_submit",
+             summary="提交诉求（Idempotency-Key 请求头：重试返回同一诉求）")
+def submit(request, payload: SubmitIn):
+    user = request.auth
+    category = Category.objects.filter(code=payload.category or "", active=True).first()
+    building = None
+    if payload.building_id is not None:
+        building = permissions.visible(user, Building).filter(pk=payload.building_id).first()
+        if building is None:
+            raise DomainError("找不到该楼栋，或不在您的辖区内。", field="building_id")
+    appeal = services.submit(
+        by=user, channel=payload.channel, title=payload.title, description=payload.description,
+        category=category, lng=payload.lng, lat=payload.lat, building=building, address=payload.address,
+        contact_name=payload.contact_name, contact_phone=payload.contact_phone,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
+    )
+    status = 200 if appeal.is_replay else 201
+    visible = permissions.visible(user, Appeal).filter(pk=appeal.pk).first()
+    if visible is None:
+        # Someone who may file but not follow it (a property company's complaint goes to the
+        # community): they get the number and status, not the timeline.
+        return Status(status, {**appeal_out(appeal), "description": appeal.description, "contact_name": "",
+                               "contact_phone": "", "resolution": "", "events": [], "summonses": [], "actions": []})
+    return Status(status, detail_out(user, visible))
+
+
+class ListFilter(Schema):
+    bucket: str = Field("all", description="mine / to_accept / to_dispatch / pool / overdue / supervised / …")
+    status: str | None = None
+    category: str | None = None
+
+
+class AppealPages(PageNumberPagination):
+    def __init__(self, **kwargs):
+        super().__init__(page_size=50, max_page_size=200, **kwargs)
+
+
+@router.get("/", response=list[AppealOut], url_name="appeals_list", summary="诉求列表（按角色与辖区）")
+@paginate(AppealPages)
+def list_appeals(request, filters: Query[ListFilter]):
+    bucket = filters.bucket if filters.bucket in queries.BUCKETS else None
+    if bucket is None:
+        raise DomainError("未知的列表。", field="bucket")
+    rows = queries.worklist(request.auth, bucket)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.category:
+        rows = rows.filter(category__code=filters.category)
+    return [appeal_out(a) for a in rows.select_related("assignee_user", "assignee_node", "assignee_department",
+                                                       "assignee_company")]
+
+
+@router.get("/{number}", response={200: AppealDetailOut, 404: ErrorOut}, url_name="appeals_detail",
+            summary="诉求详情与办理记录")
+def detail(request, number: str):
+    return detail_out(request.auth, permissions.get_visible_or_404(request.auth, Appeal, number=number))
+
+
+def _params(payload):
+    data = payload.dict(exclude_none=True)
+    if "approve" in data:
+        data["decision"] = "approve" if data.pop("approve") else "reject"
+    return moveforms.Params(data)
+
+
+def _move_endpoint(verb):
+    def move(request, number: str, payload: MoveIn):
+        user = request.auth
+        appeal = permissions.get_visible_or_404(user, Appeal, number=number)
+        moveforms.call(verb, appeal, user, _params(payload), [], payload.version)
+        appeal = permissions.visible(user, Appeal).filter(pk=appeal.pk).first()
+        if appeal is None:  # e.g. a department that finished its part no longer sees it
+            raise Http404
+        return Status(200, detail_out(user, appeal))
+
+    move.__name__ = f"move_{verb}"
+    return move
+
+
+MOVE_VERBS = [v for v in action_rules.APPEAL_VERBS if v != "add_photo"]  # photos: multipart on the page
+for _verb in MOVE_VERBS:
+    router.post(f"/{{number}}/{_verb}", response={200: AppealDetailOut, **ERRORS}, url_name=f"appeals_{_verb}",
+                summary=str(services.base.VERB_LABEL[_verb]))(_move_endpoint(_verb))
+
+
+def _summons_endpoint(verb):
+    def move(request, summons_id: int, payload: MoveIn):
+        user = request.auth
+        summons = permissions.get_visible_or_404(user, Summons, pk=summons_id)
+        moveforms.SUMMONS_CALLS[verb](summons, user, _params(payload), payload.version)
+        appeal = permissions.get_visible_or_404(user, Appeal, pk=summons.appeal_id)
+        return Status(200, detail_out(user, appeal))
+
+    move.__name__ = f"summons_{verb}"
+    return move
+
+
+for _verb in moveforms.SUMMONS_CALLS:
+    router.post(f"/summons/{{summons_id}}/{_verb}", response={200: AppealDetailOut, **ERRORS},
+                url_name=f"appeals_summons_{_verb}",
+                summary=str(services.base.VERB_LABEL[_verb]))(_summons_endpoint(_verb))

@@ -1,0 +1,103 @@
+"""The metrics page (staff, scoped), its .xlsx export, and the public disclosure page."""
+
+import datetime as dt
+import io
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from openpyxl import Workbook
+
+from shanzhi.accounts import permissions
+from shanzhi.core import audit
+from shanzhi.core.models import AuditEvent
+
+from . import metrics, public
+from .models import Appeal
+
+PUBLIC_DAYS = 90
+
+
+def _params(request):
+    dimension = request.GET.get("dimension") or "grid"
+    if dimension not in metrics.DIMENSIONS:
+        dimension = "grid"
+    start = parse_date(request.GET.get("start") or "") if request.GET.get("start") else None
+    end = parse_date(request.GET.get("end") or "") if request.GET.get("end") else None
+    if start and end and start > end:
+        start, end = end, start
+    try:
+        min_cases = max(0, int(request.GET.get("min_cases") or metrics.DEFAULT_MIN_CASES))
+    except ValueError:
+        min_cases = metrics.DEFAULT_MIN_CASES
+    # The end date is inclusive on the form: the period runs to the next midnight.
+    return dimension, start, (end + dt.timedelta(days=1)) if end else None, min_cases
+
+
+def _computed(request):
+    user = request.user
+    permissions.require(user, "appeals.dispatch")
+    dimension, start, end, min_cases = _params(request)
+    start_at, end_at = metrics.period(start, end)
+    units, total = metrics.compute(permissions.visible(user, Appeal), dimension, start_at, end_at)
+    return {"dimension": dimension, "start": timezone.localdate(start_at),
+            "end": timezone.localdate(end_at) - dt.timedelta(days=1), "min_cases": min_cases,
+            "units": units, "total": total, "ranked": metrics.ranking(units, min_cases)}
+
+
+@never_cache
+def metrics_page(request):
+    context = _computed(request)
+    context["dimensions"] = metrics.DIMENSIONS.items()
+    context["columns"] = metrics.COLUMNS
+    context["chart"] = {
+        "names": [u.name for u in context["ranked"]],
+        "on_time": [u.on_time_rate for u in context["ranked"]],
+        "satisfaction": [u.satisfaction_rate for u in context["ranked"]],
+        "labels": [str(_("按期结案率%")), str(_("满意率%"))],
+    }
+    return render(request, "appeals/metrics.html", context)
+
+
+@never_cache
+def metrics_export(request):
+    context = _computed(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(metrics.DIMENSIONS[context["dimension"]]))
+    sheet.append([f"{context['start']:%Y-%m-%d} ~ {context['end']:%Y-%m-%d}"])
+    sheet.append([str(c) for c in metrics.COLUMNS])
+    for unit in context["units"]:
+        sheet.append(unit.as_row())
+    sheet.append(context["total"].as_row())
+    ranked = book.create_sheet(str(_("排名")))
+    ranked.append([str(_("名次"))] + [str(c) for c in metrics.COLUMNS])
+    for i, unit in enumerate(context["ranked"], start=1):
+        ranked.append([i] + unit.as_row())
+    out = io.BytesIO()
+    book.save(out)
+    audit.record(AuditEvent.Action.EXPORT, actor=request.user, request=request,
+                 detail={"what": "appeals_metrics", "dimension": context["dimension"],
+                         "start": str(context["start"]), "end": str(context["end"])})
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="appeals-metrics-{context["dimension"]}.xlsx"'
+    return response
+
+
+@login_not_required
+def disclosure(request):
+    """No login: closed appeals without any person in them, and the loop's figures."""
+    start_at, end_at = metrics.period(timezone.localdate() - dt.timedelta(days=PUBLIC_DAYS), None)
+    rows = public.public_appeals().filter(status=Appeal.Status.CLOSED, closed_at__gte=start_at).order_by(
+        "-closed_at")
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    for a in page:
+        a.public_title = public.public_title(a)
+        a.place = public.place_name(a)
+    _units, total = metrics.compute(public.public_appeals(), "category", start_at, end_at)
+    return render(request, "appeals/disclosure.html", {"page": page, "total": total, "days": PUBLIC_DAYS})

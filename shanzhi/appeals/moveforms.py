@@ -1,0 +1,139 @@
+"""Form fields (a page's POST or the API's JSON) → the matching service call, for every move.
+
+Pages and the API share this so a move reads its input one way; the rules stay in the services.
+``params`` needs ``get(name)`` and ``getlist(name)`` (a QueryDict, or ``Params`` for JSON).
+"""
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Department, OrgNode, PropertyCompany
+
+from . import services
+from .models import Appeal, Category, ExtensionRequest, SuspensionRequest
+
+
+class Params(dict):
+    """A JSON body seen like a form: values as strings, lists through ``getlist``."""
+
+    def get(self, key, default=None):
+        value = super().get(key, default)
+        if value is None or isinstance(value, str | list):
+            return value
+        return str(value)
+
+    def getlist(self, key):
+        value = super().get(key)
+        if value is None or value == "":
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _text(post, name):
+    return (post.get(name) or "").strip()
+
+
+def _department(pk, field):
+    if not pk:
+        return None
+    found = Department.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise DomainError(_("请选择职能部门。"), field=field)
+    return found
+
+
+def target(user, value):
+    """'user:ID' / 'node:ID' / 'department:ID' / 'company:ID' / 'pool' → service keyword arguments.
+    The service decides whether the target may take this appeal."""
+    kind, _sep, pk = (value or "").partition(":")
+    if kind == "pool":
+        return {"to_pool": True}
+    models = {"user": ("to_user", get_user_model()), "node": ("to_node", OrgNode),
+              "department": ("to_department", Department), "company": ("to_company", PropertyCompany)}
+    if kind not in models or not pk.isdigit():
+        raise DomainError(_("请选择一个承办对象。"), field="to")
+    keyword, model = models[kind]
+    target = model.objects.filter(pk=int(pk)).first()
+    if target is None:
+        raise DomainError(_("请选择一个承办对象。"), field="to")
+    return {keyword: target}
+
+
+def _request_row(appeal, model, post):
+    pk = post.get("request")
+    row = model.objects.filter(appeal=appeal, pk=pk).first() if (pk or "").isdigit() else None
+    if row is None:
+        raise DomainError(_("找不到这条申请，请刷新页面。"), field="request")
+    return row
+
+
+def _approve(post):
+    return post.get("decision") == "approve"
+
+
+def _merge_target(user, appeal, post):
+    # Asked before looking the other number up, so the lookup tells nothing to those who may not merge.
+    permissions.require(user, "appeals.merge", appeal)
+    number = _text(post, "into")
+    main = permissions.visible(user, Appeal).filter(number=number).first() if number else None
+    if main is None:
+        raise DomainError(_("请填写要并入的主诉求编号（须在您的辖区内）。"), field="into")
+    return main
+
+
+def call(verb, appeal, user, post, files, version):
+    """The one place a form becomes a service call; every rule stays in the service."""
+    v = {"by": user, "expected_version": version}
+    calls = {
+        "accept": lambda: services.accept(
+            appeal, category=Category.objects.filter(pk=post.get("category") or 0).first(),
+            note=_text(post, "note"), **v),
+        "reject": lambda: services.reject(appeal, reason=_text(post, "reason"), **v),
+        "dispatch": lambda: services.dispatch(appeal, note=_text(post, "note"), **target(user, post.get("to")), **v),
+        "claim": lambda: services.claim(appeal, **v),
+        "start": lambda: services.start(appeal, note=_text(post, "note"), **v),
+        "return": lambda: services.return_appeal(appeal, reason=_text(post, "reason"), **v),
+        "resolve": lambda: services.resolve(appeal, result=_text(post, "result"), photos_in=files, **v),
+        "verify": lambda: services.verify(appeal, note=_text(post, "note"), photos_in=files, **v),
+        "send_back": lambda: services.send_back(appeal, reason=_text(post, "reason"), **v),
+        "visit": lambda: services.visit(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
+        "rate": lambda: services.rate(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
+        "close": lambda: services.close(appeal, note=_text(post, "note"), **v),
+        "escalate": lambda: services.escalate(appeal, reason=_text(post, "reason"), **v),
+        "summon": lambda: services.summon(
+            appeal, lead=_department(post.get("lead"), "lead"),
+            assisting=[_department(pk, "assisting") for pk in post.getlist("assisting") if pk],
+            within_workdays=int(post["within_workdays"]) if (post.get("within_workdays") or "").isdigit() else None,
+            note=_text(post, "note"), **v),
+        "supervise": lambda: services.supervise(
+            appeal, note=_text(post, "note"),
+            due_days=int(post["due_days"]) if (post.get("due_days") or "").isdigit() else None, **v),
+        "remind": lambda: services.remind(appeal, note=_text(post, "note"), **v),
+        "merge": lambda: services.merge(appeal, into=_merge_target(user, appeal, post), note=_text(post, "note"), **v),
+        "request_extension": lambda: services.request_extension(
+            appeal, days=post.get("days"), reason=_text(post, "reason"), **v),
+        "request_suspension": lambda: services.request_suspension(
+            appeal, days=post.get("days"), reason=_text(post, "reason"), **v),
+        "decide_extension": lambda: services.decide_extension(
+            _request_row(appeal, ExtensionRequest, post), approve=_approve(post), note=_text(post, "note"), **v),
+        "decide_suspension": lambda: services.decide_suspension(
+            _request_row(appeal, SuspensionRequest, post), approve=_approve(post), note=_text(post, "note"), **v),
+        "resume": lambda: services.resume(appeal, note=_text(post, "note"), **v),
+        "add_photo": lambda: services.add_photos(appeal, files, **v),
+    }
+    if verb not in calls:
+        raise Http404
+    return calls[verb]()
+
+
+SUMMONS_CALLS = {
+    "report": lambda s, by, post, version: services.report(s, by=by, note=_text(post, "note"),
+                                                           expected_version=version),
+    "finish_part": lambda s, by, post, version: services.finish_part(s, by=by, result=_text(post, "result"),
+                                                                     expected_version=version),
+    "cancel_summons": lambda s, by, post, version: services.cancel_summons(s, by=by, reason=_text(post, "reason"),
+                                                                           expected_version=version),
+}
