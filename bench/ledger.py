@@ -138,10 +138,14 @@ def plan_movements(n, volunteers, communities, rng):
     from shanzhi.volunteering import ledger
     from shanzhi.volunteering.models import Account
 
+    # Every query happens here, before the rows are drawn: they are drawn while COPY holds the connection.
     issuance = {c.pk: ledger.system_account(Account.ISSUANCE, c.pk).pk for c in communities}
     shop = {c.pk: ledger.system_account(Account.SHOP, c.pk).pk for c in communities}
     accounts = dict(Account.objects.filter(kind="person").values_list("volunteer_id", "pk"))
-    now = timezone.now()
+    return _draw(n, volunteers, issuance, shop, accounts, timezone.now(), rng)
+
+
+def _draw(n, volunteers, issuance, shop, accounts, now, rng):
     balance = {}
     kinds = ["earn_hours"] * 6 + ["earn_good_deed"] * 2 + ["earn_donation"]
     for i in range(n):

@@ -909,9 +909,22 @@ def seed_demo(*, scale="small", seed=1, households_per_grid=None, say=print):
     say(f"  规划完成（{time.monotonic() - started:.1f} 秒），开始写入 …")
     with transaction.atomic():
         Writer(plan, seed, say).write()
+        _seed_other_apps(scale, seed, say)
     counts = summary_counts()
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts
+
+
+def _seed_other_apps(scale, seed, say):
+    """The co-construction lists and the love bank, through their own apps' services."""
+    from shanzhi.coop import demo as coop_demo
+    from shanzhi.volunteering import demo as volunteering_demo
+
+    district = OrgNode.objects.filter(level="district").order_by("-id").first()
+    communities = None if scale in ("tiny", "small", "medium") else 6  # keeps a large seed's extra minutes small
+    for name, app in (("三项清单与双报到", coop_demo), ("志愿服务与爱心银行", volunteering_demo)):
+        counts = app.seed(district, random.Random(seed), communities=communities)
+        say(f"  {name}：{counts}")
 
 
 def summary_counts():
