@@ -22,7 +22,20 @@ def square(lng, lat, size=0.004):
     }
 
 
+def ensure_reference_data():
+    """Rows that data migrations create: a transactional test's flush empties them for the next test."""
+    import importlib
+
+    from shanzhi.registry.models import CareTag
+
+    tags = importlib.import_module("shanzhi.registry.migrations.0002_care_tags").TAGS
+    if CareTag.objects.count() < len(tags):
+        for code, name, sensitive in tags:
+            CareTag.objects.update_or_create(code=code, defaults={"name": name, "sensitive": sensitive})
+
+
 def build_cast(password):
+    ensure_reference_data()
     fake = Faker("zh_CN")
     fake.seed_instance(2026)
     c = types.SimpleNamespace(password=password)
