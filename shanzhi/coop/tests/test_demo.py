@@ -15,7 +15,9 @@ from shanzhi.volunteering.models import Account, Activity, Attendance, Movement,
 
 
 @pytest.fixture
-def district(db):
+def district(db, monkeypatch):
+    # seed_demo runs these seeds itself; here they run alone on the registry's district.
+    monkeypatch.setattr("shanzhi.registry.demo._seed_other_apps", lambda *args: None)
     call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=io.StringIO())
     return OrgNode.objects.get(level="district")
 
