@@ -304,6 +304,7 @@ class AppealEvent(models.Model):
         DECIDE_EXTENSION = "decide_extension", _("审批延期")
         REQUEST_SUSPENSION = "request_suspension", _("申请缓办")
         DECIDE_SUSPENSION = "decide_suspension", _("审批缓办")
+        CANCEL_REQUEST = "cancel_request", _("撤销延期/缓办申请")
         RESUME = "resume", _("恢复办理")
         PHOTO = "photo", _("上传照片")
         WARN = "warn", _("黄牌预警")
@@ -438,6 +439,8 @@ class DelayRequest(models.Model):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         REJECTED = "rejected", _("已驳回")
+        # The case moved past the request (办结, 销号, 并案, 不予受理) before anyone decided it.
+        CANCELLED = "cancelled", _("已撤销")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

@@ -62,8 +62,18 @@ def _decide(kind, request, by, approve, note, expected_version):
     model, _verb, verb, _event, event_verb, label = KINDS[kind]
     with transaction.atomic():
         a = base.lock(request.appeal_id)
-        base.check(a, verb, by, expected_version)
+        try:
+            base.check(a, verb, by, expected_version)
+        except DomainError as exc:
+            if exc.code != "not_allowed":
+                raise
+            raise DomainError(
+                _("该诉求已是“%(status)s”，不再需要审批这份%(k)s申请。") % {"status": a.get_status_display(), "k": label},
+                code="moved_on",
+            ) from exc
         req = model.objects.select_for_update().get(pk=request.pk)
+        if req.status == model.Status.CANCELLED:
+            raise DomainError(_("这份%(k)s申请已撤销：%(n)s") % {"k": label, "n": req.decision_note}, code="cancelled")
         if req.status != model.Status.PENDING:
             raise DomainError(_("该申请已审批。"), code="decided")
         if req.requested_by_id == by.pk:
@@ -119,6 +129,24 @@ def _resume(a, by, note):
     commit(a, V.RESUME, by, a.status, ["suspended", "suspended_until"], note=note)
     notify.send("resumed", a, notify.assignees(a), _("诉求 %(n)s 已恢复办理。") % {"n": a.number}, exclude=by)
     return a
+
+
+def cancel_pending(a, by, why):
+    """Close the locked appeal's undecided requests once the case has moved past them (办结, 销号,
+    并案, 不予受理), in the caller's transaction, with one timeline row each. Left pending they
+    would sit in the approvers' lists and an approval would move a deadline nobody runs against."""
+    now = timezone.now()
+    cancelled = []
+    for kind, (model, *_rest, label) in KINDS.items():
+        for req in model.objects.select_for_update().filter(appeal=a, status=model.Status.PENDING).order_by("pk"):
+            note = _("诉求已%(why)s，%(k)s申请自动撤销。") % {"why": why, "k": label}
+            req.status, req.decided_by, req.decided_at, req.decision_note = model.Status.CANCELLED, by, now, note
+            req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+            base.event(a, V.CANCEL_REQUEST, by, note=note, data={"request": req.pk, "kind": kind, "days": req.days})
+            notify.send(f"{kind}_cancelled", a, [req.requested_by_id],
+                        _("诉求 %(n)s 的%(k)s申请已撤销：%(r)s") % {"n": a.number, "k": label, "r": note}, exclude=by)
+            cancelled.append(req)
+    return cancelled
 
 
 def pending_requests(appeal):

@@ -23,7 +23,7 @@ from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access
 from ..models import Appeal, AppealPhoto
-from . import base, deadlines, notify, photos
+from . import base, deadlines, delays, notify, photos
 from .base import S, V, calendar_guard, commit, move, require_text
 
 ASSIGNEE_FIELDS = ["assignee_kind", "assignee_user", "assignee_node", "assignee_department", "assignee_company"]
@@ -72,6 +72,7 @@ def reject(appeal, *, by, reason, expected_version=None):
     with move(appeal, "reject", by, expected_version) as a:
         old, a.status, a.reject_reason, a.closed_at = a.status, S.REJECTED, reason, timezone.now()
         commit(a, V.REJECT, by, old, ["status", "reject_reason", "closed_at"], note=reason)
+        delays.cancel_pending(a, by, _("不予受理"))
         notify.send("rejected", a, notify.submitter(a),
                     _("您的诉求 %(n)s 不予受理：%(r)s") % {"n": a.number, "r": reason})
     return a
@@ -215,6 +216,7 @@ def resolve(appeal, *, by, result, photos_in=(), expected_version=None):
         a.status, a.resolution, a.resolved_at, a.resolved_by = S.RESOLVED, result, timezone.now(), by
         commit(a, V.RESOLVE, by, old, ["status", "resolution", "resolved_at", "resolved_by"], note=result,
                data={"photos": [p.pk for p in stored], "on_time": bool(a.deadline and a.resolved_at <= a.deadline)})
+        delays.cancel_pending(a, by, _("办结"))
         notify.send("to_verify", a, notify.verifiers(a),
                     _("诉求 %(n)s 已办结，请现场核实。") % {"n": a.number}, exclude=by)
     return a
@@ -290,6 +292,7 @@ def close(appeal, *, by, note="", expected_version=None):
         now = timezone.now()
         old, a.status, a.closed_at = a.status, S.CLOSED, now
         commit(a, V.CLOSE, by, old, ["status", "closed_at"], note=note)
+        delays.cancel_pending(a, by, _("销号"))
         notify.send("closed", a, notify.submitter(a), _("您的诉求 %(n)s 已办结销号。") % {"n": a.number})
         for child in Appeal.objects.select_for_update().filter(merged_into=a, status=S.MERGED).order_by("pk"):
             child.status, child.closed_at, child.resolution = S.CLOSED, now, a.resolution
@@ -371,6 +374,7 @@ def merge(duplicate, *, into, by, note="", expected_version=None):
         base.check(main, "absorb", by)
         old, dup.status, dup.merged_into = dup.status, S.MERGED, main
         commit(dup, V.MERGE, by, old, ["status", "merged_into"], note=note, data={"into": main.number})
+        delays.cancel_pending(dup, by, _("并案"))
         for child in Appeal.objects.select_for_update().filter(merged_into=dup).exclude(pk=main.pk):
             child.merged_into = main
             commit(child, V.MERGE, by, child.status, ["merged_into"], data={"into": main.number})
