@@ -248,3 +248,20 @@ def test_summons_report_through_the_page(cast, file_appeal):
     # 王网格 sees the appeal but has no summons button and may not report.
     assert reverse("appeals:summons_act", args=[s.pk, "finish_part"]) not in as_user(cast.wang).get(
         detail_url(a)).content.decode()
+
+
+def test_the_accept_button_is_translated_as_a_verb_apart_from_the_column(cast, login, file_appeal, monkeypatch):
+    """受理 is both the button (verb) and a status/column (noun): the button carries the context
+    "button", so a catalog can give it its own word."""
+    import django.template.base
+
+    seen = []
+
+    def fake(context, msgid):
+        seen.append((context, msgid))
+        return f"[{context}]{msgid}"
+
+    monkeypatch.setattr(django.template.base, "pgettext_lazy", fake)
+    a = file_appeal()
+    body = login(cast.zhang).get(detail_url(a)).content.decode()
+    assert ("button", "受理") in seen and "[button]受理</button>" in body
