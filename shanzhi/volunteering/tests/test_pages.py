@@ -63,8 +63,14 @@ def test_scan_page_checks_in_and_out(client, world):
     client.post(url, {"lat": "34.86", "lng": "117.55"})
     attendance = Attendance.objects.get(session=session, volunteer=world.ma)
     assert attendance.status == "checked_in" and attendance.in_lat == pytest.approx(34.86)
+    checked_in = timezone.localtime(attendance.checked_in_at).strftime("%H:%M")
+    assert f"已于 {checked_in} 签到" in client.get(url).content.decode()  # one sentence, not pieces
     client.post(url, {})
-    assert Attendance.objects.get(pk=attendance.pk).status == "checked_out"
+    attendance = Attendance.objects.get(pk=attendance.pk)
+    assert attendance.status == "checked_out"
+    checked_out = timezone.localtime(attendance.checked_out_at).strftime("%H:%M")
+    assert (f"签到 {checked_in} · 签退 {checked_out} · {attendance.derived_minutes} 分钟 · "
+            f"{attendance.get_status_display()}") in client.get(url).content.decode()
     assert client.get(reverse("volunteering:scan", args=["nonsense"])).status_code == 400
 
 
