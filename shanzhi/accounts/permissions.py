@@ -46,6 +46,7 @@ ACTIONS = {
     "accounts.manage_users": {R.SECURITY_ADMIN},
     "accounts.manage_grants": {R.SECURITY_ADMIN},
     "audit.view": {R.AUDIT_ADMIN},
+    "core.manage_calendar": {R.SYSTEM_ADMIN},
 }
 
 # The action that governs seeing each model at all (lists, details, search, export).

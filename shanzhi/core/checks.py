@@ -4,7 +4,7 @@ would run on the demo secrets written under var/ by settings.py."""
 import os
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 REQUIRED_SECRETS = {
     "SHANZHI_SECRET_KEY": "shanzhi.E001",
@@ -26,4 +26,31 @@ def secrets_from_environment(app_configs=None, **kwargs):
         )
         for name, check_id in REQUIRED_SECRETS.items()
         if not os.environ.get(name)
+    ]
+
+
+@register()
+def calendar_runs_out(app_configs=None, **kwargs):
+    """Warn while the holiday data ends within 45 days: past its end no deadline can be computed."""
+    from django.db import DatabaseError
+
+    from . import workdays
+
+    try:
+        out = workdays.running_out()
+    except DatabaseError:  # not migrated yet (this runs before `migrate` too): the library alone
+        out = workdays.running_out(cal=workdays.Calendar())
+    if out is None:
+        return []
+    last, left = out
+    nxt = last + 1
+    return [
+        Warning(
+            f"The working-day calendar ends on {last}-12-31 ({max(left, 0)} days from today); deadlines "
+            f"reaching {nxt} are refused (CalendarUnknown).",
+            hint=f"As a system administrator, open /admin-tools/workdays/?year={nxt}, paste the State Council's "
+            f"{nxt} holiday notice (one line per day: '{nxt}-01-01 休 元旦', '{nxt}-02-07 班 春节调休') and mark "
+            f"{nxt} complete; or upgrade the chinesecalendar package once it ships {nxt}.",
+            id="shanzhi.W010",
+        )
     ]

@@ -26,6 +26,7 @@ class AuditEvent(models.Model):
         TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
         USER_CREATED = "user_created", _("创建账号")
         KEY_ROTATION = "key_rotation", _("密钥轮换")
+        CALENDAR_CHANGE = "calendar_change", _("修改工作日历")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")
@@ -57,14 +58,16 @@ class WorkdayOverride(models.Model):
     """An administrator's word on one date, stronger than the holiday library.
 
     Used for one-off closures and corrections, and to enter the State Council's holiday notice
-    for a year the ``chinesecalendar`` package does not know yet: entering any date of a year
-    declares that year's calendar (the other days follow Monday–Friday), so enter all of its
-    holidays and swapped workdays together. See ``core.workdays``.
+    for a year the ``chinesecalendar`` package does not know yet. Such a year counts only once it
+    is marked complete (``WorkdayYear``); its other days then follow Monday–Friday. See
+    ``core.workdays``.
     """
 
     date = models.DateField(_("日期"), unique=True)
     is_workday = models.BooleanField(_("是否上班"))
-    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("例如：国庆节放假、春节调休上班"))
+    note = models.CharField(
+        _("说明"), max_length=100, blank=True, help_text=_("例如：国庆节放假、春节调休上班")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -74,3 +77,24 @@ class WorkdayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '休息'}"
+
+
+class WorkdayYear(models.Model):
+    """A year the holiday library does not know, whose notice an administrator has entered in full.
+
+    Marking it complete is what lets deadlines reach into it: from then on its days are Monday–
+    Friday plus its ``WorkdayOverride`` rows. Unmarked, every day of it raises ``CalendarUnknown``.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    complete = models.BooleanField(_("放假安排已录入"), default=False)
+    marked_by = models.CharField(_("确认人"), max_length=150, blank=True)
+    marked_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = _("工作日历年度")
+
+    def __str__(self):
+        return f"{self.year} {'complete' if self.complete else 'open'}"

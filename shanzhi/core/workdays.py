@@ -11,9 +11,12 @@ Where a day's status comes from, in order:
    State Council's notice for a year the library does not know yet);
 2. the ``chinese_calendar`` package (statutory holidays and swapped workdays, 2004 to its last
    published year);
-3. for a year the package does not know: Monday–Friday, *but only if* an administrator has
-   entered at least one override for that year, i.e. has declared its calendar. Otherwise
-   :class:`CalendarUnknown` is raised: a deadline is never guessed.
+3. for a year the package does not know: Monday–Friday plus that year's overrides, *but only
+   once* an administrator has entered the State Council's notice for it and marked the year
+   complete (``core.WorkdayYear``, on the 工作日历 page). Until then every day of that year raises
+   :class:`CalendarUnknown`, overrides already entered included: a half-entered notice (New
+   Year's Day in, Spring Festival not yet) would silently give wrong deadlines, and a deadline
+   is never guessed.
 
 Definitions (the ones services and tests rely on):
 
@@ -98,30 +101,41 @@ def _at(day, time, tz):
 class Calendar:
     """Which days are working days: the library's data plus administrator overrides."""
 
-    def __init__(self, overrides=None, periods=None):
+    def __init__(self, overrides=None, periods=None, complete_years=()):
         self.overrides = dict(overrides or {})
-        self.declared_years = {d.year for d in self.overrides}
+        # Years outside the library that an administrator has marked complete.
+        self.declared_years = set(complete_years)
         self.periods = periods or work_periods()
 
     @classmethod
     def from_db(cls):
-        from .models import WorkdayOverride
+        from .models import WorkdayOverride, WorkdayYear
 
-        return cls(dict(WorkdayOverride.objects.values_list("date", "is_workday")))
+        return cls(
+            dict(WorkdayOverride.objects.values_list("date", "is_workday")),
+            complete_years=WorkdayYear.objects.filter(complete=True).values_list("year", flat=True),
+        )
 
     def knows_year(self, year):
         return LIBRARY_FIRST_YEAR <= year <= LIBRARY_LAST_YEAR or year in self.declared_years
 
+    def last_known_year(self):
+        """The last year of the unbroken run of known years from the library's first one."""
+        year = LIBRARY_LAST_YEAR
+        while year + 1 in self.declared_years:
+            year += 1
+        return year
+
     def is_workday(self, day):
         if isinstance(day, dt.datetime):
             day = _local(day).date()
+        if not self.knows_year(day.year):
+            raise CalendarUnknown(day.year)
         if day in self.overrides:
             return self.overrides[day]
-        if LIBRARY_FIRST_YEAR <= day.year <= LIBRARY_LAST_YEAR:
+        if day.year <= LIBRARY_LAST_YEAR:
             return chinese_calendar.is_workday(day)
-        if day.year in self.declared_years:
-            return day.weekday() < 5
-        raise CalendarUnknown(day.year)
+        return day.weekday() < 5
 
     def next_workday(self, day):
         """The first working day strictly after ``day``."""
@@ -212,6 +226,16 @@ def add_work_hours(start, hours):
 
 def elapsed_share(start, deadline, now):
     return calendar().elapsed_share(start, deadline, now)
+
+
+def running_out(today=None, within_days=45, cal=None):
+    """(last known year, days left) when the known calendar ends within ``within_days`` of
+    ``today``, else None: the system administrators must enter the next year's notice before a
+    deadline can reach it."""
+    today = today or timezone.localdate()
+    last = (cal or calendar()).last_known_year()
+    left = (dt.date(last, 12, 31) - today).days
+    return (last, left) if left <= within_days else None
 
 
 def unknown_years(years):

@@ -12,7 +12,7 @@ from shanzhi.appeals.models import Appeal, AppealEvent, Notification
 from shanzhi.appeals.services import deadlines, sweep
 from shanzhi.core import workdays
 from shanzhi.core.errors import DomainError
-from shanzhi.core.models import WorkdayOverride
+from shanzhi.core.models import WorkdayOverride, WorkdayYear
 from shanzhi.core.workdays import CalendarUnknown
 
 from .conftest import local, snapshot
@@ -53,8 +53,9 @@ def test_unknown_year_refuses_acceptance_and_tells_the_administrators(cast, file
         with pytest.raises(CalendarUnknown):
             services.accept(a, by=cast.zhang)
         assert Notification.objects.filter(user=cast.xitong).count() == 1  # told once
-        # The administrator enters the new year's New Year holiday: the year is now declared.
+        # The administrator enters the new year's notice (test data) and marks the year complete.
         WorkdayOverride.objects.create(date=dt.date(year, 1, 1), is_workday=False, note="元旦")
+        WorkdayYear.objects.create(year=year, complete=True)
         a = services.accept(a, by=cast.zhang)
     assert a.deadline.year == year
 

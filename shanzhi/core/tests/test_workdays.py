@@ -8,7 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from shanzhi.core import workdays
-from shanzhi.core.models import WorkdayOverride
+from shanzhi.core.models import WorkdayOverride, WorkdayYear
 from shanzhi.core.workdays import Calendar, CalendarUnknown
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -83,12 +83,16 @@ def test_unknown_year_is_refused_never_guessed():
         CAL.add_workdays(at(workdays.LIBRARY_LAST_YEAR, 12, 30), 5)
 
 
-def test_override_declares_an_unknown_year():
+def test_a_year_marked_complete_is_known_by_its_overrides_and_the_weekday_rule():
     year = workdays.LIBRARY_LAST_YEAR + 1
-    cal = Calendar({dt.date(year, 1, 1): False, dt.date(year, 1, 4): True})  # Jan 4 2027 is a Monday anyway
+    overrides = {dt.date(year, 1, 1): False, dt.date(year, 1, 4): True}  # Jan 4 2027 is a Monday anyway
+    with pytest.raises(CalendarUnknown):  # entered but not marked complete: still refused
+        Calendar(overrides).is_workday(dt.date(year, 1, 1))
+    cal = Calendar(overrides, complete_years={year})
     assert not cal.is_workday(dt.date(year, 1, 1))
     assert cal.is_workday(dt.date(year, 1, 5))
     assert not cal.is_workday(dt.date(year, 1, 9))  # Saturday by the weekday rule
+    assert cal.last_known_year() == year and Calendar().last_known_year() == year - 1
 
 
 def test_override_beats_the_library():
@@ -115,6 +119,8 @@ def test_database_overrides_are_used_by_the_shortcuts():
         workdays.is_workday(dt.date(year, 2, 1))
     assert workdays.unknown_years([year - 1, year]) == [year]
     WorkdayOverride.objects.create(date=dt.date(year, 2, 1), is_workday=False, note="测试")
+    assert workdays.unknown_years([year]) == [year]  # one day entered is not a year entered
+    WorkdayYear.objects.create(year=year, complete=True)
     assert workdays.is_workday(dt.date(year, 2, 2))
     assert workdays.unknown_years([year]) == []
     WorkdayOverride.objects.create(date=dt.date(2026, 3, 3), is_workday=False, note="临时闭馆")
