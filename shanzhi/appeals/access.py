@@ -38,6 +38,9 @@ ACTIONS = {
     "appeals.approve": {R.COMMUNITY_SECRETARY} | LEADERS,  # extensions and suspensions
     "appeals.merge": COMMUNITY_UP,  # 并案
     "appeals.import": COMMUNITY_UP,  # hotline batch files
+    # The loop's figures (考核): coordinating staff for their part of the tree, a department's
+    # handlers for what is assigned to their department.
+    "appeals.view_metrics": COMMUNITY_UP | {R.DEPARTMENT_HANDLER},
     "appeals.add_photo": HANDLERS | {R.RESIDENT},
     "appeals.view_categories": set(R) - {R.SECURITY_ADMIN, R.AUDIT_ADMIN},
     "appeals.manage_categories": {R.SYSTEM_ADMIN},
@@ -80,6 +83,18 @@ def appeal_scope(prefix="", pk="pk"):
     return scope
 
 
+def day_stat_scope(grant):
+    """The metrics rollup rows a grant sees: ``appeal_scope`` for what a rollup row can tell (its
+    place path and its department). The per-person parts of that scope (assigned to me, the
+    community pool, summoned departments) have no rollup row and are left out."""
+    role = grant.role
+    if role == R.DEPARTMENT_HANDLER and grant.department_id:
+        return Q(department_id=grant.department_id)
+    if role in NODE and grant.node_id:
+        return Q(path__startswith=grant.node.path)
+    return permissions.NONE
+
+
 def _own_notifications(grant):
     return Q(user_id=grant.user_id)
 
@@ -93,6 +108,7 @@ def register():
     permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view")
     for label in ("appealevent", "appealphoto", "summons", "supervision", "extensionrequest", "suspensionrequest"):
         permissions.register_scope(f"appeals.{label}", appeal_scope("appeal__", "appeal_id"), "appeals.view")
+    permissions.register_scope("appeals.appealdaystat", day_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
     permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
     permissions.register_scope("core.workdayoverride", _everything, "core.manage_calendar")

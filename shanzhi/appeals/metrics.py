@@ -1,38 +1,49 @@
 """Figures of the loop per grid, community, street, department or category over a period.
 
-Computed from whatever appeal queryset the caller passes: a staff member's scoped one
-(``permissions.visible``) or the public one (``public.public_appeals``), so nobody counts what
-they may not see. One pass over the period's rows; no new tables.
+Read from the rollup (``AppealDayStat``, kept by ``rollups.py``), never from the appeals table:
+one grouped query over the rows of the days in the period, whatever the number of appeals. The
+caller passes the rollup rows the reader may see (``permissions.visible(user, AppealDayStat)``,
+whose scope mirrors the appeals' one, see ``access.day_stat_scope``) or the public ones
+(``public.public_stats``), so nobody counts what they may not see.
 
-Definitions (each a share of the row before it where it makes sense):
-- received: appeals filed in the period (merged duplicates left out: they follow their main case);
-- accepted: of those, accepted (受理); response rate: (accepted + rejected) / received;
+Definitions (each a share of the row before it where it makes sense), over the appeals *filed* in
+the period (merged duplicates left out: they follow their main case):
+- received; accepted (受理); response rate: (accepted + rejected) / received;
 - resolution rate: resolved now (办结, not reopened as unsatisfied since) / accepted;
 - satisfaction rate: (satisfied + basically satisfied) / rated;
 - on-time closure rate (按期结案率): resolved by the deadline / (due − suspended), where *due* are
-  the accepted appeals whose deadline fell in the period and before now, and *suspended* those of
-  them under suspension (缓办);
+  the accepted appeals whose deadline has passed (as of the last refresh of their rollup cell: a
+  move, or the sweep once the deadline passes), and *suspended* those of them under suspension
+  (缓办);
 - rework rate: appeals sent back at least once (返工) / accepted;
 - average handling time: hours from acceptance to resolution, over the resolved.
+
+Changes from the scanning version: *due* no longer stops at the period's end (a deadline that
+passed after the period still counts: the figure is about the appeals filed in it); the figures
+lag a move by the drain (seconds with a task worker, one sweep interval without); a staff member's
+figures cover their part of the tree (or their department's assignments) but not appeals outside
+it that are assigned to them personally or to which their department was only summoned.
 """
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.registry.models import Department, OrgNode
 
-from .models import Appeal, Category
+from .models import Category
 
 DIMENSIONS = {
-    "grid": _("网格"), "community": _("社区"), "street": _("街道"), "department": _("职能部门"),
+    "grid": _("网格"),
+    "community": _("社区"),
+    "street": _("街道"),
+    "department": _("职能部门"),
     "category": _("诉求分类"),
 }
 DEFAULT_MIN_CASES = 5
-S = Appeal.Status
 
 
 @dataclass
@@ -81,12 +92,30 @@ class Figures:
         return round(self.handling_hours / self.resolved, 1) if self.resolved else None
 
     def as_row(self):
-        return [self.name, self.received, self.accepted, self.response_rate, self.resolution_rate,
-                self.satisfaction_rate, self.on_time_rate, self.rework_rate, self.avg_handling_hours]
+        return [
+            self.name,
+            self.received,
+            self.accepted,
+            self.response_rate,
+            self.resolution_rate,
+            self.satisfaction_rate,
+            self.on_time_rate,
+            self.rework_rate,
+            self.avg_handling_hours,
+        ]
 
 
-COLUMNS = [_("单位"), _("收到"), _("受理"), _("响应率%"), _("解决率%"), _("满意率%"), _("按期结案率%"),
-           _("返工率%"), _("平均办理时长(小时)")]
+COLUMNS = [
+    _("单位"),
+    _("收到"),
+    _("受理"),
+    _("响应率%"),
+    _("解决率%"),
+    _("满意率%"),
+    _("按期结案率%"),
+    _("返工率%"),
+    _("平均办理时长(小时)"),
+]
 
 
 def period(start=None, end=None, now=None):
@@ -99,18 +128,26 @@ def period(start=None, end=None, now=None):
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
 
 
-def _street_path(path):
-    parts = [p for p in path.split("/") if p]
-    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else ""
-
-
 KEYS = {
-    "grid": lambda r: r["grid_id"],
-    "community": lambda r: r["community_id"],
-    "street": lambda r: _street_path(r["path"]),
-    "department": lambda r: r["assignee_department_id"],
-    "category": lambda r: r["category_id"],
+    "grid": "grid_id",
+    "community": "community_id",
+    "street": "street_path",
+    "department": "department_id",
+    "category": "category_id",
 }
+SUMMED = (
+    "received",
+    "accepted",
+    "rejected",
+    "resolved",
+    "rated",
+    "satisfied",
+    "due",
+    "suspended",
+    "on_time",
+    "reworked",
+    "handling",
+)
 
 
 def _names(dimension, keys):
@@ -124,57 +161,37 @@ def _names(dimension, keys):
     return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
 
 
-def compute(appeals, dimension, start, end, now=None):
-    """(per-unit Figures sorted by received, the total) for ``appeals`` filed in [start, end)."""
+def _figures(key, r):
+    handling = r["n_handling"] or dt.timedelta(0)
+    return Figures(
+        key=key,
+        handling_hours=handling.total_seconds() / 3600,
+        **{f: r[f"n_{f}"] or 0 for f in SUMMED if f != "handling"},
+    )
+
+
+def compute(stats, dimension, start, end):
+    """(per-unit Figures sorted by received, the total) from the rollup rows ``stats`` for the appeals
+    filed in [start, end) (aware datetimes at local midnight, as ``period`` gives)."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
-    now = now or timezone.now()
-    due_until = min(end, now)
+    key = KEYS[dimension]
     rows = (
-        appeals.filter(created_at__gte=start, created_at__lt=end).exclude(status=S.MERGED)
-        .values("grid_id", "community_id", "path", "assignee_department_id", "category_id", "status",
-                "accepted_at", "resolved_at", "deadline", "suspended", "rating", "rework_count")
+        stats.filter(day__gte=timezone.localdate(start), day__lt=timezone.localdate(end))
+        .values(key)
+        .annotate(**{f"n_{f}": Sum(f) for f in SUMMED})
         .order_by()
     )
-    units = defaultdict(lambda: None)
+    units = [_figures(r[key], r) for r in rows]
     total = Figures(key=None, name=str(_("合计")))
-    for r in rows.iterator(chunk_size=5000):
-        key = KEYS[dimension](r)
-        unit = units[key] or Figures(key=key)
-        units[key] = unit
-        for f in (unit, total):
-            _count(f, r, start, due_until)
-    names = _names(dimension, list(units))
-    out = []
-    for key, unit in units.items():
-        unit.name = names.get(key) or str(_("（未归属）"))
-        out.append(unit)
-    out.sort(key=lambda u: (-u.received, u.name))
-    return out, total
-
-
-def _count(f, r, start, due_until):
-    f.received += 1
-    if r["status"] == S.REJECTED:
-        f.rejected += 1
-    if r["accepted_at"] is None:
-        return
-    f.accepted += 1
-    if r["rework_count"]:
-        f.reworked += 1
-    if r["resolved_at"] is not None:
-        f.resolved += 1
-        f.handling_hours += (r["resolved_at"] - r["accepted_at"]).total_seconds() / 3600
-    if r["rating"]:
-        f.rated += 1
-        if r["rating"] in (Appeal.Rating.SATISFIED, Appeal.Rating.BASIC):
-            f.satisfied += 1
-    if r["deadline"] is not None and r["deadline"] < due_until:
-        f.due += 1
-        if r["suspended"]:
-            f.suspended += 1
-        elif r["resolved_at"] is not None and r["resolved_at"] <= r["deadline"]:
-            f.on_time += 1
+    for unit in units:
+        for f in SUMMED[:-1] + ("handling_hours",):
+            setattr(total, f, getattr(total, f) + getattr(unit, f))
+    names = _names(dimension, [u.key for u in units])
+    for unit in units:
+        unit.name = names.get(unit.key) or str(_("（未归属）"))
+    units.sort(key=lambda u: (-u.received, u.name))
+    return units, total
 
 
 def ranking(units, min_cases=DEFAULT_MIN_CASES):

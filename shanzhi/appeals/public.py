@@ -8,7 +8,7 @@ rounded to about 100 metres.
 
 from django.db.models import Q
 
-from .models import Appeal
+from .models import Appeal, AppealDayStat
 
 S = Appeal.Status
 OPEN311_CLOSED = {S.CLOSED, S.REJECTED, S.MERGED}
@@ -21,6 +21,11 @@ def public_appeals():
         Appeal.objects.select_related("category", "category__parent", "grid", "community", "assignee_node",
                         "assignee_department", "assignee_company")
     )
+
+
+def public_stats():
+    """The metrics rollup rows behind the public figures: counts only, so all of them."""
+    return AppealDayStat.objects.all()
 
 
 def open311_status(appeal):

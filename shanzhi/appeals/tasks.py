@@ -10,3 +10,11 @@ def deliver_notification(kind, appeal_id, user_ids, text):
 
     notify.deliver(kind, appeal_id, user_ids, text)
     return len(user_ids)
+
+
+@task()
+def drain_rollups():
+    """Refresh the metrics rollup cells that moves marked (see ``rollups``); safe to run at any time."""
+    from . import rollups
+
+    return rollups.drain()

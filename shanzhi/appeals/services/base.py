@@ -29,7 +29,7 @@ from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.workdays import CalendarUnknown
 
-from .. import access
+from .. import access, rollups
 from ..models import Appeal, AppealEvent
 
 S = Appeal.Status
@@ -291,7 +291,11 @@ def actor_fields(by):
 
 
 def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None):
-    """Append one timeline row for the appeal's *current* version (``commit`` bumps it first)."""
+    """Append one timeline row for the appeal's *current* version (``commit`` bumps it first).
+
+    Every change of an appeal writes one (intake, moves, merges, the sweep's resumptions), so this
+    is also where the metrics rollup learns that the appeal's cell must be recomputed."""
+    rollups.touch(appeal)
     return AppealEvent.objects.create(
         appeal=appeal,
         at=at or timezone.now(),

@@ -8,6 +8,11 @@ once, or one run twice, therefore write each event once, and a pass costs what c
 commit per batch, not per row), not the size of the table. Nothing depends on the sweep for
 correctness: overdue-ness is also derived at read time from the stored deadline
 (``Appeal.is_overdue``).
+
+Last, it keeps the metrics rollup current (``rollups``): cells whose earliest pending deadline
+has passed are recomputed (their *due* figures changed with time alone), and cells marked by moves
+that no task worker has drained yet are drained. Both only *try* each cell's lock, so a second
+sweep or a drain working on the same cell is skipped, not waited for.
 """
 
 from django.db import transaction
@@ -15,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import rollups
 from ..models import Appeal, AppealEvent, Summons, Supervision
 from . import base, delays, moves, notify
 from .base import V
@@ -141,4 +147,6 @@ def run(now=None):
         "warned": flag_warnings(now),
         "summons_reminded": remind_summonses(now),
         "supervisions_reminded": remind_supervisions(now),
+        "rollup_cells_due": rollups.refresh_due(now),
+        "rollup_cells_drained": rollups.drain(now),
     }

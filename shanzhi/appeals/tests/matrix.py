@@ -139,8 +139,8 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
         Row("appeals:notifications", may=LOGGED_IN - {"no_role"}),
         Row("appeals:notifications_read", method="post", may=LOGGED_IN - {"no_role"}),
         Row("appeals:bulk_dispatch", method="post", data=lambda c, r: {"to": "pool"}, may=COMMUNITY_UP),
-        Row("appeals:metrics", may=COMMUNITY_UP),
-        Row("appeals:metrics_export", may=COMMUNITY_UP),
+        Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
+        Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
         Row("appeals:disclosure", may=ALL, anonymous=200),
         Row("appeals:detail", obj=appeal_kw(), sees=SEES, may=ALL),
         # 受理 with a stale version: those who may accept get the conflict page (409), nothing changes.

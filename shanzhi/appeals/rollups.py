@@ -1,0 +1,265 @@
+"""The rollup the metrics read (``AppealDayStat``), kept in step with the appeals table.
+
+Why this shape:
+
+* **Recompute a cell, never add deltas.** A *cell* is (day of filing, community). Its rows are
+  rebuilt as a whole from the appeals filed that day in that community, in one grouped query
+  (delete + insert, one transaction). A delta scheme would need every move to know the row's
+  previous contribution and would drift forever after one missed path; a recomputed cell is
+  exact by construction and a lost or repeated refresh only costs time. A community-day holds
+  tens of appeals, found through the ``created_at`` index, so a refresh is a few milliseconds.
+* **Dirty marks, drained by a task and by the sweep.** Every change of an appeal writes an event
+  (``services.base.event``); that call also inserts an ``AppealRollupMark`` for the appeal's cell
+  in the same transaction (durable with the move: no worker needed for correctness) and enqueues
+  ``drain_rollups``. The drain claims marks (``FOR UPDATE SKIP LOCKED``), refreshes each distinct
+  cell once and deletes exactly the marks it claimed: a burst of 50 moves on one community-day
+  leaves 50 marks that one drain turns into one refresh (with a backend that can defer, the task
+  runs ``DRAIN_DELAY`` seconds later so that bursts coalesce). Marks are plain inserts, not
+  upserts: a move never waits on, or deadlocks with, a drain; a mark inserted while a drain
+  works on its cell is not among the claimed ones, so it survives and is drained next time.
+  ``manage.py sweep`` drains too, so without a worker the figures lag by one sweep interval.
+* **Cells are serialised** on PostgreSQL by a transaction-level advisory lock per cell: a refresh
+  waits for a concurrent one and then recomputes from what that one committed, so two refreshes
+  at once leave one correct set of rows. Drains and the sweep only *try* the lock and leave the
+  marks of a busy cell for next time, so they never wait (nor deadlock). SQLite serialises writes.
+* **Time.** "Due" (deadline passed) changes without any move. Each row stores ``next_due_at``,
+  the earliest deadline still ahead when it was computed; the sweep refreshes the cells whose
+  ``next_due_at`` has passed (a partial index on the rollup), so its cost follows the deadlines
+  that passed, not the size of either table.
+
+``rebuild`` recomputes a range of days wholesale (after a bulk load, or to repair);
+``manage.py appeal_rollups [--since DATE]`` runs it.
+"""
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
+from django.utils import timezone
+
+from .models import Appeal, AppealDayStat, AppealRollupMark
+
+S = Appeal.Status
+BATCH = 500
+DRAIN_DELAY = dt.timedelta(seconds=5)
+LOCK_NAMESPACE = 0x5A52  # "ZR": keeps these advisory locks apart from any other user of them
+KEY = ("path", "grid_id", "community_id", "category_id", "assignee_department_id")
+COUNTERS = (
+    "received",
+    "accepted",
+    "rejected",
+    "resolved",
+    "rated",
+    "satisfied",
+    "reworked",
+    "due",
+    "suspended",
+    "on_time",
+)
+
+
+def day_of(moment):
+    return timezone.localdate(moment)
+
+
+def day_bounds(day):
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tz)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tz)
+
+
+def street_path(path):
+    parts = [p for p in path.split("/") if p]
+    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else ""
+
+
+# --- marking -----------------------------------------------------------------------------------
+
+
+def touch(appeal):
+    """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain."""
+    from .tasks import drain_rollups
+
+    AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
+    if not drain_rollups.get_backend().supports_defer:
+        # A backend that runs tasks at once (the tests') drains now, inside this transaction.
+        drain_rollups.enqueue()
+        return
+    # A queued drain runs after the commit and takes every mark: one per transaction is enough.
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and any(getattr(entry[1], "rollup_nudge", False) for entry in conn.run_on_commit):
+        return
+    drain_rollups.using(run_after=timezone.now() + DRAIN_DELAY).enqueue()
+    if conn.in_atomic_block:
+        transaction.on_commit(_nudged)
+
+
+def _nudged():
+    """Only a marker in the transaction's on-commit list (rolled back with its savepoint)."""
+
+
+_nudged.rollup_nudge = True
+
+
+# --- computing a cell --------------------------------------------------------------------------
+
+
+def _aggregates(now):
+    # Prefixed names: an annotation called "suspended" would shadow the field in the filters.
+    accepted = Q(accepted_at__isnull=False)
+    resolved = accepted & Q(resolved_at__isnull=False)
+    due = accepted & Q(deadline__lt=now)
+    return {
+        "n_received": Count("pk"),
+        "n_rejected": Count("pk", filter=Q(status=S.REJECTED)),
+        "n_accepted": Count("pk", filter=accepted),
+        "n_reworked": Count("pk", filter=accepted & Q(rework_count__gt=0)),
+        "n_resolved": Count("pk", filter=resolved),
+        "n_rated": Count("pk", filter=accepted & ~Q(rating="")),
+        "n_satisfied": Count(
+            "pk", filter=accepted & Q(rating__in=[Appeal.Rating.SATISFIED, Appeal.Rating.BASIC])
+        ),
+        "n_due": Count("pk", filter=due),
+        "n_suspended": Count("pk", filter=due & Q(suspended=True)),
+        "n_on_time": Count("pk", filter=due & Q(suspended=False, resolved_at__lte=F("deadline"))),
+        "n_handling": Sum(F("resolved_at") - F("accepted_at"), filter=resolved, output_field=DurationField()),
+        "n_next_due_at": Min("deadline", filter=accepted & Q(deadline__gte=now)),
+    }
+
+
+def _rows(appeals, now, day):
+    """Stat rows (unsaved) for ``appeals`` (all filed on ``day``) per place × category × department."""
+    out = []
+    for r in appeals.exclude(status=S.MERGED).values(*KEY).annotate(**_aggregates(now)).order_by():
+        out.append(
+            AppealDayStat(
+                day=day,
+                path=r["path"],
+                street_path=street_path(r["path"]),
+                grid_id=r["grid_id"],
+                community_id=r["community_id"],
+                category_id=r["category_id"],
+                department_id=r["assignee_department_id"],
+                handling=r["n_handling"] or dt.timedelta(0),
+                next_due_at=r["n_next_due_at"],
+                refreshed_at=now,
+                **{c: r[f"n_{c}"] for c in COUNTERS},
+            )
+        )
+    return out
+
+
+def _cell_key(day, community_id):
+    """One bigint per cell: namespace, day, community (ids below 2**24)."""
+    return (LOCK_NAMESPACE << 48) | (day.toordinal() << 24) | ((community_id or 0) & 0xFFFFFF)
+
+
+def _lock(day, community_id, wait=True):
+    """Serialise work on one cell until the transaction ends (PostgreSQL); True if held."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [_cell_key(day, community_id)])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s::bigint)", [_cell_key(day, community_id)])
+        return bool(cursor.fetchone()[0])
+
+
+def _cell(day, community_id):
+    return Q(day=day, community_id=community_id) if community_id else Q(day=day, community__isnull=True)
+
+
+def refresh(day, community_id, *, now=None, wait=True):
+    """Recompute the rows of one (day, community) cell from the appeals table. Returns False only
+    when ``wait`` is off and another transaction holds the cell."""
+    with transaction.atomic():
+        if not _lock(day, community_id, wait):
+            return False
+        now = now or timezone.now()
+        start, end = day_bounds(day)
+        appeals = Appeal.objects.filter(created_at__gte=start, created_at__lt=end)
+        appeals = (
+            appeals.filter(community_id=community_id)
+            if community_id
+            else appeals.filter(community__isnull=True)
+        )
+        AppealDayStat.objects.filter(_cell(day, community_id)).delete()
+        AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
+    return True
+
+
+# --- draining and the sweep -----------------------------------------------------------------------
+
+
+def drain(now=None):
+    """Refresh every marked cell once; returns how many cells were refreshed."""
+    refreshed, busy = 0, set()
+    while True:
+        with transaction.atomic():
+            marks = list(
+                AppealRollupMark.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "day", "community_id")[:BATCH]
+            )
+            marks = [m for m in marks if (m[1], m[2]) not in busy]
+            if not marks:
+                return refreshed
+            done = []
+            # Sorted, so that two drains (or a rebuild) take the cell locks in one order.
+            for cell in sorted({(d, c) for _pk, d, c in marks}, key=lambda c: (c[0], c[1] or 0)):
+                if refresh(*cell, now=now, wait=False):
+                    done.append(cell)
+                    refreshed += 1
+                else:
+                    busy.add(cell)
+            done = set(done)
+            AppealRollupMark.objects.filter(pk__in=[pk for pk, d, c in marks if (d, c) in done]).delete()
+            if not done:
+                return refreshed
+
+
+def refresh_due(now=None):
+    """Refresh the cells in which a deadline has passed since they were computed (for the sweep)."""
+    now = now or timezone.now()
+    cells = (
+        AppealDayStat.objects.filter(next_due_at__lte=now)
+        .values_list("day", "community_id")
+        .distinct()
+        .order_by()
+    )
+    count = 0
+    for day, community_id in sorted(set(cells), key=lambda c: (c[0], c[1] or 0)):
+        count += bool(refresh(day, community_id, now=now, wait=False))
+    return count
+
+
+def rebuild(start=None, end=None, now=None):
+    """Recompute every row for the days of filing in [start, end) (default: all of them), one day per
+    transaction. Returns the number of rows written."""
+    now = now or timezone.now()
+    appeals = Appeal.objects.all()
+    # By default every day that has appeals or rows (a stray row outside the appeals' days goes too).
+    days = (
+        [day_of(now)]
+        + [day_of(t) for t in appeals.aggregate(a=Min("created_at"), b=Max("created_at")).values() if t]
+        + [d for d in AppealDayStat.objects.aggregate(a=Min("day"), b=Max("day")).values() if d]
+    )
+    start = start or min(days)
+    end = end or max(days) + dt.timedelta(days=1)
+    written, day = 0, start
+    while day < end:
+        day_start, day_end = day_bounds(day)
+        with transaction.atomic():
+            on_day = appeals.filter(created_at__gte=day_start, created_at__lt=day_end)
+            stale = AppealDayStat.objects.filter(day=day)
+            cells = set(on_day.values_list("community_id", flat=True).distinct().order_by())
+            cells |= set(stale.values_list("community_id", flat=True).distinct().order_by())
+            for community_id in sorted(cells, key=lambda c: c or 0):
+                _lock(day, community_id)
+            stale.delete()
+            rows = _rows(on_day, now, day)
+            AppealDayStat.objects.bulk_create(rows, batch_size=1000)
+            written += len(rows)
+        day += dt.timedelta(days=1)
+    return written
