@@ -1,13 +1,18 @@
 """The appeals JSON API (/api/v1/appeals/): the pages' reads and the same service calls.
 
 Submit takes an ``Idempotency-Key`` header (a retry returns the first appeal, 200 instead of 201).
-Every move is one POST carrying the ``version`` the client saw; a stale one is 409 with what
+Photos travel as multipart: ``POST /multipart`` (the same fields as form fields, plus up to six
+``photos``) and ``POST /{number}/resolve/multipart`` (evidence with the result); they are checked
+and re-encoded exactly as on the pages, and listed by URL in the detail (served by the
+permission-checked photo view). Every move is one POST carrying the ``version`` the client saw; a stale one is 409 with what
 changed (the project's DomainError handler uses the error's status).
 """
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from shanzhi.accounts import permissions
@@ -16,9 +21,10 @@ from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
 from . import moveforms, queries, services
-from .models import Appeal, Category, Summons
+from .models import Appeal, AppealPhoto, Category, Summons
 from .services import actions as action_rules
-from .services import moves
+from .services import intake, moves
+from .services import photos as photo_rules
 
 router = Router(tags=["appeals"])
 
@@ -77,6 +83,11 @@ class SummonsOut(Schema):
     actions: list[str]
 
 
+class PhotoOut(Schema):
+    stage: str
+    url: str = Field(description="经权限检查的照片地址（需登录）")
+
+
 class AppealDetailOut(AppealOut):
     description: str
     contact_name: str
@@ -84,6 +95,7 @@ class AppealDetailOut(AppealOut):
     resolution: str
     events: list[EventOut]
     summonses: list[SummonsOut]
+    photos: list[PhotoOut] = []
     actions: list[str] = Field(description="当前用户此刻可执行的操作")
 
 
@@ -95,6 +107,9 @@ class SubmitIn(Schema):
     lng: float | None = None
     lat: float | None = None
     building_id: int | None = None
+    node_id: int | None = Field(
+        None, description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝"
+    )
     address: str = ""
     contact_name: str = ""
     contact_phone: str = ""
@@ -144,34 +159,61 @@ def detail_out(user, a):
         "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role, "status": s.status,
                        "due_at": _iso(s.due_at), "actions": action_rules.summons_actions(user, s)}
                       for s in summonses],
+        "photos": [{"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
+                   for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")],
         "actions": services.available_actions(user, a),
     }
 
 
-@router.post("/", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, url_name="appeals_submit",
-             summary="提交诉求（Idempotency-Key 请求头：重试返回同一诉求）")
-def submit(request, payload: SubmitIn):
+def _check_count(files):
+    if len(files) > photo_rules.MAX_PER_STAGE:
+        raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": photo_rules.MAX_PER_STAGE}, field="photos")
+    return files
+
+
+def _submit(request, payload, files):
     user = request.auth
+    _check_count(files)
     category = Category.objects.filter(code=payload.category or "", active=True).first()
     building = None
     if payload.building_id is not None:
         building = permissions.visible(user, Building).filter(pk=payload.building_id).first()
         if building is None:
-            raise DomainError("找不到该楼栋，或不在您的辖区内。", field="building_id")
-    appeal = services.submit(
-        by=user, channel=payload.channel, title=payload.title, description=payload.description,
-        category=category, lng=payload.lng, lat=payload.lat, building=building, address=payload.address,
-        contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
-    )
+            raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field="building_id")
+    node = intake.chosen_node(user, payload.node_id, field="node_id")
+    try:
+        appeal = services.submit(
+            by=user, channel=payload.channel, title=payload.title, description=payload.description,
+            category=category, lng=payload.lng, lat=payload.lat, building=building, node=node,
+            address=payload.address, contact_name=payload.contact_name, contact_phone=payload.contact_phone,
+            photos_in=files, idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+    except DomainError as exc:
+        exc.field = {"node": "node_id", "building": "building_id"}.get(exc.field, exc.field)
+        raise
     status = 200 if appeal.is_replay else 201
     visible = permissions.visible(user, Appeal).filter(pk=appeal.pk).first()
     if visible is None:
         # Someone who may file but not follow it (a property company's complaint goes to the
         # community): they get the number and status, not the timeline.
         return Status(status, {**appeal_out(appeal), "description": appeal.description, "contact_name": "",
-                               "contact_phone": "", "resolution": "", "events": [], "summonses": [], "actions": []})
+                               "contact_phone": "", "resolution": "", "events": [], "summonses": [], "photos": [],
+                               "actions": []})
     return Status(status, detail_out(user, visible))
+
+
+@router.post("/", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, url_name="appeals_submit",
+             summary="提交诉求（Idempotency-Key 请求头：重试返回同一诉求）")
+def submit(request, payload: SubmitIn):
+    return _submit(request, payload, [])
+
+
+# Registered before "/{number}" so that this path is not read as an appeal number.
+@router.post("/multipart", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
+             url_name="appeals_submit_multipart",
+             summary="提交诉求并附照片（multipart/form-data：字段同上，photos 最多 6 张 JPEG/PNG/WebP）")
+def submit_multipart(request, payload: Form[SubmitIn], photos: File[list[UploadedFile]] = None):
+    return _submit(request, payload, photos or [])
 
 
 class ListFilter(Schema):
@@ -231,6 +273,22 @@ MOVE_VERBS = [v for v in action_rules.APPEAL_VERBS if v != "add_photo"]  # photo
 for _verb in MOVE_VERBS:
     router.post(f"/{{number}}/{_verb}", response={200: AppealDetailOut, **ERRORS}, url_name=f"appeals_{_verb}",
                 summary=str(services.base.VERB_LABEL[_verb]))(_move_endpoint(_verb))
+
+
+class ResolveIn(Schema):
+    version: int = Field(description="客户端看到的版本号；过期则 409")
+    result: str | None = None
+
+
+@router.post("/{number}/resolve/multipart", response={200: AppealDetailOut, **ERRORS},
+             url_name="appeals_resolve_multipart",
+             summary="办结并附佐证照片（multipart/form-data：version、result，photos 最多 6 张）")
+def resolve_multipart(request, number: str, payload: Form[ResolveIn], photos: File[list[UploadedFile]] = None):
+    user = request.auth
+    appeal = permissions.get_visible_or_404(user, Appeal, number=number)
+    files = _check_count(photos or [])
+    moveforms.call("resolve", appeal, user, moveforms.Params({"result": payload.result}), files, payload.version)
+    return Status(200, detail_out(user, permissions.get_visible_or_404(user, Appeal, pk=appeal.pk)))
 
 
 def _summons_endpoint(verb):

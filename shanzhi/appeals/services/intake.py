@@ -71,25 +71,62 @@ def _clean_point(lng, lat):
     return lng, lat
 
 
+def _agree(grid, node):
+    """A place found from the building or the point must lie under the node staff also chose:
+    two answers that disagree are refused rather than one silently winning."""
+    if node is not None and not grid.path.startswith(node.path):
+        raise DomainError(
+            _("所选的“%(node)s”与地图选点（或楼栋）所在的“%(grid)s”不一致。请改选所属社区/网格，或重新选点。")
+            % {"node": node.name, "grid": grid.name},
+            field="node",
+        )
+    return grid
+
+
 def locate(*, lng=None, lat=None, building=None, household=None, node=None):
     """(grid or None, the deepest node, lng, lat): the building's grid, else the grid whose polygon
-    holds the point, else the node staff chose (a community or street, for a place with no grid)."""
+    holds the point, else the node staff chose (a grid, or a community or street for a place with
+    no grid, which that community then dispatches). A node given together with a building or a
+    point inside a grid must contain that grid."""
     lng, lat = _clean_point(lng, lat)
+    if node is not None and (not isinstance(node, OrgNode) or node.level not in ("grid", "community", "street")):
+        raise DomainError(_("请选择所属社区或网格。"), field="node")
     if household is not None:
         building = household.building
     if building is not None:
         if lng is None and building.lng is not None:
             lng, lat = building.lng, building.lat
-        return building.grid, building.grid, lng, lat
+        return _agree(building.grid, node), building.grid, lng, lat
     if lng is not None:
         grid = registry.grid_at(lng, lat)
         if grid is not None:
-            return grid, grid, lng, lat
+            return _agree(grid, node), grid, lng, lat
     if node is not None:
         return (node if node.level == "grid" else None), node, lng, lat
     if lng is not None:
         raise DomainError(_("该位置不在任何网格内，请重新选点，或选择所属社区。"), field="location")
     raise DomainError(_("请在地图上选点，或选择楼栋或所属社区。"), field="location")
+
+
+def place_nodes(user):
+    """Communities and grids ``user`` may file for without a map point (staff entering a call or
+    a visit), in tree order. Residents and property staff file by point or building only."""
+    channels = set().union(*(CHANNELS.get(g.role, set()) for g in user.grants()))
+    if not channels - {C.WEB, C.PROPERTY}:
+        return OrgNode.objects.none()
+    return permissions.visible(user, OrgNode, "registry.view_tree").filter(
+        level__in=("community", "grid")).order_by("path")
+
+
+def chosen_node(user, value, field="node"):
+    """The community or grid chosen by id, only among ``place_nodes``: a foreign or unknown id is
+    refused alike, so it tells nothing about other places."""
+    if value in (None, ""):
+        return None
+    node = place_nodes(user).filter(pk=int(value)).first() if str(value).isdigit() else None
+    if node is None:
+        raise DomainError(_("找不到所选的社区/网格，或不在您的辖区内。"), field=field)
+    return node
 
 
 def _community_of(node):
@@ -107,7 +144,7 @@ def _initial_level(category, grid, community):
 # --- who may submit what ----------------------------------------------------------------------
 
 
-def _check_submitter(by, channel, client, place, building):
+def _check_submitter(by, channel, client, place, building, node=None):
     if by is None:
         if channel not in CLIENT_CHANNELS or not client:
             raise DomainError(_("该渠道的诉求必须由登录用户提交。"), field="channel")
@@ -124,6 +161,8 @@ def _check_submitter(by, channel, client, place, building):
             raise DomainError(_("物业投诉须选择本企业服务小区的楼栋。"), field="building")
         return
     if not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists():
+        if node is not None and place.pk == node.pk:
+            raise DomainError(_("所选社区/网格不在您的管辖范围内。"), field="node")
         raise DomainError(_("该位置不在您的管辖范围内。"), field="location")
 
 
@@ -202,7 +241,7 @@ def submit(
     grid, place, lng, lat = locate(lng=lng, lat=lat, building=building, household=household, node=node)
     if household is not None:
         building = household.building
-    _check_submitter(by, channel, client, place, building)
+    _check_submitter(by, channel, client, place, building, node)
     contact_phone = registry.clean_phone(contact_phone, field="contact_phone")
     if by is not None and channel == C.WEB:
         resident = next((g.resident for g in by.grants() if g.resident_id), None)

@@ -173,6 +173,10 @@ def _expected_move(roles, sees):
     return expected
 
 
+class Multipart(dict):
+    """A body the matrix posts as multipart/form-data (the photo endpoints) instead of JSON."""
+
+
 def _api_rows():
     rows = [
         # Scoped by the query: everyone authenticated gets their own (possibly empty) list.
@@ -184,6 +188,11 @@ def _api_rows():
          # An empty title is refused (400) for everyone; the matrix checks authentication here,
          # submission rights are tested in test_api.
          lambda role, rel: 401 if role == "anonymous" else 400),
+        ("api:appeals_submit_multipart", "post", None,
+         lambda c, r: Multipart({"title": "", "description": "x", "category": "MX01", "channel": "web"}),
+         lambda role, rel: 401 if role == "anonymous" else 400),
+        ("api:appeals_resolve_multipart", "post", lambda c, r: {"number": number(c, r)},
+         lambda c, r: Multipart({"version": 0, "result": "已处理"}), _expected_move(MOVE_ROLES["resolve"], SEES)),
     ]
     for verb, roles in MOVE_ROLES.items():
         rows.append((f"api:appeals_{verb}", "post", lambda c, r: {"number": number(c, r)},

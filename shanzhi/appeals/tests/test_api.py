@@ -46,7 +46,9 @@ def test_api_matrix(client, cast, row, rel):
     for role, username in ROLE_USERS.items():
         user = getattr(cast, username) if username else None
         options = {"headers": {"Authorization": f"Bearer {issue_api_token(user)}"}} if user else {}
-        if data is not None:
+        if isinstance(data, matrix.Multipart):
+            options.update(data=dict(data))
+        elif data is not None:
             options.update(data=json.dumps(data), content_type="application/json")
         response = getattr(client, method)(url, **options)
         if response.status_code != expected(role, rel):

@@ -69,9 +69,10 @@ def submit(request):
             channel = form.get("channel") or (channels[0] if channels else "")
             if channel not in channels:
                 raise DomainError(_("请选择登记渠道。"), field="channel")
+            node = intake.chosen_node(user, form.get("node"))
             appeal = services.submit(
                 by=user, channel=channel, title=form.get("title"), description=form.get("description"),
-                category=category, building=home if use_home else None,
+                category=category, building=home if use_home else None, node=node,
                 lng=None if use_home else _float_or_none(form.get("lng")),
                 lat=None if use_home else _float_or_none(form.get("lat")),
                 address=form.get("address", ""), contact_name=form.get("contact_name", ""),
@@ -88,7 +89,7 @@ def submit(request):
             return redirect("appeals:detail", number=appeal.number)
     context = {
         "categories": categories, "channels": [(c, Appeal.Channel(c).label) for c in channels], "home": home,
-        "form": form, "error": error, "max_photos": MAX_PHOTOS,
+        "form": form, "error": error, "max_photos": MAX_PHOTOS, "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
