@@ -55,6 +55,7 @@ class ResourceOut(Schema):
     contact_phone: str = Field(description="已脱敏，如 139****5678")
     price_note: str
     status: str
+    version: int = Field(0, description="修改时原样带回，防止覆盖别人的修改")
 
 
 class ResourceIn(Schema):
@@ -87,6 +88,7 @@ class NeedOut(Schema):
     taken: int
     status: str
     address: str | None = Field(None, description="仅社区工作人员和认领方可见")
+    version: int = Field(0, description="修改时原样带回，防止覆盖别人的修改")
 
 
 class NeedIn(Schema):
@@ -220,11 +222,26 @@ class PostOut(Schema):
 
 
 def _resource_out(r):
-    return ResourceOut(id=r.pk, community=r.community.name, title=r.title, category=r.category, kind=r.kind,
-                       provider_kind=r.provider_kind, provider_name=r.provider_name, capacity=r.capacity,
-                       open_orders=r.open_orders, weekdays=r.weekdays, time_from=r.time_from, time_to=r.time_to,
-                       place=r.place, contact_name=r.contact_name, contact_phone=mask_phone(r.contact_phone),
-                       price_note=r.price_note, status=r.status)
+    return ResourceOut(
+        id=r.pk,
+        community=r.community.name,
+        title=r.title,
+        category=r.category,
+        kind=r.kind,
+        provider_kind=r.provider_kind,
+        provider_name=r.provider_name,
+        capacity=r.capacity,
+        open_orders=r.open_orders,
+        weekdays=r.weekdays,
+        time_from=r.time_from,
+        time_to=r.time_to,
+        place=r.place,
+        contact_name=r.contact_name,
+        contact_phone=mask_phone(r.contact_phone),
+        price_note=r.price_note,
+        status=r.status,
+        version=r.version,
+    )
 
 
 def _address(user, need):
@@ -236,24 +253,52 @@ def _address(user, need):
 
 
 def _need_out(user, n):
-    return NeedOut(id=n.pk, community=n.community.name, title=n.title, description=n.description,
-                   category=n.category, scope=n.scope, source=n.source, slots=n.slots, taken=n.taken, status=n.status,
-                   address=_address(user, n))
+    return NeedOut(
+        id=n.pk,
+        community=n.community.name,
+        title=n.title,
+        description=n.description,
+        category=n.category,
+        scope=n.scope,
+        source=n.source,
+        slots=n.slots,
+        taken=n.taken,
+        status=n.status,
+        address=_address(user, n),
+        version=n.version,
+    )
 
 
 def _timeline(obj):
-    return [EventOut(at=e.at, verb=e.verb, from_status=e.from_status, to_status=e.to_status, note=e.note)
-            for e in obj.events.all()]
+    return [
+        EventOut(at=e.at, verb=e.verb, from_status=e.from_status, to_status=e.to_status, note=e.note)
+        for e in obj.events.all()
+    ]
 
 
 def _order_out(o):
-    return OrderOut(id=o.pk, resource=o.resource_id, status=o.status, note=o.note, wanted_on=o.wanted_on,
-                    rating=o.rating, timeline=_timeline(o))
+    return OrderOut(
+        id=o.pk,
+        resource=o.resource_id,
+        status=o.status,
+        note=o.note,
+        wanted_on=o.wanted_on,
+        rating=o.rating,
+        timeline=_timeline(o),
+    )
 
 
 def _claim_out(c):
-    return ClaimOut(id=c.pk, need=c.need_id, claimant=c.claimant_name, status=c.status, result=c.result,
-                    rating=c.rating, session=c.session_id, timeline=_timeline(c))
+    return ClaimOut(
+        id=c.pk,
+        need=c.need_id,
+        claimant=c.claimant_name,
+        status=c.status,
+        result=c.result,
+        rating=c.rating,
+        session=c.session_id,
+        timeline=_timeline(c),
+    )
 
 
 def _community(user, code, action):
@@ -266,7 +311,9 @@ def _community(user, code, action):
 # --- resources ----------------------------------------------------------------------------------------------
 
 
-@router.get("resources", response=list[ResourceOut], summary="资源清单（我能看到的）", url_name="coop_list_resources")
+@router.get(
+    "resources", response=list[ResourceOut], summary="资源清单（我能看到的）", url_name="coop_list_resources"
+)
 @paginate(Pages)
 def list_resources(request, category: str = "", kind: str = ""):
     qs = permissions.visible(request.auth, Resource).select_related("community")
@@ -277,27 +324,54 @@ def list_resources(request, category: str = "", kind: str = ""):
     return [_resource_out(r) for r in qs[:1000]]
 
 
-@router.get("resources/{int:resource_id}", response={200: ResourceOut, 404: ErrorOut}, url_name="coop_get_resource")
+@router.get(
+    "resources/{int:resource_id}", response={200: ResourceOut, 404: ErrorOut}, url_name="coop_get_resource"
+)
 def get_resource(request, resource_id: int):
     return _resource_out(permissions.get_visible_or_404(request.auth, Resource, pk=resource_id))
 
 
-@router.post("resources", response={200: ResourceOut, **ERRORS}, summary="支部制单：发布一项资源（商户/团队等）", url_name="coop_create_resource")
+@router.post(
+    "resources",
+    response={200: ResourceOut, **ERRORS},
+    summary="支部制单：发布一项资源（商户/团队等）",
+    url_name="coop_create_resource",
+)
 def create_resource(request, payload: ResourceIn):
     community = _community(request.auth, payload.community, "coop.manage_lists")
     r = services.create_resource(
-        community=community, title=payload.title, category_=payload.category, kind=payload.kind,
-        provider_kind=payload.provider_kind, provider_name=payload.provider_name, capacity=payload.capacity,
-        weekdays_=payload.weekdays, time_from=payload.time_from, time_to=payload.time_to, place=payload.place,
-        contact_name=payload.contact_name, contact_phone=payload.contact_phone, price_note=payload.price_note,
-        description=payload.description, by=request.auth, publish=True)
+        community=community,
+        title=payload.title,
+        category_=payload.category,
+        kind=payload.kind,
+        provider_kind=payload.provider_kind,
+        provider_name=payload.provider_name,
+        capacity=payload.capacity,
+        weekdays_=payload.weekdays,
+        time_from=payload.time_from,
+        time_to=payload.time_to,
+        place=payload.place,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        price_note=payload.price_note,
+        description=payload.description,
+        by=request.auth,
+        publish=True,
+    )
     return _resource_out(r)
 
 
-@router.post("resources/{int:resource_id}/order", response={200: OrderOut, **ERRORS}, summary="群众点单", url_name="coop_order")
+@router.post(
+    "resources/{int:resource_id}/order",
+    response={200: OrderOut, **ERRORS},
+    summary="群众点单",
+    url_name="coop_order",
+)
 def order(request, resource_id: int, payload: OrderIn):
     resource = permissions.get_visible_or_404(request.auth, Resource, pk=resource_id)
-    return _order_out(services.place_order(resource, by=request.auth, note=payload.note, wanted_on=payload.wanted_on))
+    return _order_out(
+        services.place_order(resource, by=request.auth, note=payload.note, wanted_on=payload.wanted_on)
+    )
 
 
 # --- needs -------------------------------------------------------------------------------------------------
@@ -319,7 +393,12 @@ def get_need(request, need_id: int):
     return _need_out(request.auth, permissions.get_visible_or_404(request.auth, Need, pk=need_id))
 
 
-@router.post("needs", response={200: NeedOut, **ERRORS}, summary="登记需求（居民自报、入户走访、网络征询）", url_name="coop_submit_need")
+@router.post(
+    "needs",
+    response={200: NeedOut, **ERRORS},
+    summary="登记需求（居民自报、入户走访、网络征询）",
+    url_name="coop_submit_need",
+)
 def submit_need(request, payload: NeedIn):
     user = request.auth
     household = community = None
@@ -331,38 +410,66 @@ def submit_need(request, payload: NeedIn):
         grant = next((g for g in user.grants() if g.role == "resident" and g.resident_id), None)
         household = grant.resident.household if grant else None
     need = services.submit_need(
-        by=user, title=payload.title, category_=payload.category, source=payload.source, scope=payload.scope,
-        household=household, community=community, description=payload.description, slots=payload.slots,
-        weekdays_=payload.weekdays, time_from=payload.time_from, time_to=payload.time_to, place=payload.place)
+        by=user,
+        title=payload.title,
+        category_=payload.category,
+        source=payload.source,
+        scope=payload.scope,
+        household=household,
+        community=community,
+        description=payload.description,
+        slots=payload.slots,
+        weekdays_=payload.weekdays,
+        time_from=payload.time_from,
+        time_to=payload.time_to,
+        place=payload.place,
+    )
     return _need_out(user, need)
 
 
-@router.post("needs/{int:need_id}/publish", response={200: NeedOut, **ERRORS}, summary="审核发布需求", url_name="coop_publish_need")
+@router.post(
+    "needs/{int:need_id}/publish",
+    response={200: NeedOut, **ERRORS},
+    summary="审核发布需求",
+    url_name="coop_publish_need",
+)
 def publish_need(request, need_id: int):
     need = permissions.get_visible_or_404(request.auth, Need, pk=need_id)
     return _need_out(request.auth, services.publish_need(need, by=request.auth))
 
 
-@router.post("needs/{int:need_id}/claim", response={200: ClaimOut, **ERRORS}, summary="线上认领（接单）", url_name="coop_claim_need")
+@router.post(
+    "needs/{int:need_id}/claim",
+    response={200: ClaimOut, **ERRORS},
+    summary="线上认领（接单）",
+    url_name="coop_claim_need",
+)
 def claim_need(request, need_id: int, payload: ClaimIn):
     user = request.auth
     need = permissions.get_visible_or_404(user, Need, pk=need_id)
     permissions.require(user, "coop.claim", need)
     registration = None
     if payload.as_ == "member":
-        registration = MemberRegistration.objects.filter(user=user, community=need.community,
-                                                         status="active").first()
+        registration = MemberRegistration.objects.filter(
+            user=user, community=need.community, status="active"
+        ).first()
         if registration is None:
             raise DomainError("请先到该社区报到。", field="as")
     return _claim_out(services.claim_need(need, by=user, registration=registration, note=payload.note))
 
 
-@router.get("needs/{int:need_id}/suggestions", response={200: list[MatchOut], **ERRORS},
-            summary="按类别、地点、时间建议对接的资源", url_name="coop_suggestions")
+@router.get(
+    "needs/{int:need_id}/suggestions",
+    response={200: list[MatchOut], **ERRORS},
+    summary="按类别、地点、时间建议对接的资源",
+    url_name="coop_suggestions",
+)
 def suggestions(request, need_id: int):
     need = permissions.get_visible_or_404(request.auth, Need, pk=need_id)
-    return [MatchOut(id=m.item.pk, title=m.item.title, score=m.score, reasons=[str(r) for r in m.reasons])
-            for m in queries.suggest_resources(request.auth, need)]
+    return [
+        MatchOut(id=m.item.pk, title=m.item.title, score=m.score, reasons=[str(r) for r in m.reasons])
+        for m in queries.suggest_resources(request.auth, need)
+    ]
 
 
 # --- orders and claims -----------------------------------------------------------------------------------------
@@ -384,13 +491,22 @@ CLAIM_VERBS = {
 }
 
 
-@router.get("orders/{int:order_id}", response={200: OrderOut, 404: ErrorOut}, summary="点单及其进展", url_name="coop_get_order")
+@router.get(
+    "orders/{int:order_id}",
+    response={200: OrderOut, 404: ErrorOut},
+    summary="点单及其进展",
+    url_name="coop_get_order",
+)
 def get_order(request, order_id: int):
     return _order_out(permissions.get_visible_or_404(request.auth, Order, pk=order_id))
 
 
-@router.post("orders/{int:order_id}/{verb}", response={200: OrderOut, **ERRORS},
-             summary="点单流转：accept / reject / start / finish / cancel / rate", url_name="coop_order_action")
+@router.post(
+    "orders/{int:order_id}/{verb}",
+    response={200: OrderOut, **ERRORS},
+    summary="点单流转：accept / reject / start / finish / cancel / rate",
+    url_name="coop_order_action",
+)
 def order_action(request, order_id: int, verb: str, payload: ActionIn):
     order_ = permissions.get_visible_or_404(request.auth, Order, pk=order_id)
     if verb not in ORDER_VERBS:
@@ -399,13 +515,22 @@ def order_action(request, order_id: int, verb: str, payload: ActionIn):
     return _order_out(Order.objects.get(pk=order_id))
 
 
-@router.get("claims/{int:claim_id}", response={200: ClaimOut, 404: ErrorOut}, summary="认领及其进展", url_name="coop_get_claim")
+@router.get(
+    "claims/{int:claim_id}",
+    response={200: ClaimOut, 404: ErrorOut},
+    summary="认领及其进展",
+    url_name="coop_get_claim",
+)
 def get_claim(request, claim_id: int):
     return _claim_out(permissions.get_visible_or_404(request.auth, Claim, pk=claim_id))
 
 
-@router.post("claims/{int:claim_id}/{verb}", response={200: ClaimOut, **ERRORS},
-             summary="认领流转：schedule / start / finish / withdraw / rate", url_name="coop_claim_action")
+@router.post(
+    "claims/{int:claim_id}/{verb}",
+    response={200: ClaimOut, **ERRORS},
+    summary="认领流转：schedule / start / finish / withdraw / rate",
+    url_name="coop_claim_action",
+)
 def claim_action(request, claim_id: int, verb: str, payload: ActionIn):
     claim = permissions.get_visible_or_404(request.auth, Claim, pk=claim_id)
     if verb not in CLAIM_VERBS:
@@ -418,9 +543,18 @@ def claim_action(request, claim_id: int, verb: str, payload: ActionIn):
 
 
 def _project_out(p):
-    return ProjectOut(id=p.pk, title=p.title, node=p.node.name, lead=p.lead_name, budget=p.budget,
-                      progress=p.progress, status=p.status, parent=p.parent_id,
-                      children=list(p.children.values_list("pk", flat=True)), public_slug=p.slug if p.public else None)
+    return ProjectOut(
+        id=p.pk,
+        title=p.title,
+        node=p.node.name,
+        lead=p.lead_name,
+        budget=p.budget,
+        progress=p.progress,
+        status=p.status,
+        parent=p.parent_id,
+        children=list(p.children.values_list("pk", flat=True)),
+        public_slug=p.slug if p.public else None,
+    )
 
 
 @router.get("projects", response=list[ProjectOut], summary="项目清单", url_name="coop_list_projects")
@@ -430,65 +564,134 @@ def list_projects(request):
     return [_project_out(p) for p in qs[:1000]]
 
 
-@router.get("projects/{int:project_id}", response={200: ProjectOut, 404: ErrorOut}, url_name="coop_get_project")
+@router.get(
+    "projects/{int:project_id}", response={200: ProjectOut, 404: ErrorOut}, url_name="coop_get_project"
+)
 def get_project(request, project_id: int):
     return _project_out(permissions.get_visible_or_404(request.auth, Project, pk=project_id))
 
 
-@router.post("projects/{int:project_id}/progress", response={200: ProjectOut, **ERRORS},
-             summary="更新进度（有子项目的由子项目计算）", url_name="coop_set_progress")
+@router.post(
+    "projects/{int:project_id}/progress",
+    response={200: ProjectOut, **ERRORS},
+    summary="更新进度（有子项目的由子项目计算）",
+    url_name="coop_set_progress",
+)
 def set_progress(request, project_id: int, payload: ProgressIn):
     project = permissions.get_visible_or_404(request.auth, Project, pk=project_id)
-    return _project_out(services.set_progress(project, progress=payload.progress, note=payload.note, by=request.auth))
+    return _project_out(
+        services.set_progress(project, progress=payload.progress, note=payload.note, by=request.auth)
+    )
 
 
 def _agreement_out(a):
     return AgreementOut(
-        id=a.pk, unit=a.unit.name, community=a.community.name, period_start=a.period_start, period_end=a.period_end,
-        status=a.status, commitments=[
-            CommitmentOut(id=r.commitment.pk, kind=r.commitment.kind, content=r.commitment.content, promised=r.promised,
-                          delivered=r.delivered, percent=r.percent) for r in queries.agreement_progress(a)])
+        id=a.pk,
+        unit=a.unit.name,
+        community=a.community.name,
+        period_start=a.period_start,
+        period_end=a.period_end,
+        status=a.status,
+        commitments=[
+            CommitmentOut(
+                id=r.commitment.pk,
+                kind=r.commitment.kind,
+                content=r.commitment.content,
+                promised=r.promised,
+                delivered=r.delivered,
+                percent=r.percent,
+            )
+            for r in queries.agreement_progress(a)
+        ],
+    )
 
 
-@router.get("agreements", response=list[AgreementOut], summary="共建协议：承诺与兑现", url_name="coop_list_agreements")
+@router.get(
+    "agreements", response=list[AgreementOut], summary="共建协议：承诺与兑现", url_name="coop_list_agreements"
+)
 def list_agreements(request):
-    return [_agreement_out(a) for a in
-            permissions.visible(request.auth, Agreement).select_related("unit", "community")[:500]]
+    return [
+        _agreement_out(a)
+        for a in permissions.visible(request.auth, Agreement).select_related("unit", "community")[:500]
+    ]
 
 
-@router.get("agreements/{int:agreement_id}", response={200: AgreementOut, 404: ErrorOut}, url_name="coop_get_agreement")
+@router.get(
+    "agreements/{int:agreement_id}",
+    response={200: AgreementOut, 404: ErrorOut},
+    url_name="coop_get_agreement",
+)
 def get_agreement(request, agreement_id: int):
     return _agreement_out(permissions.get_visible_or_404(request.auth, Agreement, pk=agreement_id))
 
 
-@router.post("agreements/{int:agreement_id}/activities", response={200: AgreementOut, **ERRORS},
-             summary="记录一次共建活动（计入已开展次数）", url_name="coop_record_activity")
+@router.post(
+    "agreements/{int:agreement_id}/activities",
+    response={200: AgreementOut, **ERRORS},
+    summary="记录一次共建活动（计入已开展次数）",
+    url_name="coop_record_activity",
+)
 def record_activity(request, agreement_id: int, payload: JointActivityIn):
     agreement = permissions.get_visible_or_404(request.auth, Agreement, pk=agreement_id)
     services.may_record(request.auth, agreement)
     commitment = agreement.commitments.filter(pk=payload.commitment).first()
     if commitment is None:
         raise DomainError("请选择协议中的一项承诺。", field="commitment")
-    services.record_joint_activity(commitment, title=payload.title, held_on=payload.held_on, place=payload.place,
-                                   participants=payload.participants, note=payload.note, by=request.auth)
+    services.record_joint_activity(
+        commitment,
+        title=payload.title,
+        held_on=payload.held_on,
+        place=payload.place,
+        participants=payload.participants,
+        note=payload.note,
+        by=request.auth,
+    )
     return _agreement_out(agreement)
 
 
 @router.get("posts", response=list[PostOut], summary="岗位", url_name="coop_list_posts")
 def list_posts(request):
-    return [PostOut(id=p.pk, community=p.community.name, kind=p.kind, title=p.title, slots=p.slots, taken=p.taken,
-                    status=p.status) for p in queries.post_list(request.auth).select_related("community")[:500]]
+    return [
+        PostOut(
+            id=p.pk,
+            community=p.community.name,
+            kind=p.kind,
+            title=p.title,
+            slots=p.slots,
+            taken=p.taken,
+            status=p.status,
+        )
+        for p in queries.post_list(request.auth).select_related("community")[:500]
+    ]
 
 
-@router.post("posts/{int:post_id}/claim", response={200: PostOut, **ERRORS}, summary="认领岗位（本人报到身份）", url_name="coop_claim_post")
+@router.post(
+    "posts/{int:post_id}/claim",
+    response={200: PostOut, **ERRORS},
+    summary="认领岗位（本人报到身份）",
+    url_name="coop_claim_post",
+)
 def claim_post(request, post_id: int):
     user = request.auth
     post = permissions.get_visible_or_404(user, Post, pk=post_id)
     permissions.require(user, "coop.claim", post)
-    registration = MemberRegistration.objects.filter(user=user, community=post.community, status="active").first()
+    registration = MemberRegistration.objects.filter(
+        user=user, community=post.community, status="active"
+    ).first()
     if registration is None:
         raise DomainError("请先到该社区报到。", field="registration")
     services.claim_post(post, registration=registration, by=user)
     post.refresh_from_db()
-    return PostOut(id=post.pk, community=post.community.name, kind=post.kind, title=post.title, slots=post.slots,
-                   taken=post.taken, status=post.status)
+    return PostOut(
+        id=post.pk,
+        community=post.community.name,
+        kind=post.kind,
+        title=post.title,
+        slots=post.slots,
+        taken=post.taken,
+        status=post.status,
+    )
+
+
+# Editing and withdrawing resources and needs live in their own module; importing it adds them here.
+from . import api_edits  # noqa: E402, F401

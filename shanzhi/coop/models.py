@@ -68,23 +68,38 @@ class Resource(models.Model):
         PUBLISHED = "published", _("已发布")
         WITHDRAWN = "withdrawn", _("已下架")
 
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="coop_resources",
-                                  verbose_name=_("服务社区"))
-    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("所在网格"))
+    community = models.ForeignKey(
+        "registry.OrgNode",
+        on_delete=models.PROTECT,
+        related_name="coop_resources",
+        verbose_name=_("服务社区"),
+    )
+    grid = models.ForeignKey(
+        "registry.OrgNode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在网格"),
+    )
     title = models.CharField(_("服务名称"), max_length=200)
     description = models.TextField(_("服务内容"), blank=True)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
     kind = models.CharField(_("资源类型"), max_length=16, choices=Kind.choices)
     provider_kind = models.CharField(_("提供方类型"), max_length=16, choices=ProviderKind.choices)
-    provider_unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="coop_resources")
-    provider_department = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="+")
-    provider_team = models.ForeignKey("volunteering.Team", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    provider_unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="coop_resources"
+    )
+    provider_department = models.ForeignKey(
+        "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider_team = models.ForeignKey(
+        "volunteering.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     provider_name = models.CharField(_("提供方"), max_length=100)
-    capacity = models.PositiveIntegerField(_("同时可接单数"), null=True, blank=True, help_text=_("空表示不限"))
+    capacity = models.PositiveIntegerField(
+        _("同时可接单数"), null=True, blank=True, help_text=_("空表示不限")
+    )
     open_orders = models.PositiveIntegerField(default=0, editable=False)
     weekdays = models.CharField(_("服务日"), max_length=7, default="1111111", help_text=WEEKDAYS_HELP)
     time_from = models.TimeField(_("开始时间"), null=True, blank=True)
@@ -95,19 +110,29 @@ class Resource(models.Model):
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     price_note = models.CharField(_("收费标准"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    published_by_org = models.ForeignKey("registry.PartyOrg", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="+", verbose_name=_("制单支部"))
+    published_by_org = models.ForeignKey(
+        "registry.PartyOrg",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("制单支部"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by each edit; an edit form carries the version it was read at, so a stale save is refused.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("资源清单")
         verbose_name_plural = _("资源清单")
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(open_orders__lte=F("capacity")),
-                                   name="coop_resource_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(open_orders__lte=F("capacity")),
+                name="coop_resource_within_capacity",
+            ),
             models.CheckConstraint(
                 condition=Q(provider_kind="unit", provider_unit__isnull=False)
                 | Q(provider_kind="department", provider_department__isnull=False)
@@ -142,9 +167,12 @@ class Need(models.Model):
         CANCELLED = "cancelled", _("已撤销")
 
     community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="coop_needs")
-    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="coop_needs")
+    grid = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="coop_needs"
+    )
     title = models.CharField(_("需求"), max_length=200)
     description = models.TextField(_("具体情况"), blank=True)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
@@ -158,10 +186,12 @@ class Need(models.Model):
     taken = models.PositiveSmallIntegerField(default=0, editable=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)  # see Resource.version
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -170,8 +200,10 @@ class Need(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(taken__lte=F("slots")), name="coop_need_within_slots"),
             models.CheckConstraint(condition=Q(slots__gte=1), name="coop_need_slots_positive"),
-            models.CheckConstraint(condition=Q(scope="common") | Q(household__isnull=False),
-                                   name="coop_need_individual_has_household"),
+            models.CheckConstraint(
+                condition=Q(scope="common") | Q(household__isnull=False),
+                name="coop_need_individual_has_household",
+            ),
         ]
         indexes = [models.Index(fields=["community", "status", "category"])]
 
@@ -195,14 +227,16 @@ class Order(models.Model):
 
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="orders")
     community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("需求说明"), max_length=500, blank=True)
     wanted_on = models.DateField(_("希望服务日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PLACED)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     rating_comment = models.CharField(_("评价"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,8 +247,10 @@ class Order(models.Model):
         verbose_name = _("点单")
         verbose_name_plural = _("点单")
         constraints = [
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="coop_order_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="coop_order_rating_1_to_5",
+            ),
         ]
 
     def __str__(self):
@@ -228,18 +264,40 @@ class MemberRegistration(models.Model):
         ACTIVE = "active", _("在册")
         LEFT = "left", _("已转出")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coop_registrations")
-    volunteer = models.ForeignKey("volunteering.Volunteer", on_delete=models.PROTECT, related_name="registrations")
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="member_registrations",
-                                  verbose_name=_("居住地社区"))
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    party_member = models.ForeignKey("registry.PartyMember", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    branch = models.ForeignKey("registry.PartyOrg", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("所在党支部"))
-    workplace_unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="member_registrations", verbose_name=_("工作单位"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coop_registrations"
+    )
+    volunteer = models.ForeignKey(
+        "volunteering.Volunteer", on_delete=models.PROTECT, related_name="registrations"
+    )
+    community = models.ForeignKey(
+        "registry.OrgNode",
+        on_delete=models.PROTECT,
+        related_name="member_registrations",
+        verbose_name=_("居住地社区"),
+    )
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    party_member = models.ForeignKey(
+        "registry.PartyMember", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    branch = models.ForeignKey(
+        "registry.PartyOrg",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所在党支部"),
+    )
+    workplace_unit = models.ForeignKey(
+        "registry.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_registrations",
+        verbose_name=_("工作单位"),
+    )
     workplace = models.CharField(_("工作单位名称"), max_length=100, blank=True)
     registered_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
@@ -249,8 +307,11 @@ class MemberRegistration(models.Model):
         verbose_name = _("在职党员报到")
         verbose_name_plural = _("在职党员报到")
         constraints = [
-            models.UniqueConstraint(fields=["user", "community"], condition=Q(status="active"),
-                                    name="coop_registration_once_per_community"),
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(status="active"),
+                name="coop_registration_once_per_community",
+            ),
         ]
 
     def __str__(self):
@@ -270,14 +331,17 @@ class Claim(models.Model):
     LIVE = (Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE, Status.RATED)
 
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="claims")
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="coop_claims")
-    registration = models.ForeignKey(MemberRegistration, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="claims")
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="coop_claims"
+    )
+    registration = models.ForeignKey(
+        MemberRegistration, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACCEPTED)
-    session = models.OneToOneField("volunteering.ServiceSession", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="claim")
+    session = models.OneToOneField(
+        "volunteering.ServiceSession", null=True, blank=True, on_delete=models.PROTECT, related_name="claim"
+    )
     result = models.CharField(_("服务结果"), max_length=500, blank=True)
     rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     rating_comment = models.CharField(_("评价"), max_length=500, blank=True)
@@ -289,14 +353,23 @@ class Claim(models.Model):
         verbose_name = _("认领")
         verbose_name_plural = _("认领")
         constraints = [
-            models.CheckConstraint(condition=Q(unit__isnull=False, registration__isnull=True)
-                                   | Q(unit__isnull=True, registration__isnull=False), name="coop_claim_one_claimant"),
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="coop_claim_rating_1_to_5"),
-            models.UniqueConstraint(fields=["need", "unit"], condition=~Q(status="withdrawn"),
-                                    name="coop_claim_unit_once"),
-            models.UniqueConstraint(fields=["need", "registration"], condition=~Q(status="withdrawn"),
-                                    name="coop_claim_member_once"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, registration__isnull=True)
+                | Q(unit__isnull=True, registration__isnull=False),
+                name="coop_claim_one_claimant",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="coop_claim_rating_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["need", "unit"], condition=~Q(status="withdrawn"), name="coop_claim_unit_once"
+            ),
+            models.UniqueConstraint(
+                fields=["need", "registration"],
+                condition=~Q(status="withdrawn"),
+                name="coop_claim_member_once",
+            ),
         ]
 
     def __str__(self):
@@ -316,21 +389,45 @@ class Project(models.Model):
         DONE = "done", _("已完成")
         SUSPENDED = "suspended", _("暂缓")
 
-    node = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="coop_projects",
-                             verbose_name=_("所属社区/街道"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("上级项目"))
+    node = models.ForeignKey(
+        "registry.OrgNode",
+        on_delete=models.PROTECT,
+        related_name="coop_projects",
+        verbose_name=_("所属社区/街道"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级项目"),
+    )
     title = models.CharField(_("项目名称"), max_length=200)
     description = models.TextField(_("项目内容"), blank=True)
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
-    lead_unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="coop_led_projects", verbose_name=_("牵头单位"))
-    lead_department = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+", verbose_name=_("牵头部门"))
-    units = models.ManyToManyField("registry.Unit", blank=True, related_name="coop_projects",
-                                   verbose_name=_("参与单位"))
-    departments = models.ManyToManyField("registry.Department", blank=True, related_name="+",
-                                         verbose_name=_("参与部门"))
+    lead_unit = models.ForeignKey(
+        "registry.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coop_led_projects",
+        verbose_name=_("牵头单位"),
+    )
+    lead_department = models.ForeignKey(
+        "registry.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("牵头部门"),
+    )
+    units = models.ManyToManyField(
+        "registry.Unit", blank=True, related_name="coop_projects", verbose_name=_("参与单位")
+    )
+    departments = models.ManyToManyField(
+        "registry.Department", blank=True, related_name="+", verbose_name=_("参与部门")
+    )
     budget = models.DecimalField(_("预算（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     weight = models.PositiveIntegerField(_("在上级项目中的权重"), default=1)
     progress = models.PositiveSmallIntegerField(_("进度 %"), default=0)
@@ -350,8 +447,10 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="coop_project_progress_max_100"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="coop_project_weight_positive"),
-            models.CheckConstraint(condition=Q(lead_unit__isnull=False) | Q(lead_department__isnull=False),
-                                   name="coop_project_has_lead"),
+            models.CheckConstraint(
+                condition=Q(lead_unit__isnull=False) | Q(lead_department__isnull=False),
+                name="coop_project_has_lead",
+            ),
         ]
 
     def __str__(self):
@@ -386,7 +485,9 @@ class Agreement(models.Model):
         ENDED = "ended", _("已到期")
 
     unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="coop_agreements")
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="coop_agreements")
+    community = models.ForeignKey(
+        "registry.OrgNode", on_delete=models.PROTECT, related_name="coop_agreements"
+    )
     period_start = models.DateField(_("协议开始"))
     period_end = models.DateField(_("协议结束"))
     unit_signatory = models.CharField(_("单位签约人"), max_length=50)
@@ -400,8 +501,12 @@ class Agreement(models.Model):
         verbose_name = _("共建协议")
         verbose_name_plural = _("共建协议")
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="coop_agreement_period"),
-            models.UniqueConstraint(fields=["unit", "community", "period_start"], name="coop_agreement_unique"),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="coop_agreement_period"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "community", "period_start"], name="coop_agreement_unique"
+            ),
         ]
 
     def __str__(self):
@@ -426,7 +531,9 @@ class Commitment(models.Model):
         ordering = ["agreement_id", "kind", "id"]
         verbose_name = _("共建承诺")
         verbose_name_plural = _("共建承诺")
-        constraints = [models.CheckConstraint(condition=Q(promised_count__gte=1), name="coop_commitment_count")]
+        constraints = [
+            models.CheckConstraint(condition=Q(promised_count__gte=1), name="coop_commitment_count")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.content}"
@@ -441,8 +548,13 @@ class JointActivity(models.Model):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     participants = models.PositiveIntegerField(_("参与人数"), default=0)
     note = models.TextField(_("情况记录"), blank=True)
-    session = models.OneToOneField("volunteering.ServiceSession", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="joint_activity")
+    session = models.OneToOneField(
+        "volunteering.ServiceSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_activity",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -513,8 +625,9 @@ class PostClaim(models.Model):
         verbose_name = _("岗位认领")
         verbose_name_plural = _("岗位认领")
         constraints = [
-            models.UniqueConstraint(fields=["post", "registration"], condition=Q(status="active"),
-                                    name="coop_postclaim_once"),
+            models.UniqueConstraint(
+                fields=["post", "registration"], condition=Q(status="active"), name="coop_postclaim_once"
+            ),
         ]
 
     def __str__(self):
@@ -525,7 +638,9 @@ class PostDuty(models.Model):
     """One duty shift of a post: a check-in session for its holders."""
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="duties")
-    session = models.OneToOneField("volunteering.ServiceSession", on_delete=models.PROTECT, related_name="post_duty")
+    session = models.OneToOneField(
+        "volunteering.ServiceSession", on_delete=models.PROTECT, related_name="post_duty"
+    )
 
     class Meta:
         ordering = ["-session__starts_at"]
@@ -540,8 +655,9 @@ class Event(models.Model):
     """One step on the timeline of an order, a claim, a need or a project."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     verb = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
@@ -549,7 +665,9 @@ class Event(models.Model):
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -608,9 +726,12 @@ class Assessment(models.Model):
         FAIL = "fail", _("不合格")
 
     period = models.ForeignKey(AssessmentPeriod, on_delete=models.PROTECT, related_name="assessments")
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    registration = models.ForeignKey(MemberRegistration, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="assessments")
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registration = models.ForeignKey(
+        MemberRegistration, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     score = models.DecimalField(_("考评得分"), max_digits=5, decimal_places=1)
     grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
     comment = models.CharField(_("评语"), max_length=500, blank=True)
@@ -622,10 +743,14 @@ class Assessment(models.Model):
         verbose_name = _("考评结果")
         verbose_name_plural = _("考评结果")
         constraints = [
-            models.CheckConstraint(condition=Q(unit__isnull=False, registration__isnull=True)
-                                   | Q(unit__isnull=True, registration__isnull=False),
-                                   name="coop_assessment_one_subject"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="coop_assessment_score_range"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, registration__isnull=True)
+                | Q(unit__isnull=True, registration__isnull=False),
+                name="coop_assessment_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="coop_assessment_score_range"
+            ),
             models.UniqueConstraint(fields=["period", "unit"], name="coop_assessment_unit_once"),
             models.UniqueConstraint(fields=["period", "registration"], name="coop_assessment_member_once"),
         ]

@@ -9,9 +9,11 @@ urlpatterns = [
     # the three lists
     path("resources/", views.resource_list, name="resources"),
     path("resources/<int:pk>/", views.resource_detail, name="resource"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource_edit"),
     path("resources/<int:pk>/<slug:verb>/", views.resource_action, name="resource_action"),
     path("needs/", views.need_list, name="needs"),
     path("needs/<int:pk>/", views.need_detail, name="need"),
+    path("needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:pk>/<slug:verb>/", views.need_action, name="need_action"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/<slug:verb>/", views.order_action, name="order_action"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("assessments/", views.period_list, name="periods"),
     path("assessments/<int:pk>/", views.period_detail, name="period"),
     path("units/<int:pk>/report.xlsx", views.unit_report, name="unit_report"),
+    path("units/<int:pk>/report.pdf", views.unit_report_pdf, name="unit_report_pdf"),
     # public pages (no login, no personal data)
     path("public/projects/", views.public_projects, name="public_projects"),
     path("public/projects/<slug:slug>/", views.public_project, name="public_project"),

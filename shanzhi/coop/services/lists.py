@@ -1,25 +1,31 @@
 """The resource and needs lists: "支部制单" (staff publish), residents and grid workers collect needs."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import DomainError
+from shanzhi.core import audit
+from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.registry.services import clean_phone
 
-from ..models import Need, Resource
+from ..models import Need, Order, Resource
 from .common import category, choice, community_node, event, move, positive_int, text, time_window, weekdays
+from .orders import ORDER_MOVES
 
 RS = Resource.Status
 NS = Need.Status
+OS = Order.Status
 
 
 def _provider(kind, *, unit, department, team, name, community):
     kind = choice(kind, Resource.ProviderKind, "provider_kind", _("提供方类型"))
     named = {"unit": unit, "department": department, "team": team}.get(kind)
     if kind != "business" and named is None:
-        raise DomainError(_("请选择提供服务的%(k)s。") % {"k": Resource.ProviderKind(kind).label}, field="provider")
+        raise DomainError(
+            _("请选择提供服务的%(k)s。") % {"k": Resource.ProviderKind(kind).label}, field="provider"
+        )
     if kind == "team" and team.community_id != community.pk:
         raise DomainError(_("志愿团队不属于这个社区。"), field="provider")
     name = (name or "").strip() or str(named or "")
@@ -27,15 +33,43 @@ def _provider(kind, *, unit, department, team, name, community):
 
 
 @transaction.atomic
-def create_resource(*, community, title, category_, kind, provider_kind, by, provider_unit=None,
-                    provider_department=None, provider_team=None, provider_name="", description="", capacity=None,
-                    weekdays_="1111111", time_from=None, time_to=None, times_note="", place="", grid=None,
-                    contact_name="", contact_phone="", price_note="", branch=None, publish=False):
+def create_resource(
+    *,
+    community,
+    title,
+    category_,
+    kind,
+    provider_kind,
+    by,
+    provider_unit=None,
+    provider_department=None,
+    provider_team=None,
+    provider_name="",
+    description="",
+    capacity=None,
+    weekdays_="1111111",
+    time_from=None,
+    time_to=None,
+    times_note="",
+    place="",
+    grid=None,
+    contact_name="",
+    contact_phone="",
+    price_note="",
+    branch=None,
+    publish=False,
+):
     community = community_node(community)
     permissions.require(by, "coop.manage_lists", community)
     kind = choice(kind, Resource.Kind, "kind", _("资源类型"))
-    provider_kind, provider_name = _provider(provider_kind, unit=provider_unit, department=provider_department,
-                                             team=provider_team, name=provider_name, community=community)
+    provider_kind, provider_name = _provider(
+        provider_kind,
+        unit=provider_unit,
+        department=provider_department,
+        team=provider_team,
+        name=provider_name,
+        community=community,
+    )
     if kind == Resource.Kind.LOW_COST and not (price_note or "").strip():
         raise DomainError(_("低偿服务请写明收费标准。"), field="price_note")
     if grid is not None and grid.parent_id != community.pk:
@@ -44,17 +78,28 @@ def create_resource(*, community, title, category_, kind, provider_kind, by, pro
         raise DomainError(_("制单支部不属于这个社区。"), field="branch")
     time_from, time_to = time_window(time_from, time_to)
     resource = Resource.objects.create(
-        community=community, grid=grid, title=text(title, "title", _("服务名称")), description=description or "",
-        category=category(category_), kind=kind, provider_kind=provider_kind, provider_unit=provider_unit,
-        provider_department=provider_department, provider_team=provider_team, provider_name=provider_name,
+        community=community,
+        grid=grid,
+        title=text(title, "title", _("服务名称")),
+        description=description or "",
+        category=category(category_),
+        kind=kind,
+        provider_kind=provider_kind,
+        provider_unit=provider_unit,
+        provider_department=provider_department,
+        provider_team=provider_team,
+        provider_name=provider_name,
         capacity=None if capacity in (None, "") else positive_int(capacity, "capacity", _("同时可接单数")),
-        weekdays=weekdays(weekdays_), time_from=time_from, time_to=time_to,
+        weekdays=weekdays(weekdays_),
+        time_from=time_from,
+        time_to=time_to,
         times_note=text(times_note, "times_note", _("服务时间说明"), max_length=100, required=False),
         place=text(place, "place", _("服务地点"), required=False),
         contact_name=text(contact_name, "contact_name", _("联系人"), max_length=50, required=False),
         contact_phone=clean_phone(contact_phone, field="contact_phone"),
         price_note=text(price_note, "price_note", _("收费标准"), max_length=100, required=False),
-        published_by_org=branch, created_by=by,
+        published_by_org=branch,
+        created_by=by,
     )
     if publish:
         publish_resource(resource, by=by)
@@ -73,23 +118,26 @@ def publish_resource(resource, *, by):
     return resource
 
 
-@transaction.atomic
-def withdraw_resource(resource, *, by):
-    """Taken off the list; orders already placed are still served."""
-    permissions.require(by, "coop.manage_lists", resource)
-    updated = Resource.objects.filter(pk=resource.pk, status=RS.PUBLISHED).update(status=RS.WITHDRAWN)
-    if not updated:
-        raise DomainError(_("只有已发布的资源可以下架。"), field="status", code="state")
-    resource.refresh_from_db()
-    return resource
-
-
 # --- needs ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def submit_need(*, by, title, category_, source, scope=Need.Scope.INDIVIDUAL, household=None, community=None,
-                description="", weekdays_="1111111", time_from=None, time_to=None, place="", slots=1):
+def submit_need(
+    *,
+    by,
+    title,
+    category_,
+    source,
+    scope=Need.Scope.INDIVIDUAL,
+    household=None,
+    community=None,
+    description="",
+    weekdays_="1111111",
+    time_from=None,
+    time_to=None,
+    place="",
+    slots=1,
+):
     """A resident asks for their household; a grid worker records what a home visit found; community
     staff record common needs. Staff-entered needs are published at once, residents' wait for review."""
     scope = choice(scope, Need.Scope, "scope", _("需求类型"))
@@ -107,15 +155,26 @@ def submit_need(*, by, title, category_, source, scope=Need.Scope.INDIVIDUAL, ho
     time_from, time_to = time_window(time_from, time_to)
     staff = any(g.role in permissions.NODE_STAFF for g in by.grants())
     need = Need.objects.create(
-        community_id=community_id, grid_id=grid_id, household=household, title=text(title, "title", _("需求")),
-        description=description or "", category=category(category_), scope=scope, source=source,
-        weekdays=weekdays(weekdays_), time_from=time_from, time_to=time_to,
+        community_id=community_id,
+        grid_id=grid_id,
+        household=household,
+        title=text(title, "title", _("需求")),
+        description=description or "",
+        category=category(category_),
+        scope=scope,
+        source=source,
+        weekdays=weekdays(weekdays_),
+        time_from=time_from,
+        time_to=time_to,
         place=text(place, "place", _("地点"), required=False),
-        slots=positive_int(slots, "slots", _("需要认领方数"), maximum=100), submitted_by=by,
+        slots=positive_int(slots, "slots", _("需要认领方数"), maximum=100),
+        submitted_by=by,
     )
     event(need, "submit", by=by, after=need.status)
     if staff:
-        need = move(Need, need, "publish", ALLOWED, NS.OPEN, by=by, published_by=by, published_at=timezone.now())
+        need = move(
+            Need, need, "publish", ALLOWED, NS.OPEN, by=by, published_by=by, published_at=timezone.now()
+        )
     return need
 
 
@@ -135,7 +194,8 @@ def publish_need(need, *, by):
 
 @transaction.atomic
 def cancel_need(need, *, by, reason):
-    permissions.require(by, "coop.manage_lists", need)
+    """Withdraw a need (撤销): its recorder or community staff; refused while someone is serving it."""
+    _may_edit_need(by, need)
     reason = text(reason, "reason", _("撤销原因"))
     if need.claims.filter(status__in=["accepted", "in_progress"]).exists():
         raise DomainError(_("已有人认领，请先与认领方沟通退回后再撤销。"), field="status", code="state")
@@ -147,3 +207,147 @@ def close_need(need, *, by, note=""):
     """Staff close a need as done (for a common need served by several claimants)."""
     permissions.require(by, "coop.manage_lists", need)
     return move(Need, need, "close", ALLOWED, NS.DONE, by=by, note=note)
+
+
+# --- editing and withdrawing (from the item's page) ------------------------------------------------
+
+
+def _check_version(obj, version):
+    """Two people editing one item: the second save names what happened instead of overwriting."""
+    if version not in (None, "") and str(version) != str(obj.version):
+        raise Conflict(_("这条内容刚被别人修改过，请刷新后再改。"), changed={"version": obj.version})
+
+
+@transaction.atomic
+def update_resource(
+    resource,
+    *,
+    by,
+    version=None,
+    title,
+    category_,
+    kind,
+    description="",
+    capacity=None,
+    weekdays_="1111111",
+    time_from=None,
+    time_to=None,
+    times_note="",
+    place="",
+    contact_name="",
+    contact_phone=None,
+    price_note="",
+):
+    """Change what the list says about a resource. The provider and community stay; a blank phone keeps
+    the one on file (the form never shows it unmasked)."""
+    permissions.require(by, "coop.manage_lists", resource)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    _check_version(resource, version)
+    kind = choice(kind, Resource.Kind, "kind", _("资源类型"))
+    if kind == Resource.Kind.LOW_COST and not (price_note or "").strip():
+        raise DomainError(_("低偿服务请写明收费标准。"), field="price_note")
+    capacity = None if capacity in (None, "") else positive_int(capacity, "capacity", _("同时可接单数"))
+    if capacity is not None and capacity < resource.open_orders:
+        raise DomainError(
+            _("现有 %(n)d 个点单在办，同时可接单数不能少于它。") % {"n": resource.open_orders},
+            field="capacity",
+        )
+    resource.time_from, resource.time_to = time_window(time_from, time_to)
+    resource.title = text(title, "title", _("服务名称"))
+    resource.category, resource.kind, resource.capacity = category(category_), kind, capacity
+    resource.description, resource.weekdays = description or "", weekdays(weekdays_)
+    resource.times_note = text(times_note, "times_note", _("服务时间说明"), max_length=100, required=False)
+    resource.place = text(place, "place", _("服务地点"), required=False)
+    resource.contact_name = text(contact_name, "contact_name", _("联系人"), max_length=50, required=False)
+    resource.price_note = text(price_note, "price_note", _("收费标准"), max_length=100, required=False)
+    changed_phone = bool((contact_phone or "").strip())
+    if changed_phone:
+        resource.contact_phone = clean_phone(contact_phone, field="contact_phone")
+    resource.version += 1
+    resource.save()
+    audit.record("coop_resource_edit", actor=by, target=resource, detail={"phone_changed": changed_phone})
+    return resource
+
+
+@transaction.atomic
+def withdraw_resource(resource, *, by, cancel_open=False, reason=""):
+    """Take a resource off the list. Orders not yet started are either dealt with first (refused here,
+    naming how many) or, when the caller says so explicitly, cancelled with the reason on each order's
+    timeline, so the residents who placed them are told. Orders already in service are finished."""
+    permissions.require(by, "coop.manage_lists", resource)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.status != RS.PUBLISHED:
+        raise DomainError(_("只有已发布的资源可以下架。"), field="status", code="state")
+    waiting = list(
+        Order.objects.select_for_update().filter(resource=resource, status__in=[OS.PLACED, OS.ACCEPTED])
+    )
+    if waiting and not cancel_open:
+        raise DomainError(
+            _("还有 %(n)d 个点单尚未开始服务。请先处理这些点单，或选择“同时取消未开始的点单”并写明原因。")
+            % {"n": len(waiting)},
+            field="cancel_open",
+            code="open_orders",
+        )
+    if waiting:
+        reason = text(reason, "reason", _("取消原因"))
+        for order in waiting:
+            move(
+                Order,
+                order,
+                "cancel",
+                ORDER_MOVES,
+                OS.CANCELLED,
+                by=by,
+                note=_("资源已下架：%(r)s") % {"r": reason},
+            )
+        Resource.objects.filter(pk=resource.pk).update(open_orders=F("open_orders") - len(waiting))
+    resource.refresh_from_db()
+    resource.status = RS.WITHDRAWN
+    resource.save(update_fields=["status"])
+    return resource
+
+
+def _may_edit_need(by, need):
+    """Whoever recorded the need (a resident, a grid worker) while they still may collect needs there,
+    or community staff of its community."""
+    if need.submitted_by_id == by.pk:
+        permissions.require(by, "coop.collect_need", need)
+    else:
+        permissions.require(by, "coop.manage_lists", need)
+
+
+@transaction.atomic
+def update_need(
+    need,
+    *,
+    by,
+    version=None,
+    title,
+    category_,
+    description="",
+    weekdays_="1111111",
+    time_from=None,
+    time_to=None,
+    place="",
+    slots=1,
+):
+    _may_edit_need(by, need)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    _check_version(need, version)
+    if need.status not in (NS.SUBMITTED, NS.OPEN):
+        raise DomainError(
+            _("需求已“%(s)s”，不能再修改。") % {"s": need.get_status_display()}, field="status", code="state"
+        )
+    if need.claims.filter(status__in=["accepted", "in_progress"]).exists():
+        raise DomainError(_("已有人认领，请先与认领方沟通退回后再修改。"), field="status", code="state")
+    slots = positive_int(slots, "slots", _("需要认领方数"), maximum=100)
+    if slots < need.taken:
+        raise DomainError(_("已有 %(n)d 方认领，需要认领方数不能少于它。") % {"n": need.taken}, field="slots")
+    need.time_from, need.time_to = time_window(time_from, time_to)
+    need.title, need.category = text(title, "title", _("需求")), category(category_)
+    need.description, need.weekdays, need.slots = description or "", weekdays(weekdays_), slots
+    need.place = text(place, "place", _("地点"), required=False)
+    need.version += 1
+    need.save()
+    event(need, "edit", by=by, before=need.status, after=need.status)
+    return need

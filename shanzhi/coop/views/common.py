@@ -1,0 +1,72 @@
+"""What the co-construction pages share: running one service call from a form, the list-page shape,
+and the small scoped look-ups several pages need."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Household, OrgNode
+
+from ..models import Claim, MemberRegistration
+
+PER_PAGE = 30
+
+
+def act(request, fn, ok, back):
+    try:
+        fn()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, ok)
+    return redirect(back)
+
+
+def _require(user, action):
+    if not permissions.has_role_for(user, action):
+        raise PermissionDenied
+
+
+def list_page(request, template, context, *, create=None, ok="", back=""):
+    """The shape every list page shares: anyone who may view co-construction sees it; a POST creates
+    one item through ``create(request.POST)`` (a service call) and goes back to the list.
+
+    ``context`` is a function so that a POST never builds the page it is about to leave.
+    """
+    _require(request.user, "coop.view")
+    if request.method == "POST" and create is not None:
+        return act(request, lambda: create(request.POST), ok, back)
+    return render(request, template, context())
+
+
+def _communities(user, action):
+    return permissions.visible(user, OrgNode, action).filter(level="community").order_by("path")
+
+
+def _page(request, qs):
+    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _community_from_post(request, action):
+    return permissions.get_visible_or_404(
+        request.user, OrgNode, action, pk=request.POST.get("community") or 0, level="community"
+    )
+
+
+def _my_registration(user, community_id=None):
+    qs = MemberRegistration.objects.filter(user=user, status=MemberRegistration.Status.ACTIVE)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return qs.select_related("community").first()
+
+
+def _address_visible(user, need):
+    """The household's address goes to staff in scope and to whoever claimed the need, no one else."""
+    if need.household_id is None:
+        return False
+    if permissions.visible(user, Household).filter(pk=need.household_id).exists():
+        return True
+    return need.claims.filter(status__in=Claim.LIVE).filter(claimed_by=user).exists()
