@@ -916,7 +916,8 @@ def seed_demo(*, scale="small", seed=1, households_per_grid=None, say=print):
 
 
 def _seed_other_apps(scale, seed, say):
-    """The co-construction lists and the love bank, through their own apps' services."""
+    """The co-construction lists, the love bank and the appeals, through their own apps' services."""
+    from shanzhi.appeals import demo as appeals_demo
     from shanzhi.coop import demo as coop_demo
     from shanzhi.volunteering import demo as volunteering_demo
 
@@ -925,6 +926,9 @@ def _seed_other_apps(scale, seed, say):
     for name, app in (("三项清单与双报到", coop_demo), ("志愿服务与爱心银行", volunteering_demo)):
         counts = app.seed(district, random.Random(seed), communities=communities)
         say(f"  {name}：{counts}")
+    per_community = {"tiny": 30, "small": 30, "medium": 45, "large": 60}[scale]
+    counts = appeals_demo.seed(district, random.Random(seed), per_community=per_community, communities=communities)
+    say(f"  接诉即办：{counts}")
 
 
 def summary_counts():

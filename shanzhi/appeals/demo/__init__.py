@@ -1,0 +1,269 @@
+"""Demo appeals for ``seed_demo``, written through the services: ``seed(district, rng)``.
+
+Per community, a fixed mix of stories (so every worklist tab and the metrics page have something
+to show), shuffled by ``rng``: appeals still waiting to be accepted, rejected ones, pooled ones,
+ones in hand (some overdue, some in the warning band, some with a pending or approved extension,
+suspended, supervised, escalated, with a department summoned), resolved, verified, visited,
+closed (satisfied or not, some reopened first) and merged duplicates. Deterministic for a given
+``rng``, spread over the last ``days`` days.
+
+Time: the services stamp ``timezone.now()`` and take no clock, and the demo must not travel in
+time. So each story is played now and then *moved back* with queryset updates, in this module
+only: its events get plausible times after the chosen filing moment (hours to accept, days to
+fix …), every other timestamp of the appeal and its rows follows the event it was written with,
+the deadline is recomputed from the moved clock start, and numbers are reissued for their filing
+day. The rollup the metrics read is rebuilt for the period at the end. A deadline is computed
+only at acceptance time *now* (then recomputed for an earlier start), and categories of at most
+10 working days are used; a story whose deadline would reach a year the calendar does not know
+(``CalendarUnknown``) is skipped and counted, never guessed.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.utils import timezone
+
+from shanzhi.accounts.models import Role, RoleGrant
+from shanzhi.core import workdays
+from shanzhi.core.workdays import CalendarUnknown
+from shanzhi.registry.models import OrgNode
+
+from .. import rollups, services
+from ..models import Appeal, AppealEvent, Category
+from . import timeline
+
+H = dt.timedelta(hours=1)
+PROBLEMS = [
+    ("0402", "楼道堆放杂物", "单元楼道里堆满纸箱和旧家具，影响通行，存在消防隐患。"),
+    ("0303", "楼上夜间噪音", "楼上住户每天夜里十二点后仍有很大的响动，影响休息。"),
+    ("0401", "垃圾清运不及时", "小区垃圾桶已经满溢两天，无人清运，气味很大。"),
+    ("0104", "楼道灯不亮", "三单元楼道灯坏了一周，老人晚上上下楼不方便。"),
+    ("0203", "僵尸车长期占用车位", "一辆落满灰尘的轿车停在小区路边半年多无人挪动。"),
+    ("0601", "楼上漏水", "卫生间顶棚渗水，楼上住户不配合检查。"),
+    ("0602", "宠物扰民", "邻居家的狗经常在楼道便溺，多次沟通无果。"),
+    ("0301", "工地夜间施工", "附近工地晚上十点后仍在施工，噪音很大。"),
+    ("0501", "电动车楼道充电", "有住户从窗户拉线给楼道里的电动车充电。"),
+    ("0205", "路口违停严重", "小区门口路口经常有车辆违停，早晚高峰堵塞。"),
+    ("0403", "垃圾分类桶站脏乱", "分类桶站周边污水横流，没有定期清洗。"),
+    ("0605", "公共空间被占用", "有住户在楼下公共绿地私自圈地种菜。"),
+]
+# The seeded taxonomy's entries PROBLEMS uses (code, name, working days, handler), for tests that
+# run without the seeding migration's rows.
+PROBLEMS_CATEGORIES = [
+    ("0402", "楼道堆物", 3, "grid"),
+    ("0303", "邻里生活噪音", 5, "grid"),
+    ("0401", "垃圾清运不及时", 2, "community"),
+    ("0104", "公共设施维修", 3, "property"),
+    ("0203", "僵尸车清理", 10, "community"),
+    ("0601", "漏水纠纷", 10, "grid"),
+]
+# The mix per community at the base volume (30); larger volumes repeat it in proportion.
+MIX = [
+    ("submitted", 3),
+    ("rejected", 2),
+    ("accepted", 2),
+    ("pooled", 2),
+    ("dispatched", 2),
+    ("overdue", 3),
+    ("warning", 2),
+    ("extension", 1),
+    ("suspended", 1),
+    ("supervised", 1),
+    ("summoned", 1),
+    ("escalated", 1),
+    ("resolved", 2),
+    ("verified", 1),
+    ("visited", 1),
+    ("closed", 5),
+    ("reopened", 1),
+    ("merged", 1),
+]
+
+
+def _first(role, **scope):
+    grant = (
+        RoleGrant.objects.filter(role=role, user__is_active=True, **scope)
+        .select_related("user")
+        .order_by("id")
+    )
+    return grant.first().user if grant.exists() else None
+
+
+def _people(community, district):
+    grids = list(OrgNode.objects.filter(parent=community, level="grid").order_by("path"))
+    workers = {g.pk: _first(Role.GRID_WORKER, node=g) for g in grids}
+    street = OrgNode.objects.get(pk=community.parent_id)
+    from shanzhi.registry.demo import DEMO_DEPARTMENT
+
+    handlers = RoleGrant.objects.filter(role=Role.DEPARTMENT_HANDLER, department__district=district)
+    handlers = handlers.select_related("user", "department").order_by("id")
+    handler = handlers.filter(department__name=DEMO_DEPARTMENT).first() or handlers.first()
+    return {
+        "grids": [g for g in grids if workers[g.pk] is not None],
+        "workers": workers,
+        "staff": _first(Role.COMMUNITY_STAFF, node=community),
+        "secretary": _first(Role.COMMUNITY_SECRETARY, node=community),
+        "street": _first(Role.STREET_STAFF, node=street),
+        "leader": _first(Role.DISTRICT_LEADER, node=district),
+        "handler": handler.user if handler else None,
+        "department": handler.department if handler else None,
+    }
+
+
+def _play(kind, p, category, grid, rng, n, community, main=None):
+    """One story through the services, now; returns the appeal."""
+    staff, worker = p["staff"], p["workers"][grid.pk]
+    code, title, text = n
+    key = f"demo-{community.code}-{code}-{rng.random():.8f}"
+    if rng.random() < 0.5:
+        a = services.submit(
+            by=worker,
+            channel="patrol",
+            title=title,
+            description=text,
+            category=category,
+            node=grid,
+            idempotency_key=key,
+        )
+    else:
+        # A caller who cannot say which grid: the community dispatches (only for stories that do
+        # not go to a grid worker, whose scope is the grid).
+        unplaced = kind in ("submitted", "rejected", "accepted", "pooled", "merged") and rng.random() < 0.5
+        a = services.submit(
+            by=staff,
+            channel="on_behalf",
+            title=title,
+            description=text,
+            category=category,
+            node=community if unplaced else grid,
+            contact_name="来电居民",
+            idempotency_key=key,
+        )
+    if kind == "submitted":
+        return a
+    if kind == "merged":
+        return services.merge(a, into=main, by=staff, note="同一问题，并案办理")
+    if kind == "rejected":
+        return services.reject(a, by=staff, reason="不属于社区受理范围，已告知来电人向有关部门反映。")
+    a = services.accept(a, by=staff)
+    if kind == "accepted":
+        return a
+    if kind == "pooled":
+        return services.dispatch(a, by=staff, to_pool=True, note="全员接单")
+    if kind == "summoned" and p["department"] is not None:
+        summons = services.summon(
+            a, by=staff, lead=p["department"], within_workdays=2, note="需部门协同处置"
+        )[0]
+        if rng.random() < 0.5:
+            services.report(summons, by=p["handler"], note="已报到，安排人员现场查看")
+        return Appeal.objects.get(pk=a.pk)
+    a = services.dispatch(a, by=staff, to_user=worker)
+    if kind == "dispatched":
+        return a
+    a = services.start(a, by=worker)
+    if kind == "extension":
+        req = services.request_extension(a, by=worker, days=3, reason="需协调多户住户，时间不够")
+        if rng.random() < 0.5:
+            services.decide_extension(req, by=p["secretary"], approve=True, note="同意延期")
+        return a
+    if kind == "suspended":
+        req = services.request_suspension(a, by=worker, days=5, reason="需等待维修资金审批")
+        services.decide_suspension(req, by=p["secretary"], approve=True, note="同意缓办")
+        return a
+    if kind == "supervised" and p["street"] is not None:
+        return services.supervise(a, by=p["street"], note="请加快办理，群众多次反映", due_days=3)
+    if kind == "escalated":
+        return services.escalate(a, by=worker, reason="涉及多个小区，需街道统筹")
+    if kind in ("overdue", "warning", "supervised", "summoned"):
+        return a
+    a = services.resolve(a, by=worker, result="已到现场处理完毕，并向反映人说明情况。")
+    if kind == "resolved":
+        return a
+    a = services.verify(a, by=staff, note="现场核实，问题已解决")
+    if kind == "verified":
+        return a
+    if kind == "reopened":
+        a = services.visit(a, by=p["secretary"], rating="unsatisfied", note="问题反复出现")
+        a = services.start(a, by=worker)
+        a = services.resolve(a, by=worker, result="再次上门处理，加装了提示牌并约谈住户。")
+        a = services.verify(a, by=staff, note="复查通过")
+    a = services.visit(
+        a,
+        by=p["secretary"],
+        rating=rng.choice(["satisfied", "satisfied", "satisfied", "basic"]),
+        note="电话回访",
+    )
+    if kind == "visited":
+        return a
+    return services.close(a, by=staff)
+
+
+def seed(district, rng, *, per_community=30, communities=None, days=60):
+    categories = {
+        c.code: c
+        for c in Category.objects.filter(
+            active=True, parent__isnull=False, deadline_unit="workdays", deadline_value__lte=10
+        )
+    }
+    problems = [p for p in PROBLEMS if p[0] in categories]
+    counts = Counter()
+    if not problems:
+        return {"诉求": 0}
+    now = timezone.now()
+    cal = workdays.calendar()
+    nodes = OrgNode.objects.filter(level="community", path__startswith=district.path).order_by("path")
+    made = []
+    for community in list(nodes)[:communities] if communities else nodes:
+        p = _people(community, district)
+        if not p["grids"] or p["staff"] is None or p["secretary"] is None:
+            continue
+        scale = max(1, round(per_community / 30))
+        stories = [kind for kind, n in MIX for _i in range(n * scale)]
+        rng.shuffle(stories)
+        stories.sort(key=lambda k: k == "merged")  # duplicates come after the appeals they repeat
+        open_mains = []
+        for kind in stories:
+            problem = rng.choice(problems)
+            category = categories[problem[0]]
+            grid = (
+                p["grids"][0]
+                if kind in ("overdue", "warning", "dispatched") and rng.random() < 0.5
+                else (rng.choice(p["grids"]))
+            )
+            main = open_mains.pop() if kind == "merged" and open_mains else None
+            if kind == "merged" and main is None:
+                kind = "submitted"
+            try:
+                a = _play(kind, p, category, grid, rng, problem, community, main=main)
+            except CalendarUnknown:
+                counts["跳过（日历未录入）"] += 1
+                continue
+            clock_start = timeline.warning_start(category, now, cal) if kind == "warning" else None
+            if kind == "merged":
+                main_created = Appeal.objects.values_list("created_at", flat=True).get(pk=main.pk)
+                created = min(main_created + dt.timedelta(hours=rng.uniform(2, 20)), now - 2 * H)
+            elif clock_start is not None:
+                created = clock_start - dt.timedelta(hours=rng.uniform(0.5, 3))
+            elif kind in ("submitted", "accepted", "pooled", "dispatched"):
+                created = now - dt.timedelta(hours=rng.uniform(2, 30))
+            elif kind == "suspended":  # still within its 缓办 period
+                created = now - dt.timedelta(days=rng.uniform(2, 4))
+            elif kind == "overdue":
+                created = now - dt.timedelta(days=rng.uniform(15, days))
+            else:
+                created = now - dt.timedelta(days=rng.uniform(1, days))
+            timeline.backdate(a, created, now, rng, cal, clock_start)
+            if kind == "merged":  # the main appeal's 合并 row goes with the duplicate's 并案
+                merged_at = (
+                    AppealEvent.objects.filter(appeal=a, verb="merge").values_list("at", flat=True).get()
+                )
+                absorb = AppealEvent.objects.filter(appeal=main, verb="absorb").order_by("-id").first()
+                AppealEvent.objects.filter(pk=absorb.pk).update(at=merged_at)
+            if kind in ("accepted", "dispatched"):
+                open_mains.append(a)
+            made.append(a.pk)
+            counts[kind] += 1
+    timeline.renumber(made)
+    rollups.rebuild(start=timezone.localdate(now) - dt.timedelta(days=days + 1), now=now)
+    counts["诉求"] = len(made)
+    return dict(counts)
