@@ -218,6 +218,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- domain settings ----------------------------------------------------------------------
 SHANZHI_GRID_HOUSEHOLDS_MIN = env_int("SHANZHI_GRID_HOUSEHOLDS_MIN", 300)
 SHANZHI_GRID_HOUSEHOLDS_MAX = env_int("SHANZHI_GRID_HOUSEHOLDS_MAX", 500)
+# Love-bank points validity in months (0: never expire). Only the default: district staff set the
+# standard in force, with its effective date, on the points rates page (/v/rates/).
+SHANZHI_POINTS_EXPIRE_MONTHS = env_int("SHANZHI_POINTS_EXPIRE_MONTHS", 0)
 
 LOGGING = {
     "version": 1,

@@ -23,7 +23,9 @@ K = Movement.Kind
 
 
 def system_account(code, community_id):
-    account, _created = Account.objects.get_or_create(kind=Account.Kind.SYSTEM, code=code, community_id=community_id)
+    account, _created = Account.objects.get_or_create(
+        kind=Account.Kind.SYSTEM, code=code, community_id=community_id
+    )
     return account
 
 
@@ -45,8 +47,13 @@ def person_account(volunteer, *, lock=False):
 
 
 def rate_for(kind, day):
+    """The standard in force on ``day`` (the latest row from on or before it), else the default."""
     rate = PointsRate.objects.filter(kind=kind, valid_from__lte=day).order_by("-valid_from").first()
     return rate.points if rate else rules.default_rate(kind)
+
+
+def expiry_months_on(day):
+    return int(rate_for(PointsRate.Kind.EXPIRY_MONTHS, day))
 
 
 # --- posting ------------------------------------------------------------------------------------
@@ -59,7 +66,9 @@ def _lock_people(*accounts):
 
 
 @transaction.atomic
-def post(*, kind, debit, credit, amount, by=None, source="", memo="", expires_on=None, reverses=None, at=None):
+def post(
+    *, kind, debit, credit, amount, by=None, source="", memo="", expires_on=None, reverses=None, at=None
+):
     """Insert one movement. Refuses (DomainError, nothing written) a person going below zero."""
     if not isinstance(amount, int) or amount <= 0:
         raise DomainError(_("积分数必须是正整数。"), field="amount")
@@ -67,32 +76,57 @@ def post(*, kind, debit, credit, amount, by=None, source="", memo="", expires_on
     payer = locked.get(debit.pk)
     if payer is not None and payer.balance < amount:
         raise DomainError(
-            _("积分余额不足（现有 %(have)d 分，需要 %(need)d 分）。") % {"have": payer.balance, "need": amount},
-            field="amount", code="insufficient",
+            _("积分余额不足（现有 %(have)d 分，需要 %(need)d 分）。")
+            % {"have": payer.balance, "need": amount},
+            field="amount",
+            code="insufficient",
         )
-    if source and kind in Movement.EARN_KINDS and Movement.objects.filter(source=source, kind__in=Movement.EARN_KINDS).exists():
+    if (
+        source
+        and kind in Movement.EARN_KINDS
+        and Movement.objects.filter(source=source, kind__in=Movement.EARN_KINDS).exists()
+    ):
         raise DomainError(_("这项服务已经记过积分。"), field="source", code="duplicate")
     try:
         with transaction.atomic():
             movement = Movement.objects.create(
-                at=at or timezone.now(), kind=kind, debit=debit, credit=credit, amount=amount, source=source,
-                memo=memo[:200], expires_on=expires_on, reverses=reverses, created_by=by,
+                at=at or timezone.now(),
+                kind=kind,
+                debit=debit,
+                credit=credit,
+                amount=amount,
+                source=source,
+                memo=memo[:200],
+                expires_on=expires_on,
+                reverses=reverses,
+                created_by=by,
             )
     except IntegrityError as exc:
         # The database's own refusal (a race past the checks above): nothing was written.
-        raise DomainError(_("记账未成功：余额不足或重复记账，请刷新后重试。"), field="amount",
-                          code="conflict") from exc
+        raise DomainError(
+            _("记账未成功：余额不足或重复记账，请刷新后重试。"), field="amount", code="conflict"
+        ) from exc
     return movement
 
 
 def earn(volunteer, kind, amount, *, by=None, source="", memo="", at=None):
-    """Issue ``amount`` points to a person; expiring per the configured period."""
+    """Issue ``amount`` points to a person, expiring after the validity in force on the day earned."""
     at = at or timezone.now()
     with transaction.atomic():
         account = person_account(volunteer, lock=True)
         issuance = system_account(Account.ISSUANCE, volunteer.community_id)
-        movement = post(kind=kind, debit=issuance, credit=account, amount=amount, by=by, source=source, memo=memo,
-                        expires_on=rules.expires_on(timezone.localdate(at)), at=at)
+        day = timezone.localdate(at)
+        movement = post(
+            kind=kind,
+            debit=issuance,
+            credit=account,
+            amount=amount,
+            by=by,
+            source=source,
+            memo=memo,
+            expires_on=rules.expires_on(day, months=expiry_months_on(day)),
+            at=at,
+        )
         bump_tally(volunteer, timezone.localdate(at), points=amount)
     return movement
 
@@ -110,12 +144,28 @@ def reverse(movement, *, by, reason, request=None):
         raise DomainError(_("兑换的积分请通过“取消兑换”退回。"), field="movement")
     if Movement.objects.filter(reverses=movement).exists():
         raise DomainError(_("这笔积分已经冲正过了。"), field="movement", code="duplicate")
-    reversal = post(kind=K.REVERSAL, debit=movement.credit, credit=movement.debit, amount=movement.amount, by=by,
-                    reverses=movement, memo=reason)
+    reversal = post(
+        kind=K.REVERSAL,
+        debit=movement.credit,
+        credit=movement.debit,
+        amount=movement.amount,
+        by=by,
+        reverses=movement,
+        memo=reason,
+    )
     _untally(movement)
-    audit.record("points_reversal", actor=by, request=request, target=movement,
-                 detail={"amount": movement.amount, "kind": movement.kind, "reversal": reversal.pk,
-                         "reason": reason[:200]})
+    audit.record(
+        "points_reversal",
+        actor=by,
+        request=request,
+        target=movement,
+        detail={
+            "amount": movement.amount,
+            "kind": movement.kind,
+            "reversal": reversal.pk,
+            "reason": reason[:200],
+        },
+    )
     return reversal
 
 
@@ -138,8 +188,13 @@ def adjust(volunteer, amount, *, by, reason, request=None):
     issuance = system_account(Account.ISSUANCE, volunteer.community_id)
     debit, credit = (issuance, account) if amount > 0 else (account, issuance)
     movement = post(kind=K.ADJUST, debit=debit, credit=credit, amount=abs(amount), by=by, memo=reason)
-    audit.record("points_adjust", actor=by, request=request, target=volunteer,
-                 detail={"amount": amount, "movement": movement.pk, "reason": reason[:200]})
+    audit.record(
+        "points_adjust",
+        actor=by,
+        request=request,
+        target=volunteer,
+        detail={"amount": amount, "movement": movement.pk, "reason": reason[:200]},
+    )
     return movement
 
 
@@ -162,16 +217,24 @@ def expire_account(account, today):
         if amount <= 0:
             return None
         expired = system_account(Account.EXPIRED, account.volunteer.community_id)
-        return post(kind=K.EXPIRE, debit=account, credit=expired, amount=amount,
-                    memo=_("%(d)s 前到期的积分") % {"d": today.isoformat()})
+        return post(
+            kind=K.EXPIRE,
+            debit=account,
+            credit=expired,
+            amount=amount,
+            memo=_("%(d)s 前到期的积分") % {"d": today.isoformat()},
+        )
 
 
 def expire_due(today=None):
     """Post the expiry of every person's points due by ``today``. Safe to run twice, or twice at once:
     each account is locked and recomputed, so a second run finds nothing left to expire."""
     today = today or timezone.localdate()
-    due = (Movement.objects.filter(kind__in=Movement.EARN_KINDS, expires_on__lte=today, reversed_by__isnull=True)
-           .values_list("credit_id", flat=True).distinct())
+    due = (
+        Movement.objects.filter(kind__in=Movement.EARN_KINDS, expires_on__lte=today, reversed_by__isnull=True)
+        .values_list("credit_id", flat=True)
+        .distinct()
+    )
     posted = []
     for account in Account.objects.filter(pk__in=due).select_related("volunteer"):
         movement = expire_account(account, today)
@@ -192,19 +255,26 @@ def bump_tally(volunteer, day, *, points=0, minutes=0):
     street_id = volunteer.community.parent_id
     for grain, start in rules.period_starts(day).items():
         updated = PointsTally.objects.filter(volunteer=volunteer, grain=grain, period_start=start).update(
-            points=F("points") + points, minutes=F("minutes") + minutes)
+            points=F("points") + points, minutes=F("minutes") + minutes
+        )
         if not updated:
-            PointsTally.objects.create(volunteer=volunteer, grain=grain, period_start=start,
-                                       community_id=volunteer.community_id, street_id=street_id,
-                                       points=points, minutes=minutes)
+            PointsTally.objects.create(
+                volunteer=volunteer,
+                grain=grain,
+                period_start=start,
+                community_id=volunteer.community_id,
+                street_id=street_id,
+                points=points,
+                minutes=minutes,
+            )
 
 
 def tally_from_movements():
     """{(volunteer_id, grain, period_start): points} recomputed from the ledger (net of reversals)."""
     out = {}
-    earned = (Movement.objects.filter(kind__in=Movement.EARN_KINDS, reversed_by__isnull=True,
-                                      credit__volunteer__isnull=False)
-              .values_list("credit__volunteer_id", "at", "amount"))
+    earned = Movement.objects.filter(
+        kind__in=Movement.EARN_KINDS, reversed_by__isnull=True, credit__volunteer__isnull=False
+    ).values_list("credit__volunteer_id", "at", "amount")
     for volunteer_id, at, amount in earned.iterator():
         for grain, start in rules.period_starts(timezone.localdate(at)).items():
             key = (volunteer_id, grain, start)

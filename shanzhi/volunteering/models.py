@@ -32,10 +32,12 @@ class Volunteer(models.Model):
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="volunteer")
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="volunteers",
-                                  verbose_name=_("所属社区"))
-    resident = models.ForeignKey("registry.Resident", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    community = models.ForeignKey(
+        "registry.OrgNode", on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("所属社区")
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     phone = EncryptedTextField(_("手机号"), blank=True)
     skills = models.CharField(_("特长"), max_length=200, blank=True)
@@ -61,11 +63,14 @@ class Volunteer(models.Model):
 
 
 class Team(models.Model):
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="volunteer_teams")
+    community = models.ForeignKey(
+        "registry.OrgNode", on_delete=models.PROTECT, related_name="volunteer_teams"
+    )
     name = models.CharField(_("队伍名称"), max_length=100)
     description = models.TextField(_("服务内容"), blank=True)
-    leader = models.ForeignKey(Volunteer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("队长"))
+    leader = models.ForeignKey(
+        Volunteer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("队长")
+    )
     members = models.ManyToManyField(Volunteer, through="TeamMember", related_name="teams")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -88,8 +93,7 @@ class TeamMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "volunteer"], name="vol_team_member_unique")]
 
-
-# --- check-in and hours (shared with coop) --------------------------------------------------------
+    # --- check-in and hours (shared with coop) --------------------------------------------------------
 
     def __str__(self):
         return f"{self.volunteer} @ {self.team}"
@@ -117,8 +121,9 @@ class ServiceSession(models.Model):
     lng = models.FloatField(null=True, blank=True)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
-    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("组织者"))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织者")
+    )
     walk_in = models.BooleanField(_("允许未报名者现场签到"), default=False)
     nonce = models.CharField(max_length=32, default=rules.new_nonce, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -127,7 +132,9 @@ class ServiceSession(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("服务场次")
         verbose_name_plural = _("服务场次")
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="vol_session_ends_after")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="vol_session_ends_after")
+        ]
 
     def __str__(self):
         return self.title
@@ -156,12 +163,14 @@ class Attendance(models.Model):
     out_lat = models.FloatField(null=True, blank=True)
     out_lng = models.FloatField(null=True, blank=True)
     out_distance_m = models.PositiveIntegerField(null=True, blank=True)
-    checkout_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+")
+    checkout_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     derived_minutes = models.PositiveIntegerField(_("签到签退时长（分钟）"), null=True, blank=True)
     confirmed_minutes = models.PositiveIntegerField(_("确认时长（分钟）"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -172,8 +181,8 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "volunteer"], name="vol_attendance_unique"),
             models.CheckConstraint(
-                condition=Q(confirmed_minutes__isnull=True) | Q(derived_minutes__isnull=False,
-                                                                 confirmed_minutes__lte=F("derived_minutes")),
+                condition=Q(confirmed_minutes__isnull=True)
+                | Q(derived_minutes__isnull=False, confirmed_minutes__lte=F("derived_minutes")),
                 name="vol_attendance_confirmed_within_derived",
             ),
             models.CheckConstraint(
@@ -202,8 +211,12 @@ class Activity(models.Model):
         CANCELLED = "cancelled", _("已取消")
         FINISHED = "finished", _("已结束")
 
-    community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="volunteer_activities")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities")
+    community = models.ForeignKey(
+        "registry.OrgNode", on_delete=models.PROTECT, related_name="volunteer_activities"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
     title = models.CharField(_("活动名称"), max_length=200)
     description = models.TextField(_("活动内容"), blank=True)
     place = models.CharField(_("地点"), max_length=200)
@@ -222,7 +235,9 @@ class Activity(models.Model):
         verbose_name_plural = _("志愿活动")
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="vol_activity_capacity_positive"),
-            models.CheckConstraint(condition=Q(confirmed_count__lte=F("capacity")), name="vol_activity_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(confirmed_count__lte=F("capacity")), name="vol_activity_within_capacity"
+            ),
         ]
 
     def __str__(self):
@@ -251,8 +266,11 @@ class SignUp(models.Model):
         verbose_name = _("活动报名")
         verbose_name_plural = _("活动报名")
         constraints = [
-            models.UniqueConstraint(fields=["activity", "volunteer"], condition=~Q(status="cancelled"),
-                                    name="vol_signup_one_live_per_person"),
+            models.UniqueConstraint(
+                fields=["activity", "volunteer"],
+                condition=~Q(status="cancelled"),
+                name="vol_signup_one_live_per_person",
+            ),
         ]
         indexes = [models.Index(fields=["activity", "status", "created_at"])]
 
@@ -281,12 +299,14 @@ class Account(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     code = models.CharField(max_length=32, blank=True)
-    volunteer = models.OneToOneField(Volunteer, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="account")
+    volunteer = models.OneToOneField(
+        Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="account"
+    )
     # System accounts are per community, so that one community's postings never queue behind
     # another's on a single hot row, and "points issued in this community" is one balance.
-    community = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     balance = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -299,8 +319,11 @@ class Account(models.Model):
                 | (Q(kind="system", volunteer__isnull=True, community__isnull=False) & ~Q(code="")),
                 name="vol_account_person_never_negative",
             ),
-            models.UniqueConstraint(fields=["code", "community"], condition=Q(kind="system"),
-                                    name="vol_account_system_code_unique"),
+            models.UniqueConstraint(
+                fields=["code", "community"],
+                condition=Q(kind="system"),
+                name="vol_account_system_code_unique",
+            ),
         ]
 
     def __str__(self):
@@ -327,13 +350,15 @@ class Movement(models.Model):
     debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits")
     credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits")
     amount = models.PositiveBigIntegerField()
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="reversed_by")
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
     source = models.CharField(max_length=64, blank=True, help_text="what earned it, e.g. attendance:12")
     expires_on = models.DateField(null=True, blank=True)
     memo = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -342,14 +367,17 @@ class Movement(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="vol_movement_amount_positive"),
             models.CheckConstraint(condition=~Q(debit=F("credit")), name="vol_movement_two_accounts"),
-            models.CheckConstraint(condition=Q(kind="reversal", reverses__isnull=False)
-                                   | (~Q(kind="reversal") & Q(reverses__isnull=True)),
-                                   name="vol_movement_reversal_names_original"),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="vol_movement_reversal_names_original",
+            ),
             # The same attendance, deed or donation never earns twice, however often "confirm" is pressed.
-            models.UniqueConstraint(fields=["source"],
-                                    condition=Q(kind__in=["earn_hours", "earn_donation", "earn_good_deed"])
-                                    & ~Q(source=""),
-                                    name="vol_movement_earn_once_per_source"),
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(kind__in=["earn_hours", "earn_donation", "earn_good_deed"]) & ~Q(source=""),
+                name="vol_movement_earn_once_per_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["credit", "at"]),
@@ -361,12 +389,19 @@ class Movement(models.Model):
 
 
 class PointsRate(models.Model):
-    """How many points one unit earns (per hour, per yuan donated, per good deed), from a date on."""
+    """The love bank's standards, district-wide, each from a date on: points per confirmed hour, per yuan
+    donated, per good deed, and how many months earned points stay valid (0: they never expire).
+
+    A change is a new row from its effective date (today or later); a posting reads the row in force on
+    the day it is for, and stores its points and expiry date, so no change ever rewrites a past movement.
+    Without any row, the settings give the defaults (``SHANZHI_POINTS_RATES``, ``SHANZHI_POINTS_EXPIRE_MONTHS``).
+    """
 
     class Kind(models.TextChoices):
         HOURS = "hours", _("每服务小时")
         DONATION = "donation", _("每捐赠一元")
         GOOD_DEED = "good_deed", _("每件善行义举")
+        EXPIRY_MONTHS = "expiry_months", _("积分有效期（月，0 为永不过期）")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     points = models.DecimalField(_("积分"), max_digits=8, decimal_places=2)
@@ -394,7 +429,9 @@ class GoodDeed(models.Model):
     count = models.PositiveSmallIntegerField(_("件数"), default=1)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    movement = models.OneToOneField(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    movement = models.OneToOneField(
+        Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-done_on", "-id"]
@@ -412,7 +449,9 @@ class Donation(models.Model):
     donated_on = models.DateField(_("日期"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    movement = models.OneToOneField(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    movement = models.OneToOneField(
+        Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-donated_on", "-id"]
@@ -462,15 +501,18 @@ class Redemption(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ISSUED)
     movement = models.OneToOneField(Movement, on_delete=models.PROTECT, related_name="redemption")
     created_at = models.DateTimeField(auto_now_add=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="vol_redemption_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="vol_redemption_quantity_positive")
+        ]
 
     def __str__(self):
         return f"{self.item} × {self.quantity} ({self.code})"
@@ -502,12 +544,13 @@ class PointsTally(models.Model):
             models.UniqueConstraint(fields=["volunteer", "grain", "period_start"], name="vol_tally_unique"),
         ]
         indexes = [
-            models.Index(fields=["community", "grain", "period_start", "-points"], name="vol_tally_comm_rank"),
+            models.Index(
+                fields=["community", "grain", "period_start", "-points"], name="vol_tally_comm_rank"
+            ),
             models.Index(fields=["street", "grain", "period_start", "-points"], name="vol_tally_street_rank"),
         ]
 
-
-# --- recognition and pairing --------------------------------------------------------------------
+    # --- recognition and pairing --------------------------------------------------------------------
 
     def __str__(self):
         return f"{self.volunteer} {self.grain} {self.period_start}: {self.points}"
@@ -516,12 +559,21 @@ class PointsTally(models.Model):
 class Commendation(models.Model):
     """通报表彰 of a person, a team or a unit, recorded by the community or street."""
 
-    node = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("表彰单位（社区/街道）"))
-    volunteer = models.ForeignKey(Volunteer, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="commendations")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="commendations")
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    node = models.ForeignKey(
+        "registry.OrgNode",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("表彰单位（社区/街道）"),
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="commendations"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="commendations"
+    )
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("表彰名称"), max_length=100)
     period = models.CharField(_("评比周期"), max_length=40, blank=True)
     reason = models.TextField(_("事迹"), blank=True)
@@ -554,8 +606,12 @@ class Pairing(models.Model):
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="pairings")
     community = models.ForeignKey("registry.OrgNode", on_delete=models.PROTECT, related_name="+")
-    volunteer = models.ForeignKey(Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="pairings")
-    unit = models.ForeignKey("registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(
+        Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="pairings"
+    )
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     difficulty = models.CharField(_("困难情况"), max_length=200)
     started_on = models.DateField(_("结对日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
@@ -568,7 +624,8 @@ class Pairing(models.Model):
         verbose_name_plural = _("结对帮扶")
         constraints = [
             models.CheckConstraint(
-                condition=Q(volunteer__isnull=False, unit__isnull=True) | Q(volunteer__isnull=True, unit__isnull=False),
+                condition=Q(volunteer__isnull=False, unit__isnull=True)
+                | Q(volunteer__isnull=True, unit__isnull=False),
                 name="vol_pairing_one_helper",
             ),
         ]

@@ -57,12 +57,16 @@ def points_for(rate, quantity):
 
 
 def default_rate(kind):
+    """The standard when no rate has been set for ``kind``: the settings, else DEFAULT_RATES."""
+    if kind == "expiry_months":
+        return Decimal(expiry_months())
     rates = getattr(settings, "SHANZHI_POINTS_RATES", None) or DEFAULT_RATES
     return Decimal(str(rates.get(kind, DEFAULT_RATES[kind])))
 
 
 def expiry_months():
-    """Months after which earned points expire; 0 (the default) means they never do."""
+    """The default validity in months when no expiry rate is set (0: points never expire). The rate in
+    force on the day (``ledger.expiry_months_on``) is what postings use."""
     return int(getattr(settings, "SHANZHI_POINTS_EXPIRE_MONTHS", 0) or 0)
 
 

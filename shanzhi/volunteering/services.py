@@ -34,8 +34,6 @@ from .models import (
     Redemption,
     ServiceSession,
     SignUp,
-    Team,
-    TeamMember,
     Volunteer,
 )
 
@@ -50,7 +48,9 @@ def text(value, field, label, *, max_length=200, required=True):
     if required and not value:
         raise DomainError(_("请填写%(label)s。") % {"label": label}, field=field)
     if len(value) > max_length:
-        raise DomainError(_("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}, field=field)
+        raise DomainError(
+            _("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}, field=field
+        )
     return value
 
 
@@ -60,8 +60,11 @@ def positive_int(value, field, label, *, minimum=1, maximum=None):
     except (TypeError, ValueError) as exc:
         raise DomainError(_("%(label)s必须是整数。") % {"label": label}, field=field) from exc
     if number < minimum or maximum is not None and number > maximum:
-        bound = _("在 %(a)d 到 %(b)d 之间") % {"a": minimum, "b": maximum} if maximum is not None else \
-            _("不小于 %(a)d") % {"a": minimum}
+        bound = (
+            _("在 %(a)d 到 %(b)d 之间") % {"a": minimum, "b": maximum}
+            if maximum is not None
+            else _("不小于 %(a)d") % {"a": minimum}
+        )
         raise DomainError(_("%(label)s应%(bound)s。") % {"label": label, "bound": bound}, field=field)
     return number
 
@@ -72,7 +75,9 @@ def a_date(value, field, label):
     try:
         return datetime.date.fromisoformat(str(value))
     except (TypeError, ValueError) as exc:
-        raise DomainError(_("%(label)s日期格式不正确（例如 2026-05-01）。") % {"label": label}, field=field) from exc
+        raise DomainError(
+            _("%(label)s日期格式不正确（例如 2026-05-01）。") % {"label": label}, field=field
+        ) from exc
 
 
 def a_datetime(value, field, label):
@@ -82,8 +87,9 @@ def a_datetime(value, field, label):
         try:
             dt = datetime.datetime.fromisoformat(str(value))
         except (TypeError, ValueError) as exc:
-            raise DomainError(_("%(label)s格式不正确（例如 2026-05-01 09:00）。") % {"label": label},
-                              field=field) from exc
+            raise DomainError(
+                _("%(label)s格式不正确（例如 2026-05-01 09:00）。") % {"label": label}, field=field
+            ) from exc
     return timezone.make_aware(dt) if timezone.is_naive(dt) else dt
 
 
@@ -129,42 +135,36 @@ def register_volunteer(*, user, community, by, name="", phone="", skills="", res
     phone = clean_phone(phone)
     if Volunteer.objects.filter(user=user).exists():
         raise DomainError(_("此人已经登记为志愿者。"), field="user", code="duplicate")
-    volunteer = Volunteer.objects.create(user=user, community=community, name=name, phone=phone,
-                                         skills=text(skills, "skills", _("特长"), required=False), resident=resident)
+    volunteer = Volunteer.objects.create(
+        user=user,
+        community=community,
+        name=name,
+        phone=phone,
+        skills=text(skills, "skills", _("特长"), required=False),
+        resident=resident,
+    )
     ledger.open_account(volunteer)
     return volunteer
-
-
-@transaction.atomic
-def create_team(*, community, name, by, description="", leader=None):
-    community = community_node(community)
-    permissions.require(by, "volunteering.manage", community)
-    name = text(name, "name", _("队伍名称"), max_length=100)
-    if Team.objects.filter(community=community, name=name).exists():
-        raise DomainError(_("本社区已有同名队伍。"), field="name", code="duplicate")
-    team = Team.objects.create(community=community, name=name, description=description or "", leader=leader,
-                               created_by=by)
-    if leader is not None:
-        TeamMember.objects.create(team=team, volunteer=leader)
-    return team
-
-
-@transaction.atomic
-def join_team(team, volunteer, *, by):
-    if volunteer.user_id != by.pk:
-        permissions.require(by, "volunteering.manage", team)
-    else:
-        permissions.require(by, "volunteering.join", team)
-    member, _created = TeamMember.objects.get_or_create(team=team, volunteer=volunteer)
-    return member
 
 
 # --- activities, sign-up and the waiting list ---------------------------------------------------------
 
 
 @transaction.atomic
-def publish_activity(*, community, title, place, starts_at, ends_at, capacity, by, team=None, description="",
-                     lat=None, lng=None):
+def publish_activity(
+    *,
+    community,
+    title,
+    place,
+    starts_at,
+    ends_at,
+    capacity,
+    by,
+    team=None,
+    description="",
+    lat=None,
+    lng=None,
+):
     community = community_node(community)
     permissions.require(by, "volunteering.manage", community)
     title = text(title, "title", _("活动名称"))
@@ -174,11 +174,29 @@ def publish_activity(*, community, title, place, starts_at, ends_at, capacity, b
     ends_at = a_datetime(ends_at, "ends_at", _("结束时间"))
     if team is not None and team.community_id != community.pk:
         raise DomainError(_("队伍不属于这个社区。"), field="team")
-    session = checkin.create_session(community=community, origin=ServiceSession.Origin.ACTIVITY, title=title,
-                                     place=place, starts_at=starts_at, ends_at=ends_at, organiser=by, lat=lat, lng=lng)
-    return Activity.objects.create(community=community, team=team, title=title, description=description or "",
-                                   place=place, starts_at=starts_at, ends_at=ends_at, capacity=capacity,
-                                   organiser=by, session=session)
+    session = checkin.create_session(
+        community=community,
+        origin=ServiceSession.Origin.ACTIVITY,
+        title=title,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        organiser=by,
+        lat=lat,
+        lng=lng,
+    )
+    return Activity.objects.create(
+        community=community,
+        team=team,
+        title=title,
+        description=description or "",
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        organiser=by,
+        session=session,
+    )
 
 
 def _require_self_or_staff(by, volunteer, obj):
@@ -213,9 +231,12 @@ def sign_up(activity, volunteer, *, by, at=None):
 
 
 def _take_place(activity):
-    return Activity.objects.filter(pk=activity.pk, status=Activity.Status.PUBLISHED,
-                                   confirmed_count__lt=F("capacity")).update(
-        confirmed_count=F("confirmed_count") + 1) == 1
+    return (
+        Activity.objects.filter(
+            pk=activity.pk, status=Activity.Status.PUBLISHED, confirmed_count__lt=F("capacity")
+        ).update(confirmed_count=F("confirmed_count") + 1)
+        == 1
+    )
 
 
 def _promote(activity):
@@ -257,8 +278,9 @@ def change_capacity(activity, capacity, *, by):
     permissions.require(by, "volunteering.manage", activity)
     capacity = positive_int(capacity, "capacity", _("名额"), maximum=10000)
     if capacity < activity.confirmed_count:
-        raise DomainError(_("已有 %(n)d 人报名，名额不能少于报名人数。") % {"n": activity.confirmed_count},
-                          field="capacity")
+        raise DomainError(
+            _("已有 %(n)d 人报名，名额不能少于报名人数。") % {"n": activity.confirmed_count}, field="capacity"
+        )
     activity.capacity = capacity
     activity.save(update_fields=["capacity"])
     return _promote(activity)
@@ -281,27 +303,53 @@ def cancel_activity(activity, *, by, reason):
 
 @transaction.atomic
 def set_rate(kind, points, *, valid_from, by):
+    """A new standard from ``valid_from`` (today or later). District-wide, set by district staff: one
+    currency across communities, so street and district rankings compare like with like. Postings
+    already made keep their points and expiry; a standard not yet in force may be replaced. Audited."""
     permissions.require(by, "volunteering.set_rates")
     if kind not in PointsRate.Kind.values:
         raise DomainError(_("未知的积分项目。"), field="kind")
     try:
-        points = decimal.Decimal(str(points))
+        points = decimal.Decimal(str(points).strip())
     except decimal.InvalidOperation as exc:
         raise DomainError(_("积分标准必须是数字。"), field="points") from exc
-    if points < 0 or points > 10000:
+    if kind == PointsRate.Kind.EXPIRY_MONTHS:
+        if points != points.to_integral_value() or not 0 <= points <= 120:
+            raise DomainError(_("有效期应为 0 到 120 之间的整数月（0 为永不过期）。"), field="points")
+    elif not points.is_finite() or points < 0 or points > 10000:
         raise DomainError(_("积分标准应在 0 到 10000 之间。"), field="points")
     valid_from = a_date(valid_from, "valid_from", _("生效日期"))
-    rate, _created = PointsRate.objects.update_or_create(kind=kind, valid_from=valid_from,
-                                                         defaults={"points": points, "set_by": by})
-    audit.record("points_rate", actor=by, target=rate, detail={"kind": kind, "points": str(points),
-                                                                "valid_from": valid_from.isoformat()})
+    today = timezone.localdate()
+    if valid_from < today:
+        raise DomainError(
+            _("生效日期不能早于今天：已经记过的积分不会改，同一天的积分也不能按两种标准计。"),
+            field="valid_from",
+        )
+    previous = PointsRate.objects.select_for_update().filter(kind=kind, valid_from=valid_from).first()
+    if previous is not None and valid_from <= today:
+        raise DomainError(_("今天生效的标准已在使用，请从明天起设新标准。"), field="valid_from", code="state")
+    rate, _created = PointsRate.objects.update_or_create(
+        kind=kind, valid_from=valid_from, defaults={"points": points, "set_by": by}
+    )
+    audit.record(
+        "points_rate",
+        actor=by,
+        target=rate,
+        detail={
+            "kind": kind,
+            "points": str(points),
+            "valid_from": valid_from.isoformat(),
+            "replaced": str(previous.points) if previous is not None else None,
+        },
+    )
     return rate
 
 
 def _award(volunteer, kind, points, *, by, source, memo):
     movement = ledger.earn(volunteer, kind, points, by=by, source=source, memo=memo) if points else None
-    audit.record("points_award", actor=by, target=volunteer,
-                 detail={"kind": kind, "points": points, "source": source})
+    audit.record(
+        "points_award", actor=by, target=volunteer, detail={"kind": kind, "points": points, "source": source}
+    )
     return movement
 
 
@@ -311,10 +359,13 @@ def record_good_deed(volunteer, *, title, done_on, by, count=1):
     title = text(title, "title", _("善行义举"))
     done_on = a_date(done_on, "done_on", _("日期"))
     count = positive_int(count, "count", _("件数"), maximum=100)
-    deed = GoodDeed.objects.create(volunteer=volunteer, title=title, done_on=done_on, count=count, recorded_by=by)
+    deed = GoodDeed.objects.create(
+        volunteer=volunteer, title=title, done_on=done_on, count=count, recorded_by=by
+    )
     points = rules.points_for(ledger.rate_for("good_deed", done_on), count)
-    deed.movement = _award(volunteer, Movement.Kind.EARN_GOOD_DEED, points, by=by, source=f"good_deed:{deed.pk}",
-                           memo=title)
+    deed.movement = _award(
+        volunteer, Movement.Kind.EARN_GOOD_DEED, points, by=by, source=f"good_deed:{deed.pk}", memo=title
+    )
     deed.save(update_fields=["movement"])
     return deed
 
@@ -330,11 +381,18 @@ def record_donation(volunteer, *, description, value_yuan, donated_on, by):
     if value <= 0 or value > 10_000_000:
         raise DomainError(_("折合金额应大于 0。"), field="value_yuan")
     donated_on = a_date(donated_on, "donated_on", _("日期"))
-    donation = Donation.objects.create(volunteer=volunteer, description=description, value_yuan=value,
-                                       donated_on=donated_on, recorded_by=by)
+    donation = Donation.objects.create(
+        volunteer=volunteer, description=description, value_yuan=value, donated_on=donated_on, recorded_by=by
+    )
     points = rules.points_for(ledger.rate_for("donation", donated_on), value)
-    donation.movement = _award(volunteer, Movement.Kind.EARN_DONATION, points, by=by,
-                               source=f"donation:{donation.pk}", memo=description)
+    donation.movement = _award(
+        volunteer,
+        Movement.Kind.EARN_DONATION,
+        points,
+        by=by,
+        source=f"donation:{donation.pk}",
+        memo=description,
+    )
     donation.save(update_fields=["movement"])
     return donation
 
@@ -364,10 +422,13 @@ def adjust_points(volunteer, amount, *, by, reason, request=None):
 def create_item(*, community, name, price, stock, by, description=""):
     community = community_node(community)
     permissions.require(by, "volunteering.manage", community)
-    return Item.objects.create(community=community, name=text(name, "name", _("物品名称"), max_length=100),
-                               description=text(description, "description", _("说明"), required=False),
-                               price=positive_int(price, "price", _("所需积分"), maximum=1_000_000),
-                               stock=positive_int(stock, "stock", _("库存"), minimum=0, maximum=1_000_000))
+    return Item.objects.create(
+        community=community,
+        name=text(name, "name", _("物品名称"), max_length=100),
+        description=text(description, "description", _("说明"), required=False),
+        price=positive_int(price, "price", _("所需积分"), maximum=1_000_000),
+        stock=positive_int(stock, "stock", _("库存"), minimum=0, maximum=1_000_000),
+    )
 
 
 @transaction.atomic
@@ -387,18 +448,27 @@ def redeem(item, volunteer, *, by, quantity=1):
     quantity = positive_int(quantity, "quantity", _("数量"), maximum=100)
     if not item.active:
         raise DomainError(_("该物品已下架。"), field="item")
-    if not Item.objects.filter(pk=item.pk, active=True, stock__gte=quantity).update(stock=F("stock") - quantity):
+    if not Item.objects.filter(pk=item.pk, active=True, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    ):
         raise DomainError(_("库存不足，已兑完。"), field="quantity", code="sold_out")
     points = item.price * quantity
     account = ledger.person_account(volunteer, lock=True)
     shop = ledger.system_account(Account.SHOP, item.community_id)
-    movement = ledger.post(kind=Movement.Kind.REDEEM, debit=account, credit=shop, amount=points, by=by,
-                           memo=f"{item.name} × {quantity}")
+    movement = ledger.post(
+        kind=Movement.Kind.REDEEM,
+        debit=account,
+        credit=shop,
+        amount=points,
+        by=by,
+        memo=f"{item.name} × {quantity}",
+    )
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Redemption.objects.create(item=item, volunteer=volunteer, quantity=quantity, points=points,
-                                                 movement=movement)
+                return Redemption.objects.create(
+                    item=item, volunteer=volunteer, quantity=quantity, points=points, movement=movement
+                )
         except IntegrityError:
             continue  # a redemption code collided (1 in 10^11): draw another
     raise DomainError(_("兑换码生成失败，请重试。"), field="item")
@@ -407,7 +477,9 @@ def redeem(item, volunteer, *, by, quantity=1):
 @transaction.atomic
 def hand_over(redemption, *, by, code):
     """The counter checks the code and hands the item over."""
-    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("item").get(pk=redemption.pk)
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",)).select_related("item").get(pk=redemption.pk)
+    )
     permissions.require(by, "volunteering.manage", redemption)
     if (code or "").strip().upper() != redemption.code:
         raise DomainError(_("兑换码不正确。"), field="code")
@@ -422,19 +494,34 @@ def hand_over(redemption, *, by, code):
 @transaction.atomic
 def cancel_redemption(redemption, *, by, reason=""):
     """Points back (a reversal movement) and stock back, before the item is collected."""
-    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("item", "movement").get(pk=redemption.pk)
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("item", "movement")
+        .get(pk=redemption.pk)
+    )
     _require_self_or_staff(by, redemption.volunteer, redemption)
     if redemption.status != Redemption.Status.ISSUED:
         raise DomainError(_("已领取或已取消的兑换不能再取消。"), field="status", code="state")
     movement = redemption.movement
-    ledger.post(kind=Movement.Kind.REVERSAL, debit=movement.credit, credit=movement.debit, amount=movement.amount,
-                by=by, reverses=movement, memo=(reason or _("取消兑换"))[:200])
+    ledger.post(
+        kind=Movement.Kind.REVERSAL,
+        debit=movement.credit,
+        credit=movement.debit,
+        amount=movement.amount,
+        by=by,
+        reverses=movement,
+        memo=(reason or _("取消兑换"))[:200],
+    )
     Item.objects.filter(pk=redemption.item_id).update(stock=F("stock") + redemption.quantity)
     redemption.status = Redemption.Status.CANCELLED
     redemption.handled_by, redemption.handled_at = by, timezone.now()
     redemption.save(update_fields=["status", "handled_by", "handled_at"])
-    audit.record("points_refund", actor=by, target=redemption,
-                 detail={"points": redemption.points, "reason": (reason or "")[:200]})
+    audit.record(
+        "points_refund",
+        actor=by,
+        target=redemption,
+        detail={"points": redemption.points, "reason": (reason or "")[:200]},
+    )
     return redemption
 
 
@@ -450,9 +537,15 @@ def commend(*, node, title, awarded_on, by, volunteer=None, team=None, unit=None
     if not subject_community.path.startswith(node.path):
         raise DomainError(_("表彰对象不在本社区（街道）范围内。"), field="subject")
     return Commendation.objects.create(
-        node=node, volunteer=volunteer, team=team, unit=unit, title=text(title, "title", _("表彰名称"), max_length=100),
-        period=text(period, "period", _("评比周期"), max_length=40, required=False), reason=reason or "",
-        awarded_on=a_date(awarded_on, "awarded_on", _("表彰日期")), recorded_by=by,
+        node=node,
+        volunteer=volunteer,
+        team=team,
+        unit=unit,
+        title=text(title, "title", _("表彰名称"), max_length=100),
+        period=text(period, "period", _("评比周期"), max_length=40, required=False),
+        reason=reason or "",
+        awarded_on=a_date(awarded_on, "awarded_on", _("表彰日期")),
+        recorded_by=by,
     )
 
 
@@ -463,9 +556,13 @@ def pair(*, household, difficulty, started_on, by, volunteer=None, unit=None):
         raise DomainError(_("请选择一位帮扶人或一个帮扶单位。"), field="helper")
     community_id = household.grid.parent_id
     return Pairing.objects.create(
-        household=household, community_id=community_id, volunteer=volunteer, unit=unit,
+        household=household,
+        community_id=community_id,
+        volunteer=volunteer,
+        unit=unit,
         difficulty=text(difficulty, "difficulty", _("困难情况")),
-        started_on=a_date(started_on, "started_on", _("结对日期")), created_by=by,
+        started_on=a_date(started_on, "started_on", _("结对日期")),
+        created_by=by,
     )
 
 
@@ -477,9 +574,13 @@ def record_visit(pairing, *, visited_on, note, by, help_given=""):
     visited_on = a_date(visited_on, "visited_on", _("走访日期"))
     if visited_on > timezone.localdate():
         raise DomainError(_("走访日期不能晚于今天。"), field="visited_on")
-    return PairingVisit.objects.create(pairing=pairing, visited_on=visited_on, visited_by=by,
-                                       note=text(note, "note", _("走访情况"), max_length=2000),
-                                       help_given=text(help_given, "help_given", _("解决的困难"), required=False))
+    return PairingVisit.objects.create(
+        pairing=pairing,
+        visited_on=visited_on,
+        visited_by=by,
+        note=text(note, "note", _("走访情况"), max_length=2000),
+        help_given=text(help_given, "help_given", _("解决的困难"), required=False),
+    )
 
 
 @transaction.atomic

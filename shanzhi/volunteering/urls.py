@@ -34,4 +34,9 @@ urlpatterns = [
     path("commendations/", views.commendations, name="commendations"),
     path("pairings/", views.pairing_list, name="pairings"),
     path("pairings/<int:pk>/", views.pairing_detail, name="pairing"),
+    # teams and the points standards
+    path("teams/", views.team_list, name="teams"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/<int:pk>/<slug:verb>/", views.team_action, name="team_action"),
+    path("rates/", views.rates, name="rates"),
 ]

@@ -13,51 +13,104 @@ from django.utils import timezone
 from shanzhi.accounts.models import User
 
 from .. import checkin, ledger
-from ..models import Activity, Item, Movement, Pairing, Volunteer
+from ..models import Activity, Item, Movement, Pairing, Team, Volunteer
 
-ALL = {"anonymous", "resident", "grid_worker", "community_staff", "community_secretary", "street_staff",
-       "district_staff", "district_leader", "department_handler", "property_staff", "unit_member", "volunteer",
-       "system_admin", "security_admin", "audit_admin", "no_role"}
-NODE_STAFF = {"grid_worker", "community_staff", "community_secretary", "street_staff", "district_staff",
-              "district_leader"}
+ALL = {
+    "anonymous",
+    "resident",
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+    "department_handler",
+    "property_staff",
+    "unit_member",
+    "volunteer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "no_role",
+}
+NODE_STAFF = {
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+}
 PEOPLE = {"resident", "volunteer", "unit_member"}
 VIEW = NODE_STAFF | PEOPLE
 MANAGERS = {"community_staff", "community_secretary"}
-ABOVE = {"b": {"street_staff", "district_staff", "district_leader"}, "c": {"district_staff", "district_leader"}}
+ABOVE = {
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
 RELS = ("a1", "a2", "b", "c")
 H = datetime.timedelta(hours=1)
 
 
 def _place(cast, rel):
-    return {"a1": (cast.community, cast.household), "a2": (cast.community, cast.household2),
-            "b": (cast.community_b, cast.household_b), "c": (cast.community_c, cast.household_c)}[rel]
+    return {
+        "a1": (cast.community, cast.household),
+        "a2": (cast.community, cast.household2),
+        "b": (cast.community_b, cast.household_b),
+        "c": (cast.community_c, cast.household_c),
+    }[rel]
 
 
 def objects(cast):
     if hasattr(cast, "_vol_objects"):
         return cast._vol_objects
     organisers = {"a1": cast.zhang, "a2": cast.zhang, "b": cast.liu, "c": cast.sun}
-    o = {k: {} for k in ("volunteer", "activity", "session", "pairing", "attendance", "item", "movement")}
+    o = {
+        k: {}
+        for k in ("volunteer", "activity", "session", "pairing", "attendance", "item", "movement", "team")
+    }
     now = timezone.now()
     for i, rel in enumerate(RELS):
         community, household = _place(cast, rel)
         user = User.objects.create(username=f"matrix_vol_{rel}", display_name=f"志愿{rel}")
-        volunteer = o["volunteer"][rel] = Volunteer.objects.create(user=user, community=community, name=f"志愿{rel}")
+        volunteer = o["volunteer"][rel] = Volunteer.objects.create(
+            user=user, community=community, name=f"志愿{rel}"
+        )
         ledger.open_account(volunteer)
         o["movement"][rel] = ledger.earn(volunteer, Movement.Kind.EARN_GOOD_DEED, 10, source=f"matrix:{rel}")
-        session = checkin.create_session(community=community, origin="activity", title=f"活动{rel}",
-                                         starts_at=now - 2 * H + i * datetime.timedelta(minutes=1),
-                                         ends_at=now + H, organiser=organisers[rel])
+        session = checkin.create_session(
+            community=community,
+            origin="activity",
+            title=f"活动{rel}",
+            starts_at=now - 2 * H + i * datetime.timedelta(minutes=1),
+            ends_at=now + H,
+            organiser=organisers[rel],
+        )
         o["session"][rel] = session
-        o["activity"][rel] = Activity.objects.create(community=community, title=f"活动{rel}", place="活动室",
-                                                     starts_at=session.starts_at, ends_at=session.ends_at,
-                                                     capacity=5, organiser=organisers[rel], session=session)
+        o["activity"][rel] = Activity.objects.create(
+            community=community,
+            title=f"活动{rel}",
+            place="活动室",
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            capacity=5,
+            organiser=organisers[rel],
+            session=session,
+        )
         checkin.enrol(session, volunteer)
         o["attendance"][rel] = checkin.check_in(session, volunteer, at=session.starts_at)
-        o["pairing"][rel] = Pairing.objects.create(household=household, community=community, volunteer=volunteer,
-                                                   difficulty="独居", started_on=timezone.localdate(),
-                                                   created_by=cast.zhang)
+        o["pairing"][rel] = Pairing.objects.create(
+            household=household,
+            community=community,
+            volunteer=volunteer,
+            difficulty="独居",
+            started_on=timezone.localdate(),
+            created_by=cast.zhang,
+        )
         o["item"][rel] = Item.objects.create(community=community, name=f"毛巾{rel}", price=5, stock=3)
+        o["team"][rel] = Team.objects.get_or_create(
+            community=community, name=f"服务队{community.code}", defaults={"created_by": cast.zhang}
+        )[0]
     cast._vol_objects = o
     return o
 
@@ -67,8 +120,12 @@ def pk_of(kind):
 
 
 def sees(a1, a2=None, b=None, c=None):
-    return {"a1": a1, "a2": a1 if a2 is None else a2, "b": ABOVE["b"] if b is None else b,
-            "c": ABOVE["c"] if c is None else c}
+    return {
+        "a1": a1,
+        "a2": a1 if a2 is None else a2,
+        "b": ABOVE["b"] if b is None else b,
+        "c": ABOVE["c"] if c is None else c,
+    }
 
 
 SEE_COMMUNITY_WIDE = sees(NODE_STAFF | PEOPLE)
@@ -83,9 +140,20 @@ def _token(cast, rel):
 def page_rows(Row):
     """GET pages; the POSTs are in EXEMPT and covered by test_pages and the services tests."""
     return [
-        *[Row(name, may=VIEW) for name in ("volunteering:me", "volunteering:scan_help", "volunteering:activities",
-                                           "volunteering:shop", "volunteering:rankings",
-                                           "volunteering:commendations")],
+        *[
+            Row(name, may=VIEW)
+            for name in (
+                "volunteering:me",
+                "volunteering:scan_help",
+                "volunteering:activities",
+                "volunteering:shop",
+                "volunteering:rankings",
+                "volunteering:commendations",
+                "volunteering:teams",
+                "volunteering:rates",
+            )
+        ],
+        Row("volunteering:team", obj=pk_of("team"), sees=SEE_COMMUNITY_WIDE, may=VIEW),
         # Nobody in the cast has a love-bank profile yet: "my hours" and a scanned code send them to register.
         Row("volunteering:my_hours", may=ALL, ok=302),
         Row("volunteering:scan", obj=_token, sees={r: ALL for r in RELS}, may=ALL, ok=302),
@@ -95,9 +163,18 @@ def page_rows(Row):
         Row("volunteering:activity", obj=pk_of("activity"), sees=SEE_COMMUNITY_WIDE, may=VIEW),
         Row("volunteering:session", obj=pk_of("session"), sees=SEE_STAFF, may=NODE_STAFF),
         # Only the organiser shows the code (community staff at A; street/district staff organise B and C).
-        Row("volunteering:session_qr", obj=pk_of("session"), sees=SEE_STAFF,
-            may={"community_staff"}, overrides={("street_staff", "b"): 200, ("district_staff", "c"): 200,
-                                                ("community_staff", "b"): 404, ("community_staff", "c"): 404}),
+        Row(
+            "volunteering:session_qr",
+            obj=pk_of("session"),
+            sees=SEE_STAFF,
+            may={"community_staff"},
+            overrides={
+                ("street_staff", "b"): 200,
+                ("district_staff", "c"): 200,
+                ("community_staff", "b"): 404,
+                ("community_staff", "c"): 404,
+            },
+        ),
         Row("volunteering:volunteer", obj=pk_of("volunteer"), sees=SEE_STAFF, may=NODE_STAFF),
         Row("volunteering:pairing", obj=pk_of("pairing"), sees=SEE_PAIRING, may=MANAGERS | {"grid_worker"}),
     ]
@@ -105,11 +182,21 @@ def page_rows(Row):
 
 EXEMPT = {
     name: "POST-only state change; permissions per role and community tested in volunteering/tests/test_pages.py "
-          "and the services tests"
-    for name in ("volunteering:activity_signup", "volunteering:signup_cancel", "volunteering:attendance_confirm",
-                 "volunteering:attendance_reject", "volunteering:attendance_checkout",
-                 "volunteering:volunteer_award", "volunteering:movement_reverse", "volunteering:item_redeem",
-                 "volunteering:item_restock", "volunteering:redemption_hand_over", "volunteering:redemption_cancel")
+    "and the services tests"
+    for name in (
+        "volunteering:activity_signup",
+        "volunteering:signup_cancel",
+        "volunteering:attendance_confirm",
+        "volunteering:attendance_reject",
+        "volunteering:attendance_checkout",
+        "volunteering:volunteer_award",
+        "volunteering:movement_reverse",
+        "volunteering:item_redeem",
+        "volunteering:item_restock",
+        "volunteering:redemption_hand_over",
+        "volunteering:redemption_cancel",
+        "volunteering:team_action",
+    )
 }
 
 
@@ -159,6 +246,22 @@ def _confirm(role, rel):
     return 400 if role == ORGANISER[rel] else 403
 
 
+def _create_team(role, rel):
+    """A team with an empty name, in the community at ``rel``: its staff get the field error."""
+    if role == "anonymous":
+        return 401
+    return 400 if role in MANAGERS and rel in ("a1", "a2") else 404
+
+
+def _remove_member(role, rel):
+    """Taking someone who is not in the team off it: both must be in sight; then staff hear why."""
+    if role == "anonymous":
+        return 401
+    if role not in SEE_COMMUNITY_WIDE[rel] or role not in SEE_STAFF[rel]:
+        return 404
+    return 400 if role in MANAGERS else 403
+
+
 def _node_of(cast, rel):
     return {"node": _place(cast, rel)[0].pk}
 
@@ -171,23 +274,108 @@ API_MATRIX = [
     ("api:vol_scan", "post", None, _token, _no_profile),
     ("api:vol_confirm", "post", lambda c, r: {"attendance_id": objects(c)["attendance"][r].pk}, {}, _confirm),
     ("api:vol_list_activities", "get", None, None, _any),
-    ("api:vol_get_activity", "get", lambda c, r: {"activity_id": objects(c)["activity"][r].pk}, None,
-     _api_sees(SEE_COMMUNITY_WIDE)),
-    ("api:vol_sign_up", "post", lambda c, r: {"activity_id": objects(c)["activity"][r].pk}, None,
-     _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400)),
-    ("api:vol_cancel_sign_up", "post", lambda c, r: {"signup_id": 0}, None,
-     lambda role, rel: 401 if role == "anonymous" else 404),
+    (
+        "api:vol_get_activity",
+        "get",
+        lambda c, r: {"activity_id": objects(c)["activity"][r].pk},
+        None,
+        _api_sees(SEE_COMMUNITY_WIDE),
+    ),
+    (
+        "api:vol_sign_up",
+        "post",
+        lambda c, r: {"activity_id": objects(c)["activity"][r].pk},
+        None,
+        _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400),
+    ),
+    (
+        "api:vol_cancel_sign_up",
+        "post",
+        lambda c, r: {"signup_id": 0},
+        None,
+        lambda role, rel: 401 if role == "anonymous" else 404,
+    ),
     ("api:vol_list_items", "get", None, None, _any),
-    ("api:vol_redeem", "post", lambda c, r: {"item_id": objects(c)["item"][r].pk}, {"quantity": 1},
-     _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400)),
+    (
+        "api:vol_redeem",
+        "post",
+        lambda c, r: {"item_id": objects(c)["item"][r].pk},
+        {"quantity": 1},
+        _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400),
+    ),
     ("api:vol_rankings", "get", None, None, _ranking, _node_of),
-    ("api:vol_good_deed", "post", lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk}, {"title": ""},
-     _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403)),
-    ("api:vol_donation", "post", lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk},
-     {"title": "图书", "value_yuan": "-1"}, _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403)),
-    ("api:vol_adjust", "post", lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk},
-     {"amount": 5, "reason": ""}, _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403)),
-    ("api:vol_reverse", "post", lambda c, r: {"movement_id": objects(c)["movement"][r].pk}, {"reason": ""},
-     _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403)),
+    (
+        "api:vol_good_deed",
+        "post",
+        lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk},
+        {"title": ""},
+        _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403),
+    ),
+    (
+        "api:vol_donation",
+        "post",
+        lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk},
+        {"title": "图书", "value_yuan": "-1"},
+        _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403),
+    ),
+    (
+        "api:vol_adjust",
+        "post",
+        lambda c, r: {"volunteer_id": objects(c)["volunteer"][r].pk},
+        {"amount": 5, "reason": ""},
+        _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403),
+    ),
+    (
+        "api:vol_reverse",
+        "post",
+        lambda c, r: {"movement_id": objects(c)["movement"][r].pk},
+        {"reason": ""},
+        _api_sees(SEE_STAFF, lambda role: 400 if role in MANAGERS else 403),
+    ),
     ("api:vol_ranking_nodes", "get", None, None, _viewers),
+    ("api:vol_list_teams", "get", None, None, _any),
+    (
+        "api:vol_get_team",
+        "get",
+        lambda c, r: {"team_id": objects(c)["team"][r].pk},
+        None,
+        _api_sees(SEE_COMMUNITY_WIDE),
+    ),
+    (
+        "api:vol_create_team",
+        "post",
+        None,
+        lambda c, r: {"community": _place(c, r)[0].pk, "name": ""},
+        _create_team,
+    ),
+    (
+        "api:vol_update_team",
+        "put",
+        lambda c, r: {"team_id": objects(c)["team"][r].pk},
+        {"name": ""},
+        _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400 if role in MANAGERS else 403),
+    ),
+    # Joining oneself without a love-bank profile: whoever sees the team is told to register first.
+    (
+        "api:vol_add_team_member",
+        "post",
+        lambda c, r: {"team_id": objects(c)["team"][r].pk},
+        {"volunteer": None},
+        _api_sees(SEE_COMMUNITY_WIDE, lambda role: 400),
+    ),
+    (
+        "api:vol_remove_team_member",
+        "delete",
+        lambda c, r: {"team_id": objects(c)["team"][r].pk, "volunteer_id": objects(c)["volunteer"][r].pk},
+        None,
+        _remove_member,
+    ),
+    ("api:vol_rates", "get", None, None, _viewers),
+    (
+        "api:vol_set_rate",
+        "post",
+        None,
+        {"kind": "hours", "points": "-1", "valid_from": "2099-01-01"},
+        lambda role, rel: 401 if role == "anonymous" else 400 if role == "district_staff" else 403,
+    ),
 ]

@@ -17,10 +17,18 @@ MIN = datetime.timedelta(minutes=1)
 
 def past_session(vol, *, hours_ago=5, length_hours=3, walk_in=False, organiser=None):
     start = timezone.now() - datetime.timedelta(hours=hours_ago)
-    return checkin.create_session(community=vol.cast.community, origin=ServiceSession.Origin.OTHER,
-                                  title="社区环境清扫", place="幸福小区", lat=34.861, lng=117.551,
-                                  starts_at=start, ends_at=start + datetime.timedelta(hours=length_hours),
-                                  organiser=organiser or vol.cast.zhang, walk_in=walk_in)
+    return checkin.create_session(
+        community=vol.cast.community,
+        origin=ServiceSession.Origin.OTHER,
+        title="社区环境清扫",
+        place="幸福小区",
+        lat=34.861,
+        lng=117.551,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=length_hours),
+        organiser=organiser or vol.cast.zhang,
+        walk_in=walk_in,
+    )
 
 
 def served(vol, volunteer, minutes=95, **kw):
@@ -110,9 +118,14 @@ def test_bad_location_is_refused_naming_the_field(vol):
 
 
 def test_scan_checks_in_then_out(vol):
-    session = checkin.create_session(community=vol.cast.community, origin="other", title="巡逻",
-                                     starts_at=timezone.now() - 30 * MIN, ends_at=timezone.now() + 60 * MIN,
-                                     organiser=vol.cast.zhang)
+    session = checkin.create_session(
+        community=vol.cast.community,
+        origin="other",
+        title="巡逻",
+        starts_at=timezone.now() - 30 * MIN,
+        ends_at=timezone.now() + 60 * MIN,
+        organiser=vol.cast.zhang,
+    )
     checkin.enrol(session, vol.ma)
     token = checkin.make_token(session)
     assert checkin.scan(token, vol.ma).status == A.CHECKED_IN
@@ -155,7 +168,7 @@ def test_organiser_may_confirm_less_but_not_more_than_derived(vol):
 
 
 def test_confirm_uses_the_rate_in_force_on_the_day(vol):
-    services.set_rate("hours", "20", valid_from=timezone.localdate() - datetime.timedelta(days=1), by=vol.cast.sun)
+    services.set_rate("hours", "20", valid_from=timezone.localdate(), by=vol.cast.sun)
     attendance = served(vol, vol.ma, minutes=60)
     checkin.confirm(attendance, by=vol.cast.zhang)
     assert Account.objects.get(volunteer=vol.ma).balance == 20

@@ -17,15 +17,26 @@ def world(vol, activity):
     cast = vol.cast
     services.sign_up(activity, vol.ma, by=vol.ma.user)
     start = timezone.now() - 3 * H
-    vol.done_session = checkin.create_session(community=cast.community, origin="other", title="楼道清扫",
-                                              starts_at=start, ends_at=start + 2 * H, organiser=cast.zhang)
+    vol.done_session = checkin.create_session(
+        community=cast.community,
+        origin="other",
+        title="楼道清扫",
+        starts_at=start,
+        ends_at=start + 2 * H,
+        organiser=cast.zhang,
+    )
     checkin.enrol(vol.done_session, vol.niu)
     checkin.check_in(vol.done_session, vol.niu, at=start)
     vol.attendance = checkin.check_out(vol.done_session, vol.niu, at=start + 2 * H)
     vol.item = services.create_item(community=cast.community, name="环保袋", price=10, stock=3, by=cast.zhang)
     ledger.earn(vol.ma, Movement.Kind.EARN_GOOD_DEED, 50, by=cast.zhang)
-    vol.pairing = services.pair(household=cast.household, difficulty="独居老人", started_on="2026-01-01",
-                                by=cast.zhang, volunteer=vol.ma)
+    vol.pairing = services.pair(
+        household=cast.household,
+        difficulty="独居老人",
+        started_on="2026-01-01",
+        by=cast.zhang,
+        volunteer=vol.ma,
+    )
     vol.activity = activity
     return vol
 
@@ -53,8 +64,14 @@ def test_a_person_without_a_profile_registers_from_my_page(client, cast):
 
 def test_scan_page_checks_in_and_out(client, world):
     cast = world.cast
-    session = checkin.create_session(community=cast.community, origin="other", title="值守",
-                                     starts_at=timezone.now() - H, ends_at=timezone.now() + H, organiser=cast.zhang)
+    session = checkin.create_session(
+        community=cast.community,
+        origin="other",
+        title="值守",
+        starts_at=timezone.now() - H,
+        ends_at=timezone.now() + H,
+        organiser=cast.zhang,
+    )
     checkin.enrol(session, world.ma)
     token = checkin.make_token(session)
     client.force_login(world.ma.user)
@@ -69,8 +86,10 @@ def test_scan_page_checks_in_and_out(client, world):
     attendance = Attendance.objects.get(pk=attendance.pk)
     assert attendance.status == "checked_out"
     checked_out = timezone.localtime(attendance.checked_out_at).strftime("%H:%M")
-    assert (f"签到 {checked_in} · 签退 {checked_out} · {attendance.derived_minutes} 分钟 · "
-            f"{attendance.get_status_display()}") in client.get(url).content.decode()
+    assert (
+        f"签到 {checked_in} · 签退 {checked_out} · {attendance.derived_minutes} 分钟 · "
+        f"{attendance.get_status_display()}"
+    ) in client.get(url).content.decode()
     assert client.get(reverse("volunteering:scan", args=["nonsense"])).status_code == 400
 
 
@@ -90,8 +109,17 @@ def test_staff_publish_activities_and_volunteers_sign_up(client, world):
     client.force_login(cast.zhang)
     start = (timezone.localtime() + 48 * H).strftime("%Y-%m-%dT%H:%M")
     end = (timezone.localtime() + 50 * H).strftime("%Y-%m-%dT%H:%M")
-    client.post(reverse("volunteering:activities"), {"community": cast.community.pk, "title": "植树", "place": "东门",
-                                                      "starts_at": start, "ends_at": end, "capacity": "1"})
+    client.post(
+        reverse("volunteering:activities"),
+        {
+            "community": cast.community.pk,
+            "title": "植树",
+            "place": "东门",
+            "starts_at": start,
+            "ends_at": end,
+            "capacity": "1",
+        },
+    )
     tree = world.activity.__class__.objects.get(title="植树")
     client.force_login(world.yang.user)
     client.post(reverse("volunteering:activity_signup", args=[tree.pk]))
@@ -103,9 +131,18 @@ def test_staff_publish_activities_and_volunteers_sign_up(client, world):
 
 def test_bad_form_input_is_a_message_naming_the_problem(client, world):
     client.force_login(world.cast.zhang)
-    response = client.post(reverse("volunteering:activities"), {"community": world.cast.community.pk, "title": "植树",
-                                                                 "place": "东门", "starts_at": "明天", "ends_at": "",
-                                                                 "capacity": "1"}, follow=True)
+    response = client.post(
+        reverse("volunteering:activities"),
+        {
+            "community": world.cast.community.pk,
+            "title": "植树",
+            "place": "东门",
+            "starts_at": "明天",
+            "ends_at": "",
+            "capacity": "1",
+        },
+        follow=True,
+    )
     assert "开始时间格式不正确" in response.content.decode()
 
 
@@ -116,7 +153,9 @@ def test_only_the_organiser_shows_the_qr_code_and_confirms(client, world):
     assert get(client, world.cast.zhao, "volunteering:session_qr", session.pk).status_code == 403
     assert get(client, world.cast.chen, "volunteering:session", session.pk).status_code == 404
     client.force_login(world.cast.zhao)
-    assert client.post(reverse("volunteering:attendance_confirm", args=[world.attendance.pk])).status_code == 403
+    assert (
+        client.post(reverse("volunteering:attendance_confirm", args=[world.attendance.pk])).status_code == 403
+    )
     client.force_login(world.cast.zhang)
     client.post(reverse("volunteering:attendance_confirm", args=[world.attendance.pk]), {"minutes": "100"})
     attendance = Attendance.objects.get(pk=world.attendance.pk)
@@ -153,7 +192,10 @@ def test_shop_redeem_and_hand_over(client, world):
     assert "环保袋" in client.get(reverse("volunteering:shop")).content.decode()
     client.post(reverse("volunteering:item_redeem", args=[world.item.pk]), {"quantity": "2"})
     redemption = Redemption.objects.get(volunteer=world.ma)
-    assert Item.objects.get(pk=world.item.pk).stock == 1 and Account.objects.get(volunteer=world.ma).balance == 30
+    assert (
+        Item.objects.get(pk=world.item.pk).stock == 1
+        and Account.objects.get(volunteer=world.ma).balance == 30
+    )
     assert client.get(reverse("volunteering:redemptions")).status_code == 403
     client.force_login(world.cast.zhang)
     assert redemption.code in client.get(reverse("volunteering:redemptions")).content.decode()
@@ -166,7 +208,9 @@ def test_rankings_mask_names_for_people_not_for_staff(client, world):
     staff = get(client, world.cast.zhang, "volunteering:rankings").content.decode()
     people = get(client, world.ma.user, "volunteering:rankings").content.decode()
     assert "牛志愿" in staff and "牛志愿" not in people and "牛**" in people
-    other = get(client, world.bai.user, "volunteering:rankings", node=world.cast.community_b.pk).content.decode()
+    other = get(
+        client, world.bai.user, "volunteering:rankings", node=world.cast.community_b.pk
+    ).content.decode()
     assert "牛" not in other  # community B's own ranking
     street = get(client, world.bai.user, "volunteering:rankings", node=world.cast.street.pk).content.decode()
     assert "牛**" in street  # the street's, masked
@@ -179,8 +223,10 @@ def test_pairing_pages(client, world):
     assert get(client, world.cast.chen, "volunteering:pairing", world.pairing.pk).status_code == 404
     assert get(client, world.cast.li, "volunteering:pairing", world.pairing.pk).status_code == 404
     client.force_login(world.ma.user)
-    client.post(reverse("volunteering:pairing", args=[world.pairing.pk]),
-                {"visited_on": timezone.localdate().isoformat(), "note": "陪同买菜"})
+    client.post(
+        reverse("volunteering:pairing", args=[world.pairing.pk]),
+        {"visited_on": timezone.localdate().isoformat(), "note": "陪同买菜"},
+    )
     assert world.pairing.visits.count() == 1
     assert get(client, world.cast.zhang, "volunteering:commendations").status_code == 200
 
@@ -188,14 +234,29 @@ def test_pairing_pages(client, world):
 @pytest.mark.parametrize("who", ["zhang", "liu", "wang", "ma", "jumin", "he"])
 def test_every_page_renders_for_each_kind_of_user(client, world, who):
     user = getattr(world.cast, who)
-    names = [("volunteering:me", ()), ("volunteering:my_hours", ()), ("volunteering:scan_help", ()),
-             ("volunteering:activities", ()), ("volunteering:activity", (world.activity.pk,)),
-             ("volunteering:session", (world.done_session.pk,)), ("volunteering:volunteers", ()),
-             ("volunteering:volunteer", (world.niu.pk,)), ("volunteering:shop", ()),
-             ("volunteering:redemptions", ()), ("volunteering:rankings", ()), ("volunteering:commendations", ()),
-             ("volunteering:pairings", ()), ("volunteering:pairing", (world.pairing.pk,))]
+    names = [
+        ("volunteering:me", ()),
+        ("volunteering:my_hours", ()),
+        ("volunteering:scan_help", ()),
+        ("volunteering:activities", ()),
+        ("volunteering:activity", (world.activity.pk,)),
+        ("volunteering:session", (world.done_session.pk,)),
+        ("volunteering:volunteers", ()),
+        ("volunteering:volunteer", (world.niu.pk,)),
+        ("volunteering:shop", ()),
+        ("volunteering:redemptions", ()),
+        ("volunteering:rankings", ()),
+        ("volunteering:commendations", ()),
+        ("volunteering:pairings", ()),
+        ("volunteering:pairing", (world.pairing.pk,)),
+    ]
     for name, args in names:
         status = page_status = get(client, user, name, *args).status_code
         assert page_status in (200, 302, 403, 404), (name, status)
-        if name in ("volunteering:me", "volunteering:activities", "volunteering:shop", "volunteering:rankings"):
+        if name in (
+            "volunteering:me",
+            "volunteering:activities",
+            "volunteering:shop",
+            "volunteering:rankings",
+        ):
             assert status in (200, 302), name
