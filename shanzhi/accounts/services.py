@@ -110,3 +110,77 @@ def user_for_token(token):
         return None
     ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user
+
+
+# --- the security administrator's account controls ---------------------------------------------
+# Each takes the reason the administrator gives; it goes into the audit row with the action.
+
+
+def _reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写操作原因（将记入审计日志）。"), field="reason")
+    return reason[:200]
+
+
+@transaction.atomic
+def disable_user(user, *, by, reason, request=None):
+    """停用: the account can no longer sign in; its sessions end at their next request (Django's
+    backend refuses an inactive user) and its API tokens stop working (``user_for_token``)."""
+    reason = _reason(reason)
+    if by is not None and user.pk == by.pk:
+        raise DomainError(_("不能停用自己的账号，请由另一名安全管理员操作。"), field="user")
+    if not user.is_active:
+        raise DomainError(_("该账号已是停用状态。"), field="user")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(AuditEvent.Action.USER_DISABLED, actor=by, request=request, target=user, detail={"reason": reason})
+    return user
+
+
+@transaction.atomic
+def enable_user(user, *, by, reason, request=None):
+    reason = _reason(reason)
+    if user.is_active:
+        raise DomainError(_("该账号已是正常状态。"), field="user")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(AuditEvent.Action.USER_ENABLED, actor=by, request=request, target=user, detail={"reason": reason})
+    return user
+
+
+@transaction.atomic
+def reset_second_factor(user, *, by, reason, request=None):
+    """Remove the account's TOTP devices (a lost phone): the next sign-in is by password alone and
+    the owner sets up a new device on the profile page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    reason = _reason(reason)
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    if not removed:
+        raise DomainError(_("该账号没有绑定双因素认证设备。"), field="user")
+    audit.record(AuditEvent.Action.OTP_RESET, actor=by, request=request, target=user,
+                 detail={"reason": reason, "devices": removed})
+    return removed
+
+
+def is_locked_out(user):
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+    return AccessAttempt.objects.filter(username=user.username, failures_since_start__gte=limit).exists()
+
+
+@transaction.atomic
+def unlock_user(user, *, by, reason, request=None):
+    """Clear the account's failed-login lockout (django-axes) before its cool-off ends."""
+    from axes.utils import reset
+
+    reason = _reason(reason)
+    cleared = reset(username=user.username)  # axes' own API: whichever handler stores the attempts
+    if not cleared:
+        raise DomainError(_("该账号没有登录失败记录，无需解除锁定。"), field="user")
+    audit.record(AuditEvent.Action.UNLOCK, actor=by, request=request, target=user,
+                 detail={"reason": reason, "attempts": cleared})
+    return cleared

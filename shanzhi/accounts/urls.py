@@ -12,5 +12,6 @@ urlpatterns = [
     path("profile/otp/", views.otp_setup, name="otp_setup"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/", views.user_detail, name="user"),
+    path("users/<int:pk>/security/", views.user_security, name="user_security"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -169,8 +170,13 @@ def _grants_prefetch():
 
 
 def _with_otp_flag(users):
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
     return users.annotate(
-        otp_enabled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        otp_enabled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        locked_out=Exists(AccessAttempt.objects.filter(username=OuterRef("username"), failures_since_start__gte=limit)),
     )
 
 
@@ -213,10 +219,13 @@ def user_detail(request, pk):
             else:
                 messages.success(request, _("角色已授予。"))
                 return redirect("accounts:user", pk=target.pk)
+    target.otp_enabled = _confirmed_device(target) is not None
+    target.locked_out = services.is_locked_out(target)
     context = {
         "target": target,
         "grants": target.role_grants.select_related(*GRANT_RELATED),
-        "otp_enabled": _confirmed_device(target) is not None,
+        "otp_enabled": target.otp_enabled,
+        "locked_out": target.locked_out,
         "form": form,
     }
     return render(request, "accounts/user.html", context)
@@ -233,3 +242,32 @@ def grant_revoke(request, pk):
         services.revoke_grant(grant, by=request.user, request=request)
         messages.success(request, _("角色已撤销。"))
     return redirect("accounts:user", pk=grant.user_id)
+
+
+SECURITY_MOVES = {
+    "disable": (services.disable_user, gettext_lazy("账号已停用。")),
+    "enable": (services.enable_user, gettext_lazy("账号已启用。")),
+    "reset_otp": (services.reset_second_factor, gettext_lazy("双因素认证已重置，本人下次登录后需重新绑定。")),
+    "unlock": (services.unlock_user, gettext_lazy("登录锁定已解除。")),
+}
+
+
+@require_POST
+def user_security(request, pk):
+    """停用/启用, 重置双因素, 解除锁定: one POST with the move and the reason (audited)."""
+    permissions.require(request.user, "accounts.manage_users")
+    target = permissions.get_visible_or_404(request.user, User, pk=pk)
+    move = SECURITY_MOVES.get(request.POST.get("op", ""))
+    if move is None:
+        messages.error(request, _("请选择要执行的操作。"))
+    else:
+        try:
+            move[0](target, by=request.user, reason=request.POST.get("reason", ""), request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, move[1])
+    back = request.POST.get("next", "")
+    if back == "list":
+        return redirect("accounts:users")
+    return redirect("accounts:user", pk=target.pk)

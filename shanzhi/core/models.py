@@ -27,6 +27,10 @@ class AuditEvent(models.Model):
         USER_CREATED = "user_created", _("创建账号")
         KEY_ROTATION = "key_rotation", _("密钥轮换")
         CALENDAR_CHANGE = "calendar_change", _("修改工作日历")
+        USER_DISABLED = "user_disabled", _("停用账号")
+        USER_ENABLED = "user_enabled", _("启用账号")
+        OTP_RESET = "otp_reset", _("重置双因素")
+        UNLOCK = "unlock", _("解除锁定")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

@@ -155,6 +155,10 @@ MATRIX = [
     Row("accounts:users", may={"security_admin"}),
     Row("accounts:user", obj=lambda c, r: {"pk": c.wang.pk},
         sees={r: set(ROLES) for r in RELS}, may={"security_admin"}),
+    # Without a reason the move is refused (a message, nothing changes): the row checks who reaches it.
+    Row("accounts:user_security", method="post", obj=lambda c, r: {"pk": c.li.pk},
+        data=lambda c, r: {"op": "disable", "reason": ""}, sees={r: set(ROLES) for r in RELS},
+        may={"security_admin"}),
     # --- audit
     Row("core:audit", may={"audit_admin"}),
     # --- working-day calendar
