@@ -60,7 +60,7 @@ class CalendarUnknown(DomainError):
         super().__init__(
             _(
                 "%(year)d 年的节假日安排尚未录入，无法计算办理时限。请系统管理员在“工作日历”中录入该年的"
-                "法定节假日和调休上班日后再试。"
+                "法定节假日和调休上班日，并标记“放假安排已录入”后再试。"
             )
             % {"year": year},
             code="calendar_unknown",
