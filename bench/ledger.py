@@ -15,14 +15,28 @@ negative, all balances summing to zero) is verified with one query. The rankings
 from the movements with INSERT … SELECT. Then a few thousand postings go through ``ledger.earn``
 with the triggers on, to show the cost of the real write path, and the pages are timed with
 Django's test client (in process: the WSGI stack minus the socket).
+
+With ``--http-workers N`` the same pages are also timed over HTTP against a real gunicorn with N sync
+workers on ``--port`` (8766 by default, never the demo's 8000), with ``SHANZHI_DEBUG=0`` and
+the project's settings otherwise (see ``http_app``): first one request at a time (latency), then as many
+clients at once as there are workers (latency under load, and requests per second). Each client
+carries a signed-in session cookie, and every request opens a new connection (sync workers close it).
+``--reuse`` skips the build when the database already holds the bench data, so the HTTP figures can
+be taken again without reloading a million rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_ledger .venv/bin/python bench/ledger.py \
+        --reuse --http-workers 4
 """
 
 import argparse
 import datetime
+import http.client
 import os
 import random
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,15 +52,25 @@ def parse_args():
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--movements", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200, help="requests per timed page")
-    parser.add_argument("--postings", type=int, default=2000, help="postings through ledger.earn, triggers on")
+    parser.add_argument(
+        "--postings", type=int, default=2000, help="postings through ledger.earn, triggers on"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reset", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="time the pages on the data already loaded")
+    parser.add_argument("--http-workers", type=int, default=0, help="also time over HTTP: gunicorn workers")
+    parser.add_argument("--port", type=int, default=8766)
     return parser.parse_args()
 
 
 def setup_django(args):
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    # Its own secrets and static files: the sessions made here must be readable by the gunicorn it
+    # starts, and collectstatic must not write into the demo's var/.
+    os.environ.setdefault("SHANZHI_VAR_DIR", str(BENCH_DIR / "var"))
     if not os.environ.get("DATABASE_URL"):
+        if args.reuse:
+            sys.exit("--reuse needs DATABASE_URL (the SQLite file is recreated each run).")
         path = BENCH_DIR / "ledger.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -61,7 +85,7 @@ def setup_django(args):
     from django.db import connection
 
     settings.DEBUG = False  # no query log growing in memory while timing
-    if connection.vendor == "postgresql" and args.reset:
+    if connection.vendor == "postgresql" and args.reset and not args.reuse:
         if "bench" not in connection.settings_dict["NAME"]:
             sys.exit("--reset only empties a database whose name contains 'bench'.")
         with connection.cursor() as cursor:
@@ -69,8 +93,8 @@ def setup_django(args):
     call_command("migrate", verbosity=0)
     from shanzhi.volunteering.models import Movement
 
-    if Movement.objects.exists():
-        sys.exit("The database already holds movements: use an empty one, or --reset.")
+    if Movement.objects.exists() and not args.reuse:
+        sys.exit("The database already holds movements: use an empty one, --reset, or --reuse.")
     return connection
 
 
@@ -93,12 +117,16 @@ def build_tree():
     district = services.create_node(level="district", code=COUNTY, name="基准区")
     communities = []
     for s in range(1, STREETS + 1):
-        street = services.create_node(level="street", code=f"{COUNTY}{s:03d}", name=f"第{s}街道", parent=district)
+        street = services.create_node(
+            level="street", code=f"{COUNTY}{s:03d}", name=f"第{s}街道", parent=district
+        )
         for c in range(1, COMMUNITIES_PER_STREET + 1):
-            community = services.create_node(level="community", code=f"{street.code}{c:03d}",
-                                              name=f"第{s}街道第{c}社区", parent=street)
-            services.create_node(level="grid", code=f"{community.code}001", name=f"{community.name}第1网格",
-                                 parent=community)
+            community = services.create_node(
+                level="community", code=f"{street.code}{c:03d}", name=f"第{s}街道第{c}社区", parent=street
+            )
+            services.create_node(
+                level="grid", code=f"{community.code}001", name=f"{community.name}第1网格", parent=community
+            )
             communities.append(community)
     return district, communities
 
@@ -116,18 +144,28 @@ def build_members(n, communities, rng):
     names = [fake.name() for _ in range(2000)]
     batch = 10_000
     for start in range(0, n, batch):
-        users = [User(username=f"bench_{i}", display_name=names[i % len(names)], password=unusable)
-                 for i in range(start, min(n, start + batch))]
+        users = [
+            User(username=f"bench_{i}", display_name=names[i % len(names)], password=unusable)
+            for i in range(start, min(n, start + batch))
+        ]
         User.objects.bulk_create(users, batch_size=batch)
-    users = list(User.objects.filter(username__startswith="bench_").order_by("id").values_list("id", "display_name"))
+    users = list(
+        User.objects.filter(username__startswith="bench_").order_by("id").values_list("id", "display_name")
+    )
     for start in range(0, n, batch):
-        Volunteer.objects.bulk_create([
-            Volunteer(user_id=uid, community=communities[i % len(communities)], name=name)
-            for i, (uid, name) in enumerate(users[start:start + batch], start=start)], batch_size=batch)
+        Volunteer.objects.bulk_create(
+            [
+                Volunteer(user_id=uid, community=communities[i % len(communities)], name=name)
+                for i, (uid, name) in enumerate(users[start : start + batch], start=start)
+            ],
+            batch_size=batch,
+        )
     volunteers = list(Volunteer.objects.order_by("id").values_list("id", "community_id"))
     for start in range(0, n, batch):
-        Account.objects.bulk_create([Account(kind="person", volunteer_id=vid) for vid, _c in
-                                     volunteers[start:start + batch]], batch_size=batch)
+        Account.objects.bulk_create(
+            [Account(kind="person", volunteer_id=vid) for vid, _c in volunteers[start : start + batch]],
+            batch_size=batch,
+        )
     return volunteers
 
 
@@ -195,10 +233,14 @@ def load_movements(connection, rows):
         for at, kind, debit, credit, amount, source in rows:
             batch.append((at.replace(tzinfo=None).isoformat(" "), kind, debit, credit, amount, source, ""))
             if len(batch) >= 50_000:
-                cursor.executemany(f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch)
+                cursor.executemany(
+                    f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch
+                )
                 batch = []
         if batch:
-            cursor.executemany(f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch)
+            cursor.executemany(
+                f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch
+            )
         cursor.execute("""
             UPDATE volunteering_account SET balance =
               COALESCE((SELECT SUM(amount) FROM volunteering_movement WHERE credit_id = volunteering_account.id), 0)
@@ -232,10 +274,12 @@ def build_tallies(connection):
             if connection.vendor == "postgresql":
                 period = f"date_trunc('{unit}', m.at AT TIME ZONE 'Asia/Shanghai')::date"
             else:
-                period = {"M": "date(m.at, '+8 hours', 'start of month')",
-                          "Q": "date(m.at, '+8 hours', 'start of month', "
-                               "'-' || ((cast(strftime('%m', m.at, '+8 hours') as integer) - 1) % 3) || ' months')",
-                          "Y": "date(m.at, '+8 hours', 'start of year')"}[grain]
+                period = {
+                    "M": "date(m.at, '+8 hours', 'start of month')",
+                    "Q": "date(m.at, '+8 hours', 'start of month', "
+                    "'-' || ((cast(strftime('%m', m.at, '+8 hours') as integer) - 1) % 3) || ' months')",
+                    "Y": "date(m.at, '+8 hours', 'start of year')",
+                }[grain]
             cursor.execute(f"""
                 INSERT INTO volunteering_pointstally (volunteer_id, grain, period_start, community_id, street_id,
                                                       points, minutes)
@@ -253,8 +297,11 @@ def write_path(volunteers, n, rng):
     from shanzhi.volunteering import ledger
     from shanzhi.volunteering.models import Movement, Volunteer
 
-    people = list(Volunteer.objects.filter(pk__in=[v for v, _c in rng.sample(volunteers, 200)]).select_related(
-        "community"))
+    people = list(
+        Volunteer.objects.filter(pk__in=[v for v, _c in rng.sample(volunteers, 200)]).select_related(
+            "community"
+        )
+    )
     t = time.perf_counter()
     for i in range(n):
         ledger.earn(people[i % len(people)], Movement.Kind.EARN_GOOD_DEED, 5, source=f"bench-live:{i}")
@@ -278,9 +325,8 @@ def time_page(client, url, n):
     return statistics.median(samples), percentile(samples, 0.95)
 
 
-def time_pages(communities, requests):
-    from django.test import Client
-
+def page_cases(communities):
+    """(label, user, url) of every timed page: a busy person's balance, rankings for staff and for a volunteer."""
     from shanzhi.accounts import services as accounts
     from shanzhi.volunteering.demo import actor
     from shanzhi.volunteering.models import Movement, Volunteer
@@ -289,41 +335,177 @@ def time_pages(communities, requests):
     staff = actor("bench_staff", "基准社区", "community_staff", node=community)
     street_staff = actor("bench_street", "基准街道", "street_staff", node=community.parent)
     busiest = Volunteer.objects.filter(community=community).order_by("id").first()
-    accounts.grant_role(busiest.user, "volunteer", node=community)
+    if "volunteer" not in busiest.user.roles():
+        accounts.grant_role(busiest.user, "volunteer", node=community)
     n_movements = Movement.objects.filter(credit__volunteer=busiest).count()
-
-    def client_for(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    rows = []
-    person, staff_c, street_c = client_for(busiest.user), client_for(staff), client_for(street_staff)
+    person = busiest.user
     year = datetime.date.today().isoformat()
-    cases = [
+    return [
         (f"balance page (/v/me/, {n_movements} movements of this person)", person, "/v/me/"),
         ("balance API (/api/v1/volunteering/me)", person, "/api/v1/volunteering/me"),
-        ("ranking page, community, month", staff_c, f"/v/rankings/?node={community.pk}&grain=M&day={year}"),
-        ("ranking page, community, year", staff_c, f"/v/rankings/?node={community.pk}&grain=Y&day={year}"),
-        ("ranking page, street, quarter", street_c, f"/v/rankings/?node={community.parent_id}&grain=Q&day={year}"),
-        ("ranking page, street, year", street_c, f"/v/rankings/?node={community.parent_id}&grain=Y&day={year}"),
-        ("ranking page as a volunteer (names masked), year", person,
-         f"/v/rankings/?node={community.pk}&grain=Y&day={year}"),
+        ("ranking page, community, month", staff, f"/v/rankings/?node={community.pk}&grain=M&day={year}"),
+        ("ranking page, community, year", staff, f"/v/rankings/?node={community.pk}&grain=Y&day={year}"),
+        (
+            "ranking page, street, quarter",
+            street_staff,
+            f"/v/rankings/?node={community.parent_id}&grain=Q&day={year}",
+        ),
+        (
+            "ranking page, street, year",
+            street_staff,
+            f"/v/rankings/?node={community.parent_id}&grain=Y&day={year}",
+        ),
+        (
+            "ranking page as a volunteer (names masked), year",
+            person,
+            f"/v/rankings/?node={community.pk}&grain=Y&day={year}",
+        ),
     ]
-    for label, client, url in cases:
+
+
+def signed_in(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def time_pages(cases, requests):
+    rows = []
+    clients = {}
+    for label, user, url in cases:
+        client = clients.setdefault(user.pk, signed_in(user))
         median, p95 = time_page(client, url, requests)
         rows.append((label, median, p95))
         print(f"  {label}: median {median:.1f} ms, p95 {p95:.1f} ms", flush=True)
     return rows
 
 
-def main():
-    args = parse_args()
-    connection = setup_django(args)
-    rng = random.Random(args.seed)
+# --- over HTTP, through gunicorn ------------------------------------------------------------------
+
+
+def http_app():
+    """The WSGI application gunicorn serves here: the project's settings with DEBUG off, except for
+    the static storage. The manifest storage needs a collectstatic that currently fails on a vendored
+    source map, and these pages' timings do not depend on how static URLs are spelled."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanzhi.settings")
+    sys.path.insert(0, str(ROOT))
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def start_gunicorn(workers, port):
+    env = dict(os.environ, SHANZHI_DEBUG="0")
+    log = open(BENCH_DIR / "gunicorn.log", "w")
+    server = subprocess.Popen(  # noqa: S603 (fixed argument list)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "ledger:http_app()",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if http_get(port, "/healthz", "")[0] == 200:
+                return server, log
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit(f"gunicorn did not answer on port {port}; see {BENCH_DIR / 'gunicorn.log'}")
+
+
+def http_get(port, url, cookie):
+    """One request on a fresh connection: (status, milliseconds until the body is read)."""
+    t = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    return response.status, (time.perf_counter() - t) * 1000
+
+
+def http_burst(port, url, cookie, n, clients):
+    """``n`` requests spread over ``clients`` threads at once: (median, p95, requests per second)."""
+    samples, errors = [], []
+    lock = threading.Lock()
+
+    def worker(count):
+        for _ in range(count):
+            status, ms = http_get(port, url, cookie)
+            with lock:
+                (samples if status == 200 else errors).append(ms if status == 200 else status)
+
+    threads = [threading.Thread(target=worker, args=(n // clients,)) for _ in range(clients)]
+    t = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - t
+    assert not errors, (url, errors[:5])
+    return statistics.median(samples), percentile(samples, 0.95), len(samples) / seconds
+
+
+def time_pages_http(cases, requests, workers, port):
+    from django.conf import settings
+
+    cookies = {}
+    for _label, user, _url in cases:
+        if user.pk not in cookies:
+            session = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+            cookies[user.pk] = f"{settings.SESSION_COOKIE_NAME}={session}"
+    server, log = start_gunicorn(workers, port)
+    rows = []
+    try:
+        for label, user, url in cases:
+            cookie = cookies[user.pk]
+            http_get(port, url, cookie)  # warm each worker's connection a little
+            one = http_burst(port, url, cookie, requests, 1)
+            many = http_burst(port, url, cookie, requests, workers)
+            rows.append((label, one, many))
+            print(
+                f"  {label}: one at a time median {one[0]:.1f} ms, p95 {one[1]:.1f} ms; "
+                f"{workers} at once median {many[0]:.1f} ms, p95 {many[1]:.1f} ms, {many[2]:.0f} req/s",
+                flush=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    return rows
+
+
+def load_average():
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def build(args, connection, rng):
     from shanzhi.volunteering.models import Movement, PointsTally
 
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     with timed("org tree (4 streets × 5 communities)"):
         _district, communities = build_tree()
     with timed(f"{args.members:,} members (users, volunteer profiles, accounts)"):
@@ -338,8 +520,36 @@ def main():
     write_path(volunteers, args.postings, rng)
     with timed("invariant check after the live postings"):
         verify(connection)
-    print(f"timing pages, {args.requests} requests each (Django test client, in process):")
-    time_pages(communities, args.requests)
+    return communities
+
+
+def main():
+    args = parse_args()
+    connection = setup_django(args)
+    rng = random.Random(args.seed)
+    from shanzhi.registry.models import OrgNode
+    from shanzhi.volunteering.models import Movement, PointsTally
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    if args.reuse and Movement.objects.exists():
+        communities = list(
+            OrgNode.objects.filter(level="community", code__startswith=COUNTY).order_by("code")
+        )
+        print(
+            f"  reusing: {Movement.objects.count():,} movements, {PointsTally.objects.count():,} tally rows"
+        )
+    else:
+        communities = build(args, connection, rng)
+    cases = page_cases(communities)
+    print(f"timing pages, {args.requests} requests each (Django test client, in process); {load_average()}")
+    time_pages(cases, args.requests)
+    if args.http_workers:
+        print(
+            f"timing pages over HTTP: gunicorn, {args.http_workers} sync workers, port {args.port}, "
+            f"{args.requests} requests each; {load_average()}"
+        )
+        time_pages_http(cases, args.requests, args.http_workers, args.port)
+        print(f"  after: {load_average()}")
 
 
 if __name__ == "__main__":
