@@ -95,6 +95,14 @@ def day_stat_scope(grant):
     return permissions.NONE
 
 
+def month_stat_scope(grant):
+    """Month rows are per community: only a grant on a whole community (or above) reads them
+    (``metrics.stats_for`` decides when they may stand in for the day rows)."""
+    if grant.role in NODE and grant.node_id:
+        return Q(path__startswith=grant.node.path)
+    return permissions.NONE
+
+
 def _own_notifications(grant):
     return Q(user_id=grant.user_id)
 
@@ -109,6 +117,7 @@ def register():
     for label in ("appealevent", "appealphoto", "summons", "supervision", "extensionrequest", "suspensionrequest"):
         permissions.register_scope(f"appeals.{label}", appeal_scope("appeal__", "appeal_id"), "appeals.view")
     permissions.register_scope("appeals.appealdaystat", day_stat_scope, "appeals.view_metrics")
+    permissions.register_scope("appeals.appealmonthstat", month_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
     permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
     permissions.register_scope("core.workdayoverride", _everything, "core.manage_calendar")

@@ -1,10 +1,11 @@
 """Figures of the loop per grid, community, street, department or category over a period.
 
-Read from the rollup (``AppealDayStat``, kept by ``rollups.py``), never from the appeals table:
-one grouped query over the rows of the days in the period, whatever the number of appeals. The
-caller passes the rollup rows the reader may see (``permissions.visible(user, AppealDayStat)``,
-whose scope mirrors the appeals' one, see ``access.day_stat_scope``) or the public ones
-(``public.public_stats``), so nobody counts what they may not see.
+Read from the rollup (``AppealDayStat``/``AppealMonthStat``, kept by ``rollups.py``), never from
+the appeals table: month rows for the whole months of the period and day rows for the days at its
+edges, two grouped queries whatever the number of appeals. The caller passes the rollup rows the
+reader may see (``stats_for(user)``: ``permissions.visible`` on both models, whose scopes mirror
+the appeals' one, see ``access.day_stat_scope``) or the public ones (``public.public_stats``),
+so nobody counts what they may not see.
 
 Definitions (each a share of the row before it where it makes sense), over the appeals *filed* in
 the period (merged duplicates left out: they follow their main case):
@@ -28,13 +29,15 @@ it that are assigned to them personally or to which their department was only su
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shanzhi.accounts import permissions
 from shanzhi.registry.models import Department, OrgNode
 
-from .models import Category
+from . import rollups
+from .models import AppealDayStat, AppealMonthStat, Category
 
 DIMENSIONS = {
     "grid": _("网格"),
@@ -161,28 +164,63 @@ def _names(dimension, keys):
     return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
 
 
-def _figures(key, r):
-    handling = r["n_handling"] or dt.timedelta(0)
-    return Figures(
-        key=key,
-        handling_hours=handling.total_seconds() / 3600,
-        **{f: r[f"n_{f}"] or 0 for f in SUMMED if f != "handling"},
-    )
+# In the month rows: which dimension's rows answer, and what they are grouped by.
+MONTH_KEYS = {
+    "grid": ("grid", "key"),
+    "community": ("grid", "community_id"),
+    "street": ("grid", "street_path"),
+    "department": ("department", "key"),
+    "category": ("category", "key"),
+}
 
 
-def compute(stats, dimension, start, end):
-    """(per-unit Figures sorted by received, the total) from the rollup rows ``stats`` for the appeals
-    filed in [start, end) (aware datetimes at local midnight, as ``period`` gives)."""
+def stats_for(user):
+    """(day rows, month rows or None) the user may read. The month rows stand for the day rows only
+    when every grant that sees figures covers whole communities (a community, street or district):
+    a department's handler, or a grant on a single grid, reads the day rows alone."""
+    days = permissions.visible(user, AppealDayStat)
+    grants = [g for g in user.grants() if g.role in permissions.ACTIONS["appeals.view_metrics"]]
+    whole = grants and all(g.node_id and g.node.level in ("community", "street", "district") for g in grants)
+    return days, (permissions.visible(user, AppealMonthStat) if whole else None)
+
+
+def _whole_months(first, end):
+    """[first full month, end of the last full month) inside the days [first, end), or None."""
+    start = first if first.day == 1 else rollups.next_month(first)
+    stop = rollups.month_of(end)
+    return (start, stop) if start < stop else None
+
+
+def _sums(rows, key):
+    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in SUMMED}).order_by()
+
+
+def compute(stats, dimension, start, end, months=None):
+    """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
+    datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
+    whole months of the period, the month rows ``months`` when given (see ``stats_for``)."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
+    first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
-    rows = (
-        stats.filter(day__gte=timezone.localdate(start), day__lt=timezone.localdate(end))
-        .values(key)
-        .annotate(**{f"n_{f}": Sum(f) for f in SUMMED})
-        .order_by()
-    )
-    units = [_figures(r[key], r) for r in rows]
+    whole = _whole_months(first, end_day) if months is not None else None
+    if whole is None:
+        parts = [_sums(stats.filter(day__gte=first, day__lt=end_day), key)]
+    else:
+        month_dimension, month_key = MONTH_KEYS[dimension]
+        edges = Q(day__gte=first, day__lt=whole[0]) | Q(day__gte=whole[1], day__lt=end_day)
+        in_months = months.filter(dimension=month_dimension, month__gte=whole[0], month__lt=whole[1])
+        month_rows = _sums(in_months, month_key)
+        parts = [_sums(stats.filter(edges), key), [{**r, key: r[month_key]} for r in month_rows]]
+    units = {}
+    for part in parts:
+        for r in part:
+            unit = units.setdefault(r[key], Figures(key=r[key]))
+            handling = r["n_handling"] or dt.timedelta(0)
+            unit.handling_hours += handling.total_seconds() / 3600
+            for f in SUMMED[:-1]:
+                setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
+    units = list(units.values())
     total = Figures(key=None, name=str(_("合计")))
     for unit in units:
         for f in SUMMED[:-1] + ("handling_hours",):

@@ -18,7 +18,7 @@ from shanzhi.core import audit
 from shanzhi.core.models import AuditEvent
 
 from . import metrics, public
-from .models import Appeal, AppealDayStat
+from .models import Appeal
 
 PUBLIC_DAYS = 90
 
@@ -44,7 +44,8 @@ def _computed(request):
     permissions.require(user, "appeals.view_metrics")
     dimension, start, end, min_cases = _params(request)
     start_at, end_at = metrics.period(start, end)
-    units, total = metrics.compute(permissions.visible(user, AppealDayStat), dimension, start_at, end_at)
+    days, months = metrics.stats_for(user)
+    units, total = metrics.compute(days, dimension, start_at, end_at, months=months)
     return {"dimension": dimension, "start": timezone.localdate(start_at),
             "end": timezone.localdate(end_at) - dt.timedelta(days=1), "min_cases": min_cases,
             "units": units, "total": total, "ranked": metrics.ranking(units, min_cases)}
@@ -99,5 +100,6 @@ def disclosure(request):
     for a in page:
         a.public_title = public.public_title(a)
         a.place = public.place_name(a)
-    _units, total = metrics.compute(public.public_stats(), "category", start_at, end_at)
+    days, months = public.public_stats()
+    _units, total = metrics.compute(days, "category", start_at, end_at, months=months)
     return render(request, "appeals/disclosure.html", {"page": page, "total": total, "days": PUBLIC_DAYS})

@@ -8,7 +8,7 @@ rounded to about 100 metres.
 
 from django.db.models import Q
 
-from .models import Appeal, AppealDayStat
+from .models import Appeal, AppealDayStat, AppealMonthStat
 
 S = Appeal.Status
 OPEN311_CLOSED = {S.CLOSED, S.REJECTED, S.MERGED}
@@ -24,8 +24,8 @@ def public_appeals():
 
 
 def public_stats():
-    """The metrics rollup rows behind the public figures: counts only, so all of them."""
-    return AppealDayStat.objects.all()
+    """The metrics rollup rows (day, month) behind the public figures: counts only, so all of them."""
+    return AppealDayStat.objects.all(), AppealMonthStat.objects.all()
 
 
 def open311_status(appeal):

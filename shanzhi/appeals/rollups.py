@@ -1,4 +1,4 @@
-"""The rollup the metrics read (``AppealDayStat``), kept in step with the appeals table.
+"""The rollups the metrics read (``AppealDayStat``, ``AppealMonthStat``), kept in step with the appeals.
 
 Why this shape:
 
@@ -8,6 +8,14 @@ Why this shape:
   previous contribution and would drift forever after one missed path; a recomputed cell is
   exact by construction and a lost or repeated refresh only costs time. A community-day holds
   tens of appeals, found through the ``created_at`` index, so a refresh is a few milliseconds.
+* **Two grains.** Day rows (day × place × category × department) are exact for any period and
+  any scope, but hold about one row per appeal: with hundreds of categories and grids, the
+  combinations are as many as the appeals. So each refresh also rebuilds the cell's *month* rows
+  from its day rows, summed per dimension separately (per grid, per category, per department;
+  a few hundred rows per community-month). A year of a whole district then reads tens of
+  thousands of month rows plus the day rows of the partial months at the edges. Month rows carry
+  no department next to a grid or category, so a department's handler reads the day rows only
+  (few: an index on department) — ``metrics.stats_for`` decides.
 * **Dirty marks, drained by a task and by the sweep.** Every change of an appeal writes an event
   (``services.base.event``); that call also inserts an ``AppealRollupMark`` for the appeal's cell
   in the same transaction (durable with the move: no worker needed for correctness) and enqueues
@@ -18,7 +26,8 @@ Why this shape:
   upserts: a move never waits on, or deadlocks with, a drain; a mark inserted while a drain
   works on its cell is not among the claimed ones, so it survives and is drained next time.
   ``manage.py sweep`` drains too, so without a worker the figures lag by one sweep interval.
-* **Cells are serialised** on PostgreSQL by a transaction-level advisory lock per cell: a refresh
+* **Cells are serialised** on PostgreSQL by a transaction-level advisory lock per cell (day
+  cell first, then its month cell): a refresh
   waits for a concurrent one and then recomputes from what that one committed, so two refreshes
   at once leave one correct set of rows. Drains and the sweep only *try* the lock and leave the
   marks of a busy cell for next time, so they never wait (nor deadlock). SQLite serialises writes.
@@ -37,12 +46,13 @@ from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from .models import Appeal, AppealDayStat, AppealRollupMark
+from .models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
 
 S = Appeal.Status
 BATCH = 500
 DRAIN_DELAY = dt.timedelta(seconds=5)
 LOCK_NAMESPACE = 0x5A52  # "ZR": keeps these advisory locks apart from any other user of them
+MONTH_NAMESPACE = LOCK_NAMESPACE + 1
 KEY = ("path", "grid_id", "community_id", "category_id", "assignee_department_id")
 COUNTERS = (
     "received",
@@ -66,6 +76,20 @@ def day_bounds(day):
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tz)
     return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tz)
+
+
+def month_of(day):
+    return day.replace(day=1)
+
+
+def next_month(month):
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def community_path(path):
+    """The path cut at the community (a grid's community; a street or district path is left whole)."""
+    parts = [p for p in path.split("/") if p]
+    return "/".join(parts[:3]) + "/"
 
 
 def street_path(path):
@@ -149,20 +173,22 @@ def _rows(appeals, now, day):
     return out
 
 
-def _cell_key(day, community_id):
+def _cell_key(day, community_id, namespace=LOCK_NAMESPACE):
     """One bigint per cell: namespace, day, community (ids below 2**24)."""
-    return (LOCK_NAMESPACE << 48) | (day.toordinal() << 24) | ((community_id or 0) & 0xFFFFFF)
+    return (namespace << 48) | (day.toordinal() << 24) | ((community_id or 0) & 0xFFFFFF)
 
 
-def _lock(day, community_id, wait=True):
-    """Serialise work on one cell until the transaction ends (PostgreSQL); True if held."""
+def _lock(day, community_id, wait=True, namespace=LOCK_NAMESPACE):
+    """Serialise work on one cell until the transaction ends (PostgreSQL); True if held. A day cell
+    is always locked before its month cell, and only drains (which never wait) hold several."""
     if connection.vendor != "postgresql":
         return True
+    key = _cell_key(day, community_id, namespace)
     with connection.cursor() as cursor:
         if wait:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [_cell_key(day, community_id)])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [key])
             return True
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s::bigint)", [_cell_key(day, community_id)])
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s::bigint)", [key])
         return bool(cursor.fetchone()[0])
 
 
@@ -174,7 +200,8 @@ def refresh(day, community_id, *, now=None, wait=True):
     """Recompute the rows of one (day, community) cell from the appeals table. Returns False only
     when ``wait`` is off and another transaction holds the cell."""
     with transaction.atomic():
-        if not _lock(day, community_id, wait):
+        month = month_of(day)
+        if not (_lock(day, community_id, wait) and _lock(month, community_id, wait, MONTH_NAMESPACE)):
             return False
         now = now or timezone.now()
         start, end = day_bounds(day)
@@ -186,7 +213,40 @@ def refresh(day, community_id, *, now=None, wait=True):
         )
         AppealDayStat.objects.filter(_cell(day, community_id)).delete()
         AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
+        _refresh_month(month, community_id, now)
     return True
+
+
+def _refresh_month(month, community_id, now):
+    """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
+    cell = Q(community_id=community_id) if community_id else Q(community__isnull=True)
+    days = AppealDayStat.objects.filter(cell, day__gte=month, day__lt=next_month(month)).values(
+        "path", "street_path", "grid_id", "category_id", "department_id", "handling", *COUNTERS
+    )
+    sums = {}
+    for r in days:
+        place = community_path(r["path"])
+        for dimension, key in (
+            ("grid", r["grid_id"]),
+            ("category", r["category_id"]),
+            ("department", r["department_id"]),
+        ):
+            row = sums.get((place, dimension, key))
+            if row is None:
+                row = sums[(place, dimension, key)] = AppealMonthStat(
+                    month=month,
+                    community_id=community_id,
+                    path=place,
+                    street_path=r["street_path"],
+                    dimension=dimension,
+                    key=key,
+                    refreshed_at=now,
+                )
+            for c in COUNTERS:
+                setattr(row, c, getattr(row, c) + r[c])
+            row.handling += r["handling"]
+    AppealMonthStat.objects.filter(cell, month=month).delete()
+    AppealMonthStat.objects.bulk_create(sums.values())
 
 
 # --- draining and the sweep -----------------------------------------------------------------------
@@ -262,4 +322,23 @@ def rebuild(start=None, end=None, now=None):
             AppealDayStat.objects.bulk_create(rows, batch_size=1000)
             written += len(rows)
         day += dt.timedelta(days=1)
+    month = month_of(start)
+    while month < end:
+        with transaction.atomic():
+            cells = set(
+                AppealDayStat.objects.filter(day__gte=month, day__lt=next_month(month))
+                .values_list("community_id", flat=True)
+                .distinct()
+                .order_by()
+            )
+            cells |= set(
+                AppealMonthStat.objects.filter(month=month)
+                .values_list("community_id", flat=True)
+                .distinct()
+                .order_by()
+            )
+            for community_id in sorted(cells, key=lambda c: c or 0):
+                _lock(month, community_id, namespace=MONTH_NAMESPACE)
+                _refresh_month(month, community_id, now)
+        month = next_month(month)
     return written

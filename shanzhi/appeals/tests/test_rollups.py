@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from shanzhi.accounts import permissions
 from shanzhi.appeals import access, metrics, rollups, services
-from shanzhi.appeals.models import Appeal, AppealDayStat, AppealRollupMark
+from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
 from shanzhi.appeals.services import sweep
 
 from .conftest import IN_A1, IN_A2, MONDAY
@@ -95,19 +95,30 @@ def _numbers(f):
     return tuple(getattr(f, n) for n in FIELDS) + (round(f.handling_hours, 6),)
 
 
-def assert_matches_oracle(user, start_day=dt.date(2026, 3, 1), days=60):
-    start, end = metrics.period(start_day, start_day + dt.timedelta(days=days))
-    stats = permissions.visible(user, AppealDayStat)
-    for dimension in metrics.DIMENSIONS:
-        units, total = metrics.compute(stats, dimension, start, end)
-        expected_units, expected_total = oracle(
-            _scoped_appeals(user), dimension, start, end, dt.datetime.now(dt.UTC)
-        )
-        assert _numbers(total) == _numbers(expected_total), dimension
-        assert {u.key: _numbers(u) for u in units} == {k: _numbers(f) for k, f in expected_units.items()}, (
-            dimension
-        )
-    return total
+PERIODS = (
+    (dt.date(2026, 3, 1), dt.date(2026, 4, 30)),  # March from the month rows, April's days from the day rows
+    (dt.date(2026, 3, 2), dt.date(2026, 3, 31)),  # no whole month: day rows only
+    (dt.date(2026, 2, 1), dt.date(2026, 6, 1)),  # whole months only
+)
+
+
+def assert_matches_oracle(user):
+    """For every dimension and period, both ways of reading (day rows alone; month rows for the
+    whole months where the user's scope allows) give what the scan gives."""
+    days, months = metrics.stats_for(user)
+    now = dt.datetime.now(dt.UTC)
+    for first, end_day in PERIODS:
+        start, end = metrics.period(first, end_day)
+        for dimension in metrics.DIMENSIONS:
+            expected_units, expected_total = oracle(_scoped_appeals(user), dimension, start, end, now)
+            for how in (None, months):
+                units, total = metrics.compute(days, dimension, start, end, months=how)
+                assert _numbers(total) == _numbers(expected_total), (dimension, first, how is None)
+                assert {u.key: _numbers(u) for u in units} == {
+                    k: _numbers(f) for k, f in expected_units.items()
+                }, (dimension, first, how is None)
+    start, end = metrics.period(*PERIODS[0])
+    return metrics.compute(days, "grid", start, end, months=months)[1]
 
 
 READERS = ("zhang", "zhao", "chen", "liu", "zhou", "sun", "wu", "zheng")
@@ -221,6 +232,18 @@ def test_scope_follows_place_and_department(cast, cats, file_appeal, login):
     assert (dept.received, dept.resolved) == (1, 1)
     for user in (cast.wang, cast.jumin, cast.feng, cast.xitong):
         assert not permissions.visible(user, AppealDayStat).exists()
+        assert not permissions.visible(user, AppealMonthStat).exists()
+    # Month rows are per community: a department's handler reads the day rows alone.
+    assert (
+        metrics.stats_for(cast.zheng)[1] is None
+        and not permissions.visible(cast.zheng, AppealMonthStat).exists()
+    )
+    assert metrics.stats_for(cast.zhang)[1] is not None
+    assert (
+        not permissions.visible(cast.chen, AppealMonthStat)
+        .filter(path__startswith=cast.community.path)
+        .exists()
+    )
     assert login(cast.zheng).get(reverse("appeals:metrics"), {"dimension": "department"}).status_code == 200
     assert login(cast.wang).get(reverse("appeals:metrics")).status_code == 403
     assert login(cast.feng).get(reverse("appeals:metrics_export")).status_code == 403
@@ -284,9 +307,10 @@ def test_rebuild_is_idempotent_and_repairs(cast, file_appeal):
     _handled(cast, file_appeal())
     services.accept(file_appeal(node=cast.community_b), by=cast.chen)
     before = _rows()
-    assert rollups.rebuild() == len(before)
+    assert rollups.rebuild() == AppealDayStat.objects.count()
     assert _rows() == before
     AppealDayStat.objects.update(received=99)
+    AppealMonthStat.objects.update(received=99)
     AppealDayStat.objects.create(
         day=dt.date(2026, 3, 5), path=cast.grid.path, category=cast_category(), received=7
     )
