@@ -373,3 +373,41 @@ def test_two_refreshes_of_one_cell_at_once_leave_one_correct_set_of_rows(cast, c
     rows = list(AppealDayStat.objects.filter(day=day, community_id=community))
     assert len(rows) == 1 and (rows[0].received, rows[0].accepted) == (3, 1)
     assert_matches_oracle(cast.zhang)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_moves_racing_on_one_cell_leave_it_correct_after_the_next_drain(cast, cats):
+    appeals = [
+        services.submit(
+            by=cast.jumin,
+            channel="web",
+            title=f"并发受理{i}",
+            description="同时受理",
+            category=cats.neighbour_noise,
+            lng=IN_A1[0],
+            lat=IN_A1[1],
+        )
+        for i in range(4)
+    ]
+    barrier = threading.Barrier(len(appeals))
+    errors = []
+
+    def run(a):
+        try:
+            barrier.wait()
+            services.accept(a, by=cast.zhang)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in appeals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    rollups.drain()  # a drain that found a cell busy left its marks for the next one: this one
+    assert not AppealRollupMark.objects.exists()
+    assert assert_matches_oracle(cast.zhang).accepted == 4
