@@ -8,11 +8,11 @@
 Steps: migrate; ``seed_demo`` (the whole district, ``--scale large``: 7 streets, 28 communities,
 ~200 grids, with few households per grid since appeals do not need them); COPY the appeals and
 their timelines (see load.py); ``appeals.rollups.rebuild()`` when that module exists; then a real
-gunicorn (``--workers``, DEBUG off) takes Open311 and API intake from ``--clients`` threads, and
-serves the worklist, the metrics page and the API list to logged-in demo users, timed one request
-after another; the server is stopped; finally ``manage.py sweep`` is timed twice (the backlog,
-then an idle pass). Machine facts and load averages are printed with every figure: the machine
-may be shared.
+gunicorn (``--workers``, DEBUG as ``make run`` has it, see server.py) takes Open311 and API intake
+from ``--clients`` threads, and serves the worklist, the metrics page and the API list to logged-in
+demo users, timed one request after another; the server is stopped; finally ``manage.py sweep`` is
+timed twice (the backlog, whose flags an earlier run set are cleared first, then an idle pass).
+Machine facts and load averages are printed with every figure: the machine may be shared.
 """
 
 import argparse
