@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import metrics_views
-from .views import actions, pages
+from .views import actions, categories, pages
 
 app_name = "appeals"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("metrics/", metrics_views.metrics_page, name="metrics"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
     path("public/", metrics_views.disclosure, name="disclosure"),
+    path("categories/", categories.category_list, name="categories"),
+    path("categories/new/", categories.category_new, name="category_new"),
+    path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),
+    path("categories/<int:pk>/active/", categories.category_active, name="category_active"),
     path("<str:number>/", pages.detail, name="detail"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

@@ -31,6 +31,7 @@ class AuditEvent(models.Model):
         USER_ENABLED = "user_enabled", _("启用账号")
         OTP_RESET = "otp_reset", _("重置双因素")
         UNLOCK = "unlock", _("解除锁定")
+        CATEGORY_CHANGE = "category_change", _("修改诉求分类")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

@@ -1,13 +1,14 @@
 """Every write to appeals. Import the verbs from here: ``from shanzhi.appeals import services``
 then ``services.dispatch(appeal, by=user, to_user=worker)``.
 
-Modules: ``intake`` (submit, nearby_open), ``moves`` (the loop), ``summons`` (吹哨报到),
-``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``, ``actions`` (what a user
-may do now, for the buttons). ``base.ALLOWED`` is the one table of allowed moves.
+Modules: ``intake`` (submit, nearby_open), ``moves`` (the loop), ``categories`` (the taxonomy),
+``summons`` (吹哨报到), ``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``,
+``actions`` (what a user may do now, for the buttons). ``base.ALLOWED`` is the one table of allowed moves.
 """
 
 from .actions import available_actions
 from .base import ALLOWED
+from .categories import create_category, set_category_active, update_category
 from .delays import decide_extension, decide_suspension, request_extension, request_suspension, resume
 from .intake import nearby_open, submit
 from .moves import (
@@ -35,8 +36,8 @@ from .summons import cancel_summons, finish_part, report, summon
 
 __all__ = [
     "ALLOWED", "accept", "add_photos", "available_actions", "cancel_summons", "claim", "close",
-    "decide_extension", "decide_suspension", "dispatch", "escalate", "finish_part", "merge", "nearby_open",
-    "rate", "reject", "remind", "report", "request_extension", "request_suspension", "resolve",
-    "response_template", "resume", "return_appeal", "send_back", "start", "submit", "suggest_assignee",
-    "summon", "supervise", "verify", "visit",
+    "create_category", "decide_extension", "decide_suspension", "dispatch", "escalate", "finish_part", "merge",
+    "nearby_open", "rate", "reject", "remind", "report", "request_extension", "request_suspension", "resolve",
+    "response_template", "resume", "return_appeal", "send_back", "set_category_active", "start", "submit",
+    "suggest_assignee", "summon", "supervise", "update_category", "verify", "visit",
 ]

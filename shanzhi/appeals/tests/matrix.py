@@ -149,7 +149,28 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
         Row("appeals:summons_act", method="post",
             obj=lambda c, r: {"pk": objects(c)["summons"][r].pk, "verb": "report"},
             data=lambda c, r: {"version": "0"}, sees=SEES_SUMMONED, may={"department_handler"}, ok=409),
-    ] + open311
+    ] + category_rows(Row) + open311
+
+
+def category_rows(Row):  # noqa: N803
+    """The taxonomy pages: the system administrator's alone; a category is not scoped by place, so
+    one relation is enough, and to everybody else its edit page does not exist (404)."""
+    admin_only = {r: {"system_admin"} for r in RELS}
+
+    def category(c, r):
+        return {"pk": objects(c)["category"].pk} if r == "a1" else None
+
+    return [
+        Row("appeals:categories", may={"system_admin"}),
+        Row("appeals:category_new", may={"system_admin"}),
+        # An empty code is refused (400) and nothing is created.
+        Row("appeals:category_new", method="post", data=lambda c, r: {"code": "", "name": "x"},
+            may={"system_admin"}, ok=400),
+        Row("appeals:category_edit", obj=category, sees=admin_only, may={"system_admin"}),
+        # Already active: bringing it back changes nothing and redirects to the list.
+        Row("appeals:category_active", method="post", obj=category, data=lambda c, r: {"active": "1"},
+            sees=admin_only, may={"system_admin"}),
+    ]
 
 
 def _token(number):
@@ -202,7 +223,30 @@ def _api_rows():
                      lambda c, r: {"summons_id": objects(c)["summons"][r].pk},
                      lambda c, r: {"version": 0, "note": "x", "result": "x", "reason": "x"},
                      _expected_move(roles, SEES_SUMMONED)))
+    rows += _category_api_rows()
     return rows
+
+
+def _category_api_rows():
+    """Reading the taxonomy: everyone authenticated (the two auditing administrators and an account
+    with no role get an empty list). Writing it: the system administrator, with bodies refused for a
+    named field (400) so that no cell changes a category; those who see no category get 404."""
+    unseen = {"security_admin", "audit_admin", "no_role"}
+
+    def write(role, rel):
+        if role == "anonymous":
+            return 401
+        return 400 if role == "system_admin" else 403
+
+    def patch(role, rel):
+        return 404 if role in unseen else write(role, rel)
+
+    return [
+        ("api:appeals_categories", "get", None, None, lambda role, rel: 401 if role == "anonymous" else 200),
+        ("api:appeals_category_create", "post", None, lambda c, r: {"code": "", "name": "x"}, write),
+        ("api:appeals_category_update", "patch", lambda c, r: {"category_id": objects(c)["category"].pk},
+         lambda c, r: {"deadline_value": 0}, patch),
+    ]
 
 
 API_MATRIX = _api_rows()
