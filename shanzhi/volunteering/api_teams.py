@@ -30,6 +30,7 @@ class TeamOut(Schema):
     name: str
     description: str
     leader: int | None
+    version: int
     members: list[MemberOut]
 
 
@@ -38,6 +39,7 @@ class TeamIn(Schema):
     name: str = ""
     description: str = ""
     leader: int | None = None
+    version: int | None = None
 
 
 class MemberIn(Schema):
@@ -61,6 +63,7 @@ def _team_out(user, team):
         community=team.community.name,
         name=team.name,
         description=team.description,
+        version=team.version,
         leader=team.leader_id,
         members=members,
     )
@@ -115,7 +118,14 @@ def update_team(request, team_id: int, payload: TeamIn):
     leader = _volunteer(user, payload.leader) if payload.leader else None
     return _team_out(
         user,
-        teams.update_team(team, by=user, name=payload.name, description=payload.description, leader=leader),
+        teams.update_team(
+            team,
+            by=user,
+            name=payload.name,
+            description=payload.description,
+            leader=leader,
+            version=payload.version,
+        ),
     )
 
 

@@ -74,6 +74,8 @@ class Team(models.Model):
     members = models.ManyToManyField(Volunteer, through="TeamMember", related_name="teams")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by each edit; the edit form sends the version it showed, so a stale save is refused (409).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

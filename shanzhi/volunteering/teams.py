@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import DomainError
+from shanzhi.core.errors import Conflict, DomainError
 
 from .models import Team, TeamMember
 from .services import community_node, text
@@ -45,17 +45,20 @@ def create_team(*, community, name, by, description="", leader=None):
 
 
 @transaction.atomic
-def update_team(team, *, by, name, description="", leader=None):
+def update_team(team, *, by, name, description="", leader=None, version=None):
     """Rename, describe, and name the leader (who joins the team if not yet in it; None: no leader)."""
     permissions.require(by, "volunteering.manage", team)
     team = Team.objects.select_for_update().get(pk=team.pk)
+    if version not in (None, "") and str(version) != str(team.version):
+        raise Conflict(_("这支队伍刚被别人修改过，请刷新后再改。"), changed={"version": team.version})
     team.name = _name(team.community, name, exclude=team)
     team.description = text(description, "description", _("服务内容"), max_length=2000, required=False)
     if leader is not None:
         _of_community(team.community_id, leader, "leader")
         TeamMember.objects.get_or_create(team=team, volunteer=leader)
     team.leader = leader
-    team.save(update_fields=["name", "description", "leader"])
+    team.version += 1
+    team.save(update_fields=["name", "description", "leader", "version"])
     return team
 
 

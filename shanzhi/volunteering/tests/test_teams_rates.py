@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from shanzhi.core.errors import DomainError
+from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.models import AuditEvent
 from shanzhi.volunteering import ledger, services, teams
 from shanzhi.volunteering.models import Movement, PointsRate, Team
@@ -41,6 +41,16 @@ def test_staff_edit_a_team_and_name_a_leader_who_joins_with_it(vol, team):
     team.refresh_from_db()
     assert (team.name, team.leader_id) == ("红马甲志愿服务队", vol.niu.pk)
     assert member_names(team) == {"马志愿", "牛志愿"}
+
+
+def test_a_stale_team_edit_is_a_conflict(client, vol, team):
+    teams.update_team(team, by=vol.cast.zhang, name="红马甲服务队", leader=vol.ma, version=0)
+    with pytest.raises(Conflict):
+        teams.update_team(team, by=vol.cast.zhao, name="旧名字", version=0)
+    assert Team.objects.get(pk=team.pk).name == "红马甲服务队"
+    url = f"/api/v1/volunteering/teams/{team.pk}"
+    assert call(client, "put", url, vol.cast.zhang, {"name": "新名字", "version": 0}).status_code == 409
+    assert call(client, "put", url, vol.cast.zhang, {"name": "新名字", "version": 1}).json()["version"] == 2
 
 
 def test_a_refused_edit_changes_nothing(vol, team):

@@ -105,7 +105,12 @@ def team_action(request, pk, verb):
     calls = {
         "edit": (
             lambda: teams.update_team(
-                team, by=user, name=p.get("name"), description=p.get("description", ""), leader=leader()
+                team,
+                by=user,
+                name=p.get("name"),
+                description=p.get("description", ""),
+                leader=leader(),
+                version=p.get("version"),
             ),
             _("已保存。"),
         ),
