@@ -18,7 +18,7 @@ install: $(STAMP) assets
 
 assets: shanzhi/static/vendor/.stamp
 
-shanzhi/static/vendor/.stamp: package.json
+shanzhi/static/vendor/.stamp: package.json scripts/vendor_assets.sh
 	npm install --no-audit --no-fund --silent
 	sh scripts/vendor_assets.sh
 	touch $@
