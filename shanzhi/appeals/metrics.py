@@ -184,10 +184,15 @@ def stats_for(user):
     return days, (permissions.visible(user, AppealMonthStat) if whole else None)
 
 
-def _whole_months(first, end):
-    """[first full month, end of the last full month) inside the days [first, end), or None."""
+def _whole_months(first, end, today=None):
+    """[first full month, end of the last full month) inside the days [first, end), or None. Nothing
+    is filed after today, so a period that runs past today holds this month whole: its month rows
+    (month to date) stand for its day rows, which at a district are the bulk of a default period."""
+    today = today or timezone.localdate()
     start = first if first.day == 1 else rollups.next_month(first)
     stop = rollups.month_of(end)
+    if end > today:
+        stop = max(stop, rollups.next_month(rollups.month_of(today)))
     return (start, stop) if start < stop else None
 
 

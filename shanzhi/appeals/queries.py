@@ -34,7 +34,8 @@ def assigned_to(user):
 
 def worklist(user, bucket, now=None):
     now = now or timezone.now()
-    qs = permissions.visible(user, Appeal).select_related("category", "grid", "community")
+    # category__parent: a category prints as "parent/name", one query per row otherwise.
+    qs = permissions.visible(user, Appeal).select_related("category__parent", "grid", "community")
     timed = Q(status__in=Appeal.TIMED, suspended=False)
     filters = {
         "mine": assigned_to(user) & ~Q(status__in=Appeal.FINAL),

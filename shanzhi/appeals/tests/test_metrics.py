@@ -109,3 +109,13 @@ def test_disclosure_is_public_and_anonymised(cast, client, file_appeal):
     body = page.content.decode()
     assert page.status_code == 200 and a.number in body and a.title in body
     assert "13912345678" not in body and "王小明" not in body and a.description not in body
+
+
+def test_a_period_running_past_today_reads_this_month_from_the_month_rows():
+    today = dt.date(2026, 3, 10)
+    d = dt.date
+    assert metrics._whole_months(d(2025, 3, 11), d(2026, 3, 11), today) == (d(2025, 4, 1), d(2026, 4, 1))
+    assert metrics._whole_months(d(2026, 3, 1), d(2026, 3, 11), today) == (d(2026, 3, 1), d(2026, 4, 1))
+    # A period ending today or before keeps its last, partial month on the day rows.
+    assert metrics._whole_months(d(2026, 1, 5), d(2026, 3, 10), today) == (d(2026, 2, 1), d(2026, 3, 1))
+    assert metrics._whole_months(d(2026, 3, 2), d(2026, 3, 9), today) is None

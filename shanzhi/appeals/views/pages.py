@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,30 @@ STAFF_BUCKETS = [
     ("warning", _("预警")), ("supervised", _("督办")), ("summoned", _("吹哨报到")), ("suspended", _("缓办")),
     ("all", _("辖区全部")),
 ]
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``ahead`` pages past the requested one: a district's 辖区全部 holds a
+    million appeals, and an exact COUNT over them costs more than the page itself. The pager then
+    shows "n+" and the next page stays reachable."""
+
+    def __init__(self, object_list, per_page, number, ahead=40):
+        super().__init__(object_list, per_page)
+        self.cap = (max(number, 1) + ahead) * per_page
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        n = self.object_list.order_by().select_related(None)[: self.cap + 1].count()
+        self.capped = n > self.cap
+        return min(n, self.cap)
+
+
+def _page_number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _my_channels(user):
@@ -136,8 +161,9 @@ def worklist(request):
         raise Http404
     status, category = request.GET.get("status", ""), request.GET.get("category", "")
     qs = status_filter(queries.worklist(user, bucket), status, category)
-    page = Paginator(qs.select_related("assignee_user", "assignee_node", "assignee_department",
-                                       "assignee_company"), PER_PAGE).get_page(request.GET.get("page"))
+    qs = qs.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
+    number = request.GET.get("page")
+    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
     may_dispatch = permissions.has_role_for(user, "appeals.dispatch")
     context = {
         "page": page, "bucket": bucket, "buckets": STAFF_BUCKETS, "status": status, "category": category,
