@@ -221,6 +221,16 @@ SHANZHI_GRID_HOUSEHOLDS_MAX = env_int("SHANZHI_GRID_HOUSEHOLDS_MAX", 500)
 # Love-bank points validity in months (0: never expire). Only the default: district staff set the
 # standard in force, with its effective date, on the points rates page (/v/rates/).
 SHANZHI_POINTS_EXPIRE_MONTHS = env_int("SHANZHI_POINTS_EXPIRE_MONTHS", 0)
+# Where appeal notifications go: the in-app inbox always; add
+# "shanzhi.appeals.services.sms.HttpSmsBackend" (comma-separated) to text residents through an SMS
+# gateway (SHANZHI_SMS_GATEWAY_URL, SHANZHI_SMS_GATEWAY_TOKEN).
+SHANZHI_NOTIFICATION_BACKENDS = [
+    b.strip()
+    for b in os.environ.get(
+        "SHANZHI_NOTIFICATION_BACKENDS", "shanzhi.appeals.services.notify.DatabaseBackend"
+    ).split(",")
+    if b.strip()
+]
 
 LOGGING = {
     "version": 1,

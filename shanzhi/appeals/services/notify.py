@@ -6,13 +6,18 @@ Services call ``send(kind, appeal, users, text)`` inside their transaction; it e
 WeChat template-message backend is a class with the same ``send`` method.
 """
 
+import logging
+
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from shanzhi.accounts.models import Role, RoleGrant, User
 
 from .. import access
 from ..models import Notification
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BACKENDS = ["shanzhi.appeals.services.notify.DatabaseBackend"]
 
@@ -40,13 +45,32 @@ def send(kind, appeal, users, text, *, exclude=None):
         deliver_notification.enqueue(kind, appeal.pk if appeal else None, ids, str(text))
 
 
+class DeliveryFailed(Exception):
+    """One or more notification backends failed; the others have delivered."""
+
+
 def deliver(kind, appeal_id, user_ids, text):
+    """Hand the message to each backend on its own: an SMS gateway that is down must not keep the
+    in-app notification from being written. A failure is logged and re-raised at the end, so the
+    task worker records the task as failed."""
     from ..models import Appeal
 
     appeal = Appeal.objects.filter(pk=appeal_id).first() if appeal_id else None
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    failed = []
     for backend in backends():
-        backend.send(users, kind, appeal, text)
+        name = type(backend).__name__
+        try:
+            # A savepoint per backend: a database error in one leaves the others' rows standing.
+            with transaction.atomic():
+                backend.send(users, kind, appeal, text)
+        except Exception as e:
+            # Backends put no personal data in their errors (the SMS one masks the numbers).
+            logger.warning("notification %s for appeal %s: backend %s failed: %s", kind, appeal_id, name, e)
+            failed.append(f"{name}: {e}")
+    if failed:
+        raise DeliveryFailed("; ".join(failed))
+    return len(users)
 
 
 # --- recipients ------------------------------------------------------------------------------

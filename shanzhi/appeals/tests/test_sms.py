@@ -10,8 +10,9 @@ import pytest
 
 from shanzhi.appeals.models import Notification
 from shanzhi.appeals.services import notify
+from shanzhi.appeals.services.notify import DeliveryFailed
 from shanzhi.appeals.services.sms import SMS_MAX, HttpSmsBackend, SmsGatewayError, sms_text
-from shanzhi.appeals.tasks import DeliveryFailed, deliver_notification
+from shanzhi.appeals.tasks import deliver_notification
 from shanzhi.core.masking import mask_phone
 
 BACKENDS = ["shanzhi.appeals.services.notify.DatabaseBackend", "shanzhi.appeals.services.sms.HttpSmsBackend"]
