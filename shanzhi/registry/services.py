@@ -6,7 +6,7 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 from shapely.validation import explain_validity
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -16,6 +16,7 @@ from shanzhi.core import audit, crypto
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 
+from . import geo
 from .models import (
     Building,
     CareTag,
@@ -41,8 +42,41 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 PROVINCE_CODES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 
 
@@ -159,14 +193,8 @@ def set_boundary(node, boundary, *, by):
 
 def grid_at(lng, lat, within=None):
     """The grid whose polygon contains the point (None if none does)."""
-    point = Point(lng, lat)
-    grids = OrgNode.objects.filter(level="grid", boundary__isnull=False)
-    if within is not None:
-        grids = grids.filter(path__startswith=within.path)
-    for grid in grids.only("id", "boundary", "path", "code", "name"):
-        if shape(grid.boundary).covers(point):
-            return grid
-    return None
+    pk = geo.grid_id_at(float(lng), float(lat), within.path if within is not None else None)
+    return OrgNode.objects.get(pk=pk) if pk is not None else None
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -179,7 +207,8 @@ def create_compound(*, community, name, address="", property_company=None):
     if not (name or "").strip():
         raise DomainError(_("小区名称不能为空。"), field="name")
     compound, _created = Compound.objects.get_or_create(
-        community=community, name=name.strip(),
+        community=community,
+        name=name.strip(),
         defaults={"address": address, "property_company": property_company},
     )
     return compound
@@ -190,7 +219,9 @@ def create_building(*, compound, grid, name, floors=None, lng=None, lat=None):
     if grid.level != "grid" or grid.parent_id != compound.community_id:
         raise DomainError(_("楼栋所在网格必须属于小区所在社区。"), field="grid")
     building, _created = Building.objects.get_or_create(
-        compound=compound, name=name.strip(), defaults={"grid": grid, "floors": floors, "lng": lng, "lat": lat}
+        compound=compound,
+        name=name.strip(),
+        defaults={"grid": grid, "floors": floors, "lng": lng, "lat": lat},
     )
     return building
 
@@ -198,7 +229,10 @@ def create_building(*, compound, grid, name, floors=None, lng=None, lat=None):
 @transaction.atomic
 def create_household(*, building, unit_no, room):
     household, _created = Household.objects.get_or_create(
-        building=building, unit_no=(unit_no or "").strip(), room=room.strip(), defaults={"grid_id": building.grid_id}
+        building=building,
+        unit_no=(unit_no or "").strip(),
+        room=room.strip(),
+        defaults={"grid_id": building.grid_id},
     )
     return household
 
@@ -228,8 +262,13 @@ def register_resident(*, household, name, id_number, phone="", relation="", tags
     phone = clean_phone(phone)
     if Resident.objects.filter(id_number_index=crypto.blind_index(id_number)).exists():
         raise DomainError(_("该身份证号已登记。"), field="id_number")
-    resident = Resident(household=household, grid_id=household.grid_id, name=name,
-                        name_initials=name_initials(name), relation=relation)
+    resident = Resident(
+        household=household,
+        grid_id=household.grid_id,
+        name=name,
+        name_initials=name_initials(name),
+        relation=relation,
+    )
     set_resident_identity(resident, id_number=id_number, phone=phone)
     resident.save()
     if tags:
@@ -269,7 +308,10 @@ def create_property_company(*, district, name, credit_code="", contact_name="", 
     if PropertyCompany.objects.filter(name=name).exists():
         raise DomainError(_("物业企业“%(n)s”已登记。") % {"n": name}, field="name")
     return PropertyCompany.objects.create(
-        district=district, name=name, credit_code=(credit_code or "").strip(), contact_name=contact_name,
+        district=district,
+        name=name,
+        credit_code=(credit_code or "").strip(),
+        contact_name=contact_name,
         contact_phone=clean_phone(contact_phone, field="contact_phone"),
     )
 
@@ -285,7 +327,11 @@ def register_unit(*, community, name, kind, address="", contact_name="", contact
     if Unit.objects.filter(community=community, name=name).exists():
         raise DomainError(_("本社区已登记“%(n)s”。") % {"n": name}, field="name")
     return Unit.objects.create(
-        community=community, name=name, kind=kind, address=address, contact_name=contact_name,
+        community=community,
+        name=name,
+        kind=kind,
+        address=address,
+        contact_name=contact_name,
         contact_phone=clean_phone(contact_phone, field="contact_phone"),
     )
 
@@ -298,7 +344,9 @@ def form_owners_committee(*, compound, members, elected_on=None, term_ends_on=No
     outsiders = [r for r, _pos in members if r.household.building.compound_id != compound.pk]
     if outsiders:
         raise DomainError(_("业委会成员必须是本小区的业主。"), field="members")
-    committee = OwnersCommittee.objects.create(compound=compound, elected_on=elected_on, term_ends_on=term_ends_on)
+    committee = OwnersCommittee.objects.create(
+        compound=compound, elected_on=elected_on, term_ends_on=term_ends_on
+    )
     OwnersCommitteeMember.objects.bulk_create(
         OwnersCommitteeMember(committee=committee, resident=r, position=pos) for r, pos in members
     )
@@ -310,7 +358,9 @@ def appoint_network_post(*, kind, resident, buildings=(), households=()):
     """片区长 / 楼栋长 / 中心户长: a resident of the grid, covering buildings or households in it."""
     if kind not in NetworkPost.Kind.values:
         raise DomainError(_("岗位类型不正确。"), field="kind")
-    if any(b.grid_id != resident.grid_id for b in buildings) or any(h.grid_id != resident.grid_id for h in households):
+    if any(b.grid_id != resident.grid_id for b in buildings) or any(
+        h.grid_id != resident.grid_id for h in households
+    ):
         raise DomainError(_("只能负责本网格内的楼栋和住户。"), field="buildings")
     post = NetworkPost.objects.create(kind=kind, resident=resident, grid_id=resident.grid_id)
     post.buildings.set(buildings)
@@ -333,7 +383,10 @@ def reveal(resident, field, *, by, reason, request=None):
     if len(reason) < 4:
         raise DomainError(_("请写明查看原因（至少 4 个字）。"), field="reason")
     audit.record(
-        AuditEvent.Action.REVEAL, actor=by, request=request, target=resident,
+        AuditEvent.Action.REVEAL,
+        actor=by,
+        request=request,
+        target=resident,
         detail={"field": field, "reason": reason[:200]},
     )
     return getattr(resident, field)
@@ -353,7 +406,8 @@ def create_party_org(*, name, level, kind, node, parent=None, unit=None):
 @transaction.atomic
 def add_party_member(*, party_org, resident, joined_on=None, in_service=False, workplace=""):
     member, _created = PartyMember.objects.get_or_create(
-        party_org=party_org, resident=resident,
+        party_org=party_org,
+        resident=resident,
         defaults={"joined_on": joined_on, "in_service": in_service, "workplace": workplace},
     )
     party_tag = CareTag.objects.filter(code="party_member").first()

@@ -10,9 +10,9 @@ Intake never depends on the holiday calendar: the clock starts at acceptance.
 import hashlib
 import json
 import math
+import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,18 +42,35 @@ CHANNELS = {
 CLIENT_CHANNELS = {C.OPEN311, C.HOTLINE}
 
 
+def _bump(day):
+    """The day's next value, or None if the day has no counter row yet (one round trip)."""
+    table = connection.ops.quote_name(AppealCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE day = %s RETURNING value", [day])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def next_number(now):
     """SZ + local date + a 6-digit sequence of that day. The counter row is locked until the
-    intake commits, and rolls back with it, so numbers are unique and have no gaps."""
+    intake commits, and rolls back with it, so numbers are unique and have no gaps. Every intake
+    of the day queues on that one row, so ``submit`` takes the number last, just before its
+    commit: the lock is then held for a few statements, not for the whole intake."""
     day = timezone.localdate(now)
-    if not AppealCounter.objects.filter(day=day).update(value=F("value") + 1):
+    value = _bump(day)
+    if value is None:
         try:
             with transaction.atomic():
                 AppealCounter.objects.create(day=day, value=1)
+            value = 1
         except IntegrityError:
-            AppealCounter.objects.filter(day=day).update(value=F("value") + 1)
-    value = AppealCounter.objects.values_list("value", flat=True).get(day=day)
+            value = _bump(day)
     return f"SZ{day:%Y%m%d}{value:06d}"
+
+
+def _provisional_number():
+    """A unique placeholder for the row until ``next_number`` (never committed: see ``submit``)."""
+    return "~" + secrets.token_hex(11)
 
 
 # --- the place ------------------------------------------------------------------------------
@@ -250,30 +267,34 @@ def submit(
             contact_phone = contact_phone or resident.phone
     community = _community_of(place)
 
-    # Files first, rows after: the day's number counter stays locked only for the inserts.
+    now = timezone.now()
+    appeal = Appeal(
+        number=_provisional_number(), channel=channel, hotline_case_number=hotline_case_number,
+        idempotency_scope=scope if key else "", idempotency_key=key, payload_digest=digest,
+        submitter=by if (by is not None and channel == C.WEB) else None,
+        entered_by=by, contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone,
+        contact_phone_index=crypto.blind_index(contact_phone) if contact_phone else "",
+        title=title, description=description, category=category, lng=lng, lat=lat,
+        address=(address or "").strip()[:200], building=building, household=household,
+        grid=grid, community=community, path=place.path,
+        level=_initial_level(category, grid, community), created_at=submitted_at or now,
+    )
+    # Reads and files before the transaction, and the day's number last in it: every intake of
+    # the day waits on the number's counter row, so it is locked only for the final statements.
+    to_dispatchers, to_submitter = notify.dispatchers(appeal), notify.submitter(appeal)
     names = [photos.save_file(p) for p in cleaned_photos]
     try:
         with transaction.atomic():
-            now = timezone.now()
-            appeal = Appeal(
-                number=next_number(now), channel=channel, hotline_case_number=hotline_case_number,
-                idempotency_scope=scope if key else "", idempotency_key=key, payload_digest=digest,
-                submitter=by if (by is not None and channel == C.WEB) else None,
-                entered_by=by, contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone,
-                contact_phone_index=crypto.blind_index(contact_phone) if contact_phone else "",
-                title=title, description=description, category=category, lng=lng, lat=lat,
-                address=(address or "").strip()[:200], building=building, household=household,
-                grid=grid, community=community, path=place.path,
-                level=_initial_level(category, grid, community), created_at=submitted_at or now,
-            )
             appeal.save()
             for p, name in zip(cleaned_photos, names, strict=True):
                 photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
             base.event(appeal, base.V.SUBMIT, by, from_status="", data={"channel": channel, "client": client}
                        if client else {"channel": channel})
-            notify.send("submitted", appeal, notify.dispatchers(appeal),
+            appeal.number = next_number(now)
+            Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+            notify.send("submitted", appeal, to_dispatchers,
                         _("新诉求待受理：%(n)s %(t)s") % {"n": appeal.number, "t": title}, exclude=by)
-            notify.send("received", appeal, notify.submitter(appeal),
+            notify.send("received", appeal, to_submitter,
                         _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
     except IntegrityError:
         photos.discard_files(names)

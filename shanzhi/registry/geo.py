@@ -1,0 +1,97 @@
+"""Which grid holds a point: the grid polygons, parsed and prepared once per process.
+
+Every intake with a map point asks this. Reading all grid boundaries and building a shapely
+shape for each on every call cost more than the rest of the intake together, so the prepared
+shapes are kept per process. They are keyed by a fingerprint of the grid rows (their ids, codes,
+paths and boundaries, hashed by the database on PostgreSQL), read on every call: a boundary edited
+in this process, in another worker, in the admin or by an import is seen on the very next
+lookup, without relying on anyone remembering to clear a cache.
+"""
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+import shapely
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from shapely.geometry import Point, shape
+
+from .models import OrgNode
+
+
+@dataclass(frozen=True)
+class _Grid:
+    pk: int
+    path: str
+    bounds: tuple
+    geom: object
+
+
+_lock = threading.Lock()
+_cached = (None, ())  # (fingerprint, grids in code order)
+
+
+def _rows():
+    return OrgNode.objects.filter(level="grid", boundary__isnull=False)
+
+
+# One round trip and one short string on PostgreSQL (the production database).
+_PG_FINGERPRINT = """
+    SELECT md5(string_agg(id::text || '|' || code || '|' || path || '|' || boundary::text, ';' ORDER BY id))
+    FROM {table} WHERE level = 'grid' AND boundary IS NOT NULL
+"""
+
+
+def _fingerprint():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_FINGERPRINT.format(table=connection.ops.quote_name(OrgNode._meta.db_table)))
+            return cursor.fetchone()[0]
+    h = hashlib.sha256()
+    for row in _rows().order_by("pk").values_list("pk", "code", "path", Cast("boundary", TextField())):
+        h.update(repr(row).encode())
+    return h.hexdigest()
+
+
+def _load():
+    grids = []
+    for pk, path, boundary in _rows().order_by("code").values_list("pk", "path", "boundary"):
+        geom = shape(boundary)
+        shapely.prepare(geom)
+        grids.append(_Grid(pk, path, geom.bounds, geom))
+    return tuple(grids)
+
+
+def _grids():
+    global _cached
+    fingerprint = _fingerprint()
+    cached_fingerprint, grids = _cached
+    if cached_fingerprint == fingerprint:
+        return grids
+    grids = _load()
+    # A row changed between the fingerprint and the load is caught by the next call's fingerprint.
+    with _lock:
+        _cached = (fingerprint, grids)
+    return grids
+
+
+def clear():
+    global _cached
+    with _lock:
+        _cached = (None, ())
+
+
+def grid_id_at(lng, lat, within_path=None):
+    """The id of the first grid (by code) whose polygon covers the point, or None."""
+    point = Point(lng, lat)
+    for g in _grids():
+        minx, miny, maxx, maxy = g.bounds
+        if not (minx <= lng <= maxx and miny <= lat <= maxy):
+            continue
+        if within_path is not None and not g.path.startswith(within_path):
+            continue
+        if g.geom.covers(point):
+            return g.pk
+    return None
