@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -100,6 +101,9 @@ def revoke_api_token(token_row, *, by=None):
     audit.record(AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token_row.user, detail={"prefix": token_row.prefix})
 
 
+TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=1)
+
+
 def user_for_token(token):
     row = (
         ApiToken.objects.select_related("user")
@@ -108,7 +112,11 @@ def user_for_token(token):
     )
     if row is None:
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    # "Last used" to the minute: an integration posting many requests a second would otherwise
+    # write (and lock) its one token row on every request.
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
 
 
