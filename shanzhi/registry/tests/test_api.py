@@ -414,6 +414,7 @@ def test_resident_list_costs_the_same_queries_whatever_the_page_length(bearer, c
             assert call("get", "residents").status_code == 200
         return len(ctx)
 
+    queries_for_list()  # the first call of a minute also stamps the token's last use
     before = queries_for_list()
     for i in range(6):
         household = services.create_household(building=cast.building, unit_no="2单元", room=f"60{i}")
