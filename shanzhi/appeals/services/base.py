@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
@@ -128,9 +128,9 @@ class Rule:
     not_now: str = ""
 
 
-NOT_DISPATCHER = _lazy("该诉求由其所在层级的社区/街道统筹，您无权操作。")
-NOT_ASSIGNEE = _lazy("这条诉求不是派给您的。")
-OWN_FIX = _lazy("不能核实自己办结的诉求，请由网格员或社区其他工作人员核实。")
+NOT_DISPATCHER = gettext_lazy("该诉求由其所在层级的社区/街道统筹，您无权操作。")
+NOT_ASSIGNEE = gettext_lazy("这条诉求不是派给您的。")
+OWN_FIX = gettext_lazy("不能核实自己办结的诉求，请由网格员或社区其他工作人员核实。")
 
 RULES = {
     "accept": Rule("appeals.accept", _dispatcher, NOT_DISPATCHER),
@@ -142,37 +142,37 @@ RULES = {
     "resolve": Rule("appeals.handle", _assignee, NOT_ASSIGNEE),
     "verify": Rule("appeals.verify", _not_resolver, OWN_FIX),
     "send_back": Rule("appeals.verify", _not_resolver, OWN_FIX),
-    "visit": Rule("appeals.visit", _not_resolver, _lazy("办理人不能回访自己办理的诉求。")),
-    "rate": Rule("appeals.rate", _submitter, _lazy("只有反映人本人可以评价。")),
+    "visit": Rule("appeals.visit", _not_resolver, gettext_lazy("办理人不能回访自己办理的诉求。")),
+    "rate": Rule("appeals.rate", _submitter, gettext_lazy("只有反映人本人可以评价。")),
     "close": Rule("appeals.close", _dispatcher, NOT_DISPATCHER),
-    "escalate": Rule("appeals.escalate", _escalator, _lazy("只有承办人或统筹单位可以升级该诉求。"),
-                     _can_go_up, _lazy("该诉求已在区级统筹，不能再升级。")),
-    "summon": Rule("appeals.summon", _dispatcher, _lazy("只有统筹该诉求的社区或街道可以吹哨。")),
+    "escalate": Rule("appeals.escalate", _escalator, gettext_lazy("只有承办人或统筹单位可以升级该诉求。"),
+                     _can_go_up, gettext_lazy("该诉求已在区级统筹，不能再升级。")),
+    "summon": Rule("appeals.summon", _dispatcher, gettext_lazy("只有统筹该诉求的社区或街道可以吹哨。")),
     "report": Rule("appeals.report"),
     "finish_part": Rule("appeals.report"),
-    "cancel_summons": Rule("appeals.summon", _dispatcher, _lazy("只有统筹该诉求的社区或街道可以撤回吹哨。")),
+    "cancel_summons": Rule("appeals.summon", _dispatcher, gettext_lazy("只有统筹该诉求的社区或街道可以撤回吹哨。")),
     "supervise": Rule("appeals.supervise"),
-    "remind": Rule("appeals.remind", when=_has_assignee, not_now=_lazy("该诉求尚未派单，无需催办。")),
+    "remind": Rule("appeals.remind", when=_has_assignee, not_now=gettext_lazy("该诉求尚未派单，无需催办。")),
     "merge": Rule("appeals.merge"),
     "absorb": Rule("appeals.merge"),
-    "request_extension": Rule("appeals.handle", _assignee, _lazy("只有承办人可以申请延期。")),
-    "decide_extension": Rule("appeals.approve", _dispatcher, _lazy("您不在该诉求的审批层级。")),
-    "request_suspension": Rule("appeals.handle", _assignee, _lazy("只有承办人可以申请缓办。")),
-    "decide_suspension": Rule("appeals.approve", _dispatcher, _lazy("您不在该诉求的审批层级。")),
-    "resume": Rule("appeals.handle", _assignee_or_dispatcher, _lazy("只有承办人或统筹单位可以恢复办理。"),
-                   _suspended, _lazy("该诉求未处于缓办状态。")),
-    "add_photo": Rule("appeals.add_photo", _photographer, _lazy("您不能在这个环节上传照片。")),
+    "request_extension": Rule("appeals.handle", _assignee, gettext_lazy("只有承办人可以申请延期。")),
+    "decide_extension": Rule("appeals.approve", _dispatcher, gettext_lazy("您不在该诉求的审批层级。")),
+    "request_suspension": Rule("appeals.handle", _assignee, gettext_lazy("只有承办人可以申请缓办。")),
+    "decide_suspension": Rule("appeals.approve", _dispatcher, gettext_lazy("您不在该诉求的审批层级。")),
+    "resume": Rule("appeals.handle", _assignee_or_dispatcher, gettext_lazy("只有承办人或统筹单位可以恢复办理。"),
+                   _suspended, gettext_lazy("该诉求未处于缓办状态。")),
+    "add_photo": Rule("appeals.add_photo", _photographer, gettext_lazy("您不能在这个环节上传照片。")),
 }
 
 VERB_LABEL = {
-    "accept": _lazy("受理"), "reject": _lazy("不予受理"), "dispatch": _lazy("派单"), "claim": _lazy("认领"),
-    "return": _lazy("退单"), "start": _lazy("开始处置"), "resolve": _lazy("办结"), "verify": _lazy("核实"),
-    "send_back": _lazy("返工"), "visit": _lazy("回访"), "rate": _lazy("评价"), "close": _lazy("销号"),
-    "escalate": _lazy("升级"), "summon": _lazy("吹哨"), "report": _lazy("报到"), "finish_part": _lazy("完成承办"),
-    "cancel_summons": _lazy("撤回吹哨"), "supervise": _lazy("督办"), "remind": _lazy("催办"), "merge": _lazy("并案"),
-    "absorb": _lazy("并入"), "request_extension": _lazy("申请延期"), "decide_extension": _lazy("审批延期"),
-    "request_suspension": _lazy("申请缓办"), "decide_suspension": _lazy("审批缓办"), "resume": _lazy("恢复办理"),
-    "add_photo": _lazy("上传照片"),
+    "accept": gettext_lazy("受理"), "reject": gettext_lazy("不予受理"), "dispatch": gettext_lazy("派单"), "claim": gettext_lazy("认领"),
+    "return": gettext_lazy("退单"), "start": gettext_lazy("开始处置"), "resolve": gettext_lazy("办结"), "verify": gettext_lazy("核实"),
+    "send_back": gettext_lazy("返工"), "visit": gettext_lazy("回访"), "rate": gettext_lazy("评价"), "close": gettext_lazy("销号"),
+    "escalate": gettext_lazy("升级"), "summon": gettext_lazy("吹哨"), "report": gettext_lazy("报到"), "finish_part": gettext_lazy("完成承办"),
+    "cancel_summons": gettext_lazy("撤回吹哨"), "supervise": gettext_lazy("督办"), "remind": gettext_lazy("催办"), "merge": gettext_lazy("并案"),
+    "absorb": gettext_lazy("并入"), "request_extension": gettext_lazy("申请延期"), "decide_extension": gettext_lazy("审批延期"),
+    "request_suspension": gettext_lazy("申请缓办"), "decide_suspension": gettext_lazy("审批缓办"), "resume": gettext_lazy("恢复办理"),
+    "add_photo": gettext_lazy("上传照片"),
 }
 
 

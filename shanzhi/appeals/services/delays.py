@@ -9,7 +9,7 @@ time is up (or the assignee resumes earlier).
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shanzhi.accounts.models import RoleGrant
 from shanzhi.core import workdays
@@ -23,9 +23,9 @@ from .base import V, calendar_guard, commit, move, refuse, require_text
 MAX_DAYS = 60
 KINDS = {
     "extension": (ExtensionRequest, "request_extension", "decide_extension", V.REQUEST_EXTENSION,
-                  V.DECIDE_EXTENSION, _lazy("延期")),
+                  V.DECIDE_EXTENSION, gettext_lazy("延期")),
     "suspension": (SuspensionRequest, "request_suspension", "decide_suspension", V.REQUEST_SUSPENSION,
-                   V.DECIDE_SUSPENSION, _lazy("缓办")),
+                   V.DECIDE_SUSPENSION, gettext_lazy("缓办")),
 }
 
 
