@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
@@ -29,14 +30,6 @@ from .services import photos as photo_rules
 router = Router(tags=["appeals"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-    changed: dict | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
 class AppealOut(Schema):
@@ -222,21 +215,8 @@ class ListFilter(Schema):
     category: str | None = None
 
 
-class AppealPages(PageNumberPagination):
-    """Pages in the database: only the requested page's rows are fetched and serialised (a
-    staff scope holds hundreds of thousands of appeals); the count is one COUNT on the same query."""
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=50, max_page_size=200, **kwargs)
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page[self.items_attribute] = [appeal_out(a) for a in page[self.items_attribute]]
-        return page
-
-
 @router.get("/", response=list[AppealOut], url_name="appeals_list", summary="诉求列表（按角色与辖区）")
-@paginate(AppealPages)
+@paginate(Pages, prepare=lambda user, rows: [appeal_out(a) for a in rows])
 def list_appeals(request, filters: Query[ListFilter]):
     bucket = filters.bucket if filters.bucket in queries.BUCKETS else None
     if bucket is None:

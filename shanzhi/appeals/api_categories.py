@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department
 
@@ -22,13 +23,6 @@ router = Router(tags=["appeals"])
 MANAGE = "appeals.manage_categories"
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class CategoryOut(Schema):

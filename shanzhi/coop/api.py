@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.http import Http404
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Household, OrgNode
@@ -21,17 +22,7 @@ from .models import Agreement, Claim, MemberRegistration, Need, Order, Post, Pro
 router = Router(tags=["coop"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
 
 
 # --- schemas ----------------------------------------------------------------------------------------------

@@ -11,17 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
 from shanzhi.core import crypto
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 
 from . import queries, services
 from .models import CareTag, Household, OrgNode, Resident
 from .schemas import (
     BoundaryIn,
-    ErrorOut,
     FeatureCollectionOut,
     FeatureOut,
     GridHealthOut,
@@ -40,25 +40,6 @@ from .schemas import (
 )
 
 router = Router(tags=["registry"])
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class Pages(PageNumberPagination):
-    """Ninja's page-number pagination that hands the one page it returns to ``prepare(user, rows)``.
-
-    Masking and the tags a user may see are set per page, exactly as the pages do it.
-    """
-
-    def __init__(self, *, prepare=None, page_size=50, max_page_size=200, **kwargs):
-        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
-        self.prepare = prepare
-
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        if self.prepare is not None:
-            page[self.items_attribute] = self.prepare(request.auth, page[self.items_attribute])
-        return page
 
 
 # --- the org tree --------------------------------------------------------------------------

@@ -15,12 +15,6 @@ from shanzhi.core.masking import mask_phone
 from .services import age_on
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 class NodeRef(Schema):
     code: str
     name: str

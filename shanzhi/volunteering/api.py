@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 
 from . import checkin, queries, rules, services
@@ -17,17 +18,7 @@ from .models import Activity, Attendance, Item, Movement, SignUp, Volunteer
 router = Router(tags=["volunteering"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
 
 
 # --- schemas --------------------------------------------------------------------------------------------

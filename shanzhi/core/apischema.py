@@ -1,0 +1,35 @@
+"""The API pieces every app's routers share: the error body, the error responses, pagination.
+
+Declared once so every endpoint documents the same ``{code, message, field}`` refusal that
+``shanzhi.api``'s exception handlers write, and every list pages the same way.
+"""
+
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    changed: dict | None = None
+
+
+# The refusals a service can answer with (see core.errors.DomainError and its subclasses).
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination in the database (only the requested page is fetched) that hands the
+    page it returns to ``prepare(user, rows)``: masking, labels and whatever a row needs from its
+    user are set per page, exactly as the pages do it."""
+
+    def __init__(self, *, prepare=None, page_size=50, max_page_size=200, **kwargs):
+        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
+        self.prepare = prepare
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        if self.prepare is not None:
+            page[self.items_attribute] = self.prepare(request.auth, page[self.items_attribute])
+        return page
