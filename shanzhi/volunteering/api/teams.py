@@ -4,16 +4,18 @@ Members are listed with names and hours; contacts only to staff, masked.
 """
 
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Router, Schema
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS, ErrorOut
 from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
-from . import queries, teams
-from .api import ERRORS, ErrorOut, router
-from .models import Team, Volunteer
+from .. import queries, teams
+from ..models import Team, Volunteer
+
+router = Router()
 
 
 class MemberOut(Schema):

@@ -5,13 +5,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Schema
+from ninja import Router, Schema
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import ERRORS
 
-from . import ledger, services
-from .api import ERRORS, router
-from .models import PointsRate
+from .. import ledger, services
+from ..models import PointsRate
+
+router = Router()
 
 
 class RateOut(Schema):
