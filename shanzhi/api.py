@@ -92,5 +92,5 @@ api.add_router("/registry/", "shanzhi.registry.api.router")
 api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
 # Before the appeals router: its /{number} would take "categories" for an appeal number.
-api.add_router("/appeals/categories", "shanzhi.appeals.api_categories.router")
+api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
 api.add_router("/appeals/", "shanzhi.appeals.api.router")

@@ -16,8 +16,8 @@ from shanzhi.core.apischema import ERRORS
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department
 
-from .models import Category
-from .services import categories as category_service
+from ..models import Category
+from ..services import categories as category_service
 
 router = Router(tags=["appeals"])
 MANAGE = "appeals.manage_categories"

@@ -21,11 +21,11 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
-from . import moveforms, queries, services
-from .models import Appeal, AppealPhoto, Category, Summons
-from .services import actions as action_rules
-from .services import intake, moves
-from .services import photos as photo_rules
+from .. import moveforms, queries, services
+from ..models import Appeal, AppealPhoto, Category, Summons
+from ..services import actions as action_rules
+from ..services import intake, moves
+from ..services import photos as photo_rules
 
 router = Router(tags=["appeals"])
 
