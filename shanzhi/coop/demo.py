@@ -17,8 +17,8 @@ from django.utils import timezone
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, Household, OrgNode, PartyOrg, Unit
-from shanzhi.volunteering import checkin
 from shanzhi.volunteering.demo import actor, community_staff, residents_of
+from shanzhi.volunteering.services import checkin
 
 from . import services
 

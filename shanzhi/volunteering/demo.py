@@ -18,8 +18,9 @@ from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Household, OrgNode, Resident
 
-from . import checkin, services, teams
+from . import services
 from .models import Account, Volunteer
+from .services import checkin, teams
 
 H = datetime.timedelta(hours=1)
 ACTIVITIES = [

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
-from shanzhi.volunteering import checkin
 from shanzhi.volunteering.models import ServiceSession
-from shanzhi.volunteering.services import ensure_volunteer
+from shanzhi.volunteering.services import checkin, ensure_volunteer
 
 from ..models import Claim, MemberRegistration, Need, Order, Resource
 from .common import a_date, a_datetime, event, move, rating, text

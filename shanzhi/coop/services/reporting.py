@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
-from shanzhi.volunteering import checkin
 from shanzhi.volunteering.models import ServiceSession
-from shanzhi.volunteering.services import ensure_volunteer
+from shanzhi.volunteering.services import checkin, ensure_volunteer
 
 from ..models import Agreement, Commitment, JointActivity, MemberRegistration, Post, PostClaim, PostDuty
 from .common import a_date, a_datetime, choice, community_node, positive_int, text

@@ -10,8 +10,8 @@ from django.utils import timezone
 from shanzhi.coop import services
 from shanzhi.coop.models import Claim, MemberRegistration, Need, Post, PostClaim
 from shanzhi.core.errors import DomainError
-from shanzhi.volunteering import checkin
 from shanzhi.volunteering.models import Attendance, Volunteer
+from shanzhi.volunteering.services import checkin
 
 H = datetime.timedelta(hours=1)
 

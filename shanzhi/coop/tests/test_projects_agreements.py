@@ -10,7 +10,7 @@ from shanzhi.accounts import permissions
 from shanzhi.coop import queries, services
 from shanzhi.coop.models import Agreement, Commitment, Project
 from shanzhi.core.errors import DomainError
-from shanzhi.volunteering import checkin
+from shanzhi.volunteering.services import checkin
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 
-from .. import checkin, queries, rules, services
+from .. import queries, rules, services
 from ..models import Activity, Attendance, Item, Movement, SignUp, Volunteer
+from ..services import checkin
 from . import rates, teams
 from .schemas import (
     ActivityOut,

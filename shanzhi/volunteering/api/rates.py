@@ -10,8 +10,9 @@ from ninja import Router, Schema
 from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS
 
-from .. import ledger, services
+from .. import services
 from ..models import PointsRate
+from ..services import ledger
 
 router = Router()
 

@@ -12,8 +12,9 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
-from .. import queries, teams
+from .. import queries
 from ..models import Team, Volunteer
+from ..services import teams
 
 router = Router()
 

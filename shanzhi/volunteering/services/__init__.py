@@ -1,5 +1,6 @@
-"""Every write of the love bank except the ledger's postings (``ledger``), check-in (``checkin``) and
-teams (``teams``), split by subject and re-exported here.
+"""Every write of the love bank, split by subject. Re-exported here, except the ledger's postings
+(``services.ledger``), check-in (``services.checkin``) and teams (``services.teams``), which callers
+name by their module.
 
 One function per verb; each is atomic, checks permission through the one permission module and
 raises DomainError naming the field on bad input, leaving nothing half-written.

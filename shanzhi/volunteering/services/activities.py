@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 
-from .. import checkin
 from ..models import (
     Activity,
     ServiceSession,
     SignUp,
 )
+from . import checkin
 from .common import _require_self_or_staff, a_datetime, community_node, positive_int, text
 
 S = SignUp.Status

@@ -8,10 +8,10 @@ from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.services import clean_phone
 
-from .. import ledger
 from ..models import (
     Volunteer,
 )
+from . import ledger
 from .common import community_node, text
 
 

@@ -11,7 +11,7 @@ from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 
-from .. import ledger, rules
+from .. import rules
 from ..models import (
     Account,
     Donation,
@@ -21,6 +21,7 @@ from ..models import (
     PointsRate,
     Redemption,
 )
+from . import ledger
 from .common import _require_self_or_staff, a_date, community_node, positive_int, text
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from shanzhi.accounts.models import User
 
-from .. import checkin, ledger
 from ..models import Activity, Item, Movement, Pairing, Team, Volunteer
+from ..services import checkin, ledger
 
 ALL = {
     "anonymous",

@@ -7,8 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from shanzhi.core.errors import DomainError
-from shanzhi.volunteering import checkin, services, teams
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Activity, Attendance, Commendation, PairingVisit, SignUp
+from shanzhi.volunteering.services import checkin, teams
 
 from .conftest import make_volunteer_user, soon
 

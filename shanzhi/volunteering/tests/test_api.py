@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanzhi.coop.tests.test_api import ROLE_USERS, api_names, call
-from shanzhi.volunteering import checkin, ledger, services
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Movement
+from shanzhi.volunteering.services import checkin, ledger
 
 from .matrix import API_MATRIX, RELS
 

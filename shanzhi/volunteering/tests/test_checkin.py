@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from shanzhi.core.errors import Conflict, DomainError
-from shanzhi.volunteering import checkin, rules, services
+from shanzhi.volunteering import rules, services
 from shanzhi.volunteering.models import Account, Attendance, Movement, PointsTally, ServiceSession, Volunteer
+from shanzhi.volunteering.services import checkin
 
 A = Attendance.Status
 MIN = datetime.timedelta(minutes=1)

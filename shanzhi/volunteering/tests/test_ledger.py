@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
-from shanzhi.volunteering import ledger, services
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Account, Item, Movement, PointsTally, Redemption
+from shanzhi.volunteering.services import ledger
 
 K = Movement.Kind
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shanzhi.volunteering import checkin, ledger, services
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Account, Attendance, Item, Movement, Redemption, SignUp
+from shanzhi.volunteering.services import checkin, ledger
 
 H = datetime.timedelta(hours=1)
 

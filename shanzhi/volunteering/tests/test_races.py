@@ -7,8 +7,9 @@ from django.db import connection
 
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.testing import build_cast
-from shanzhi.volunteering import checkin, ledger, services
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Account, Activity, Item, Movement, Redemption, SignUp, Volunteer
+from shanzhi.volunteering.services import checkin, ledger
 
 from .conftest import PASSWORD, make_volunteer_user, soon
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.models import AuditEvent
-from shanzhi.volunteering import ledger, services, teams
+from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Movement, PointsRate, Team
+from shanzhi.volunteering.services import ledger, teams
 
 from .test_api import call
 

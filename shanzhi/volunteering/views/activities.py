@@ -14,13 +14,14 @@ from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import OrgNode
 
-from .. import checkin, queries, rules, services
+from .. import queries, rules, services
 from ..models import (
     Activity,
     Attendance,
     ServiceSession,
     SignUp,
 )
+from ..services import checkin
 from .common import PER_PAGE, _require_view, _staff_communities, act, error_text
 
 

@@ -11,10 +11,11 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
-from .. import checkin, queries, rules, services
+from .. import queries, rules, services
 from ..models import (
     Attendance,
 )
+from ..services import checkin
 from .common import _require_view, act, error_text
 
 

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from shanzhi.accounts import permissions
 
-from .. import ledger, services
+from .. import services
 from ..models import PointsRate
+from ..services import ledger
 from .common import _require_view, act
 
 

@@ -14,8 +14,9 @@ from shanzhi.accounts import permissions
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
-from .. import queries, teams
+from .. import queries
 from ..models import Team, Volunteer
+from ..services import teams
 from .common import PER_PAGE, _require_view, _staff_communities, act
 
 

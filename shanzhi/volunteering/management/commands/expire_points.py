@@ -6,8 +6,9 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from shanzhi.volunteering import ledger, rules
+from shanzhi.volunteering import rules
 from shanzhi.volunteering.models import Movement
+from shanzhi.volunteering.services import ledger
 
 
 class Command(BaseCommand):

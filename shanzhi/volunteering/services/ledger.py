@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 
-from . import rules
-from .models import Account, Movement, PointsRate, PointsTally, Volunteer
+from .. import rules
+from ..models import Account, Movement, PointsRate, PointsTally, Volunteer
 
 K = Movement.Kind
 

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from shanzhi.core.errors import Conflict, DomainError
 
-from . import ledger, rules
-from .models import Attendance, Movement, ServiceSession, Volunteer
+from .. import rules
+from ..models import Attendance, Movement, ServiceSession, Volunteer
+from . import ledger
 
 A = Attendance.Status
 SALT = "shanzhi.volunteering.checkin"

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import Conflict, DomainError
 
-from .models import Team, TeamMember
-from .services import community_node, text
+from ..models import Team, TeamMember
+from .common import community_node, text
 
 
 def _of_community(team_community_id, volunteer, field="volunteer"):
