@@ -17,7 +17,7 @@ urlpatterns = [
     path("coop/", include("shanzhi.coop.urls")),
     path("v/", include("shanzhi.volunteering.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),
-    path("open311/", include("shanzhi.appeals.open311")),
+    path("open311/", include("shanzhi.appeals.views.open311")),
     path("", include("shanzhi.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import metrics_views
-from .views import actions, categories, pages
+from .views import actions, categories, metrics, pages
 
 app_name = "appeals"
 
@@ -15,9 +14,9 @@ urlpatterns = [
     path("notifications/read/", pages.notifications_read, name="notifications_read"),
     path("photos/<int:pk>/", pages.photo, name="photo"),
     path("summons/<int:pk>/<slug:verb>/", actions.summons_act, name="summons_act"),
-    path("metrics/", metrics_views.metrics_page, name="metrics"),
-    path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
-    path("public/", metrics_views.disclosure, name="disclosure"),
+    path("metrics/", metrics.metrics_page, name="metrics"),
+    path("metrics/export.xlsx", metrics.metrics_export, name="metrics_export"),
+    path("public/", metrics.disclosure, name="disclosure"),
     path("categories/", categories.category_list, name="categories"),
     path("categories/new/", categories.category_new, name="category_new"),
     path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),

@@ -21,10 +21,10 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
-from .. import moveforms, queries, services
+from .. import queries, services
 from ..models import Appeal, AppealPhoto, Category, Summons
 from ..services import actions as action_rules
-from ..services import intake, moves
+from ..services import intake, moveforms, moves
 from ..services import photos as photo_rules
 
 router = Router(tags=["appeals"])

@@ -3,7 +3,8 @@ then ``services.dispatch(appeal, by=user, to_user=worker)``.
 
 Modules: ``intake`` (submit, nearby_open), ``moves`` (the loop), ``categories`` (the taxonomy),
 ``summons`` (吹哨报到), ``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``,
-``actions`` (what a user may do now, for the buttons). ``base.ALLOWED`` is the one table of allowed moves.
+``actions`` (what a user may do now, for the buttons), ``moveforms`` (a page's or the API's fields →
+the move's call), ``importing`` (12345 hotline files). ``base.ALLOWED`` is the one table of allowed moves.
 """
 
 from .actions import available_actions

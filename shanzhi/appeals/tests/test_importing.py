@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from shanzhi.appeals.importing import HotlineFileRejected, import_file
 from shanzhi.appeals.models import Appeal
+from shanzhi.appeals.services.importing import HotlineFileRejected, import_file
 from shanzhi.core.models import AuditEvent
 
 from .conftest import IN_A1, IN_A2

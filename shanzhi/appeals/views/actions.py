@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 
-from .. import moveforms, services
+from .. import services
 from ..models import Appeal, Summons
+from ..services import moveforms
 from ..services.base import VERB_LABEL
 from .common import render_detail
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from shanzhi.accounts.models import User
-from shanzhi.appeals.importing import HotlineFileRejected, import_file
+from shanzhi.appeals.services.importing import HotlineFileRejected, import_file
 
 
 class Command(BaseCommand):

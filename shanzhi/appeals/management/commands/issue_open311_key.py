@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shanzhi.accounts.models import User
 from shanzhi.accounts.services import create_user, issue_api_token
-from shanzhi.appeals.open311 import CLIENT_PREFIX
+from shanzhi.appeals.views.open311 import CLIENT_PREFIX
 
 
 class Command(BaseCommand):

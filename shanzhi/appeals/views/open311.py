@@ -21,8 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 
-from . import public, services
-from .models import Appeal, Category
+from .. import public, services
+from ..models import Appeal, Category
 
 CLIENT_PREFIX = "open311-"
 WINDOW = dt.timedelta(days=90)

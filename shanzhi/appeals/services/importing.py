@@ -44,8 +44,8 @@ from shanzhi.core.models import AuditEvent
 from shanzhi.registry.models import OrgNode
 from shanzhi.registry.services import clean_phone
 
-from .models import Appeal, Category
-from .services import intake
+from ..models import Appeal, Category
+from . import intake
 
 COLUMNS = {
     "case_number": ("工单编号", True),

@@ -17,8 +17,8 @@ from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.models import AuditEvent
 
-from . import metrics, public
-from .models import Appeal
+from .. import metrics, public
+from ..models import Appeal
 
 PUBLIC_DAYS = 90
 

@@ -12,8 +12,8 @@ from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
-from . import services
-from .models import Appeal, Category, ExtensionRequest, SuspensionRequest
+from .. import services
+from ..models import Appeal, Category, ExtensionRequest, SuspensionRequest
 
 
 class Params(dict):
