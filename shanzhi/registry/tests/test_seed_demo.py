@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from shapely.geometry import Point, shape
 
 from shanzhi.accounts.models import Role, RoleGrant, User
@@ -53,57 +53,22 @@ def seeded_digest(seed_number):
     return value
 
 
+@pytest.fixture(scope="class")
+def tiny_district(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The tiny district, seeded once for the tests that only look at it (a seed takes seconds): each
+    test still runs in its own savepoint inside this transaction, which is rolled back after the last."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        with transaction.atomic():
+            seed()
+            yield
+            transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
 def test_same_seed_gives_the_same_district_and_another_seed_another():
     first = seeded_digest(7)
     assert seeded_digest(7) == first
     assert seeded_digest(8) != first
-
-
-@pytest.mark.django_db
-def test_grids_are_valid_convex_tiles_and_buildings_lie_inside_their_grid():
-    seed()
-    grids = list(OrgNode.objects.filter(level="grid"))
-    shapes = {}
-    for grid in grids:
-        geojson, (lng, lat) = services.clean_polygon(grid.boundary)
-        polygon = shape(geojson)
-        assert polygon.convex_hull.area - polygon.area < 1e-12, grid.name
-        assert 117.4 < lng < 117.7 and 34.7 < lat < 35.0
-        shapes[grid.pk] = polygon
-    for a, b in itertools.combinations(grids, 2):
-        assert shapes[a.pk].intersection(shapes[b.pk]).area < 1e-12, (a.name, b.name)
-    for building in Building.objects.all():
-        assert shapes[building.grid_id].contains(Point(building.lng, building.lat)), building
-        assert services.grid_at(building.lng, building.lat).pk == building.grid_id
-
-
-@pytest.mark.django_db
-def test_tiny_scale_has_the_expected_shape():
-    seed()
-    assert Counter(OrgNode.objects.values_list("level", flat=True)) == {
-        "district": 1, "street": 1, "community": 2, "grid": 4
-    }
-    lo, hi = SCALES["tiny"].band
-    for grid in OrgNode.objects.filter(level="grid"):
-        assert lo <= grid.households.count() <= hi
-    for household in Household.objects.prefetch_related("residents"):
-        people = list(household.residents.all())
-        assert 1 <= len(people) <= 5
-        assert [p.relation for p in people].count("户主") == 1
-    for resident in Resident.objects.all():
-        assert services.clean_id_number(resident.id_number) == resident.id_number
-        assert services.clean_phone(resident.phone) == resident.phone
-    alone = Resident.objects.filter(tags__code="elderly_alone").select_related("household")
-    assert all(r.household.residents.count() == 1 and services.age_on(r.birth_date) >= 65 for r in alone)
-    assert Compound.objects.filter(property_company__isnull=False).exists()
-    assert PartyOrg.objects.filter(level="committee").count() == 2
-    assert PartyOrg.objects.filter(level="branch", node__level="grid").count() == 4
-    members = Resident.objects.filter(party_memberships__isnull=False).distinct()
-    assert members.exists() and all(r.tags.filter(code="party_member").exists() for r in members)
-    for kind in NetworkPost.Kind.values:
-        assert NetworkPost.objects.filter(kind=kind).exists()
-    assert Building.objects.filter(network_posts__kind="building_head").distinct().count() == Building.objects.count()
 
 
 def test_small_plan_is_realistic():
@@ -132,69 +97,97 @@ def test_small_plan_is_realistic():
 
 
 @pytest.mark.django_db
-def test_every_role_has_a_demo_login_that_can_log_in(client):
-    seed()
-    assert {d.role for d in DEMO_USERS} == set(Role.values)
-    for demo in DEMO_USERS:
-        user = User.objects.get(username=demo.username)
-        validate_password(DEMO_PASSWORD, user=User(username=demo.username, first_name=demo.display_name))
-        assert client.login(request=RequestFactory().post("/"), username=demo.username, password=DEMO_PASSWORD)
-        assert user.roles() == {demo.role}
-        client.logout()
-
-
-@pytest.mark.django_db
-def test_demo_logins_are_bound_to_the_first_street():
-    seed()
-    street = OrgNode.objects.get(code="370402001")
-    for grant in RoleGrant.objects.filter(user__username__in=[d.username for d in DEMO_USERS], node__isnull=False):
-        assert grant.node.path.startswith(street.path) or grant.node.level == "district"
-    resident_grant = RoleGrant.objects.get(user__username="jumin")
-    assert resident_grant.resident.grid_id == resident_grant.node_id
-    assert User.objects.get(username="jumin").display_name == resident_grant.resident.name
-
-
-@pytest.mark.django_db
-def test_every_grid_has_a_grid_worker():
-    seed()
-    for grid in OrgNode.objects.filter(level="grid"):
-        assert RoleGrant.objects.filter(role=Role.GRID_WORKER, node=grid).count() == 1, grid.name
-    for community in OrgNode.objects.filter(level="community"):
-        assert RoleGrant.objects.filter(role=Role.COMMUNITY_SECRETARY, node=community).count() == 1
-
-
-@pytest.mark.django_db
-def test_if_empty_does_nothing_the_second_time():
-    seed()
-    before = (OrgNode.objects.count(), Resident.objects.count(), User.objects.count())
-    out = seed("tiny", 7, "--if-empty")
-    assert "跳过" in out
-    assert (OrgNode.objects.count(), Resident.objects.count(), User.objects.count()) == before
-
-
-@pytest.mark.django_db
-def test_seeding_a_database_that_has_a_tree_is_refused():
-    seed()
-    with pytest.raises(CommandError, match="已有组织节点"):
-        seed("tiny", 8)
-
-
-@pytest.mark.django_db
-def test_demo_logins_prints_every_account_with_its_role_and_password():
-    seed()
-    out = io.StringIO()
-    call_command("demo_logins", stdout=out)
-    text = out.getvalue()
-    for demo in DEMO_USERS:
-        assert demo.username in text
-        assert str(Role(demo.role).label) in text
-    assert DEMO_PASSWORD in text
-    markdown = io.StringIO()
-    call_command("demo_logins", "--markdown", stdout=markdown)
-    assert markdown.getvalue().count("\n") == len(DEMO_USERS) + 2
-
-
-@pytest.mark.django_db
 def test_households_per_grid_sets_the_size_of_every_grid():
     seed("tiny", 7, "--households-per-grid", "5")
     assert [g.households.count() for g in OrgNode.objects.filter(level="grid")] == [5, 5, 5, 5]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tiny_district")
+class TestTheTinyDistrict:
+    """Seeded once (``tiny``, seed 7) for the whole class."""
+
+    def test_grids_are_valid_convex_tiles_and_buildings_lie_inside_their_grid(self):
+        grids = list(OrgNode.objects.filter(level="grid"))
+        shapes = {}
+        for grid in grids:
+            geojson, (lng, lat) = services.clean_polygon(grid.boundary)
+            polygon = shape(geojson)
+            assert polygon.convex_hull.area - polygon.area < 1e-12, grid.name
+            assert 117.4 < lng < 117.7 and 34.7 < lat < 35.0
+            shapes[grid.pk] = polygon
+        for a, b in itertools.combinations(grids, 2):
+            assert shapes[a.pk].intersection(shapes[b.pk]).area < 1e-12, (a.name, b.name)
+        for building in Building.objects.all():
+            assert shapes[building.grid_id].contains(Point(building.lng, building.lat)), building
+            assert services.grid_at(building.lng, building.lat).pk == building.grid_id
+
+    def test_tiny_scale_has_the_expected_shape(self):
+        assert Counter(OrgNode.objects.values_list("level", flat=True)) == {
+            "district": 1, "street": 1, "community": 2, "grid": 4
+        }
+        lo, hi = SCALES["tiny"].band
+        for grid in OrgNode.objects.filter(level="grid"):
+            assert lo <= grid.households.count() <= hi
+        for household in Household.objects.prefetch_related("residents"):
+            people = list(household.residents.all())
+            assert 1 <= len(people) <= 5
+            assert [p.relation for p in people].count("户主") == 1
+        for resident in Resident.objects.all():
+            assert services.clean_id_number(resident.id_number) == resident.id_number
+            assert services.clean_phone(resident.phone) == resident.phone
+        alone = Resident.objects.filter(tags__code="elderly_alone").select_related("household")
+        assert all(r.household.residents.count() == 1 and services.age_on(r.birth_date) >= 65 for r in alone)
+        assert Compound.objects.filter(property_company__isnull=False).exists()
+        assert PartyOrg.objects.filter(level="committee").count() == 2
+        assert PartyOrg.objects.filter(level="branch", node__level="grid").count() == 4
+        members = Resident.objects.filter(party_memberships__isnull=False).distinct()
+        assert members.exists() and all(r.tags.filter(code="party_member").exists() for r in members)
+        for kind in NetworkPost.Kind.values:
+            assert NetworkPost.objects.filter(kind=kind).exists()
+        assert Building.objects.filter(network_posts__kind="building_head").distinct().count() == Building.objects.count()
+
+    def test_every_role_has_a_demo_login_that_can_log_in(self, client):
+        assert {d.role for d in DEMO_USERS} == set(Role.values)
+        for demo in DEMO_USERS:
+            user = User.objects.get(username=demo.username)
+            validate_password(DEMO_PASSWORD, user=User(username=demo.username, first_name=demo.display_name))
+            assert client.login(request=RequestFactory().post("/"), username=demo.username, password=DEMO_PASSWORD)
+            assert user.roles() == {demo.role}
+            client.logout()
+
+    def test_demo_logins_are_bound_to_the_first_street(self):
+        street = OrgNode.objects.get(code="370402001")
+        for grant in RoleGrant.objects.filter(user__username__in=[d.username for d in DEMO_USERS], node__isnull=False):
+            assert grant.node.path.startswith(street.path) or grant.node.level == "district"
+        resident_grant = RoleGrant.objects.get(user__username="jumin")
+        assert resident_grant.resident.grid_id == resident_grant.node_id
+        assert User.objects.get(username="jumin").display_name == resident_grant.resident.name
+
+    def test_every_grid_has_a_grid_worker(self):
+        for grid in OrgNode.objects.filter(level="grid"):
+            assert RoleGrant.objects.filter(role=Role.GRID_WORKER, node=grid).count() == 1, grid.name
+        for community in OrgNode.objects.filter(level="community"):
+            assert RoleGrant.objects.filter(role=Role.COMMUNITY_SECRETARY, node=community).count() == 1
+
+    def test_if_empty_does_nothing_the_second_time(self):
+        before = (OrgNode.objects.count(), Resident.objects.count(), User.objects.count())
+        out = seed("tiny", 7, "--if-empty")
+        assert "跳过" in out
+        assert (OrgNode.objects.count(), Resident.objects.count(), User.objects.count()) == before
+
+    def test_seeding_a_database_that_has_a_tree_is_refused(self):
+        with pytest.raises(CommandError, match="已有组织节点"):
+            seed("tiny", 8)
+
+    def test_demo_logins_prints_every_account_with_its_role_and_password(self):
+        out = io.StringIO()
+        call_command("demo_logins", stdout=out)
+        text = out.getvalue()
+        for demo in DEMO_USERS:
+            assert demo.username in text
+            assert str(Role(demo.role).label) in text
+        assert DEMO_PASSWORD in text
+        markdown = io.StringIO()
+        call_command("demo_logins", "--markdown", stdout=markdown)
+        assert markdown.getvalue().count("\n") == len(DEMO_USERS) + 2
