@@ -173,8 +173,8 @@ def plan_movements(n, volunteers, communities, rng):
     """Earnings (hours, deeds, donations) and redemptions over the last year, never overdrawing anyone."""
     from django.utils import timezone
 
-    from shanzhi.volunteering import ledger
     from shanzhi.volunteering.models import Account
+    from shanzhi.volunteering.services import ledger
 
     # Every query happens here, before the rows are drawn: they are drawn while COPY holds the connection.
     issuance = {c.pk: ledger.system_account(Account.ISSUANCE, c.pk).pk for c in communities}
@@ -294,8 +294,8 @@ def build_tallies(connection):
 
 def write_path(volunteers, n, rng):
     """Postings through the service with every trigger on: the real cost of one earning."""
-    from shanzhi.volunteering import ledger
     from shanzhi.volunteering.models import Movement, Volunteer
+    from shanzhi.volunteering.services import ledger
 
     people = list(
         Volunteer.objects.filter(pk__in=[v for v, _c in rng.sample(volunteers, 200)]).select_related(

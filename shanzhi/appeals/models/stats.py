@@ -1,0 +1,136 @@
+"""The rollups the metrics read, per day and per month, and the marks of cells due a refresh."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .category import Category
+
+
+class StatCounters(models.Model):
+    """The figures a rollup row adds up (see ``metrics`` for their definitions)."""
+
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    reworked = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    handling = models.DurationField(default=dt.timedelta)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class AppealDayStat(StatCounters):
+    """Rollup of the appeals filed on one day, per place × category × department: what the metrics
+    read instead of the appeals table. Maintained by ``rollups.py``, never edited by hand.
+
+    A (day, community) *cell* is recomputed as a whole from the appeals table, so a row is always
+    exactly what a scan would give at its ``refreshed_at`` (see ``rollups`` for when that is)."""
+
+    day = models.DateField()
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The appeals' place path (grid, else community, else street), for scope by prefix as on appeals.
+    path = models.CharField(max_length=80)
+    street_path = models.CharField(max_length=80, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The earliest deadline still ahead at the last refresh: the sweep refreshes the cell once it passes.
+    next_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("诉求日统计")
+        verbose_name_plural = _("诉求日统计")
+        constraints = [
+            # Two partial constraints instead of one: NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["day", "path", "category", "department"], condition=Q(department__isnull=False),
+                name="appeal_day_stat_key",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "path", "category"], condition=Q(department__isnull=True),
+                name="appeal_day_stat_key_no_department",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "day"], name="appeal_day_stat_cell"),
+            models.Index(fields=["day", "path"], name="appeal_day_stat_read"),
+            models.Index(fields=["department", "day"], name="appeal_day_stat_department"),
+            models.Index(fields=["next_due_at"], name="appeal_day_stat_due", condition=Q(next_due_at__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.path} {self.category_id}"
+
+
+class AppealMonthStat(StatCounters):
+    """The day rows of a (month, community) summed per dimension separately (one row per grid, one per
+    category, one per department): a month of a community in a few hundred rows at most, so that a
+    year of a whole district reads thousands of rows, not one per appeal. Rebuilt from the day rows
+    whenever one of its days is refreshed. Only readers whose scope is whole communities use it."""
+
+    class Dimension(models.TextChoices):
+        GRID = "grid", _("网格")
+        CATEGORY = "category", _("诉求分类")
+        DEPARTMENT = "department", _("职能部门")
+
+    month = models.DateField(help_text="first day of the month")
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The community's path (for appeals filed above any community: their place's path).
+    path = models.CharField(max_length=80)
+    street_path = models.CharField(max_length=80, blank=True)
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.PositiveIntegerField(null=True, blank=True, help_text="the grid, category or department id")
+
+    class Meta:
+        verbose_name = _("诉求月统计")
+        verbose_name_plural = _("诉求月统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension", "key"], condition=Q(key__isnull=False),
+                name="appeal_month_stat_key",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension"], condition=Q(key__isnull=True),
+                name="appeal_month_stat_key_none",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "month"], name="appeal_month_stat_cell"),
+            models.Index(fields=["dimension", "month", "path"], name="appeal_month_stat_read"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key}"
+
+
+class AppealRollupMark(models.Model):
+    """A (day, community) cell whose appeals changed since its rollup rows were computed. Written in
+    the move's own transaction (so it is as durable as the move); drained by ``rollups.drain``."""
+
+    day = models.DateField()
+    community_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待刷新统计")
+        verbose_name_plural = _("待刷新统计")
+
+    def __str__(self):
+        return f"{self.day} {self.community_id}"
