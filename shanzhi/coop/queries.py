@@ -28,6 +28,15 @@ from .models import (
     Resource,
 )
 
+
+def active_registration(user, community_id=None):
+    """The user's active in-service member registration (in that community, when given), or None."""
+    qs = MemberRegistration.objects.filter(user=user, status=MemberRegistration.Status.ACTIVE)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return qs.select_related("community").first()
+
+
 # --- matching: category, place, time ----------------------------------------------------------------
 
 

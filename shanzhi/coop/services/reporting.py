@@ -15,6 +15,7 @@ from shanzhi.volunteering.services import ensure_volunteer
 
 from ..models import Agreement, Commitment, JointActivity, MemberRegistration, Post, PostClaim, PostDuty
 from .common import a_date, a_datetime, choice, community_node, positive_int, text
+from .orders import member_registration
 
 # --- unit agreements (单位报到) -----------------------------------------------------------------------
 
@@ -151,9 +152,12 @@ def create_post(*, community, kind, title, slots, by, description="", place="", 
 
 
 @transaction.atomic
-def claim_post(post, *, registration, by):
-    """"领岗位": one of the post's places, for a member registered in its community."""
+def claim_post(post, *, by, registration=None):
+    """"领岗位": one of the post's places, for a member registered in its community (by default
+    the user's own active registration there)."""
     permissions.require(by, "coop.claim", post)
+    if registration is None:
+        registration = member_registration(by, post.community_id)
     if registration.user_id != by.pk or registration.status != MemberRegistration.Status.ACTIVE:
         raise DomainError(_("请用本人的报到身份认领岗位。"), field="registration")
     if registration.community_id != post.community_id:

@@ -10,7 +10,7 @@ from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Household, OrgNode
 
-from ..models import Claim, MemberRegistration
+from ..models import Claim
 
 PER_PAGE = 30
 
@@ -54,13 +54,6 @@ def _community_from_post(request, action):
     return permissions.get_visible_or_404(
         request.user, OrgNode, action, pk=request.POST.get("community") or 0, level="community"
     )
-
-
-def _my_registration(user, community_id=None):
-    qs = MemberRegistration.objects.filter(user=user, status=MemberRegistration.Status.ACTIVE)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
-    return qs.select_related("community").first()
 
 
 def _address_visible(user, need):
