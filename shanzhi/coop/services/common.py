@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.volunteering.services import a_date, a_datetime, community_node, positive_int, text
 
@@ -11,6 +12,12 @@ from ..models import Category, Event
 
 __all__ = ["a_date", "a_datetime", "community_node", "positive_int", "text", "a_category", "a_weekdays", "a_time",
            "rating", "event", "move"]
+
+
+def own_unit(user):
+    """The unit a unit member's grant binds them to (their workplace), or None."""
+    grant = next((g for g in user.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
+    return grant.unit if grant is not None else None
 
 
 def a_category(value, field="category"):

@@ -9,7 +9,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.households import is_own_household, own_resident
 from shanzhi.volunteering import checkin
@@ -18,7 +17,7 @@ from shanzhi.volunteering.services import ensure_volunteer
 
 from .. import queries
 from ..models import Claim, MemberRegistration, Need, Order, Resource
-from .common import a_date, a_datetime, event, move, rating, text
+from .common import a_date, a_datetime, event, move, own_unit, rating, text
 
 OS = Order.Status
 CS = Claim.Status
@@ -178,10 +177,10 @@ def _claimant(by, need, registration):
         if registration.community_id != need.community_id:
             raise DomainError(_("只能认领报到社区的需求。"), field="registration")
         return {"registration": registration}
-    grant = next((g for g in by.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
-    if grant is None:
+    unit = own_unit(by)
+    if unit is None:
         raise DomainError(_("请选择以单位还是个人报到身份认领。"), field="registration")
-    return {"unit": grant.unit}
+    return {"unit": unit}
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from shanzhi.volunteering.models import ServiceSession
 from shanzhi.volunteering.services import ensure_volunteer
 
 from ..models import Agreement, Commitment, JointActivity, MemberRegistration, Post, PostClaim, PostDuty
-from .common import a_date, a_datetime, choice, community_node, positive_int, text
+from .common import a_date, a_datetime, choice, community_node, own_unit, positive_int, text
 from .orders import member_registration
 
 # --- unit agreements (单位报到) -----------------------------------------------------------------------
@@ -108,8 +108,7 @@ def register_member(*, user, community, by, branch=None, workplace_unit=None, wo
     if household is not None and household.grid.parent_id != community.pk:
         raise DomainError(_("住址不在这个社区。"), field="household")
     if workplace_unit is None:
-        grant = next((g for g in user.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
-        workplace_unit = grant.unit if grant else None
+        workplace_unit = own_unit(user)
     volunteer = ensure_volunteer(user, community, name=name or user.display_name)
     try:
         with transaction.atomic():
