@@ -7,7 +7,7 @@ from shanzhi.registry.households import own_resident
 
 from ..models import Claim, Need, Order, Resource
 from .lists import ALLOWED as NEED_MOVES
-from .lists import in_service, need_edit_action
+from .lists import in_service, may_edit_need
 from .orders import CLAIM_MOVES, ORDER_MOVES, claim_requirements, order_requirements
 
 ORDER_VERBS = ["accept", "reject", "start", "finish", "cancel", "rate"]
@@ -48,7 +48,7 @@ def _need(can, need, verb):
     if need.status not in NEED_MOVES[verb]:
         return False
     if verb in ("edit", "cancel"):
-        return can(need_edit_action(can.user, need), need) and not in_service(need)
+        return may_edit_need(can.user, need) and not in_service(need)
     return can("coop.manage_lists", need)
 
 

@@ -331,6 +331,12 @@ def _may_edit_need(by, need):
     permissions.require(by, need_edit_action(by, need), need)
 
 
+def may_edit_need(by, need):
+    """Whether ``by`` may edit or withdraw the need in its present status (someone serving it may
+    still stop the save: the edit page then says so)."""
+    return need.status in ALLOWED["edit"] and permissions.can(by, need_edit_action(by, need), need)
+
+
 @transaction.atomic
 def update_need(
     need,

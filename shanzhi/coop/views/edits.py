@@ -98,7 +98,7 @@ def resource_edit(request, pk):
 def need_edit(request, pk):
     user = request.user
     need = permissions.get_visible_or_404(user, Need, pk=pk)
-    if "edit" not in services.available_actions(user, need):
+    if not services.may_edit_need(user, need):
         raise Http404
 
     def save(p):
