@@ -13,10 +13,9 @@ from ninja import Field, Schema
 
 from shanzhi.accounts import permissions
 from shanzhi.core.masking import mask_phone
-from shanzhi.registry.models import Household, OrgNode
+from shanzhi.registry.models import OrgNode
 
 from .. import queries, services
-from ..models import Claim
 
 
 def _actions(user, obj):
@@ -273,14 +272,6 @@ def resource_out(r, user=None):
     )
 
 
-def _address(user, need):
-    if need.household_id is None:
-        return None
-    in_scope = permissions.visible(user, Household).filter(pk=need.household_id).exists()
-    claimant = need.claims.filter(status__in=Claim.LIVE, claimed_by=user).exists()
-    return need.household.address if in_scope or claimant else None
-
-
 def need_out(user, n, *, detail=False):
     return NeedOut(
         id=n.pk,
@@ -293,7 +284,7 @@ def need_out(user, n, *, detail=False):
         slots=n.slots,
         taken=n.taken,
         status=n.status,
-        address=_address(user, n),
+        address=n.household.address if queries.address_visible(user, n) else None,
         version=n.version,
         actions=_actions(user if detail else None, n),
     )

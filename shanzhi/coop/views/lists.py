@@ -17,7 +17,6 @@ from shanzhi.registry.models import Department, Household, OrgNode, Unit
 from .. import queries, services
 from ..models import Category, Claim, MemberRegistration, Need, Order, PostClaim, Project, Resource
 from .common import (
-    _address_visible,
     _communities,
     _community_from_post,
     _page,
@@ -289,7 +288,7 @@ def need_detail(request, pk):
             .filter(need=need)
             .select_related("unit", "registration__volunteer"),
             "events": need.events.select_related("actor"),
-            "show_address": _address_visible(user, need),
+            "show_address": queries.address_visible(user, need),
             "matches": queries.suggest_resources(user, need) if staff else [],
         },
     )

@@ -14,7 +14,7 @@ from shanzhi.registry.models import Department, OrgNode, Unit
 
 from .. import queries, services
 from ..models import Category, Claim, Order, Project
-from .common import _address_visible, _page, act, list_page
+from .common import _page, act, list_page
 
 
 @never_cache
@@ -65,7 +65,7 @@ def claim_detail(request, pk):
             "c": claim,
             "events": claim.events.select_related("actor"),
             "actions": services.available_actions(user, claim),
-            "show_address": _address_visible(user, claim.need) or services.claim_is_mine(user, claim),
+            "show_address": queries.address_visible(user, claim.need) or services.claim_is_mine(user, claim),
         },
     )
 
