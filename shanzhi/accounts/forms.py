@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shanzhi.core import crypto
 from shanzhi.core.errors import DomainError
+from shanzhi.core.forms import BootstrapMixin
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany, Resident, Unit
 from shanzhi.registry.services import clean_id_number
 
@@ -19,29 +20,6 @@ from .models import Role, User
 
 # Guessable names attackers try first (等保: no default or shared accounts).
 RESERVED_USERNAMES = {"admin", "administrator", "root", "test", "guest", "user", "system", "sa"}
-
-
-class BootstrapMixin:
-    """Gives every widget the Bootstrap class its kind needs, so templates stay generic."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 def add_domain_error(form, exc):

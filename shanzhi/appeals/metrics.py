@@ -138,19 +138,8 @@ KEYS = {
     "department": "department_id",
     "category": "category_id",
 }
-SUMMED = (
-    "received",
-    "accepted",
-    "rejected",
-    "resolved",
-    "rated",
-    "satisfied",
-    "due",
-    "suspended",
-    "on_time",
-    "reworked",
-    "handling",
-)
+# The rollup's counters (listed once, in ``rollups.COUNTERS``) and the summed handling time last.
+SUMMED = (*rollups.COUNTERS, "handling")
 
 
 def _names(dimension, keys):
@@ -223,12 +212,12 @@ def compute(stats, dimension, start, end, months=None):
             unit = units.setdefault(r[key], Figures(key=r[key]))
             handling = r["n_handling"] or dt.timedelta(0)
             unit.handling_hours += handling.total_seconds() / 3600
-            for f in SUMMED[:-1]:
+            for f in rollups.COUNTERS:
                 setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
     units = list(units.values())
     total = Figures(key=None, name=str(_("合计")))
     for unit in units:
-        for f in SUMMED[:-1] + ("handling_hours",):
+        for f in (*rollups.COUNTERS, "handling_hours"):
             setattr(total, f, getattr(total, f) + getattr(unit, f))
     names = _names(dimension, [u.key for u in units])
     for unit in units:

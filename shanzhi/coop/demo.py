@@ -86,8 +86,8 @@ def _resources(community, staff, rng):
             provider = {"provider_kind": "business", "provider_name": rng.choice(["便民服务站", "社区小店", "养老服务中心"])}
         grid = rng.choice(grids) if grids and rng.random() < 0.5 else None
         out.append(services.create_resource(
-            community=community, title=title, category_=category, kind=kind, by=staff, capacity=rng.choice([None, 3, 5]),
-            weekdays_=days, time_from=t_from, time_to=t_to, place=f"{community.name}党群服务中心", grid=grid,
+            community=community, title=title, category=category, kind=kind, by=staff, capacity=rng.choice([None, 3, 5]),
+            weekdays=days, time_from=t_from, time_to=t_to, place=f"{community.name}党群服务中心", grid=grid,
             contact_name="联系人", contact_phone=f"1390000{rng.randint(1000, 9999)}",
             price_note="10元/次" if kind == "low_cost" else "", publish=True, **provider))
     return out
@@ -100,10 +100,10 @@ def _needs(community, staff, rng):
         if not households:
             break
         household = rng.choice(households)
-        needs.append(services.submit_need(by=staff, title=title, category_=category, source=source,
-                                          household=household, weekdays_="1111100"))
+        needs.append(services.submit_need(by=staff, title=title, category=category, source=source,
+                                          household=household, weekdays="1111100"))
     for title, category in COMMON_NEEDS:
-        needs.append(services.submit_need(by=staff, title=title, category_=category, source="online", scope="common",
+        needs.append(services.submit_need(by=staff, title=title, category=category, source="online", scope="common",
                                           community=community, slots=2))
     return needs, households
 
@@ -182,7 +182,7 @@ def _projects(community, staff, rng, parent=None):
     department = Department.objects.order_by("id").first()
     unit = Unit.objects.filter(community=community).first()
     project = services.create_project(
-        node=community, title=f"{community.name}{title}", category_=category, by=staff, parent=parent,
+        node=community, title=f"{community.name}{title}", category=category, by=staff, parent=parent,
         lead_department=department if unit is None else None, lead_unit=unit, budget=rng.choice([45, 120, 380]),
         weight=rng.randint(1, 3), starts_on=today - 90 * DAY, ends_on=today + 120 * DAY)
     for k, name in enumerate(["方案论证", "招标采购", "施工", "竣工验收"]):
@@ -225,7 +225,7 @@ def seed(district, rng, *, communities=None, members_per_community=5):
         department = Department.objects.order_by("id").first()
         parent = None
         if department is not None:
-            parent = services.create_project(node=street, title=f"{street.name}老旧小区改造提升工程", category_="housing",
+            parent = services.create_project(node=street, title=f"{street.name}老旧小区改造提升工程", category="housing",
                                              by=_street_leader(street), lead_department=department, budget=1200)
             counts["项目"] += 1
         for community in communities_of_street:

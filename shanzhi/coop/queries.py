@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core.masking import mask_name, mask_phone
+from shanzhi.registry.models import Household
 from shanzhi.volunteering.models import Attendance
 
 from .models import (
@@ -27,6 +28,24 @@ from .models import (
     Project,
     Resource,
 )
+
+
+def active_registration(user, community_id=None):
+    """The user's active in-service member registration (in that community, when given), or None."""
+    qs = MemberRegistration.objects.filter(user=user, status=MemberRegistration.Status.ACTIVE)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return qs.select_related("community").first()
+
+
+def address_visible(user, need):
+    """The household's address goes to staff in scope and to whoever claimed the need, no one else."""
+    if need.household_id is None:
+        return False
+    if permissions.visible(user, Household).filter(pk=need.household_id).exists():
+        return True
+    return need.claims.filter(status__in=Claim.LIVE).filter(claimed_by=user).exists()
+
 
 # --- matching: category, place, time ----------------------------------------------------------------
 

@@ -14,12 +14,15 @@ from shanzhi.accounts import permissions
 
 from . import services, workdays
 from .errors import DomainError
+from .forms import BootstrapMixin
 from .models import WorkdayOverride, WorkdayYear
 
 KIND_CHOICES = [("off", gettext_lazy("休（放假）")), ("work", gettext_lazy("班（调休上班）"))]
 
 
-class DayForm(forms.Form):
+class DayForm(BootstrapMixin, forms.Form):
+    compact = True
+
     date = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=KIND_CHOICES)
     note = forms.CharField(
@@ -29,7 +32,9 @@ class DayForm(forms.Form):
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(BootstrapMixin, forms.Form):
+    compact = True
+
     year = forms.IntegerField(label=gettext_lazy("年份"))
     lines = forms.CharField(
         label=gettext_lazy("放假安排（每行一天或一段）"), widget=forms.Textarea(attrs={"rows": 12})
@@ -38,17 +43,6 @@ class NoticeForm(forms.Form):
         label=gettext_lazy("先清除该年已录入的日期（用于更正整份通知）"), required=False
     )
     complete = forms.BooleanField(label=gettext_lazy("录入后标记该年放假安排已录入完整"), required=False)
-
-
-def _style(form):
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs["class"] = "form-check-input"
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs["class"] = "form-select form-select-sm"
-        else:
-            field.widget.attrs["class"] = "form-control form-control-sm"
-    return form
 
 
 def _default_year():
@@ -80,8 +74,8 @@ def _page(request, year, status=200, day_form=None, notice_form=None, error=None
         "complete_by": complete.get(year, ""),
         "last_known": cal.last_known_year(),
         "running_out": workdays.running_out(),
-        "day_form": _style(day_form or DayForm()),
-        "notice_form": _style(notice_form or NoticeForm(initial={"year": year})),
+        "day_form": day_form or DayForm(),
+        "notice_form": notice_form or NoticeForm(initial={"year": year}),
         "error": error,
         "example": f"{year}-01-01 休 元旦\n{year}-02-07 班 春节调休\n{year}-10-01~{year}-10-07 休 国庆节",
     }

@@ -17,6 +17,7 @@ from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 
 from . import audit
+from .forms import BootstrapMixin
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -25,7 +26,9 @@ PAGE_SIZE = 50
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BootstrapMixin, forms.Form):
+    compact = True
+
     action = forms.ChoiceField(
         label=gettext_lazy("动作"), required=False, choices=[("", gettext_lazy("全部"))] + AuditEvent.Action.choices
     )
@@ -40,12 +43,6 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
-            field.widget.attrs["class"] = css
 
     def clean(self):
         cleaned = super().clean()

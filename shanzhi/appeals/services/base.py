@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
+from shanzhi.core.versioning import check_version
 from shanzhi.core.workdays import CalendarUnknown
 
 from .. import access, rollups
@@ -219,8 +220,7 @@ def check(appeal, verb, by, expected_version=None):
     """Raise unless ``by`` may make this move now (order and errors: see the module docstring)."""
     rule = RULES[verb]
     permissions.require(by, rule.action, appeal)
-    if expected_version is not None and int(expected_version) != appeal.version:
-        raise conflict(appeal, int(expected_version))
+    check_version(appeal, expected_version, required=False, conflict=conflict)
     if not allowed(appeal, verb):
         raise DomainError(
             _("该诉求当前为“%(status)s”，不能%(verb)s。") % {

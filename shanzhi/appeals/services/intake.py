@@ -21,6 +21,7 @@ from shanzhi.accounts.models import Role
 from shanzhi.core import crypto
 from shanzhi.core.errors import DomainError
 from shanzhi.registry import services as registry
+from shanzhi.registry.households import own_resident
 from shanzhi.registry.models import OrgNode
 
 from ..models import Appeal, AppealCounter, AppealPhoto, Category
@@ -261,7 +262,7 @@ def submit(
     _check_submitter(by, channel, client, place, building, node)
     contact_phone = registry.clean_phone(contact_phone, field="contact_phone")
     if by is not None and channel == C.WEB:
-        resident = next((g.resident for g in by.grants() if g.resident_id), None)
+        resident = own_resident(by)
         if resident is not None:
             contact_name = contact_name or resident.name
             contact_phone = contact_phone or resident.phone

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.forms import BootstrapMixin
 from shanzhi.registry.models import Department
 
 from ..models import Category
@@ -19,7 +20,9 @@ from ..services import categories as category_service
 MANAGE = "appeals.manage_categories"
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(BootstrapMixin, forms.Form):
+    compact = True
+
     parent = forms.ModelChoiceField(
         label=gettext_lazy("上级分类"),
         required=False,
@@ -55,13 +58,6 @@ class CategoryForm(forms.Form):
             self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True).exclude(
                 pk=instance.pk
             )
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            elif isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                field.widget.attrs["class"] = "form-control form-control-sm"
 
 
 def _initial(category):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.registry.households import own_household
 
 from .. import queries, services
 from ..models import Appeal, AppealPhoto, Category, Notification
@@ -60,10 +61,8 @@ def _my_channels(user):
 
 
 def _home_building(user):
-    for g in user.grants():
-        if g.resident_id and g.resident.household_id:
-            return g.resident.household.building
-    return None
+    household = own_household(user)
+    return household.building if household is not None else None
 
 
 def _float_or_none(value):

@@ -1,10 +1,12 @@
 """Every write of co-construction, one function per verb (split by subject; all re-exported here)."""
 
+from .actions import available_actions
 from .assessment import assess, grade_for, open_period, publish_period
 from .lists import (
     cancel_need,
     close_need,
     create_resource,
+    may_edit_need,
     publish_need,
     publish_resource,
     submit_need,
@@ -15,6 +17,7 @@ from .lists import (
 from .orders import (
     accept_order,
     cancel_order,
+    claim_is_mine,
     claim_need,
     finish_claim,
     finish_order,
@@ -52,9 +55,11 @@ __all__ = [
     "accept_order",
     "add_commitment",
     "add_milestone",
+    "available_actions",
     "assess",
     "cancel_need",
     "cancel_order",
+    "claim_is_mine",
     "claim_need",
     "claim_post",
     "close_need",
@@ -66,6 +71,7 @@ __all__ = [
     "finish_order",
     "grade_for",
     "leave_community",
+    "may_edit_need",
     "may_record",
     "open_period",
     "place_order",

@@ -4,16 +4,23 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.volunteering.services import a_date, a_datetime, community_node, positive_int, text
 
 from ..models import Category, Event
 
-__all__ = ["a_date", "a_datetime", "community_node", "positive_int", "text", "category", "weekdays", "a_time",
+__all__ = ["a_date", "a_datetime", "community_node", "positive_int", "text", "a_category", "a_weekdays", "a_time",
            "rating", "event", "move"]
 
 
-def category(value, field="category"):
+def own_unit(user):
+    """The unit a unit member's grant binds them to (their workplace), or None."""
+    grant = next((g for g in user.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
+    return grant.unit if grant is not None else None
+
+
+def a_category(value, field="category"):
     if value not in Category.values:
         raise DomainError(_("请选择类别。"), field=field)
     return value
@@ -25,7 +32,7 @@ def choice(value, choices, field, label):
     return value
 
 
-def weekdays(value, field="weekdays"):
+def a_weekdays(value, field="weekdays"):
     value = (value or "1111111").strip()
     if len(value) != 7 or set(value) - {"0", "1"} or "1" not in value:
         raise DomainError(_("服务日应为七位 0/1（周一到周日），至少有一天为 1。"), field=field)

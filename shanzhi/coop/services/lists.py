@@ -7,11 +7,23 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
-from shanzhi.core.errors import Conflict, DomainError
+from shanzhi.core.errors import DomainError
+from shanzhi.core.versioning import check_version
+from shanzhi.registry.households import own_household
 from shanzhi.registry.services import clean_phone
 
-from ..models import Need, Order, Resource
-from .common import category, choice, community_node, event, move, positive_int, text, time_window, weekdays
+from ..models import Claim, Need, Order, Resource
+from .common import (
+    a_category,
+    a_weekdays,
+    choice,
+    community_node,
+    event,
+    move,
+    positive_int,
+    text,
+    time_window,
+)
 from .orders import ORDER_MOVES
 
 RS = Resource.Status
@@ -37,7 +49,7 @@ def create_resource(
     *,
     community,
     title,
-    category_,
+    category,
     kind,
     provider_kind,
     by,
@@ -47,7 +59,7 @@ def create_resource(
     provider_name="",
     description="",
     capacity=None,
-    weekdays_="1111111",
+    weekdays="1111111",
     time_from=None,
     time_to=None,
     times_note="",
@@ -82,7 +94,7 @@ def create_resource(
         grid=grid,
         title=text(title, "title", _("服务名称")),
         description=description or "",
-        category=category(category_),
+        category=a_category(category),
         kind=kind,
         provider_kind=provider_kind,
         provider_unit=provider_unit,
@@ -90,7 +102,7 @@ def create_resource(
         provider_team=provider_team,
         provider_name=provider_name,
         capacity=None if capacity in (None, "") else positive_int(capacity, "capacity", _("同时可接单数")),
-        weekdays=weekdays(weekdays_),
+        weekdays=a_weekdays(weekdays),
         time_from=time_from,
         time_to=time_to,
         times_note=text(times_note, "times_note", _("服务时间说明"), max_length=100, required=False),
@@ -126,23 +138,25 @@ def submit_need(
     *,
     by,
     title,
-    category_,
+    category,
     source,
     scope=Need.Scope.INDIVIDUAL,
     household=None,
     community=None,
     description="",
-    weekdays_="1111111",
+    weekdays="1111111",
     time_from=None,
     time_to=None,
     place="",
     slots=1,
 ):
-    """A resident asks for their household; a grid worker records what a home visit found; community
-    staff record common needs. Staff-entered needs are published at once, residents' wait for review."""
+    """A resident asks for their household (their own, when none is named); a grid worker records
+    what a home visit found; community staff record common needs. Staff-entered needs are published
+    at once, residents' wait for review."""
     scope = choice(scope, Need.Scope, "scope", _("需求类型"))
     source = choice(source, Need.Source, "source", _("来源"))
     if scope == Need.Scope.INDIVIDUAL:
+        household = household or own_household(by)
         if household is None:
             raise DomainError(_("个性需求请选择所涉及的住户。"), field="household")
         permissions.require(by, "coop.collect_need", household)
@@ -160,10 +174,10 @@ def submit_need(
         household=household,
         title=text(title, "title", _("需求")),
         description=description or "",
-        category=category(category_),
+        category=a_category(category),
         scope=scope,
         source=source,
-        weekdays=weekdays(weekdays_),
+        weekdays=a_weekdays(weekdays),
         time_from=time_from,
         time_to=time_to,
         place=text(place, "place", _("地点"), required=False),
@@ -179,10 +193,16 @@ def submit_need(
 
 
 ALLOWED = {
+    "edit": {NS.SUBMITTED, NS.OPEN},
     "publish": {NS.SUBMITTED},
     "cancel": {NS.SUBMITTED, NS.OPEN},
     "close": {NS.OPEN, NS.CLAIMED},
 }
+
+
+def in_service(need):
+    """Someone is serving the need: it is neither edited nor withdrawn until they give it back."""
+    return need.claims.filter(status__in=[Claim.Status.ACCEPTED, Claim.Status.IN_PROGRESS]).exists()
 
 
 @transaction.atomic
@@ -197,7 +217,7 @@ def cancel_need(need, *, by, reason):
     """Withdraw a need (撤销): its recorder or community staff; refused while someone is serving it."""
     _may_edit_need(by, need)
     reason = text(reason, "reason", _("撤销原因"))
-    if need.claims.filter(status__in=["accepted", "in_progress"]).exists():
+    if in_service(need):
         raise DomainError(_("已有人认领，请先与认领方沟通退回后再撤销。"), field="status", code="state")
     return move(Need, need, "cancel", ALLOWED, NS.CANCELLED, by=by, note=reason)
 
@@ -212,12 +232,6 @@ def close_need(need, *, by, note=""):
 # --- editing and withdrawing (from the item's page) ------------------------------------------------
 
 
-def _check_version(obj, version):
-    """Two people editing one item: the second save names what happened instead of overwriting."""
-    if version not in (None, "") and str(version) != str(obj.version):
-        raise Conflict(_("这条内容刚被别人修改过，请刷新后再改。"), changed={"version": obj.version})
-
-
 @transaction.atomic
 def update_resource(
     resource,
@@ -225,11 +239,11 @@ def update_resource(
     by,
     version=None,
     title,
-    category_,
+    category,
     kind,
     description="",
     capacity=None,
-    weekdays_="1111111",
+    weekdays="1111111",
     time_from=None,
     time_to=None,
     times_note="",
@@ -242,7 +256,7 @@ def update_resource(
     the one on file (the form never shows it unmasked)."""
     permissions.require(by, "coop.manage_lists", resource)
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
-    _check_version(resource, version)
+    check_version(resource, version)
     kind = choice(kind, Resource.Kind, "kind", _("资源类型"))
     if kind == Resource.Kind.LOW_COST and not (price_note or "").strip():
         raise DomainError(_("低偿服务请写明收费标准。"), field="price_note")
@@ -254,8 +268,8 @@ def update_resource(
         )
     resource.time_from, resource.time_to = time_window(time_from, time_to)
     resource.title = text(title, "title", _("服务名称"))
-    resource.category, resource.kind, resource.capacity = category(category_), kind, capacity
-    resource.description, resource.weekdays = description or "", weekdays(weekdays_)
+    resource.category, resource.kind, resource.capacity = a_category(category), kind, capacity
+    resource.description, resource.weekdays = description or "", a_weekdays(weekdays)
     resource.times_note = text(times_note, "times_note", _("服务时间说明"), max_length=100, required=False)
     resource.place = text(place, "place", _("服务地点"), required=False)
     resource.contact_name = text(contact_name, "contact_name", _("联系人"), max_length=50, required=False)
@@ -307,13 +321,20 @@ def withdraw_resource(resource, *, by, cancel_open=False, reason=""):
     return resource
 
 
+def need_edit_action(by, need):
+    """Whoever recorded the need (a resident, a grid worker) edits and withdraws it while they still
+    may collect needs there; otherwise community staff of its community."""
+    return "coop.collect_need" if need.submitted_by_id == by.pk else "coop.manage_lists"
+
+
 def _may_edit_need(by, need):
-    """Whoever recorded the need (a resident, a grid worker) while they still may collect needs there,
-    or community staff of its community."""
-    if need.submitted_by_id == by.pk:
-        permissions.require(by, "coop.collect_need", need)
-    else:
-        permissions.require(by, "coop.manage_lists", need)
+    permissions.require(by, need_edit_action(by, need), need)
+
+
+def may_edit_need(by, need):
+    """Whether ``by`` may edit or withdraw the need in its present status (someone serving it may
+    still stop the save: the edit page then says so)."""
+    return need.status in ALLOWED["edit"] and permissions.can(by, need_edit_action(by, need), need)
 
 
 @transaction.atomic
@@ -323,9 +344,9 @@ def update_need(
     by,
     version=None,
     title,
-    category_,
+    category,
     description="",
-    weekdays_="1111111",
+    weekdays="1111111",
     time_from=None,
     time_to=None,
     place="",
@@ -333,19 +354,19 @@ def update_need(
 ):
     _may_edit_need(by, need)
     need = Need.objects.select_for_update().get(pk=need.pk)
-    _check_version(need, version)
-    if need.status not in (NS.SUBMITTED, NS.OPEN):
+    check_version(need, version)
+    if need.status not in ALLOWED["edit"]:
         raise DomainError(
             _("需求已“%(s)s”，不能再修改。") % {"s": need.get_status_display()}, field="status", code="state"
         )
-    if need.claims.filter(status__in=["accepted", "in_progress"]).exists():
+    if in_service(need):
         raise DomainError(_("已有人认领，请先与认领方沟通退回后再修改。"), field="status", code="state")
     slots = positive_int(slots, "slots", _("需要认领方数"), maximum=100)
     if slots < need.taken:
         raise DomainError(_("已有 %(n)d 方认领，需要认领方数不能少于它。") % {"n": need.taken}, field="slots")
     need.time_from, need.time_to = time_window(time_from, time_to)
-    need.title, need.category = text(title, "title", _("需求")), category(category_)
-    need.description, need.weekdays, need.slots = description or "", weekdays(weekdays_), slots
+    need.title, need.category = text(title, "title", _("需求")), a_category(category)
+    need.description, need.weekdays, need.slots = description or "", a_weekdays(weekdays), slots
     need.place = text(place, "place", _("地点"), required=False)
     need.version += 1
     need.save()

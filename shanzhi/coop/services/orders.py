@@ -9,13 +9,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
+from shanzhi.registry.households import is_own_household, own_resident
 from shanzhi.volunteering.models import ServiceSession
 from shanzhi.volunteering.services import checkin, ensure_volunteer
 
+from .. import queries
 from ..models import Claim, MemberRegistration, Need, Order, Resource
-from .common import a_date, a_datetime, event, move, rating, text
+from .common import a_date, a_datetime, event, move, own_unit, rating, text
 
 OS = Order.Status
 CS = Claim.Status
@@ -30,6 +31,7 @@ ORDER_MOVES = {
     "rate": {OS.DONE},
 }
 CLAIM_MOVES = {
+    "schedule": {CS.ACCEPTED, CS.IN_PROGRESS},
     "start": {CS.ACCEPTED},
     "finish": {CS.ACCEPTED, CS.IN_PROGRESS},
     "withdraw": {CS.ACCEPTED},
@@ -37,19 +39,56 @@ CLAIM_MOVES = {
 }
 
 
+# --- who may do what (the services require it; ``actions`` shows it as buttons) ------------------
+
+
+def order_requirements(by, order, verb):
+    """The (permission action, object) pairs ``by`` needs for ``verb`` on ``order``: the resident
+    who placed it cancels and rates it as themselves; anyone else needs the handling (or rating) right."""
+    mine = order.ordered_by_id == by.pk
+    if verb == "cancel":
+        return [("coop.order" if mine else "coop.handle_order", order)]
+    if verb == "rate":
+        return [] if mine else [("coop.rate", order)]
+    return [("coop.handle_order", order)]
+
+
+def claim_is_mine(by, claim):
+    return claim.claimed_by_id == by.pk or bool(claim.registration_id and claim.registration.user_id == by.pk)
+
+
+def served_by_claim(by, claim):
+    """The household a need was for (or whoever recorded it) is the one served by its claims."""
+    need = claim.need
+    return need.submitted_by_id == by.pk or is_own_household(by, need.household_id)
+
+
+def claim_requirements(by, claim, verb):
+    """The claimant (unit or member) moves their claim, community staff of the need may too; the
+    household served rates it, staff may record a rating from a return visit."""
+    if verb == "rate":
+        if served_by_claim(by, claim):
+            return []
+        return [("coop.rate", claim), ("coop.manage_lists", claim.need)]
+    if claim_is_mine(by, claim):
+        return [("coop.view", claim)]
+    return [("coop.view", claim), ("coop.manage_lists", claim.need)]
+
+
+def _require_all(by, requirements):
+    for action, obj in requirements:
+        permissions.require(by, action, obj)
+
+
 # --- orders (点单) -------------------------------------------------------------------------------
-
-
-def _resident_grant(user):
-    return next((g for g in user.grants() if g.role == Role.RESIDENT and g.resident_id), None)
 
 
 @transaction.atomic
 def place_order(resource, *, by, note="", wanted_on=None):
     """A resident orders a published resource of their community, if it has room."""
     permissions.require(by, "coop.order", resource)
-    grant = _resident_grant(by)
-    if grant is None:
+    resident = own_resident(by)
+    if resident is None:
         raise DomainError(_("只有登记在册的居民可以点单。"), field="resource")
     taken = Resource.objects.filter(
         Q(capacity__isnull=True) | Q(open_orders__lt=F("capacity")), pk=resource.pk, status=Resource.Status.PUBLISHED,
@@ -58,7 +97,7 @@ def place_order(resource, *, by, note="", wanted_on=None):
         raise DomainError(_("该服务当前名额已满或已下架，请稍后再试或选择其他服务。"), field="resource",
                           code="full")
     order = Order.objects.create(
-        resource=resource, community_id=resource.community_id, household_id=grant.resident.household_id,
+        resource=resource, community_id=resource.community_id, household_id=resident.household_id,
         ordered_by=by, note=text(note, "note", _("需求说明"), max_length=500, required=False),
         wanted_on=a_date(wanted_on, "wanted_on", _("希望服务日期")) if wanted_on else None,
     )
@@ -72,13 +111,13 @@ def _release_place(order):
 
 @transaction.atomic
 def accept_order(order, *, by, note=""):
-    permissions.require(by, "coop.handle_order", order)
+    _require_all(by, order_requirements(by, order, "accept"))
     return move(Order, order, "accept", ORDER_MOVES, OS.ACCEPTED, by=by, note=note, handled_by=by)
 
 
 @transaction.atomic
 def reject_order(order, *, by, reason):
-    permissions.require(by, "coop.handle_order", order)
+    _require_all(by, order_requirements(by, order, "reject"))
     reason = text(reason, "reason", _("不予受理的原因"))
     order = move(Order, order, "reject", ORDER_MOVES, OS.REJECTED, by=by, note=reason, handled_by=by)
     _release_place(order)
@@ -87,13 +126,13 @@ def reject_order(order, *, by, reason):
 
 @transaction.atomic
 def start_order(order, *, by, note=""):
-    permissions.require(by, "coop.handle_order", order)
+    _require_all(by, order_requirements(by, order, "start"))
     return move(Order, order, "start", ORDER_MOVES, OS.IN_PROGRESS, by=by, note=note)
 
 
 @transaction.atomic
 def finish_order(order, *, by, note=""):
-    permissions.require(by, "coop.handle_order", order)
+    _require_all(by, order_requirements(by, order, "finish"))
     order = move(Order, order, "finish", ORDER_MOVES, OS.DONE, by=by, note=note)
     _release_place(order)
     return order
@@ -102,10 +141,7 @@ def finish_order(order, *, by, note=""):
 @transaction.atomic
 def cancel_order(order, *, by, reason=""):
     """The resident changes their mind before the service starts."""
-    if order.ordered_by_id != by.pk:
-        permissions.require(by, "coop.handle_order", order)
-    else:
-        permissions.require(by, "coop.order", order)
+    _require_all(by, order_requirements(by, order, "cancel"))
     order = move(Order, order, "cancel", ORDER_MOVES, OS.CANCELLED, by=by, note=reason)
     _release_place(order)
     return order
@@ -114,14 +150,22 @@ def cancel_order(order, *, by, reason=""):
 @transaction.atomic
 def rate_order(order, *, by, stars, comment=""):
     """The resident rates the service (or staff record the rating from a return visit)."""
-    if order.ordered_by_id != by.pk:
-        permissions.require(by, "coop.rate", order)
+    _require_all(by, order_requirements(by, order, "rate"))
     stars = rating(stars)
     return move(Order, order, "rate", ORDER_MOVES, OS.RATED, by=by, note=comment, rating=stars,
                 rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False))
 
 
 # --- claims (接单) -------------------------------------------------------------------------------
+
+
+def member_registration(by, community_id):
+    """双报到: an in-service member claims as themselves only with an active registration in that
+    community (the need's or the post's)."""
+    registration = queries.active_registration(by, community_id)
+    if registration is None:
+        raise DomainError(_("请先到该社区报到。"), field="registration")
+    return registration
 
 
 def _claimant(by, need, registration):
@@ -132,16 +176,19 @@ def _claimant(by, need, registration):
         if registration.community_id != need.community_id:
             raise DomainError(_("只能认领报到社区的需求。"), field="registration")
         return {"registration": registration}
-    grant = next((g for g in by.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
-    if grant is None:
+    unit = own_unit(by)
+    if unit is None:
         raise DomainError(_("请选择以单位还是个人报到身份认领。"), field="registration")
-    return {"unit": grant.unit}
+    return {"unit": unit}
 
 
 @transaction.atomic
-def claim_need(need, *, by, registration=None, note=""):
-    """"线上认领": one slot of an open need, for a unit or a registered in-service member."""
+def claim_need(need, *, by, as_member=False, registration=None, note=""):
+    """"线上认领": one slot of an open need, for a unit or (``as_member``) the user's own active
+    registration in the need's community."""
     permissions.require(by, "coop.claim", need)
+    if as_member and registration is None:
+        registration = member_registration(by, need.community_id)
     who = _claimant(by, need, registration)
     try:
         with transaction.atomic():
@@ -157,20 +204,13 @@ def claim_need(need, *, by, registration=None, note=""):
     return claim
 
 
-def _require_claimant_or_staff(by, claim):
-    permissions.require(by, "coop.view", claim)
-    mine = claim.claimed_by_id == by.pk or (claim.registration_id and claim.registration.user_id == by.pk)
-    if not mine:
-        permissions.require(by, "coop.manage_lists", claim.need)
-
-
 @transaction.atomic
 def schedule_visit(claim, *, by, starts_at, ends_at, place=""):
     """"实地报到": a check-in session for the on-site service. Organised by whoever published the need,
     so that the community confirms the hours (谁组织谁记录，谁记录谁证明)."""
-    _require_claimant_or_staff(by, claim)
+    _require_all(by, claim_requirements(by, claim, "schedule"))
     claim = Claim.objects.select_for_update(of=("self",)).select_related("need", "registration").get(pk=claim.pk)
-    if claim.status not in (CS.ACCEPTED, CS.IN_PROGRESS):
+    if claim.status not in CLAIM_MOVES["schedule"]:
         raise DomainError(_("只能为进行中的认领安排上门服务。"), field="status", code="state")
     if claim.session_id:
         raise DomainError(_("已经安排过上门服务了。"), field="starts_at", code="duplicate")
@@ -191,13 +231,13 @@ def schedule_visit(claim, *, by, starts_at, ends_at, place=""):
 
 @transaction.atomic
 def start_claim(claim, *, by, note=""):
-    _require_claimant_or_staff(by, claim)
+    _require_all(by, claim_requirements(by, claim, "start"))
     return move(Claim, claim, "start", CLAIM_MOVES, CS.IN_PROGRESS, by=by, note=note)
 
 
 @transaction.atomic
 def finish_claim(claim, *, by, result):
-    _require_claimant_or_staff(by, claim)
+    _require_all(by, claim_requirements(by, claim, "finish"))
     result = text(result, "result", _("服务结果"), max_length=500)
     claim = move(Claim, claim, "finish", CLAIM_MOVES, CS.DONE, by=by, note=result, result=result)
     _maybe_done(claim.need, by)
@@ -217,7 +257,7 @@ def _maybe_done(need, by):
 @transaction.atomic
 def withdraw_claim(claim, *, by, reason):
     """The claimant gives the need back before serving; the slot opens again."""
-    _require_claimant_or_staff(by, claim)
+    _require_all(by, claim_requirements(by, claim, "withdraw"))
     reason = text(reason, "reason", _("退回原因"))
     claim = move(Claim, claim, "withdraw", CLAIM_MOVES, CS.WITHDRAWN, by=by, note=reason)
     if claim.session_id:
@@ -232,13 +272,7 @@ def withdraw_claim(claim, *, by, reason):
 @transaction.atomic
 def rate_claim(claim, *, by, stars, comment=""):
     """The household served (or the resident who asked) rates it; staff may record it from a return visit."""
-    need = claim.need
-    served = need.submitted_by_id == by.pk or any(
-        g.role == Role.RESIDENT and g.resident_id and need.household_id == g.resident.household_id
-        for g in by.grants())
-    if not served:
-        permissions.require(by, "coop.rate", claim)
-        permissions.require(by, "coop.manage_lists", need)
+    _require_all(by, claim_requirements(by, claim, "rate"))
     stars = rating(stars)
     return move(Claim, claim, "rate", CLAIM_MOVES, CS.RATED, by=by, note=comment, rating=stars,
                 rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False))

@@ -10,7 +10,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import OrgNode
 
 from ..models import Milestone, Project
-from .common import a_date, category, choice, event, positive_int, text
+from .common import a_category, a_date, choice, event, positive_int, text
 
 PS = Project.Status
 
@@ -25,7 +25,7 @@ def weighted_progress(children):
 
 
 @transaction.atomic
-def create_project(*, node, title, category_, by, lead_unit=None, lead_department=None, units=(), departments=(),
+def create_project(*, node, title, category, by, lead_unit=None, lead_department=None, units=(), departments=(),
                    budget=None, parent=None, weight=1, starts_on=None, ends_on=None, description="", public=True):
     if not isinstance(node, OrgNode) or node.level not in (OrgNode.Level.COMMUNITY, OrgNode.Level.STREET):
         raise DomainError(_("项目应属于一个社区或街道。"), field="node")
@@ -50,7 +50,7 @@ def create_project(*, node, title, category_, by, lead_unit=None, lead_departmen
     if starts_on and ends_on and ends_on < starts_on:
         raise DomainError(_("计划完成日期不能早于开始日期。"), field="ends_on")
     project = Project.objects.create(
-        node=node, parent=parent, title=text(title, "title", _("项目名称")), category=category(category_),
+        node=node, parent=parent, title=text(title, "title", _("项目名称")), category=a_category(category),
         lead_unit=lead_unit, lead_department=lead_department, budget=budget,
         weight=positive_int(weight, "weight", _("权重"), maximum=1000), starts_on=starts_on, ends_on=ends_on,
         description=description or "", public=bool(public), created_by=by,

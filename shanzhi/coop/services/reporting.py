@@ -13,7 +13,8 @@ from shanzhi.volunteering.models import ServiceSession
 from shanzhi.volunteering.services import checkin, ensure_volunteer
 
 from ..models import Agreement, Commitment, JointActivity, MemberRegistration, Post, PostClaim, PostDuty
-from .common import a_date, a_datetime, choice, community_node, positive_int, text
+from .common import a_date, a_datetime, choice, community_node, own_unit, positive_int, text
+from .orders import member_registration
 
 # --- unit agreements (单位报到) -----------------------------------------------------------------------
 
@@ -106,8 +107,7 @@ def register_member(*, user, community, by, branch=None, workplace_unit=None, wo
     if household is not None and household.grid.parent_id != community.pk:
         raise DomainError(_("住址不在这个社区。"), field="household")
     if workplace_unit is None:
-        grant = next((g for g in user.grants() if g.role == Role.UNIT_MEMBER and g.unit_id), None)
-        workplace_unit = grant.unit if grant else None
+        workplace_unit = own_unit(user)
     volunteer = ensure_volunteer(user, community, name=name or user.display_name)
     try:
         with transaction.atomic():
@@ -150,9 +150,12 @@ def create_post(*, community, kind, title, slots, by, description="", place="", 
 
 
 @transaction.atomic
-def claim_post(post, *, registration, by):
-    """"领岗位": one of the post's places, for a member registered in its community."""
+def claim_post(post, *, by, registration=None):
+    """"领岗位": one of the post's places, for a member registered in its community (by default
+    the user's own active registration there)."""
     permissions.require(by, "coop.claim", post)
+    if registration is None:
+        registration = member_registration(by, post.community_id)
     if registration.user_id != by.pk or registration.status != MemberRegistration.Status.ACTIVE:
         raise DomainError(_("请用本人的报到身份认领岗位。"), field="registration")
     if registration.community_id != post.community_id:

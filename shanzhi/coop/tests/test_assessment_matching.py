@@ -79,13 +79,13 @@ def test_unit_report_workbook(co, period):
 
 def test_suggested_resources_rank_by_place_and_time(co):
     cast = co.cast
-    far = services.create_resource(community=cast.community, title="理发（周末）", category_="elderly",
+    far = services.create_resource(community=cast.community, title="理发（周末）", category="elderly",
                                    kind="low_cost", price_note="10元/次", provider_kind="business",
-                                   provider_name="美发店", by=cast.zhang, weekdays_="0000011", publish=True)
-    other_grid = services.create_resource(community=cast.community, title="理发（二网格）", category_="elderly",
+                                   provider_name="美发店", by=cast.zhang, weekdays="0000011", publish=True)
+    other_grid = services.create_resource(community=cast.community, title="理发（二网格）", category="elderly",
                                           kind="volunteer", provider_kind="business", provider_name="志愿理发师",
-                                          by=cast.zhang, grid=cast.grid2, weekdays_="0100000", publish=True)
-    services.create_resource(community=cast.community, title="法律咨询", category_="legal", kind="public",
+                                          by=cast.zhang, grid=cast.grid2, weekdays="0100000", publish=True)
+    services.create_resource(community=cast.community, title="法律咨询", category="legal", kind="public",
                              provider_kind="business", provider_name="律所", by=cast.zhang, publish=True)
     matches = queries.suggest_resources(cast.zhang, co.need)
     assert [m.item.pk for m in matches] == [co.resource.pk, other_grid.pk]  # weekend-only one has no shared day

@@ -19,10 +19,10 @@ from .test_pages import page, post, world  # noqa: F401  (the shared page fixtur
 
 RESOURCE_FIELDS = {
     "title": "上门理发（每周二）",
-    "category_": "elderly",
+    "category": "elderly",
     "kind": "volunteer",
     "capacity": 3,
-    "weekdays_": "0100000",
+    "weekdays": "0100000",
     "time_from": "09:00",
     "time_to": "11:30",
     "place": "幸福小区3号楼",
@@ -66,7 +66,7 @@ def test_capacity_below_the_orders_in_hand_is_refused(co):
     services.place_order(co.resource, by=co.cast.jumin)
     before = snapshot(co.resource)
     with pytest.raises(DomainError) as exc:
-        services.update_resource(co.resource, by=co.cast.zhang, **{**RESOURCE_FIELDS, "capacity": 0})
+        services.update_resource(co.resource, by=co.cast.zhang, version=0, **{**RESOURCE_FIELDS, "capacity": 0})
     assert exc.value.field == "capacity"
     assert snapshot(co.resource) == before
 
@@ -110,8 +110,8 @@ def test_orders_already_in_service_are_finished_after_withdrawal(co):
 
 NEED_FIELDS = {
     "title": "独居老人需要理发（上午）",
-    "category_": "elderly",
-    "weekdays_": "0110000",
+    "category": "elderly",
+    "weekdays": "0110000",
     "slots": 2,
 }
 
@@ -137,8 +137,9 @@ def test_someone_else_in_sight_may_not_edit_a_need_nor_another_community(co):
 def test_a_claimed_need_can_be_neither_edited_nor_withdrawn(co):
     services.claim_need(co.common, by=co.cast.he, registration=co.he_reg)
     before = snapshot(co.common)
-    with pytest.raises(DomainError):
-        services.update_need(co.common, by=co.cast.zhang, **NEED_FIELDS)
+    with pytest.raises(DomainError) as exc:
+        services.update_need(co.common, by=co.cast.zhang, version=co.common.version, **NEED_FIELDS)
+    assert exc.value.field == "status"
     with pytest.raises(DomainError):
         services.cancel_need(co.common, by=co.cast.zhang, reason="不需要了")
     assert snapshot(co.common) == before

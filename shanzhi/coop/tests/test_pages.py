@@ -20,7 +20,7 @@ def world(co):
         period_end=today.replace(month=12, day=31), unit_signatory="院长", signed_on=today.replace(month=1, day=1),
         commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2},
                      {"kind": "talent", "content": "急救培训", "promised_count": 1}], by=cast.zhao)
-    co.project = services.create_project(node=cast.community, title="幸福小区停车场划线", category_="housing",
+    co.project = services.create_project(node=cast.community, title="幸福小区停车场划线", category="housing",
                                          by=cast.zhang, lead_department=cast.department, public=True)
     co.post = services.create_post(community=cast.community, kind="patrol", title="周末巡逻", slots=2, by=cast.zhang)
     co.period = services.open_period(community=cast.community, name="本年度", starts_on=today.replace(month=1, day=1),

@@ -15,12 +15,12 @@ from shanzhi.volunteering.services import checkin
 
 @pytest.fixture
 def renovation(cast):
-    parent = services.create_project(node=cast.street, title="东街道老旧小区改造", category_="housing", by=cast.liu,
+    parent = services.create_project(node=cast.street, title="东街道老旧小区改造", category="housing", by=cast.liu,
                                      lead_department=cast.department2, departments=[cast.department],
                                      budget="860.5")
-    roofs = services.create_project(node=cast.community, parent=parent, title="幸福小区屋面防水", category_="housing",
+    roofs = services.create_project(node=cast.community, parent=parent, title="幸福小区屋面防水", category="housing",
                                     by=cast.zhang, lead_unit=cast.unit, weight=3)
-    pipes = services.create_project(node=cast.community, parent=parent, title="供暖管网改造", category_="housing",
+    pipes = services.create_project(node=cast.community, parent=parent, title="供暖管网改造", category="housing",
                                     by=cast.zhang, lead_department=cast.department2, weight=1)
     return parent, roofs, pipes
 
@@ -52,7 +52,7 @@ def test_progress_and_status_checks(cast, renovation):
         services.set_status(roofs, status="done", by=cast.zhang)
     assert err.value.field == "status"
     with pytest.raises(DomainError) as err:
-        services.create_project(node=cast.community, title="x", category_="housing", by=cast.zhang)
+        services.create_project(node=cast.community, title="x", category="housing", by=cast.zhang)
     assert err.value.field == "lead"
 
 

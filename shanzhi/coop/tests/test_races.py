@@ -35,7 +35,7 @@ def outcome(results):
 
 def test_two_members_claiming_the_last_slot_one_gets_it(race):
     cast, members, _residents = race
-    need = services.submit_need(by=cast.zhang, title="帮忙搬运物资", category_="assistance", source="online",
+    need = services.submit_need(by=cast.zhang, title="帮忙搬运物资", category="assistance", source="online",
                                 scope="common", community=cast.community, slots=1)
     results = at_once(*[lambda u=u, r=r: services.claim_need(need, by=u, registration=r) for u, r in members])
     assert outcome(results) == ["full", "ok"]
@@ -46,7 +46,7 @@ def test_two_members_claiming_the_last_slot_one_gets_it(race):
 
 def test_two_residents_ordering_the_last_place_one_gets_it(race):
     cast, _members, residents = race
-    resource = services.create_resource(community=cast.community, title="助浴服务", category_="elderly",
+    resource = services.create_resource(community=cast.community, title="助浴服务", category="elderly",
                                         kind="low_cost", price_note="20元/次", provider_kind="business",
                                         provider_name="养老服务站", capacity=1, by=cast.zhang, publish=True)
     results = at_once(*[lambda u=u: services.place_order(resource, by=u) for u in residents])

@@ -8,9 +8,7 @@ from django.shortcuts import redirect, render
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
-from shanzhi.registry.models import Household, OrgNode
-
-from ..models import Claim, MemberRegistration
+from shanzhi.registry.models import OrgNode
 
 PER_PAGE = 30
 
@@ -54,19 +52,3 @@ def _community_from_post(request, action):
     return permissions.get_visible_or_404(
         request.user, OrgNode, action, pk=request.POST.get("community") or 0, level="community"
     )
-
-
-def _my_registration(user, community_id=None):
-    qs = MemberRegistration.objects.filter(user=user, status=MemberRegistration.Status.ACTIVE)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
-    return qs.select_related("community").first()
-
-
-def _address_visible(user, need):
-    """The household's address goes to staff in scope and to whoever claimed the need, no one else."""
-    if need.household_id is None:
-        return False
-    if permissions.visible(user, Household).filter(pk=need.household_id).exists():
-        return True
-    return need.claims.filter(status__in=Claim.LIVE).filter(claimed_by=user).exists()

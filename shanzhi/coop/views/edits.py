@@ -46,11 +46,11 @@ def resource_edit(request, pk):
             by=user,
             version=p.get("version"),
             title=p.get("title"),
-            category_=p.get("category"),
+            category=p.get("category"),
             kind=p.get("kind"),
             description=p.get("description", ""),
             capacity=p.get("capacity") or None,
-            weekdays_=p.get("weekdays") or "1111111",
+            weekdays=p.get("weekdays") or "1111111",
             time_from=p.get("time_from") or None,
             time_to=p.get("time_to") or None,
             times_note=p.get("times_note", ""),
@@ -93,18 +93,12 @@ def resource_edit(request, pk):
     )
 
 
-def _may_edit_need(user, need):
-    """For showing the edit and withdraw buttons; the service decides."""
-    action = "coop.collect_need" if need.submitted_by_id == user.pk else "coop.manage_lists"
-    return need.status in (Need.Status.SUBMITTED, Need.Status.OPEN) and permissions.can(user, action, need)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def need_edit(request, pk):
     user = request.user
     need = permissions.get_visible_or_404(user, Need, pk=pk)
-    if not _may_edit_need(user, need):
+    if not services.may_edit_need(user, need):
         raise Http404
 
     def save(p):
@@ -113,9 +107,9 @@ def need_edit(request, pk):
             by=user,
             version=p.get("version"),
             title=p.get("title"),
-            category_=p.get("category"),
+            category=p.get("category"),
             description=p.get("description", ""),
-            weekdays_=p.get("weekdays") or "1111111",
+            weekdays=p.get("weekdays") or "1111111",
             time_from=p.get("time_from") or None,
             time_to=p.get("time_to") or None,
             place=p.get("place", ""),

@@ -17,16 +17,13 @@ from shanzhi.registry.models import Department, Household, OrgNode, Unit
 from .. import queries, services
 from ..models import Category, Claim, MemberRegistration, Need, Order, PostClaim, Project, Resource
 from .common import (
-    _address_visible,
     _communities,
     _community_from_post,
-    _my_registration,
     _page,
     _require,
     act,
     list_page,
 )
-from .edits import _may_edit_need
 
 
 @never_cache
@@ -116,12 +113,12 @@ def resource_list(request):
         services.create_resource(
             community=community,
             title=p.get("title"),
-            category_=p.get("category"),
+            category=p.get("category"),
             kind=p.get("kind"),
             provider_kind=p.get("provider_kind"),
             provider_name=p.get("provider_name", ""),
             capacity=p.get("capacity") or None,
-            weekdays_=p.get("weekdays") or "1111111",
+            weekdays=p.get("weekdays") or "1111111",
             time_from=p.get("time_from"),
             time_to=p.get("time_to"),
             times_note=p.get("times_note", ""),
@@ -174,7 +171,7 @@ def resource_detail(request, pk):
             "r": resource,
             "phone": mask_phone(resource.contact_phone),
             "staff": staff,
-            "may_order": permissions.can(user, "coop.order", resource) and resource.status == "published",
+            "actions": services.available_actions(user, resource),
             "orders": permissions.visible(user, Order).filter(resource=resource).order_by("-created_at")[:50],
             "waiting": resource.orders.filter(status__in=["placed", "accepted"]).count() if staff else 0,
             "matches": queries.suggest_needs(user, resource) if staff else [],
@@ -213,11 +210,12 @@ def resource_action(request, pk, verb):
 
 
 def _need_household(request, p):
-    user = request.user
+    """The household a grid worker names; a resident's own is the service's default."""
     if p.get("household"):
-        return permissions.get_visible_or_404(user, Household, "coop.collect_need", pk=p.get("household"))
-    grant = next((g for g in user.grants() if g.role == Role.RESIDENT and g.resident_id), None)
-    return grant.resident.household if grant else None
+        return permissions.get_visible_or_404(
+            request.user, Household, "coop.collect_need", pk=p.get("household")
+        )
+    return None
 
 
 @never_cache
@@ -234,7 +232,7 @@ def need_list(request):
         services.submit_need(
             by=user,
             title=p.get("title"),
-            category_=p.get("category"),
+            category=p.get("category"),
             source=p.get("source") or "self",
             scope=p.get("scope") or "individual",
             household=household,
@@ -242,7 +240,7 @@ def need_list(request):
             description=p.get("description", ""),
             place=p.get("place", ""),
             slots=p.get("slots") or 1,
-            weekdays_=p.get("weekdays") or "1111111",
+            weekdays=p.get("weekdays") or "1111111",
             time_from=p.get("time_from"),
             time_to=p.get("time_to"),
         )
@@ -277,21 +275,20 @@ def need_detail(request, pk):
     user = request.user
     need = permissions.get_visible_or_404(user, Need, pk=pk)
     staff = permissions.can(user, "coop.manage_lists", need)
-    claimable = permissions.can(user, "coop.claim", need) and need.status == Need.Status.OPEN
+    actions = services.available_actions(user, need)
     return render(
         request,
         "coop/need.html",
         {
             "n": need,
             "staff": staff,
-            "claimable": claimable,
-            "may_edit": _may_edit_need(user, need),
-            "registration": _my_registration(user, need.community_id) if claimable else None,
+            "actions": actions,
+            "registration": queries.active_registration(user, need.community_id) if "claim" in actions else None,
             "claims": permissions.visible(user, Claim)
             .filter(need=need)
             .select_related("unit", "registration__volunteer"),
             "events": need.events.select_related("actor"),
-            "show_address": _address_visible(user, need),
+            "show_address": queries.address_visible(user, need),
             "matches": queries.suggest_resources(user, need) if staff else [],
         },
     )
@@ -304,15 +301,10 @@ def need_action(request, pk, verb):
     p = request.POST
     back = reverse("coop:need", args=[pk])
     if verb == "claim":
-        permissions.require(user, "coop.claim", need)
-        registration = None
-        if p.get("as") == "member":
-            registration = _my_registration(user, need.community_id)
-            if registration is None:
-                messages.error(request, _("请先到该社区报到。"))
-                return redirect(back)
         try:
-            claim = services.claim_need(need, by=user, registration=registration, note=p.get("note", ""))
+            claim = services.claim_need(
+                need, by=user, as_member=p.get("as") == "member", note=p.get("note", "")
+            )
         except DomainError as exc:
             messages.error(request, str(exc.message))
             return redirect(back)

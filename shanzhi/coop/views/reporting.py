@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core import audit
-from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Unit
 
 from .. import queries, reports, services
@@ -28,7 +27,7 @@ from ..models import (
     Post,
     PostClaim,
 )
-from .common import _communities, _community_from_post, _my_registration, _page, act, list_page
+from .common import _communities, _community_from_post, _page, act, list_page
 
 
 @never_cache
@@ -177,7 +176,7 @@ def post_detail(request, pk):
             "holders": post.claims.filter(status="active").select_related("registration__volunteer"),
             "duties": post.duties.select_related("session")[:20],
             "staff": permissions.can(user, "coop.manage_lists", post),
-            "registration": _my_registration(user, post.community_id),
+            "registration": queries.active_registration(user, post.community_id),
             "mine": PostClaim.objects.filter(post=post, registration__user=user, status="active").first(),
         },
     )
@@ -191,11 +190,7 @@ def post_action(request, pk, verb):
     back = reverse("coop:post", args=[pk])
 
     def claim():
-        permissions.require(user, "coop.claim", post)
-        registration = _my_registration(user, post.community_id)
-        if registration is None:
-            raise DomainError(_("请先到该社区报到。"), field="registration")
-        services.claim_post(post, registration=registration, by=user)
+        services.claim_post(post, by=user)
 
     def release():
         holder = get_object_or_404(PostClaim, post=post, pk=p.get("claim") or 0)

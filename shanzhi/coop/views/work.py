@@ -10,12 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
-from shanzhi.accounts.models import Role
 from shanzhi.registry.models import Department, OrgNode, Unit
 
 from .. import queries, services
-from ..models import Category, Claim, Need, Order, Project
-from .common import _address_visible, _page, act, list_page
+from ..models import Category, Claim, Order, Project
+from .common import _page, act, list_page
 
 
 @never_cache
@@ -29,8 +28,7 @@ def order_detail(request, pk):
         {
             "o": order,
             "events": order.events.select_related("actor"),
-            "handler": permissions.can(user, "coop.handle_order", order),
-            "mine": order.ordered_by_id == user.pk,
+            "actions": services.available_actions(user, order),
         },
     )
 
@@ -60,27 +58,14 @@ def order_action(request, pk, verb):
 def claim_detail(request, pk):
     user = request.user
     claim = permissions.get_visible_or_404(user, Claim, pk=pk)
-    mine = claim.claimed_by_id == user.pk or (claim.registration_id and claim.registration.user_id == user.pk)
-    need = claim.need
     return render(
         request,
         "coop/claim.html",
         {
             "c": claim,
             "events": claim.events.select_related("actor"),
-            "mine": mine,
-            "staff": permissions.can(user, "coop.manage_lists", need)
-            if permissions.visible(user, Need).filter(pk=need.pk).exists()
-            else False,
-            "may_rate": claim.status == "done"
-            and (
-                need.submitted_by_id == user.pk
-                or any(
-                    g.role == Role.RESIDENT and g.resident_id and g.resident.household_id == need.household_id
-                    for g in user.grants()
-                )
-            ),
-            "show_address": _address_visible(user, need) or mine,
+            "actions": services.available_actions(user, claim),
+            "show_address": queries.address_visible(user, claim.need) or services.claim_is_mine(user, claim),
         },
     )
 
@@ -123,7 +108,7 @@ def project_list(request):
         services.create_project(
             node=node,
             title=p.get("title"),
-            category_=p.get("category"),
+            category=p.get("category"),
             by=user,
             lead_unit=lead_unit,
             lead_department=lead_department,

@@ -17,6 +17,7 @@ from faker import Faker
 from shanzhi.core import crypto
 from shanzhi.core.models import AuditEvent
 from shanzhi.registry import importing
+from shanzhi.registry.importing import writing
 from shanzhi.registry.models import Household, ImportJob, Resident
 
 HEADERS = ["网格编码", "小区", "楼栋", "单元", "房号", "姓名", "身份证号", "手机号", "与户主关系", "标签"]
@@ -332,12 +333,12 @@ def test_system_import_needs_no_user_and_takes_code_lists_for_tags(cast):
     "django_otp.plugins.otp_totp", "django_tasks_db", "shanzhi.core", "shanzhi.accounts", "shanzhi.registry",
 ])
 def test_progress_is_visible_to_the_polling_page_while_the_import_runs(cast, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK", 2)
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(writing, "CHUNK", 2)  # the writer's own names: the package re-exports them
+    monkeypatch.setattr(writing, "PROGRESS_EVERY", 2)
     job = ImportJob.objects.create(created_by=cast.zhang, scope=cast.community, file="", original_name="x.csv",
                                    status=ImportJob.Status.IMPORTING, total_rows=6)
     seen = []
-    save_aside = importing._save_progress_aside
+    save_aside = writing._save_progress_aside
 
     def look_from_elsewhere(job):
         save_aside(job)
@@ -351,7 +352,7 @@ def test_progress_is_visible_to_the_polling_page_while_the_import_runs(cast, mon
         finally:
             other.close()
 
-    monkeypatch.setattr(importing, "_save_progress_aside", look_from_elsewhere)
+    monkeypatch.setattr(writing, "_save_progress_aside", look_from_elsewhere)
     importing.import_rows(read(as_csv(make_rows(6))), by=cast.zhang, scope=cast.community, job=job)
 
     # Progress is seen while the residents are not yet: the import is still one open transaction.
@@ -393,6 +394,42 @@ def test_command_refuses_a_user_without_the_right(cast, tmp_path):
     path.write_bytes(as_csv(make_rows(1)))
     with pytest.raises(CommandError, match="无权"):
         call_command("import_roster", str(path), "--user", cast.wang.username, "--scope", cast.grid.code)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert (event.outcome, event.actor_id) == ("denied", cast.wang.pk)
+    assert Resident.objects.count() == 4
+
+
+def test_command_audits_a_rejected_file_as_the_page_does(cast, tmp_path, capsys):
+    rows = make_rows(3)
+    rows[0]["身份证号"] = "12345"
+    path = tmp_path / "roster.csv"
+    path.write_bytes(as_csv(rows))
+    before = snapshot()
+
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(path), "--scope", cast.community.code, "--user", cast.zhang.username)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert (event.outcome, event.actor_id) == ("failure", cast.zhang.pk)
+    assert event.detail == {"scope": cast.community.code, "errors": 1}
+    assert snapshot() == before
+
+
+def test_a_file_that_cannot_be_read_is_audited_as_rejected(cast, tmp_path):
+    path = tmp_path / "roster.txt"
+    path.write_bytes(b"not a roster")
+    with pytest.raises(importing.RosterRejected):
+        importing.import_file(path, path.name, by=cast.zhang, scope=cast.community)
+    assert AuditEvent.objects.get(action=AuditEvent.Action.IMPORT).outcome == "failure"
+
+
+def test_the_file_service_imports_and_audits_once(cast, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(as_csv(make_rows(2)))
+    counts = importing.import_file(path, path.name, by=cast.zhang, scope=cast.community)
+    assert (counts["created"], Resident.objects.count()) == (2, 6)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert (event.outcome, event.detail["created"]) == ("success", 2)
 
 
 # --- the pages ---------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import Conflict, DomainError
+from shanzhi.core.errors import DomainError
+from shanzhi.core.versioning import check_version
 
 from ..models import Team, TeamMember
 from .common import community_node, text
@@ -49,8 +50,7 @@ def update_team(team, *, by, name, description="", leader=None, version=None):
     """Rename, describe, and name the leader (who joins the team if not yet in it; None: no leader)."""
     permissions.require(by, "volunteering.manage", team)
     team = Team.objects.select_for_update().get(pk=team.pk)
-    if version not in (None, "") and str(version) != str(team.version):
-        raise Conflict(_("这支队伍刚被别人修改过，请刷新后再改。"), changed={"version": team.version})
+    check_version(team, version, message=_("这支队伍刚被别人修改过，请刷新后再改。"))
     team.name = _name(team.community, name, exclude=team)
     team.description = text(description, "description", _("服务内容"), max_length=2000, required=False)
     if leader is not None:

@@ -38,7 +38,8 @@ def member_names(team):
 
 
 def test_staff_edit_a_team_and_name_a_leader_who_joins_with_it(vol, team):
-    teams.update_team(team, by=vol.cast.zhao, name="红马甲志愿服务队", description="助老", leader=vol.niu)
+    teams.update_team(team, by=vol.cast.zhao, name="红马甲志愿服务队", description="助老", leader=vol.niu,
+                      version=0)
     team.refresh_from_db()
     assert (team.name, team.leader_id) == ("红马甲志愿服务队", vol.niu.pk)
     assert member_names(team) == {"马志愿", "牛志愿"}
@@ -54,14 +55,24 @@ def test_a_stale_team_edit_is_a_conflict(client, vol, team):
     assert call(client, "put", url, vol.cast.zhang, {"name": "新名字", "version": 1}).json()["version"] == 2
 
 
+def test_a_team_edit_without_its_version_is_refused_and_changes_nothing(client, vol, team):
+    with pytest.raises(DomainError) as exc:
+        teams.update_team(team, by=vol.cast.zhang, name="无版本")
+    assert exc.value.field == "version"
+    response = call(client, "put", f"/api/v1/volunteering/teams/{team.pk}", vol.cast.zhang, {"name": "无版本"})
+    assert (response.status_code, response.json()["field"]) == (400, "version")
+    team.refresh_from_db()
+    assert (team.name, team.version) == ("红马甲服务队", 0)
+
+
 def test_a_refused_edit_changes_nothing(vol, team):
     other = teams.create_team(community=vol.cast.community, name="夕阳红服务队", by=vol.cast.zhang)
     with pytest.raises(DomainError) as exc:
-        teams.update_team(team, by=vol.cast.zhang, name="夕阳红服务队", leader=vol.niu)
+        teams.update_team(team, by=vol.cast.zhang, name="夕阳红服务队", leader=vol.niu, version=0)
     assert exc.value.field == "name"
     with pytest.raises(DomainError) as exc:
         teams.update_team(
-            team, by=vol.cast.zhang, name="红马甲服务队", leader=vol.bai
+            team, by=vol.cast.zhang, name="红马甲服务队", leader=vol.bai, version=0
         )  # lives in community B
     assert exc.value.field == "leader"
     team.refresh_from_db()
@@ -117,7 +128,7 @@ def test_team_forms_call_the_services(client, vol, team):
     client.post(reverse("volunteering:team_action", args=[team.pk, "add"]), {"volunteer": vol.yang.pk})
     client.post(
         reverse("volunteering:team_action", args=[team.pk, "edit"]),
-        {"name": "红马甲服务队", "volunteer": vol.yang.pk},
+        {"name": "红马甲服务队", "volunteer": vol.yang.pk, "version": 0},
     )
     assert Team.objects.get(pk=team.pk).leader_id == vol.yang.pk
     client.post(reverse("volunteering:team_action", args=[team.pk, "remove"]), {"volunteer": vol.ma.pk})

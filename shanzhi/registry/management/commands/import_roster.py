@@ -13,7 +13,7 @@ from shanzhi.registry.models import OrgNode
 
 class Command(BaseCommand):
     help = (
-        "导入居民台账（.xlsx 或 .csv，表头见 registry/importing.py）。每一行都先校验；"
+        "导入居民台账（.xlsx 或 .csv，表头见 registry/importing/reading.py）。每一行都先校验；"
         "有任何错误则一行也不导入，并列出行号、列名和原因，退出码非 0。"
         "重复导入同一文件不会改变任何数据（按身份证号更新）。"
     )
@@ -29,19 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         by = self._user(user)
         node = self._scope(scope, by)
-        try:
-            importing.check_permission(by, node)
-        except (PermissionDenied, Http404) as exc:
-            raise CommandError(f"账号 {by.username} 无权向“{node.name}”导入台账。") from exc
-
         started = time.monotonic()
         try:
-            rows = importing.read_rows(path, path.name)
-            progress = self._progress(len(rows))
-            errors, records = importing.check_rows(rows, scope=node, progress=progress)
-            if errors:
-                raise importing.RosterRejected(errors)
-            counts = importing.import_rows(rows, by=by, scope=node, records=records, progress=progress)
+            counts = importing.import_file(path, path.name, by=by, scope=node, progress_for=self._progress)
+        except (PermissionDenied, Http404) as exc:
+            raise CommandError(f"账号 {by.username} 无权向“{node.name}”导入台账。") from exc
         except importing.RosterRejected as exc:
             self._report(exc.errors)
             raise CommandError(str(exc.message)) from exc
