@@ -1,7 +1,6 @@
 """Every write to the registry. One function per verb; each is atomic."""
 
 import datetime
-import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,12 +8,12 @@ from pypinyin import Style, lazy_pinyin
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from shanzhi.accounts import permissions
 from shanzhi.core import audit, crypto
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
+from shanzhi.core.validators import clean_id_number, clean_phone
 
 from . import geo
 from .models import (
@@ -34,87 +33,12 @@ from .models import (
     Unit,
 )
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-
-
 # --- values --------------------------------------------------------------------------------
-
-
-PROVINCE_CODES = {
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "21",
-    "22",
-    "23",
-    "31",
-    "32",
-    "33",
-    "34",
-    "35",
-    "36",
-    "37",
-    "41",
-    "42",
-    "43",
-    "44",
-    "45",
-    "46",
-    "50",
-    "51",
-    "52",
-    "53",
-    "54",
-    "61",
-    "62",
-    "63",
-    "64",
-    "65",
-    "71",
-    "81",
-    "82",
-    "83",
-}
-
-
-def clean_id_number(value, field="id_number"):
-    """A mainland resident ID number (GB 11643): 18 characters, a real date, a valid check digit.
-
-    The county part is not looked up: people keep the code of the county that issued their
-    card, and counties get merged and renamed, so a list would refuse real residents.
-    """
-    value = (value or "").strip().upper()
-    if not value:
-        raise DomainError(_("身份证号不能为空。"), field=field)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise DomainError(_("身份证号应为 18 位（最后一位可以是 X）。"), field=field)
-    if value[:2] not in PROVINCE_CODES:
-        raise DomainError(_("身份证号前两位不是有效的省级代码。"), field=field)
-    try:
-        born = ric.get_birth_date(value)
-    except StdnumError as exc:
-        raise DomainError(_("身份证号中的出生日期无效。"), field=field) from exc
-    if born > datetime.date.today() or born.year < 1880:
-        raise DomainError(_("身份证号中的出生日期无效。"), field=field)
-    if ric.calc_check_digit(value) != value[17]:
-        raise DomainError(_("身份证号校验位不正确，请核对。"), field=field)
-    return value
 
 
 def facts_from_id(id_number):
     """Birth date and gender as the ID number states them (17th digit odd = male)."""
     return ric.get_birth_date(id_number), ("M" if int(id_number[16]) % 2 else "F")
-
-
-def clean_phone(value, field="phone"):
-    """An 11-digit mobile or a landline with its area code; empty is allowed."""
-    value = re.sub(r"\s", "", value or "")
-    if not value or PHONE_RE.match(value) or LANDLINE_RE.match(value):
-        return value
-    raise DomainError(_("手机号格式不正确（应为 11 位手机号或带区号的固定电话）。"), field=field)
 
 
 def name_initials(name):

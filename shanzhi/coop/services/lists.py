@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import Conflict, DomainError
-from shanzhi.registry.services import clean_phone
+from shanzhi.core.validators import clean_phone
 
 from ..models import Need, Order, Resource
 from .common import category, choice, community_node, event, move, positive_int, text, time_window, weekdays
