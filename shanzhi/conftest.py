@@ -9,7 +9,7 @@ import types
 import pytest
 from django.conf import settings
 
-from shanzhi.core.testing import build_cast
+from shanzhi.tests.cast import build_cast
 
 PASSWORD = "Ceshi#2026pass"
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shanzhi.appeals",
     "shanzhi.volunteering",
     "shanzhi.coop",
+    "shanzhi.project",
 ]
 
 MIDDLEWARE = [

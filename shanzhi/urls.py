@@ -13,7 +13,7 @@ def healthz(request):
 
 urlpatterns = [
     path("", include("shanzhi.registry.urls")),
-    path("accounts/", include("shanzhi.accounts.urls")),
+    path("", include("shanzhi.accounts.urls")),
     path("coop/", include("shanzhi.coop.urls")),
     path("v/", include("shanzhi.volunteering.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),

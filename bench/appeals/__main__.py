@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
-PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (README, registry/demo.py)
+PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (README, registry/demo/logins.py)
 
 
 def parse_args():
@@ -101,7 +101,7 @@ def step(label):
 
 
 def seed(args, summary):
-    from shanzhi.registry.demo import seed_demo
+    from shanzhi.project.demo import seed_demo
     from shanzhi.registry.models import OrgNode
 
     if OrgNode.objects.exists():

@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from shanzhi.core import crypto
 from shanzhi.core.errors import DomainError
 from shanzhi.core.forms import BootstrapMixin
-from shanzhi.registry.models import Department, OrgNode, PropertyCompany, Resident, Unit
-from shanzhi.registry.services import clean_id_number
+from shanzhi.core.validators import clean_id_number
 
-from .models import Role, User
+from .models import Role, RoleGrant, User
 
 # Guessable names attackers try first (等保: no default or shared accounts).
 RESERVED_USERNAMES = {"admin", "administrator", "root", "test", "guest", "user", "system", "sa"}
@@ -114,6 +113,12 @@ class NodeChoiceField(forms.ModelChoiceField):
         return f"{node.get_level_display()} · {node.name}（{node.code}）"
 
 
+def _bound_to(name):
+    """The model a grant's ``name`` binding points at, read from RoleGrant's foreign key: the
+    places and organisations belong to a higher layer, which this module does not import."""
+    return RoleGrant._meta.get_field(name).related_model
+
+
 class GrantForm(BootstrapMixin, forms.Form):
     """A role and what it is bound to. The service decides which binding each role needs.
 
@@ -123,16 +128,12 @@ class GrantForm(BootstrapMixin, forms.Form):
 
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     node = NodeChoiceField(
-        label=_("组织节点"), queryset=OrgNode.objects.order_by("path"), required=False,
+        label=_("组织节点"), queryset=None, required=False,
         help_text=_("网格员、社区、街道、区级角色必选；居民账号可留空，自动取其住所所在网格。"),
     )
-    department = forms.ModelChoiceField(
-        label=_("职能部门"), queryset=Department.objects.order_by("name"), required=False
-    )
-    property_company = forms.ModelChoiceField(
-        label=_("物业企业"), queryset=PropertyCompany.objects.order_by("name"), required=False
-    )
-    unit = forms.ModelChoiceField(label=_("驻区单位"), queryset=Unit.objects.order_by("name"), required=False)
+    department = forms.ModelChoiceField(label=_("职能部门"), queryset=None, required=False)
+    property_company = forms.ModelChoiceField(label=_("物业企业"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("驻区单位"), queryset=None, required=False)
     resident = forms.CharField(
         label=_("居民身份证号"),
         required=False,
@@ -140,6 +141,13 @@ class GrantForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("只在授予“居民”角色时填写；按加密索引精确匹配登记的居民，不显示其信息。"),
     )
+
+    ORDER = {"node": "path", "department": "name", "property_company": "name", "unit": "name"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, order in self.ORDER.items():
+            self.fields[name].queryset = _bound_to(name).objects.order_by(order)
 
     def clean_resident(self):
         value = self.cleaned_data["resident"].strip()
@@ -150,7 +158,7 @@ class GrantForm(BootstrapMixin, forms.Form):
         except DomainError as exc:
             raise ValidationError(str(exc.message)) from exc
         # Exact match on the blind index: the administrator learns only that the person is registered.
-        resident = Resident.objects.filter(id_number_index=crypto.blind_index(number)).first()
+        resident = _bound_to("resident").objects.filter(id_number_index=crypto.blind_index(number)).first()
         if resident is None:
             raise ValidationError(_("没有找到这个身份证号对应的登记居民，请先在社区登记。"))
         return resident

@@ -9,6 +9,10 @@ A user holds one or more role grants; each grant is bound to a node of the org t
 department, property company or unit). An action is allowed on an object when some grant whose
 role may perform the action also has the object in its scope. An object outside every scope is
 reported exactly like a missing one (404), so nobody learns what exists elsewhere.
+
+This module knows only the roles and the administrators' own rows. Every app registers its
+actions and the scopes of its models from its ``access.py`` (``register_actions``,
+``register_scope``), called from its ``AppConfig.ready()``; nothing here names another app.
 """
 
 from django.apps import apps
@@ -30,19 +34,9 @@ NODE_STAFF = {
 COMMUNITY_UP = NODE_STAFF - {R.GRID_WORKER}
 STAFF = NODE_STAFF | {R.DEPARTMENT_HANDLER, R.PROPERTY_STAFF}
 
-# action -> roles that may perform it (scope is checked separately, per grant).
+# action -> roles that may perform it (scope is checked separately, per grant). Each app adds its
+# own rows from its ``access.py`` (``register_actions``); these are the administrators' own.
 ACTIONS = {
-    "registry.view_tree": NODE_STAFF | {R.SYSTEM_ADMIN},
-    "registry.view_compounds": NODE_STAFF | {R.SYSTEM_ADMIN, R.PROPERTY_STAFF},
-    "registry.view_people": NODE_STAFF | {R.RESIDENT},
-    "registry.view_sensitive_tags": NODE_STAFF,
-    "registry.reveal": {R.GRID_WORKER, R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF},
-    "registry.edit_people": {R.GRID_WORKER, R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY},
-    "registry.import": {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.DISTRICT_STAFF},
-    "registry.export": {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.DISTRICT_STAFF},
-    "registry.edit_org": {R.SYSTEM_ADMIN, R.DISTRICT_STAFF},
-    "registry.view_orgs": NODE_STAFF | {R.SYSTEM_ADMIN, R.UNIT_MEMBER, R.PROPERTY_STAFF},
-    "registry.view_departments": STAFF | {R.SYSTEM_ADMIN},
     "accounts.manage_users": {R.SECURITY_ADMIN},
     "accounts.manage_grants": {R.SECURITY_ADMIN},
     "audit.view": {R.AUDIT_ADMIN},
@@ -51,18 +45,6 @@ ACTIONS = {
 
 # The action that governs seeing each model at all (lists, details, search, export).
 VIEW_ACTION = {
-    "registry.orgnode": "registry.view_tree",
-    "registry.building": "registry.view_tree",
-    "registry.compound": "registry.view_compounds",
-    "registry.household": "registry.view_people",
-    "registry.resident": "registry.view_people",
-    "registry.networkpost": "registry.view_tree",
-    "registry.unit": "registry.view_orgs",
-    "registry.partyorg": "registry.view_orgs",
-    "registry.partymember": "registry.view_people",
-    "registry.propertycompany": "registry.view_orgs",
-    "registry.department": "registry.view_departments",
-    "registry.importjob": "registry.import",
     "core.auditevent": "audit.view",
     "accounts.user": "accounts.manage_users",
     "accounts.rolegrant": "accounts.manage_grants",
@@ -72,127 +54,33 @@ ALL = Q()  # in scope everywhere
 NONE = None  # in scope nowhere
 
 
-def _node_prefix(grant, field="grid"):
-    return Q(**{f"{field}__path__startswith": grant.node.path})
-
-
-def _community_path(grant):
-    """A grid-level grant sees community-wide things (units, party organisations) of its community."""
-    node = grant.node
-    return node.parent.path if node.level == "grid" else node.path
-
-
-def _scope_orgnode(grant):
-    if grant.role == R.SYSTEM_ADMIN:
-        return ALL
-    if grant.node_id:
-        return Q(path__startswith=grant.node.path)
-    return NONE
-
-
-def _scope_by_grid(grant):
-    if grant.role == R.RESIDENT and grant.resident_id:
-        return Q(household_id=grant.resident.household_id)
-    if grant.role == R.SYSTEM_ADMIN:
-        return ALL
-    return _node_prefix(grant) if grant.node_id else NONE
-
-
-def _scope_household(grant):
-    if grant.role == R.RESIDENT and grant.resident_id:
-        return Q(pk=grant.resident.household_id)
-    return _node_prefix(grant) if grant.node_id else NONE
-
-
-def _scope_building(grant):
-    if grant.role == R.SYSTEM_ADMIN:
-        return ALL
-    return _node_prefix(grant) if grant.node_id else NONE
-
-
-def _scope_compound(grant):
-    if grant.role == R.SYSTEM_ADMIN:
-        return ALL
-    if grant.role == R.PROPERTY_STAFF:
-        return Q(property_company_id=grant.property_company_id)
-    if not grant.node_id:
-        return NONE
-    if grant.node.level == "grid":
-        return Q(buildings__grid_id=grant.node_id)
-    return Q(community__path__startswith=grant.node.path)
-
-
-def _scope_community_things(field):
-    def scope(grant):
-        if grant.role == R.SYSTEM_ADMIN:
-            return ALL
-        if grant.role == R.UNIT_MEMBER and grant.unit_id:
-            return Q(**{f"{field}_id": grant.unit.community_id})
-        if not grant.node_id:
-            return NONE
-        return Q(**{f"{field}__path__startswith": _community_path(grant)})
-
-    return scope
-
-
-def _scope_party_member(grant):
-    if not grant.node_id:
-        return NONE
-    return Q(resident__grid__path__startswith=grant.node.path)
-
-
-def _scope_property_company(grant):
-    if grant.role == R.SYSTEM_ADMIN:
-        return ALL
-    if grant.role == R.PROPERTY_STAFF:
-        return Q(pk=grant.property_company_id)
-    if not grant.node_id:
-        return NONE
-    if grant.node.level == "district":
-        return Q(district_id=grant.node_id)
-    return Q(compounds__community__path__startswith=_community_path(grant))
-
-
-def _scope_department(grant):
-    if grant.role == R.DEPARTMENT_HANDLER:
-        return Q(pk=grant.department_id)
-    return ALL
-
-
-def _scope_importjob(grant):
-    return Q(scope__path__startswith=grant.node.path) if grant.node_id else NONE
-
-
 def _scope_everything(grant):
     return ALL
 
 
+# model label -> the rows of it one grant reaches: ALL, NONE or a Q (``register_scope``).
 SCOPES = {
-    "registry.orgnode": _scope_orgnode,
-    "registry.building": _scope_building,
-    "registry.compound": _scope_compound,
-    "registry.household": _scope_household,
-    "registry.resident": _scope_by_grid,
-    "registry.networkpost": _scope_by_grid,
-    "registry.unit": _scope_community_things("community"),
-    "registry.partyorg": _scope_community_things("node"),
-    "registry.partymember": _scope_party_member,
-    "registry.propertycompany": _scope_property_company,
-    "registry.department": _scope_department,
-    "registry.importjob": _scope_importjob,
     "core.auditevent": _scope_everything,
     "accounts.user": _scope_everything,
     "accounts.rolegrant": _scope_everything,
 }
 
 # Scopes that join through a to-many relation and so need DISTINCT.
-_NEEDS_DISTINCT = {"registry.compound", "registry.propertycompany"}
+_NEEDS_DISTINCT = set()
 
 
-def register_scope(label, scope, view_action):
-    """Let a later app (appeals, volunteering …) add its models to this module's tables."""
+def register_actions(actions):
+    """Let an app (from its ``access.py``) add its actions: ``{"app.verb": roles}``."""
+    ACTIONS.update(actions)
+
+
+def register_scope(label, scope, view_action, *, distinct=False):
+    """Let an app (from its ``access.py``) add a model: how far each grant reaches into it, and the
+    action that governs seeing it at all. ``distinct`` when the scope joins through a to-many relation."""
     SCOPES[label] = scope
     VIEW_ACTION[label] = view_action
+    if distinct:
+        _NEEDS_DISTINCT.add(label)
 
 
 def _label(model):

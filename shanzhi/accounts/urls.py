@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import audit_views, views
 
 app_name = "accounts"
-urlpatterns = [
+_account_pages = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("otp/", views.otp_verify, name="otp_verify"),
@@ -14,4 +14,10 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user"),
     path("users/<int:pk>/security/", views.user_security, name="user_security"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+]
+
+urlpatterns = [
+    path("accounts/", include(_account_pages)),
+    # The administrators' pages keep their addresses at the site's root.
+    path("audit/", audit_views.audit_log, name="audit"),
 ]

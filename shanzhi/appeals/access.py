@@ -13,6 +13,8 @@ from django.db.models import Q
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role as R
 
+from .models import Summons
+
 NODE = permissions.NODE_STAFF
 COMMUNITY_UP = permissions.COMMUNITY_UP
 COMMUNITY = {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY}
@@ -61,8 +63,6 @@ def appeal_scope(prefix="", pk="pk"):
         return prefix + name
 
     def scope(grant):
-        from .models import Summons
-
         role = grant.role
         mine = Q(**{f("assignee_user_id"): grant.user_id})
         if role == R.RESIDENT:
@@ -112,7 +112,7 @@ def _everything(grant):
 
 
 def register():
-    permissions.ACTIONS.update(ACTIONS)
+    permissions.register_actions(ACTIONS)
     permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view")
     for label in ("appealevent", "appealphoto", "summons", "supervision", "extensionrequest", "suspensionrequest"):
         permissions.register_scope(f"appeals.{label}", appeal_scope("appeal__", "appeal_id"), "appeals.view")

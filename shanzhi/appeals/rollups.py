@@ -46,6 +46,8 @@ from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from shanzhi.registry.paths import community_path
+
 from .models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
 
 S = Appeal.Status
@@ -84,12 +86,6 @@ def month_of(day):
 
 def next_month(month):
     return (month + dt.timedelta(days=32)).replace(day=1)
-
-
-def community_path(path):
-    """The path cut at the community (a grid's community; a street or district path is left whole)."""
-    parts = [p for p in path.split("/") if p]
-    return "/".join(parts[:3]) + "/"
 
 
 def street_path(path):

@@ -7,6 +7,7 @@ class CoopConfig(AppConfig):
     verbose_name = "共驻共建与双报到"
 
     def ready(self):
-        from . import scopes
+        # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from . import access
 
-        scopes.register()
+        access.register()

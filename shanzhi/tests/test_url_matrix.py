@@ -4,7 +4,7 @@ The expected statuses are written out here by hand, independently of the permiss
 so a change of scope rules shows up as a failing cell. A URL pattern without a row fails
 `test_every_url_has_a_row`: whoever adds a page adds its row.
 
-Relations of the object to the cast (see core/testing.py):
+Relations of the object to the cast (see tests/cast.py):
   a1 = in grid A1 (王网格's grid, community A 东一社区, street 东)
   a2 = in grid A2 (same community, 李网格's grid)
   b  = in community B (same street 东, other community)
@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shanzhi.appeals.tests import matrix as appeals_matrix
 from shanzhi.coop.tests import matrix as coop_matrix
-from shanzhi.core.testing import square
+from shanzhi.tests.cast import square
 from shanzhi.volunteering.tests import matrix as volunteering_matrix
 
 ROLE_USERS = {
@@ -160,7 +160,7 @@ MATRIX = [
         data=lambda c, r: {"op": "disable", "reason": ""}, sees={r: set(ROLES) for r in RELS},
         may={"security_admin"}),
     # --- audit
-    Row("core:audit", may={"audit_admin"}),
+    Row("accounts:audit", may={"audit_admin"}),
     # --- working-day calendar
     Row("core:workdays", may={"system_admin"}),
     Row("core:workdays", method="post", data=lambda c, r: {"op": "add", "date": "2026-03-03", "kind": "off",

@@ -7,6 +7,7 @@ class VolunteeringConfig(AppConfig):
     verbose_name = "志愿服务与爱心银行"
 
     def ready(self):
-        from . import scopes
+        # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from . import access
 
-        scopes.register()
+        access.register()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core import workdays
 from shanzhi.core.workdays import CalendarUnknown
+from shanzhi.registry.demo import DEMO_DEPARTMENT
 from shanzhi.registry.models import OrgNode
 
 from .. import rollups, services
@@ -93,8 +94,6 @@ def _people(community, district):
     grids = list(OrgNode.objects.filter(parent=community, level="grid").order_by("path"))
     workers = {g.pk: _first(Role.GRID_WORKER, node=g) for g in grids}
     street = OrgNode.objects.get(pk=community.parent_id)
-    from shanzhi.registry.demo import DEMO_DEPARTMENT
-
     handlers = RoleGrant.objects.filter(role=Role.DEPARTMENT_HANDLER, department__district=district)
     handlers = handlers.select_related("user", "department").order_by("id")
     handler = handlers.filter(department__name=DEMO_DEPARTMENT).first() or handlers.first()

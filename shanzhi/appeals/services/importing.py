@@ -41,8 +41,8 @@ from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
+from shanzhi.core.validators import clean_phone
 from shanzhi.registry.models import OrgNode
-from shanzhi.registry.services import clean_phone
 
 from ..models import Appeal, Category
 from . import intake

@@ -19,7 +19,7 @@ from shanzhi.registry.models import OrgNode
 @pytest.fixture
 def seeded(db, monkeypatch):
     # seed_demo would run every app's demo; here the registry's tiny district alone, then this one.
-    monkeypatch.setattr("shanzhi.registry.demo._seed_other_apps", lambda *args: None)
+    monkeypatch.setattr("shanzhi.project.demo._seed_other_apps", lambda *args: None)
     call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=io.StringIO())
     # The seeding migration's categories, unless a transactional test elsewhere flushed them.
     parent = None

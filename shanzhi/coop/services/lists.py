@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
+from shanzhi.core.validators import clean_phone
 from shanzhi.core.versioning import check_version
 from shanzhi.registry.households import own_household
-from shanzhi.registry.services import clean_phone
 
 from ..models import Claim, Need, Order, Resource
 from .common import (

@@ -1,6 +1,6 @@
 """Rows of the project's URL permission matrix (shanzhi/tests/test_url_matrix.py) for co-construction
 pages, and the matrix of its JSON API (walked in test_api.py). Expected statuses are written out by
-hand from the scope rules, independently of coop/scopes.py.
+hand from the scope rules, independently of coop/access.py.
 
 Objects are built once per cast with the ORM (test data, not a workflow): one of each kind at each
 relation a1 (grid A1), a2 (grid A2), b (community B), c (community C).

@@ -17,7 +17,7 @@ from shanzhi.volunteering.models import Account, Activity, Attendance, Movement,
 @pytest.fixture
 def district(db, monkeypatch):
     # seed_demo runs these seeds itself; here they run alone on the registry's district.
-    monkeypatch.setattr("shanzhi.registry.demo._seed_other_apps", lambda *args: None)
+    monkeypatch.setattr("shanzhi.project.demo._seed_other_apps", lambda *args: None)
     call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=io.StringIO())
     return OrgNode.objects.get(level="district")
 

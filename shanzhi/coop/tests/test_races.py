@@ -7,8 +7,8 @@ from shanzhi.accounts import services as accounts
 from shanzhi.coop import services
 from shanzhi.coop.models import Claim, Need, Order, Post, PostClaim, Resource
 from shanzhi.core.errors import DomainError
-from shanzhi.core.testing import build_cast
 from shanzhi.registry import services as registry
+from shanzhi.tests.cast import build_cast
 from shanzhi.volunteering.tests.test_races import at_once
 
 from .conftest import PASSWORD, make_user

@@ -13,9 +13,9 @@ from shanzhi.accounts.models import ApiToken
 from shanzhi.accounts.services import issue_api_token
 from shanzhi.core.masking import mask_id_number, mask_phone
 from shanzhi.core.models import AuditEvent
-from shanzhi.core.testing import square
 from shanzhi.registry import services
 from shanzhi.registry.models import OrgNode, Resident
+from shanzhi.tests.cast import square
 
 API = "/api/v1/registry/"
 

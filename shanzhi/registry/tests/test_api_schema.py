@@ -11,7 +11,7 @@ import json
 import pytest
 
 from shanzhi.accounts.services import issue_api_token
-from shanzhi.core.testing import square
+from shanzhi.tests.cast import square
 
 API = "/api/v1/registry/"
 TYPES = {

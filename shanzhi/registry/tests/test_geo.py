@@ -2,9 +2,9 @@
 
 import pytest
 
-from shanzhi.core.testing import square
 from shanzhi.registry import geo, services
 from shanzhi.registry.models import OrgNode
+from shanzhi.tests.cast import square
 
 pytestmark = pytest.mark.django_db
 

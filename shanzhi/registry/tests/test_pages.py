@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from shanzhi.core.masking import mask_id_number, mask_phone
 from shanzhi.core.models import AuditEvent
-from shanzhi.core.testing import square
 from shanzhi.registry import services
 from shanzhi.registry.models import CareTag, NetworkPost, OrgNode
+from shanzhi.tests.cast import square
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Two edges cross; lopsided so that its signed area is not zero (a symmetric bow tie fails earlier).

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
-from shanzhi.registry.services import clean_phone
+from shanzhi.core.validators import clean_phone
 
 from ..models import (
     Volunteer,

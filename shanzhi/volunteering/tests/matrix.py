@@ -1,6 +1,6 @@
 """Rows of the project's URL permission matrix (shanzhi/tests/test_url_matrix.py) for the love bank's
 pages, and the matrix of its JSON API (walked in test_api.py). Expected statuses are written out by
-hand from the scope rules, independently of volunteering/scopes.py.
+hand from the scope rules, independently of volunteering/access.py.
 
 The cast's own users have no love-bank profile here (so "my" pages send them to register); the
 objects at each relation are built once per cast with the ORM.

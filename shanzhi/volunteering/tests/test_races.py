@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from shanzhi.core.errors import Conflict, DomainError
-from shanzhi.core.testing import build_cast
+from shanzhi.tests.cast import build_cast
 from shanzhi.volunteering import services
 from shanzhi.volunteering.models import Account, Activity, Item, Movement, Redemption, SignUp, Volunteer
 from shanzhi.volunteering.services import checkin, ledger

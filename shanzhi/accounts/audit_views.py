@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from shanzhi.accounts import permissions
-from shanzhi.accounts.models import Role
+from shanzhi.core import audit
+from shanzhi.core.forms import BootstrapMixin
+from shanzhi.core.models import AuditEvent
 
-from . import audit
-from .forms import BootstrapMixin
-from .models import AuditEvent
+from . import permissions
+from .models import Role
 
 PAGE_SIZE = 50
 # A spreadsheet treats a cell starting with one of these as a formula; usernames of failed logins
@@ -92,7 +92,7 @@ def audit_log(request):
     for event in page:
         event.role_label = labels.get(event.actor_role, event.actor_role)
         event.detail_text = _detail_text(event.detail)
-    return render(request, "core/audit.html", {"form": form, "page": page})
+    return render(request, "accounts/audit.html", {"form": form, "page": page})
 
 
 class _Echo:

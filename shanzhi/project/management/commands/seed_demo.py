@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shanzhi.registry.demo import SCALES, seed_demo
+from shanzhi.project.demo import seed_demo
+from shanzhi.registry.demo import SCALES
 from shanzhi.registry.models import OrgNode
 
 

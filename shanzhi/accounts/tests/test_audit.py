@@ -16,7 +16,7 @@ from shanzhi.core.models import AuditEvent
 
 A = AuditEvent.Action
 O = AuditEvent.Outcome  # noqa: E741
-AUDIT = reverse("core:audit")
+AUDIT = reverse("accounts:audit")
 MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}  # the trail's month, before any real event
 
 

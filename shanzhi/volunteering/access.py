@@ -10,8 +10,12 @@ community-wide things of the community they belong to, and only their own person
 
 from django.db.models import Q
 
+from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role as R
 from shanzhi.accounts.permissions import NODE_STAFF
+from shanzhi.registry.paths import community_path
+
+from .models import Attendance, Volunteer
 
 COMMUNITY_STAFF = {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY}
 PEOPLE = {R.VOLUNTEER, R.UNIT_MEMBER, R.RESIDENT}
@@ -28,15 +32,6 @@ ACTIONS = {
 }
 
 
-def community_path(grant):
-    """The path of the community a grant belongs to (a grid's parent), computed from the path string
-    (``…/community/grid/``) so that no query is needed."""
-    node = grant.node
-    if node.level == "grid":
-        return "/".join(node.path.split("/")[:-2]) + "/"
-    return node.path
-
-
 def _staff(grant):
     return grant.role in NODE_STAFF and grant.node_id
 
@@ -44,11 +39,9 @@ def _staff(grant):
 def _home(grant, field):
     """Community-wide rows for a person: the community of their grant (volunteer, resident), of their
     unit, or where their love-bank profile is registered."""
-    from .models import Volunteer
-
     q = Q(**{f"{field}_id__in": Volunteer.objects.filter(user_id=grant.user_id).values("community_id")})
     if grant.node_id:
-        q |= Q(**{f"{field}__path__startswith": community_path(grant)})
+        q |= Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
     if grant.role == R.UNIT_MEMBER and grant.unit_id:
         q |= Q(**{f"{field}_id": grant.unit.community_id})
     return q
@@ -57,7 +50,7 @@ def _home(grant, field):
 def community_wide(field="community"):
     def scope(grant):
         if _staff(grant):
-            return Q(**{f"{field}__path__startswith": community_path(grant)})
+            return Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
         return _home(grant, field)
 
     return scope
@@ -68,37 +61,35 @@ def personal(person_field, community_field):
 
     def scope(grant):
         if _staff(grant):
-            return Q(**{f"{community_field}__path__startswith": community_path(grant)})
+            return Q(**{f"{community_field}__path__startswith": community_path(grant.node.path)})
         return Q(**{f"{person_field}__user_id" if person_field else "user_id": grant.user_id})
 
     return scope
 
 
 def _scope_session(grant):
-    from .models import Attendance
-
     if _staff(grant):
-        return Q(community__path__startswith=community_path(grant))
+        return Q(community__path__startswith=community_path(grant.node.path))
     mine = Attendance.objects.filter(volunteer__user_id=grant.user_id).values("session_id")
     return Q(organiser_id=grant.user_id) | Q(pk__in=mine)
 
 
 def _scope_attendance(grant):
     if _staff(grant):
-        return Q(session__community__path__startswith=community_path(grant))
+        return Q(session__community__path__startswith=community_path(grant.node.path))
     return Q(volunteer__user_id=grant.user_id) | Q(session__organiser_id=grant.user_id)
 
 
 def _scope_account(grant):
     if _staff(grant):
-        path = community_path(grant)
+        path = community_path(grant.node.path)
         return Q(volunteer__community__path__startswith=path) | Q(community__path__startswith=path)
     return Q(volunteer__user_id=grant.user_id)
 
 
 def _scope_movement(grant):
     if _staff(grant):
-        path = community_path(grant)
+        path = community_path(grant.node.path)
         return Q(credit__volunteer__community__path__startswith=path) | Q(
             debit__volunteer__community__path__startswith=path)
     return Q(credit__volunteer__user_id=grant.user_id) | Q(debit__volunteer__user_id=grant.user_id)
@@ -108,7 +99,7 @@ def _scope_pairing(grant, prefix=""):
     if grant.role == R.GRID_WORKER and grant.node_id:
         return Q(**{f"{prefix}household__grid__path__startswith": grant.node.path})
     if _staff(grant):
-        return Q(**{f"{prefix}community__path__startswith": community_path(grant)})
+        return Q(**{f"{prefix}community__path__startswith": community_path(grant.node.path)})
     q = Q(**{f"{prefix}volunteer__user_id": grant.user_id})
     if grant.role == R.UNIT_MEMBER and grant.unit_id:
         q |= Q(**{f"{prefix}unit_id": grant.unit_id})
@@ -141,9 +132,7 @@ SCOPES = {
 
 
 def register():
-    from shanzhi.accounts import permissions
-
-    permissions.ACTIONS.update(ACTIONS)
+    permissions.register_actions(ACTIONS)
     for label, scope in SCOPES.items():
         permissions.register_scope(label, scope, "volunteering.view")
     permissions.register_scope("volunteering.pairing", SCOPES["volunteering.pairing"], "volunteering.pairing")

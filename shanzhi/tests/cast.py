@@ -7,12 +7,14 @@ District 示范区 (370402)
 Grid A1 is 王网格's; A2 is 李网格's. One resident household in each grid.
 """
 
+import importlib
 import types
 
 from faker import Faker
 
 from shanzhi.accounts import services as accounts
 from shanzhi.registry import services as registry
+from shanzhi.registry.models import CareTag
 
 
 def square(lng, lat, size=0.004):
@@ -24,10 +26,6 @@ def square(lng, lat, size=0.004):
 
 def ensure_reference_data():
     """Rows that data migrations create: a transactional test's flush empties them for the next test."""
-    import importlib
-
-    from shanzhi.registry.models import CareTag
-
     tags = importlib.import_module("shanzhi.registry.migrations.0002_care_tags").TAGS
     if CareTag.objects.count() < len(tags):
         for code, name, sensitive in tags:

@@ -8,9 +8,13 @@ report to; residents see published lists of their community and their own orders
 
 from django.db.models import Q
 
+from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role as R
 from shanzhi.accounts.permissions import NODE_STAFF
-from shanzhi.volunteering.scopes import community_path
+from shanzhi.registry.paths import community_path
+from shanzhi.volunteering.models import Volunteer
+
+from .models import Agreement, MemberRegistration, Project
 
 COMMUNITY_STAFF = {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY}
 PEOPLE = {R.VOLUNTEER, R.UNIT_MEMBER, R.RESIDENT}
@@ -38,15 +42,11 @@ def _staff(grant):
 
 def _home(grant, field):
     """Communities a non-staff grant belongs to or reports to (as a subquery-backed Q)."""
-    from shanzhi.volunteering.models import Volunteer
-
-    from .models import Agreement, MemberRegistration
-
     q = Q(**{f"{field}_id__in": Volunteer.objects.filter(user_id=grant.user_id).values("community_id")})
     q |= Q(**{f"{field}_id__in": MemberRegistration.objects.filter(user_id=grant.user_id, status="active")
               .values("community_id")})
     if grant.node_id:
-        q |= Q(**{f"{field}__path__startswith": community_path(grant)})
+        q |= Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
     if grant.role == R.UNIT_MEMBER and grant.unit_id:
         q |= Q(**{f"{field}_id": grant.unit.community_id})
         q |= Q(**{f"{field}_id__in": Agreement.objects.filter(unit_id=grant.unit_id).values("community_id")})
@@ -54,7 +54,7 @@ def _home(grant, field):
 
 
 def _in_community(grant, field="community"):
-    return Q(**{f"{field}__path__startswith": community_path(grant)})
+    return Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
 
 
 def _own_household(grant, field="household"):
@@ -117,14 +117,12 @@ def _scope_claim(grant):
 
 def _ancestors_of(grant):
     """Codes of the nodes above (and at) the grant's community: street projects concern it too."""
-    return [code for code in community_path(grant).split("/") if code]
+    return [code for code in community_path(grant.node.path).split("/") if code]
 
 
 def _scope_project(grant):
     if _staff(grant):
         return _in_community(grant, "node") | Q(node__code__in=_ancestors_of(grant))
-    from .models import Project
-
     q = Q(public=True) & (_home(grant, "node"))
     if grant.node_id:
         q |= Q(public=True, node__code__in=_ancestors_of(grant))
@@ -203,8 +201,6 @@ SCOPES = {
 
 
 def register():
-    from shanzhi.accounts import permissions
-
-    permissions.ACTIONS.update(ACTIONS)
+    permissions.register_actions(ACTIONS)
     for label, scope in SCOPES.items():
         permissions.register_scope(label, scope, "coop.view")

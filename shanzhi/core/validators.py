@@ -1,0 +1,84 @@
+"""Values every app checks the same way: the resident ID number and the phone number."""
+
+import datetime
+import re
+
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from .errors import DomainError
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+PROVINCE_CODES = {
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
+}
+
+
+def clean_id_number(value, field="id_number"):
+    """A mainland resident ID number (GB 11643): 18 characters, a real date, a valid check digit.
+
+    The county part is not looked up: people keep the code of the county that issued their
+    card, and counties get merged and renamed, so a list would refuse real residents.
+    """
+    value = (value or "").strip().upper()
+    if not value:
+        raise DomainError(_("身份证号不能为空。"), field=field)
+    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise DomainError(_("身份证号应为 18 位（最后一位可以是 X）。"), field=field)
+    if value[:2] not in PROVINCE_CODES:
+        raise DomainError(_("身份证号前两位不是有效的省级代码。"), field=field)
+    try:
+        born = ric.get_birth_date(value)
+    except StdnumError as exc:
+        raise DomainError(_("身份证号中的出生日期无效。"), field=field) from exc
+    if born > datetime.date.today() or born.year < 1880:
+        raise DomainError(_("身份证号中的出生日期无效。"), field=field)
+    if ric.calc_check_digit(value) != value[17]:
+        raise DomainError(_("身份证号校验位不正确，请核对。"), field=field)
+    return value
+
+
+def clean_phone(value, field="phone"):
+    """An 11-digit mobile or a landline with its area code; empty is allowed."""
+    value = re.sub(r"\s", "", value or "")
+    if not value or PHONE_RE.match(value) or LANDLINE_RE.match(value):
+        return value
+    raise DomainError(_("手机号格式不正确（应为 11 位手机号或带区号的固定电话）。"), field=field)
