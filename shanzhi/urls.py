@@ -14,6 +14,7 @@ def healthz(request):
 urlpatterns = [
     path("", include("shanzhi.registry.urls")),
     path("accounts/", include("shanzhi.accounts.urls")),
+    path("admin-tools/", include("shanzhi.accounts.admin_urls")),
     path("coop/", include("shanzhi.coop.urls")),
     path("v/", include("shanzhi.volunteering.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),
