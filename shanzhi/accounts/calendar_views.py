@@ -83,6 +83,8 @@ def _page(request, year, status=200, day_form=None, notice_form=None, error=None
         "last_known": cal.last_known_year(),
         "running_out": workdays.running_out(),
         "recomputes": CalendarRecompute.objects.filter(year=year)[:3],
+        # What deadlines in the year are counted on until it is complete (the statutory rule).
+        "provisional": sorted(workdays.provisional_holidays(year).items()) if cal.is_provisional_year(year) else [],
         "day_form": _style(day_form or DayForm()),
         "notice_form": _style(notice_form or NoticeForm(initial={"year": year})),
         "error": error,

@@ -150,3 +150,13 @@ def test_the_banner_and_the_check_warn_within_45_days_of_the_end(cast, login):
     with time_machine.travel(at(NEXT - 1, 6, 1), tick=False):
         WorkdayYear.objects.all().delete()
         assert calendar_runs_out() == []
+
+
+def test_the_page_lists_the_provisional_holidays_of_a_year_not_yet_complete(cast, login):
+    client = login(cast.xitong)
+    page = client.get(url(NEXT)).content.decode()
+    assert 'id="provisional-days"' in page and "01-01 元旦" in page and "暂定" in page
+    WorkdayYear.objects.create(year=NEXT, complete=True)
+    assert 'id="provisional-days"' not in client.get(url(NEXT)).content.decode()
+    part = client.get(url(NEXT) + "&part=recompute", headers={"HX-Request": "true"})
+    assert part.status_code == 200 and part.content.decode().startswith('<div id="recompute"')
