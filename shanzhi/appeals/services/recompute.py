@@ -28,6 +28,7 @@ from ..models import Appeal, ExtensionRequest, Summons, Supervision, SuspensionR
 from . import base, deadlines, notify
 
 SOURCE = "appeals"
+PROGRESS_EVERY = 50  # appeals between two progress writes (the change list grows with the run)
 
 
 def year_completed(year):
@@ -68,9 +69,10 @@ def run(job_id):
         if change:
             job.changed += 1
             job.changes.append(change)
-        job.save(update_fields=["done", "changed", "changes"])
+        if job.done % PROGRESS_EVERY == 0:
+            job.save(update_fields=["done", "changed", "changes"])
     job.status, job.finished_at = CalendarRecompute.Status.DONE, timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    job.save(update_fields=["done", "changed", "changes", "status", "finished_at"])
     audit.record(AuditEvent.Action.CALENDAR_CHANGE, detail={
         "op": "recompute", "year": job.year, "job": job.pk, "total": job.total, "changed": job.changed})
     return {"total": job.total, "changed": job.changed}
