@@ -14,11 +14,11 @@ def healthz(request):
 urlpatterns = [
     path("", include("shanzhi.registry.urls")),
     path("", include("shanzhi.accounts.urls")),
+    path("admin-tools/", include("shanzhi.accounts.admin_urls")),
     path("coop/", include("shanzhi.coop.urls")),
     path("v/", include("shanzhi.volunteering.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),
     path("open311/", include("shanzhi.appeals.views.open311")),
-    path("", include("shanzhi.core.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),

@@ -8,6 +8,11 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from shanzhi.core import workdays
+
         from . import access
+        from .services import recompute
 
         access.register()
+        # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
+        workdays.on_year_completed(recompute.year_completed)

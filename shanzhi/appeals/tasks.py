@@ -17,3 +17,11 @@ def drain_rollups():
     from . import rollups
 
     return rollups.drain()
+
+
+@task()
+def recompute_deadlines(job_id):
+    """Provisional deadlines recomputed after a year's holiday notice was completed (``recompute``)."""
+    from .services import recompute
+
+    return recompute.run(job_id)

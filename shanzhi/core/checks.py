@@ -31,7 +31,7 @@ def secrets_from_environment(app_configs=None, **kwargs):
 
 @register()
 def calendar_runs_out(app_configs=None, **kwargs):
-    """Warn while the holiday data ends within 45 days: past its end no deadline can be computed."""
+    """Warn while the holiday data ends within 45 days: past its end deadlines are provisional."""
     from django.db import DatabaseError
 
     from . import workdays
@@ -47,7 +47,8 @@ def calendar_runs_out(app_configs=None, **kwargs):
     return [
         Warning(
             f"The working-day calendar ends on {last}-12-31 ({max(left, 0)} days from today); deadlines "
-            f"reaching {nxt} are refused (CalendarUnknown).",
+            f"reaching {nxt} are provisional (statutory holidays only, no swapped workdays) until its notice "
+            f"is entered, then recomputed.",
             hint=f"As a system administrator, open /admin-tools/workdays/?year={nxt}, paste the State Council's "
             f"{nxt} holiday notice (one line per day: '{nxt}-01-01 休 元旦', '{nxt}-02-07 班 春节调休') and mark "
             f"{nxt} complete; or upgrade the chinesecalendar package once it ships {nxt}.",

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,8 +88,8 @@ class WorkdayOverride(models.Model):
 class WorkdayYear(models.Model):
     """A year the holiday library does not know, whose notice an administrator has entered in full.
 
-    Marking it complete is what lets deadlines reach into it: from then on its days are Monday–
-    Friday plus its ``WorkdayOverride`` rows. Unmarked, every day of it raises ``CalendarUnknown``.
+    Marking it complete makes its days final: Monday–Friday plus its ``WorkdayOverride`` rows.
+    Unmarked, it runs on the provisional calendar (``core.workdays``) and deadlines in it are 暂定.
     """
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
@@ -103,3 +104,32 @@ class WorkdayYear(models.Model):
 
     def __str__(self):
         return f"{self.year} {'complete' if self.complete else 'open'}"
+
+
+class CalendarRecompute(models.Model):
+    """One run of recomputing provisional deadlines after a year's notice was completed: progress
+    for the 工作日历 page and the list of what changed (old → new). Written by the app that owns
+    the deadlines (a listener of ``workdays.on_year_completed``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("重算中")
+        DONE = "done", _("已完成")
+
+    year = models.PositiveSmallIntegerField(_("年份"))
+    source = models.CharField(max_length=32)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("时限重算")
+        verbose_name_plural = _("时限重算")
+
+    def __str__(self):
+        return f"{self.year} {self.source} {self.status}"

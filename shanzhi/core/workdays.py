@@ -11,12 +11,13 @@ Where a day's status comes from, in order:
    State Council's notice for a year the library does not know yet);
 2. the ``chinese_calendar`` package (statutory holidays and swapped workdays, 2004 to its last
    published year);
-3. for a year the package does not know: Monday–Friday plus that year's overrides, *but only
-   once* an administrator has entered the State Council's notice for it and marked the year
-   complete (``core.WorkdayYear``, on the 工作日历 page). Until then every day of that year raises
-   :class:`CalendarUnknown`, overrides already entered included: a half-entered notice (New
-   Year's Day in, Spring Festival not yet) would silently give wrong deadlines, and a deadline
-   is never guessed.
+3. for a year the package does not know that an administrator has marked complete
+   (``core.WorkdayYear``, on the 工作日历 page): Monday–Friday plus that year's overrides;
+4. for any other year, a **provisional** calendar (``provisional_holidays``): the statutory
+   holidays of 《全国年节及纪念日放假办法》, weekends off, no 调休. Deadlines that consult such
+   a day are marked provisional (``Calendar.watch``) and recomputed once the notice is entered;
+   nothing is refused for want of a notice. ``Calendar(strict=True)`` still raises
+   :class:`CalendarUnknown` there, for tests that prove no day past the one needed is asked.
 
 Definitions (the ones services and tests rely on):
 
@@ -36,6 +37,7 @@ Definitions (the ones services and tests rely on):
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from functools import lru_cache
 
 import chinese_calendar
@@ -54,7 +56,7 @@ _MAX_SCAN_DAYS = 3 * 366
 
 
 class CalendarUnknown(DomainError):
-    """No holiday data for this year: an administrator must enter the year's calendar first."""
+    """No holiday data for this year; raised only by a strict calendar (see the module docstring)."""
 
     def __init__(self, year):
         super().__init__(
@@ -98,14 +100,60 @@ def _at(day, time, tz):
     return dt.datetime.combine(day, time).replace(tzinfo=tz)
 
 
-class Calendar:
-    """Which days are working days: the library's data plus administrator overrides."""
+@lru_cache(maxsize=16)
+def provisional_holidays(year):
+    """{date: name} of the statutory holidays of ``year`` before its notice is published.
 
-    def __init__(self, overrides=None, periods=None, complete_years=()):
+    《全国年节及纪念日放假办法》 (国务院令第 270 号, as revised by 国务院令第 795 号 of 2024-11-10,
+    in force 2025-01-01), 第二条: 元旦 1 day (1 January); 春节 4 days (农历除夕 and 正月初一 to 初三);
+    清明节 1 day (the day of the 清明 solar term); 劳动节 2 days (1–2 May); 端午节 1 day (农历五月
+    初五); 中秋节 1 day (农历八月十五); 国庆节 3 days (1–3 October). Swapped workdays (调休) and
+    the bridging days are set each year by the State Council's notice, so none are guessed here.
+    """
+    from lunar_python import Lunar, Solar
+
+    days = {dt.date(year, 1, 1): "元旦"}
+    new_year = Lunar.fromYmd(year, 1, 1)
+    # 除夕 is the last day of the twelfth lunar month, the 29th or the 30th: the day before 正月初一.
+    for offset in range(-1, 3):
+        s = new_year.next(offset).getSolar()
+        days[dt.date(s.getYear(), s.getMonth(), s.getDay())] = "春节"
+    qingming = Solar.fromYmd(year, 5, 1).getLunar().getJieQiTable()["清明"]
+    days[dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
+    for (month, day), name in (((5, 5), "端午节"), ((8, 15), "中秋节")):
+        s = Lunar.fromYmd(year, month, day).getSolar()
+        days[dt.date(s.getYear(), s.getMonth(), s.getDay())] = name
+    for day in (1, 2, 3):
+        days[dt.date(year, 10, day)] = "国庆节"
+    return days
+
+
+class Calendar:
+    """Which days are working days: the library's data plus administrator overrides, and for a
+    year nobody has published yet, the provisional calendar (watched, see ``watch``)."""
+
+    def __init__(self, overrides=None, periods=None, complete_years=(), strict=False):
         self.overrides = dict(overrides or {})
         # Years outside the library that an administrator has marked complete.
         self.declared_years = set(complete_years)
         self.periods = periods or work_periods()
+        self.strict = strict
+        self._watchers = []
+
+    @contextmanager
+    def watch(self):
+        """``with cal.watch() as years:`` collects the provisional years consulted in the block,
+        so the caller can mark what it computed there as provisional (暂定)."""
+        years = set()
+        self._watchers.append(years)
+        try:
+            yield years
+        finally:
+            self._watchers.remove(years)
+
+    def is_provisional_year(self, year):
+        return not self.knows_year(year)
 
     @classmethod
     def from_db(cls):
@@ -129,12 +177,19 @@ class Calendar:
     def is_workday(self, day):
         if isinstance(day, dt.datetime):
             day = _local(day).date()
-        if not self.knows_year(day.year):
-            raise CalendarUnknown(day.year)
+        provisional = not self.knows_year(day.year)
+        if provisional:
+            if self.strict:
+                raise CalendarUnknown(day.year)
+            for years in self._watchers:
+                years.add(day.year)
+        # An administrator's entry wins over every rule, a provisional one included.
         if day in self.overrides:
             return self.overrides[day]
-        if day.year <= LIBRARY_LAST_YEAR:
+        if LIBRARY_FIRST_YEAR <= day.year <= LIBRARY_LAST_YEAR:
             return chinese_calendar.is_workday(day)
+        if provisional and day in provisional_holidays(day.year):
+            return False
         return day.weekday() < 5
 
     def next_workday(self, day):
@@ -151,6 +206,9 @@ class Calendar:
         """Office periods (start, end) in local time that end after ``moment``, in order."""
         local = _local(moment)
         tz, day = local.tzinfo, local.date()
+        # A day is asked about only when the caller wants a period of it: a generator resumed
+        # after the last period it needed must not look at the next day (2026-12-31 17:30 would
+        # otherwise consult 2027-01-01).
         for _i in range(_MAX_SCAN_DAYS):
             if self.is_workday(day):
                 for s, e in self.periods:
@@ -196,6 +254,8 @@ class Calendar:
             if s >= end_local:
                 break
             total += min(e, end_local) - s
+            if e >= end_local:  # the period that holds ``end`` is the last one needed
+                break
         return total.total_seconds()
 
     def elapsed_share(self, start, deadline, now):
@@ -230,8 +290,8 @@ def elapsed_share(start, deadline, now):
 
 def running_out(today=None, within_days=45, cal=None):
     """(last known year, days left) when the known calendar ends within ``within_days`` of
-    ``today``, else None: the system administrators must enter the next year's notice before a
-    deadline can reach it."""
+    ``today``, else None: deadlines reaching the next year are provisional (暂定) until the
+    system administrators enter its notice."""
     today = today or timezone.localdate()
     last = (cal or calendar()).last_known_year()
     left = (dt.date(last, 12, 31) - today).days
@@ -239,6 +299,25 @@ def running_out(today=None, within_days=45, cal=None):
 
 
 def unknown_years(years):
-    """Which of ``years`` an administrator still has to enter (for the admin page's banner)."""
+    """Which of ``years`` run on the provisional calendar (for the admin page's banner)."""
     cal = calendar()
     return [y for y in years if not cal.knows_year(y)]
+
+
+# --- who hears that a year's notice is complete ---------------------------------------------------
+
+_completed_listeners = []
+
+
+def on_year_completed(listener):
+    """Register ``listener(year)``, called inside the transaction that marks a year complete (an
+    app that stores provisional deadlines recomputes them). Apps register in ``AppConfig.ready``,
+    so this module never imports them."""
+    if listener not in _completed_listeners:
+        _completed_listeners.append(listener)
+    return listener
+
+
+def year_completed(year):
+    for listener in list(_completed_listeners):
+        listener(year)

@@ -162,8 +162,8 @@ MATRIX = [
     # --- audit
     Row("accounts:audit", may={"audit_admin"}),
     # --- working-day calendar
-    Row("core:workdays", may={"system_admin"}),
-    Row("core:workdays", method="post", data=lambda c, r: {"op": "add", "date": "2026-03-03", "kind": "off",
+    Row("admin_tools:workdays", may={"system_admin"}),
+    Row("admin_tools:workdays", method="post", data=lambda c, r: {"op": "add", "date": "2026-03-03", "kind": "off",
                                                            "note": "临时停止办公"}, may={"system_admin"}),
     Row("healthz", may=set(ROLES), overrides={"anonymous": 200}),
 ]

@@ -48,6 +48,9 @@ class AppealOut(Schema):
     address: str
     assignee: str
     deadline: str | None
+    # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
+    # entered yet); it is recomputed, and this turns false, once the notice is complete.
+    deadline_provisional: bool
     alarm: str
     suspended: bool
     supervised: bool
@@ -73,6 +76,7 @@ class SummonsOut(Schema):
     role: str
     status: str
     due_at: str
+    due_provisional: bool
     actions: list[str]
 
 
@@ -136,7 +140,7 @@ def appeal_out(a):
         "channel": a.channel, "status": a.status, "status_label": str(a.get_status_display()), "level": a.level,
         "grid": a.grid.name if a.grid_id else None, "community": a.community.name if a.community_id else None,
         "lng": a.lng, "lat": a.lat, "address": a.address, "assignee": moves.assignee_label(a),
-        "deadline": _iso(a.deadline), "alarm": a.alarm(), "suspended": a.suspended, "supervised": a.supervised,
+        "deadline": _iso(a.deadline), "deadline_provisional": a.deadline_provisional, "alarm": a.alarm(), "suspended": a.suspended, "supervised": a.supervised,
         "rating": a.rating, "version": a.version, "created_at": _iso(a.created_at),
     }
 
@@ -150,7 +154,7 @@ def detail_out(user, a):
                     "at": _iso(e.at), "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
                     "version": e.version} for e in queries.timeline(user, a)],
         "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role, "status": s.status,
-                       "due_at": _iso(s.due_at), "actions": action_rules.summons_actions(user, s)}
+                       "due_at": _iso(s.due_at), "due_provisional": s.due_provisional, "actions": action_rules.summons_actions(user, s)}
                       for s in summonses],
         "photos": [{"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
                    for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")],

@@ -14,8 +14,8 @@ fix …), every other timestamp of the appeal and its rows follows the event it 
 the deadline is recomputed from the moved clock start, and numbers are reissued for their filing
 day. The rollup the metrics read is rebuilt for the period at the end. A deadline is computed
 only at acceptance time *now* (then recomputed for an earlier start), and categories of at most
-10 working days are used; a story whose deadline would reach a year the calendar does not know
-(``CalendarUnknown``) is skipped and counted, never guessed.
+10 working days are used; one that reaches a year whose holiday notice is not entered is
+provisional (暂定), like any other, so the demo seeds the same on every day of the year.
 """
 
 import datetime as dt
@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core import workdays
-from shanzhi.core.workdays import CalendarUnknown
 from shanzhi.registry.demo import DEMO_DEPARTMENT
 from shanzhi.registry.models import OrgNode
 
@@ -232,11 +231,7 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
             main = open_mains.pop() if kind == "merged" and open_mains else None
             if kind == "merged" and main is None:
                 kind = "submitted"
-            try:
-                a = _play(kind, p, category, grid, rng, problem, community, main=main)
-            except CalendarUnknown:
-                counts["跳过（日历未录入）"] += 1
-                continue
+            a = _play(kind, p, category, grid, rng, problem, community, main=main)
             clock_start = timeline.warning_start(category, now, cal) if kind == "warning" else None
             if kind == "merged":
                 main_created = Appeal.objects.values_list("created_at", flat=True).get(pk=main.pk)

@@ -124,38 +124,62 @@ def backdate(a, created, now, rng, cal, clock_start=None):
         "overdue_at": None,
     }
     if fields["clock_started_at"] is not None:
-        deadline, _warn = deadlines.compute(a.category, fields["clock_started_at"], cal)
-        for e, s in zip(events, times, strict=True):  # approved extensions and suspensions move it on
-            if (
-                e.verb in ("decide_extension", "decide_suspension")
-                and e.data.get("approved")
-                and (s >= fields["clock_started_at"])
-            ):
-                deadline = cal.add_workdays(deadline, int(e.data["days"]))
-                if e.verb == "decide_suspension" and a.suspended:
-                    fields["suspended_until"] = cal.add_workdays(s, int(e.data["days"]))
-        fields["deadline"] = deadline
-        fields["warn_at"] = deadlines.warn_at(a.category, fields["clock_started_at"], deadline, cal)
+        approved = [  # approved extensions and suspensions move it on, as the moves did
+            (s, int(e.data["days"]), e.verb == "decide_suspension")
+            for e, s in zip(events, times, strict=True)
+            if e.verb in ("decide_extension", "decide_suspension") and e.data.get("approved")
+        ]
+        a.clock_started_at = fields["clock_started_at"]
+        deadline, warn, until, provisional = deadlines.replay(a, approved, cal)
+        fields.update(deadline=deadline, warn_at=warn, deadline_provisional=provisional)
+        if a.suspended:
+            fields["suspended_until"] = until
     Appeal.objects.filter(pk=a.pk).update(**fields)
+    _backdate_dues(a, cal)
+
+
+def _backdate_dues(a, cal):
+    """Summons and supervision deadlines in working days, recounted from their moved start."""
+    for model, days in ((Summons, "due_workdays"), (Supervision, "due_days")):
+        for row in model.objects.filter(appeal=a, **{f"{days}__isnull": False}):
+            with cal.watch() as years:
+                due = cal.add_workdays(row.created_at, getattr(row, days))
+            model.objects.filter(pk=row.pk).update(due_at=due, due_provisional=bool(years))
+
+
+def _taken(day, pks):
+    """Sequence numbers of ``day`` held by appeals that are not being renumbered (another
+    district's demo, an appeal filed today outside the stories): never issued twice."""
+    prefix = f"SZ{day:%Y%m%d}"
+    numbers = Appeal.objects.exclude(pk__in=pks).filter(number__startswith=prefix).values_list("number", flat=True)
+    return {int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()}
 
 
 def renumber(pks):
-    """Numbers carry the filing day: reissue them for the moved days, in filing order."""
+    """Numbers carry the filing day: reissue them for the moved days, in filing order, skipping
+    the numbers other appeals of that day hold; each day's counter ends past every number in use."""
+    pks = set(pks)
     rows = list(
         Appeal.objects.filter(pk__in=pks)
         .order_by("created_at", "id")
         .values_list("pk", "number", "created_at")
     )
-    seq, renamed = Counter(), {}
+    seq, renamed, taken = Counter(), {}, {}
     for pk, old, created in rows:
         day = timezone.localdate(created)
+        if day not in taken:
+            taken[day] = _taken(day, pks)
         seq[day] += 1
+        while seq[day] in taken[day]:
+            seq[day] += 1
         renamed[old] = f"SZ{day:%Y%m%d}{seq[day]:06d}"
         Appeal.objects.filter(pk=pk).update(number=f"~{pk}")  # out of the way first: numbers are unique
     for pk, old, _created in rows:
         Appeal.objects.filter(pk=pk).update(number=renamed[old])
     for day, value in seq.items():
-        AppealCounter.objects.update_or_create(day=day, defaults={"value": value})
+        top = max([value, *taken[day]])
+        # The highest number in use that day: the next intake continues after it, whatever was skipped.
+        AppealCounter.objects.update_or_create(day=day, defaults={"value": top})
     for note in Notification.objects.filter(appeal_id__in=pks):
         text = note.text
         for old, new in renamed.items():

@@ -126,6 +126,9 @@ class Appeal(models.Model):
     clock_started_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(_("办理时限"), null=True, blank=True)
     warn_at = models.DateTimeField(null=True, blank=True)
+    # Deadline, warn_at or suspended_until counted on a provisional calendar (a year whose holiday
+    # notice is not entered yet, see core.workdays): shown as 暂定, recomputed once it is.
+    deadline_provisional = models.BooleanField(_("时限暂定"), default=False)
     warned_at = models.DateTimeField(_("黄牌预警"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("红牌超期"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -268,6 +271,7 @@ class AppealEvent(models.Model):
         OVERDUE = "overdue", _("红牌超期")
         SUMMONS_OVERDUE = "summons_overdue", _("部门报到超时")
         SUPERVISION_OVERDUE = "supervision_overdue", _("督办到期")
+        RECOMPUTE = "recompute", _("时限重算")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -324,6 +328,8 @@ class Supervision(models.Model):
     by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("督办意见"))
     due_at = models.DateTimeField(_("督办时限"), null=True, blank=True)
+    due_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField(_("时限暂定"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
 

@@ -27,6 +27,10 @@ class Summons(models.Model):
     part = models.TextField(_("承办内容"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUMMONED)
     due_at = models.DateTimeField(_("报到时限"))
+    # Working days asked for (None: hours on the clock) and whether due_at is provisional, so the
+    # year's notice can recompute it.
+    due_workdays = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField(_("时限暂定"), default=False)
     summoned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     reported_at = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,6 @@ so a button shows exactly when the move would be accepted.
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,7 +27,6 @@ from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.versioning import check_version
-from shanzhi.core.workdays import CalendarUnknown
 
 from .. import access, rollups
 from ..models import Appeal, AppealEvent
@@ -259,23 +257,6 @@ def move(appeal, verb, by, expected_version=None):
         locked = lock(appeal)
         check(locked, verb, by, expected_version)
         yield locked
-
-
-def calendar_guard(fn):
-    """A move that starts a clock fails loudly for a year with no holiday data, and the system
-    administrators are told (in a transaction of its own, since the move's is rolled back)."""
-
-    @wraps(fn)
-    def guarded(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except CalendarUnknown as exc:
-            from . import notify
-
-            notify.calendar_missing(exc.year)
-            raise
-
-    return guarded
 
 
 def refuse(message):

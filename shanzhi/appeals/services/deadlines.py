@@ -4,6 +4,10 @@ The deadline is stored on the appeal when its clock starts (acceptance, or reope
 with ``warn_at``, the moment the yellow warning is due (``SHANZHI_APPEAL_WARN_SHARE`` of the
 office time, default 0.8). Both are plain columns, so "is it overdue" is a comparison at read
 time and the sweep finds what is due with an index.
+
+A moment counted on a provisional calendar (a year whose holiday notice is not entered yet, see
+``core.workdays``) is stored all the same, with ``deadline_provisional`` set, and recomputed by
+``recompute`` from the stored clock start once the notice is complete. Nothing is refused.
 """
 
 import datetime as dt
@@ -25,8 +29,20 @@ def warn_share():
 
 
 def compute(category, start, cal=None):
-    """(deadline, warn_at) for a clock started at ``start``; raises CalendarUnknown, never guesses."""
+    """(deadline, warn_at) for a clock started at ``start`` (see ``timed`` for the provisional flag)."""
+    deadline, warn, _provisional = timed(category, start, cal)
+    return deadline, warn
+
+
+def timed(category, start, cal=None):
+    """(deadline, warn_at, provisional) for a clock started at ``start``."""
     cal = cal or workdays.calendar()
+    with cal.watch() as years:
+        deadline, warn = _compute(category, start, cal)
+    return deadline, warn, bool(years)
+
+
+def _compute(category, start, cal):
     unit, value = category.deadline_unit, category.deadline_value
     if unit == Category.Unit.HOURS:
         deadline = start + dt.timedelta(hours=value)
@@ -48,10 +64,10 @@ def warn_at(category, start, deadline, cal=None):
 def start_clock(appeal, start, cal=None):
     """Set the appeal's deadline fields for a clock that starts now; returns the changed fields."""
     appeal.clock_started_at = start
-    appeal.deadline, appeal.warn_at = compute(appeal.category, start, cal)
+    appeal.deadline, appeal.warn_at, appeal.deadline_provisional = timed(appeal.category, start, cal)
     appeal.warned_at = None
     appeal.overdue_at = None
-    return ["clock_started_at", "deadline", "warn_at", "warned_at", "overdue_at"]
+    return ["clock_started_at", "deadline", "warn_at", "warned_at", "overdue_at", "deadline_provisional"]
 
 
 def push_back(appeal, days, now, cal=None):
@@ -61,13 +77,41 @@ def push_back(appeal, days, now, cal=None):
     for. Flags are cleared when the new moments lie ahead, so the sweep can warn again.
     """
     cal = cal or workdays.calendar()
-    appeal.deadline = cal.add_workdays(appeal.deadline, days)
-    appeal.warn_at = warn_at(appeal.category, appeal.clock_started_at, appeal.deadline, cal)
+    with cal.watch() as years:
+        appeal.deadline = cal.add_workdays(appeal.deadline, days)
+        appeal.warn_at = warn_at(appeal.category, appeal.clock_started_at, appeal.deadline, cal)
+    appeal.deadline_provisional = appeal.deadline_provisional or bool(years)
     if appeal.deadline > now:
         appeal.overdue_at = None
     if appeal.warn_at > now:
         appeal.warned_at = None
-    return ["deadline", "warn_at", "overdue_at", "warned_at"]
+    return ["deadline", "warn_at", "overdue_at", "warned_at", "deadline_provisional"]
+
+
+def add_workdays(start, days, cal=None):
+    """(moment, provisional): ``days`` working days after ``start`` (summons, supervision, 缓办)."""
+    cal = cal or workdays.calendar()
+    with cal.watch() as years:
+        moment = cal.add_workdays(start, days)
+    return moment, bool(years)
+
+
+def replay(appeal, approved, cal):
+    """(deadline, warn_at, suspended_until, provisional) recomputed from the stored clock start
+    and the approved extensions and suspensions ``approved`` [(decided_at, days, is_suspension)],
+    exactly as the moves computed them (each push counted from the deadline before it)."""
+    start = appeal.clock_started_at
+    with cal.watch() as years:
+        deadline, _warn = _compute(appeal.category, start, cal)
+        until = appeal.suspended_until
+        for decided_at, days, is_suspension in sorted(approved, key=lambda r: r[0]):
+            if decided_at < start:
+                continue  # granted in an earlier cycle (before a 重办): that clock is gone
+            deadline = cal.add_workdays(deadline, days)
+            if is_suspension and appeal.suspended:
+                until = cal.add_workdays(decided_at, days)
+        warn = warn_at(appeal.category, start, deadline, cal)
+    return deadline, warn, until, bool(years)
 
 
 def share_used(appeal, now, cal=None):

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shanzhi.accounts.models import RoleGrant
-from shanzhi.core import workdays
 from shanzhi.core.errors import DomainError
 
 from .. import access
 from ..models import ExtensionRequest, SuspensionRequest
 from . import base, deadlines, notify
-from .base import V, calendar_guard, commit, move, refuse, require_text
+from .base import V, commit, move, refuse, require_text
 
 MAX_DAYS = 60
 KINDS = {
@@ -57,7 +56,6 @@ def _request(kind, appeal, by, days, reason, expected_version):
     return req
 
 
-@calendar_guard
 def _decide(kind, request, by, approve, note, expected_version):
     model, _verb, verb, _event, event_verb, label = KINDS[kind]
     with transaction.atomic():
@@ -87,8 +85,10 @@ def _decide(kind, request, by, approve, note, expected_version):
             fields = deadlines.push_back(a, req.days, now)
             data["deadline"] = a.deadline.isoformat()
         if approve and kind == "suspension":
-            a.suspended, a.suspended_until = True, workdays.add_workdays(now, req.days)
-            fields += ["suspended", "suspended_until"]
+            a.suspended = True
+            a.suspended_until, provisional = deadlines.add_workdays(now, req.days)
+            a.deadline_provisional = a.deadline_provisional or provisional
+            fields += ["suspended", "suspended_until", "deadline_provisional"]
         commit(a, event_verb, by, a.status, fields, note=note, data=data)
         result = _("同意") if approve else _("驳回")
         notify.send(f"{kind}_decided", a, [req.requested_by_id],

@@ -24,7 +24,7 @@ from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 from .. import access
 from ..models import Appeal, AppealPhoto
 from . import base, deadlines, delays, notify, photos
-from .base import S, V, calendar_guard, commit, move, require_text
+from .base import S, V, commit, move, require_text
 
 ASSIGNEE_FIELDS = ["assignee_kind", "assignee_user", "assignee_node", "assignee_department", "assignee_company"]
 
@@ -43,7 +43,6 @@ def assignee_label(appeal):
 # --- acceptance -------------------------------------------------------------------------------
 
 
-@calendar_guard
 def accept(appeal, *, by, category=None, note="", expected_version=None):
     """受理/立案: the handling clock starts now; staff may correct the category first."""
     with move(appeal, "accept", by, expected_version) as a:
@@ -59,10 +58,12 @@ def accept(appeal, *, by, category=None, note="", expected_version=None):
         fields += deadlines.start_clock(a, now)
         old, a.status, a.accepted_at = a.status, S.ACCEPTED, now
         data["deadline"] = a.deadline.isoformat()
+        data["provisional"] = a.deadline_provisional
         commit(a, V.ACCEPT, by, old, fields, note=note, data=data)
         notify.send("accepted", a, notify.submitter(a),
-                    _("您的诉求 %(n)s 已受理，办理时限至 %(d)s。") % {
-                        "n": a.number, "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M")})
+                    _("您的诉求 %(n)s 已受理，办理时限至 %(d)s%(p)s。") % {
+                        "n": a.number, "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
+                        "p": _("（暂定）") if a.deadline_provisional else ""})
     return a
 
 
@@ -250,27 +251,34 @@ def send_back(appeal, *, by, reason, expected_version=None):
 
 
 def _apply_rating(a, verb, by, rating, note):
+    """The resident's answer is stored first, as its own version and timeline row; what it
+    triggers (重办 with a new clock) follows from the stored rating, so nothing that can go wrong
+    with the new clock can lose the answer."""
     if rating not in (Appeal.Rating.SATISFIED, Appeal.Rating.BASIC, Appeal.Rating.UNSATISFIED):
         raise DomainError(_("请选择满意、基本满意或不满意。"), field="rating")
     old = a.status
     a.rating, a.rating_note = rating, (note or "").strip()
-    fields = ["status", "rating", "rating_note"]
     if rating != Appeal.Rating.UNSATISFIED:
         a.status = S.VISITED
-        commit(a, verb, by, old, fields, note=note, data={"rating": rating})
-        return
-    # 不满意 → 重办: back to the same handler with a fresh time limit.
-    fields += deadlines.start_clock(a, timezone.now())
+    commit(a, verb, by, old, ["status", "rating", "rating_note"], note=note, data={"rating": rating})
+    if rating == Appeal.Rating.UNSATISFIED:
+        reopen(a, by, note)
+
+
+def reopen(a, by, note):
+    """不满意 → 重办: back to the same handler with a fresh time limit (the locked, rated appeal)."""
+    old = a.status
+    fields = deadlines.start_clock(a, timezone.now())
     a.status, a.reopen_count = S.REOPENED, a.reopen_count + 1
-    fields += ["reopen_count", "resolved_at", "resolved_by"]
+    fields += ["status", "reopen_count", "resolved_at", "resolved_by"]
     a.resolved_at = a.resolved_by = None
-    commit(a, verb, by, old, fields, note=note, data={"rating": rating, "reopened": True,
-                                                      "deadline": a.deadline.isoformat()})
+    commit(a, V.REOPEN, by, old, fields, note=note, data={
+        "rating": a.rating, "reopened": True, "deadline": a.deadline.isoformat(),
+        "provisional": a.deadline_provisional})
     notify.send("reopened", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
                 _("诉求 %(n)s 群众不满意，已重办：%(r)s") % {"n": a.number, "r": note or ""}, exclude=by)
 
 
-@calendar_guard
 def visit(appeal, *, by, rating, note="", expected_version=None):
     """回访: staff record the resident's rating (by phone or at the door)."""
     with move(appeal, "visit", by, expected_version) as a:
@@ -278,7 +286,6 @@ def visit(appeal, *, by, rating, note="", expected_version=None):
     return a
 
 
-@calendar_guard
 def rate(appeal, *, by, rating, note="", expected_version=None):
     """The resident who submitted rates the result; 不满意 reopens it (重办)."""
     with move(appeal, "rate", by, expected_version) as a:
@@ -337,12 +344,11 @@ def escalate(appeal, *, by, reason, expected_version=None):
 
 def supervise(appeal, *, by, note, due_days=None, expected_version=None):
     """督办 by a street or district leader, optionally with its own deadline in working days."""
-    from shanzhi.core import workdays
-
     note = require_text(note, "note", _("请填写督办意见。"))
-    due_at = workdays.add_workdays(timezone.now(), int(due_days)) if due_days else None
+    due_at, provisional = deadlines.add_workdays(timezone.now(), int(due_days)) if due_days else (None, False)
     with move(appeal, "supervise", by, expected_version) as a:
-        sup = a.supervisions.create(by=by, note=note, due_at=due_at)
+        sup = a.supervisions.create(by=by, note=note, due_at=due_at, due_days=int(due_days) if due_days else None,
+                                    due_provisional=provisional)
         a.supervised = True
         commit(a, V.SUPERVISE, by, a.status, ["supervised"], note=note,
                data={"supervision": sup.pk, "due_at": due_at.isoformat() if due_at else None})

@@ -148,19 +148,6 @@ def system_admins():
     return _grant_users(role=Role.SYSTEM_ADMIN)
 
 
-def calendar_missing(year):
-    """Tell the system administrators, once, that a year's holidays must be entered."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    kind = f"calendar_missing_{year}"
-    with transaction.atomic():
-        if Notification.objects.filter(kind=kind, read_at__isnull=True).exists():
-            return
-        send(kind, None, system_admins(), _("%(year)d 年的节假日安排尚未录入，诉求无法计算办理时限，请尽快在“工作日历”中录入。")
-             % {"year": year})
-
-
 def mark_read(user, ids=None):
     """Mark the user's notifications read (all of them, or those with the given ids)."""
     from django.utils import timezone

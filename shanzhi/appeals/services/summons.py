@@ -11,29 +11,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.core import workdays
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, OrgNode
 
 from .. import access
 from ..models import Appeal, Category, Summons
-from . import base, notify
-from .base import S, V, calendar_guard, commit, move, refuse, require_text
+from . import base, deadlines, notify
+from .base import S, V, commit, move, refuse, require_text
 
 DEFAULT_REPORT_WORKDAYS = 1
 EMERGENCY_REPORT_HOURS = 2
 
 
 def report_due(appeal, now, *, within_hours=None, within_workdays=None):
-    """When a summoned department must have reported: given hours (on the clock), given working
-    days, or by default 2 hours for emergencies and the end of the next working day otherwise."""
+    """(due, working days or None, provisional): when a summoned department must have reported:
+    given hours (on the clock), given working days, or by default 2 hours for emergencies and the
+    end of the next working day otherwise."""
     if within_hours:
-        return now + dt.timedelta(hours=int(within_hours))
-    if within_workdays:
-        return workdays.add_workdays(now, int(within_workdays))
-    if appeal.category.urgency == Category.Urgency.EMERGENCY:
-        return now + dt.timedelta(hours=EMERGENCY_REPORT_HOURS)
-    return workdays.add_workdays(now, DEFAULT_REPORT_WORKDAYS)
+        return now + dt.timedelta(hours=int(within_hours)), None, False
+    if not within_workdays and appeal.category.urgency == Category.Urgency.EMERGENCY:
+        return now + dt.timedelta(hours=EMERGENCY_REPORT_HOURS), None, False
+    days = int(within_workdays) if within_workdays else DEFAULT_REPORT_WORKDAYS
+    due, provisional = deadlines.add_workdays(now, days)
+    return due, days, provisional
 
 
 def _department(value, field):
@@ -42,7 +42,6 @@ def _department(value, field):
     return value
 
 
-@calendar_guard
 def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None, within_workdays=None, note="",
            expected_version=None):
     """吹哨: call ``lead`` (one Department, unless a lead is already summoned) and ``assisting``
@@ -66,10 +65,10 @@ def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None
         if lead is not None and any(s.role == Summons.Role.LEAD for s in active.values()):
             raise DomainError(_("已有主办部门，只能再增加协办部门。"), field="lead")
         now = timezone.now()
-        due = report_due(a, now, within_hours=within_hours, within_workdays=within_workdays)
+        due, due_days, provisional = report_due(a, now, within_hours=within_hours, within_workdays=within_workdays)
         created = [
             Summons.objects.create(appeal=a, department=d, role=r, part=(parts.get(d.pk) or "").strip(), due_at=due,
-                                   summoned_by=by)
+                                   due_workdays=due_days, due_provisional=provisional, summoned_by=by)
             for d, r in wanted
         ]
         old, fields = a.status, []
@@ -83,7 +82,7 @@ def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None
                       "assignee_company"]
         commit(a, V.SUMMON, by, old, fields, note=note, data={
             "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role} for s in created],
-            "due_at": due.isoformat(),
+            "due_at": due.isoformat(), "provisional": provisional,
         })
         for s in created:
             notify.send("summoned", a, notify.department_handlers(s.department_id),

@@ -13,9 +13,8 @@ from shanzhi.appeals.services import deadlines, sweep
 from shanzhi.core import workdays
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import WorkdayOverride, WorkdayYear
-from shanzhi.core.workdays import CalendarUnknown
 
-from .conftest import local, snapshot
+from .conftest import local
 
 
 def events(appeal, verb):
@@ -40,24 +39,18 @@ def test_work_hour_and_clock_hour_categories(cast, file_appeal, cats):
     assert gas.warn_at == local(2026, 3, 6, 17, 36)
 
 
-def test_unknown_year_refuses_acceptance_and_tells_the_administrators(cast, file_appeal, cats):
+def test_unknown_year_gives_a_provisional_deadline_and_nobody_is_refused(cast, file_appeal, cats):
     year = workdays.LIBRARY_LAST_YEAR + 1
     with time_machine.travel(local(year - 1, 12, 28), tick=False):
-        a = file_appeal(category=cats.parking)  # intake never depends on the calendar
-        before = snapshot(a)
-        with pytest.raises(CalendarUnknown) as err:
-            services.accept(a, by=cast.zhang)
-        assert str(year) in err.value.message
-        assert snapshot(a) == before
-        assert Notification.objects.filter(user=cast.xitong, kind=f"calendar_missing_{year}").count() == 1
-        with pytest.raises(CalendarUnknown):
-            services.accept(a, by=cast.zhang)
-        assert Notification.objects.filter(user=cast.xitong).count() == 1  # told once
-        # The administrator enters the new year's notice (test data) and marks the year complete.
+        a = services.accept(file_appeal(category=cats.parking), by=cast.zhang)
+    assert a.deadline.year == year and a.deadline_provisional
+    assert Notification.objects.filter(user=cast.xitong).count() == 0  # nothing to refuse, nobody to alarm
+    with time_machine.travel(local(year - 1, 12, 28), tick=False):
+        b = services.accept(file_appeal(category=cats.parking), by=cast.zhang)
         WorkdayOverride.objects.create(date=dt.date(year, 1, 1), is_workday=False, note="元旦")
         WorkdayYear.objects.create(year=year, complete=True)
-        a = services.accept(a, by=cast.zhang)
-    assert a.deadline.year == year
+        c = services.accept(file_appeal(category=cats.parking), by=cast.zhang)
+    assert b.deadline_provisional and not c.deadline_provisional
 
 
 def test_elapsed_share_of_an_appeal(cast, file_appeal):

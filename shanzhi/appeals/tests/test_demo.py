@@ -3,21 +3,24 @@
 import datetime as dt
 import io
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from shanzhi.accounts.models import User
-from shanzhi.appeals import demo, queries
-from shanzhi.appeals.models import Appeal, AppealDayStat, AppealEvent, Category
+from shanzhi.appeals import demo, queries, services
+from shanzhi.appeals.models import Appeal, AppealCounter, AppealDayStat, AppealEvent, Category
 from shanzhi.appeals.tests.conftest import make_category
 from shanzhi.registry.models import OrgNode
 
 
 @pytest.fixture
-def seeded(db, monkeypatch):
+def district(db, monkeypatch):
     # seed_demo would run every app's demo; here the registry's tiny district alone, then this one.
     monkeypatch.setattr("shanzhi.project.demo._seed_other_apps", lambda *args: None)
     call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=io.StringIO())
@@ -27,7 +30,11 @@ def seeded(db, monkeypatch):
         if not Category.objects.filter(code=code).exists():
             parent = parent or make_category("D99", "演示（测）")
             make_category(code, name, value=value, handler=handler, parent=parent)
-    district = OrgNode.objects.get(level="district")
+    return OrgNode.objects.get(level="district")
+
+
+@pytest.fixture
+def seeded(district):
     return demo.seed(district, random.Random(5), per_community=30, communities=1)
 
 
@@ -69,3 +76,44 @@ def test_seeding_again_with_if_empty_does_nothing(seeded):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "跳过" in out.getvalue()
     assert (Appeal.objects.count(), AppealEvent.objects.count()) == before
+
+
+# Across a whole year: the end of the known calendar, the provisional year, and the days around the
+# 2027 Spring Festival (除夕 is Friday 5 February 2027, 正月初一 the 6th, 初三 Monday the 8th). One
+# district's registry is seeded once; each day's appeals are seeded and rolled back.
+SEED_DAYS = ["2026-12-04", "2026-12-18", "2026-12-20", "2026-12-28", "2026-12-31", "2027-01-05",
+             "2027-02-04", "2027-02-09", "2027-07-15"]
+
+
+def test_the_demo_seeds_on_any_day_of_the_year(district):
+    resident = User.objects.filter(role_grants__role="resident").first()
+    assert resident is not None
+    provisional = {}
+    for day in SEED_DAYS:
+        moment = dt.datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        with time_machine.travel(moment, tick=False), transaction.atomic():
+            counts = demo.seed(district, random.Random(7), per_community=30, communities=1)
+            assert counts["诉求"] == sum(n for _kind, n in demo.MIX), day  # no story skipped
+            numbers = list(Appeal.objects.values_list("number", "created_at"))
+            assert len({n for n, _c in numbers}) == len(numbers)
+            assert all(n.startswith(f"SZ{timezone.localdate(c):%Y%m%d}") for n, c in numbers), day
+            for counter in AppealCounter.objects.all():  # the next intake of any day gets a free number
+                used = [int(n[10:]) for n, c in numbers if timezone.localdate(c) == counter.day]
+                assert counter.value >= max(used, default=0), day
+            services.submit(by=resident, channel="web", title="再报一件", description="测试",
+                            category=Category.objects.filter(code="0402").first(),
+                            node=OrgNode.objects.filter(level="grid").first())
+            provisional[day] = Appeal.objects.filter(deadline_provisional=True).count()
+            transaction.set_rollback(True)
+    # A deadline reaching 2027 is provisional in December and final in a year the library knows.
+    assert provisional["2026-12-04"] == 0 and provisional["2026-12-28"] > 0
+
+
+def test_renumbering_skips_the_numbers_of_appeals_it_does_not_move(cast, file_appeal):
+    kept = file_appeal()  # filed today outside the stories (as a story that stopped half-way was)
+    moved = [file_appeal() for _i in range(3)]
+    demo.timeline.renumber([a.pk for a in moved])
+    numbers = set(Appeal.objects.values_list("number", flat=True))
+    assert len(numbers) == 4 and Appeal.objects.get(pk=kept.pk).number == kept.number
+    assert AppealCounter.objects.get(day=timezone.localdate()).value == 4
+    assert file_appeal().number not in numbers  # the next intake today gets a free number

@@ -75,19 +75,33 @@ def test_elapsed_share_counts_office_time_only():
     assert CAL.elapsed_share(start, deadline, at(2026, 3, 10, 17, 30)) == pytest.approx(1.5)
 
 
-def test_unknown_year_is_refused_never_guessed():
+def test_a_strict_calendar_refuses_an_unknown_year():
+    strict = Calendar(strict=True)
     with pytest.raises(CalendarUnknown) as err:
-        CAL.is_workday(dt.date(workdays.LIBRARY_LAST_YEAR + 1, 3, 1))
+        strict.is_workday(dt.date(workdays.LIBRARY_LAST_YEAR + 1, 3, 1))
     assert str(workdays.LIBRARY_LAST_YEAR + 1) in err.value.message
     with pytest.raises(CalendarUnknown):
-        CAL.add_workdays(at(workdays.LIBRARY_LAST_YEAR, 12, 30), 5)
+        strict.add_workdays(at(workdays.LIBRARY_LAST_YEAR, 12, 30), 5)
+
+
+def test_an_unknown_year_is_provisional_and_watched():
+    year = workdays.LIBRARY_LAST_YEAR + 1
+    with CAL.watch() as years:
+        assert CAL.add_workdays(at(year - 1, 12, 30), 5) == at(year, 1, 7, 17, 30)  # 31, 4, 5, 6, 7
+    assert years == {year}
+    with CAL.watch() as years:
+        CAL.add_workdays(at(year - 1, 12, 1), 5)
+    assert years == set()  # a deadline that never leaves the known year is final
 
 
 def test_a_year_marked_complete_is_known_by_its_overrides_and_the_weekday_rule():
     year = workdays.LIBRARY_LAST_YEAR + 1
     overrides = {dt.date(year, 1, 1): False, dt.date(year, 1, 4): True}  # Jan 4 2027 is a Monday anyway
-    with pytest.raises(CalendarUnknown):  # entered but not marked complete: still refused
-        Calendar(overrides).is_workday(dt.date(year, 1, 1))
+    half = Calendar({dt.date(year, 1, 4): False})  # entered but not marked complete: the entry wins
+    with half.watch() as years:
+        assert not half.is_workday(dt.date(year, 1, 4))
+        assert not half.is_workday(dt.date(year, 2, 8))  # 正月初三, provisional
+    assert years == {year}
     cal = Calendar(overrides, complete_years={year})
     assert not cal.is_workday(dt.date(year, 1, 1))
     assert cal.is_workday(dt.date(year, 1, 5))
@@ -115,8 +129,7 @@ def test_naive_datetimes_are_refused():
 @pytest.mark.django_db
 def test_database_overrides_are_used_by_the_shortcuts():
     year = workdays.LIBRARY_LAST_YEAR + 1
-    with pytest.raises(CalendarUnknown):
-        workdays.is_workday(dt.date(year, 2, 1))
+    assert workdays.is_workday(dt.date(year, 2, 1))  # provisional: a Monday, no holiday
     assert workdays.unknown_years([year - 1, year]) == [year]
     WorkdayOverride.objects.create(date=dt.date(year, 2, 1), is_workday=False, note="测试")
     assert workdays.unknown_years([year]) == [year]  # one day entered is not a year entered
@@ -171,3 +184,52 @@ def test_elapsed_share_runs_from_zero_to_one_and_is_monotone(start, n, pct):
     mid = start + (deadline - start) * pct / 100
     later = start + (deadline - start) * min(pct + 10, 100) / 100
     assert 0 <= CAL.elapsed_share(start, deadline, mid) <= CAL.elapsed_share(start, deadline, later) <= 1 + 1e-9
+
+
+# --- the provisional calendar (《全国年节及纪念日放假办法》 as revised in 2024) -------------------
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statutory_rule_agrees_with_the_library_in_the_years_it_knows(year):
+    rule = workdays.provisional_holidays(year)
+    assert len(rule) == 13  # 1 + 4 + 1 + 2 + 1 + 1 + 3 days under the 2024 revision
+    assert {d for d in rule if not chinese_calendar.is_holiday(d)} == set()
+
+
+def test_the_provisional_2027_holidays():
+    rule = workdays.provisional_holidays(2027)
+    assert sorted(d for d, name in rule.items() if name == "春节") == [
+        dt.date(2027, 2, 5), dt.date(2027, 2, 6), dt.date(2027, 2, 7), dt.date(2027, 2, 8)]  # 除夕 is 腊月廿九
+    assert rule[dt.date(2027, 4, 5)] == "清明节"
+    assert rule[dt.date(2027, 6, 9)] == "端午节"
+    assert rule[dt.date(2027, 9, 15)] == "中秋节"
+    assert {d for d, n in rule.items() if n in ("元旦", "劳动节", "国庆节")} == {
+        dt.date(2027, 1, 1), dt.date(2027, 5, 1), dt.date(2027, 5, 2), dt.date(2027, 10, 1),
+        dt.date(2027, 10, 2), dt.date(2027, 10, 3)}
+
+
+def test_provisional_days_weekends_and_no_swapped_workdays():
+    assert not CAL.is_workday(dt.date(2027, 2, 5))  # 除夕, a Friday
+    assert CAL.is_workday(dt.date(2027, 2, 9))  # the Tuesday after: no bridging days are guessed
+    assert not CAL.is_workday(dt.date(2027, 2, 13))  # a Saturday stays a rest day (no 调休 guessed)
+    assert CAL.add_workdays(at(2027, 2, 4, 16), 1) == at(2027, 2, 9, 17, 30)
+    swapped = Calendar({dt.date(2027, 2, 9): False, dt.date(2027, 2, 13): True})  # overrides win
+    assert swapped.add_workdays(at(2027, 2, 4, 16), 1) == at(2027, 2, 10, 17, 30)
+    assert swapped.is_workday(dt.date(2027, 2, 13))
+
+
+# --- never a day past the one needed -------------------------------------------------------------
+
+STRICT = Calendar(strict=True)
+
+
+def test_a_deadline_exactly_at_the_end_of_the_known_year():
+    last = workdays.LIBRARY_LAST_YEAR
+    start, deadline = at(last, 12, 24, 9), at(last, 12, 31, 17, 30)
+    assert STRICT.add_workdays(start, 5) == deadline  # 25, 28, 29, 30, 31
+    assert STRICT.work_seconds_between(start, deadline) == 6 * 7 * 3600  # 24th and 25, 28–31 Dec
+    assert STRICT.elapsed_share(start, deadline, deadline) == 1
+    assert STRICT.add_work_seconds(start, STRICT.work_seconds_between(start, deadline)) == deadline
+    assert STRICT.add_work_hours(at(last, 12, 31, 9), 7) == deadline
+    with pytest.raises(CalendarUnknown):
+        STRICT.add_work_hours(at(last, 12, 31, 9), 8)  # this one does need the next year

@@ -1,5 +1,6 @@
 """The working-day calendar page (工作日历) for the system administrator: the writes are in
-``core.services``; this page only collects the input and shows what is entered."""
+``calendar_services``; this page only collects the input and shows what is entered, and the
+progress of the recompute that completing a year starts."""
 
 import datetime as dt
 
@@ -10,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanzhi.accounts import permissions
+from shanzhi.core import workdays
+from shanzhi.core.errors import DomainError
+from shanzhi.core.forms import BootstrapMixin
+from shanzhi.core.models import CalendarRecompute, WorkdayOverride, WorkdayYear
 
-from . import services, workdays
-from .errors import DomainError
-from .forms import BootstrapMixin
-from .models import WorkdayOverride, WorkdayYear
+from . import calendar_services as services
+from . import permissions
 
 KIND_CHOICES = [("off", gettext_lazy("休（放假）")), ("work", gettext_lazy("班（调休上班）"))]
 
@@ -74,12 +76,17 @@ def _page(request, year, status=200, day_form=None, notice_form=None, error=None
         "complete_by": complete.get(year, ""),
         "last_known": cal.last_known_year(),
         "running_out": workdays.running_out(),
+        "recomputes": CalendarRecompute.objects.filter(year=year)[:3],
+        # What deadlines in the year are counted on until it is complete (the statutory rule).
+        "provisional": sorted(workdays.provisional_holidays(year).items()) if cal.is_provisional_year(year) else [],
         "day_form": day_form or DayForm(),
         "notice_form": notice_form or NoticeForm(initial={"year": year}),
         "error": error,
         "example": f"{year}-01-01 休 元旦\n{year}-02-07 班 春节调休\n{year}-10-01~{year}-10-07 休 国庆节",
     }
-    return render(request, "core/workdays.html", context, status=status)
+    if request.headers.get("HX-Request") and request.GET.get("part") == "recompute":
+        return render(request, "accounts/_recompute.html", context)
+    return render(request, "accounts/workdays.html", context, status=status)
 
 
 def _fail(request, year, exc, day_form=None, notice_form=None):
@@ -144,14 +151,14 @@ def workday_calendar(request):
             messages.success(request, _("已录入 %(y)d 年的 %(n)d 天。") % {"y": year, "n": count})
         elif op == "complete":
             services.mark_year_complete(by=request.user, year=year, request=request)
-            messages.success(request, _("%(y)d 年放假安排已录入，办理时限可以计算到该年。") % {"y": year})
+            messages.success(request, _("%(y)d 年放假安排已录入，暂定的办理时限正在按正式安排重算。") % {"y": year})
         elif op == "reopen":
             services.reopen_year(by=request.user, year=year, request=request)
             messages.warning(
-                request, _("%(y)d 年已撤销“已录入”标记，涉及该年的办理时限将无法计算。") % {"y": year}
+                request, _("%(y)d 年已撤销“已录入”标记，此后涉及该年的办理时限按法定节假日暂定。") % {"y": year}
             )
         else:
             return _page(request, year, status=400, error=_("未知的操作。"))
     except DomainError as exc:
         return _fail(request, year, exc)
-    return redirect(f"{reverse('core:workdays')}?year={year}")
+    return redirect(f"{reverse('admin_tools:workdays')}?year={year}")

@@ -5,6 +5,8 @@ The ``chinesecalendar`` package stops at its last published year (2026 for 1.11.
 deadline can reach the next year, the administrator enters the State Council's notice for it
 (``import_notice``: one line per day, ``2027-01-01 休 元旦`` / ``2027-02-07 班 春节调休``) and marks
 the year complete (``mark_year_complete``); see ``core.workdays`` for how a marked year is read.
+Until then the year runs on the provisional calendar; completing it tells the listeners of
+``workdays.on_year_completed`` (appeals recomputes its provisional deadlines in a task).
 """
 
 import datetime as dt
@@ -15,11 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.accounts import permissions
+from shanzhi.core import audit, workdays
+from shanzhi.core.errors import DomainError
+from shanzhi.core.models import AuditEvent, WorkdayOverride, WorkdayYear
 
-from . import audit, workdays
-from .errors import DomainError
-from .models import AuditEvent, WorkdayOverride, WorkdayYear
+from . import permissions
 
 KINDS = {"休": False, "放假": False, "班": True, "上班": True}
 MAX_NOTE = 100
@@ -182,7 +184,8 @@ def import_notice(*, by, year, text, replace=False, complete=False, request=None
 
 
 def mark_year_complete(*, by, year, request=None):
-    """Declare the year's notice entered in full: deadlines may now reach into it."""
+    """Declare the year's notice entered in full: its days are final, and the provisional
+    deadlines that reached it are recomputed (by the listeners, in this transaction)."""
     permissions.require(by, "core.manage_calendar")
     year = _year(year)
     if year <= workdays.LIBRARY_LAST_YEAR:
@@ -200,11 +203,13 @@ def mark_year_complete(*, by, year, request=None):
         row.complete, row.marked_by, row.marked_at = True, by.username, timezone.now()
         row.save()
         _record(by, request, {"op": "complete", "year": year})
+        workdays.year_completed(year)
     return row
 
 
 def reopen_year(*, by, year, request=None):
-    """Withdraw the mark (the entered notice was wrong); deadlines reaching the year are refused again."""
+    """Withdraw the mark (the entered notice was wrong): new deadlines reaching the year are
+    provisional again; those already computed stand until the year is completed anew."""
     permissions.require(by, "core.manage_calendar")
     year = _year(year)
     with transaction.atomic():

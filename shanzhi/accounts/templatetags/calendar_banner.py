@@ -2,13 +2,14 @@
 
 from django import template
 
-from shanzhi.accounts import permissions
 from shanzhi.core import workdays
+
+from .. import permissions
 
 register = template.Library()
 
 
-@register.inclusion_tag("core/_calendar_banner.html", takes_context=True)
+@register.inclusion_tag("accounts/_calendar_banner.html", takes_context=True)
 def calendar_banner(context):
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -12,11 +12,11 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from shanzhi.core import services, workdays
+from shanzhi.accounts import calendar_services as services
+from shanzhi.core import workdays
 from shanzhi.core.checks import calendar_runs_out
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent, WorkdayOverride, WorkdayYear
-from shanzhi.core.workdays import CalendarUnknown
 
 TZ = ZoneInfo("Asia/Shanghai")
 NEXT = workdays.LIBRARY_LAST_YEAR + 1
@@ -37,27 +37,35 @@ def at(y, m, d, hh=10, mm=0):
 
 
 def url(year=None):
-    return reverse("core:workdays") + (f"?year={year}" if year else "")
+    return reverse("admin_tools:workdays") + (f"?year={year}" if year else "")
 
 
 def calendar_audits():
     return AuditEvent.objects.filter(action=AuditEvent.Action.CALENDAR_CHANGE)
 
 
-def test_a_deadline_across_the_year_end_is_refused_until_the_notice_is_entered_and_marked(cast):
+def provisional(start, n):
+    cal = workdays.calendar()
+    with cal.watch() as years:
+        moment = cal.add_workdays(start, n)
+    return moment, years
+
+
+def test_a_deadline_across_the_year_end_is_provisional_until_the_notice_is_entered_and_marked(cast):
     start = at(NEXT - 1, 12, 28)  # a Monday
-    with pytest.raises(CalendarUnknown):
-        workdays.add_workdays(start, 5)
+    # 29, 30, 31 Dec; 1 Jan 元旦 (statutory), weekend; 4, 5 Jan.
+    assert provisional(start, 5) == (at(NEXT, 1, 5, 17, 30), {NEXT})
     assert services.import_notice(by=cast.xitong, year=NEXT, text=TEST_NOTICE) == 10
-    with pytest.raises(CalendarUnknown):  # entered, not yet marked complete
-        workdays.add_workdays(start, 5)
+    # Entered, not yet marked complete: the entries already win, the result stays provisional.
+    assert provisional(start, 5) == (at(NEXT, 1, 6, 17, 30), {NEXT})
     services.mark_year_complete(by=cast.xitong, year=NEXT)
+    assert provisional(start, 5) == (at(NEXT, 1, 6, 17, 30), set())
     # 29, 30, 31 Dec; 1 Jan off, weekend, 4 Jan off (test notice); 5, 6 Jan.
     assert workdays.add_workdays(start, 5) == at(NEXT, 1, 6, 17, 30)
     assert workdays.add_workdays(start, 8) == at(NEXT, 1, 9, 17, 30)  # the swapped Saturday counts
     assert not workdays.is_workday(dt.date(NEXT, 10, 5))
     assert workdays.running_out(today=dt.date(NEXT - 1, 11, 22)) is None
-    assert [e.detail["op"] for e in calendar_audits().order_by("id")] == ["import", "complete"]
+    assert [e.detail["op"] for e in calendar_audits().order_by("id")] == ["import", "complete", "recompute"]
 
 
 def test_bad_lines_are_named_and_nothing_is_written(cast):
@@ -121,8 +129,9 @@ def test_the_page_adds_removes_and_imports(cast, login):
     assert WorkdayYear.objects.get(year=NEXT).complete
     page = client.get(url(NEXT)).content.decode()
     assert "元旦调休上班（测试）" in page and "已录入" in page
+    assert 'id="recompute"' in page and "已完成" in page  # the recompute the completion started
     ops = [e.detail["op"] for e in calendar_audits().order_by("id")]
-    assert ops == ["add", "remove", "import", "complete"]
+    assert ops == ["add", "remove", "import", "complete", "recompute"]
 
 
 def test_the_banner_and_the_check_warn_within_45_days_of_the_end(cast, login):
@@ -141,3 +150,13 @@ def test_the_banner_and_the_check_warn_within_45_days_of_the_end(cast, login):
     with time_machine.travel(at(NEXT - 1, 6, 1), tick=False):
         WorkdayYear.objects.all().delete()
         assert calendar_runs_out() == []
+
+
+def test_the_page_lists_the_provisional_holidays_of_a_year_not_yet_complete(cast, login):
+    client = login(cast.xitong)
+    page = client.get(url(NEXT)).content.decode()
+    assert 'id="provisional-days"' in page and "01-01 元旦" in page and "暂定" in page
+    WorkdayYear.objects.create(year=NEXT, complete=True)
+    assert 'id="provisional-days"' not in client.get(url(NEXT)).content.decode()
+    part = client.get(url(NEXT) + "&part=recompute", headers={"HX-Request": "true"})
+    assert part.status_code == 200 and part.content.decode().startswith('<div id="recompute"')
