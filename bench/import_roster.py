@@ -84,17 +84,24 @@ def build_places(n_grids):
     n_streets = math.ceil(n_communities / COMMUNITIES_PER_STREET)
     made = 0
     for s in range(1, n_streets + 1):
-        street = services.create_node(level="street", code=f"{COUNTY}{s:03d}", name=f"第{s}街道", parent=district)
+        street = services.create_node(
+            level="street", code=f"{COUNTY}{s:03d}", name=f"第{s}街道", parent=district
+        )
         for c in range(1, COMMUNITIES_PER_STREET + 1):
             if made >= n_grids:
                 break
-            community = services.create_node(level="community", code=f"{street.code}{c:03d}",
-                                              name=f"第{s}街道第{c}社区", parent=street)
+            community = services.create_node(
+                level="community", code=f"{street.code}{c:03d}", name=f"第{s}街道第{c}社区", parent=street
+            )
             for g in range(1, GRIDS_PER_COMMUNITY + 1):
                 if made >= n_grids:
                     break
-                grid = services.create_node(level="grid", code=f"{community.code}{g:03d}",
-                                            name=f"{community.name}第{g}网格", parent=community)
+                grid = services.create_node(
+                    level="grid",
+                    code=f"{community.code}{g:03d}",
+                    name=f"{community.name}第{g}网格",
+                    parent=community,
+                )
                 compound = services.create_compound(community=community, name=f"{community.name}{g}号小区")
                 names = [f"{b}号楼" for b in range(1, BUILDINGS_PER_GRID + 1)]
                 for name in names:
@@ -135,9 +142,20 @@ def write_csv(path, n_rows, places, seed):
                 room = f"{rng.randint(1, 6)}0{rng.randint(1, 4)}"
                 for k in range(rng.choice((1, 2, 2, 3, 3, 4))):
                     tags = "、".join(rng.sample(TAGS, rng.choice((1, 2)))) if rng.random() < 0.15 else ""
-                    writer.writerow([grid_code, compound, building, unit, room, fake.name(), id_number(rng, used),
-                                     f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-                                     RELATIONS[min(k, len(RELATIONS) - 1)], tags])
+                    writer.writerow(
+                        [
+                            grid_code,
+                            compound,
+                            building,
+                            unit,
+                            room,
+                            fake.name(),
+                            id_number(rng, used),
+                            f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                            RELATIONS[min(k, len(RELATIONS) - 1)],
+                            tags,
+                        ]
+                    )
                     written += 1
                     room_no += 1
                     if written >= n_rows or room_no >= RESIDENTS_PER_GRID:
@@ -177,17 +195,26 @@ def run_once(label, path, district, job=None, watch=False):
         stop.set()
         watcher.join()
     n = len(rows)
-    phases = [f"{name} {b[0] - a[0]:.1f}s (CPU {b[1] - a[1]:.1f}s)"
-              for name, a, b in zip(("read", "validate", "write"), marks, marks[1:], strict=False)]
+    phases = [
+        f"{name} {b[0] - a[0]:.1f}s (CPU {b[1] - a[1]:.1f}s)"
+        for name, a, b in zip(("read", "validate", "write"), marks, marks[1:], strict=False)
+    ]
     wall, cpu = marks[-1][0] - marks[0][0], marks[-1][1] - marks[0][1]
     print(f"{label}: {n:,} rows; {', '.join(phases)}")
-    print(f"  total {wall:.1f}s = {n / wall:,.0f} rows/s; CPU of this process {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second")
-    print(f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
-          f"households created {counts['households_created']:,}")
+    print(
+        f"  total {wall:.1f}s = {n / wall:,.0f} rows/s; CPU of this process {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second"
+    )
+    print(
+        f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
+        f"households created {counts['households_created']:,}"
+    )
     if watcher:
         during = sorted({s for s in seen if s})
-        print(f"  progress seen by another connection during the write: {during[:3]}…{during[-2:]}"
-              if during else "  progress seen by another connection during the write: none (committed at the end)")
+        print(
+            f"  progress seen by another connection during the write: {during[:3]}…{during[-2:]}"
+            if during
+            else "  progress seen by another connection during the write: none (committed at the end)"
+        )
     return counts
 
 
@@ -199,8 +226,9 @@ def make_job(district):
 
     user = accounts.create_user(username="bench_importer", password=secrets.token_urlsafe(16) + "aA1!")
     accounts.grant_role(user, "district_staff", node=district)
-    return ImportJob.objects.create(created_by=user, scope=district, file="", original_name="bench.csv",
-                                    status=ImportJob.Status.IMPORTING)
+    return ImportJob.objects.create(
+        created_by=user, scope=district, file="", original_name="bench.csv", status=ImportJob.Status.IMPORTING
+    )
 
 
 def main():
@@ -212,13 +240,14 @@ def main():
     district, places = build_places(n_grids)
     path = BENCH_DIR / f"roster_{args.rows}.csv"
     written = write_csv(path, args.rows, places, args.seed)
-    print(f"set-up: {n_grids} grids, {n_grids * BUILDINGS_PER_GRID} buildings, CSV of {written:,} rows "
-          f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s")
+    print(
+        f"set-up: {n_grids} grids, {n_grids * BUILDINGS_PER_GRID} buildings, CSV of {written:,} rows "
+        f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s"
+    )
     job = make_job(district) if args.watch else None
     first = run_once("first import", path, district, job=job, watch=args.watch)
     second = run_once("re-import   ", path, district)
     assert first["created"] == written and second["unchanged"] == written, "the re-import changed something"
-
 
 
 if __name__ == "__main__":

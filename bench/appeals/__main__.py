@@ -49,7 +49,9 @@ def parse_args():
     p.add_argument("--page-seconds", type=float, default=90, help="stop a page's series after this long")
     p.add_argument("--skip-sweep", action="store_true")
     p.add_argument(
-        "--skip-rebuild", action="store_true", help="keep the metrics rollups as they are (a --reuse after a full run)"
+        "--skip-rebuild",
+        action="store_true",
+        help="keep the metrics rollups as they are (a --reuse after a full run)",
     )
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args()

@@ -30,10 +30,14 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     compact = True
 
     action = forms.ChoiceField(
-        label=gettext_lazy("动作"), required=False, choices=[("", gettext_lazy("全部"))] + AuditEvent.Action.choices
+        label=gettext_lazy("动作"),
+        required=False,
+        choices=[("", gettext_lazy("全部"))] + AuditEvent.Action.choices,
     )
     outcome = forms.ChoiceField(
-        label=gettext_lazy("结果"), required=False, choices=[("", gettext_lazy("全部"))] + AuditEvent.Outcome.choices
+        label=gettext_lazy("结果"),
+        required=False,
+        choices=[("", gettext_lazy("全部"))] + AuditEvent.Outcome.choices,
     )
     username = forms.CharField(label=gettext_lazy("用户名"), required=False, max_length=150)
     ip = forms.GenericIPAddressField(label=gettext_lazy("IP 地址"), required=False)
@@ -110,16 +114,33 @@ def _detail_text(detail):
 
 
 def _csv_rows(events):
-    header = [_("时间"), _("动作"), _("结果"), _("用户名"), _("角色"), _("组织"), _("IP 地址"),
-              _("对象类型"), _("对象编号"), _("详情")]
+    header = [
+        _("时间"),
+        _("动作"),
+        _("结果"),
+        _("用户名"),
+        _("角色"),
+        _("组织"),
+        _("IP 地址"),
+        _("对象类型"),
+        _("对象编号"),
+        _("详情"),
+    ]
     yield "\ufeff"  # lets Excel open the UTF-8 file with the Chinese intact
     writer = csv.writer(_Echo())
     labels = dict(Role.choices)
     yield writer.writerow(header)
     for e in events.order_by("-at", "-id").iterator(chunk_size=2000):
         row = [
-            timezone.localtime(e.at).isoformat(), e.get_action_display(), e.get_outcome_display(),
-            e.actor_username, labels.get(e.actor_role, e.actor_role), e.actor_node, e.ip, e.target_type, e.target_id,
+            timezone.localtime(e.at).isoformat(),
+            e.get_action_display(),
+            e.get_outcome_display(),
+            e.actor_username,
+            labels.get(e.actor_role, e.actor_role),
+            e.actor_node,
+            e.ip,
+            e.target_type,
+            e.target_id,
             _detail_text(e.detail),
         ]
         yield writer.writerow([_safe_cell(v) for v in row])
@@ -131,7 +152,8 @@ def _export_csv(request, events, filters):
     last_id = events.order_by("-id").values_list("id", flat=True).first()
     events = events.filter(id__lte=last_id) if last_id else events.none()
     audit.record(
-        AuditEvent.Action.EXPORT, request=request,
+        AuditEvent.Action.EXPORT,
+        request=request,
         detail={"what": "audit_events", "filters": filters, "rows": events.count()},
     )
     response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")

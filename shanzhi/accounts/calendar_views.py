@@ -78,7 +78,9 @@ def _page(request, year, status=200, day_form=None, notice_form=None, error=None
         "running_out": workdays.running_out(),
         "recomputes": CalendarRecompute.objects.filter(year=year)[:3],
         # What deadlines in the year are counted on until it is complete (the statutory rule).
-        "provisional": sorted(workdays.provisional_holidays(year).items()) if cal.is_provisional_year(year) else [],
+        "provisional": sorted(workdays.provisional_holidays(year).items())
+        if cal.is_provisional_year(year)
+        else [],
         "day_form": day_form or DayForm(),
         "notice_form": notice_form or NoticeForm(initial={"year": year}),
         "error": error,
@@ -151,11 +153,14 @@ def workday_calendar(request):
             messages.success(request, _("已录入 %(y)d 年的 %(n)d 天。") % {"y": year, "n": count})
         elif op == "complete":
             services.mark_year_complete(by=request.user, year=year, request=request)
-            messages.success(request, _("%(y)d 年放假安排已录入，暂定的办理时限正在按正式安排重算。") % {"y": year})
+            messages.success(
+                request, _("%(y)d 年放假安排已录入，暂定的办理时限正在按正式安排重算。") % {"y": year}
+            )
         elif op == "reopen":
             services.reopen_year(by=request.user, year=year, request=request)
             messages.warning(
-                request, _("%(y)d 年已撤销“已录入”标记，此后涉及该年的办理时限按法定节假日暂定。") % {"y": year}
+                request,
+                _("%(y)d 年已撤销“已录入”标记，此后涉及该年的办理时限按法定节假日暂定。") % {"y": year},
             )
         else:
             return _page(request, year, status=400, error=_("未知的操作。"))

@@ -48,7 +48,12 @@ class OtpTokenForm(BootstrapMixin, forms.Form):
         min_length=6,
         max_length=8,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
         ),
         help_text=_("打开手机上的验证器应用，输入当前显示的 6 位数字。"),
     )
@@ -100,7 +105,9 @@ class CreateUserForm(BootstrapMixin, forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("两次输入的密码不一致。"))
         elif first:
-            candidate = User(username=cleaned.get("username", ""), display_name=cleaned.get("display_name", ""))
+            candidate = User(
+                username=cleaned.get("username", ""), display_name=cleaned.get("display_name", "")
+            )
             try:
                 password_validation.validate_password(first, candidate)
             except ValidationError as exc:
@@ -128,7 +135,9 @@ class GrantForm(BootstrapMixin, forms.Form):
 
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     node = NodeChoiceField(
-        label=_("组织节点"), queryset=None, required=False,
+        label=_("组织节点"),
+        queryset=None,
+        required=False,
         help_text=_("网格员、社区、街道、区级角色必选；居民账号可留空，自动取其住所所在网格。"),
     )
     department = forms.ModelChoiceField(label=_("职能部门"), queryset=None, required=False)

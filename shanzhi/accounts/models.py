@@ -83,7 +83,11 @@ class RoleGrant(models.Model):
         "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants"
     )
     property_company = models.ForeignKey(
-        "registry.PropertyCompany", null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants"
+        "registry.PropertyCompany",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
     )
     unit = models.ForeignKey(
         "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="role_grants"

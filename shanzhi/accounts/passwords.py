@@ -37,7 +37,9 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if not self.keep or user is None or user.pk is None:
             return
-        previous = [user.password] + list(user.password_history.values_list("password", flat=True)[: self.keep])
+        previous = [user.password] + list(
+            user.password_history.values_list("password", flat=True)[: self.keep]
+        )
         if any(old and check_password(password, old) for old in previous):
             raise ValidationError(
                 _("不能使用最近 %(n)d 次用过的密码。") % {"n": self.keep}, code="password_reused"

@@ -51,8 +51,18 @@ def _check_binding(role, node, department, property_company, unit, resident):
 
 
 @transaction.atomic
-def grant_role(user, role, *, node=None, department=None, property_company=None, unit=None, resident=None,
-               by=None, request=None):
+def grant_role(
+    user,
+    role,
+    *,
+    node=None,
+    department=None,
+    property_company=None,
+    unit=None,
+    resident=None,
+    by=None,
+    request=None,
+):
     """Give ``user`` a role bound to its scope. 三权分立: an administrator role is exclusive."""
     _check_binding(role, node, department, property_company, unit, resident)
     held = set(user.role_grants.values_list("role", flat=True))
@@ -63,13 +73,22 @@ def grant_role(user, role, *, node=None, department=None, property_company=None,
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(
-                user=user, role=role, node=node, department=department, property_company=property_company,
-                unit=unit, resident=resident, granted_by=by,
+                user=user,
+                role=role,
+                node=node,
+                department=department,
+                property_company=property_company,
+                unit=unit,
+                resident=resident,
+                granted_by=by,
             )
     except IntegrityError as exc:
         raise DomainError(_("该账号已持有这个角色。"), field="role") from exc
     audit.record(
-        AuditEvent.Action.ROLE_GRANT, actor=by, request=request, target=user,
+        AuditEvent.Action.ROLE_GRANT,
+        actor=by,
+        request=request,
+        target=user,
         detail={"role": role, "scope": grant.scope_code()},
     )
     user.__dict__.pop("_grants_cache", None)
@@ -79,7 +98,10 @@ def grant_role(user, role, *, node=None, department=None, property_company=None,
 @transaction.atomic
 def revoke_grant(grant, *, by=None, request=None):
     audit.record(
-        AuditEvent.Action.ROLE_REVOKE, actor=by, request=request, target=grant.user,
+        AuditEvent.Action.ROLE_REVOKE,
+        actor=by,
+        request=request,
+        target=grant.user,
         detail={"role": grant.role, "scope": grant.scope_code()},
     )
     grant.delete()
@@ -98,7 +120,9 @@ def issue_api_token(user, *, name="", by=None):
 def revoke_api_token(token_row, *, by=None):
     token_row.revoked = True
     token_row.save(update_fields=["revoked"])
-    audit.record(AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token_row.user, detail={"prefix": token_row.prefix})
+    audit.record(
+        AuditEvent.Action.TOKEN_REVOKED, actor=by, target=token_row.user, detail={"prefix": token_row.prefix}
+    )
 
 
 TOKEN_USE_RESOLUTION = datetime.timedelta(minutes=1)
@@ -142,7 +166,9 @@ def disable_user(user, *, by, reason, request=None):
         raise DomainError(_("该账号已是停用状态。"), field="user")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit.record(AuditEvent.Action.USER_DISABLED, actor=by, request=request, target=user, detail={"reason": reason})
+    audit.record(
+        AuditEvent.Action.USER_DISABLED, actor=by, request=request, target=user, detail={"reason": reason}
+    )
     return user
 
 
@@ -153,7 +179,9 @@ def enable_user(user, *, by, reason, request=None):
         raise DomainError(_("该账号已是正常状态。"), field="user")
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit.record(AuditEvent.Action.USER_ENABLED, actor=by, request=request, target=user, detail={"reason": reason})
+    audit.record(
+        AuditEvent.Action.USER_ENABLED, actor=by, request=request, target=user, detail={"reason": reason}
+    )
     return user
 
 
@@ -167,8 +195,13 @@ def reset_second_factor(user, *, by, reason, request=None):
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     if not removed:
         raise DomainError(_("该账号没有绑定双因素认证设备。"), field="user")
-    audit.record(AuditEvent.Action.OTP_RESET, actor=by, request=request, target=user,
-                 detail={"reason": reason, "devices": removed})
+    audit.record(
+        AuditEvent.Action.OTP_RESET,
+        actor=by,
+        request=request,
+        target=user,
+        detail={"reason": reason, "devices": removed},
+    )
     return removed
 
 
@@ -189,6 +222,11 @@ def unlock_user(user, *, by, reason, request=None):
     cleared = reset(username=user.username)  # axes' own API: whichever handler stores the attempts
     if not cleared:
         raise DomainError(_("该账号没有登录失败记录，无需解除锁定。"), field="user")
-    audit.record(AuditEvent.Action.UNLOCK, actor=by, request=request, target=user,
-                 detail={"reason": reason, "attempts": cleared})
+    audit.record(
+        AuditEvent.Action.UNLOCK,
+        actor=by,
+        request=request,
+        target=user,
+        detail={"reason": reason, "attempts": cleared},
+    )
     return cleared

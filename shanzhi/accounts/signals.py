@@ -34,4 +34,6 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
-    audit.record(A.LOCKOUT, request=request, outcome=AuditEvent.Outcome.DENIED, username=(username or "")[:150])
+    audit.record(
+        A.LOCKOUT, request=request, outcome=AuditEvent.Outcome.DENIED, username=(username or "")[:150]
+    )

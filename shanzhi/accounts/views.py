@@ -176,7 +176,9 @@ def _with_otp_flag(users):
     limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
     return users.annotate(
         otp_enabled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-        locked_out=Exists(AccessAttempt.objects.filter(username=OuterRef("username"), failures_since_start__gte=limit)),
+        locked_out=Exists(
+            AccessAttempt.objects.filter(username=OuterRef("username"), failures_since_start__gte=limit)
+        ),
     )
 
 
@@ -188,8 +190,11 @@ def user_list(request):
         data = form.cleaned_data
         try:
             user = services.create_user(
-                username=data["username"], password=data["password1"], display_name=data["display_name"],
-                by=request.user, request=request,
+                username=data["username"],
+                password=data["password1"],
+                display_name=data["display_name"],
+                by=request.user,
+                request=request,
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -114,7 +114,14 @@ def _everything(grant):
 def register():
     permissions.register_actions(ACTIONS)
     permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view")
-    for label in ("appealevent", "appealphoto", "summons", "supervision", "extensionrequest", "suspensionrequest"):
+    for label in (
+        "appealevent",
+        "appealphoto",
+        "summons",
+        "supervision",
+        "extensionrequest",
+        "suspensionrequest",
+    ):
         permissions.register_scope(f"appeals.{label}", appeal_scope("appeal__", "appeal_id"), "appeals.view")
     permissions.register_scope("appeals.appealdaystat", day_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.appealmonthstat", month_stat_scope, "appeals.view_metrics")
@@ -133,9 +140,17 @@ def is_assignee(user, appeal):
     for g in user.grants():
         if kind == "node" and g.role in COMMUNITY_UP and g.node_id == appeal.assignee_node_id:
             return True
-        if kind == "department" and g.role == R.DEPARTMENT_HANDLER and g.department_id == appeal.assignee_department_id:
+        if (
+            kind == "department"
+            and g.role == R.DEPARTMENT_HANDLER
+            and g.department_id == appeal.assignee_department_id
+        ):
             return True
-        if kind == "company" and g.role == R.PROPERTY_STAFF and g.property_company_id == appeal.assignee_company_id:
+        if (
+            kind == "company"
+            and g.role == R.PROPERTY_STAFF
+            and g.property_company_id == appeal.assignee_company_id
+        ):
             return True
     return False
 

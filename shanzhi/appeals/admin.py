@@ -8,8 +8,17 @@ from .models import Category
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "parent", "deadline_value", "deadline_unit", "urgency", "default_handler_kind",
-                    "auto_escalate", "active"]
+    list_display = [
+        "code",
+        "name",
+        "parent",
+        "deadline_value",
+        "deadline_unit",
+        "urgency",
+        "default_handler_kind",
+        "auto_escalate",
+        "active",
+    ]
     list_filter = ["active", "urgency", "default_handler_kind", "deadline_unit"]
     search_fields = ["code", "name"]
     ordering = ["code"]

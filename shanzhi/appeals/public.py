@@ -17,9 +17,14 @@ POSITION_DECIMALS = 3
 
 
 def public_appeals():
-    return (
-        Appeal.objects.select_related("category", "category__parent", "grid", "community", "assignee_node",
-                        "assignee_department", "assignee_company")
+    return Appeal.objects.select_related(
+        "category",
+        "category__parent",
+        "grid",
+        "community",
+        "assignee_node",
+        "assignee_department",
+        "assignee_company",
     )
 
 

@@ -14,8 +14,22 @@ from . import access
 from .models import Appeal, Notification, Summons
 
 S = Appeal.Status
-BUCKETS = ["mine", "to_accept", "to_dispatch", "pool", "to_verify", "to_visit", "to_close", "overdue", "warning",
-           "supervised", "summoned", "suspended", "submitted_by_me", "all"]
+BUCKETS = [
+    "mine",
+    "to_accept",
+    "to_dispatch",
+    "pool",
+    "to_verify",
+    "to_visit",
+    "to_close",
+    "overdue",
+    "warning",
+    "supervised",
+    "summoned",
+    "suspended",
+    "submitted_by_me",
+    "all",
+]
 
 
 def assigned_to(user):
@@ -48,10 +62,12 @@ def worklist(user, bucket, now=None):
         "overdue": timed & Q(deadline__lt=now),
         "warning": timed & Q(warn_at__lte=now, deadline__gte=now),
         "supervised": Q(supervised=True) & ~Q(status__in=Appeal.FINAL),
-        "summoned": Q(pk__in=Summons.objects.filter(
-            status__in=Summons.ACTIVE,
-            department_id__in=[g.department_id for g in user.grants() if g.department_id],
-        ).values("appeal_id")),
+        "summoned": Q(
+            pk__in=Summons.objects.filter(
+                status__in=Summons.ACTIVE,
+                department_id__in=[g.department_id for g in user.grants() if g.department_id],
+            ).values("appeal_id")
+        ),
         "suspended": Q(suspended=True, status__in=Appeal.TIMED),
         "submitted_by_me": Q(submitter=user),
         "all": Q(),

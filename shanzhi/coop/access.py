@@ -43,8 +43,13 @@ def _staff(grant):
 def _home(grant, field):
     """Communities a non-staff grant belongs to or reports to (as a subquery-backed Q)."""
     q = Q(**{f"{field}_id__in": Volunteer.objects.filter(user_id=grant.user_id).values("community_id")})
-    q |= Q(**{f"{field}_id__in": MemberRegistration.objects.filter(user_id=grant.user_id, status="active")
-              .values("community_id")})
+    q |= Q(
+        **{
+            f"{field}_id__in": MemberRegistration.objects.filter(
+                user_id=grant.user_id, status="active"
+            ).values("community_id")
+        }
+    )
     if grant.node_id:
         q |= Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
     if grant.role == R.UNIT_MEMBER and grant.unit_id:
@@ -102,8 +107,9 @@ def _scope_order(grant):
 
 def _scope_claim(grant):
     if grant.role == R.GRID_WORKER and grant.node_id:
-        return Q(need__grid__path__startswith=grant.node.path) | (_in_community(grant, "need__community")
-                                                                  & Q(need__scope="common"))
+        return Q(need__grid__path__startswith=grant.node.path) | (
+            _in_community(grant, "need__community") & Q(need__scope="common")
+        )
     if _staff(grant):
         return _in_community(grant, "need__community")
     q = Q(claimed_by_id=grant.user_id) | Q(registration__user_id=grant.user_id)
@@ -127,8 +133,9 @@ def _scope_project(grant):
     if grant.node_id:
         q |= Q(public=True, node__code__in=_ancestors_of(grant))
     if grant.role == R.UNIT_MEMBER and grant.unit_id:
-        q |= Q(lead_unit_id=grant.unit_id) | Q(pk__in=Project.units.through.objects.filter(
-            unit_id=grant.unit_id).values("project_id"))
+        q |= Q(lead_unit_id=grant.unit_id) | Q(
+            pk__in=Project.units.through.objects.filter(unit_id=grant.unit_id).values("project_id")
+        )
     return q
 
 
@@ -190,7 +197,9 @@ SCOPES = {
     "coop.project": _scope_project,
     "coop.agreement": _by_unit_or_community("unit", "community"),
     "coop.commitment": _by_unit_or_community("agreement__unit", "agreement__community"),
-    "coop.jointactivity": _by_unit_or_community("commitment__agreement__unit", "commitment__agreement__community"),
+    "coop.jointactivity": _by_unit_or_community(
+        "commitment__agreement__unit", "commitment__agreement__community"
+    ),
     "coop.memberregistration": _scope_registration,
     "coop.post": _community_wide(),
     "coop.postclaim": _scope_postclaim,

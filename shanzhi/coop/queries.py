@@ -95,13 +95,15 @@ def match_score(need, resource):
 
 def suggest_resources(user, need, limit=5):
     candidates = permissions.visible(user, Resource).filter(
-        community_id=need.community_id, category=need.category, status=Resource.Status.PUBLISHED)
+        community_id=need.community_id, category=need.category, status=Resource.Status.PUBLISHED
+    )
     return _ranked(need, candidates, limit, lambda n, r: match_score(n, r))
 
 
 def suggest_needs(user, resource, limit=10):
     candidates = permissions.visible(user, Need).filter(
-        community_id=resource.community_id, category=resource.category, status=Need.Status.OPEN)
+        community_id=resource.community_id, category=resource.category, status=Need.Status.OPEN
+    )
     return _ranked(resource, candidates, limit, lambda r, n: match_score(n, r))
 
 
@@ -124,17 +126,29 @@ def resource_row(resource):
 
 
 def open_needs(user, **filters):
-    return permissions.visible(user, Need).filter(status=Need.Status.OPEN, **filters).select_related(
-        "community", "grid")
+    return (
+        permissions.visible(user, Need)
+        .filter(status=Need.Status.OPEN, **filters)
+        .select_related("community", "grid")
+    )
 
 
 def my_claims(user):
-    return permissions.visible(user, Claim).filter(
-        Q(claimed_by=user) | Q(registration__user=user)).select_related("need", "session").order_by("-created_at")
+    return (
+        permissions.visible(user, Claim)
+        .filter(Q(claimed_by=user) | Q(registration__user=user))
+        .select_related("need", "session")
+        .order_by("-created_at")
+    )
 
 
 def my_orders(user):
-    return permissions.visible(user, Order).filter(ordered_by=user).select_related("resource").order_by("-created_at")
+    return (
+        permissions.visible(user, Order)
+        .filter(ordered_by=user)
+        .select_related("resource")
+        .order_by("-created_at")
+    )
 
 
 # --- 双报到: promised against delivered ---------------------------------------------------------------
@@ -158,8 +172,13 @@ class Delivery:
 def agreement_progress(agreement):
     """Per commitment: the promised count and how many recorded activities delivered it in the period."""
     rows = agreement.commitments.annotate(
-        delivered=Count("activities", filter=Q(activities__held_on__gte=agreement.period_start,
-                                               activities__held_on__lte=agreement.period_end)))
+        delivered=Count(
+            "activities",
+            filter=Q(
+                activities__held_on__gte=agreement.period_start, activities__held_on__lte=agreement.period_end
+            ),
+        )
+    )
     return [Delivery(c, c.promised_count, c.delivered) for c in rows]
 
 
@@ -169,8 +188,14 @@ def agreements_overview(user, **filters):
     out = []
     for agreement in agreements:
         rows = agreement_progress(agreement)
-        out.append({"agreement": agreement, "promised": sum(r.promised for r in rows),
-                    "delivered": sum(min(r.delivered, r.promised) for r in rows), "rows": rows})
+        out.append(
+            {
+                "agreement": agreement,
+                "promised": sum(r.promised for r in rows),
+                "delivered": sum(min(r.delivered, r.promised) for r in rows),
+                "rows": rows,
+            }
+        )
     return out
 
 
@@ -191,8 +216,9 @@ def project_tree(project):
 
 
 def public_projects(node=None):
-    qs = Project.objects.filter(public=True, parent__isnull=True).select_related("node", "lead_unit",
-                                                                               "lead_department")
+    qs = Project.objects.filter(public=True, parent__isnull=True).select_related(
+        "node", "lead_unit", "lead_department"
+    )
     if node is not None:
         qs = qs.filter(node__path__startswith=node.path)
     return qs.order_by("-updated_at")
@@ -202,19 +228,28 @@ def public_projects(node=None):
 
 
 def _resident_ratings(period, **claimant):
-    claims = Claim.objects.filter(rating__isnull=False, need__community=period.community,
-                                  updated_at__date__gte=period.starts_on, updated_at__date__lte=period.ends_on,
-                                  **claimant)
+    claims = Claim.objects.filter(
+        rating__isnull=False,
+        need__community=period.community,
+        updated_at__date__gte=period.starts_on,
+        updated_at__date__lte=period.ends_on,
+        **claimant,
+    )
     agg = claims.aggregate(avg=Avg("rating"), n=Count("id"))
     return (round(agg["avg"], 1) if agg["avg"] is not None else None), agg["n"]
 
 
 def _member_minutes(registration, period):
-    return Attendance.objects.filter(
-        volunteer=registration.volunteer, status=Attendance.Status.CONFIRMED,
-        session__community=period.community, checked_in_at__date__gte=period.starts_on,
-        checked_in_at__date__lte=period.ends_on,
-    ).aggregate(m=Sum("confirmed_minutes"))["m"] or 0
+    return (
+        Attendance.objects.filter(
+            volunteer=registration.volunteer,
+            status=Attendance.Status.CONFIRMED,
+            session__community=period.community,
+            checked_in_at__date__gte=period.starts_on,
+            checked_in_at__date__lte=period.ends_on,
+        ).aggregate(m=Sum("confirmed_minutes"))["m"]
+        or 0
+    )
 
 
 def assessment_rows(period, *, public=False):
@@ -226,20 +261,38 @@ def assessment_rows(period, *, public=False):
     for a in period.assessments.select_related("unit", "registration__volunteer").order_by("-score"):
         if a.unit_id:
             avg, n = _resident_ratings(period, unit=a.unit)
-            delivered = JointActivity.objects.filter(commitment__agreement__unit=a.unit,
-                                                     commitment__agreement__community=period.community,
-                                                     held_on__gte=period.starts_on,
-                                                     held_on__lte=period.ends_on).count()
-            rows.append({"kind": _("单位"), "name": a.unit.name, "assessment": a, "rating": avg, "ratings": n,
-                         "services": delivered, "hours": None})
+            delivered = JointActivity.objects.filter(
+                commitment__agreement__unit=a.unit,
+                commitment__agreement__community=period.community,
+                held_on__gte=period.starts_on,
+                held_on__lte=period.ends_on,
+            ).count()
+            rows.append(
+                {
+                    "kind": _("单位"),
+                    "name": a.unit.name,
+                    "assessment": a,
+                    "rating": avg,
+                    "ratings": n,
+                    "services": delivered,
+                    "hours": None,
+                }
+            )
         else:
             reg = a.registration
             avg, n = _resident_ratings(period, registration=reg)
             name = reg.volunteer.name
-            rows.append({"kind": _("在职党员"), "name": mask_name(name) if public else name, "assessment": a,
-                         "rating": avg, "ratings": n,
-                         "services": reg.claims.filter(status__in=["done", "rated"]).count(),
-                         "hours": round(_member_minutes(reg, period) / 60, 1)})
+            rows.append(
+                {
+                    "kind": _("在职党员"),
+                    "name": mask_name(name) if public else name,
+                    "assessment": a,
+                    "rating": avg,
+                    "ratings": n,
+                    "services": reg.claims.filter(status__in=["done", "rated"]).count(),
+                    "hours": round(_member_minutes(reg, period) / 60, 1),
+                }
+            )
     return rows
 
 
@@ -257,27 +310,50 @@ def unit_report(unit, starts_on, ends_on):
     members = MemberRegistration.objects.filter(workplace_unit=unit).select_related("volunteer", "community")
     member_rows = []
     for reg in members:
-        attended = Attendance.objects.filter(volunteer=reg.volunteer, status=Attendance.Status.CONFIRMED,
-                                             checked_in_at__date__gte=starts_on, checked_in_at__date__lte=ends_on)
+        attended = Attendance.objects.filter(
+            volunteer=reg.volunteer,
+            status=Attendance.Status.CONFIRMED,
+            checked_in_at__date__gte=starts_on,
+            checked_in_at__date__lte=ends_on,
+        )
         claims = reg.claims.filter(created_at__date__gte=starts_on, created_at__date__lte=ends_on)
         rated = claims.filter(rating__isnull=False).aggregate(avg=Avg("rating"))["avg"]
-        grades = list(Assessment.objects.filter(registration=reg, period__status="published",
-                                                period__starts_on__lte=ends_on, period__ends_on__gte=starts_on)
-                      .values_list("period__name", "grade"))
-        member_rows.append({
-            "name": reg.volunteer.name, "community": reg.community.name, "status": reg.get_status_display(),
-            "hours": round((attended.aggregate(m=Sum("confirmed_minutes"))["m"] or 0) / 60, 1),
-            "claims": claims.count(), "done": claims.filter(status__in=["done", "rated"]).count(),
-            "rating": round(rated, 1) if rated is not None else None,
-            "posts": reg.post_claims.filter(status="active").count(),
-            "grades": "；".join(f"{name}：{dict(Assessment.Grade.choices)[g]}" for name, g in grades),
-        })
-    unit_claims = Claim.objects.filter(unit=unit, created_at__date__gte=starts_on, created_at__date__lte=ends_on)
-    unit_grades = list(Assessment.objects.filter(unit=unit, period__status="published",
-                                                 period__starts_on__lte=ends_on, period__ends_on__gte=starts_on)
-                       .select_related("period", "period__community"))
+        grades = list(
+            Assessment.objects.filter(
+                registration=reg,
+                period__status="published",
+                period__starts_on__lte=ends_on,
+                period__ends_on__gte=starts_on,
+            ).values_list("period__name", "grade")
+        )
+        member_rows.append(
+            {
+                "name": reg.volunteer.name,
+                "community": reg.community.name,
+                "status": reg.get_status_display(),
+                "hours": round((attended.aggregate(m=Sum("confirmed_minutes"))["m"] or 0) / 60, 1),
+                "claims": claims.count(),
+                "done": claims.filter(status__in=["done", "rated"]).count(),
+                "rating": round(rated, 1) if rated is not None else None,
+                "posts": reg.post_claims.filter(status="active").count(),
+                "grades": "；".join(f"{name}：{dict(Assessment.Grade.choices)[g]}" for name, g in grades),
+            }
+        )
+    unit_claims = Claim.objects.filter(
+        unit=unit, created_at__date__gte=starts_on, created_at__date__lte=ends_on
+    )
+    unit_grades = list(
+        Assessment.objects.filter(
+            unit=unit,
+            period__status="published",
+            period__starts_on__lte=ends_on,
+            period__ends_on__gte=starts_on,
+        ).select_related("period", "period__community")
+    )
     return {
-        "unit": unit, "starts_on": starts_on, "ends_on": ends_on,
+        "unit": unit,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "agreements": [(a, agreement_progress(a)) for a in agreements.select_related("community")],
         "members": member_rows,
         "claims": unit_claims.select_related("need", "need__community"),

@@ -54,10 +54,15 @@ def protect(schema_editor, table):
 def unprotect(schema_editor, table):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        statements = [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
-                      f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};"]
+        statements = [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
+        ]
     elif vendor == "sqlite":
-        statements = [f"DROP TRIGGER IF EXISTS {table}_no_update;", f"DROP TRIGGER IF EXISTS {table}_no_delete;"]
+        statements = [
+            f"DROP TRIGGER IF EXISTS {table}_no_update;",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+        ]
     else:
         statements = []
     for sql in statements:

@@ -9,8 +9,16 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def record(action, *, actor=None, request=None, outcome=AuditEvent.Outcome.SUCCESS, target=None,
-           detail=None, username=""):
+def record(
+    action,
+    *,
+    actor=None,
+    request=None,
+    outcome=AuditEvent.Outcome.SUCCESS,
+    target=None,
+    detail=None,
+    username="",
+):
     """Append one event. ``target`` is a model instance (type and pk are stored, never its PI)."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None

@@ -21,7 +21,9 @@ def seed_demo(*, scale="small", seed=1, households_per_grid=None, say=print):
     registry's summary counts."""
     started = time.monotonic()
     with transaction.atomic():
-        district = registry_demo.seed(scale=scale, seed=seed, households_per_grid=households_per_grid, say=say)
+        district = registry_demo.seed(
+            scale=scale, seed=seed, households_per_grid=households_per_grid, say=say
+        )
         _seed_other_apps(district, scale, seed, say)
     counts = registry_demo.summary_counts()
     counts["seconds"] = round(time.monotonic() - started, 1)
@@ -30,10 +32,14 @@ def seed_demo(*, scale="small", seed=1, households_per_grid=None, say=print):
 
 def _seed_other_apps(district, scale, seed, say):
     """The co-construction lists, the love bank and the appeals, through their own apps' services."""
-    communities = None if scale in ("tiny", "small", "medium") else 6  # keeps a large seed's extra minutes small
+    communities = (
+        None if scale in ("tiny", "small", "medium") else 6
+    )  # keeps a large seed's extra minutes small
     for name, app in (("三项清单与双报到", coop_demo), ("志愿服务与爱心银行", volunteering_demo)):
         counts = app.seed(district, random.Random(seed), communities=communities)
         say(f"  {name}：{counts}")
     per_community = {"tiny": 30, "small": 30, "medium": 45, "large": 60}[scale]
-    counts = appeals_demo.seed(district, random.Random(seed), per_community=per_community, communities=communities)
+    counts = appeals_demo.seed(
+        district, random.Random(seed), per_community=per_community, communities=communities
+    )
     say(f"  接诉即办：{counts}")

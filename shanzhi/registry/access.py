@@ -127,6 +127,8 @@ def register():
     permissions.register_scope("registry.unit", _scope_community_things("community"), "registry.view_orgs")
     permissions.register_scope("registry.partyorg", _scope_community_things("node"), "registry.view_orgs")
     permissions.register_scope("registry.partymember", _scope_party_member, "registry.view_people")
-    permissions.register_scope("registry.propertycompany", _scope_property_company, "registry.view_orgs", distinct=True)
+    permissions.register_scope(
+        "registry.propertycompany", _scope_property_company, "registry.view_orgs", distinct=True
+    )
     permissions.register_scope("registry.department", _scope_department, "registry.view_departments")
     permissions.register_scope("registry.importjob", _scope_importjob, "registry.import")

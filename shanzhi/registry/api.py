@@ -170,7 +170,11 @@ def _filtered_residents(user, filters):
 _PERSONAL_NUMBER = re.compile(r"\d{11}|\d{17}[\dXx]")
 
 
-@router.get("residents", response=list[ResidentOut], summary="查找居民（按身份证号/手机号查找请用 POST residents/search）")
+@router.get(
+    "residents",
+    response=list[ResidentOut],
+    summary="查找居民（按身份证号/手机号查找请用 POST residents/search）",
+)
 @paginate(Pages, prepare=queries.prepare_residents)
 def list_residents(request, filters: Query[ResidentQuery]):
     if _PERSONAL_NUMBER.search(filters.q):

@@ -41,8 +41,13 @@ def export_roster(user, node, *, request=None):
                 rows += 1
     out = io.BytesIO()
     book.save(out)
-    audit.record(AuditEvent.Action.EXPORT, actor=user, request=request, target=node,
-                 detail={"what": "roster", "rows": rows})
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        actor=user,
+        request=request,
+        target=node,
+        detail={"what": "roster", "rows": rows},
+    )
     return out.getvalue()
 
 
@@ -79,8 +84,13 @@ def _sensitive_tags_allowed(user, households):
 
 
 def _row(household, resident, show_sensitive):
-    place = [household.grid.code, household.building.compound.name, household.building.name,
-             household.unit_no, household.room]
+    place = [
+        household.grid.code,
+        household.building.compound.name,
+        household.building.name,
+        household.unit_no,
+        household.room,
+    ]
     if resident is None:
         return place + [""] * (len(HEADERS) - len(place))
     tags = "、".join(t.name for t in resident.tags.all() if show_sensitive or not t.sensitive)

@@ -23,7 +23,9 @@ class OrgNode(models.Model):
     CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
 
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     code = models.CharField(_("编码"), max_length=15, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     path = models.CharField(max_length=80, unique=True, editable=False)
@@ -299,9 +301,13 @@ class PartyOrg(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.GEO)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     node = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="party_orgs")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="party_orgs")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="party_orgs"
+    )
 
     class Meta:
         ordering = ["node__code", "id"]

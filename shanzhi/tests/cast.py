@@ -20,7 +20,9 @@ from shanzhi.registry.models import CareTag
 def square(lng, lat, size=0.004):
     return {
         "type": "Polygon",
-        "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]],
+        "coordinates": [
+            [[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]
+        ],
     }
 
 
@@ -41,34 +43,74 @@ def build_cast(password):
     c.district = registry.create_node(level="district", code="370402", name="示范区")
     c.street = registry.create_node(level="street", code="370402001", name="东街道", parent=c.district)
     c.street2 = registry.create_node(level="street", code="370402002", name="西街道", parent=c.district)
-    c.community = registry.create_node(level="community", code="370402001001", name="东一社区", parent=c.street)
-    c.community_b = registry.create_node(level="community", code="370402001002", name="东二社区", parent=c.street)
-    c.community_c = registry.create_node(level="community", code="370402002001", name="西一社区", parent=c.street2)
-    c.grid = registry.create_node(level="grid", code="370402001001001", name="东一第一网格", parent=c.community,
-                                  boundary=square(117.550, 34.860))
-    c.grid2 = registry.create_node(level="grid", code="370402001001002", name="东一第二网格", parent=c.community,
-                                   boundary=square(117.554, 34.860))
-    c.grid_b = registry.create_node(level="grid", code="370402001002001", name="东二第一网格", parent=c.community_b,
-                                    boundary=square(117.550, 34.864))
-    c.grid_c = registry.create_node(level="grid", code="370402002001001", name="西一第一网格", parent=c.community_c,
-                                    boundary=square(117.540, 34.860))
+    c.community = registry.create_node(
+        level="community", code="370402001001", name="东一社区", parent=c.street
+    )
+    c.community_b = registry.create_node(
+        level="community", code="370402001002", name="东二社区", parent=c.street
+    )
+    c.community_c = registry.create_node(
+        level="community", code="370402002001", name="西一社区", parent=c.street2
+    )
+    c.grid = registry.create_node(
+        level="grid",
+        code="370402001001001",
+        name="东一第一网格",
+        parent=c.community,
+        boundary=square(117.550, 34.860),
+    )
+    c.grid2 = registry.create_node(
+        level="grid",
+        code="370402001001002",
+        name="东一第二网格",
+        parent=c.community,
+        boundary=square(117.554, 34.860),
+    )
+    c.grid_b = registry.create_node(
+        level="grid",
+        code="370402001002001",
+        name="东二第一网格",
+        parent=c.community_b,
+        boundary=square(117.550, 34.864),
+    )
+    c.grid_c = registry.create_node(
+        level="grid",
+        code="370402002001001",
+        name="西一第一网格",
+        parent=c.community_c,
+        boundary=square(117.540, 34.860),
+    )
 
-    c.company = registry.create_property_company(name="安居物业", district=c.district, contact_phone="13800000001")
+    c.company = registry.create_property_company(
+        name="安居物业", district=c.district, contact_phone="13800000001"
+    )
     c.company2 = registry.create_property_company(name="宜家物业", district=c.district)
     c.compound = registry.create_compound(community=c.community, name="幸福小区", property_company=c.company)
-    c.compound_b = registry.create_compound(community=c.community_b, name="和谐小区", property_company=c.company2)
+    c.compound_b = registry.create_compound(
+        community=c.community_b, name="和谐小区", property_company=c.company2
+    )
     c.compound_c = registry.create_compound(community=c.community_c, name="西苑小区")
-    c.building = registry.create_building(compound=c.compound, grid=c.grid, name="1号楼", lng=117.551, lat=34.861)
-    c.building2 = registry.create_building(compound=c.compound, grid=c.grid2, name="2号楼", lng=117.555, lat=34.861)
-    c.building_b = registry.create_building(compound=c.compound_b, grid=c.grid_b, name="1号楼", lng=117.551,
-                                            lat=34.865)
-    c.building_c = registry.create_building(compound=c.compound_c, grid=c.grid_c, name="1号楼", lng=117.541,
-                                            lat=34.861)
+    c.building = registry.create_building(
+        compound=c.compound, grid=c.grid, name="1号楼", lng=117.551, lat=34.861
+    )
+    c.building2 = registry.create_building(
+        compound=c.compound, grid=c.grid2, name="2号楼", lng=117.555, lat=34.861
+    )
+    c.building_b = registry.create_building(
+        compound=c.compound_b, grid=c.grid_b, name="1号楼", lng=117.551, lat=34.865
+    )
+    c.building_c = registry.create_building(
+        compound=c.compound_c, grid=c.grid_c, name="1号楼", lng=117.541, lat=34.861
+    )
 
     def household_with_resident(building, room, tags=()):
         hh = registry.create_household(building=building, unit_no="1单元", room=room)
         person = registry.register_resident(
-            household=hh, name=fake.name(), id_number=fake.ssn(), phone=fake.phone_number(), relation="户主",
+            household=hh,
+            name=fake.name(),
+            id_number=fake.ssn(),
+            phone=fake.phone_number(),
+            relation="户主",
             tags=tags,
         )
         return hh, person
@@ -80,11 +122,16 @@ def build_cast(password):
 
     c.department = registry.create_department(district=c.district, name="区城管局")
     c.department2 = registry.create_department(district=c.district, name="区住建局")
-    c.unit = registry.register_unit(community=c.community, name="区人民医院", kind="hospital", contact_phone="13900000002")
+    c.unit = registry.register_unit(
+        community=c.community, name="区人民医院", kind="hospital", contact_phone="13900000002"
+    )
     c.unit_c = registry.register_unit(community=c.community_c, name="区第二中学", kind="school")
-    c.party_committee = registry.create_party_org(name="东一社区党委", level="committee", kind="geo", node=c.community)
-    c.party_branch = registry.create_party_org(name="幸福小区党支部", level="branch", kind="geo",
-                                               node=c.community, parent=c.party_committee)
+    c.party_committee = registry.create_party_org(
+        name="东一社区党委", level="committee", kind="geo", node=c.community
+    )
+    c.party_branch = registry.create_party_org(
+        name="幸福小区党支部", level="branch", kind="geo", node=c.community, parent=c.party_committee
+    )
     registry.add_party_member(party_org=c.party_branch, resident=c.resident)
 
     def user(username, display, role, **scope):

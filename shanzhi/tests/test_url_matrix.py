@@ -42,8 +42,14 @@ ROLE_USERS = {
 ROLES = list(ROLE_USERS)
 RELS = ("a1", "a2", "b", "c")
 
-NODE_STAFF = {"grid_worker", "community_staff", "community_secretary", "street_staff", "district_staff",
-              "district_leader"}
+NODE_STAFF = {
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+}
 COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
 # Who sees an object living at each relation, for data scoped by the org tree.
 SEES_NODE_DATA = {
@@ -75,8 +81,18 @@ class Row:
     """One URL (and method). ``obj`` builds the URL kwargs for a relation; ``sees`` says which roles
     can see an object at each relation (others get 404); ``may`` which of those may act (others 403)."""
 
-    def __init__(self, name, method="get", obj=None, sees=None, may=(), ok=200, data=None, overrides=None,
-                 anonymous=302):
+    def __init__(
+        self,
+        name,
+        method="get",
+        obj=None,
+        sees=None,
+        may=(),
+        ok=200,
+        data=None,
+        overrides=None,
+        anonymous=302,
+    ):
         self.name, self.method, self.obj, self.sees = name, method, obj, sees
         self.may, self.ok, self.data, self.overrides = set(may), ok, data, overrides or {}
         self.anonymous = anonymous
@@ -103,68 +119,133 @@ def valid_boundary(cast, rel):
 MATRIX = [
     # --- registry pages
     Row("registry:home", may=NODE_STAFF | {"system_admin", "resident"}),
-    Row("registry:node", obj=lambda c, r: {"code": node_code(c, r)},
-        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may=NODE_STAFF | {"system_admin"}),
-    Row("registry:node_boundary", obj=lambda c, r: {"code": node_code(c, r)},
-        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may=NODE_STAFF | {"system_admin"}),
-    Row("registry:node_boundary", method="post", obj=lambda c, r: {"code": node_code(c, r)}, data=valid_boundary,
-        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS}, may={"district_staff", "system_admin"}),
+    Row(
+        "registry:node",
+        obj=lambda c, r: {"code": node_code(c, r)},
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+        may=NODE_STAFF | {"system_admin"},
+    ),
+    Row(
+        "registry:node_boundary",
+        obj=lambda c, r: {"code": node_code(c, r)},
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+        may=NODE_STAFF | {"system_admin"},
+    ),
+    Row(
+        "registry:node_boundary",
+        method="post",
+        obj=lambda c, r: {"code": node_code(c, r)},
+        data=valid_boundary,
+        sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+        may={"district_staff", "system_admin"},
+    ),
     Row("registry:grid_health", may=NODE_STAFF | {"system_admin"}),
-    Row("registry:compound", obj=lambda c, r: {"pk": compound_pk(c, r)},
-        sees={"a1": NODE_STAFF | {"system_admin", "property_staff"},
-              "a2": NODE_STAFF | {"system_admin", "property_staff"},
-              "b": SEES_NODE_DATA["b"] | {"system_admin"}, "c": SEES_NODE_DATA["c"] | {"system_admin"}},
-        may=NODE_STAFF | {"system_admin", "property_staff"}),
-    Row("registry:household", obj=lambda c, r: {"pk": household_pk(c, r)},
+    Row(
+        "registry:compound",
+        obj=lambda c, r: {"pk": compound_pk(c, r)},
+        sees={
+            "a1": NODE_STAFF | {"system_admin", "property_staff"},
+            "a2": NODE_STAFF | {"system_admin", "property_staff"},
+            "b": SEES_NODE_DATA["b"] | {"system_admin"},
+            "c": SEES_NODE_DATA["c"] | {"system_admin"},
+        },
+        may=NODE_STAFF | {"system_admin", "property_staff"},
+    ),
+    Row(
+        "registry:household",
+        obj=lambda c, r: {"pk": household_pk(c, r)},
         sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
-        may=NODE_STAFF | {"resident"}),
-    Row("registry:resident", obj=lambda c, r: {"pk": resident_pk(c, r)},
+        may=NODE_STAFF | {"resident"},
+    ),
+    Row(
+        "registry:resident",
+        obj=lambda c, r: {"pk": resident_pk(c, r)},
         sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
-        may=NODE_STAFF | {"resident"}),
-    Row("registry:resident_reveal", method="post", obj=lambda c, r: {"pk": resident_pk(c, r)},
+        may=NODE_STAFF | {"resident"},
+    ),
+    Row(
+        "registry:resident_reveal",
+        method="post",
+        obj=lambda c, r: {"pk": resident_pk(c, r)},
         data=lambda c, r: {"field": "phone", "reason": "入户走访需要联系"},
         sees={r: SEES_NODE_DATA[r] | ({"resident"} if r == "a1" else set()) for r in RELS},
-        may={"grid_worker", "community_staff", "community_secretary", "street_staff"}),
+        may={"grid_worker", "community_staff", "community_secretary", "street_staff"},
+    ),
     Row("registry:search", may=NODE_STAFF),
     Row("registry:units", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
     Row("registry:property_companies", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
     Row("registry:party_orgs", may=NODE_STAFF | {"system_admin", "unit_member", "property_staff"}),
-    Row("registry:party_org", obj=lambda c, r: {"pk": c.party_branch.pk} if r in ("a1", "a2") else None,
-        sees={"a1": NODE_STAFF | {"system_admin", "unit_member"}, "a2": NODE_STAFF | {"system_admin", "unit_member"},
-              "b": set(), "c": set()},
-        may=NODE_STAFF | {"system_admin", "unit_member"}),
+    Row(
+        "registry:party_org",
+        obj=lambda c, r: {"pk": c.party_branch.pk} if r in ("a1", "a2") else None,
+        sees={
+            "a1": NODE_STAFF | {"system_admin", "unit_member"},
+            "a2": NODE_STAFF | {"system_admin", "unit_member"},
+            "b": set(),
+            "c": set(),
+        },
+        may=NODE_STAFF | {"system_admin", "unit_member"},
+    ),
     Row("registry:imports", may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
-    Row("registry:import", obj=lambda c, r: {"pk": c.import_jobs[r].pk},
-        sees={"a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
-              "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
-              "b": {"street_staff", "district_staff"}, "c": {"district_staff"}},
-        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
-    Row("registry:import_progress", obj=lambda c, r: {"pk": c.import_jobs[r].pk},
-        sees={"a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
-              "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
-              "b": {"street_staff", "district_staff"}, "c": {"district_staff"}},
-        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
-    Row("registry:export", obj=lambda c, r: {"code": node_code(c, r)},
+    Row(
+        "registry:import",
+        obj=lambda c, r: {"pk": c.import_jobs[r].pk},
+        sees={
+            "a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+            "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+            "b": {"street_staff", "district_staff"},
+            "c": {"district_staff"},
+        },
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"},
+    ),
+    Row(
+        "registry:import_progress",
+        obj=lambda c, r: {"pk": c.import_jobs[r].pk},
+        sees={
+            "a1": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+            "a2": {"community_staff", "community_secretary", "street_staff", "district_staff"},
+            "b": {"street_staff", "district_staff"},
+            "c": {"district_staff"},
+        },
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"},
+    ),
+    Row(
+        "registry:export",
+        obj=lambda c, r: {"code": node_code(c, r)},
         sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
-        may={"community_staff", "community_secretary", "street_staff", "district_staff"}),
+        may={"community_staff", "community_secretary", "street_staff", "district_staff"},
+    ),
     # --- accounts
     Row("accounts:login", may=set(ROLES), overrides={"anonymous": 200}),
     Row("accounts:profile", may=set(ROLES) - {"anonymous"}),
     Row("accounts:password_change", may=set(ROLES) - {"anonymous"}),
     Row("accounts:otp_setup", may=set(ROLES) - {"anonymous"}),
     Row("accounts:users", may={"security_admin"}),
-    Row("accounts:user", obj=lambda c, r: {"pk": c.wang.pk},
-        sees={r: set(ROLES) for r in RELS}, may={"security_admin"}),
+    Row(
+        "accounts:user",
+        obj=lambda c, r: {"pk": c.wang.pk},
+        sees={r: set(ROLES) for r in RELS},
+        may={"security_admin"},
+    ),
     # Without a reason the move is refused (a message, nothing changes): the row checks who reaches it.
-    Row("accounts:user_security", method="post", obj=lambda c, r: {"pk": c.li.pk},
-        data=lambda c, r: {"op": "disable", "reason": ""}, sees={r: set(ROLES) for r in RELS},
-        may={"security_admin"}),
+    Row(
+        "accounts:user_security",
+        method="post",
+        obj=lambda c, r: {"pk": c.li.pk},
+        data=lambda c, r: {"op": "disable", "reason": ""},
+        sees={r: set(ROLES) for r in RELS},
+        may={"security_admin"},
+    ),
     # --- audit
     Row("accounts:audit", may={"audit_admin"}),
     # --- working-day calendar
     Row("admin_tools:workdays", may={"system_admin"}),
-    Row("admin_tools:workdays", method="post", data=lambda c, r: {"op": "add", "date": "2026-03-03", "kind": "off",
-                                                           "note": "临时停止办公"}, may={"system_admin"}),
+    Row(
+        "admin_tools:workdays",
+        method="post",
+        data=lambda c, r: {"op": "add", "date": "2026-03-03", "kind": "off", "note": "临时停止办公"},
+        may={"system_admin"},
+    ),
     Row("healthz", may=set(ROLES), overrides={"anonymous": 200}),
 ]
 
@@ -203,7 +284,9 @@ def _api_names():
     from shanzhi.appeals.tests.test_api import MATRIX as APPEALS_API
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
-    return {row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX + APPEALS_API}
+    return {
+        row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX + APPEALS_API
+    }
 
 
 API_NAMES = _api_names()
@@ -214,10 +297,15 @@ def matrix_cast(cast):
     from shanzhi.registry.models import ImportJob
 
     jobs = {}
-    for rel, node, by in (("a1", cast.community, cast.zhang), ("a2", cast.community, cast.zhao),
-                          ("b", cast.community_b, cast.chen), ("c", cast.community_c, cast.sun)):
-        jobs[rel] = ImportJob.objects.create(created_by=by, scope=node, file="imports/x.csv",
-                                             original_name="x.csv", status="done")
+    for rel, node, by in (
+        ("a1", cast.community, cast.zhang),
+        ("a2", cast.community, cast.zhao),
+        ("b", cast.community_b, cast.chen),
+        ("c", cast.community_c, cast.sun),
+    ):
+        jobs[rel] = ImportJob.objects.create(
+            created_by=by, scope=node, file="imports/x.csv", original_name="x.csv", status="done"
+        )
     cast.import_jobs = jobs
     return cast
 

@@ -91,7 +91,8 @@ def _scope_movement(grant):
     if _staff(grant):
         path = community_path(grant.node.path)
         return Q(credit__volunteer__community__path__startswith=path) | Q(
-            debit__volunteer__community__path__startswith=path)
+            debit__volunteer__community__path__startswith=path
+        )
     return Q(credit__volunteer__user_id=grant.user_id) | Q(debit__volunteer__user_id=grant.user_id)
 
 
@@ -136,5 +137,6 @@ def register():
     for label, scope in SCOPES.items():
         permissions.register_scope(label, scope, "volunteering.view")
     permissions.register_scope("volunteering.pairing", SCOPES["volunteering.pairing"], "volunteering.pairing")
-    permissions.register_scope("volunteering.pairingvisit", SCOPES["volunteering.pairingvisit"],
-                               "volunteering.pairing")
+    permissions.register_scope(
+        "volunteering.pairingvisit", SCOPES["volunteering.pairingvisit"], "volunteering.pairing"
+    )

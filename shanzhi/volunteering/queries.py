@@ -52,13 +52,21 @@ def balance(volunteer, recent=RECENT):
 
 
 def my_hours(volunteer):
-    return (Attendance.objects.filter(volunteer=volunteer).exclude(status=Attendance.Status.WITHDRAWN)
-            .select_related("session").order_by("-session__starts_at"))
+    return (
+        Attendance.objects.filter(volunteer=volunteer)
+        .exclude(status=Attendance.Status.WITHDRAWN)
+        .select_related("session")
+        .order_by("-session__starts_at")
+    )
 
 
 def my_signups(volunteer):
-    return (SignUp.objects.filter(volunteer=volunteer).exclude(status=SignUp.Status.CANCELLED)
-            .select_related("activity").order_by("-activity__starts_at"))
+    return (
+        SignUp.objects.filter(volunteer=volunteer)
+        .exclude(status=SignUp.Status.CANCELLED)
+        .select_related("activity")
+        .order_by("-activity__starts_at")
+    )
 
 
 def my_redemptions(volunteer):
@@ -66,8 +74,12 @@ def my_redemptions(volunteer):
 
 
 def upcoming_activities(user):
-    return (permissions.visible(user, Activity).filter(status=Activity.Status.PUBLISHED, ends_at__gte=timezone.now())
-            .select_related("community", "team").order_by("starts_at"))
+    return (
+        permissions.visible(user, Activity)
+        .filter(status=Activity.Status.PUBLISHED, ends_at__gte=timezone.now())
+        .select_related("community", "team")
+        .order_by("starts_at")
+    )
 
 
 # --- rankings ------------------------------------------------------------------------------------------
@@ -81,13 +93,15 @@ def ranking_nodes(user):
     if not permissions.has_role_for(user, "volunteering.view"):
         return OrgNode.objects.none()
     staff_nodes = permissions.visible(user, OrgNode, "volunteering.view_people").filter(
-        level__in=["community", "street"])
+        level__in=["community", "street"]
+    )
     communities = set(home_communities(user))
     communities |= {g.node.parent_id for g in user.grants() if g.role == "grid_worker" and g.node_id}
     communities |= set(Volunteer.objects.filter(user=user).values_list("community_id", flat=True))
     streets = OrgNode.objects.filter(pk__in=communities).values("parent_id")
-    return OrgNode.objects.filter(Q(pk__in=staff_nodes.values("pk")) | Q(pk__in=communities)
-                                  | Q(pk__in=streets)).order_by("path")
+    return OrgNode.objects.filter(
+        Q(pk__in=staff_nodes.values("pk")) | Q(pk__in=communities) | Q(pk__in=streets)
+    ).order_by("path")
 
 
 @dataclasses.dataclass
@@ -108,15 +122,26 @@ def ranking(user, node, grain="M", start=None, metric="points", limit=50):
     start = start or rules.period_starts(timezone.localdate())[grain]
     field = "community" if node.level == "community" else "street"
     order = "-points" if metric == "points" else "-minutes"
-    rows = (PointsTally.objects.filter(**{field: node}, grain=grain, period_start=start)
-            .filter(Q(points__gt=0) | Q(minutes__gt=0))
-            .select_related("volunteer__community").order_by(order, "volunteer_id")[:limit])
+    rows = (
+        PointsTally.objects.filter(**{field: node}, grain=grain, period_start=start)
+        .filter(Q(points__gt=0) | Q(minutes__gt=0))
+        .select_related("volunteer__community")
+        .order_by(order, "volunteer_id")[:limit]
+    )
     staff = permissions.visible(user, OrgNode, "volunteering.view_people").filter(pk=node.pk).exists()
     out = []
     for i, t in enumerate(rows, start=1):
         name = t.volunteer.name if staff else mask_name(t.volunteer.name)
-        out.append(RankRow(i, name, t.volunteer.community.name, t.points, round(t.minutes / 60, 1),
-                           rules.star_name(t.volunteer.confirmed_minutes)))
+        out.append(
+            RankRow(
+                i,
+                name,
+                t.volunteer.community.name,
+                t.points,
+                round(t.minutes / 60, 1),
+                rules.star_name(t.volunteer.confirmed_minutes),
+            )
+        )
     return out
 
 

@@ -27,8 +27,12 @@ def test_only_the_security_admin_reaches_the_user_pages(login, cast, who):
     assert client.get(USERS).status_code == 403
     assert client.post(USERS, new_user_data()).status_code == 403
     assert client.get(reverse("accounts:user", args=[cast.wang.pk])).status_code == 403
-    assert client.post(reverse("accounts:user", args=[cast.nobody.pk]), {"role": "grid_worker",
-                                                                          "node": cast.grid.pk}).status_code == 403
+    assert (
+        client.post(
+            reverse("accounts:user", args=[cast.nobody.pk]), {"role": "grid_worker", "node": cast.grid.pk}
+        ).status_code
+        == 403
+    )
     assert client.post(reverse("accounts:grant_revoke", args=[grant.pk])).status_code == 403
     assert not User.objects.filter(username="xin_grid").exists()
     assert RoleGrant.objects.filter(pk=grant.pk).exists()

@@ -128,7 +128,9 @@ def test_mixing_admin_and_staff_roles_is_refused_on_the_page(login, cast):
 
 
 def test_resident_account_is_bound_by_id_number_and_takes_the_home_grid(login, cast):
-    response = post_grant(login(cast.anquan), cast.nobody, role="resident", resident=cast.resident_b.id_number)
+    response = post_grant(
+        login(cast.anquan), cast.nobody, role="resident", resident=cast.resident_b.id_number
+    )
     assert response.status_code == 302
     grant = RoleGrant.objects.get(user=cast.nobody)
     assert (grant.resident, grant.node) == (cast.resident_b, cast.grid_b)

@@ -68,7 +68,9 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, cast):
     known = post_login(client, "wang_grid", "Wrong#password1")
     unknown = post_login(client, "no_such_person", "Wrong#password1")
     assert known.status_code == unknown.status_code == 200
-    assert _comparable(known.content.decode(), "wang_grid") == _comparable(unknown.content.decode(), "no_such_person")
+    assert _comparable(known.content.decode(), "wang_grid") == _comparable(
+        unknown.content.decode(), "no_such_person"
+    )
 
 
 def test_disabled_account_gets_the_same_answer_as_a_wrong_password(client, cast):

@@ -30,8 +30,6 @@ from ..services import photos as photo_rules
 router = Router(tags=["appeals"])
 
 
-
-
 class AppealOut(Schema):
     number: str
     title: str
@@ -105,7 +103,8 @@ class SubmitIn(Schema):
     lat: float | None = None
     building_id: int | None = None
     node_id: int | None = Field(
-        None, description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝"
+        None,
+        description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",
     )
     address: str = ""
     contact_name: str = ""
@@ -136,28 +135,68 @@ def _iso(value):
 
 def appeal_out(a):
     return {
-        "number": a.number, "title": a.title, "category_code": a.category.code, "category": str(a.category),
-        "channel": a.channel, "status": a.status, "status_label": str(a.get_status_display()), "level": a.level,
-        "grid": a.grid.name if a.grid_id else None, "community": a.community.name if a.community_id else None,
-        "lng": a.lng, "lat": a.lat, "address": a.address, "assignee": moves.assignee_label(a),
-        "deadline": _iso(a.deadline), "deadline_provisional": a.deadline_provisional, "alarm": a.alarm(), "suspended": a.suspended, "supervised": a.supervised,
-        "rating": a.rating, "version": a.version, "created_at": _iso(a.created_at),
+        "number": a.number,
+        "title": a.title,
+        "category_code": a.category.code,
+        "category": str(a.category),
+        "channel": a.channel,
+        "status": a.status,
+        "status_label": str(a.get_status_display()),
+        "level": a.level,
+        "grid": a.grid.name if a.grid_id else None,
+        "community": a.community.name if a.community_id else None,
+        "lng": a.lng,
+        "lat": a.lat,
+        "address": a.address,
+        "assignee": moves.assignee_label(a),
+        "deadline": _iso(a.deadline),
+        "deadline_provisional": a.deadline_provisional,
+        "alarm": a.alarm(),
+        "suspended": a.suspended,
+        "supervised": a.supervised,
+        "rating": a.rating,
+        "version": a.version,
+        "created_at": _iso(a.created_at),
     }
 
 
 def detail_out(user, a):
     summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
     return {
-        **appeal_out(a), "description": a.description, "contact_name": a.contact_name,
-        "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "", "resolution": a.resolution,
-        "events": [{"verb": e.verb, "verb_label": str(e.get_verb_display()), "actor": e.actor_name,
-                    "at": _iso(e.at), "from_status": e.from_status, "to_status": e.to_status, "note": e.note,
-                    "version": e.version} for e in queries.timeline(user, a)],
-        "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role, "status": s.status,
-                       "due_at": _iso(s.due_at), "due_provisional": s.due_provisional, "actions": action_rules.summons_actions(user, s)}
-                      for s in summonses],
-        "photos": [{"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
-                   for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")],
+        **appeal_out(a),
+        "description": a.description,
+        "contact_name": a.contact_name,
+        "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
+        "resolution": a.resolution,
+        "events": [
+            {
+                "verb": e.verb,
+                "verb_label": str(e.get_verb_display()),
+                "actor": e.actor_name,
+                "at": _iso(e.at),
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "version": e.version,
+            }
+            for e in queries.timeline(user, a)
+        ],
+        "summonses": [
+            {
+                "id": s.pk,
+                "department": str(s.department),
+                "role": s.role,
+                "status": s.status,
+                "due_at": _iso(s.due_at),
+                "due_provisional": s.due_provisional,
+                "actions": action_rules.summons_actions(user, s),
+            }
+            for s in summonses
+        ],
+        "photos": [
+            {"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
+            for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
+        ],
         "actions": services.available_actions(user, a),
     }
 
@@ -180,10 +219,20 @@ def _submit(request, payload, files):
     node = intake.chosen_node(user, payload.node_id, field="node_id")
     try:
         appeal = services.submit(
-            by=user, channel=payload.channel, title=payload.title, description=payload.description,
-            category=category, lng=payload.lng, lat=payload.lat, building=building, node=node,
-            address=payload.address, contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-            photos_in=files, idempotency_key=request.headers.get("Idempotency-Key", ""),
+            by=user,
+            channel=payload.channel,
+            title=payload.title,
+            description=payload.description,
+            category=category,
+            lng=payload.lng,
+            lat=payload.lat,
+            building=building,
+            node=node,
+            address=payload.address,
+            contact_name=payload.contact_name,
+            contact_phone=payload.contact_phone,
+            photos_in=files,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
     except DomainError as exc:
         exc.field = {"node": "node_id", "building": "building_id"}.get(exc.field, exc.field)
@@ -193,22 +242,40 @@ def _submit(request, payload, files):
     if visible is None:
         # Someone who may file but not follow it (a property company's complaint goes to the
         # community): they get the number and status, not the timeline.
-        return Status(status, {**appeal_out(appeal), "description": appeal.description, "contact_name": "",
-                               "contact_phone": "", "resolution": "", "events": [], "summonses": [], "photos": [],
-                               "actions": []})
+        return Status(
+            status,
+            {
+                **appeal_out(appeal),
+                "description": appeal.description,
+                "contact_name": "",
+                "contact_phone": "",
+                "resolution": "",
+                "events": [],
+                "summonses": [],
+                "photos": [],
+                "actions": [],
+            },
+        )
     return Status(status, detail_out(user, visible))
 
 
-@router.post("/", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, url_name="appeals_submit",
-             summary="提交诉求（Idempotency-Key 请求头：重试返回同一诉求）")
+@router.post(
+    "/",
+    response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
+    url_name="appeals_submit",
+    summary="提交诉求（Idempotency-Key 请求头：重试返回同一诉求）",
+)
 def submit(request, payload: SubmitIn):
     return _submit(request, payload, [])
 
 
 # Registered before "/{number}" so that this path is not read as an appeal number.
-@router.post("/multipart", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
-             url_name="appeals_submit_multipart",
-             summary="提交诉求并附照片（multipart/form-data：字段同上，photos 最多 6 张 JPEG/PNG/WebP）")
+@router.post(
+    "/multipart",
+    response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
+    url_name="appeals_submit_multipart",
+    summary="提交诉求并附照片（multipart/form-data：字段同上，photos 最多 6 张 JPEG/PNG/WebP）",
+)
 def submit_multipart(request, payload: Form[SubmitIn], photos: File[list[UploadedFile]] = None):
     return _submit(request, payload, photos or [])
 
@@ -233,8 +300,12 @@ def list_appeals(request, filters: Query[ListFilter]):
     return rows.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
 
 
-@router.get("/{number}", response={200: AppealDetailOut, 404: ErrorOut}, url_name="appeals_detail",
-            summary="诉求详情与办理记录")
+@router.get(
+    "/{number}",
+    response={200: AppealDetailOut, 404: ErrorOut},
+    url_name="appeals_detail",
+    summary="诉求详情与办理记录",
+)
 def detail(request, number: str):
     return detail_out(request.auth, permissions.get_visible_or_404(request.auth, Appeal, number=number))
 
@@ -262,8 +333,12 @@ def _move_endpoint(verb):
 
 MOVE_VERBS = [v for v in action_rules.APPEAL_VERBS if v != "add_photo"]  # photos: multipart on the page
 for _verb in MOVE_VERBS:
-    router.post(f"/{{number}}/{_verb}", response={200: AppealDetailOut, **ERRORS}, url_name=f"appeals_{_verb}",
-                summary=str(services.base.VERB_LABEL[_verb]))(_move_endpoint(_verb))
+    router.post(
+        f"/{{number}}/{_verb}",
+        response={200: AppealDetailOut, **ERRORS},
+        url_name=f"appeals_{_verb}",
+        summary=str(services.base.VERB_LABEL[_verb]),
+    )(_move_endpoint(_verb))
 
 
 class ResolveIn(Schema):
@@ -271,14 +346,21 @@ class ResolveIn(Schema):
     result: str | None = None
 
 
-@router.post("/{number}/resolve/multipart", response={200: AppealDetailOut, **ERRORS},
-             url_name="appeals_resolve_multipart",
-             summary="办结并附佐证照片（multipart/form-data：version、result，photos 最多 6 张）")
-def resolve_multipart(request, number: str, payload: Form[ResolveIn], photos: File[list[UploadedFile]] = None):
+@router.post(
+    "/{number}/resolve/multipart",
+    response={200: AppealDetailOut, **ERRORS},
+    url_name="appeals_resolve_multipart",
+    summary="办结并附佐证照片（multipart/form-data：version、result，photos 最多 6 张）",
+)
+def resolve_multipart(
+    request, number: str, payload: Form[ResolveIn], photos: File[list[UploadedFile]] = None
+):
     user = request.auth
     appeal = permissions.get_visible_or_404(user, Appeal, number=number)
     files = _check_count(photos or [])
-    moveforms.call("resolve", appeal, user, moveforms.Params({"result": payload.result}), files, payload.version)
+    moveforms.call(
+        "resolve", appeal, user, moveforms.Params({"result": payload.result}), files, payload.version
+    )
     return Status(200, detail_out(user, permissions.get_visible_or_404(user, Appeal, pk=appeal.pk)))
 
 
@@ -295,6 +377,9 @@ def _summons_endpoint(verb):
 
 
 for _verb in moveforms.SUMMONS_CALLS:
-    router.post(f"/summons/{{summons_id}}/{_verb}", response={200: AppealDetailOut, **ERRORS},
-                url_name=f"appeals_summons_{_verb}",
-                summary=str(services.base.VERB_LABEL[_verb]))(_summons_endpoint(_verb))
+    router.post(
+        f"/summons/{{summons_id}}/{_verb}",
+        response={200: AppealDetailOut, **ERRORS},
+        url_name=f"appeals_summons_{_verb}",
+        summary=str(services.base.VERB_LABEL[_verb]),
+    )(_summons_endpoint(_verb))

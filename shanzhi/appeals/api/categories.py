@@ -23,8 +23,6 @@ router = Router(tags=["appeals"])
 MANAGE = "appeals.manage_categories"
 
 
-
-
 class CategoryOut(Schema):
     id: int
     code: str

@@ -151,8 +151,10 @@ def _taken(day, pks):
     """Sequence numbers of ``day`` held by appeals that are not being renumbered (another
     district's demo, an appeal filed today outside the stories): never issued twice."""
     prefix = f"SZ{day:%Y%m%d}"
-    numbers = Appeal.objects.exclude(pk__in=pks).filter(number__startswith=prefix).values_list("number", flat=True)
-    return {int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()}
+    numbers = (
+        Appeal.objects.exclude(pk__in=pks).filter(number__startswith=prefix).values_list("number", flat=True)
+    )
+    return {int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()}
 
 
 def renumber(pks):

@@ -79,7 +79,9 @@ class Appeal(models.Model):
     idempotency_key = models.CharField(max_length=80, blank=True)
     payload_digest = models.CharField(max_length=64, blank=True)
 
-    submitter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
+    submitter = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
     entered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
@@ -87,15 +89,21 @@ class Appeal(models.Model):
 
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("诉求内容"))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("分类"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("分类")
+    )
     lng = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
     address = models.CharField(_("地点"), max_length=200, blank=True)
-    building = models.ForeignKey("registry.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(
+        "registry.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     household = models.ForeignKey(
         "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     community = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -142,7 +150,9 @@ class Appeal(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", verbose_name=_("并入")
     )
-    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, default=Rating.NONE, blank=True)
+    rating = models.CharField(
+        _("评价"), max_length=16, choices=Rating.choices, default=Rating.NONE, blank=True
+    )
     rating_note = models.TextField(_("评价意见"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
@@ -180,11 +190,13 @@ class Appeal(models.Model):
             models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
             # The sweep reads only rows about to change: partial indexes keep it O(changes).
             models.Index(
-                fields=["warn_at"], name="appeal_sweep_warn",
+                fields=["warn_at"],
+                name="appeal_sweep_warn",
                 condition=Q(warned_at__isnull=True, suspended=False, status__in=TIMED),
             ),
             models.Index(
-                fields=["deadline"], name="appeal_sweep_overdue",
+                fields=["deadline"],
+                name="appeal_sweep_overdue",
                 condition=Q(overdue_at__isnull=True, suspended=False, status__in=TIMED),
             ),
             models.Index(fields=["suspended_until"], name="appeal_sweep_resume", condition=Q(suspended=True)),
@@ -192,16 +204,28 @@ class Appeal(models.Model):
             # over the open rows keep them off the ~90% that are closed. 超期/预警 of a district:
             # walk the deadline order; of a community: the path prefix (varchar_pattern_ops makes
             # LIKE 'prefix%' use it on PostgreSQL; SQLite ignores opclasses), then sort the few.
-            models.Index(fields=["deadline", "-id"], name="appeal_timed_deadline",
-                         condition=Q(status__in=TIMED, suspended=False)),
-            models.Index(fields=["path", "deadline"], name="appeal_timed_path",
-                         opclasses=["varchar_pattern_ops", "timestamptz_ops"],
-                         condition=Q(status__in=TIMED, suspended=False)),
+            models.Index(
+                fields=["deadline", "-id"],
+                name="appeal_timed_deadline",
+                condition=Q(status__in=TIMED, suspended=False),
+            ),
+            models.Index(
+                fields=["path", "deadline"],
+                name="appeal_timed_path",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                condition=Q(status__in=TIMED, suspended=False),
+            ),
             # 我的待办: what is assigned to me or my community and not final.
-            models.Index(fields=["assignee_node", "deadline"], name="appeal_open_node",
-                         condition=~Q(status__in=("rejected", "closed", "merged"))),
-            models.Index(fields=["assignee_user", "deadline"], name="appeal_open_user",
-                         condition=~Q(status__in=("rejected", "closed", "merged"))),
+            models.Index(
+                fields=["assignee_node", "deadline"],
+                name="appeal_open_node",
+                condition=~Q(status__in=("rejected", "closed", "merged")),
+            ),
+            models.Index(
+                fields=["assignee_user", "deadline"],
+                name="appeal_open_user",
+                condition=~Q(status__in=("rejected", "closed", "merged")),
+            ),
         ]
 
     def __str__(self):
@@ -214,7 +238,9 @@ class Appeal(models.Model):
     def is_overdue(self, now=None):
         """Derived from the stored deadline at read time; the sweep's flag is only for events."""
         now = now or timezone.now()
-        return bool(self.deadline and self.status in self.TIMED and not self.suspended and now > self.deadline)
+        return bool(
+            self.deadline and self.status in self.TIMED and not self.suspended and now > self.deadline
+        )
 
     def alarm(self, now=None):
         """'red' when overdue, 'yellow' past the warning share, '' otherwise."""
@@ -338,7 +364,9 @@ class Supervision(models.Model):
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
         indexes = [
-            models.Index(fields=["due_at"], name="supervision_sweep_due", condition=Q(reminded_at__isnull=True)),
+            models.Index(
+                fields=["due_at"], name="supervision_sweep_due", condition=Q(reminded_at__isnull=True)
+            ),
         ]
 
     def __str__(self):

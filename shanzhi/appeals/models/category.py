@@ -26,18 +26,29 @@ class Category(models.Model):
         PROPERTY = "property", _("物业企业")
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级分类")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级分类"),
     )
     code = models.CharField(_("编码"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     deadline_value = models.PositiveIntegerField(_("办理时限"), default=5)
-    deadline_unit = models.CharField(_("时限单位"), max_length=16, choices=Unit.choices, default=Unit.WORKDAYS)
+    deadline_unit = models.CharField(
+        _("时限单位"), max_length=16, choices=Unit.choices, default=Unit.WORKDAYS
+    )
     urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
     default_handler_kind = models.CharField(
         _("默认承办"), max_length=16, choices=HandlerKind.choices, default=HandlerKind.COMMUNITY
     )
     default_department = models.ForeignKey(
-        "registry.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "registry.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("默认部门"),
     )
     response_template = models.TextField(_("答复模板"), blank=True)

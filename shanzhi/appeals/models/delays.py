@@ -41,7 +41,9 @@ class ExtensionRequest(DelayRequest):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         constraints = [
-            models.UniqueConstraint(fields=["appeal"], condition=Q(status="pending"), name="extension_one_pending"),
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="extension_one_pending"
+            ),
         ]
 
 
@@ -52,5 +54,7 @@ class SuspensionRequest(DelayRequest):
         verbose_name = _("缓办申请")
         verbose_name_plural = _("缓办申请")
         constraints = [
-            models.UniqueConstraint(fields=["appeal"], condition=Q(status="pending"), name="suspension_one_pending"),
+            models.UniqueConstraint(
+                fields=["appeal"], condition=Q(status="pending"), name="suspension_one_pending"
+            ),
         ]

@@ -41,7 +41,9 @@ class AppealDayStat(StatCounters):
     community = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    grid = models.ForeignKey("registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The appeals' place path (grid, else community, else street), for scope by prefix as on appeals.
     path = models.CharField(max_length=80)
     street_path = models.CharField(max_length=80, blank=True)
@@ -58,11 +60,13 @@ class AppealDayStat(StatCounters):
         constraints = [
             # Two partial constraints instead of one: NULLs never collide in a unique index.
             models.UniqueConstraint(
-                fields=["day", "path", "category", "department"], condition=Q(department__isnull=False),
+                fields=["day", "path", "category", "department"],
+                condition=Q(department__isnull=False),
                 name="appeal_day_stat_key",
             ),
             models.UniqueConstraint(
-                fields=["day", "path", "category"], condition=Q(department__isnull=True),
+                fields=["day", "path", "category"],
+                condition=Q(department__isnull=True),
                 name="appeal_day_stat_key_no_department",
             ),
         ]
@@ -70,7 +74,9 @@ class AppealDayStat(StatCounters):
             models.Index(fields=["community", "day"], name="appeal_day_stat_cell"),
             models.Index(fields=["day", "path"], name="appeal_day_stat_read"),
             models.Index(fields=["department", "day"], name="appeal_day_stat_department"),
-            models.Index(fields=["next_due_at"], name="appeal_day_stat_due", condition=Q(next_due_at__isnull=False)),
+            models.Index(
+                fields=["next_due_at"], name="appeal_day_stat_due", condition=Q(next_due_at__isnull=False)
+            ),
         ]
 
     def __str__(self):
@@ -103,11 +109,13 @@ class AppealMonthStat(StatCounters):
         verbose_name_plural = _("诉求月统计")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "path", "dimension", "key"], condition=Q(key__isnull=False),
+                fields=["month", "path", "dimension", "key"],
+                condition=Q(key__isnull=False),
                 name="appeal_month_stat_key",
             ),
             models.UniqueConstraint(
-                fields=["month", "path", "dimension"], condition=Q(key__isnull=True),
+                fields=["month", "path", "dimension"],
+                condition=Q(key__isnull=True),
                 name="appeal_month_stat_key_none",
             ),
         ]

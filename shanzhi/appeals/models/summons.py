@@ -47,7 +47,9 @@ class Summons(models.Model):
         verbose_name_plural = _("吹哨报到")
         constraints = [
             models.UniqueConstraint(
-                fields=["appeal", "department"], condition=~Q(status="cancelled"), name="summons_one_per_department"
+                fields=["appeal", "department"],
+                condition=~Q(status="cancelled"),
+                name="summons_one_per_department",
             ),
             models.UniqueConstraint(
                 fields=["appeal"], condition=Q(role="lead") & ~Q(status="cancelled"), name="summons_one_lead"
@@ -55,7 +57,9 @@ class Summons(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["due_at"], name="summons_sweep_due", condition=Q(status="summoned", reminded_at__isnull=True)
+                fields=["due_at"],
+                name="summons_sweep_due",
+                condition=Q(status="summoned", reminded_at__isnull=True),
             ),
             models.Index(fields=["department", "status"], name="summons_department"),
         ]

@@ -5,9 +5,29 @@ from .base import RULES, may
 
 # The verbs a page offers as buttons on the appeal itself (summons have their own, below).
 APPEAL_VERBS = [
-    "accept", "reject", "dispatch", "claim", "start", "return", "resolve", "verify", "send_back", "visit", "rate",
-    "close", "escalate", "summon", "supervise", "remind", "merge", "request_extension", "request_suspension",
-    "decide_extension", "decide_suspension", "resume", "add_photo",
+    "accept",
+    "reject",
+    "dispatch",
+    "claim",
+    "start",
+    "return",
+    "resolve",
+    "verify",
+    "send_back",
+    "visit",
+    "rate",
+    "close",
+    "escalate",
+    "summon",
+    "supervise",
+    "remind",
+    "merge",
+    "request_extension",
+    "request_suspension",
+    "decide_extension",
+    "decide_suspension",
+    "resume",
+    "add_photo",
 ]
 
 
@@ -25,8 +45,9 @@ def summons_actions(user, summons):
     """Verbs for one summons row: "report", "finish_part" (the department), "cancel_summons"."""
     appeal = summons.appeal
     verbs = []
-    is_department = any(g.role == "department_handler" and g.department_id == summons.department_id
-                        for g in user.grants())
+    is_department = any(
+        g.role == "department_handler" and g.department_id == summons.department_id for g in user.grants()
+    )
     if is_department and summons.status == Summons.Status.SUMMONED and may(user, appeal, "report"):
         verbs.append("report")
     if is_department and summons.status == Summons.Status.REPORTED and may(user, appeal, "finish_part"):

@@ -89,8 +89,9 @@ def _submitter(by, a):
 
 
 def _escalator(by, a):
-    grid_worker = a.level == "grid" and any(g.role == Role.GRID_WORKER and g.node_id == a.grid_id
-                                            for g in by.grants())
+    grid_worker = a.level == "grid" and any(
+        g.role == Role.GRID_WORKER and g.node_id == a.grid_id for g in by.grants()
+    )
     return grid_worker or access.is_assignee(by, a) or access.is_dispatcher(by, a)
 
 
@@ -144,12 +145,19 @@ RULES = {
     "visit": Rule("appeals.visit", _not_resolver, gettext_lazy("办理人不能回访自己办理的诉求。")),
     "rate": Rule("appeals.rate", _submitter, gettext_lazy("只有反映人本人可以评价。")),
     "close": Rule("appeals.close", _dispatcher, NOT_DISPATCHER),
-    "escalate": Rule("appeals.escalate", _escalator, gettext_lazy("只有承办人或统筹单位可以升级该诉求。"),
-                     _can_go_up, gettext_lazy("该诉求已在区级统筹，不能再升级。")),
+    "escalate": Rule(
+        "appeals.escalate",
+        _escalator,
+        gettext_lazy("只有承办人或统筹单位可以升级该诉求。"),
+        _can_go_up,
+        gettext_lazy("该诉求已在区级统筹，不能再升级。"),
+    ),
     "summon": Rule("appeals.summon", _dispatcher, gettext_lazy("只有统筹该诉求的社区或街道可以吹哨。")),
     "report": Rule("appeals.report"),
     "finish_part": Rule("appeals.report"),
-    "cancel_summons": Rule("appeals.summon", _dispatcher, gettext_lazy("只有统筹该诉求的社区或街道可以撤回吹哨。")),
+    "cancel_summons": Rule(
+        "appeals.summon", _dispatcher, gettext_lazy("只有统筹该诉求的社区或街道可以撤回吹哨。")
+    ),
     "supervise": Rule("appeals.supervise"),
     "remind": Rule("appeals.remind", when=_has_assignee, not_now=gettext_lazy("该诉求尚未派单，无需催办。")),
     "merge": Rule("appeals.merge"),
@@ -158,19 +166,43 @@ RULES = {
     "decide_extension": Rule("appeals.approve", _dispatcher, gettext_lazy("您不在该诉求的审批层级。")),
     "request_suspension": Rule("appeals.handle", _assignee, gettext_lazy("只有承办人可以申请缓办。")),
     "decide_suspension": Rule("appeals.approve", _dispatcher, gettext_lazy("您不在该诉求的审批层级。")),
-    "resume": Rule("appeals.handle", _assignee_or_dispatcher, gettext_lazy("只有承办人或统筹单位可以恢复办理。"),
-                   _suspended, gettext_lazy("该诉求未处于缓办状态。")),
+    "resume": Rule(
+        "appeals.handle",
+        _assignee_or_dispatcher,
+        gettext_lazy("只有承办人或统筹单位可以恢复办理。"),
+        _suspended,
+        gettext_lazy("该诉求未处于缓办状态。"),
+    ),
     "add_photo": Rule("appeals.add_photo", _photographer, gettext_lazy("您不能在这个环节上传照片。")),
 }
 
 VERB_LABEL = {
-    "accept": gettext_lazy("受理"), "reject": gettext_lazy("不予受理"), "dispatch": gettext_lazy("派单"), "claim": gettext_lazy("认领"),
-    "return": gettext_lazy("退单"), "start": gettext_lazy("开始处置"), "resolve": gettext_lazy("办结"), "verify": gettext_lazy("核实"),
-    "send_back": gettext_lazy("返工"), "visit": gettext_lazy("回访"), "rate": gettext_lazy("评价"), "close": gettext_lazy("销号"),
-    "escalate": gettext_lazy("升级"), "summon": gettext_lazy("吹哨"), "report": gettext_lazy("报到"), "finish_part": gettext_lazy("完成承办"),
-    "cancel_summons": gettext_lazy("撤回吹哨"), "supervise": gettext_lazy("督办"), "remind": gettext_lazy("催办"), "merge": gettext_lazy("并案"),
-    "absorb": gettext_lazy("并入"), "request_extension": gettext_lazy("申请延期"), "decide_extension": gettext_lazy("审批延期"),
-    "request_suspension": gettext_lazy("申请缓办"), "decide_suspension": gettext_lazy("审批缓办"), "resume": gettext_lazy("恢复办理"),
+    "accept": gettext_lazy("受理"),
+    "reject": gettext_lazy("不予受理"),
+    "dispatch": gettext_lazy("派单"),
+    "claim": gettext_lazy("认领"),
+    "return": gettext_lazy("退单"),
+    "start": gettext_lazy("开始处置"),
+    "resolve": gettext_lazy("办结"),
+    "verify": gettext_lazy("核实"),
+    "send_back": gettext_lazy("返工"),
+    "visit": gettext_lazy("回访"),
+    "rate": gettext_lazy("评价"),
+    "close": gettext_lazy("销号"),
+    "escalate": gettext_lazy("升级"),
+    "summon": gettext_lazy("吹哨"),
+    "report": gettext_lazy("报到"),
+    "finish_part": gettext_lazy("完成承办"),
+    "cancel_summons": gettext_lazy("撤回吹哨"),
+    "supervise": gettext_lazy("督办"),
+    "remind": gettext_lazy("催办"),
+    "merge": gettext_lazy("并案"),
+    "absorb": gettext_lazy("并入"),
+    "request_extension": gettext_lazy("申请延期"),
+    "decide_extension": gettext_lazy("审批延期"),
+    "request_suspension": gettext_lazy("申请缓办"),
+    "decide_suspension": gettext_lazy("审批缓办"),
+    "resume": gettext_lazy("恢复办理"),
     "add_photo": gettext_lazy("上传照片"),
 }
 
@@ -206,7 +238,8 @@ def conflict(appeal, expected_version):
     last = events[-1] if events else None
     if last is not None:
         message = _("这条诉求刚被%(who)s更新（%(what)s），现为“%(status)s”。请刷新后再操作。") % {
-            "who": last.actor_name or _("系统"), "what": last.get_verb_display(),
+            "who": last.actor_name or _("系统"),
+            "what": last.get_verb_display(),
             "status": appeal.get_status_display(),
         }
     else:
@@ -221,8 +254,10 @@ def check(appeal, verb, by, expected_version=None):
     check_version(appeal, expected_version, required=False, conflict=conflict)
     if not allowed(appeal, verb):
         raise DomainError(
-            _("该诉求当前为“%(status)s”，不能%(verb)s。") % {
-                "status": appeal.get_status_display(), "verb": VERB_LABEL[verb],
+            _("该诉求当前为“%(status)s”，不能%(verb)s。")
+            % {
+                "status": appeal.get_status_display(),
+                "verb": VERB_LABEL[verb],
             },
             code="not_allowed",
         )
@@ -244,9 +279,7 @@ def may(by, appeal, verb, cache=None):
         if cache is not None:
             cache[rule.action] = permitted
     return bool(
-        permitted
-        and (rule.who is None or rule.who(by, appeal))
-        and (rule.when is None or rule.when(appeal))
+        permitted and (rule.who is None or rule.who(by, appeal)) and (rule.when is None or rule.when(appeal))
     )
 
 

@@ -21,10 +21,22 @@ from .base import V, commit, move, refuse, require_text
 
 MAX_DAYS = 60
 KINDS = {
-    "extension": (ExtensionRequest, "request_extension", "decide_extension", V.REQUEST_EXTENSION,
-                  V.DECIDE_EXTENSION, gettext_lazy("延期")),
-    "suspension": (SuspensionRequest, "request_suspension", "decide_suspension", V.REQUEST_SUSPENSION,
-                   V.DECIDE_SUSPENSION, gettext_lazy("缓办")),
+    "extension": (
+        ExtensionRequest,
+        "request_extension",
+        "decide_extension",
+        V.REQUEST_EXTENSION,
+        V.DECIDE_EXTENSION,
+        gettext_lazy("延期"),
+    ),
+    "suspension": (
+        SuspensionRequest,
+        "request_suspension",
+        "decide_suspension",
+        V.REQUEST_SUSPENSION,
+        V.DECIDE_SUSPENSION,
+        gettext_lazy("缓办"),
+    ),
 }
 
 
@@ -50,9 +62,13 @@ def _request(kind, appeal, by, days, reason, expected_version):
         req = model.objects.create(appeal=a, requested_by=by, reason=reason, days=days)
         # Asking changes nothing yet: an event, no new version.
         base.event(a, event_verb, by, note=reason, data={"request": req.pk, "days": days})
-        notify.send(f"{kind}_requested", a, approvers(a),
-                    _("诉求 %(n)s 申请%(k)s %(d)d 个工作日，请审批。") % {"n": a.number, "k": label, "d": days},
-                    exclude=by)
+        notify.send(
+            f"{kind}_requested",
+            a,
+            approvers(a),
+            _("诉求 %(n)s 申请%(k)s %(d)d 个工作日，请审批。") % {"n": a.number, "k": label, "d": days},
+            exclude=by,
+        )
     return req
 
 
@@ -66,12 +82,15 @@ def _decide(kind, request, by, approve, note, expected_version):
             if exc.code != "not_allowed":
                 raise
             raise DomainError(
-                _("该诉求已是“%(status)s”，不再需要审批这份%(k)s申请。") % {"status": a.get_status_display(), "k": label},
+                _("该诉求已是“%(status)s”，不再需要审批这份%(k)s申请。")
+                % {"status": a.get_status_display(), "k": label},
                 code="moved_on",
             ) from exc
         req = model.objects.select_for_update().get(pk=request.pk)
         if req.status == model.Status.CANCELLED:
-            raise DomainError(_("这份%(k)s申请已撤销：%(n)s") % {"k": label, "n": req.decision_note}, code="cancelled")
+            raise DomainError(
+                _("这份%(k)s申请已撤销：%(n)s") % {"k": label, "n": req.decision_note}, code="cancelled"
+            )
         if req.status != model.Status.PENDING:
             raise DomainError(_("该申请已审批。"), code="decided")
         if req.requested_by_id == by.pk:
@@ -91,8 +110,12 @@ def _decide(kind, request, by, approve, note, expected_version):
             fields += ["suspended", "suspended_until", "deadline_provisional"]
         commit(a, event_verb, by, a.status, fields, note=note, data=data)
         result = _("同意") if approve else _("驳回")
-        notify.send(f"{kind}_decided", a, [req.requested_by_id],
-                    _("诉求 %(n)s 的%(k)s申请已%(r)s。") % {"n": a.number, "k": label, "r": result})
+        notify.send(
+            f"{kind}_decided",
+            a,
+            [req.requested_by_id],
+            _("诉求 %(n)s 的%(k)s申请已%(r)s。") % {"n": a.number, "k": label, "r": result},
+        )
     return req
 
 
@@ -138,18 +161,35 @@ def cancel_pending(a, by, why):
     now = timezone.now()
     cancelled = []
     for kind, (model, *_rest, label) in KINDS.items():
-        for req in model.objects.select_for_update().filter(appeal=a, status=model.Status.PENDING).order_by("pk"):
+        for req in (
+            model.objects.select_for_update().filter(appeal=a, status=model.Status.PENDING).order_by("pk")
+        ):
             note = _("诉求已%(why)s，%(k)s申请自动撤销。") % {"why": why, "k": label}
-            req.status, req.decided_by, req.decided_at, req.decision_note = model.Status.CANCELLED, by, now, note
+            req.status, req.decided_by, req.decided_at, req.decision_note = (
+                model.Status.CANCELLED,
+                by,
+                now,
+                note,
+            )
             req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-            base.event(a, V.CANCEL_REQUEST, by, note=note, data={"request": req.pk, "kind": kind, "days": req.days})
-            notify.send(f"{kind}_cancelled", a, [req.requested_by_id],
-                        _("诉求 %(n)s 的%(k)s申请已撤销：%(r)s") % {"n": a.number, "k": label, "r": note}, exclude=by)
+            base.event(
+                a, V.CANCEL_REQUEST, by, note=note, data={"request": req.pk, "kind": kind, "days": req.days}
+            )
+            notify.send(
+                f"{kind}_cancelled",
+                a,
+                [req.requested_by_id],
+                _("诉求 %(n)s 的%(k)s申请已撤销：%(r)s") % {"n": a.number, "k": label, "r": note},
+                exclude=by,
+            )
             cancelled.append(req)
     return cancelled
 
 
 def pending_requests(appeal):
     """Open extension and suspension requests of an appeal (for its page)."""
-    return [r for m in (ExtensionRequest, SuspensionRequest) for r in m.objects.filter(
-        appeal=appeal, status=m.Status.PENDING)]
+    return [
+        r
+        for m in (ExtensionRequest, SuspensionRequest)
+        for r in m.objects.filter(appeal=appeal, status=m.Status.PENDING)
+    ]

@@ -61,13 +61,26 @@ COLUMNS = {
     "community": ("所属社区", False),
 }
 ALIASES = {
-    "工单号": "case_number", "热线工单号": "case_number", "工单编码": "case_number",
-    "来电时间": "received_at", "登记时间": "received_at",
-    "联系人": "contact_name", "来电人": "contact_name", "诉求人姓名": "contact_name",
-    "电话": "phone", "来电号码": "phone", "手机号": "phone",
-    "诉求标题": "title", "内容": "content", "问题描述": "content",
-    "分类": "category", "问题分类": "category", "分类编码": "category",
-    "诉求地址": "address", "事发地址": "address", "社区": "community",
+    "工单号": "case_number",
+    "热线工单号": "case_number",
+    "工单编码": "case_number",
+    "来电时间": "received_at",
+    "登记时间": "received_at",
+    "联系人": "contact_name",
+    "来电人": "contact_name",
+    "诉求人姓名": "contact_name",
+    "电话": "phone",
+    "来电号码": "phone",
+    "手机号": "phone",
+    "诉求标题": "title",
+    "内容": "content",
+    "问题描述": "content",
+    "分类": "category",
+    "问题分类": "category",
+    "分类编码": "category",
+    "诉求地址": "address",
+    "事发地址": "address",
+    "社区": "community",
 }
 HEADERS = {header: key for key, (header, _req) in COLUMNS.items()} | ALIASES
 MAX_ROWS = 20_000
@@ -223,9 +236,13 @@ def _prepare(number, row, by, categories, seen):
     if category is None:
         bad("category", _("找不到该诉求分类（可填分类编码、名称或“大类/小类”）。"))
     kwargs = {
-        "hotline_case_number": case, "description": content, "category": category,
-        "title": (_text(row.get("title")) or content[:30]), "address": _text(row.get("address")),
-        "contact_name": _text(row.get("contact_name")), "contact_phone": _text(row.get("phone")),
+        "hotline_case_number": case,
+        "description": content,
+        "category": category,
+        "title": (_text(row.get("title")) or content[:30]),
+        "address": _text(row.get("address")),
+        "contact_name": _text(row.get("contact_name")),
+        "contact_phone": _text(row.get("phone")),
     }
     for key, target in (("received_at", "submitted_at"), ("community", "node")):
         try:
@@ -274,8 +291,15 @@ def import_file(data, filename, *, by, request=None):
                 report.skipped.append(kwargs["hotline_case_number"])
             else:
                 report.created.append(appeal.number)
-        audit.record(AuditEvent.Action.IMPORT, actor=by, request=request, detail={
-            "kind": "hotline", "file": Path(filename).name[:100], "created": len(report.created),
-            "skipped": len(report.skipped),
-        })
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            actor=by,
+            request=request,
+            detail={
+                "kind": "hotline",
+                "file": Path(filename).name[:100],
+                "created": len(report.created),
+                "skipped": len(report.skipped),
+            },
+        )
     return report

@@ -107,7 +107,9 @@ def locate(*, lng=None, lat=None, building=None, household=None, node=None):
     no grid, which that community then dispatches). A node given together with a building or a
     point inside a grid must contain that grid."""
     lng, lat = _clean_point(lng, lat)
-    if node is not None and (not isinstance(node, OrgNode) or node.level not in ("grid", "community", "street")):
+    if node is not None and (
+        not isinstance(node, OrgNode) or node.level not in ("grid", "community", "street")
+    ):
         raise DomainError(_("请选择所属社区或网格。"), field="node")
     if household is not None:
         building = household.building
@@ -132,8 +134,11 @@ def place_nodes(user):
     channels = set().union(*(CHANNELS.get(g.role, set()) for g in user.grants()))
     if not channels - {C.WEB, C.PROPERTY}:
         return OrgNode.objects.none()
-    return permissions.visible(user, OrgNode, "registry.view_tree").filter(
-        level__in=("community", "grid")).order_by("path")
+    return (
+        permissions.visible(user, OrgNode, "registry.view_tree")
+        .filter(level__in=("community", "grid"))
+        .order_by("path")
+    )
 
 
 def chosen_node(user, value, field="node"):
@@ -192,7 +197,8 @@ def _replay(existing, digest):
     if existing.payload_digest and existing.payload_digest != digest:
         raise DomainError(
             _("同一提交编号已用于另一条内容不同的诉求（%(n)s），请勿重复使用。") % {"n": existing.number},
-            field="idempotency_key", code="idempotency_mismatch",
+            field="idempotency_key",
+            code="idempotency_mismatch",
         )
     existing.is_replay = True
     return existing
@@ -214,9 +220,25 @@ def _existing(scope, key, hotline_case_number, digest):
 
 
 def submit(
-    *, by=None, client="", channel, title, description, category, lng=None, lat=None, building=None,
-    household=None, node=None, address="", contact_name="", contact_phone="", photos_in=(),
-    idempotency_key="", hotline_case_number=None, submitted_at=None,
+    *,
+    by=None,
+    client="",
+    channel,
+    title,
+    description,
+    category,
+    lng=None,
+    lat=None,
+    building=None,
+    household=None,
+    node=None,
+    address="",
+    contact_name="",
+    contact_phone="",
+    photos_in=(),
+    idempotency_key="",
+    hotline_case_number=None,
+    submitted_at=None,
 ):
     """Register one appeal and return it (``appeal.is_replay`` is True for a repeated submission).
 
@@ -230,11 +252,19 @@ def submit(
     scope = f"u:{by.pk}" if by is not None else f"c:{client}"[:80]
     cleaned_photos = [photos.clean(f) for f in photos_in]
     payload = {
-        "channel": channel, "title": title, "description": description,
-        "category": getattr(category, "pk", None), "lng": lng, "lat": lat,
-        "building": getattr(building, "pk", None), "household": getattr(household, "pk", None),
-        "node": getattr(node, "pk", None), "address": address, "contact_name": contact_name,
-        "contact_phone": contact_phone, "hotline": hotline_case_number,
+        "channel": channel,
+        "title": title,
+        "description": description,
+        "category": getattr(category, "pk", None),
+        "lng": lng,
+        "lat": lat,
+        "building": getattr(building, "pk", None),
+        "household": getattr(household, "pk", None),
+        "node": getattr(node, "pk", None),
+        "address": address,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "hotline": hotline_case_number,
         "photos": [p.source_sha256 for p in cleaned_photos],
     }
     digest = _digest(payload)
@@ -270,15 +300,30 @@ def submit(
 
     now = timezone.now()
     appeal = Appeal(
-        number=_provisional_number(), channel=channel, hotline_case_number=hotline_case_number,
-        idempotency_scope=scope if key else "", idempotency_key=key, payload_digest=digest,
+        number=_provisional_number(),
+        channel=channel,
+        hotline_case_number=hotline_case_number,
+        idempotency_scope=scope if key else "",
+        idempotency_key=key,
+        payload_digest=digest,
         submitter=by if (by is not None and channel == C.WEB) else None,
-        entered_by=by, contact_name=(contact_name or "").strip()[:50], contact_phone=contact_phone,
+        entered_by=by,
+        contact_name=(contact_name or "").strip()[:50],
+        contact_phone=contact_phone,
         contact_phone_index=crypto.blind_index(contact_phone) if contact_phone else "",
-        title=title, description=description, category=category, lng=lng, lat=lat,
-        address=(address or "").strip()[:200], building=building, household=household,
-        grid=grid, community=community, path=place.path,
-        level=_initial_level(category, grid, community), created_at=submitted_at or now,
+        title=title,
+        description=description,
+        category=category,
+        lng=lng,
+        lat=lat,
+        address=(address or "").strip()[:200],
+        building=building,
+        household=household,
+        grid=grid,
+        community=community,
+        path=place.path,
+        level=_initial_level(category, grid, community),
+        created_at=submitted_at or now,
     )
     # Reads and files before the transaction, and the day's number last in it: every intake of
     # the day waits on the number's counter row, so it is locked only for the final statements.
@@ -289,14 +334,25 @@ def submit(
             appeal.save()
             for p, name in zip(cleaned_photos, names, strict=True):
                 photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
-            base.event(appeal, base.V.SUBMIT, by, from_status="", data={"channel": channel, "client": client}
-                       if client else {"channel": channel})
+            base.event(
+                appeal,
+                base.V.SUBMIT,
+                by,
+                from_status="",
+                data={"channel": channel, "client": client} if client else {"channel": channel},
+            )
             appeal.number = next_number(now)
             Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
-            notify.send("submitted", appeal, to_dispatchers,
-                        _("新诉求待受理：%(n)s %(t)s") % {"n": appeal.number, "t": title}, exclude=by)
-            notify.send("received", appeal, to_submitter,
-                        _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
+            notify.send(
+                "submitted",
+                appeal,
+                to_dispatchers,
+                _("新诉求待受理：%(n)s %(t)s") % {"n": appeal.number, "t": title},
+                exclude=by,
+            )
+            notify.send(
+                "received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number}
+            )
     except IntegrityError:
         photos.discard_files(names)
         # A concurrent retry (or the same hotline case) won the race: return what it created.
@@ -335,8 +391,9 @@ def nearby_open(category, lng, lat, radius_m=None, *, exclude=None, limit=10):
     dlat = radius / 111_320
     dlng = radius / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     rows = (
-        Appeal.objects.filter(category=category, lat__range=(lat - dlat, lat + dlat),
-                              lng__range=(lng - dlng, lng + dlng))
+        Appeal.objects.filter(
+            category=category, lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng)
+        )
         .exclude(status__in=Appeal.FINAL)
         .select_related("category")
     )

@@ -51,8 +51,12 @@ def target(user, value):
     kind, _sep, pk = (value or "").partition(":")
     if kind == "pool":
         return {"to_pool": True}
-    models = {"user": ("to_user", get_user_model()), "node": ("to_node", OrgNode),
-              "department": ("to_department", Department), "company": ("to_company", PropertyCompany)}
+    models = {
+        "user": ("to_user", get_user_model()),
+        "node": ("to_node", OrgNode),
+        "department": ("to_department", Department),
+        "company": ("to_company", PropertyCompany),
+    }
     if kind not in models or not pk.isdigit():
         raise DomainError(_("请选择一个承办对象。"), field="to")
     keyword, model = models[kind]
@@ -89,10 +93,15 @@ def call(verb, appeal, user, post, files, version):
     v = {"by": user, "expected_version": version}
     calls = {
         "accept": lambda: services.accept(
-            appeal, category=Category.objects.filter(pk=post.get("category") or 0).first(),
-            note=_text(post, "note"), **v),
+            appeal,
+            category=Category.objects.filter(pk=post.get("category") or 0).first(),
+            note=_text(post, "note"),
+            **v,
+        ),
         "reject": lambda: services.reject(appeal, reason=_text(post, "reason"), **v),
-        "dispatch": lambda: services.dispatch(appeal, note=_text(post, "note"), **target(user, post.get("to")), **v),
+        "dispatch": lambda: services.dispatch(
+            appeal, note=_text(post, "note"), **target(user, post.get("to")), **v
+        ),
         "claim": lambda: services.claim(appeal, **v),
         "start": lambda: services.start(appeal, note=_text(post, "note"), **v),
         "return": lambda: services.return_appeal(appeal, reason=_text(post, "reason"), **v),
@@ -104,23 +113,43 @@ def call(verb, appeal, user, post, files, version):
         "close": lambda: services.close(appeal, note=_text(post, "note"), **v),
         "escalate": lambda: services.escalate(appeal, reason=_text(post, "reason"), **v),
         "summon": lambda: services.summon(
-            appeal, lead=_department(post.get("lead"), "lead"),
+            appeal,
+            lead=_department(post.get("lead"), "lead"),
             assisting=[_department(pk, "assisting") for pk in post.getlist("assisting") if pk],
-            within_workdays=int(post["within_workdays"]) if (post.get("within_workdays") or "").isdigit() else None,
-            note=_text(post, "note"), **v),
+            within_workdays=int(post["within_workdays"])
+            if (post.get("within_workdays") or "").isdigit()
+            else None,
+            note=_text(post, "note"),
+            **v,
+        ),
         "supervise": lambda: services.supervise(
-            appeal, note=_text(post, "note"),
-            due_days=int(post["due_days"]) if (post.get("due_days") or "").isdigit() else None, **v),
+            appeal,
+            note=_text(post, "note"),
+            due_days=int(post["due_days"]) if (post.get("due_days") or "").isdigit() else None,
+            **v,
+        ),
         "remind": lambda: services.remind(appeal, note=_text(post, "note"), **v),
-        "merge": lambda: services.merge(appeal, into=_merge_target(user, appeal, post), note=_text(post, "note"), **v),
+        "merge": lambda: services.merge(
+            appeal, into=_merge_target(user, appeal, post), note=_text(post, "note"), **v
+        ),
         "request_extension": lambda: services.request_extension(
-            appeal, days=post.get("days"), reason=_text(post, "reason"), **v),
+            appeal, days=post.get("days"), reason=_text(post, "reason"), **v
+        ),
         "request_suspension": lambda: services.request_suspension(
-            appeal, days=post.get("days"), reason=_text(post, "reason"), **v),
+            appeal, days=post.get("days"), reason=_text(post, "reason"), **v
+        ),
         "decide_extension": lambda: services.decide_extension(
-            _request_row(appeal, ExtensionRequest, post), approve=_approve(post), note=_text(post, "note"), **v),
+            _request_row(appeal, ExtensionRequest, post),
+            approve=_approve(post),
+            note=_text(post, "note"),
+            **v,
+        ),
         "decide_suspension": lambda: services.decide_suspension(
-            _request_row(appeal, SuspensionRequest, post), approve=_approve(post), note=_text(post, "note"), **v),
+            _request_row(appeal, SuspensionRequest, post),
+            approve=_approve(post),
+            note=_text(post, "note"),
+            **v,
+        ),
         "resume": lambda: services.resume(appeal, note=_text(post, "note"), **v),
         "add_photo": lambda: services.add_photos(appeal, files, **v),
     }
@@ -130,10 +159,13 @@ def call(verb, appeal, user, post, files, version):
 
 
 SUMMONS_CALLS = {
-    "report": lambda s, by, post, version: services.report(s, by=by, note=_text(post, "note"),
-                                                           expected_version=version),
-    "finish_part": lambda s, by, post, version: services.finish_part(s, by=by, result=_text(post, "result"),
-                                                                     expected_version=version),
-    "cancel_summons": lambda s, by, post, version: services.cancel_summons(s, by=by, reason=_text(post, "reason"),
-                                                                           expected_version=version),
+    "report": lambda s, by, post, version: services.report(
+        s, by=by, note=_text(post, "note"), expected_version=version
+    ),
+    "finish_part": lambda s, by, post, version: services.finish_part(
+        s, by=by, result=_text(post, "result"), expected_version=version
+    ),
+    "cancel_summons": lambda s, by, post, version: services.cancel_summons(
+        s, by=by, reason=_text(post, "reason"), expected_version=version
+    ),
 }

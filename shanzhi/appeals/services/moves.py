@@ -26,7 +26,13 @@ from ..models import Appeal, AppealPhoto
 from . import base, deadlines, delays, notify, photos
 from .base import S, V, commit, move, require_text
 
-ASSIGNEE_FIELDS = ["assignee_kind", "assignee_user", "assignee_node", "assignee_department", "assignee_company"]
+ASSIGNEE_FIELDS = [
+    "assignee_kind",
+    "assignee_user",
+    "assignee_node",
+    "assignee_department",
+    "assignee_company",
+]
 
 
 def _clear_assignee(appeal):
@@ -36,7 +42,9 @@ def _clear_assignee(appeal):
 
 
 def assignee_label(appeal):
-    target = appeal.assignee_user or appeal.assignee_node or appeal.assignee_department or appeal.assignee_company
+    target = (
+        appeal.assignee_user or appeal.assignee_node or appeal.assignee_department or appeal.assignee_company
+    )
     return str(target) if target is not None else ""
 
 
@@ -60,10 +68,17 @@ def accept(appeal, *, by, category=None, note="", expected_version=None):
         data["deadline"] = a.deadline.isoformat()
         data["provisional"] = a.deadline_provisional
         commit(a, V.ACCEPT, by, old, fields, note=note, data=data)
-        notify.send("accepted", a, notify.submitter(a),
-                    _("您的诉求 %(n)s 已受理，办理时限至 %(d)s%(p)s。") % {
-                        "n": a.number, "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
-                        "p": _("（暂定）") if a.deadline_provisional else ""})
+        notify.send(
+            "accepted",
+            a,
+            notify.submitter(a),
+            _("您的诉求 %(n)s 已受理，办理时限至 %(d)s%(p)s。")
+            % {
+                "n": a.number,
+                "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
+                "p": _("（暂定）") if a.deadline_provisional else "",
+            },
+        )
     return a
 
 
@@ -74,8 +89,12 @@ def reject(appeal, *, by, reason, expected_version=None):
         old, a.status, a.reject_reason, a.closed_at = a.status, S.REJECTED, reason, timezone.now()
         commit(a, V.REJECT, by, old, ["status", "reject_reason", "closed_at"], note=reason)
         delays.cancel_pending(a, by, _("不予受理"))
-        notify.send("rejected", a, notify.submitter(a),
-                    _("您的诉求 %(n)s 不予受理：%(r)s") % {"n": a.number, "r": reason})
+        notify.send(
+            "rejected",
+            a,
+            notify.submitter(a),
+            _("您的诉求 %(n)s 不予受理：%(r)s") % {"n": a.number, "r": reason},
+        )
     return a
 
 
@@ -87,9 +106,13 @@ def suggest_assignee(appeal):
     {"kind": "user"|"node"|"department"|"company"|"", "target": object or None}."""
     kind = appeal.category.default_handler_kind
     if kind == "grid" and appeal.grid_id:
-        worker = User.objects.filter(
-            role_grants__role=Role.GRID_WORKER, role_grants__node_id=appeal.grid_id, is_active=True
-        ).order_by("pk").first()
+        worker = (
+            User.objects.filter(
+                role_grants__role=Role.GRID_WORKER, role_grants__node_id=appeal.grid_id, is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
         if worker is not None:
             return {"kind": "user", "target": worker}
     if kind == "department" and appeal.category.default_department_id:
@@ -112,8 +135,10 @@ def _set_target(a, *, to_user, to_node, to_department, to_company):
         a.assignee_kind, a.assignee_user = Appeal.AssigneeKind.USER, to_user
         return fields, {"kind": "user", "id": to_user.pk, "name": str(to_user)}
     if to_node is not None:
-        if not isinstance(to_node, OrgNode) or to_node.level not in ("community", "street") or not (
-            a.path.startswith(to_node.path)
+        if (
+            not isinstance(to_node, OrgNode)
+            or to_node.level not in ("community", "street")
+            or not (a.path.startswith(to_node.path))
         ):
             raise DomainError(_("只能派给诉求所在的社区或街道。"), field="to_node")
         a.assignee_kind, a.assignee_node = Appeal.AssigneeKind.NODE, to_node
@@ -129,8 +154,18 @@ def _set_target(a, *, to_user, to_node, to_department, to_company):
     return fields, {"kind": "company", "id": to_company.pk, "name": str(to_company)}
 
 
-def dispatch(appeal, *, by, to_user=None, to_node=None, to_department=None, to_company=None, to_pool=False,
-             note="", expected_version=None):
+def dispatch(
+    appeal,
+    *,
+    by,
+    to_user=None,
+    to_node=None,
+    to_department=None,
+    to_company=None,
+    to_pool=False,
+    note="",
+    expected_version=None,
+):
     """派单 to exactly one handler, or into the community's pool (全员接单). Also re-dispatches."""
     targets = [t for t in (to_user, to_node, to_department, to_company) if t is not None]
     if len(targets) + bool(to_pool) != 1:
@@ -142,19 +177,34 @@ def dispatch(appeal, *, by, to_user=None, to_node=None, to_department=None, to_c
                 raise DomainError(_("该诉求没有所属社区，不能放入社区接单池。"), field="to_pool")
             fields = _clear_assignee(a)
             a.assignee_node = a.community
-            a.status, verb, data = S.POOLED, V.POOL, {"kind": "pool", "id": a.community_id, "name": str(a.community)}
+            a.status, verb, data = (
+                S.POOLED,
+                V.POOL,
+                {"kind": "pool", "id": a.community_id, "name": str(a.community)},
+            )
         else:
-            fields, data = _set_target(a, to_user=to_user, to_node=to_node, to_department=to_department,
-                                       to_company=to_company)
+            fields, data = _set_target(
+                a, to_user=to_user, to_node=to_node, to_department=to_department, to_company=to_company
+            )
             a.status, verb = S.DISPATCHED, V.DISPATCH
         a.dispatched_by = by
         commit(a, verb, by, old, fields + ["status", "dispatched_by"], note=note, data={"to": data})
         if to_pool:
-            notify.send("pooled", a, notify.pool_claimers(a),
-                        _("接单池有新诉求可认领：%(n)s %(t)s") % {"n": a.number, "t": a.title}, exclude=by)
+            notify.send(
+                "pooled",
+                a,
+                notify.pool_claimers(a),
+                _("接单池有新诉求可认领：%(n)s %(t)s") % {"n": a.number, "t": a.title},
+                exclude=by,
+            )
         else:
-            notify.send("assigned", a, notify.assignees(a),
-                        _("您有新派单：%(n)s %(t)s") % {"n": a.number, "t": a.title}, exclude=by)
+            notify.send(
+                "assigned",
+                a,
+                notify.assignees(a),
+                _("您有新派单：%(n)s %(t)s") % {"n": a.number, "t": a.title},
+                exclude=by,
+            )
     return a
 
 
@@ -165,8 +215,13 @@ def claim(appeal, *, by, expected_version=None):
         fields = _clear_assignee(a)
         a.assignee_kind, a.assignee_user, a.status = Appeal.AssigneeKind.USER, by, S.IN_PROGRESS
         commit(a, V.CLAIM, by, old, fields + ["status"])
-        notify.send("claimed", a, notify.dispatchers(a),
-                    _("%(u)s 认领了诉求 %(n)s") % {"u": by, "n": a.number}, exclude=by)
+        notify.send(
+            "claimed",
+            a,
+            notify.dispatchers(a),
+            _("%(u)s 认领了诉求 %(n)s") % {"u": by, "n": a.number},
+            exclude=by,
+        )
     return a
 
 
@@ -178,8 +233,13 @@ def return_appeal(appeal, *, by, reason, expected_version=None):
         fields = _clear_assignee(a)
         a.status, a.return_count = S.RETURNED, a.return_count + 1
         commit(a, V.RETURN, by, old, fields + ["status", "return_count"], note=reason, data={"from": was})
-        notify.send("returned", a, set(notify.dispatchers(a)) | {a.dispatched_by_id},
-                    _("诉求 %(n)s 被退单：%(r)s") % {"n": a.number, "r": reason}, exclude=by)
+        notify.send(
+            "returned",
+            a,
+            set(notify.dispatchers(a)) | {a.dispatched_by_id},
+            _("诉求 %(n)s 被退单：%(r)s") % {"n": a.number, "r": reason},
+            exclude=by,
+        )
     return a
 
 
@@ -195,8 +255,9 @@ def start(appeal, *, by, note="", expected_version=None):
 
 def response_template(appeal):
     """The category's answer template with the appeal's number and title filled in."""
-    text = appeal.category.response_template or (appeal.category.parent.response_template
-                                                  if appeal.category.parent_id else "")
+    text = appeal.category.response_template or (
+        appeal.category.parent.response_template if appeal.category.parent_id else ""
+    )
     return text.replace("{number}", appeal.number).replace("{title}", appeal.title)
 
 
@@ -215,11 +276,26 @@ def resolve(appeal, *, by, result, photos_in=(), expected_version=None):
         stored = [photos.store(a, p, stage=AppealPhoto.Stage.RESOLUTION, by=by) for p in cleaned]
         old = a.status
         a.status, a.resolution, a.resolved_at, a.resolved_by = S.RESOLVED, result, timezone.now(), by
-        commit(a, V.RESOLVE, by, old, ["status", "resolution", "resolved_at", "resolved_by"], note=result,
-               data={"photos": [p.pk for p in stored], "on_time": bool(a.deadline and a.resolved_at <= a.deadline)})
+        commit(
+            a,
+            V.RESOLVE,
+            by,
+            old,
+            ["status", "resolution", "resolved_at", "resolved_by"],
+            note=result,
+            data={
+                "photos": [p.pk for p in stored],
+                "on_time": bool(a.deadline and a.resolved_at <= a.deadline),
+            },
+        )
         delays.cancel_pending(a, by, _("办结"))
-        notify.send("to_verify", a, notify.verifiers(a),
-                    _("诉求 %(n)s 已办结，请现场核实。") % {"n": a.number}, exclude=by)
+        notify.send(
+            "to_verify",
+            a,
+            notify.verifiers(a),
+            _("诉求 %(n)s 已办结，请现场核实。") % {"n": a.number},
+            exclude=by,
+        )
     return a
 
 
@@ -231,8 +307,12 @@ def verify(appeal, *, by, note="", photos_in=(), expected_version=None):
         stored = [photos.store(a, p, stage=AppealPhoto.Stage.VERIFICATION, by=by) for p in cleaned]
         old, a.status = a.status, S.VERIFIED
         commit(a, V.VERIFY, by, old, ["status"], note=note, data={"photos": [p.pk for p in stored]})
-        notify.send("to_rate", a, notify.submitter(a),
-                    _("您的诉求 %(n)s 已办结，请对办理结果进行评价。") % {"n": a.number})
+        notify.send(
+            "to_rate",
+            a,
+            notify.submitter(a),
+            _("您的诉求 %(n)s 已办结，请对办理结果进行评价。") % {"n": a.number},
+        )
     return a
 
 
@@ -242,8 +322,13 @@ def send_back(appeal, *, by, reason, expected_version=None):
     with move(appeal, "send_back", by, expected_version) as a:
         old, a.status, a.rework_count = a.status, S.IN_PROGRESS, a.rework_count + 1
         commit(a, V.SEND_BACK, by, old, ["status", "rework_count"], note=reason)
-        notify.send("sent_back", a, notify.assignees(a),
-                    _("诉求 %(n)s 核实未通过，需返工：%(r)s") % {"n": a.number, "r": reason}, exclude=by)
+        notify.send(
+            "sent_back",
+            a,
+            notify.assignees(a),
+            _("诉求 %(n)s 核实未通过，需返工：%(r)s") % {"n": a.number, "r": reason},
+            exclude=by,
+        )
     return a
 
 
@@ -272,11 +357,27 @@ def reopen(a, by, note):
     a.status, a.reopen_count = S.REOPENED, a.reopen_count + 1
     fields += ["status", "reopen_count", "resolved_at", "resolved_by"]
     a.resolved_at = a.resolved_by = None
-    commit(a, V.REOPEN, by, old, fields, note=note, data={
-        "rating": a.rating, "reopened": True, "deadline": a.deadline.isoformat(),
-        "provisional": a.deadline_provisional})
-    notify.send("reopened", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
-                _("诉求 %(n)s 群众不满意，已重办：%(r)s") % {"n": a.number, "r": note or ""}, exclude=by)
+    commit(
+        a,
+        V.REOPEN,
+        by,
+        old,
+        fields,
+        note=note,
+        data={
+            "rating": a.rating,
+            "reopened": True,
+            "deadline": a.deadline.isoformat(),
+            "provisional": a.deadline_provisional,
+        },
+    )
+    notify.send(
+        "reopened",
+        a,
+        set(notify.assignees(a)) | set(notify.dispatchers(a)),
+        _("诉求 %(n)s 群众不满意，已重办：%(r)s") % {"n": a.number, "r": note or ""},
+        exclude=by,
+    )
 
 
 def visit(appeal, *, by, rating, note="", expected_version=None):
@@ -303,10 +404,15 @@ def close(appeal, *, by, note="", expected_version=None):
         notify.send("closed", a, notify.submitter(a), _("您的诉求 %(n)s 已办结销号。") % {"n": a.number})
         for child in Appeal.objects.select_for_update().filter(merged_into=a, status=S.MERGED).order_by("pk"):
             child.status, child.closed_at, child.resolution = S.CLOSED, now, a.resolution
-            commit(child, V.CLOSE, by, S.MERGED, ["status", "closed_at", "resolution"],
-                   data={"with": a.number})
-            notify.send("closed", child, notify.submitter(child),
-                        _("您的诉求 %(n)s 已随 %(m)s 一并办结销号。") % {"n": child.number, "m": a.number})
+            commit(
+                child, V.CLOSE, by, S.MERGED, ["status", "closed_at", "resolution"], data={"with": a.number}
+            )
+            notify.send(
+                "closed",
+                child,
+                notify.submitter(child),
+                _("您的诉求 %(n)s 已随 %(m)s 一并办结销号。") % {"n": child.number, "m": a.number},
+            )
     return a
 
 
@@ -327,10 +433,16 @@ def raise_level(a, by, reason, *, auto=False):
     if to is None:
         raise DomainError(_("该诉求已在区级统筹，不能再升级。"), code="top_level")
     old_level, a.level = a.level, to
-    commit(a, V.ESCALATE, by, a.status, ["level"], note=reason, data={"from": old_level, "to": to, "auto": auto})
-    notify.send("escalated", a, notify.dispatchers(a),
-                _("诉求 %(n)s 已升级至%(l)s级统筹：%(r)s") % {"n": a.number, "l": a.get_level_display(), "r": reason},
-                exclude=by)
+    commit(
+        a, V.ESCALATE, by, a.status, ["level"], note=reason, data={"from": old_level, "to": to, "auto": auto}
+    )
+    notify.send(
+        "escalated",
+        a,
+        notify.dispatchers(a),
+        _("诉求 %(n)s 已升级至%(l)s级统筹：%(r)s") % {"n": a.number, "l": a.get_level_display(), "r": reason},
+        exclude=by,
+    )
 
 
 def escalate(appeal, *, by, reason, expected_version=None):
@@ -347,13 +459,30 @@ def supervise(appeal, *, by, note, due_days=None, expected_version=None):
     note = require_text(note, "note", _("请填写督办意见。"))
     due_at, provisional = deadlines.add_workdays(timezone.now(), int(due_days)) if due_days else (None, False)
     with move(appeal, "supervise", by, expected_version) as a:
-        sup = a.supervisions.create(by=by, note=note, due_at=due_at, due_days=int(due_days) if due_days else None,
-                                    due_provisional=provisional)
+        sup = a.supervisions.create(
+            by=by,
+            note=note,
+            due_at=due_at,
+            due_days=int(due_days) if due_days else None,
+            due_provisional=provisional,
+        )
         a.supervised = True
-        commit(a, V.SUPERVISE, by, a.status, ["supervised"], note=note,
-               data={"supervision": sup.pk, "due_at": due_at.isoformat() if due_at else None})
-        notify.send("supervised", a, set(notify.assignees(a)) | set(notify.dispatchers(a)),
-                    _("诉求 %(n)s 被督办：%(t)s") % {"n": a.number, "t": note}, exclude=by)
+        commit(
+            a,
+            V.SUPERVISE,
+            by,
+            a.status,
+            ["supervised"],
+            note=note,
+            data={"supervision": sup.pk, "due_at": due_at.isoformat() if due_at else None},
+        )
+        notify.send(
+            "supervised",
+            a,
+            set(notify.assignees(a)) | set(notify.dispatchers(a)),
+            _("诉求 %(n)s 被督办：%(t)s") % {"n": a.number, "t": note},
+            exclude=by,
+        )
     return a
 
 
@@ -361,8 +490,13 @@ def remind(appeal, *, by, note="", expected_version=None):
     """催办: a nudge to the assignee. It changes nothing, so it does not bump the version."""
     with move(appeal, "remind", by, expected_version) as a:
         base.event(a, V.REMIND, by, note=note)
-        notify.send("reminder", a, notify.assignees(a),
-                    _("请抓紧办理诉求 %(n)s。%(t)s") % {"n": a.number, "t": note}, exclude=by)
+        notify.send(
+            "reminder",
+            a,
+            notify.assignees(a),
+            _("请抓紧办理诉求 %(n)s。%(t)s") % {"n": a.number, "t": note},
+            exclude=by,
+        )
     return a
 
 
@@ -385,6 +519,10 @@ def merge(duplicate, *, into, by, note="", expected_version=None):
             child.merged_into = main
             commit(child, V.MERGE, by, child.status, ["merged_into"], data={"into": main.number})
         base.event(main, V.ABSORB, by, note=note, data={"duplicate": dup.number})
-        notify.send("merged", dup, notify.submitter(dup),
-                    _("您反映的问题与诉求 %(m)s 相同，已合并办理。") % {"m": main.number})
+        notify.send(
+            "merged",
+            dup,
+            notify.submitter(dup),
+            _("您反映的问题与诉求 %(m)s 相同，已合并办理。") % {"m": main.number},
+        )
     return dup

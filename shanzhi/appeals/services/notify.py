@@ -32,7 +32,9 @@ class DatabaseBackend:
 
 
 def backends():
-    return [import_string(path)() for path in getattr(settings, "SHANZHI_NOTIFICATION_BACKENDS", DEFAULT_BACKENDS)]
+    return [
+        import_string(path)() for path in getattr(settings, "SHANZHI_NOTIFICATION_BACKENDS", DEFAULT_BACKENDS)
+    ]
 
 
 def send(kind, appeal, users, text, *, exclude=None):
@@ -122,8 +124,14 @@ class Cached:
         return self._get(("d", access.dispatch_path(appeal)), dispatchers, appeal)
 
     def assignees(self, appeal):
-        key = ("a", appeal.assignee_kind, appeal.assignee_user_id, appeal.assignee_node_id,
-               appeal.assignee_department_id, appeal.assignee_company_id)
+        key = (
+            "a",
+            appeal.assignee_kind,
+            appeal.assignee_user_id,
+            appeal.assignee_node_id,
+            appeal.assignee_department_id,
+            appeal.assignee_company_id,
+        )
         return self._get(key, assignees, appeal)
 
 

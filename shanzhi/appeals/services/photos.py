@@ -52,7 +52,9 @@ def _read(upload):
         data = upload.read(limit + 1)
     if len(data) > limit:
         raise DomainError(
-            _("照片不能超过 %(mb)s MB。") % {"mb": round(limit / (1024 * 1024), 1)}, field="photos", code="too_large"
+            _("照片不能超过 %(mb)s MB。") % {"mb": round(limit / (1024 * 1024), 1)},
+            field="photos",
+            code="too_large",
         )
     return data
 
@@ -70,7 +72,9 @@ def clean(upload, field="photos"):
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(_("文件不是可识别的照片，请重新拍摄或选择。"), field=field, code="bad_type") from exc
+        raise DomainError(
+            _("文件不是可识别的照片，请重新拍摄或选择。"), field=field, code="bad_type"
+        ) from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
@@ -87,7 +91,9 @@ def clean(upload, field="photos"):
 def save_file(photo):
     """Write the cleaned bytes to the media store; returns the stored name. Done before the
     database transaction, so that no row lock is held while a file is written."""
-    return default_storage.save(f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg", ContentFile(photo.content))
+    return default_storage.save(
+        f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg", ContentFile(photo.content)
+    )
 
 
 def discard_files(names):
@@ -100,9 +106,15 @@ def store(appeal, photo, *, stage, by, name=None):
     """One photo row (writing the file first unless ``name`` says where it already is); the caller
     holds the appeal's lock and has checked the count."""
     return AppealPhoto.objects.create(
-        appeal=appeal, stage=stage, file=name or save_file(photo), content_type="image/jpeg",
-        size=len(photo.content), width=photo.width, height=photo.height,
-        sha256=hashlib.sha256(photo.content).hexdigest(), uploaded_by=by,
+        appeal=appeal,
+        stage=stage,
+        file=name or save_file(photo),
+        content_type="image/jpeg",
+        size=len(photo.content),
+        width=photo.width,
+        height=photo.height,
+        sha256=hashlib.sha256(photo.content).hexdigest(),
+        uploaded_by=by,
     )
 
 
@@ -111,7 +123,8 @@ def check_room(appeal, stage, adding):
     if have + adding > MAX_PER_STAGE:
         raise DomainError(
             _("每个环节最多 %(n)d 张照片（已有 %(have)d 张）。") % {"n": MAX_PER_STAGE, "have": have},
-            field="photos", code="too_many",
+            field="photos",
+            code="too_many",
         )
 
 

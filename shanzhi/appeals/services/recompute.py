@@ -51,15 +51,24 @@ def start(year):
 def _pending_ids():
     summoned = Summons.objects.filter(due_provisional=True, status__in=Summons.ACTIVE).values("appeal_id")
     supervised = Supervision.objects.filter(due_provisional=True).values("appeal_id")
-    rows = Appeal.objects.filter(deadline_provisional=True) | Appeal.objects.filter(pk__in=summoned) | (
-        Appeal.objects.filter(pk__in=supervised))
+    rows = (
+        Appeal.objects.filter(deadline_provisional=True)
+        | Appeal.objects.filter(pk__in=summoned)
+        | (Appeal.objects.filter(pk__in=supervised))
+    )
     return sorted(set(rows.values_list("pk", flat=True)))
 
 
 def run(job_id):
     job = CalendarRecompute.objects.get(pk=job_id)
     ids = _pending_ids()
-    job.status, job.total, job.done, job.changed, job.changes = CalendarRecompute.Status.RUNNING, len(ids), 0, 0, []
+    job.status, job.total, job.done, job.changed, job.changes = (
+        CalendarRecompute.Status.RUNNING,
+        len(ids),
+        0,
+        0,
+        [],
+    )
     job.save()
     cal = workdays.calendar()
     for pk in ids:
@@ -73,8 +82,16 @@ def run(job_id):
             job.save(update_fields=["done", "changed", "changes"])
     job.status, job.finished_at = CalendarRecompute.Status.DONE, timezone.now()
     job.save(update_fields=["done", "changed", "changes", "status", "finished_at"])
-    audit.record(AuditEvent.Action.CALENDAR_CHANGE, detail={
-        "op": "recompute", "year": job.year, "job": job.pk, "total": job.total, "changed": job.changed})
+    audit.record(
+        AuditEvent.Action.CALENDAR_CHANGE,
+        detail={
+            "op": "recompute",
+            "year": job.year,
+            "job": job.pk,
+            "total": job.total,
+            "changed": job.changed,
+        },
+    )
     return {"total": job.total, "changed": job.changed}
 
 
@@ -83,9 +100,11 @@ def _iso(moment):
 
 
 def _approved(a):
-    return [(r.decided_at, r.days, model is SuspensionRequest)
-            for model in (ExtensionRequest, SuspensionRequest)
-            for r in model.objects.filter(appeal=a, status=model.Status.APPROVED)]
+    return [
+        (r.decided_at, r.days, model is SuspensionRequest)
+        for model in (ExtensionRequest, SuspensionRequest)
+        for r in model.objects.filter(appeal=a, status=model.Status.APPROVED)
+    ]
 
 
 def _recompute_clock(a, cal, now, diff):
@@ -136,18 +155,41 @@ def recompute_appeal(pk, cal):
             fields = ["deadline_provisional"]
         else:
             fields, kept = _recompute_clock(a, cal, now, diff)
-    _recompute_dues(Summons.objects.filter(appeal=a, due_provisional=True, due_workdays__isnull=False,
-                                           status__in=Summons.ACTIVE), "due_workdays", cal, now, diff, "summons")
-    _recompute_dues(Supervision.objects.filter(appeal=a, due_provisional=True, due_days__isnull=False),
-                    "due_days", cal, now, diff, "supervisions")
+    _recompute_dues(
+        Summons.objects.filter(
+            appeal=a, due_provisional=True, due_workdays__isnull=False, status__in=Summons.ACTIVE
+        ),
+        "due_workdays",
+        cal,
+        now,
+        diff,
+        "summons",
+    )
+    _recompute_dues(
+        Supervision.objects.filter(appeal=a, due_provisional=True, due_days__isnull=False),
+        "due_days",
+        cal,
+        now,
+        diff,
+        "supervisions",
+    )
     if not diff:
         if fields:
             Appeal.objects.filter(pk=a.pk).update(deadline_provisional=a.deadline_provisional)
         return None
     base.commit(a, base.V.RECOMPUTE, None, a.status, fields, note=_("按正式放假安排重算时限"), data=diff)
     if kept:
-        notify.send("deadline_kept", a, set(notify.assignees(a)) | set(notify.dispatchers(a)), _(
-            "诉求 %(n)s 按正式放假安排重算的时限为 %(s)s，早于已告知群众的 %(d)s；为不失信于群众，时限保留为 %(d)s。"
-        ) % {"n": a.number, "s": diff["statutory_deadline"][:16].replace("T", " "),
-             "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M")})
+        notify.send(
+            "deadline_kept",
+            a,
+            set(notify.assignees(a)) | set(notify.dispatchers(a)),
+            _(
+                "诉求 %(n)s 按正式放假安排重算的时限为 %(s)s，早于已告知群众的 %(d)s；为不失信于群众，时限保留为 %(d)s。"
+            )
+            % {
+                "n": a.number,
+                "s": diff["statutory_deadline"][:16].replace("T", " "),
+                "d": timezone.localtime(a.deadline).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
     return {"id": a.pk, "number": a.number, **diff}

@@ -42,8 +42,18 @@ def _department(value, field):
     return value
 
 
-def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None, within_workdays=None, note="",
-           expected_version=None):
+def summon(
+    appeal,
+    *,
+    by,
+    lead=None,
+    assisting=(),
+    parts=None,
+    within_hours=None,
+    within_workdays=None,
+    note="",
+    expected_version=None,
+):
     """吹哨: call ``lead`` (one Department, unless a lead is already summoned) and ``assisting``
     departments in. ``parts`` maps a department's pk to what it is asked to do. If nobody was
     handling the appeal yet, the summoning community/street becomes its assignee."""
@@ -65,10 +75,20 @@ def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None
         if lead is not None and any(s.role == Summons.Role.LEAD for s in active.values()):
             raise DomainError(_("已有主办部门，只能再增加协办部门。"), field="lead")
         now = timezone.now()
-        due, due_days, provisional = report_due(a, now, within_hours=within_hours, within_workdays=within_workdays)
+        due, due_days, provisional = report_due(
+            a, now, within_hours=within_hours, within_workdays=within_workdays
+        )
         created = [
-            Summons.objects.create(appeal=a, department=d, role=r, part=(parts.get(d.pk) or "").strip(), due_at=due,
-                                   due_workdays=due_days, due_provisional=provisional, summoned_by=by)
+            Summons.objects.create(
+                appeal=a,
+                department=d,
+                role=r,
+                part=(parts.get(d.pk) or "").strip(),
+                due_at=due,
+                due_workdays=due_days,
+                due_provisional=provisional,
+                summoned_by=by,
+            )
             for d, r in wanted
         ]
         old, fields = a.status, []
@@ -78,17 +98,40 @@ def summon(appeal, *, by, lead=None, assisting=(), parts=None, within_hours=None
             a.assignee_kind, a.assignee_node, a.assignee_user = Appeal.AssigneeKind.NODE, coordinator, None
             a.assignee_department = a.assignee_company = None
             a.status = S.IN_PROGRESS
-            fields = ["status", "assignee_kind", "assignee_node", "assignee_user", "assignee_department",
-                      "assignee_company"]
-        commit(a, V.SUMMON, by, old, fields, note=note, data={
-            "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role} for s in created],
-            "due_at": due.isoformat(), "provisional": provisional,
-        })
+            fields = [
+                "status",
+                "assignee_kind",
+                "assignee_node",
+                "assignee_user",
+                "assignee_department",
+                "assignee_company",
+            ]
+        commit(
+            a,
+            V.SUMMON,
+            by,
+            old,
+            fields,
+            note=note,
+            data={
+                "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role} for s in created],
+                "due_at": due.isoformat(),
+                "provisional": provisional,
+            },
+        )
         for s in created:
-            notify.send("summoned", a, notify.department_handlers(s.department_id),
-                        _("%(c)s 吹哨：请于 %(d)s 前就诉求 %(n)s 报到（%(r)s）。") % {
-                            "c": by, "d": timezone.localtime(due).strftime("%m-%d %H:%M"), "n": a.number,
-                            "r": s.get_role_display()})
+            notify.send(
+                "summoned",
+                a,
+                notify.department_handlers(s.department_id),
+                _("%(c)s 吹哨：请于 %(d)s 前就诉求 %(n)s 报到（%(r)s）。")
+                % {
+                    "c": by,
+                    "d": timezone.localtime(due).strftime("%m-%d %H:%M"),
+                    "n": a.number,
+                    "r": s.get_role_display(),
+                },
+            )
     return created
 
 
@@ -99,7 +142,8 @@ def _summons_move(summons, verb, by, expected_version, want):
     s = Summons.objects.select_for_update().select_related("department").get(pk=summons.pk)
     if s.status not in want:
         raise DomainError(
-            _("该部门的吹哨事项当前为“%(s)s”，不能%(v)s。") % {"s": s.get_status_display(), "v": base.VERB_LABEL[verb]},
+            _("该部门的吹哨事项当前为“%(s)s”，不能%(v)s。")
+            % {"s": s.get_status_display(), "v": base.VERB_LABEL[verb]},
             code="not_allowed",
         )
     return a, s
@@ -117,10 +161,22 @@ def report(summons, *, by, note="", expected_version=None):
         _require_department(by, s)
         s.status, s.reported_at, s.reported_by = Summons.Status.REPORTED, timezone.now(), by
         s.save(update_fields=["status", "reported_at", "reported_by"])
-        commit(a, V.REPORT, by, a.status, [], note=note, data={
-            "summons": s.pk, "department": str(s.department), "late": s.reported_at > s.due_at})
-        notify.send("reported", a, set(notify.assignees(a)) | {s.summoned_by_id},
-                    _("%(d)s 已就诉求 %(n)s 报到。") % {"d": s.department, "n": a.number}, exclude=by)
+        commit(
+            a,
+            V.REPORT,
+            by,
+            a.status,
+            [],
+            note=note,
+            data={"summons": s.pk, "department": str(s.department), "late": s.reported_at > s.due_at},
+        )
+        notify.send(
+            "reported",
+            a,
+            set(notify.assignees(a)) | {s.summoned_by_id},
+            _("%(d)s 已就诉求 %(n)s 报到。") % {"d": s.department, "n": a.number},
+            exclude=by,
+        )
     return s
 
 
@@ -132,9 +188,22 @@ def finish_part(summons, *, by, result, expected_version=None):
         _require_department(by, s)
         s.status, s.done_at, s.result = Summons.Status.DONE, timezone.now(), result
         s.save(update_fields=["status", "done_at", "result"])
-        commit(a, V.FINISH_PART, by, a.status, [], note=result, data={"summons": s.pk, "department": str(s.department)})
-        notify.send("part_done", a, set(notify.assignees(a)) | {s.summoned_by_id},
-                    _("%(d)s 已完成诉求 %(n)s 的承办部分。") % {"d": s.department, "n": a.number}, exclude=by)
+        commit(
+            a,
+            V.FINISH_PART,
+            by,
+            a.status,
+            [],
+            note=result,
+            data={"summons": s.pk, "department": str(s.department)},
+        )
+        notify.send(
+            "part_done",
+            a,
+            set(notify.assignees(a)) | {s.summoned_by_id},
+            _("%(d)s 已完成诉求 %(n)s 的承办部分。") % {"d": s.department, "n": a.number},
+            exclude=by,
+        )
     return s
 
 
@@ -145,8 +214,19 @@ def cancel_summons(summons, *, by, reason, expected_version=None):
         a, s = _summons_move(summons, "cancel_summons", by, expected_version, set(Summons.ACTIVE))
         s.status = Summons.Status.CANCELLED
         s.save(update_fields=["status"])
-        commit(a, V.CANCEL_SUMMONS, by, a.status, [], note=reason, data={"summons": s.pk,
-                                                                         "department": str(s.department)})
-        notify.send("summons_cancelled", a, notify.department_handlers(s.department_id),
-                    _("诉求 %(n)s 的吹哨已撤回：%(r)s") % {"n": a.number, "r": reason})
+        commit(
+            a,
+            V.CANCEL_SUMMONS,
+            by,
+            a.status,
+            [],
+            note=reason,
+            data={"summons": s.pk, "department": str(s.department)},
+        )
+        notify.send(
+            "summons_cancelled",
+            a,
+            notify.department_handlers(s.department_id),
+            _("诉求 %(n)s 的吹哨已撤回：%(r)s") % {"n": a.number, "r": reason},
+        )
     return s

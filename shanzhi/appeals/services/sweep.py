@@ -36,7 +36,9 @@ def _claim_batches(due, order, flag, handle, load):
     while True:
         with transaction.atomic():
             pks = list(
-                due.select_for_update(skip_locked=True).order_by(order, "pk").values_list("pk", flat=True)[:BATCH]
+                due.select_for_update(skip_locked=True)
+                .order_by(order, "pk")
+                .values_list("pk", flat=True)[:BATCH]
             )
             if not pks:
                 return total
@@ -55,8 +57,15 @@ def _timed():
 
 def _flag_events(appeals, verb):
     AppealEvent.objects.bulk_create(
-        AppealEvent(appeal=a, verb=verb, from_status=a.status, to_status=a.status, version=a.version,
-                    data={"deadline": a.deadline.isoformat() if a.deadline else None}, **base.actor_fields(None))
+        AppealEvent(
+            appeal=a,
+            verb=verb,
+            from_status=a.status,
+            to_status=a.status,
+            version=a.version,
+            data={"deadline": a.deadline.isoformat() if a.deadline else None},
+            **base.actor_fields(None),
+        )
         for a in appeals
     )
 
@@ -70,16 +79,25 @@ def flag_overdue(now):
         _flag_events(appeals, V.OVERDUE)
         who = notify.Cached()
         for a in appeals:
-            notify.send("overdue", a, set(who.assignees(a)) | set(who.dispatchers(a)),
-                        _("诉求 %(n)s 已超期（红牌）。") % {"n": a.number})
+            notify.send(
+                "overdue",
+                a,
+                set(who.assignees(a)) | set(who.dispatchers(a)),
+                _("诉求 %(n)s 已超期（红牌）。") % {"n": a.number},
+            )
             if a.category.auto_escalate and moves.next_level(a) is not None:
                 moves.raise_level(a, None, _("超期自动升级"), auto=True)
                 escalated += 1
 
     due = Appeal.objects.filter(_timed(), overdue_at__isnull=True, deadline__lte=now)
     # Straight to red sets warned_at too: no separate yellow event for a case found already late.
-    count = _claim_batches(due, "deadline", {"overdue_at": now, "warned_at": now}, handle,
-                           Appeal.objects.select_related("category"))
+    count = _claim_batches(
+        due,
+        "deadline",
+        {"overdue_at": now, "warned_at": now},
+        handle,
+        Appeal.objects.select_related("category"),
+    )
     return count, escalated
 
 
@@ -90,7 +108,12 @@ def flag_warnings(now):
         _flag_events(appeals, V.WARN)
         who = notify.Cached()
         for a in appeals:
-            notify.send("warning", a, who.assignees(a), _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number})
+            notify.send(
+                "warning",
+                a,
+                who.assignees(a),
+                _("诉求 %(n)s 即将到期（黄牌），请抓紧办理。") % {"n": a.number},
+            )
 
     due = Appeal.objects.filter(_timed(), warned_at__isnull=True, warn_at__lte=now)
     return _claim_batches(due, "warn_at", {"warned_at": now}, handle, Appeal.objects.all())
@@ -101,14 +124,20 @@ def remind_summonses(now):
 
     def handle(rows):
         for s in rows:
-            base.event(s.appeal, V.SUMMONS_OVERDUE, None, data={"summons": s.pk, "department": str(s.department)})
-            notify.send("summons_overdue", s.appeal,
-                        set(notify.department_handlers(s.department_id)) | {s.summoned_by_id},
-                        _("%(d)s 未按时就诉求 %(n)s 报到，请立即报到。") % {"d": s.department, "n": s.appeal.number})
+            base.event(
+                s.appeal, V.SUMMONS_OVERDUE, None, data={"summons": s.pk, "department": str(s.department)}
+            )
+            notify.send(
+                "summons_overdue",
+                s.appeal,
+                set(notify.department_handlers(s.department_id)) | {s.summoned_by_id},
+                _("%(d)s 未按时就诉求 %(n)s 报到，请立即报到。") % {"d": s.department, "n": s.appeal.number},
+            )
 
     due = Summons.objects.filter(status=Summons.Status.SUMMONED, reminded_at__isnull=True, due_at__lte=now)
-    return _claim_batches(due, "due_at", {"reminded_at": now}, handle,
-                          Summons.objects.select_related("appeal", "department"))
+    return _claim_batches(
+        due, "due_at", {"reminded_at": now}, handle, Summons.objects.select_related("appeal", "department")
+    )
 
 
 def remind_supervisions(now):
@@ -117,11 +146,19 @@ def remind_supervisions(now):
     def handle(rows):
         for sup in rows:
             base.event(sup.appeal, V.SUPERVISION_OVERDUE, None, data={"supervision": sup.pk})
-            notify.send("supervision_overdue", sup.appeal, set(notify.assignees(sup.appeal)) | {sup.by_id},
-                        _("督办事项到期：诉求 %(n)s 仍未办结。") % {"n": sup.appeal.number})
+            notify.send(
+                "supervision_overdue",
+                sup.appeal,
+                set(notify.assignees(sup.appeal)) | {sup.by_id},
+                _("督办事项到期：诉求 %(n)s 仍未办结。") % {"n": sup.appeal.number},
+            )
 
-    due = Supervision.objects.filter(reminded_at__isnull=True, due_at__lte=now, appeal__status__in=Appeal.TIMED)
-    return _claim_batches(due, "due_at", {"reminded_at": now}, handle, Supervision.objects.select_related("appeal"))
+    due = Supervision.objects.filter(
+        reminded_at__isnull=True, due_at__lte=now, appeal__status__in=Appeal.TIMED
+    )
+    return _claim_batches(
+        due, "due_at", {"reminded_at": now}, handle, Supervision.objects.select_related("appeal")
+    )
 
 
 def end_suspensions(now):

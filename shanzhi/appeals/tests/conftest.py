@@ -31,27 +31,61 @@ IN_A1 = (117.552, 34.862)  # inside grid A1 (王网格's)
 IN_A2 = (117.556, 34.862)  # inside grid A2 (李网格's)
 
 
-def make_category(code, name, *, value=5, unit="workdays", handler="grid", auto_escalate=False, parent=None,
-                  urgency="normal"):
+def make_category(
+    code,
+    name,
+    *,
+    value=5,
+    unit="workdays",
+    handler="grid",
+    auto_escalate=False,
+    parent=None,
+    urgency="normal",
+):
     return Category.objects.create(
-        code=code, name=name, deadline_value=value, deadline_unit=unit, default_handler_kind=handler,
-        auto_escalate=auto_escalate, parent=parent, urgency=urgency, response_template="{number} 已办理：",
+        code=code,
+        name=name,
+        deadline_value=value,
+        deadline_unit=unit,
+        default_handler_kind=handler,
+        auto_escalate=auto_escalate,
+        parent=parent,
+        urgency=urgency,
+        response_template="{number} 已办理：",
     )
 
 
 @pytest.fixture
 def cats(cast):
     noise = make_category("T03", "噪音扰民（测）", handler="community")
-    return type("Cats", (), {
-        "noise": noise,
-        "neighbour_noise": make_category("T0303", "邻里生活噪音（测）", parent=noise, handler="grid"),
-        "parking": make_category("T0203", "僵尸车清理（测）", handler="community", value=10),
-        "fire": make_category("T0501", "电动车违规充电（测）", value=8, unit="work_hours", handler="grid",
-                              auto_escalate=True, urgency="urgent"),
-        "gas": make_category("T0804", "燃气泄漏（测）", value=2, unit="hours", handler="department",
-                             auto_escalate=True, urgency="emergency"),
-        "property": make_category("T0101", "物业服务质量（测）", handler="property"),
-    })
+    return type(
+        "Cats",
+        (),
+        {
+            "noise": noise,
+            "neighbour_noise": make_category("T0303", "邻里生活噪音（测）", parent=noise, handler="grid"),
+            "parking": make_category("T0203", "僵尸车清理（测）", handler="community", value=10),
+            "fire": make_category(
+                "T0501",
+                "电动车违规充电（测）",
+                value=8,
+                unit="work_hours",
+                handler="grid",
+                auto_escalate=True,
+                urgency="urgent",
+            ),
+            "gas": make_category(
+                "T0804",
+                "燃气泄漏（测）",
+                value=2,
+                unit="hours",
+                handler="department",
+                auto_escalate=True,
+                urgency="emergency",
+            ),
+            "property": make_category("T0101", "物业服务质量（测）", handler="property"),
+        },
+    )
 
 
 @pytest.fixture
@@ -73,8 +107,11 @@ def file_appeal(cast, cats):
 
 def jpeg_with_gps(size=(64, 48), noise=False):
     """A JPEG carrying EXIF with a GPS position and a camera model, as phones write them."""
-    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise else Image.new(
-        "RGB", size, (200, 30, 30))
+    image = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noise
+        else Image.new("RGB", size, (200, 30, 30))
+    )
     exif = Image.Exif()
     exif[0x0110] = "TestPhone 9"  # Model
     gps = {1: "N", 2: (34.0, 51.0, 43.2), 3: "E", 4: (117.0, 33.0, 7.2)}
@@ -94,10 +131,18 @@ def snapshot(appeal):
     """What a refused move must leave exactly as it was."""
     appeal = Appeal.objects.get(pk=appeal.pk)
     return {
-        "status": appeal.status, "version": appeal.version, "assignee": (
-            appeal.assignee_kind, appeal.assignee_user_id, appeal.assignee_node_id, appeal.assignee_department_id,
-            appeal.assignee_company_id),
-        "level": appeal.level, "deadline": appeal.deadline, "events": list(appeal.events.values_list("id", flat=True)),
+        "status": appeal.status,
+        "version": appeal.version,
+        "assignee": (
+            appeal.assignee_kind,
+            appeal.assignee_user_id,
+            appeal.assignee_node_id,
+            appeal.assignee_department_id,
+            appeal.assignee_company_id,
+        ),
+        "level": appeal.level,
+        "deadline": appeal.deadline,
+        "events": list(appeal.events.values_list("id", flat=True)),
     }
 
 

@@ -13,12 +13,33 @@ from django.utils import timezone
 from shanzhi.appeals import services
 from shanzhi.appeals.models import Category, ExtensionRequest, Summons, SuspensionRequest
 
-ALL = {"anonymous", "resident", "grid_worker", "community_staff", "community_secretary", "street_staff",
-       "district_staff", "district_leader", "department_handler", "property_staff", "unit_member", "volunteer",
-       "system_admin", "security_admin", "audit_admin", "no_role"}
+ALL = {
+    "anonymous",
+    "resident",
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+    "department_handler",
+    "property_staff",
+    "unit_member",
+    "volunteer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "no_role",
+}
 LOGGED_IN = ALL - {"anonymous"}
-NODE_STAFF = {"grid_worker", "community_staff", "community_secretary", "street_staff", "district_staff",
-              "district_leader"}
+NODE_STAFF = {
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+}
 COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
 COMMUNITY = {"community_staff", "community_secretary"}
 LEADERS = {"street_staff", "district_staff", "district_leader"}
@@ -41,16 +62,34 @@ SEES_SUMMONED = {
 }
 # Who may make each move at all (role), written out by hand.
 MOVE_ROLES = {
-    "accept": COMMUNITY_UP, "reject": COMMUNITY_UP, "dispatch": COMMUNITY_UP, "claim": {"grid_worker"} | COMMUNITY,
-    "start": HANDLERS, "return": HANDLERS, "resolve": HANDLERS, "verify": {"grid_worker"} | COMMUNITY,
-    "send_back": {"grid_worker"} | COMMUNITY, "visit": NODE_STAFF, "rate": {"resident"}, "close": COMMUNITY_UP,
-    "escalate": NODE_STAFF, "summon": COMMUNITY_UP, "supervise": LEADERS, "remind": COMMUNITY_UP,
-    "merge": COMMUNITY_UP, "request_extension": HANDLERS, "request_suspension": HANDLERS,
-    "decide_extension": {"community_secretary"} | LEADERS, "decide_suspension": {"community_secretary"} | LEADERS,
+    "accept": COMMUNITY_UP,
+    "reject": COMMUNITY_UP,
+    "dispatch": COMMUNITY_UP,
+    "claim": {"grid_worker"} | COMMUNITY,
+    "start": HANDLERS,
+    "return": HANDLERS,
+    "resolve": HANDLERS,
+    "verify": {"grid_worker"} | COMMUNITY,
+    "send_back": {"grid_worker"} | COMMUNITY,
+    "visit": NODE_STAFF,
+    "rate": {"resident"},
+    "close": COMMUNITY_UP,
+    "escalate": NODE_STAFF,
+    "summon": COMMUNITY_UP,
+    "supervise": LEADERS,
+    "remind": COMMUNITY_UP,
+    "merge": COMMUNITY_UP,
+    "request_extension": HANDLERS,
+    "request_suspension": HANDLERS,
+    "decide_extension": {"community_secretary"} | LEADERS,
+    "decide_suspension": {"community_secretary"} | LEADERS,
     "resume": HANDLERS,
 }
-SUMMONS_ROLES = {"report": {"department_handler"}, "finish_part": {"department_handler"},
-                 "cancel_summons": COMMUNITY_UP}
+SUMMONS_ROLES = {
+    "report": {"department_handler"},
+    "finish_part": {"department_handler"},
+    "cancel_summons": COMMUNITY_UP,
+}
 IN_A1 = (117.552, 34.862)
 IN_A2 = (117.556, 34.862)
 
@@ -58,16 +97,20 @@ IN_A2 = (117.556, 34.862)
 def objects(cast):
     if hasattr(cast, "_appeal_objects"):
         return cast._appeal_objects
-    parent, _ = Category.objects.get_or_create(code="MX", defaults={"name": "矩阵测试", "default_handler_kind": "grid"})
+    parent, _ = Category.objects.get_or_create(
+        code="MX", defaults={"name": "矩阵测试", "default_handler_kind": "grid"}
+    )
     category, _ = Category.objects.get_or_create(
-        code="MX01", defaults={"name": "矩阵测试子类", "parent": parent, "default_handler_kind": "grid"})
+        code="MX01", defaults={"name": "矩阵测试子类", "parent": parent, "default_handler_kind": "grid"}
+    )
 
     def file(rel, title, second=False):
         common = {"title": title, "description": "楼道堆放杂物。", "category": category}
         if rel == "a1":
             by = cast.wang if second else cast.jumin
-            return services.submit(by=by, channel="patrol" if second else "web", lng=IN_A1[0], lat=IN_A1[1],
-                                   **common)
+            return services.submit(
+                by=by, channel="patrol" if second else "web", lng=IN_A1[0], lat=IN_A1[1], **common
+            )
         if rel == "a2":
             return services.submit(by=cast.li, channel="patrol", lng=IN_A2[0], lat=IN_A2[1], **common)
         if rel == "b":
@@ -78,12 +121,15 @@ def objects(cast):
     for rel in RELS:
         a = o["appeal"][rel] = file(rel, f"诉求{rel}")
         s = o["summoned"][rel] = file(rel, f"吹哨{rel}", second=True)
-        o["summons"][rel] = Summons.objects.create(appeal=s, department=cast.department, role="lead",
-                                                   due_at=timezone.now(), summoned_by=cast.zhang)
-        o["extension"][rel] = ExtensionRequest.objects.create(appeal=a, requested_by=cast.zhang, reason="等材料",
-                                                              days=2)
-        o["suspension"][rel] = SuspensionRequest.objects.create(appeal=a, requested_by=cast.zhang, reason="待预算",
-                                                                days=5)
+        o["summons"][rel] = Summons.objects.create(
+            appeal=s, department=cast.department, role="lead", due_at=timezone.now(), summoned_by=cast.zhang
+        )
+        o["extension"][rel] = ExtensionRequest.objects.create(
+            appeal=a, requested_by=cast.zhang, reason="等材料", days=2
+        )
+        o["suspension"][rel] = SuspensionRequest.objects.create(
+            appeal=a, requested_by=cast.zhang, reason="待预算", days=5
+        )
     cast._appeal_objects = o
     return o
 
@@ -95,8 +141,17 @@ def number(cast, rel):
 def move_body(verb, cast, rel):
     """A complete, valid body for each move, with a stale version."""
     o = objects(cast)
-    body = {"version": 0, "note": "矩阵", "reason": "矩阵", "result": "已处理", "rating": "satisfied", "to": "pool",
-            "lead": cast.department.pk, "into": o["summoned"][rel].number, "days": 2}
+    body = {
+        "version": 0,
+        "note": "矩阵",
+        "reason": "矩阵",
+        "result": "已处理",
+        "rating": "satisfied",
+        "to": "pool",
+        "lead": cast.department.pk,
+        "into": o["summoned"][rel].number,
+        "days": 2,
+    }
     if verb == "decide_extension":
         body.update(request=o["extension"][rel].pk, approve=True)
     if verb == "decide_suspension":
@@ -111,6 +166,7 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             if verb:
                 out["verb"] = verb
             return out
+
         return kw
 
     def only_a1(kwargs):
@@ -120,36 +176,74 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
     open311 = [
         Row("open311:discovery", obj=only_a1(lambda c: {"fmt": "json"}), sees=public, may=ALL, anonymous=200),
         Row("open311:services", obj=only_a1(lambda c: {"fmt": "xml"}), sees=public, may=ALL, anonymous=200),
-        Row("open311:service", obj=only_a1(lambda c: {"fmt": "json", "code": objects(c)["category"].code}),
-            sees=public, may=ALL, anonymous=200),
+        Row(
+            "open311:service",
+            obj=only_a1(lambda c: {"fmt": "json", "code": objects(c)["category"].code}),
+            sees=public,
+            may=ALL,
+            anonymous=200,
+        ),
         Row("open311:requests", obj=only_a1(lambda c: {"fmt": "json"}), sees=public, may=ALL, anonymous=200),
         # POST needs an api_key: without one, 403 for everybody, logged in or not.
-        Row("open311:requests", method="post", obj=only_a1(lambda c: {"fmt": "json"}), sees=public, may=set(),
-            anonymous=403),
-        Row("open311:request", obj=lambda c, r: {"fmt": "json", "number": number(c, r)}, sees=public, may=ALL,
-            anonymous=200),
-        Row("open311:token", obj=lambda c, r: {"fmt": "json", "token": _token(number(c, r))}, sees=public, may=ALL,
-            anonymous=200),
+        Row(
+            "open311:requests",
+            method="post",
+            obj=only_a1(lambda c: {"fmt": "json"}),
+            sees=public,
+            may=set(),
+            anonymous=403,
+        ),
+        Row(
+            "open311:request",
+            obj=lambda c, r: {"fmt": "json", "number": number(c, r)},
+            sees=public,
+            may=ALL,
+            anonymous=200,
+        ),
+        Row(
+            "open311:token",
+            obj=lambda c, r: {"fmt": "json", "token": _token(number(c, r))},
+            sees=public,
+            may=ALL,
+            anonymous=200,
+        ),
     ]
-    return [
-        Row("appeals:worklist", may=HANDLERS),
-        Row("appeals:submit", may=NODE_STAFF | {"resident", "property_staff"}),
-        Row("appeals:nearby", may=NODE_STAFF | {"resident", "property_staff"}),
-        Row("appeals:mine", may={"resident"}),
-        Row("appeals:notifications", may=LOGGED_IN - {"no_role"}),
-        Row("appeals:notifications_read", method="post", may=LOGGED_IN - {"no_role"}),
-        Row("appeals:bulk_dispatch", method="post", data=lambda c, r: {"to": "pool"}, may=COMMUNITY_UP),
-        Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
-        Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
-        Row("appeals:disclosure", may=ALL, anonymous=200),
-        Row("appeals:detail", obj=appeal_kw(), sees=SEES, may=ALL),
-        # 受理 with a stale version: those who may accept get the conflict page (409), nothing changes.
-        Row("appeals:act", method="post", obj=appeal_kw("accept"), data=lambda c, r: {"version": "0"}, sees=SEES,
-            may=COMMUNITY_UP, ok=409),
-        Row("appeals:summons_act", method="post",
-            obj=lambda c, r: {"pk": objects(c)["summons"][r].pk, "verb": "report"},
-            data=lambda c, r: {"version": "0"}, sees=SEES_SUMMONED, may={"department_handler"}, ok=409),
-    ] + category_rows(Row) + open311
+    return (
+        [
+            Row("appeals:worklist", may=HANDLERS),
+            Row("appeals:submit", may=NODE_STAFF | {"resident", "property_staff"}),
+            Row("appeals:nearby", may=NODE_STAFF | {"resident", "property_staff"}),
+            Row("appeals:mine", may={"resident"}),
+            Row("appeals:notifications", may=LOGGED_IN - {"no_role"}),
+            Row("appeals:notifications_read", method="post", may=LOGGED_IN - {"no_role"}),
+            Row("appeals:bulk_dispatch", method="post", data=lambda c, r: {"to": "pool"}, may=COMMUNITY_UP),
+            Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
+            Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
+            Row("appeals:disclosure", may=ALL, anonymous=200),
+            Row("appeals:detail", obj=appeal_kw(), sees=SEES, may=ALL),
+            # 受理 with a stale version: those who may accept get the conflict page (409), nothing changes.
+            Row(
+                "appeals:act",
+                method="post",
+                obj=appeal_kw("accept"),
+                data=lambda c, r: {"version": "0"},
+                sees=SEES,
+                may=COMMUNITY_UP,
+                ok=409,
+            ),
+            Row(
+                "appeals:summons_act",
+                method="post",
+                obj=lambda c, r: {"pk": objects(c)["summons"][r].pk, "verb": "report"},
+                data=lambda c, r: {"version": "0"},
+                sees=SEES_SUMMONED,
+                may={"department_handler"},
+                ok=409,
+            ),
+        ]
+        + category_rows(Row)
+        + open311
+    )
 
 
 def category_rows(Row):  # noqa: N803
@@ -164,12 +258,23 @@ def category_rows(Row):  # noqa: N803
         Row("appeals:categories", may={"system_admin"}),
         Row("appeals:category_new", may={"system_admin"}),
         # An empty code is refused (400) and nothing is created.
-        Row("appeals:category_new", method="post", data=lambda c, r: {"code": "", "name": "x"},
-            may={"system_admin"}, ok=400),
+        Row(
+            "appeals:category_new",
+            method="post",
+            data=lambda c, r: {"code": "", "name": "x"},
+            may={"system_admin"},
+            ok=400,
+        ),
         Row("appeals:category_edit", obj=category, sees=admin_only, may={"system_admin"}),
         # Already active: bringing it back changes nothing and redirects to the list.
-        Row("appeals:category_active", method="post", obj=category, data=lambda c, r: {"active": "1"},
-            sees=admin_only, may={"system_admin"}),
+        Row(
+            "appeals:category_active",
+            method="post",
+            obj=category,
+            data=lambda c, r: {"active": "1"},
+            sees=admin_only,
+            may={"system_admin"},
+        ),
     ]
 
 
@@ -191,6 +296,7 @@ def _expected_move(roles, sees):
         if role not in sees[rel]:
             return 404
         return 409 if role in roles else 403
+
     return expected
 
 
@@ -202,27 +308,57 @@ def _api_rows():
     rows = [
         # Scoped by the query: everyone authenticated gets their own (possibly empty) list.
         ("api:appeals_list", "get", None, None, lambda role, rel: 401 if role == "anonymous" else 200),
-        ("api:appeals_detail", "get", lambda c, r: {"number": number(c, r)}, None,
-         lambda role, rel: 401 if role == "anonymous" else (200 if role in SEES[rel] else 404)),
-        ("api:appeals_submit", "post", None,
-         lambda c, r: {"title": "", "description": "x", "category": "MX01", "channel": "web"},
-         # An empty title is refused (400) for everyone; the matrix checks authentication here,
-         # submission rights are tested in test_api.
-         lambda role, rel: 401 if role == "anonymous" else 400),
-        ("api:appeals_submit_multipart", "post", None,
-         lambda c, r: Multipart({"title": "", "description": "x", "category": "MX01", "channel": "web"}),
-         lambda role, rel: 401 if role == "anonymous" else 400),
-        ("api:appeals_resolve_multipart", "post", lambda c, r: {"number": number(c, r)},
-         lambda c, r: Multipart({"version": 0, "result": "已处理"}), _expected_move(MOVE_ROLES["resolve"], SEES)),
+        (
+            "api:appeals_detail",
+            "get",
+            lambda c, r: {"number": number(c, r)},
+            None,
+            lambda role, rel: 401 if role == "anonymous" else (200 if role in SEES[rel] else 404),
+        ),
+        (
+            "api:appeals_submit",
+            "post",
+            None,
+            lambda c, r: {"title": "", "description": "x", "category": "MX01", "channel": "web"},
+            # An empty title is refused (400) for everyone; the matrix checks authentication here,
+            # submission rights are tested in test_api.
+            lambda role, rel: 401 if role == "anonymous" else 400,
+        ),
+        (
+            "api:appeals_submit_multipart",
+            "post",
+            None,
+            lambda c, r: Multipart({"title": "", "description": "x", "category": "MX01", "channel": "web"}),
+            lambda role, rel: 401 if role == "anonymous" else 400,
+        ),
+        (
+            "api:appeals_resolve_multipart",
+            "post",
+            lambda c, r: {"number": number(c, r)},
+            lambda c, r: Multipart({"version": 0, "result": "已处理"}),
+            _expected_move(MOVE_ROLES["resolve"], SEES),
+        ),
     ]
     for verb, roles in MOVE_ROLES.items():
-        rows.append((f"api:appeals_{verb}", "post", lambda c, r: {"number": number(c, r)},
-                     (lambda v: lambda c, r: move_body(v, c, r))(verb), _expected_move(roles, SEES)))
+        rows.append(
+            (
+                f"api:appeals_{verb}",
+                "post",
+                lambda c, r: {"number": number(c, r)},
+                (lambda v: lambda c, r: move_body(v, c, r))(verb),
+                _expected_move(roles, SEES),
+            )
+        )
     for verb, roles in SUMMONS_ROLES.items():
-        rows.append((f"api:appeals_summons_{verb}", "post",
-                     lambda c, r: {"summons_id": objects(c)["summons"][r].pk},
-                     lambda c, r: {"version": 0, "note": "x", "result": "x", "reason": "x"},
-                     _expected_move(roles, SEES_SUMMONED)))
+        rows.append(
+            (
+                f"api:appeals_summons_{verb}",
+                "post",
+                lambda c, r: {"summons_id": objects(c)["summons"][r].pk},
+                lambda c, r: {"version": 0, "note": "x", "result": "x", "reason": "x"},
+                _expected_move(roles, SEES_SUMMONED),
+            )
+        )
     rows += _category_api_rows()
     return rows
 
@@ -244,8 +380,13 @@ def _category_api_rows():
     return [
         ("api:appeals_categories", "get", None, None, lambda role, rel: 401 if role == "anonymous" else 200),
         ("api:appeals_category_create", "post", None, lambda c, r: {"code": "", "name": "x"}, write),
-        ("api:appeals_category_update", "patch", lambda c, r: {"category_id": objects(c)["category"].pk},
-         lambda c, r: {"deadline_value": 0}, patch),
+        (
+            "api:appeals_category_update",
+            "patch",
+            lambda c, r: {"category_id": objects(c)["category"].pk},
+            lambda c, r: {"deadline_value": 0},
+            patch,
+        ),
     ]
 
 

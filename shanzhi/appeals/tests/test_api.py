@@ -15,10 +15,22 @@ from .conftest import IN_A1
 
 MATRIX = matrix.API_MATRIX
 ROLE_USERS = {
-    "anonymous": None, "resident": "jumin", "grid_worker": "wang", "community_staff": "zhang",
-    "community_secretary": "zhao", "street_staff": "liu", "district_staff": "sun", "district_leader": "wu",
-    "department_handler": "zheng", "property_staff": "feng", "unit_member": "he", "volunteer": "ma",
-    "system_admin": "xitong", "security_admin": "anquan", "audit_admin": "shenji", "no_role": "nobody",
+    "anonymous": None,
+    "resident": "jumin",
+    "grid_worker": "wang",
+    "community_staff": "zhang",
+    "community_secretary": "zhao",
+    "street_staff": "liu",
+    "district_staff": "sun",
+    "district_leader": "wu",
+    "department_handler": "zheng",
+    "property_staff": "feng",
+    "unit_member": "he",
+    "volunteer": "ma",
+    "system_admin": "xitong",
+    "security_admin": "anquan",
+    "audit_admin": "shenji",
+    "no_role": "nobody",
 }
 S = Appeal.Status
 
@@ -52,8 +64,10 @@ def test_api_matrix(client, cast, row, rel):
             options.update(data=json.dumps(data), content_type="application/json")
         response = getattr(client, method)(url, **options)
         if response.status_code != expected(role, rel):
-            wrong.append(f"{role}: expected {expected(role, rel)}, got {response.status_code}"
-                         f" {response.content[:120].decode(errors='replace')}")
+            wrong.append(
+                f"{role}: expected {expected(role, rel)}, got {response.status_code}"
+                f" {response.content[:120].decode(errors='replace')}"
+            )
     assert not wrong, f"{method.upper()} {url}\n  " + "\n  ".join(wrong)
     assert list(Appeal.objects.order_by("pk").values_list("status", "version")) == before
 
@@ -63,13 +77,20 @@ def bearer(user):
 
 
 def post(client, user, url, body, **headers):
-    return client.post(url, data=json.dumps(body), content_type="application/json",
-                       headers={**bearer(user), **headers})
+    return client.post(
+        url, data=json.dumps(body), content_type="application/json", headers={**bearer(user), **headers}
+    )
 
 
 def submit_body(cats, **kw):
-    body = {"title": "路灯不亮", "description": "小区东门路灯坏了一周。", "category": cats.neighbour_noise.code,
-            "lng": IN_A1[0], "lat": IN_A1[1], "contact_phone": "13912345678"}
+    body = {
+        "title": "路灯不亮",
+        "description": "小区东门路灯坏了一周。",
+        "category": cats.neighbour_noise.code,
+        "lng": IN_A1[0],
+        "lat": IN_A1[1],
+        "contact_phone": "13912345678",
+    }
     body.update(kw)
     return body
 
@@ -82,7 +103,9 @@ def test_submit_is_idempotent_with_the_header(client, cast, cats):
     assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
     assert Appeal.objects.count() == 1
     assert first.json()["contact_phone"] != "13912345678"  # masked
-    different = post(client, cast.jumin, url, submit_body(cats, title="别的事"), **{"Idempotency-Key": "abc-1"})
+    different = post(
+        client, cast.jumin, url, submit_body(cats, title="别的事"), **{"Idempotency-Key": "abc-1"}
+    )
     assert different.status_code == 400 and different.json()["field"] == "idempotency_key"
 
 
@@ -97,7 +120,9 @@ def test_list_is_scoped_and_detail_out_of_scope_is_404(client, cast, file_appeal
     rows = client.get(reverse("api:appeals_list"), headers=bearer(cast.wang)).json()["items"]
     assert [r["number"] for r in rows] == [a.number]
     assert client.get(reverse("api:appeals_list"), headers=bearer(cast.li)).json()["items"] == []
-    assert client.get(reverse("api:appeals_detail", args=[a.number]), headers=bearer(cast.li)).status_code == 404
+    assert (
+        client.get(reverse("api:appeals_detail", args=[a.number]), headers=bearer(cast.li)).status_code == 404
+    )
     detail = client.get(reverse("api:appeals_detail", args=[a.number]), headers=bearer(cast.zhang)).json()
     assert detail["events"][0]["verb"] == "submit" and {"accept", "reject"} <= set(detail["actions"])
 
@@ -107,7 +132,9 @@ def test_the_loop_through_the_move_endpoints(client, cast, file_appeal):
 
     def move(user, verb, **body):
         a.refresh_from_db()
-        response = post(client, user, reverse(f"api:appeals_{verb}", args=[a.number]), {"version": a.version, **body})
+        response = post(
+            client, user, reverse(f"api:appeals_{verb}", args=[a.number]), {"version": a.version, **body}
+        )
         assert response.status_code == 200, response.content
         return response.json()
 
@@ -124,8 +151,9 @@ def test_the_loop_through_the_move_endpoints(client, cast, file_appeal):
 def test_a_stale_version_is_409_with_what_changed(client, cast, file_appeal):
     a = file_appeal()
     services.accept(a, by=cast.zhao)
-    response = post(client, cast.zhang, reverse("api:appeals_reject", args=[a.number]),
-                    {"version": 1, "reason": "重复"})
+    response = post(
+        client, cast.zhang, reverse("api:appeals_reject", args=[a.number]), {"version": 1, "reason": "重复"}
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "conflict" and body["changed"]["status"] == S.ACCEPTED
@@ -136,8 +164,12 @@ def test_summons_endpoints_report_for_the_department(client, cast, file_appeal):
     a = services.accept(file_appeal(), by=cast.zhang)
     [s] = services.summon(a, by=cast.zhang, lead=cast.department)
     a.refresh_from_db()
-    response = post(client, cast.zheng, reverse("api:appeals_summons_report", args=[s.pk]), {"version": a.version})
+    response = post(
+        client, cast.zheng, reverse("api:appeals_summons_report", args=[s.pk]), {"version": a.version}
+    )
     assert response.status_code == 200
     assert response.json()["summonses"][0]["status"] == "reported"
-    wrong = post(client, cast.zhang, reverse("api:appeals_summons_report", args=[s.pk]), {"version": a.version + 1})
+    wrong = post(
+        client, cast.zhang, reverse("api:appeals_summons_report", args=[s.pk]), {"version": a.version + 1}
+    )
     assert wrong.status_code == 403

@@ -13,7 +13,9 @@ from shanzhi.core.errors import Conflict, DomainError
 from .conftest import IN_A1, make_category
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -42,8 +44,15 @@ def race(*calls):
 
 def pooled_appeal(cast):
     category = make_category("TC02", "并发认领（测）")
-    a = services.submit(by=cast.jumin, channel="web", title="并发认领", description="两人同时认领", category=category,
-                        lng=IN_A1[0], lat=IN_A1[1])
+    a = services.submit(
+        by=cast.jumin,
+        channel="web",
+        title="并发认领",
+        description="两人同时认领",
+        category=category,
+        lng=IN_A1[0],
+        lat=IN_A1[1],
+    )
     return services.dispatch(services.accept(a, by=cast.zhang), by=cast.zhang, to_pool=True)
 
 
@@ -62,7 +71,9 @@ def test_two_claimers_at_once_one_wins(cast):
 
 def test_two_claimers_without_versions_one_wins(cast):
     a = pooled_appeal(cast)
-    results, errors = race(lambda: services.claim(a.pk, by=cast.wang), lambda: services.claim(a.pk, by=cast.zhao))
+    results, errors = race(
+        lambda: services.claim(a.pk, by=cast.wang), lambda: services.claim(a.pk, by=cast.zhao)
+    )
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], DomainError)
 
 
@@ -70,8 +81,15 @@ def test_sweeps_running_at_once_write_one_event_each(cast):
     category = make_category("TC03", "并发巡检（测）")
     appeals = []
     for i in range(5):
-        a = services.submit(by=cast.jumin, channel="web", title=f"巡检{i}", description="到期", category=category,
-                            lng=IN_A1[0], lat=IN_A1[1])
+        a = services.submit(
+            by=cast.jumin,
+            channel="web",
+            title=f"巡检{i}",
+            description="到期",
+            category=category,
+            lng=IN_A1[0],
+            lat=IN_A1[1],
+        )
         appeals.append(services.accept(a, by=cast.zhang))
     late = max(a.deadline for a in appeals)
     results, errors = race(*[lambda: sweep.run(late) for _ in range(4)])

@@ -64,7 +64,10 @@ def test_overdue_is_derived_at_read_time(cast, file_appeal):
     a = services.accept(file_appeal(), by=cast.zhang)
     assert a.alarm(local(2026, 3, 3)) == ""
     assert a.alarm(a.warn_at) == "yellow"
-    assert a.is_overdue(a.deadline + dt.timedelta(seconds=1)) and a.alarm(a.deadline + dt.timedelta(minutes=1)) == "red"
+    assert (
+        a.is_overdue(a.deadline + dt.timedelta(seconds=1))
+        and a.alarm(a.deadline + dt.timedelta(minutes=1)) == "red"
+    )
     assert a.overdue_at is None  # no sweep has run
 
 
@@ -82,8 +85,9 @@ def test_sweep_twice_writes_one_warning(cast, file_appeal):
 
 def test_sweep_flags_overdue_once_and_escalates_by_policy(cast, file_appeal, cats):
     quiet = services.dispatch(services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_user=cast.wang)
-    fire = services.dispatch(services.accept(file_appeal(category=cats.fire), by=cast.zhang), by=cast.zhang,
-                             to_user=cast.wang)
+    fire = services.dispatch(
+        services.accept(file_appeal(category=cats.fire), by=cast.zhang), by=cast.zhang, to_user=cast.wang
+    )
     late = max(quiet.deadline, fire.deadline) + dt.timedelta(hours=1)
     first = sweep.run(late)
     assert (first["overdue"], first["escalated"], first["warned"]) == (2, 1, 0)

@@ -81,8 +81,17 @@ def test_seeding_again_with_if_empty_does_nothing(seeded):
 # Across a whole year: the end of the known calendar, the provisional year, and the days around the
 # 2027 Spring Festival (除夕 is Friday 5 February 2027, 正月初一 the 6th, 初三 Monday the 8th). One
 # district's registry is seeded once; each day's appeals are seeded and rolled back.
-SEED_DAYS = ["2026-12-04", "2026-12-18", "2026-12-20", "2026-12-28", "2026-12-31", "2027-01-05",
-             "2027-02-04", "2027-02-09", "2027-07-15"]
+SEED_DAYS = [
+    "2026-12-04",
+    "2026-12-18",
+    "2026-12-20",
+    "2026-12-28",
+    "2026-12-31",
+    "2027-01-05",
+    "2027-02-04",
+    "2027-02-09",
+    "2027-07-15",
+]
 
 
 def test_the_demo_seeds_on_any_day_of_the_year(district):
@@ -100,9 +109,14 @@ def test_the_demo_seeds_on_any_day_of_the_year(district):
             for counter in AppealCounter.objects.all():  # the next intake of any day gets a free number
                 used = [int(n[10:]) for n, c in numbers if timezone.localdate(c) == counter.day]
                 assert counter.value >= max(used, default=0), day
-            services.submit(by=resident, channel="web", title="再报一件", description="测试",
-                            category=Category.objects.filter(code="0402").first(),
-                            node=OrgNode.objects.filter(level="grid").first())
+            services.submit(
+                by=resident,
+                channel="web",
+                title="再报一件",
+                description="测试",
+                category=Category.objects.filter(code="0402").first(),
+                node=OrgNode.objects.filter(level="grid").first(),
+            )
             provisional[day] = Appeal.objects.filter(deadline_provisional=True).count()
             transaction.set_rollback(True)
     # A deadline reaching 2027 is provisional in December and final in a year the library knows.

@@ -53,8 +53,12 @@ def test_resident_contact_defaults_to_their_registration_and_phone_is_encrypted(
 
 
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(cast, file_appeal, cats):
-    for kw, field in [({"title": ""}, "title"), ({"description": " "}, "description"),
-                      ({"contact_phone": "12345"}, "contact_phone"), ({"lng": 500, "lat": 1}, "location")]:
+    for kw, field in [
+        ({"title": ""}, "title"),
+        ({"description": " "}, "description"),
+        ({"contact_phone": "12345"}, "contact_phone"),
+        ({"lng": 500, "lat": 1}, "location"),
+    ]:
         with pytest.raises(DomainError) as err:
             file_appeal(**kw)
         assert err.value.field == field
@@ -87,7 +91,9 @@ def test_property_staff_file_complaints_for_their_own_compounds(cast, file_appea
 def test_staff_are_told_a_new_appeal_waits(cast, file_appeal):
     a = file_appeal()
     assert set(Notification.objects.filter(kind="submitted", appeal=a).values_list("user", flat=True)) == {
-        cast.zhang.pk, cast.zhao.pk}
+        cast.zhang.pk,
+        cast.zhao.pk,
+    }
     assert Notification.objects.filter(kind="received", user=cast.jumin).exists()
 
 
@@ -131,9 +137,18 @@ def test_concurrent_retries_create_exactly_one_appeal(cast):
     def retry():
         try:
             barrier.wait()
-            results.append(services.submit(
-                by=cast.jumin, channel=C.WEB, title="并发重试", description="弱网下重复提交", category=category,
-                lng=IN_A1[0], lat=IN_A1[1], idempotency_key="flaky-phone-42").pk)
+            results.append(
+                services.submit(
+                    by=cast.jumin,
+                    channel=C.WEB,
+                    title="并发重试",
+                    description="弱网下重复提交",
+                    category=category,
+                    lng=IN_A1[0],
+                    lat=IN_A1[1],
+                    idempotency_key="flaky-phone-42",
+                ).pk
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -212,6 +227,9 @@ def test_nearby_open_appeals_of_the_same_category(cast, file_appeal, cats):
     found = services.nearby_open(cats.neighbour_noise, IN_A1[0] + 0.0002, IN_A1[1])
     assert [a.pk for a, _d in found] == [near.pk]
     assert 15 < found[0][1] < 25
-    assert {a.pk for a, _d in services.nearby_open(cats.neighbour_noise, *IN_A1, radius_m=1000)} == {near.pk, far.pk}
+    assert {a.pk for a, _d in services.nearby_open(cats.neighbour_noise, *IN_A1, radius_m=1000)} == {
+        near.pk,
+        far.pk,
+    }
     services.reject(near, by=cast.zhang, reason="重复")
     assert services.nearby_open(cats.neighbour_noise, *IN_A1) == []

@@ -27,8 +27,9 @@ def test_resident_appeal_travels_the_whole_loop(cast, file_appeal):
     a = services.dispatch(a, by=cast.zhang, to_user=cast.wang)
     assert (a.status, a.assignee_kind, a.assignee_user) == (S.DISPATCHED, "user", cast.wang)
     a = services.start(a, by=cast.wang)
-    a = services.resolve(a, by=cast.wang, result="已上门协调，楼上住户承诺夜间不再制造噪音。",
-                         photos_in=[jpeg_with_gps()])
+    a = services.resolve(
+        a, by=cast.wang, result="已上门协调，楼上住户承诺夜间不再制造噪音。", photos_in=[jpeg_with_gps()]
+    )
     assert a.status == S.RESOLVED and a.resolved_by == cast.wang
     a = services.verify(a, by=cast.zhang, note="回访现场，已安静。")
     a = services.rate(a, by=cast.jumin, rating=Appeal.Rating.SATISFIED, note="很满意")
@@ -54,18 +55,21 @@ def test_staff_return_visit_records_the_rating(cast, file_appeal):
     assert (a.status, a.rating) == (S.VISITED, "basic")
 
 
-@pytest.mark.parametrize("move", [
-    lambda c, a: services.start(a, by=c.li),  # not dispatched yet, and not his grid
-    lambda c, a: services.dispatch(a, by=c.wang, to_user=c.wang),  # a grid worker does not dispatch
-    lambda c, a: services.accept(a, by=c.chen),  # another community
-    lambda c, a: services.accept(a, by=c.jumin),
-    lambda c, a: services.close(a, by=c.zhang),  # not visited
-    lambda c, a: services.resolve(a, by=c.wang, result="x"),
-    lambda c, a: services.reject(a, by=c.zhang, reason=" "),  # no reason
-    lambda c, a: services.claim(a, by=c.wang),  # not in the pool
-    lambda c, a: services.rate(a, by=c.jumin, rating="satisfied"),
-    lambda c, a: services.supervise(a, by=c.zhang, note="x"),  # community staff do not supervise
-])
+@pytest.mark.parametrize(
+    "move",
+    [
+        lambda c, a: services.start(a, by=c.li),  # not dispatched yet, and not his grid
+        lambda c, a: services.dispatch(a, by=c.wang, to_user=c.wang),  # a grid worker does not dispatch
+        lambda c, a: services.accept(a, by=c.chen),  # another community
+        lambda c, a: services.accept(a, by=c.jumin),
+        lambda c, a: services.close(a, by=c.zhang),  # not visited
+        lambda c, a: services.resolve(a, by=c.wang, result="x"),
+        lambda c, a: services.reject(a, by=c.zhang, reason=" "),  # no reason
+        lambda c, a: services.claim(a, by=c.wang),  # not in the pool
+        lambda c, a: services.rate(a, by=c.jumin, rating="satisfied"),
+        lambda c, a: services.supervise(a, by=c.zhang, note="x"),  # community staff do not supervise
+    ],
+)
 def test_refused_move_leaves_status_assignee_and_timeline_unchanged(cast, file_appeal, move):
     a = file_appeal()
     before = snapshot(a)
@@ -137,7 +141,9 @@ def test_unsatisfied_rating_reopens_with_a_fresh_deadline(cast, file_appeal):
 
 def test_only_the_submitter_rates(cast, file_appeal):
     a = services.dispatch(services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_user=cast.wang)
-    a = services.verify(services.resolve(services.start(a, by=cast.wang), by=cast.wang, result="ok"), by=cast.zhang)
+    a = services.verify(
+        services.resolve(services.start(a, by=cast.wang), by=cast.wang, result="ok"), by=cast.zhang
+    )
     with pytest.raises((PermissionDenied, Http404)):
         services.rate(a, by=cast.zhang, rating="satisfied")
     with pytest.raises(DomainError):
@@ -198,7 +204,9 @@ def test_escalation_by_hand_moves_the_dispatching_level_up(cast, file_appeal):
 
 
 def test_supervise_and_remind_reach_the_assignee(cast, file_appeal):
-    a = services.dispatch(services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department)
+    a = services.dispatch(
+        services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department
+    )
     a = services.supervise(a, by=cast.liu, note="请三日内办结", due_days=3)
     assert a.supervised and a.supervisions.get().due_at == local(2026, 3, 5, 17, 30)
     version = a.version

@@ -31,9 +31,16 @@ def url(name, fmt="json", **kw):
 
 
 def post_form(cats, key, **kw):
-    form = {"api_key": key, "service_code": cats.neighbour_noise.code, "lat": IN_A1[1], "long": IN_A1[0],
-            "description": "夜间施工噪音\n每晚十一点后仍在施工。", "first_name": "明", "last_name": "王",
-            "phone": "13912345678"}
+    form = {
+        "api_key": key,
+        "service_code": cats.neighbour_noise.code,
+        "lat": IN_A1[1],
+        "long": IN_A1[0],
+        "description": "夜间施工噪音\n每晚十一点后仍在施工。",
+        "first_name": "明",
+        "last_name": "王",
+        "phone": "13912345678",
+    }
     form.update(kw)
     return form
 
@@ -50,7 +57,15 @@ def test_services_list_and_definition(client, cats):
     codes = {r["service_code"] for r in rows}
     assert cats.neighbour_noise.code in codes and cats.noise.code not in codes  # leaves only
     row = next(r for r in rows if r["service_code"] == cats.neighbour_noise.code)
-    assert set(row) == {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+    assert set(row) == {
+        "service_code",
+        "service_name",
+        "description",
+        "metadata",
+        "type",
+        "keywords",
+        "group",
+    }
     root = parse(client.get(url("services", "xml")))
     assert root.tag == "services" and root.find("service/service_code") is not None
     definition = client.get(url("service", code=cats.neighbour_noise.code)).json()
@@ -96,7 +111,10 @@ def test_expected_datetime_is_our_deadline_and_closed_maps_to_closed(client, cas
 
 
 def test_post_with_a_bad_or_missing_key_is_403(client, cats, cast):
-    for form in (post_form(cats, "sz_wrong"), {k: v for k, v in post_form(cats, "").items() if k != "api_key"}):
+    for form in (
+        post_form(cats, "sz_wrong"),
+        {k: v for k, v in post_form(cats, "").items() if k != "api_key"},
+    ):
         response = client.post(url("requests"), form)
         assert response.status_code == 403 and response.json()[0]["code"] == 403
     # A staff member's API token is not an Open311 key.
@@ -128,8 +146,9 @@ def test_get_requests_filters_window_and_dates(client, cast, cats, file_appeal):
     b = file_appeal(title="新的")
     numbers = [r["service_request_id"] for r in client.get(url("requests")).json()]
     assert numbers == [b.number]  # the default window is the last 90 days
-    old = client.get(url("requests"), {"start_date": "2025-10-01T00:00:00+08:00",
-                                       "end_date": "2025-12-31T00:00:00+08:00"}).json()
+    old = client.get(
+        url("requests"), {"start_date": "2025-10-01T00:00:00+08:00", "end_date": "2025-12-31T00:00:00+08:00"}
+    ).json()
     assert [r["service_request_id"] for r in old] == [a.number]
     by_id = client.get(url("requests"), {"service_request_id": f"{a.number},{b.number}"}).json()
     assert {r["service_request_id"] for r in by_id} == {a.number, b.number}

@@ -28,16 +28,27 @@ def buttons(response):
 
 
 def intake_form(cats, key="k-1", **kw):
-    form = {"category": cats.neighbour_noise.pk, "title": "楼道堆放杂物", "description": "三号楼二单元楼道堆满纸箱。",
-            "place": "map", "lng": IN_A1[0], "lat": IN_A1[1], "idempotency_key": key}
+    form = {
+        "category": cats.neighbour_noise.pk,
+        "title": "楼道堆放杂物",
+        "description": "三号楼二单元楼道堆满纸箱。",
+        "place": "map",
+        "lng": IN_A1[0],
+        "lat": IN_A1[1],
+        "idempotency_key": key,
+    }
     form.update(kw)
     return form
 
 
 def test_intake_page_renders_a_fresh_key_each_time(cast, cats, login):
     client = login(cast.jumin)
-    keys = [re.search(r'name="idempotency_key" value="([^"]+)"', client.get(reverse("appeals:submit"))
-                      .content.decode()).group(1) for _ in range(2)]
+    keys = [
+        re.search(
+            r'name="idempotency_key" value="([^"]+)"', client.get(reverse("appeals:submit")).content.decode()
+        ).group(1)
+        for _ in range(2)
+    ]
     assert keys[0] != keys[1]
 
 
@@ -59,7 +70,9 @@ def test_intake_with_a_photo_and_the_home_building(cast, cats, login, tmp_path, 
 
     client = login(cast.jumin)
     photo = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    response = client.post(reverse("appeals:submit"), intake_form(cats, place="home", lng="", lat="", photos=[photo]))
+    response = client.post(
+        reverse("appeals:submit"), intake_form(cats, place="home", lng="", lat="", photos=[photo])
+    )
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.building == cast.household.building and appeal.photos.count() == 1
@@ -89,12 +102,14 @@ def test_too_many_photos_are_refused(cast, cats, login):
 
 def test_intake_shows_nearby_open_appeals_of_the_same_category(cast, cats, login, file_appeal):
     existing = file_appeal(by=cast.wang, channel="patrol")
-    response = login(cast.jumin).get(reverse("appeals:nearby"),
-                                     {"category": cats.neighbour_noise.pk, "lng": IN_A1[0], "lat": IN_A1[1]})
+    response = login(cast.jumin).get(
+        reverse("appeals:nearby"), {"category": cats.neighbour_noise.pk, "lng": IN_A1[0], "lat": IN_A1[1]}
+    )
     body = response.content.decode()
     assert existing.number in body and existing.description not in body
-    other = login(cast.jumin).get(reverse("appeals:nearby"),
-                                  {"category": cats.parking.pk, "lng": IN_A1[0], "lat": IN_A1[1]})
+    other = login(cast.jumin).get(
+        reverse("appeals:nearby"), {"category": cats.parking.pk, "lng": IN_A1[0], "lat": IN_A1[1]}
+    )
     assert existing.number not in other.content.decode()
 
 
@@ -146,7 +161,15 @@ def test_the_whole_loop_through_the_pages(cast, file_appeal):
     a.refresh_from_db()
     assert (a.status, a.rating) == (S.CLOSED, "satisfied")
     assert list(a.events.values_list("verb", flat=True)) == [
-        "submit", "accept", "dispatch", "start", "resolve", "verify", "rate", "close"]
+        "submit",
+        "accept",
+        "dispatch",
+        "start",
+        "resolve",
+        "verify",
+        "rate",
+        "close",
+    ]
     page = jumin.get(reverse("appeals:mine")).content.decode()
     assert a.number in page and "已销号" in page
 
@@ -166,8 +189,9 @@ def test_a_stale_form_gets_409_with_what_changed(cast, login, file_appeal):
     a = file_appeal()
     seen = a.version
     services.accept(a, by=cast.zhao)
-    response = login(cast.zhang).post(reverse("appeals:act", args=[a.number, "reject"]),
-                                      {"version": seen, "reason": "重复"})
+    response = login(cast.zhang).post(
+        reverse("appeals:act", args=[a.number, "reject"]), {"version": seen, "reason": "重复"}
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert str(cast.zhao) in body and "受理" in body and "刷新页面" in body
@@ -187,7 +211,10 @@ def test_worklists_per_role(cast, login, file_appeal):
     assert a.number in zhang and b.number in zhang
     wang = login(cast.wang).get(reverse("appeals:worklist"), {"bucket": "all"}).content.decode()
     assert a.number in wang and b.number not in wang
-    assert login(cast.chen).get(reverse("appeals:worklist"), {"bucket": "all"}).content.decode().count("SZ2026") == 0
+    assert (
+        login(cast.chen).get(reverse("appeals:worklist"), {"bucket": "all"}).content.decode().count("SZ2026")
+        == 0
+    )
     assert login(cast.jumin).get(reverse("appeals:worklist")).status_code == 403
     assert login(cast.zhang).get(reverse("appeals:worklist"), {"bucket": "nope"}).status_code == 404
     filtered = login(cast.zhang).get(reverse("appeals:worklist"), {"bucket": "all", "status": "accepted"})
@@ -197,8 +224,9 @@ def test_worklists_per_role(cast, login, file_appeal):
 def test_bulk_dispatch_puts_appeals_in_the_pool(cast, login, file_appeal):
     a = services.accept(file_appeal(), by=cast.zhang)
     b = services.accept(file_appeal(title="第二件"), by=cast.zhang)
-    response = login(cast.zhang).post(reverse("appeals:bulk_dispatch"), {"number": [a.number, b.number],
-                                                                          "to": "pool"})
+    response = login(cast.zhang).post(
+        reverse("appeals:bulk_dispatch"), {"number": [a.number, b.number], "to": "pool"}
+    )
     assert response.status_code == 302
     assert set(Appeal.objects.values_list("status", flat=True)) == {S.POOLED}
     # 李网格 (same community) may claim from the pool.
@@ -214,7 +242,9 @@ def test_notifications_list_and_mark_read(cast, login, file_appeal):
     assert not Notification.objects.filter(user=cast.jumin, read_at__isnull=True).exists()
 
 
-@pytest.mark.parametrize("name", ["appeals:worklist", "appeals:mine", "appeals:submit", "appeals:notifications"])
+@pytest.mark.parametrize(
+    "name", ["appeals:worklist", "appeals:mine", "appeals:submit", "appeals:notifications"]
+)
 def test_pages_need_login(client, cast, name):
     assert client.get(reverse(name)).status_code == 302
 
@@ -246,11 +276,15 @@ def test_summons_report_through_the_page(cast, file_appeal):
     s.refresh_from_db()
     assert s.status == "reported"
     # 王网格 sees the appeal but has no summons button and may not report.
-    assert reverse("appeals:summons_act", args=[s.pk, "finish_part"]) not in as_user(cast.wang).get(
-        detail_url(a)).content.decode()
+    assert (
+        reverse("appeals:summons_act", args=[s.pk, "finish_part"])
+        not in as_user(cast.wang).get(detail_url(a)).content.decode()
+    )
 
 
-def test_the_accept_button_is_translated_as_a_verb_apart_from_the_column(cast, login, file_appeal, monkeypatch):
+def test_the_accept_button_is_translated_as_a_verb_apart_from_the_column(
+    cast, login, file_appeal, monkeypatch
+):
     """受理 is both the button (verb) and a status/column (noun): the button carries the context
     "button", so a catalog can give it its own word."""
     import django.template.base

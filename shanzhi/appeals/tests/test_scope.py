@@ -84,7 +84,9 @@ def test_assignee_sees_a_case_dispatched_across_grids(cast, appeals):
 
 def test_rows_hanging_off_an_appeal_follow_its_scope(cast, appeals):
     a1 = appeals[0]
-    assert seen(cast.li, AppealEvent) == set(AppealEvent.objects.filter(appeal=appeals[1]).values_list("pk", flat=True))
+    assert seen(cast.li, AppealEvent) == set(
+        AppealEvent.objects.filter(appeal=appeals[1]).values_list("pk", flat=True)
+    )
     assert seen(cast.wang, AppealPhoto) == set(a1.photos.values_list("pk", flat=True))
     assert seen(cast.li, AppealPhoto) == set()
 

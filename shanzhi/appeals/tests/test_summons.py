@@ -18,7 +18,10 @@ S = Appeal.Status
 def summoned(cast, file_appeal):
     a = services.accept(file_appeal(), by=cast.zhang)
     lead, assist = services.summon(
-        a, by=cast.zhang, lead=cast.department, assisting=[cast.department2],
+        a,
+        by=cast.zhang,
+        lead=cast.department,
+        assisting=[cast.department2],
         parts={cast.department.pk: "清理违章搭建", cast.department2.pk: "核查房屋结构安全"},
     )
     return Appeal.objects.get(pk=a.pk), lead, assist
@@ -73,9 +76,22 @@ def test_only_the_coordinator_summons(cast, file_appeal):
 
 @pytest.mark.django_db
 def test_the_seeded_taxonomy_is_two_levels_and_covers_the_usual_matters():
-    tops = set(Category.objects.filter(parent__isnull=True, code__regex=r"^\d{2}$").values_list("name", flat=True))
-    assert {"物业服务", "停车管理", "噪音扰民", "环境卫生", "消防隐患", "邻里纠纷", "供暖", "供水、供电、燃气",
-            "养老服务", "市容秩序", "违章建设"} <= tops
+    tops = set(
+        Category.objects.filter(parent__isnull=True, code__regex=r"^\d{2}$").values_list("name", flat=True)
+    )
+    assert {
+        "物业服务",
+        "停车管理",
+        "噪音扰民",
+        "环境卫生",
+        "消防隐患",
+        "邻里纠纷",
+        "供暖",
+        "供水、供电、燃气",
+        "养老服务",
+        "市容秩序",
+        "违章建设",
+    } <= tops
     children = Category.objects.filter(parent__isnull=False, code__regex=r"^\d{4}$")
     assert children.count() >= 40
     assert not children.filter(parent__parent__isnull=False).exists()

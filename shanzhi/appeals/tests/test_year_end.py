@@ -55,18 +55,29 @@ def play_every_move(cast, file_appeal, cats):
     p = cats.parking  # 10 working days
     accepted = services.accept(file_appeal(category=p), by=cast.zhang)
     extended = in_hand(cast, file_appeal, category=p)
-    services.decide_extension(services.request_extension(extended, by=cast.wang, days=3, reason="等配件"),
-                              by=cast.zhao, approve=True)
+    services.decide_extension(
+        services.request_extension(extended, by=cast.wang, days=3, reason="等配件"),
+        by=cast.zhao,
+        approve=True,
+    )
     suspended = in_hand(cast, file_appeal, category=p)
-    services.decide_suspension(services.request_suspension(suspended, by=cast.wang, days=10, reason="等预算"),
-                               by=cast.zhao, approve=True)
+    services.decide_suspension(
+        services.request_suspension(suspended, by=cast.wang, days=10, reason="等预算"),
+        by=cast.zhao,
+        approve=True,
+    )
     resumed = in_hand(cast, file_appeal, category=p)
-    services.decide_suspension(services.request_suspension(resumed, by=cast.wang, days=10, reason="等预算"),
-                               by=cast.zhao, approve=True)
+    services.decide_suspension(
+        services.request_suspension(resumed, by=cast.wang, days=10, reason="等预算"),
+        by=cast.zhao,
+        approve=True,
+    )
     services.resume(fresh(resumed), by=cast.wang)
     summoned = services.accept(file_appeal(category=p), by=cast.zhang)
     services.summon(summoned, by=cast.zhang, lead=cast.department, within_workdays=10)
-    supervised = services.supervise(in_hand(cast, file_appeal, category=p), by=cast.liu, note="请加快", due_days=10)
+    supervised = services.supervise(
+        in_hand(cast, file_appeal, category=p), by=cast.liu, note="请加快", due_days=10
+    )
     reopened = in_hand(cast, file_appeal, category=p)
     reopened = services.verify(services.resolve(reopened, by=cast.wang, result="已处理"), by=cast.zhang)
     reopened = services.rate(reopened, by=cast.jumin, rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
@@ -98,8 +109,13 @@ def test_every_move_is_provisional_before_the_notice_and_final_after_it(cast, fi
         a = fresh(a)
         assert not a.deadline_provisional
         base = cal.add_workdays(a.clock_started_at, 10)
-        assert a.deadline == (cal.add_workdays(base, 3) if a.pk == extended.pk else
-                              cal.add_workdays(base, 10) if a.pk in (suspended.pk, resumed.pk) else base)
+        assert a.deadline == (
+            cal.add_workdays(base, 3)
+            if a.pk == extended.pk
+            else cal.add_workdays(base, 10)
+            if a.pk in (suspended.pk, resumed.pk)
+            else base
+        )
         assert a.warn_at == deadlines.warn_at(a.category, a.clock_started_at, a.deadline, cal)
         if before[a.pk][0] < local(NEXT, 1, 4):  # 4 January was not reached: nothing moved
             assert a.deadline == before[a.pk][0]
@@ -108,7 +124,8 @@ def test_every_move_is_provisional_before_the_notice_and_final_after_it(cast, fi
             row = AppealEvent.objects.filter(appeal=a, verb="recompute").get()
             assert row.data["deadline"][0][:16] == before[a.pk][0].astimezone(cal_tz()).isoformat()[:16]
     assert fresh(suspended).suspended_until == cal.add_workdays(
-        AppealEvent.objects.filter(appeal=suspended, verb="decide_suspension").get().at, 10)
+        AppealEvent.objects.filter(appeal=suspended, verb="decide_suspension").get().at, 10
+    )
     summons, sup = fresh(summons), fresh(sup)
     assert not (summons.due_provisional or sup.due_provisional)
     assert summons.due_at == cal.add_workdays(summons.created_at, 10) > summons_before
@@ -128,23 +145,28 @@ def file_by_channel(channel, cast, cats, client, login, n):
         response = login(cast.jumin).post(reverse("appeals:submit"), intake_form(cats, key=f"y-{n}"))
         assert response.status_code == 302
     elif channel == "api":
-        response = client.post(reverse("api:appeals_submit"), data=json.dumps(api_body(cats, node_id=cast.community.pk)),
-                               content_type="application/json",
-                               headers={**bearer(cast.zhang), "Idempotency-Key": f"y-{n}"})
+        response = client.post(
+            reverse("api:appeals_submit"),
+            data=json.dumps(api_body(cats, node_id=cast.community.pk)),
+            content_type="application/json",
+            headers={**bearer(cast.zhang), "Idempotency-Key": f"y-{n}"},
+        )
         assert response.status_code == 201, response.content
     elif channel == "open311":
         from io import StringIO
 
         out = StringIO()
         call_command("issue_open311_key", f"app-{n}", stdout=out)
-        response = client.post(reverse("open311:requests", kwargs={"fmt": "json"}),
-                               post_form(cats, out.getvalue().strip()))
+        response = client.post(
+            reverse("open311:requests", kwargs={"fmt": "json"}), post_form(cats, out.getvalue().strip())
+        )
         assert response.status_code in (200, 201), response.content
     elif channel == "hotline":
         import_file(csv_bytes([HEADER, hotline_rows(cats)[0]]), "hotline.csv", by=cast.zhang)
     else:
-        response = login(cast.zhang).post(reverse("appeals:submit"),
-                                          staff_form(cats, node=cast.grid2.pk, idempotency_key=f"y-{n}"))
+        response = login(cast.zhang).post(
+            reverse("appeals:submit"), staff_form(cats, node=cast.grid2.pk, idempotency_key=f"y-{n}")
+        )
         assert response.status_code == 302
     return Appeal.objects.order_by("-pk").first()
 
@@ -204,7 +226,9 @@ def test_the_rating_is_stored_first_and_the_reopening_follows(cast, file_appeal)
         a = services.rate(a, by=cast.jumin, rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
     rows = list(AppealEvent.objects.filter(appeal=a).order_by("-id")[:2])[::-1]
     assert [(r.verb, r.to_status, r.data.get("rating")) for r in rows] == [
-        ("rate", S.VERIFIED, "unsatisfied"), ("reopen", S.REOPENED, "unsatisfied")]
+        ("rate", S.VERIFIED, "unsatisfied"),
+        ("reopen", S.REOPENED, "unsatisfied"),
+    ]
     assert rows[1].version == rows[0].version + 1 == a.version
     assert (a.rating, a.status, a.deadline_provisional) == ("unsatisfied", S.REOPENED, True)
 

@@ -28,8 +28,9 @@ def _version(post):
 def act(request, number, verb):
     appeal = permissions.get_visible_or_404(request.user, Appeal, number=number)
     try:
-        moveforms.call(verb, appeal, request.user, request.POST, request.FILES.getlist("photos"),
-                       _version(request.POST))
+        moveforms.call(
+            verb, appeal, request.user, request.POST, request.FILES.getlist("photos"), _version(request.POST)
+        )
     except DomainError as exc:
         appeal.refresh_from_db()
         return render_detail(request, appeal, error=exc, status=exc.status)
@@ -72,4 +73,6 @@ def bulk_dispatch(request):
     for line in refused:
         messages.error(request, line)
     bucket = request.POST.get("bucket") or "to_dispatch"
-    return redirect(f"{reverse('appeals:worklist')}?bucket={bucket if bucket.isidentifier() else 'to_dispatch'}")
+    return redirect(
+        f"{reverse('appeals:worklist')}?bucket={bucket if bucket.isidentifier() else 'to_dispatch'}"
+    )

@@ -20,12 +20,16 @@ def dispatch_choices(user, appeal):
     """Candidates for the dispatch form: people, nodes, departments and companies near the appeal."""
     community = appeal.path_at("community")
     street = appeal.path_at("street")
-    grants = RoleGrant.objects.filter(role__in=PERSONAL_HANDLERS, user__is_active=True).select_related("user", "node")
+    grants = RoleGrant.objects.filter(role__in=PERSONAL_HANDLERS, user__is_active=True).select_related(
+        "user", "node"
+    )
     if community:
         grants = grants.filter(node__path__startswith=community)
     else:
         grants = grants.filter(node__path__startswith=street or appeal.path)
-    people = sorted({(f"user:{g.user_id}", f"{g.user}（{g.get_role_display()}·{g.node.name}）") for g in grants})
+    people = sorted(
+        {(f"user:{g.user_id}", f"{g.user}（{g.get_role_display()}·{g.node.name}）") for g in grants}
+    )
     nodes = []
     for path in (community, street):
         if path:
@@ -33,8 +37,12 @@ def dispatch_choices(user, appeal):
             if node is not None:
                 nodes.append(node)
     district = appeal.path_at("district")
-    departments = list(permissions.visible(user, Department).filter(district__path=district)) if district else []
-    companies = list(permissions.visible(user, PropertyCompany).filter(district__path=district)) if district else []
+    departments = (
+        list(permissions.visible(user, Department).filter(district__path=district)) if district else []
+    )
+    companies = (
+        list(permissions.visible(user, PropertyCompany).filter(district__path=district)) if district else []
+    )
     for kind, rows in (("node", nodes), ("department", departments), ("company", companies)):
         for row in rows:
             row.key = f"{kind}:{row.pk}"
@@ -42,8 +50,13 @@ def dispatch_choices(user, appeal):
     suggested = ""
     if suggestion["target"] is not None:
         suggested = f"{suggestion['kind']}:{suggestion['target'].pk}"
-    return {"people": people, "nodes": nodes, "departments": list(departments), "companies": list(companies),
-            "suggested": suggested}
+    return {
+        "people": people,
+        "nodes": nodes,
+        "departments": list(departments),
+        "companies": list(companies),
+        "suggested": suggested,
+    }
 
 
 def detail_context(request, appeal):
@@ -52,7 +65,9 @@ def detail_context(request, appeal):
     summonses = list(permissions.visible(user, Summons).filter(appeal=appeal).select_related("department"))
     for s in summonses:
         s.verbs = action_rules.summons_actions(user, s)
-    requests = delays.pending_requests(appeal) if ({"decide_extension", "decide_suspension"} & set(verbs)) else []
+    requests = (
+        delays.pending_requests(appeal) if ({"decide_extension", "decide_suspension"} & set(verbs)) else []
+    )
     for r in requests:
         r.is_extension = isinstance(r, ExtensionRequest)
     context = {

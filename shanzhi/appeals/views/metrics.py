@@ -46,9 +46,15 @@ def _computed(request):
     start_at, end_at = metrics.period(start, end)
     days, months = metrics.stats_for(user)
     units, total = metrics.compute(days, dimension, start_at, end_at, months=months)
-    return {"dimension": dimension, "start": timezone.localdate(start_at),
-            "end": timezone.localdate(end_at) - dt.timedelta(days=1), "min_cases": min_cases,
-            "units": units, "total": total, "ranked": metrics.ranking(units, min_cases)}
+    return {
+        "dimension": dimension,
+        "start": timezone.localdate(start_at),
+        "end": timezone.localdate(end_at) - dt.timedelta(days=1),
+        "min_cases": min_cases,
+        "units": units,
+        "total": total,
+        "ranked": metrics.ranking(units, min_cases),
+    }
 
 
 @never_cache
@@ -81,11 +87,20 @@ def metrics_export(request):
         ranked.append([i] + unit.as_row())
     out = io.BytesIO()
     book.save(out)
-    audit.record(AuditEvent.Action.EXPORT, actor=request.user, request=request,
-                 detail={"what": "appeals_metrics", "dimension": context["dimension"],
-                         "start": str(context["start"]), "end": str(context["end"])})
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        actor=request.user,
+        request=request,
+        detail={
+            "what": "appeals_metrics",
+            "dimension": context["dimension"],
+            "start": str(context["start"]),
+            "end": str(context["end"]),
+        },
+    )
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="appeals-metrics-{context["dimension"]}.xlsx"'
     return response
 
@@ -94,8 +109,11 @@ def metrics_export(request):
 def disclosure(request):
     """No login: closed appeals without any person in them, and the loop's figures."""
     start_at, end_at = metrics.period(timezone.localdate() - dt.timedelta(days=PUBLIC_DAYS), None)
-    rows = public.public_appeals().filter(status=Appeal.Status.CLOSED, closed_at__gte=start_at).order_by(
-        "-closed_at")
+    rows = (
+        public.public_appeals()
+        .filter(status=Appeal.Status.CLOSED, closed_at__gte=start_at)
+        .order_by("-closed_at")
+    )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     for a in page:
         a.public_title = public.public_title(a)

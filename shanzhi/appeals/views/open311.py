@@ -29,12 +29,24 @@ WINDOW = dt.timedelta(days=90)
 CAP = 1000
 SIGNING_SALT = "shanzhi.open311.token"  # a namespace for django.core.signing, not a secret
 # One attribute every service offers: the building or door the problem is at, when there is no point.
-ATTRIBUTES = [{
-    "variable": True, "code": "building", "datatype": "string", "required": False, "order": 1,
-    "datatype_description": "楼栋、单元或门牌", "description": "问题所在楼栋或门牌（选填）", "values": [],
-}]
-XML_ROOTS = {"services": ("services", "service"), "requests": ("service_requests", "request"),
-             "errors": ("errors", "error"), "tokens": ("service_requests", "request")}
+ATTRIBUTES = [
+    {
+        "variable": True,
+        "code": "building",
+        "datatype": "string",
+        "required": False,
+        "order": 1,
+        "datatype_description": "楼栋、单元或门牌",
+        "description": "问题所在楼栋或门牌（选填）",
+        "values": [],
+    }
+]
+XML_ROOTS = {
+    "services": ("services", "service"),
+    "requests": ("service_requests", "request"),
+    "errors": ("errors", "error"),
+    "tokens": ("service_requests", "request"),
+}
 
 
 class Open311Error(Exception):
@@ -62,8 +74,12 @@ def _xml_fill(parent, data):
         if isinstance(value, dict):
             _xml_fill(child, value)
         elif isinstance(value, list):
-            item_tag = {"attributes": "attribute", "values": "value", "endpoints": "endpoint",
-                        "formats": "format"}.get(key, "item")
+            item_tag = {
+                "attributes": "attribute",
+                "values": "value",
+                "endpoints": "endpoint",
+                "formats": "format",
+            }.get(key, "item")
             for item in value:
                 sub = ET.SubElement(child, item_tag)
                 if isinstance(item, dict):
@@ -78,7 +94,9 @@ def _xml(root, item_tag, payload):
     top = ET.Element(root)
     for item in payload if isinstance(payload, list) else [payload]:
         _xml_fill(ET.SubElement(top, item_tag) if item_tag else top, item)
-    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+        top, encoding="utf-8", xml_declaration=False
+    )
     return body
 
 
@@ -89,8 +107,9 @@ def respond(fmt, kind, payload, status=200):
         else:
             root, item = kind, None
         return HttpResponse(_xml(root, item, payload), content_type="text/xml; charset=utf-8", status=status)
-    return JsonResponse(payload, status=status, safe=not isinstance(payload, list),
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        payload, status=status, safe=not isinstance(payload, list), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def error(fmt, status, description):
@@ -120,9 +139,13 @@ def _categories():
 
 def service_row(c):
     return {
-        "service_code": c.code, "service_name": c.name,
+        "service_code": c.code,
+        "service_name": c.name,
         "description": f"{c.parent.name}/{c.name}，办理时限{c.deadline_label}",
-        "metadata": True, "type": "realtime", "keywords": c.parent.name, "group": c.parent.name,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": c.parent.name,
+        "group": c.parent.name,
     }
 
 
@@ -158,14 +181,23 @@ def token_for(number):
 
 @open311_view
 def discovery(request, fmt):
-    base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": "json"})).rsplit("/", 1)[0] + "/"
+    base = (
+        request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": "json"})).rsplit("/", 1)[0]
+        + "/"
+    )
     payload = {
         "changeset": "2026-03-01T00:00:00+08:00",
         "contact": _("请联系区城市运行管理中心"),
         "key_service": _("由系统管理员执行 manage.py issue_open311_key 发放"),
-        "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
-                       "changeset": "2026-03-01T00:00:00+08:00", "type": "production",
-                       "formats": ["text/xml", "application/json"]}],
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-03-01T00:00:00+08:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
     }
     return respond(fmt, "discovery", payload)
 
@@ -244,16 +276,26 @@ def _post(request, fmt):
     address = " ".join(p for p in (data.get("address_string", ""), data.get("attribute[building]", "")) if p)
     try:
         appeal = services.submit(
-            client=client, channel=Appeal.Channel.OPEN311, category=category,
+            client=client,
+            channel=Appeal.Channel.OPEN311,
+            category=category,
             title=(description.splitlines()[0][:30] if description else category.name),
-            description=description, lng=data.get("long") or None, lat=data.get("lat") or None,
-            address=address, contact_name=name, contact_phone=data.get("phone", ""),
+            description=description,
+            lng=data.get("long") or None,
+            lat=data.get("lat") or None,
+            address=address,
+            contact_name=name,
+            contact_phone=data.get("phone", ""),
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
     except DomainError as exc:
         raise Open311Error(400, f"{exc.field or 'request'}: {exc.message}") from exc
-    row = {"service_request_id": appeal.number, "token": token_for(appeal.number),
-           "service_notice": _("已受理登记，办理时限以受理后为准。"), "account_id": ""}
+    row = {
+        "service_request_id": appeal.number,
+        "token": token_for(appeal.number),
+        "service_notice": _("已受理登记，办理时限以受理后为准。"),
+        "account_id": "",
+    }
     return respond(fmt, "requests", [row], status=201)
 
 

@@ -25,9 +25,18 @@ MAX_PHOTOS = 6
 
 # The worklist tabs each role sees, in order (the queries module defines what each holds).
 STAFF_BUCKETS = [
-    ("mine", _("我的待办")), ("to_accept", _("待受理")), ("to_dispatch", _("待派单")), ("pool", _("接单池")),
-    ("to_verify", _("待核实")), ("to_visit", _("待回访")), ("to_close", _("待销号")), ("overdue", _("超期")),
-    ("warning", _("预警")), ("supervised", _("督办")), ("summoned", _("吹哨报到")), ("suspended", _("缓办")),
+    ("mine", _("我的待办")),
+    ("to_accept", _("待受理")),
+    ("to_dispatch", _("待派单")),
+    ("pool", _("接单池")),
+    ("to_verify", _("待核实")),
+    ("to_visit", _("待回访")),
+    ("to_close", _("待销号")),
+    ("overdue", _("超期")),
+    ("warning", _("预警")),
+    ("supervised", _("督办")),
+    ("summoned", _("吹哨报到")),
+    ("suspended", _("缓办")),
     ("all", _("辖区全部")),
 ]
 
@@ -95,25 +104,39 @@ def submit(request):
                 raise DomainError(_("请选择登记渠道。"), field="channel")
             node = intake.chosen_node(user, form.get("node"))
             appeal = services.submit(
-                by=user, channel=channel, title=form.get("title"), description=form.get("description"),
-                category=category, building=home if use_home else None, node=node,
+                by=user,
+                channel=channel,
+                title=form.get("title"),
+                description=form.get("description"),
+                category=category,
+                building=home if use_home else None,
+                node=node,
                 lng=None if use_home else _float_or_none(form.get("lng")),
                 lat=None if use_home else _float_or_none(form.get("lat")),
-                address=form.get("address", ""), contact_name=form.get("contact_name", ""),
-                contact_phone=form.get("contact_phone", ""), photos_in=files,
+                address=form.get("address", ""),
+                contact_name=form.get("contact_name", ""),
+                contact_phone=form.get("contact_phone", ""),
+                photos_in=files,
                 idempotency_key=form.get("idempotency_key", ""),
             )
         except DomainError as exc:
             error = exc
         else:
             if appeal.is_replay:
-                messages.info(request, _("这条诉求已经提交过了（编号 %(n)s），无需重复提交。") % {"n": appeal.number})
+                messages.info(
+                    request, _("这条诉求已经提交过了（编号 %(n)s），无需重复提交。") % {"n": appeal.number}
+                )
             else:
                 messages.success(request, _("提交成功，诉求编号 %(n)s。") % {"n": appeal.number})
             return redirect("appeals:detail", number=appeal.number)
     context = {
-        "categories": categories, "channels": [(c, Appeal.Channel(c).label) for c in channels], "home": home,
-        "form": form, "error": error, "max_photos": MAX_PHOTOS, "place_nodes": intake.place_nodes(user),
+        "categories": categories,
+        "channels": [(c, Appeal.Channel(c).label) for c in channels],
+        "home": home,
+        "form": form,
+        "error": error,
+        "max_photos": MAX_PHOTOS,
+        "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
     }
@@ -129,12 +152,16 @@ def nearby(request):
     rows = []
     if category is not None:
         try:
-            rows = intake.nearby_open(category, _float_or_none(request.GET.get("lng")),
-                                      _float_or_none(request.GET.get("lat")))
+            rows = intake.nearby_open(
+                category, _float_or_none(request.GET.get("lng")), _float_or_none(request.GET.get("lat"))
+            )
         except DomainError:
             rows = []
-    visible = set(permissions.visible(request.user, Appeal).filter(pk__in=[a.pk for a, _d in rows])
-                  .values_list("pk", flat=True))
+    visible = set(
+        permissions.visible(request.user, Appeal)
+        .filter(pk__in=[a.pk for a, _d in rows])
+        .values_list("pk", flat=True)
+    )
     return render(request, "appeals/_nearby.html", {"rows": rows, "visible": visible})
 
 
@@ -165,9 +192,15 @@ def worklist(request):
     page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
     may_dispatch = permissions.has_role_for(user, "appeals.dispatch")
     context = {
-        "page": page, "bucket": bucket, "buckets": STAFF_BUCKETS, "status": status, "category": category,
-        "statuses": Appeal.Status.choices, "categories": Category.objects.filter(parent__isnull=True),
-        "may_dispatch": may_dispatch, "may_submit": permissions.has_role_for(user, "appeals.submit"),
+        "page": page,
+        "bucket": bucket,
+        "buckets": STAFF_BUCKETS,
+        "status": status,
+        "category": category,
+        "statuses": Appeal.Status.choices,
+        "categories": Category.objects.filter(parent__isnull=True),
+        "may_dispatch": may_dispatch,
+        "may_submit": permissions.has_role_for(user, "appeals.submit"),
     }
     return render(request, "appeals/worklist.html", context)
 

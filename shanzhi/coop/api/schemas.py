@@ -94,7 +94,9 @@ class NeedIn(Schema):
 
 
 class ClaimIn(Schema):
-    as_: str = Field("unit", alias="as", description="member：以在职党员个人报到身份（须已到该社区报到）；unit：以单位")
+    as_: str = Field(
+        "unit", alias="as", description="member：以在职党员个人报到身份（须已到该社区报到）；unit：以单位"
+    )
     note: str = ""
 
 
@@ -208,7 +210,9 @@ class PostOut(Schema):
 
 
 class ResourceEditIn(Schema):
-    version: int | None = Field(None, description="必填：读取时的版本号，原样带回；缺少时拒绝（400），过期时 409")
+    version: int | None = Field(
+        None, description="必填：读取时的版本号，原样带回；缺少时拒绝（400），过期时 409"
+    )
     title: str = ""
     category: str = ""
     kind: str = ""
@@ -230,7 +234,9 @@ class ResourceWithdrawIn(Schema):
 
 
 class NeedEditIn(Schema):
-    version: int | None = Field(None, description="必填：读取时的版本号，原样带回；缺少时拒绝（400），过期时 409")
+    version: int | None = Field(
+        None, description="必填：读取时的版本号，原样带回；缺少时拒绝（400），过期时 409"
+    )
     title: str = ""
     category: str = ""
     description: str = ""

@@ -1,4 +1,4 @@
-""""一考双评一公示": the community assesses units and members each period; residents' ratings of the
+""" "一考双评一公示": the community assesses units and members each period; residents' ratings of the
 services they received are the second evaluation (read in ``queries``); the results are published."""
 
 import decimal
@@ -30,8 +30,9 @@ def open_period(*, community, name, starts_on, ends_on, by):
     name = text(name, "name", _("考评周期"), max_length=50)
     if AssessmentPeriod.objects.filter(community=community, name=name).exists():
         raise DomainError(_("本社区已有同名的考评周期。"), field="name", code="duplicate")
-    return AssessmentPeriod.objects.create(community=community, name=name, starts_on=starts_on, ends_on=ends_on,
-                                           created_by=by)
+    return AssessmentPeriod.objects.create(
+        community=community, name=name, starts_on=starts_on, ends_on=ends_on, created_by=by
+    )
 
 
 @transaction.atomic
@@ -54,9 +55,15 @@ def assess(period, *, score, by, unit=None, registration=None, comment=""):
     if not 0 <= score <= 100:
         raise DomainError(_("考评得分应在 0 到 100 之间。"), field="score")
     assessment, _created = Assessment.objects.update_or_create(
-        period=period, unit=unit, registration=registration,
-        defaults={"score": score, "grade": grade_for(score), "assessed_by": by,
-                  "comment": text(comment, "comment", _("评语"), max_length=500, required=False)},
+        period=period,
+        unit=unit,
+        registration=registration,
+        defaults={
+            "score": score,
+            "grade": grade_for(score),
+            "assessed_by": by,
+            "comment": text(comment, "comment", _("评语"), max_length=500, required=False),
+        },
     )
     return assessment
 
@@ -65,7 +72,8 @@ def assess(period, *, score, by, unit=None, registration=None, comment=""):
 def publish_period(period, *, by):
     permissions.require(by, "coop.assess", period)
     updated = AssessmentPeriod.objects.filter(pk=period.pk, status=AssessmentPeriod.Status.OPEN).update(
-        status=AssessmentPeriod.Status.PUBLISHED, published_at=timezone.now())
+        status=AssessmentPeriod.Status.PUBLISHED, published_at=timezone.now()
+    )
     if not updated:
         raise DomainError(_("该周期已经公示。"), field="period", code="state")
     period.refresh_from_db()

@@ -10,8 +10,19 @@ from shanzhi.volunteering.services import a_date, a_datetime, community_node, po
 
 from ..models import Category, Event
 
-__all__ = ["a_date", "a_datetime", "community_node", "positive_int", "text", "a_category", "a_weekdays", "a_time",
-           "rating", "event", "move"]
+__all__ = [
+    "a_date",
+    "a_datetime",
+    "community_node",
+    "positive_int",
+    "text",
+    "a_category",
+    "a_weekdays",
+    "a_time",
+    "rating",
+    "event",
+    "move",
+]
 
 
 def own_unit(user):
@@ -64,8 +75,9 @@ def rating(value, field="rating"):
 def event(subject, verb, *, by=None, before="", after="", note=""):
     """Append one timeline row to an order, claim, need or project."""
     key = subject._meta.model_name
-    return Event.objects.create(actor=by, verb=verb, from_status=before, to_status=after, note=(note or "")[:500],
-                                **{key: subject})
+    return Event.objects.create(
+        actor=by, verb=verb, from_status=before, to_status=after, note=(note or "")[:500], **{key: subject}
+    )
 
 
 def move(model, obj, verb, allowed, to, *, by, note="", **fields):
@@ -75,8 +87,10 @@ def move(model, obj, verb, allowed, to, *, by, note="", **fields):
     """
     obj = model.objects.select_for_update().get(pk=obj.pk)
     if obj.status not in allowed[verb]:
-        raise Conflict(_("状态已变为“%(s)s”，不能再执行此操作，请刷新。") % {"s": obj.get_status_display()},
-                       changed={"status": obj.status})
+        raise Conflict(
+            _("状态已变为“%(s)s”，不能再执行此操作，请刷新。") % {"s": obj.get_status_display()},
+            changed={"status": obj.status},
+        )
     before = obj.status
     obj.status = to
     for name, value in fields.items():

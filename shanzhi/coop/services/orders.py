@@ -91,14 +91,20 @@ def place_order(resource, *, by, note="", wanted_on=None):
     if resident is None:
         raise DomainError(_("只有登记在册的居民可以点单。"), field="resource")
     taken = Resource.objects.filter(
-        Q(capacity__isnull=True) | Q(open_orders__lt=F("capacity")), pk=resource.pk, status=Resource.Status.PUBLISHED,
+        Q(capacity__isnull=True) | Q(open_orders__lt=F("capacity")),
+        pk=resource.pk,
+        status=Resource.Status.PUBLISHED,
     ).update(open_orders=F("open_orders") + 1)
     if not taken:
-        raise DomainError(_("该服务当前名额已满或已下架，请稍后再试或选择其他服务。"), field="resource",
-                          code="full")
+        raise DomainError(
+            _("该服务当前名额已满或已下架，请稍后再试或选择其他服务。"), field="resource", code="full"
+        )
     order = Order.objects.create(
-        resource=resource, community_id=resource.community_id, household_id=resident.household_id,
-        ordered_by=by, note=text(note, "note", _("需求说明"), max_length=500, required=False),
+        resource=resource,
+        community_id=resource.community_id,
+        household_id=resident.household_id,
+        ordered_by=by,
+        note=text(note, "note", _("需求说明"), max_length=500, required=False),
         wanted_on=a_date(wanted_on, "wanted_on", _("希望服务日期")) if wanted_on else None,
     )
     event(order, "place", by=by, after=order.status, note=order.note)
@@ -152,8 +158,17 @@ def rate_order(order, *, by, stars, comment=""):
     """The resident rates the service (or staff record the rating from a return visit)."""
     _require_all(by, order_requirements(by, order, "rate"))
     stars = rating(stars)
-    return move(Order, order, "rate", ORDER_MOVES, OS.RATED, by=by, note=comment, rating=stars,
-                rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False))
+    return move(
+        Order,
+        order,
+        "rate",
+        ORDER_MOVES,
+        OS.RATED,
+        by=by,
+        note=comment,
+        rating=stars,
+        rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False),
+    )
 
 
 # --- claims (接单) -------------------------------------------------------------------------------
@@ -184,7 +199,7 @@ def _claimant(by, need, registration):
 
 @transaction.atomic
 def claim_need(need, *, by, as_member=False, registration=None, note=""):
-    """"线上认领": one slot of an open need, for a unit or (``as_member``) the user's own active
+    """ "线上认领": one slot of an open need, for a unit or (``as_member``) the user's own active
     registration in the need's community."""
     permissions.require(by, "coop.claim", need)
     if as_member and registration is None:
@@ -206,22 +221,31 @@ def claim_need(need, *, by, as_member=False, registration=None, note=""):
 
 @transaction.atomic
 def schedule_visit(claim, *, by, starts_at, ends_at, place=""):
-    """"实地报到": a check-in session for the on-site service. Organised by whoever published the need,
+    """ "实地报到": a check-in session for the on-site service. Organised by whoever published the need,
     so that the community confirms the hours (谁组织谁记录，谁记录谁证明)."""
     _require_all(by, claim_requirements(by, claim, "schedule"))
-    claim = Claim.objects.select_for_update(of=("self",)).select_related("need", "registration").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",)).select_related("need", "registration").get(pk=claim.pk)
+    )
     if claim.status not in CLAIM_MOVES["schedule"]:
         raise DomainError(_("只能为进行中的认领安排上门服务。"), field="status", code="state")
     if claim.session_id:
         raise DomainError(_("已经安排过上门服务了。"), field="starts_at", code="duplicate")
     need = claim.need
     session = checkin.create_session(
-        community=need.community, origin=ServiceSession.Origin.CLAIM, title=need.title,
-        place=place or need.place, starts_at=a_datetime(starts_at, "starts_at", _("开始时间")),
-        ends_at=a_datetime(ends_at, "ends_at", _("结束时间")), organiser=need.published_by or need.submitted_by,
+        community=need.community,
+        origin=ServiceSession.Origin.CLAIM,
+        title=need.title,
+        place=place or need.place,
+        starts_at=a_datetime(starts_at, "starts_at", _("开始时间")),
+        ends_at=a_datetime(ends_at, "ends_at", _("结束时间")),
+        organiser=need.published_by or need.submitted_by,
     )
-    volunteer = claim.registration.volunteer if claim.registration_id else ensure_volunteer(
-        claim.claimed_by, need.community)
+    volunteer = (
+        claim.registration.volunteer
+        if claim.registration_id
+        else ensure_volunteer(claim.claimed_by, need.community)
+    )
     checkin.enrol(session, volunteer)
     claim.session = session
     claim.save(update_fields=["session", "updated_at"])
@@ -261,8 +285,12 @@ def withdraw_claim(claim, *, by, reason):
     reason = text(reason, "reason", _("退回原因"))
     claim = move(Claim, claim, "withdraw", CLAIM_MOVES, CS.WITHDRAWN, by=by, note=reason)
     if claim.session_id:
-        checkin.withdraw(claim.session, claim.registration.volunteer if claim.registration_id
-                         else ensure_volunteer(claim.claimed_by, claim.need.community))
+        checkin.withdraw(
+            claim.session,
+            claim.registration.volunteer
+            if claim.registration_id
+            else ensure_volunteer(claim.claimed_by, claim.need.community),
+        )
     Need.objects.filter(pk=claim.need_id, taken__gt=0).update(taken=F("taken") - 1)
     if Need.objects.filter(pk=claim.need_id, status=NS.CLAIMED).update(status=NS.OPEN):
         event(claim.need, "reopen", by=by, before=NS.CLAIMED, after=NS.OPEN, note=reason)
@@ -274,5 +302,14 @@ def rate_claim(claim, *, by, stars, comment=""):
     """The household served (or the resident who asked) rates it; staff may record it from a return visit."""
     _require_all(by, claim_requirements(by, claim, "rate"))
     stars = rating(stars)
-    return move(Claim, claim, "rate", CLAIM_MOVES, CS.RATED, by=by, note=comment, rating=stars,
-                rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False))
+    return move(
+        Claim,
+        claim,
+        "rate",
+        CLAIM_MOVES,
+        CS.RATED,
+        by=by,
+        note=comment,
+        rating=stars,
+        rating_comment=text(comment, "comment", _("评价"), max_length=500, required=False),
+    )

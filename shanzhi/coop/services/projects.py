@@ -25,8 +25,24 @@ def weighted_progress(children):
 
 
 @transaction.atomic
-def create_project(*, node, title, category, by, lead_unit=None, lead_department=None, units=(), departments=(),
-                   budget=None, parent=None, weight=1, starts_on=None, ends_on=None, description="", public=True):
+def create_project(
+    *,
+    node,
+    title,
+    category,
+    by,
+    lead_unit=None,
+    lead_department=None,
+    units=(),
+    departments=(),
+    budget=None,
+    parent=None,
+    weight=1,
+    starts_on=None,
+    ends_on=None,
+    description="",
+    public=True,
+):
     if not isinstance(node, OrgNode) or node.level not in (OrgNode.Level.COMMUNITY, OrgNode.Level.STREET):
         raise DomainError(_("项目应属于一个社区或街道。"), field="node")
     permissions.require(by, "coop.manage_projects", node)
@@ -50,10 +66,19 @@ def create_project(*, node, title, category, by, lead_unit=None, lead_department
     if starts_on and ends_on and ends_on < starts_on:
         raise DomainError(_("计划完成日期不能早于开始日期。"), field="ends_on")
     project = Project.objects.create(
-        node=node, parent=parent, title=text(title, "title", _("项目名称")), category=a_category(category),
-        lead_unit=lead_unit, lead_department=lead_department, budget=budget,
-        weight=positive_int(weight, "weight", _("权重"), maximum=1000), starts_on=starts_on, ends_on=ends_on,
-        description=description or "", public=bool(public), created_by=by,
+        node=node,
+        parent=parent,
+        title=text(title, "title", _("项目名称")),
+        category=a_category(category),
+        lead_unit=lead_unit,
+        lead_department=lead_department,
+        budget=budget,
+        weight=positive_int(weight, "weight", _("权重"), maximum=1000),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description or "",
+        public=bool(public),
+        created_by=by,
     )
     project.units.set(units)
     project.departments.set(departments)
@@ -114,8 +139,12 @@ def set_status(project, *, status, by, note=""):
 def add_milestone(project, *, title, due_on, by):
     permissions.require(by, "coop.manage_projects", project)
     position = project.milestones.count()
-    milestone = Milestone.objects.create(project=project, title=text(title, "title", _("节点")),
-                                         due_on=a_date(due_on, "due_on", _("计划日期")), position=position)
+    milestone = Milestone.objects.create(
+        project=project,
+        title=text(title, "title", _("节点")),
+        due_on=a_date(due_on, "due_on", _("计划日期")),
+        position=position,
+    )
     event(project, "milestone", by=by, note=milestone.title)
     return milestone
 

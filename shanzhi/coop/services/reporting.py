@@ -1,4 +1,4 @@
-""""双报到": units sign co-construction agreements; in-service party members register where they live,
+""" "双报到": units sign co-construction agreements; in-service party members register where they live,
 claim posts and serve duties checked in on site."""
 
 from django.db import IntegrityError, transaction
@@ -28,8 +28,9 @@ def _commitment_fields(item, index):
 
 
 @transaction.atomic
-def sign_agreement(*, unit, community, period_start, period_end, unit_signatory, signed_on, commitments, by,
-                   note=""):
+def sign_agreement(
+    *, unit, community, period_start, period_end, unit_signatory, signed_on, commitments, by, note=""
+):
     """The unit reports to the community: an agreement with at least one commitment, 定时间、定次数、定项目."""
     community = community_node(community)
     permissions.require(by, "coop.manage_agreements", community)
@@ -40,14 +41,26 @@ def sign_agreement(*, unit, community, period_start, period_end, unit_signatory,
     items = [_commitment_fields(item, i) for i, item in enumerate(commitments or [])]
     if not items:
         raise DomainError(_("请至少填写一项共建承诺。"), field="commitments")
-    overlapping = Agreement.objects.filter(unit=unit, community=community, status=Agreement.Status.SIGNED,
-                                           period_start__lte=period_end, period_end__gte=period_start)
+    overlapping = Agreement.objects.filter(
+        unit=unit,
+        community=community,
+        status=Agreement.Status.SIGNED,
+        period_start__lte=period_end,
+        period_end__gte=period_start,
+    )
     if overlapping.exists():
-        raise DomainError(_("该单位在这段时间已有与本社区的共建协议。"), field="period_start", code="duplicate")
+        raise DomainError(
+            _("该单位在这段时间已有与本社区的共建协议。"), field="period_start", code="duplicate"
+        )
     agreement = Agreement.objects.create(
-        unit=unit, community=community, period_start=period_start, period_end=period_end,
+        unit=unit,
+        community=community,
+        period_start=period_start,
+        period_end=period_end,
         unit_signatory=text(unit_signatory, "unit_signatory", _("单位签约人"), max_length=50),
-        signed_on=a_date(signed_on, "signed_on", _("签订日期")), signed_by=by, note=note or "",
+        signed_on=a_date(signed_on, "signed_on", _("签订日期")),
+        signed_by=by,
+        note=note or "",
     )
     Commitment.objects.bulk_create(Commitment(agreement=agreement, **item) for item in items)
     return agreement
@@ -68,26 +81,43 @@ def may_record(by, agreement):
 
 
 @transaction.atomic
-def record_joint_activity(commitment, *, title, held_on, by, place="", participants=0, note="", starts_at=None,
-                          ends_at=None):
+def record_joint_activity(
+    commitment, *, title, held_on, by, place="", participants=0, note="", starts_at=None, ends_at=None
+):
     """One delivery on a commitment; with times given, a walk-in check-in session for it."""
     agreement = commitment.agreement
     may_record(by, agreement)
     held_on = a_date(held_on, "held_on", _("日期"))
     if not agreement.period_start <= held_on <= agreement.period_end:
-        raise DomainError(_("活动日期不在协议期内（%(a)s 至 %(b)s）。")
-                          % {"a": agreement.period_start, "b": agreement.period_end}, field="held_on")
+        raise DomainError(
+            _("活动日期不在协议期内（%(a)s 至 %(b)s）。")
+            % {"a": agreement.period_start, "b": agreement.period_end},
+            field="held_on",
+        )
     title = text(title, "title", _("活动名称"))
     session = None
     if starts_at or ends_at:
         session = checkin.create_session(
-            community=agreement.community, origin=ServiceSession.Origin.JOINT, title=title, place=place or "",
+            community=agreement.community,
+            origin=ServiceSession.Origin.JOINT,
+            title=title,
+            place=place or "",
             starts_at=a_datetime(starts_at, "starts_at", _("开始时间")),
-            ends_at=a_datetime(ends_at, "ends_at", _("结束时间")), organiser=by, walk_in=True)
+            ends_at=a_datetime(ends_at, "ends_at", _("结束时间")),
+            organiser=by,
+            walk_in=True,
+        )
     return JointActivity.objects.create(
-        commitment=commitment, title=title, held_on=held_on, place=text(place, "place", _("地点"), required=False),
-        participants=positive_int(participants or 0, "participants", _("参与人数"), minimum=0, maximum=100000),
-        note=note or "", session=session, recorded_by=by,
+        commitment=commitment,
+        title=title,
+        held_on=held_on,
+        place=text(place, "place", _("地点"), required=False),
+        participants=positive_int(
+            participants or 0, "participants", _("参与人数"), minimum=0, maximum=100000
+        ),
+        note=note or "",
+        session=session,
+        recorded_by=by,
     )
 
 
@@ -95,8 +125,18 @@ def record_joint_activity(commitment, *, title, held_on, by, place="", participa
 
 
 @transaction.atomic
-def register_member(*, user, community, by, branch=None, workplace_unit=None, workplace="", household=None,
-                    party_member=None, name=""):
+def register_member(
+    *,
+    user,
+    community,
+    by,
+    branch=None,
+    workplace_unit=None,
+    workplace="",
+    household=None,
+    party_member=None,
+    name="",
+):
     """An in-service member reports to the community where they live and keeps their workplace branch."""
     community = community_node(community)
     if by.pk == user.pk:
@@ -112,10 +152,20 @@ def register_member(*, user, community, by, branch=None, workplace_unit=None, wo
     try:
         with transaction.atomic():
             return MemberRegistration.objects.create(
-                user=user, volunteer=volunteer, community=community, household=household, party_member=party_member,
-                branch=branch or (party_member.party_org if party_member else None), workplace_unit=workplace_unit,
-                workplace=text(workplace or (workplace_unit.name if workplace_unit else ""), "workplace",
-                               _("工作单位名称"), max_length=100, required=False),
+                user=user,
+                volunteer=volunteer,
+                community=community,
+                household=household,
+                party_member=party_member,
+                branch=branch or (party_member.party_org if party_member else None),
+                workplace_unit=workplace_unit,
+                workplace=text(
+                    workplace or (workplace_unit.name if workplace_unit else ""),
+                    "workplace",
+                    _("工作单位名称"),
+                    max_length=100,
+                    required=False,
+                ),
             )
     except IntegrityError as exc:
         raise DomainError(_("已经在这个社区报到过了。"), field="community", code="duplicate") from exc
@@ -142,16 +192,20 @@ def create_post(*, community, kind, title, slots, by, description="", place="", 
     community = community_node(community)
     permissions.require(by, "coop.manage_lists", community)
     return Post.objects.create(
-        community=community, kind=choice(kind, Post.Kind, "kind", _("岗位类型")), title=text(title, "title", _("岗位名称")),
-        slots=positive_int(slots, "slots", _("岗位人数"), maximum=1000), description=description or "",
+        community=community,
+        kind=choice(kind, Post.Kind, "kind", _("岗位类型")),
+        title=text(title, "title", _("岗位名称")),
+        slots=positive_int(slots, "slots", _("岗位人数"), maximum=1000),
+        description=description or "",
         place=text(place, "place", _("地点"), required=False),
-        schedule=text(schedule, "schedule", _("服务时间"), max_length=100, required=False), created_by=by,
+        schedule=text(schedule, "schedule", _("服务时间"), max_length=100, required=False),
+        created_by=by,
     )
 
 
 @transaction.atomic
 def claim_post(post, *, by, registration=None):
-    """"领岗位": one of the post's places, for a member registered in its community (by default
+    """ "领岗位": one of the post's places, for a member registered in its community (by default
     the user's own active registration there)."""
     permissions.require(by, "coop.claim", post)
     if registration is None:
@@ -165,14 +219,20 @@ def claim_post(post, *, by, registration=None):
             claim = PostClaim.objects.create(post=post, registration=registration)
     except IntegrityError as exc:
         raise DomainError(_("您已经认领了这个岗位。"), field="post", code="duplicate") from exc
-    if not Post.objects.filter(pk=post.pk, status=Post.Status.OPEN, taken__lt=F("slots")).update(taken=F("taken") + 1):
+    if not Post.objects.filter(pk=post.pk, status=Post.Status.OPEN, taken__lt=F("slots")).update(
+        taken=F("taken") + 1
+    ):
         raise DomainError(_("这个岗位已经满员或已关闭。"), field="post", code="full")
     return claim
 
 
 @transaction.atomic
 def release_post(claim, *, by):
-    claim = PostClaim.objects.select_for_update(of=("self",)).select_related("registration", "post").get(pk=claim.pk)
+    claim = (
+        PostClaim.objects.select_for_update(of=("self",))
+        .select_related("registration", "post")
+        .get(pk=claim.pk)
+    )
     if claim.registration.user_id != by.pk:
         permissions.require(by, "coop.manage_lists", claim.post)
     if claim.status != PostClaim.Status.ACTIVE:
@@ -188,12 +248,19 @@ def schedule_duty(post, *, starts_at, ends_at, by, lat=None, lng=None):
     """A duty shift of the post: its current holders are on the roster; the scheduler confirms hours."""
     permissions.require(by, "coop.manage_lists", post)
     session = checkin.create_session(
-        community=post.community, origin=ServiceSession.Origin.POST, title=post.title, place=post.place,
-        starts_at=a_datetime(starts_at, "starts_at", _("开始时间")), ends_at=a_datetime(ends_at, "ends_at", _("结束时间")),
-        organiser=by, lat=lat, lng=lng,
+        community=post.community,
+        origin=ServiceSession.Origin.POST,
+        title=post.title,
+        place=post.place,
+        starts_at=a_datetime(starts_at, "starts_at", _("开始时间")),
+        ends_at=a_datetime(ends_at, "ends_at", _("结束时间")),
+        organiser=by,
+        lat=lat,
+        lng=lng,
     )
     holders = PostClaim.objects.filter(Q(post=post) & Q(status=PostClaim.Status.ACTIVE)).select_related(
-        "registration__volunteer")
+        "registration__volunteer"
+    )
     for holder in holders:
         checkin.enrol(session, holder.registration.volunteer)
     return PostDuty.objects.create(post=post, session=session)

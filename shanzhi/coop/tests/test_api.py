@@ -11,10 +11,22 @@ from shanzhi.coop.models import Claim, Order
 from .matrix import API_MATRIX, RELS
 
 ROLE_USERS = {
-    "anonymous": None, "resident": "jumin", "grid_worker": "wang", "community_staff": "zhang",
-    "community_secretary": "zhao", "street_staff": "liu", "district_staff": "sun", "district_leader": "wu",
-    "department_handler": "zheng", "property_staff": "feng", "unit_member": "he", "volunteer": "ma",
-    "system_admin": "xitong", "security_admin": "anquan", "audit_admin": "shenji", "no_role": "nobody",
+    "anonymous": None,
+    "resident": "jumin",
+    "grid_worker": "wang",
+    "community_staff": "zhang",
+    "community_secretary": "zhao",
+    "street_staff": "liu",
+    "district_staff": "sun",
+    "district_leader": "wu",
+    "department_handler": "zheng",
+    "property_staff": "feng",
+    "unit_member": "he",
+    "volunteer": "ma",
+    "system_admin": "xitong",
+    "security_admin": "anquan",
+    "audit_admin": "shenji",
+    "no_role": "nobody",
 }
 
 
@@ -61,7 +73,9 @@ API = "/api/v1/coop/"
 
 def test_order_and_claim_flows_through_the_api(client, co):
     cast = co.cast
-    placed = call(client, "post", f"{API}resources/{co.resource.pk}/order", cast.jumin, {"note": "周二"}).json()
+    placed = call(
+        client, "post", f"{API}resources/{co.resource.pk}/order", cast.jumin, {"note": "周二"}
+    ).json()
     assert placed["status"] == "placed" and placed["timeline"][0]["verb"] == "place"
     for verb in ("accept", "finish"):
         assert call(client, "post", f"{API}orders/{placed['id']}/{verb}", cast.he, {}).status_code == 200
@@ -78,8 +92,13 @@ def test_api_masks_phones_and_names_the_field_of_bad_input(client, co):
     body = call(client, "get", f"{API}resources/{co.resource.pk}", cast.jumin).json()
     assert body["contact_phone"] == "139****5678"
     assert "13912345678" not in json.dumps(call(client, "get", f"{API}resources", cast.zhang).json())
-    bad = call(client, "post", f"{API}needs", cast.zhang,
-               {"scope": "common", "community": cast.community.code, "title": "路灯", "category": "magic"})
+    bad = call(
+        client,
+        "post",
+        f"{API}needs",
+        cast.zhang,
+        {"scope": "common", "community": cast.community.code, "title": "路灯", "category": "magic"},
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "category"
     hidden = call(client, "get", f"{API}needs/{co.need.pk}", co.qian)
     assert hidden.status_code == 404
@@ -89,11 +108,22 @@ def test_agreement_progress_through_the_api(client, co):
     cast = co.cast
     from shanzhi.coop import services
 
-    agreement = services.sign_agreement(unit=cast.unit, community=cast.community, period_start="2026-01-01",
-                                        period_end="2026-12-31", unit_signatory="院长", signed_on="2026-01-01",
-                                        commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2}],
-                                        by=cast.zhao)
+    agreement = services.sign_agreement(
+        unit=cast.unit,
+        community=cast.community,
+        period_start="2026-01-01",
+        period_end="2026-12-31",
+        unit_signatory="院长",
+        signed_on="2026-01-01",
+        commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2}],
+        by=cast.zhao,
+    )
     commitment = agreement.commitments.get()
-    out = call(client, "post", f"{API}agreements/{agreement.pk}/activities", cast.he,
-               {"commitment": commitment.pk, "title": "义诊", "held_on": "2026-05-01", "participants": 12}).json()
+    out = call(
+        client,
+        "post",
+        f"{API}agreements/{agreement.pk}/activities",
+        cast.he,
+        {"commitment": commitment.pk, "title": "义诊", "held_on": "2026-05-01", "participants": 12},
+    ).json()
     assert out["commitments"][0]["promised"] == 2 and out["commitments"][0]["delivered"] == 1

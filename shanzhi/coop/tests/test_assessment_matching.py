@@ -1,4 +1,4 @@
-""""一考双评一公示", the unit report, and suggested matches by category, place and time."""
+""" "一考双评一公示", the unit report, and suggested matches by category, place and time."""
 
 import io
 
@@ -16,12 +16,23 @@ from shanzhi.core.errors import DomainError
 def period(co):
     cast = co.cast
     today = timezone.localdate()
-    services.sign_agreement(unit=cast.unit, community=cast.community, period_start=today.replace(month=1, day=1),
-                            period_end=today.replace(month=12, day=31), unit_signatory="书记",
-                            signed_on=today.replace(month=1, day=1),
-                            commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2}], by=cast.zhao)
-    return services.open_period(community=cast.community, name=f"{today.year}年度", by=cast.zhao,
-                                starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31))
+    services.sign_agreement(
+        unit=cast.unit,
+        community=cast.community,
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(month=12, day=31),
+        unit_signatory="书记",
+        signed_on=today.replace(month=1, day=1),
+        commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2}],
+        by=cast.zhao,
+    )
+    return services.open_period(
+        community=cast.community,
+        name=f"{today.year}年度",
+        by=cast.zhao,
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+    )
 
 
 def test_assess_publish_and_the_public_list(co, period):
@@ -79,16 +90,45 @@ def test_unit_report_workbook(co, period):
 
 def test_suggested_resources_rank_by_place_and_time(co):
     cast = co.cast
-    far = services.create_resource(community=cast.community, title="理发（周末）", category="elderly",
-                                   kind="low_cost", price_note="10元/次", provider_kind="business",
-                                   provider_name="美发店", by=cast.zhang, weekdays="0000011", publish=True)
-    other_grid = services.create_resource(community=cast.community, title="理发（二网格）", category="elderly",
-                                          kind="volunteer", provider_kind="business", provider_name="志愿理发师",
-                                          by=cast.zhang, grid=cast.grid2, weekdays="0100000", publish=True)
-    services.create_resource(community=cast.community, title="法律咨询", category="legal", kind="public",
-                             provider_kind="business", provider_name="律所", by=cast.zhang, publish=True)
+    far = services.create_resource(
+        community=cast.community,
+        title="理发（周末）",
+        category="elderly",
+        kind="low_cost",
+        price_note="10元/次",
+        provider_kind="business",
+        provider_name="美发店",
+        by=cast.zhang,
+        weekdays="0000011",
+        publish=True,
+    )
+    other_grid = services.create_resource(
+        community=cast.community,
+        title="理发（二网格）",
+        category="elderly",
+        kind="volunteer",
+        provider_kind="business",
+        provider_name="志愿理发师",
+        by=cast.zhang,
+        grid=cast.grid2,
+        weekdays="0100000",
+        publish=True,
+    )
+    services.create_resource(
+        community=cast.community,
+        title="法律咨询",
+        category="legal",
+        kind="public",
+        provider_kind="business",
+        provider_name="律所",
+        by=cast.zhang,
+        publish=True,
+    )
     matches = queries.suggest_resources(cast.zhang, co.need)
-    assert [m.item.pk for m in matches] == [co.resource.pk, other_grid.pk]  # weekend-only one has no shared day
+    assert [m.item.pk for m in matches] == [
+        co.resource.pk,
+        other_grid.pk,
+    ]  # weekend-only one has no shared day
     assert "同一网格" in matches[0].reasons and "时段吻合" in matches[0].reasons
     assert far.pk not in [m.item.pk for m in matches]
     assert [m.item.pk for m in queries.suggest_needs(cast.zhang, co.resource)] == [co.need.pk]

@@ -1,4 +1,4 @@
-""""需求发布—线上认领—实地报到": claims, on-site check-in, hours confirmed by the publisher; posts."""
+""" "需求发布—线上认领—实地报到": claims, on-site check-in, hours confirmed by the publisher; posts."""
 
 import datetime
 
@@ -113,8 +113,14 @@ def test_finish_needs_a_result(co):
 
 def test_posts_fill_up_and_release(co):
     cast = co.cast
-    post = services.create_post(community=cast.community, kind="building_contact", title="1号楼楼栋联络员",
-                                 slots=1, by=cast.zhang, place="幸福小区1号楼")
+    post = services.create_post(
+        community=cast.community,
+        kind="building_contact",
+        title="1号楼楼栋联络员",
+        slots=1,
+        by=cast.zhang,
+        place="幸福小区1号楼",
+    )
     services.claim_post(post, registration=co.he_reg, by=cast.he)
     other_user = co.qian
     other_reg = services.register_member(user=other_user, community=cast.community, by=cast.zhang)
@@ -129,7 +135,9 @@ def test_posts_fill_up_and_release(co):
 
 def test_post_duty_roster_and_hours(co):
     cast = co.cast
-    post = services.create_post(community=cast.community, kind="patrol", title="夜间巡逻", slots=3, by=cast.zhang)
+    post = services.create_post(
+        community=cast.community, kind="patrol", title="夜间巡逻", slots=3, by=cast.zhang
+    )
     services.claim_post(post, registration=co.he_reg, by=cast.he)
     start = timezone.now() - 4 * H
     duty = services.schedule_duty(post, starts_at=start, ends_at=start + 2 * H, by=cast.zhang)
@@ -142,7 +150,9 @@ def test_post_duty_roster_and_hours(co):
 
 def test_leaving_the_community_releases_posts(co):
     cast = co.cast
-    post = services.create_post(community=cast.community, kind="tutoring", title="四点半课堂", slots=2, by=cast.zhang)
+    post = services.create_post(
+        community=cast.community, kind="tutoring", title="四点半课堂", slots=2, by=cast.zhang
+    )
     services.claim_post(post, registration=co.he_reg, by=cast.he)
     services.leave_community(co.he_reg, by=cast.he)
     assert MemberRegistration.objects.get(pk=co.he_reg.pk).status == "left"

@@ -38,7 +38,11 @@ def test_demo_seeds_everything_through_the_services(district):
         debit = Movement.objects.filter(debit=account).aggregate(s=Sum("amount"))["s"] or 0
         assert account.balance == credit - debit
     hours = {v.pk: v.confirmed_minutes for v in Volunteer.objects.all()}
-    confirmed = dict(Attendance.objects.filter(status="confirmed").values("volunteer").annotate(
-        m=Sum("confirmed_minutes")).values_list("volunteer", "m"))
+    confirmed = dict(
+        Attendance.objects.filter(status="confirmed")
+        .values("volunteer")
+        .annotate(m=Sum("confirmed_minutes"))
+        .values_list("volunteer", "m")
+    )
     assert {k: v for k, v in hours.items() if v} == confirmed
     assert PointsTally.objects.filter(grain="Y").exists()

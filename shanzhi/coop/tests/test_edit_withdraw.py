@@ -66,7 +66,9 @@ def test_capacity_below_the_orders_in_hand_is_refused(co):
     services.place_order(co.resource, by=co.cast.jumin)
     before = snapshot(co.resource)
     with pytest.raises(DomainError) as exc:
-        services.update_resource(co.resource, by=co.cast.zhang, version=0, **{**RESOURCE_FIELDS, "capacity": 0})
+        services.update_resource(
+            co.resource, by=co.cast.zhang, version=0, **{**RESOURCE_FIELDS, "capacity": 0}
+        )
     assert exc.value.field == "capacity"
     assert snapshot(co.resource) == before
 

@@ -24,9 +24,13 @@ def test_order_goes_through_to_rated_with_a_timeline(co):
     order.refresh_from_db()
     assert (order.status, order.rating) == (Order.Status.RATED, 5)
     timeline = list(order.events.values_list("verb", "from_status", "to_status"))
-    assert timeline == [("place", "", "placed"), ("accept", "placed", "accepted"),
-                        ("start", "accepted", "in_progress"), ("finish", "in_progress", "done"),
-                        ("rate", "done", "rated")]
+    assert timeline == [
+        ("place", "", "placed"),
+        ("accept", "placed", "accepted"),
+        ("start", "accepted", "in_progress"),
+        ("finish", "in_progress", "done"),
+        ("rate", "done", "rated"),
+    ]
 
 
 def test_full_resource_refuses_and_nothing_is_written(co):

@@ -16,15 +16,36 @@ def world(co):
     cast = co.cast
     today = timezone.localdate()
     co.agreement = services.sign_agreement(
-        unit=cast.unit, community=cast.community, period_start=today.replace(month=1, day=1),
-        period_end=today.replace(month=12, day=31), unit_signatory="院长", signed_on=today.replace(month=1, day=1),
-        commitments=[{"kind": "activity", "content": "义诊", "promised_count": 2},
-                     {"kind": "talent", "content": "急救培训", "promised_count": 1}], by=cast.zhao)
-    co.project = services.create_project(node=cast.community, title="幸福小区停车场划线", category="housing",
-                                         by=cast.zhang, lead_department=cast.department, public=True)
-    co.post = services.create_post(community=cast.community, kind="patrol", title="周末巡逻", slots=2, by=cast.zhang)
-    co.period = services.open_period(community=cast.community, name="本年度", starts_on=today.replace(month=1, day=1),
-                                     ends_on=today.replace(month=12, day=31), by=cast.zhao)
+        unit=cast.unit,
+        community=cast.community,
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(month=12, day=31),
+        unit_signatory="院长",
+        signed_on=today.replace(month=1, day=1),
+        commitments=[
+            {"kind": "activity", "content": "义诊", "promised_count": 2},
+            {"kind": "talent", "content": "急救培训", "promised_count": 1},
+        ],
+        by=cast.zhao,
+    )
+    co.project = services.create_project(
+        node=cast.community,
+        title="幸福小区停车场划线",
+        category="housing",
+        by=cast.zhang,
+        lead_department=cast.department,
+        public=True,
+    )
+    co.post = services.create_post(
+        community=cast.community, kind="patrol", title="周末巡逻", slots=2, by=cast.zhang
+    )
+    co.period = services.open_period(
+        community=cast.community,
+        name="本年度",
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+        by=cast.zhao,
+    )
     return co
 
 
@@ -57,8 +78,14 @@ def test_resource_pages_mask_the_phone_and_stop_at_the_community(client, world):
 
 
 def test_resident_orders_from_the_page_and_the_provider_handles_it(client, world):
-    response = post(client, world.cast.jumin, "coop:resource_action", world.resource.pk, "order",
-                    data={"note": "周二上午"})
+    response = post(
+        client,
+        world.cast.jumin,
+        "coop:resource_action",
+        world.resource.pk,
+        "order",
+        data={"note": "周二上午"},
+    )
     order = Order.objects.get()
     assert response.url == reverse("coop:order", args=[order.pk])
     post(client, world.cast.he, "coop:order_action", order.pk, "accept")
@@ -87,13 +114,22 @@ def test_need_address_only_for_staff_and_claimants(client, world):
 
 
 def test_need_forms(client, world):
-    post(client, world.cast.jumin, "coop:needs", data={"title": "楼道灯坏了", "category": "repair", "source": "self"})
+    post(
+        client,
+        world.cast.jumin,
+        "coop:needs",
+        data={"title": "楼道灯坏了", "category": "repair", "source": "self"},
+    )
     mine = Need.objects.get(title="楼道灯坏了")
     assert mine.status == "submitted" and mine.household == world.cast.household
     post(client, world.cast.zhang, "coop:need_action", mine.pk, "publish")
     assert Need.objects.get(pk=mine.pk).status == "open"
-    response = post(client, world.cast.zhang, "coop:needs", data={"title": "", "category": "repair", "scope": "common",
-                                                                   "community": world.cast.community.pk})
+    response = post(
+        client,
+        world.cast.zhang,
+        "coop:needs",
+        data={"title": "", "category": "repair", "scope": "common", "community": world.cast.community.pk},
+    )
     assert response.status_code == 302 and Need.objects.filter(title="").count() == 0
 
 
@@ -112,9 +148,18 @@ def test_project_pages_and_the_public_progress_page(client, world):
 
 def test_agreement_page_shows_promised_against_delivered(client, world):
     commitment = world.agreement.commitments.get(kind="activity")
-    post(client, world.cast.he, "coop:agreement", world.agreement.pk,
-         data={"commitment": commitment.pk, "title": "社区义诊", "held_on": timezone.localdate().isoformat(),
-               "participants": "40"})
+    post(
+        client,
+        world.cast.he,
+        "coop:agreement",
+        world.agreement.pk,
+        data={
+            "commitment": commitment.pk,
+            "title": "社区义诊",
+            "held_on": timezone.localdate().isoformat(),
+            "participants": "40",
+        },
+    )
     assert JointActivity.objects.count() == 1
     content = page(client, world.cast.zhang, "coop:agreement", world.agreement.pk).content.decode()
     assert "总体履约 1/3" in content and "社区义诊" in content
@@ -134,8 +179,13 @@ def test_assessment_publication_and_the_public_list(client, world):
     client.logout()
     public_url = reverse("coop:public_assessment", args=[world.period.slug])
     assert client.get(public_url).status_code == 404  # not published yet
-    post(client, world.cast.zhao, "coop:period", world.period.pk,
-         data={"registration": world.he_reg.pk, "score": "91"})
+    post(
+        client,
+        world.cast.zhao,
+        "coop:period",
+        world.period.pk,
+        data={"registration": world.he_reg.pk, "score": "91"},
+    )
     post(client, world.cast.zhao, "coop:period", world.period.pk, data={"verb": "publish"})
     client.logout()
     content = client.get(public_url).content.decode()
@@ -162,12 +212,24 @@ def test_every_page_renders_for_each_kind_of_user(client, world, who):
     user = getattr(world.cast, who)
     claim = services.claim_need(world.common, by=world.cast.he, registration=world.he_reg)
     order = services.place_order(world.resource, by=world.cast.jumin)
-    names = [("coop:me", ()), ("coop:resources", ()), ("coop:needs", ()), ("coop:projects", ()),
-             ("coop:agreements", ()), ("coop:members", ()), ("coop:posts", ()), ("coop:periods", ()),
-             ("coop:resource", (world.resource.pk,)), ("coop:need", (world.common.pk,)),
-             ("coop:claim", (claim.pk,)), ("coop:order", (order.pk,)), ("coop:project", (world.project.pk,)),
-             ("coop:agreement", (world.agreement.pk,)), ("coop:post", (world.post.pk,)),
-             ("coop:period", (world.period.pk,))]
+    names = [
+        ("coop:me", ()),
+        ("coop:resources", ()),
+        ("coop:needs", ()),
+        ("coop:projects", ()),
+        ("coop:agreements", ()),
+        ("coop:members", ()),
+        ("coop:posts", ()),
+        ("coop:periods", ()),
+        ("coop:resource", (world.resource.pk,)),
+        ("coop:need", (world.common.pk,)),
+        ("coop:claim", (claim.pk,)),
+        ("coop:order", (order.pk,)),
+        ("coop:project", (world.project.pk,)),
+        ("coop:agreement", (world.agreement.pk,)),
+        ("coop:post", (world.post.pk,)),
+        ("coop:period", (world.period.pk,)),
+    ]
     for name, args in names:
         status = page(client, user, name, *args).status_code
         assert status in (200, 403, 404), (name, status)

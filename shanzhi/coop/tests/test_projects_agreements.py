@@ -15,13 +15,33 @@ from shanzhi.volunteering.services import checkin
 
 @pytest.fixture
 def renovation(cast):
-    parent = services.create_project(node=cast.street, title="东街道老旧小区改造", category="housing", by=cast.liu,
-                                     lead_department=cast.department2, departments=[cast.department],
-                                     budget="860.5")
-    roofs = services.create_project(node=cast.community, parent=parent, title="幸福小区屋面防水", category="housing",
-                                    by=cast.zhang, lead_unit=cast.unit, weight=3)
-    pipes = services.create_project(node=cast.community, parent=parent, title="供暖管网改造", category="housing",
-                                    by=cast.zhang, lead_department=cast.department2, weight=1)
+    parent = services.create_project(
+        node=cast.street,
+        title="东街道老旧小区改造",
+        category="housing",
+        by=cast.liu,
+        lead_department=cast.department2,
+        departments=[cast.department],
+        budget="860.5",
+    )
+    roofs = services.create_project(
+        node=cast.community,
+        parent=parent,
+        title="幸福小区屋面防水",
+        category="housing",
+        by=cast.zhang,
+        lead_unit=cast.unit,
+        weight=3,
+    )
+    pipes = services.create_project(
+        node=cast.community,
+        parent=parent,
+        title="供暖管网改造",
+        category="housing",
+        by=cast.zhang,
+        lead_department=cast.department2,
+        weight=1,
+    )
     return parent, roofs, pipes
 
 
@@ -92,21 +112,36 @@ COMMITMENTS = [
 @pytest.fixture
 def agreement(cast):
     today = timezone.localdate()
-    return services.sign_agreement(unit=cast.unit, community=cast.community, period_start=today.replace(month=1, day=1),
-                                   period_end=today.replace(month=12, day=31), unit_signatory="院党委书记",
-                                   signed_on=today.replace(month=1, day=1), commitments=COMMITMENTS, by=cast.zhao)
+    return services.sign_agreement(
+        unit=cast.unit,
+        community=cast.community,
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(month=12, day=31),
+        unit_signatory="院党委书记",
+        signed_on=today.replace(month=1, day=1),
+        commitments=COMMITMENTS,
+        by=cast.zhao,
+    )
 
 
 def test_delivered_is_counted_from_recorded_activities(cast, agreement):
     activity = agreement.commitments.get(kind="activity")
     for i in range(2):
-        services.record_joint_activity(activity, title=f"义诊第{i + 1}次", held_on=timezone.localdate(),
-                                       participants=30, by=cast.he)
+        services.record_joint_activity(
+            activity, title=f"义诊第{i + 1}次", held_on=timezone.localdate(), participants=30, by=cast.he
+        )
     org = agreement.commitments.get(kind="org")
     services.record_joint_activity(org, title="联合主题党日", held_on=timezone.localdate(), by=cast.zhang)
-    rows = {r.commitment.kind: (r.promised, r.delivered, r.percent, r.met) for r in queries.agreement_progress(agreement)}
-    assert rows == {"org": (4, 1, 25, False), "venue": (2, 0, 0, False), "activity": (3, 2, 67, False),
-                    "talent": (1, 0, 0, False)}
+    rows = {
+        r.commitment.kind: (r.promised, r.delivered, r.percent, r.met)
+        for r in queries.agreement_progress(agreement)
+    }
+    assert rows == {
+        "org": (4, 1, 25, False),
+        "venue": (2, 0, 0, False),
+        "activity": (3, 2, 67, False),
+        "talent": (1, 0, 0, False),
+    }
     overview = queries.agreements_overview(cast.zhang)
     assert [(o["promised"], o["delivered"]) for o in overview] == [(10, 3)]
 
@@ -114,8 +149,9 @@ def test_delivered_is_counted_from_recorded_activities(cast, agreement):
 def test_activity_outside_the_period_is_refused(cast, agreement):
     talent = agreement.commitments.get(kind="talent")
     with pytest.raises(DomainError) as err:
-        services.record_joint_activity(talent, title="培训", held_on=agreement.period_end + datetime.timedelta(days=1),
-                                       by=cast.zhang)
+        services.record_joint_activity(
+            talent, title="培训", held_on=agreement.period_end + datetime.timedelta(days=1), by=cast.zhang
+        )
     assert err.value.field == "held_on"
     assert not talent.activities.exists()
 
@@ -123,19 +159,32 @@ def test_activity_outside_the_period_is_refused(cast, agreement):
 def test_bad_commitment_names_its_row(cast):
     bad = [COMMITMENTS[0], {"kind": "venue", "content": "活动室", "promised_count": 0}]
     with pytest.raises(DomainError) as err:
-        services.sign_agreement(unit=cast.unit, community=cast.community, period_start="2026-01-01",
-                                period_end="2026-12-31", unit_signatory="书记", signed_on="2026-01-01",
-                                commitments=bad, by=cast.zhao)
+        services.sign_agreement(
+            unit=cast.unit,
+            community=cast.community,
+            period_start="2026-01-01",
+            period_end="2026-12-31",
+            unit_signatory="书记",
+            signed_on="2026-01-01",
+            commitments=bad,
+            by=cast.zhao,
+        )
     assert err.value.field == "commitments.1.promised_count"
     assert not Agreement.objects.exists() and not Commitment.objects.exists()
 
 
 def test_overlapping_agreement_is_refused(cast, agreement):
     with pytest.raises(DomainError) as err:
-        services.sign_agreement(unit=cast.unit, community=cast.community, period_start=agreement.period_end,
-                                period_end=agreement.period_end + datetime.timedelta(days=30),
-                                unit_signatory="书记", signed_on=agreement.period_end, commitments=COMMITMENTS,
-                                by=cast.zhao)
+        services.sign_agreement(
+            unit=cast.unit,
+            community=cast.community,
+            period_start=agreement.period_end,
+            period_end=agreement.period_end + datetime.timedelta(days=30),
+            unit_signatory="书记",
+            signed_on=agreement.period_end,
+            commitments=COMMITMENTS,
+            by=cast.zhao,
+        )
     assert err.value.code == "duplicate"
 
 
@@ -146,16 +195,28 @@ def test_only_the_unit_or_community_records_delivery(cast, agreement, co):
     with pytest.raises(Http404):
         services.record_joint_activity(org, title="x", held_on=timezone.localdate(), by=cast.chen)
     with pytest.raises(Http404):
-        services.sign_agreement(unit=cast.unit, community=cast.community_b, period_start="2026-01-01",
-                                period_end="2026-12-31", unit_signatory="书记", signed_on="2026-01-01",
-                                commitments=COMMITMENTS, by=cast.zhao)
+        services.sign_agreement(
+            unit=cast.unit,
+            community=cast.community_b,
+            period_start="2026-01-01",
+            period_end="2026-12-31",
+            unit_signatory="书记",
+            signed_on="2026-01-01",
+            commitments=COMMITMENTS,
+            by=cast.zhao,
+        )
 
 
 def test_joint_activity_with_walk_in_check_in(cast, agreement, vol):
     now = timezone.now()
     activity = agreement.commitments.get(kind="activity")
-    joint = services.record_joint_activity(activity, title="健康讲座", held_on=timezone.localdate(), by=cast.he,
-                                           starts_at=now - datetime.timedelta(minutes=30),
-                                           ends_at=now + datetime.timedelta(hours=1))
+    joint = services.record_joint_activity(
+        activity,
+        title="健康讲座",
+        held_on=timezone.localdate(),
+        by=cast.he,
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(hours=1),
+    )
     attendance = checkin.scan(checkin.make_token(joint.session), vol.ma)
     assert attendance.status == "checked_in" and joint.session.organiser == cast.he

@@ -52,7 +52,8 @@ def test_the_api_refusal_of_a_post_claim_is_translated(client, world):
     english = _english(client, "post", f"{API}posts/{world.post.pk}/claim", world.cast.he, {})
     assert english.status_code == 400
     assert (english.json()["message"], english.json()["field"]) == (
-        "Please register with this community first.", "registration"
+        "Please register with this community first.",
+        "registration",
     )
     assert not PostClaim.objects.exists()
 
@@ -84,7 +85,9 @@ def test_an_api_edit_without_its_version_is_refused_naming_it_and_changes_nothin
     edit = {"title": "新名称", "category": "elderly", "kind": "volunteer"}
     refused = call(client, "put", f"{API}resources/{co.resource.pk}", co.cast.zhang, edit)
     assert (refused.status_code, refused.json()["field"]) == (400, "version")
-    refused = _english(client, "put", f"{API}needs/{co.common.pk}", co.cast.zhang, {"title": "新", "category": "repair"})
+    refused = _english(
+        client, "put", f"{API}needs/{co.common.pk}", co.cast.zhang, {"title": "新", "category": "repair"}
+    )
     assert (refused.status_code, refused.json()["field"]) == (400, "version")
     assert refused.json()["message"] == "The version you read is missing. Reload the page and edit again."
     assert (snapshot(co.resource), snapshot(co.common)) == (resource_before, need_before)
@@ -141,8 +144,15 @@ def test_order_buttons_and_api_actions_agree_at_every_step(client, co):
     for step, mine in zip(steps, expected, strict=True):
         if step:
             step(order)
-        _same(client, users, "coop:order", "coop:order_action", f"orders/{order.pk}", order.pk,
-              services.actions.ORDER_VERBS)
+        _same(
+            client,
+            users,
+            "coop:order",
+            "coop:order_action",
+            f"orders/{order.pk}",
+            order.pk,
+            services.actions.ORDER_VERBS,
+        )
         assert _api_actions(client, cast.jumin, f"orders/{order.pk}") == mine
 
 
@@ -150,12 +160,26 @@ def test_claim_buttons_and_api_actions_agree_at_every_step(client, co):
     cast = co.cast
     claim = services.claim_need(co.need, by=cast.he, as_member=True)
     users = [cast.he, cast.zhang, cast.jumin, cast.wang]
-    _same(client, users, "coop:claim", "coop:claim_action", f"claims/{claim.pk}", claim.pk,
-          services.actions.CLAIM_VERBS)
+    _same(
+        client,
+        users,
+        "coop:claim",
+        "coop:claim_action",
+        f"claims/{claim.pk}",
+        claim.pk,
+        services.actions.CLAIM_VERBS,
+    )
     assert _api_actions(client, cast.he, f"claims/{claim.pk}") == {"schedule", "start", "finish", "withdraw"}
     services.finish_claim(claim, by=cast.he, result="理发完成")
-    _same(client, users, "coop:claim", "coop:claim_action", f"claims/{claim.pk}", claim.pk,
-          services.actions.CLAIM_VERBS)
+    _same(
+        client,
+        users,
+        "coop:claim",
+        "coop:claim_action",
+        f"claims/{claim.pk}",
+        claim.pk,
+        services.actions.CLAIM_VERBS,
+    )
     assert _api_actions(client, cast.he, f"claims/{claim.pk}") == set()  # the claimant does not rate itself
     assert _api_actions(client, cast.jumin, f"claims/{claim.pk}") == {"rate"}  # the household served
 
@@ -164,9 +188,25 @@ def test_need_and_resource_buttons_and_api_actions_agree(client, co):
     cast = co.cast
     users = [cast.zhang, cast.wang, cast.he, cast.jumin]
     for need in (co.need, co.common):
-        _same(client, users, "coop:need", "coop:need_action", f"needs/{need.pk}", need.pk,
-              services.actions.NEED_VERBS, edit="coop:need_edit")
+        _same(
+            client,
+            users,
+            "coop:need",
+            "coop:need_action",
+            f"needs/{need.pk}",
+            need.pk,
+            services.actions.NEED_VERBS,
+            edit="coop:need_edit",
+        )
     assert _api_actions(client, cast.wang, f"needs/{co.need.pk}") == {"edit", "cancel"}  # its recorder
-    _same(client, users, "coop:resource", "coop:resource_action", f"resources/{co.resource.pk}", co.resource.pk,
-          services.actions.RESOURCE_VERBS, edit="coop:resource_edit")
+    _same(
+        client,
+        users,
+        "coop:resource",
+        "coop:resource_action",
+        f"resources/{co.resource.pk}",
+        co.resource.pk,
+        services.actions.RESOURCE_VERBS,
+        edit="coop:resource_edit",
+    )
     assert _api_actions(client, cast.jumin, f"resources/{co.resource.pk}") == {"order"}

@@ -283,7 +283,9 @@ def need_detail(request, pk):
             "n": need,
             "staff": staff,
             "actions": actions,
-            "registration": queries.active_registration(user, need.community_id) if "claim" in actions else None,
+            "registration": queries.active_registration(user, need.community_id)
+            if "claim" in actions
+            else None,
             "claims": permissions.visible(user, Claim)
             .filter(need=need)
             .select_related("unit", "registration__volunteer"),

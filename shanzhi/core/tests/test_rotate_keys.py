@@ -40,8 +40,11 @@ def rotate(**options):
 
 def test_encrypted_fields_are_found_by_introspection():
     found = {(m._meta.label, f.name) for m, f in encrypted_fields()}
-    assert {("registry.Resident", "id_number"), ("registry.Resident", "phone"),
-            ("registry.PropertyCompany", "contact_phone")} <= found
+    assert {
+        ("registry.Resident", "id_number"),
+        ("registry.Resident", "phone"),
+        ("registry.PropertyCompany", "contact_phone"),
+    } <= found
 
 
 def test_rotation_re_encrypts_old_values_and_they_still_decrypt(cast):
@@ -77,7 +80,9 @@ def test_rotation_keeps_the_blind_index_and_search_working(cast):
     with override_settings(SHANZHI_KEYRING=f"new:{NEW_KEY},{settings.SHANZHI_KEYRING}"):
         rotate()
         assert dict(Resident.objects.values_list("pk", "id_number_index")) == index_before
-        assert Resident.objects.get(id_number_index=crypto.blind_index(cast.resident.id_number)) == cast.resident
+        assert (
+            Resident.objects.get(id_number_index=crypto.blind_index(cast.resident.id_number)) == cast.resident
+        )
 
 
 def test_rotation_is_audited_and_a_second_run_has_nothing_to_do(cast):
@@ -103,7 +108,10 @@ def test_dry_run_counts_and_changes_nothing(cast):
 
 
 def test_a_value_under_a_key_missing_from_the_ring_stops_with_a_clear_error(cast):
-    with override_settings(SHANZHI_KEYRING=f"new:{NEW_KEY}"), pytest.raises(CommandError, match="SHANZHI_KEYRING"):
+    with (
+        override_settings(SHANZHI_KEYRING=f"new:{NEW_KEY}"),
+        pytest.raises(CommandError, match="SHANZHI_KEYRING"),
+    ):
         rotate()
 
 
@@ -117,7 +125,9 @@ def test_help_explains_how_to_rotate():
 
 
 def test_deploy_check_is_registered():
-    assert checks.secrets_from_environment in check_registry.registry.get_checks(include_deployment_checks=True)
+    assert checks.secrets_from_environment in check_registry.registry.get_checks(
+        include_deployment_checks=True
+    )
     assert checks.secrets_from_environment not in check_registry.registry.get_checks()
 
 

@@ -183,7 +183,9 @@ def test_elapsed_share_runs_from_zero_to_one_and_is_monotone(start, n, pct):
     assert CAL.elapsed_share(start, deadline, deadline) == pytest.approx(1)
     mid = start + (deadline - start) * pct / 100
     later = start + (deadline - start) * min(pct + 10, 100) / 100
-    assert 0 <= CAL.elapsed_share(start, deadline, mid) <= CAL.elapsed_share(start, deadline, later) <= 1 + 1e-9
+    assert (
+        0 <= CAL.elapsed_share(start, deadline, mid) <= CAL.elapsed_share(start, deadline, later) <= 1 + 1e-9
+    )
 
 
 # --- the provisional calendar (《全国年节及纪念日放假办法》 as revised in 2024) -------------------
@@ -199,13 +201,22 @@ def test_the_statutory_rule_agrees_with_the_library_in_the_years_it_knows(year):
 def test_the_provisional_2027_holidays():
     rule = workdays.provisional_holidays(2027)
     assert sorted(d for d, name in rule.items() if name == "春节") == [
-        dt.date(2027, 2, 5), dt.date(2027, 2, 6), dt.date(2027, 2, 7), dt.date(2027, 2, 8)]  # 除夕 is 腊月廿九
+        dt.date(2027, 2, 5),
+        dt.date(2027, 2, 6),
+        dt.date(2027, 2, 7),
+        dt.date(2027, 2, 8),
+    ]  # 除夕 is 腊月廿九
     assert rule[dt.date(2027, 4, 5)] == "清明节"
     assert rule[dt.date(2027, 6, 9)] == "端午节"
     assert rule[dt.date(2027, 9, 15)] == "中秋节"
     assert {d for d, n in rule.items() if n in ("元旦", "劳动节", "国庆节")} == {
-        dt.date(2027, 1, 1), dt.date(2027, 5, 1), dt.date(2027, 5, 2), dt.date(2027, 10, 1),
-        dt.date(2027, 10, 2), dt.date(2027, 10, 3)}
+        dt.date(2027, 1, 1),
+        dt.date(2027, 5, 1),
+        dt.date(2027, 5, 2),
+        dt.date(2027, 10, 1),
+        dt.date(2027, 10, 2),
+        dt.date(2027, 10, 3),
+    }
 
 
 def test_provisional_days_weekends_and_no_swapped_workdays():

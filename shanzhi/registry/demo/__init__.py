@@ -62,11 +62,20 @@ def summary_counts():
     levels = Counter(OrgNode.objects.values_list("level", flat=True))
     tags = {t.name: t.residents.count() for t in CareTag.objects.all()}
     return {
-        "街道": levels["street"], "社区": levels["community"], "网格": levels["grid"],
-        "小区": Compound.objects.count(), "楼栋": Building.objects.count(), "户": Household.objects.count(),
-        "居民": Resident.objects.count(), "物业企业": PropertyCompany.objects.count(),
-        "业委会": OwnersCommittee.objects.count(), "驻区单位": Unit.objects.count(),
-        "职能部门": Department.objects.count(), "党组织": PartyOrg.objects.count(),
-        "党员": PartyMember.objects.count(), "网格岗位": NetworkPost.objects.count(),
-        "账号": User.objects.count(), "标签": tags,
+        "街道": levels["street"],
+        "社区": levels["community"],
+        "网格": levels["grid"],
+        "小区": Compound.objects.count(),
+        "楼栋": Building.objects.count(),
+        "户": Household.objects.count(),
+        "居民": Resident.objects.count(),
+        "物业企业": PropertyCompany.objects.count(),
+        "业委会": OwnersCommittee.objects.count(),
+        "驻区单位": Unit.objects.count(),
+        "职能部门": Department.objects.count(),
+        "党组织": PartyOrg.objects.count(),
+        "党员": PartyMember.objects.count(),
+        "网格岗位": NetworkPost.objects.count(),
+        "账号": User.objects.count(),
+        "标签": tags,
     }

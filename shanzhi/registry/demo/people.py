@@ -61,11 +61,15 @@ class PeoplePlanner:
             return self._couple(rng.randint(24, 85))
         if r < 0.85:
             a, g = rng.randint(35, 58), "F" if rng.random() < 0.65 else "M"
-            return [("户主", a, g, HEAD), ("子女", max(2, a - rng.randint(22, 33)), rng.choice("MF"),
-                                          HEAD if g == "M" else None)]
+            return [
+                ("户主", a, g, HEAD),
+                ("子女", max(2, a - rng.randint(22, 33)), rng.choice("MF"), HEAD if g == "M" else None),
+            ]
         a, pg = rng.randint(30, 55), rng.choice("MF")
-        return [("户主", a, rng.choice("MF"), HEAD),
-                ("父母", min(95, a + rng.randint(23, 33)), pg, HEAD if pg == "M" else None)]
+        return [
+            ("户主", a, rng.choice("MF"), HEAD),
+            ("父母", min(95, a + rng.randint(23, 33)), pg, HEAD if pg == "M" else None),
+        ]
 
     def _size3(self):
         rng = self.rng
@@ -82,15 +86,21 @@ class PeoplePlanner:
         if rng.random() < 0.6:
             return self._couple(a) + [self._child(a), self._child(a)]
         pg = rng.choice("MF")
-        return self._couple(a) + [self._child(a), ("父母", min(95, a + rng.randint(24, 32)), pg,
-                                                   HEAD if pg == "M" else None)]
+        return self._couple(a) + [
+            self._child(a),
+            ("父母", min(95, a + rng.randint(24, 32)), pg, HEAD if pg == "M" else None),
+        ]
 
     def _size5(self):
         rng = self.rng
         if rng.random() < 0.6:
             a = rng.randint(30, 50)
             older = min(93, a + rng.randint(24, 32))
-            return self._couple(a) + [self._child(a), ("父母", older, "M", HEAD), ("父母", older - 2, "F", None)]
+            return self._couple(a) + [
+                self._child(a),
+                ("父母", older, "M", HEAD),
+                ("父母", older - 2, "F", None),
+            ]
         a = rng.randint(55, 70)
         child_age = a - rng.randint(25, 32)
         if rng.random() < 0.6:
@@ -104,8 +114,10 @@ class PeoplePlanner:
     def _couple(self, age, head_male=None):
         male = self.rng.random() < 0.75 if head_male is None else head_male
         spouse_age = max(20, age + self.rng.randint(-4, 3) * (1 if male else -1))
-        return [("户主", age, "M" if male else "F", FAMILY if male else HEAD),
-                ("配偶", spouse_age, "F" if male else "M", None if male else FAMILY)]
+        return [
+            ("户主", age, "M" if male else "F", FAMILY if male else HEAD),
+            ("配偶", spouse_age, "F" if male else "M", None if male else FAMILY),
+        ]
 
     def _child(self, parent_age):
         return ("子女", max(0, parent_age - self.rng.randint(23, 34)), self.rng.choice("MF"), FAMILY)
@@ -119,7 +131,13 @@ class PeoplePlanner:
         if relation == "户主":
             self._surnames.setdefault(HEAD, surname)
         self._surnames[PREV] = surname
-        person = Person(name=surname + self._given_name(gender, age), gender=gender, age=age, relation=relation, tags=list(tags))
+        person = Person(
+            name=surname + self._given_name(gender, age),
+            gender=gender,
+            age=age,
+            relation=relation,
+            tags=list(tags),
+        )
         person.id_number = self._id_number(age, gender)
         if age >= 15 and rng.random() < (0.6 if age >= 80 else 0.96):
             person.phone = self._phone()
@@ -144,14 +162,16 @@ class PeoplePlanner:
         while True:
             born = datetime.date(REFERENCE_DAY.year - age, REFERENCE_DAY.month, REFERENCE_DAY.day)
             born -= datetime.timedelta(days=rng.randrange(365))
-            seq = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if gender == "M" else (0, 2, 4, 6, 8))
+            seq = rng.randrange(0, 100) * 10 + rng.choice(
+                (1, 3, 5, 7, 9) if gender == "M" else (0, 2, 4, 6, 8)
+            )
             body = f"{rng.choice(ID_REGIONS)}{born.year}{born.month:02d}{born.day:02d}{seq:03d}"
             if body not in self.id_prefixes:
                 self.id_prefixes.add(body)
                 return body + ric.calc_check_digit(body + "0")
 
     def _phone(self):
-        return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10 ** 8):08d}"
+        return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
 
     def _name(self, gender=None, age=None):
         gender = gender or self.draw.choice("MF")

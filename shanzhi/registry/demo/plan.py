@@ -166,15 +166,27 @@ class Planner(PeoplePlanner):
         return name, body + uscc.calc_check_digit(body), self._name(), self._phone()
 
     def _community(self, code, short, n_grids, index):
-        grids = [GridPlan(code=code + f"{g + 1:03d}", name=f"{short}第{cn_number(g + 1)}网格", polygon=[],
-                          target=0) for g in range(n_grids)]
+        grids = [
+            GridPlan(
+                code=code + f"{g + 1:03d}", name=f"{short}第{cn_number(g + 1)}网格", polygon=[], target=0
+            )
+            for g in range(n_grids)
+        ]
         community = CommunityPlan(code=code, name=f"{short}社区", short=short, grids=grids)
         for pattern, kind in self.rng.sample(UNITS, self.rng.randint(3, 5)):
             road = self.rng.choice(ROADS)
-            community.units.append((pattern.format(road=road, short=short), kind,
-                                    f"{road}{self.rng.randint(1, 300)}号", self._name(), self._phone()))
+            community.units.append(
+                (
+                    pattern.format(road=road, short=short),
+                    kind,
+                    f"{road}{self.rng.randint(1, 300)}号",
+                    self._name(),
+                    self._phone(),
+                )
+            )
         community.party_extras = [
-            (PARTY_EXTRAS[k % 6][0].format(short=short), PARTY_EXTRAS[k % 6][1]) for k in (2 * index, 2 * index + 1)
+            (PARTY_EXTRAS[k % 6][0].format(short=short), PARTY_EXTRAS[k % 6][1])
+            for k in (2 * index, 2 * index + 1)
         ]
         return community
 
@@ -252,8 +264,11 @@ class Planner(PeoplePlanner):
             grid.target = round(self.rng.triangular(lo, hi, lo + (hi - lo) * 0.2))
         for n, k in enumerate(chosen):
             low = n % 2 == 0
-            grids[k].target = (self.rng.randint(round(lo * 0.55), round(lo * 0.85)) if low
-                               else self.rng.randint(round(hi * 1.12), round(hi * 1.35)))
+            grids[k].target = (
+                self.rng.randint(round(lo * 0.55), round(lo * 0.85))
+                if low
+                else self.rng.randint(round(hi * 1.12), round(hi * 1.35))
+            )
 
     # compounds, buildings, households
 
@@ -264,7 +279,9 @@ class Planner(PeoplePlanner):
             homes_left = grid.target
             while homes_left > 0:
                 if compound is None or compound.buildings_left == 0:
-                    compound = self._compound(community, n_companies, first=(g == 0 and not community.compounds))
+                    compound = self._compound(
+                        community, n_companies, first=(g == 0 and not community.compounds)
+                    )
                 building = self._building(compound, homes_left)
                 grid.buildings.append(building)
                 homes_left -= len(building.homes)
@@ -285,11 +302,18 @@ class Planner(PeoplePlanner):
         name = self._phase_name(name, phase)
         self.compound_names.add(name)
         # Old compounds are often left without a property company (the community steps in).
-        company = None if (style == "old" and rng.random() < 0.35 and not first) else rng.randrange(n_companies)
+        company = (
+            None if (style == "old" and rng.random() < 0.35 and not first) else rng.randrange(n_companies)
+        )
         size = rng.randint(*STYLES[style][4])
-        compound = CompoundPlan(name=name, address=f"{rng.choice(ROADS)}{rng.randint(1, 399)}号", style=style,
-                                company=company, buildings_left=size,
-                                committee=size >= 3 and company is not None and rng.random() < 0.4)
+        compound = CompoundPlan(
+            name=name,
+            address=f"{rng.choice(ROADS)}{rng.randint(1, 399)}号",
+            style=style,
+            company=company,
+            buildings_left=size,
+            committee=size >= 3 and company is not None and rng.random() < 0.4,
+        )
         community.compounds.append(compound)
         return compound
 
@@ -333,7 +357,7 @@ class Planner(PeoplePlanner):
         areas = max(1, round(len(grid.buildings) / 6))
         per_area = math.ceil(len(grid.buildings) / areas)
         for a in range(areas):
-            covered = grid.buildings[a * per_area:(a + 1) * per_area]
+            covered = grid.buildings[a * per_area : (a + 1) * per_area]
             holder = self._holder([h for b in covered for h in b.homes])
             if holder:
                 grid.posts.append(("area_chief", holder, covered, [], None))
@@ -346,7 +370,7 @@ class Planner(PeoplePlanner):
                 by_unit[h.unit_no].append(h)
             for homes in by_unit.values():
                 for start in range(0, len(homes), 12):
-                    group = homes[start:start + 12]
+                    group = homes[start : start + 12]
                     holder = self._holder(group[:1] + rng.sample(group, min(3, len(group))))
                     if holder:
                         grid.posts.append(("central_household_head", holder, [], group, b))

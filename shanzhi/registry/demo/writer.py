@@ -40,8 +40,10 @@ class Writer:
             for community in street.communities:
                 self._community(community, node)
                 homes = [h for g in community.grids for b in g.buildings for h in b.homes]
-                self.say(f"  {street.name}{community.name}：{len(community.grids)} 个网格，{len(homes):,} 户，"
-                         f"{sum(len(h.people) for h in homes):,} 人（{self._elapsed()}）")
+                self.say(
+                    f"  {street.name}{community.name}：{len(community.grids)} 个网格，{len(homes):,} 户，"
+                    f"{sum(len(h.people) for h in homes):,} 人（{self._elapsed()}）"
+                )
         self._accounts()
 
     def _elapsed(self):
@@ -51,37 +53,60 @@ class Writer:
         for name in DEPARTMENTS:
             self.departments[name] = services.create_department(district=self.district, name=name)
         for name, credit_code, contact, phone in self.plan.companies:
-            self.companies.append(services.create_property_company(
-                name=name, credit_code=credit_code, contact_name=contact, contact_phone=phone,
-                district=self.district,
-            ))
+            self.companies.append(
+                services.create_property_company(
+                    name=name,
+                    credit_code=credit_code,
+                    contact_name=contact,
+                    contact_phone=phone,
+                    district=self.district,
+                )
+            )
 
     def _community(self, plan, street):
         community = services.create_node(level="community", code=plan.code, name=plan.name, parent=street)
         self.nodes[community.code] = community
         self.units[plan.code] = [
-            services.register_unit(community=community, name=name, kind=kind, address=address,
-                                   contact_name=contact, contact_phone=phone)
+            services.register_unit(
+                community=community,
+                name=name,
+                kind=kind,
+                address=address,
+                contact_name=contact,
+                contact_phone=phone,
+            )
             for name, kind, address, contact, phone in plan.units
         ]
         compounds = {}
         for cp in plan.compounds:
             company = self.companies[cp.company] if cp.company is not None else None
-            compounds[cp.name] = services.create_compound(community=community, name=cp.name, address=cp.address,
-                                                          property_company=company)
-        committee = services.create_party_org(name=f"{plan.name}党委", level="committee", kind="geo", node=community)
+            compounds[cp.name] = services.create_compound(
+                community=community, name=cp.name, address=cp.address, property_company=company
+            )
+        committee = services.create_party_org(
+            name=f"{plan.name}党委", level="committee", kind="geo", node=community
+        )
         extras = [
             services.create_party_org(name=name, level="branch", kind=kind, node=community, parent=committee)
             for name, kind in plan.party_extras
         ]
         for gp in plan.grids:
-            grid = services.create_node(level="grid", code=gp.code, name=gp.name, parent=community,
-                                        boundary={"type": "Polygon", "coordinates": [gp.polygon]})
+            grid = services.create_node(
+                level="grid",
+                code=gp.code,
+                name=gp.name,
+                parent=community,
+                boundary={"type": "Polygon", "coordinates": [gp.polygon]},
+            )
             self.nodes[grid.code] = grid
             for bp in gp.buildings:
                 self.buildings[id(bp)] = services.create_building(
-                    compound=compounds[bp.compound.name], grid=grid, name=bp.name, floors=bp.floors,
-                    lng=bp.lng, lat=bp.lat,
+                    compound=compounds[bp.compound.name],
+                    grid=grid,
+                    name=bp.name,
+                    floors=bp.floors,
+                    lng=bp.lng,
+                    lat=bp.lat,
                 )
             self._residents(gp, grid)
             residents = self._resident_ids(gp)
@@ -94,11 +119,20 @@ class Writer:
     def _residents(self, gp, grid):
         rows = [
             {
-                "grid_code": gp.code, "compound": bp.compound.name, "building": bp.name, "unit_no": home.unit_no,
-                "room": home.room, "name": p.name, "id_number": p.id_number, "phone": p.phone,
-                "relation": p.relation, "tags": [t for t in p.tags if t != "party_member"],
+                "grid_code": gp.code,
+                "compound": bp.compound.name,
+                "building": bp.name,
+                "unit_no": home.unit_no,
+                "room": home.room,
+                "name": p.name,
+                "id_number": p.id_number,
+                "phone": p.phone,
+                "relation": p.relation,
+                "tags": [t for t in p.tags if t != "party_member"],
             }
-            for bp in gp.buildings for home in bp.homes for p in home.people
+            for bp in gp.buildings
+            for home in bp.homes
+            for p in home.people
         ]
         importing.import_rows(rows, by=None, scope=self.district)
 
@@ -110,7 +144,7 @@ class Writer:
         found = {}
         keys = list(indexes)
         for start in range(0, len(keys), 500):
-            for r in Resident.objects.filter(id_number_index__in=keys[start:start + 500]).only(
+            for r in Resident.objects.filter(id_number_index__in=keys[start : start + 500]).only(
                 "id", "name", "grid_id", "household_id", "id_number_index"
             ):
                 found[id(indexes[r.id_number_index])] = r
@@ -118,14 +152,20 @@ class Writer:
 
     def _party(self, gp, grid, committee, extras, residents):
         """网格党支部 for the grid, 楼栋党小组 where three or more members live in one building."""
-        branch = services.create_party_org(name=f"{grid.name}党支部", level="branch", kind="geo", node=grid,
-                                           parent=committee)
+        branch = services.create_party_org(
+            name=f"{grid.name}党支部", level="branch", kind="geo", node=grid, parent=committee
+        )
         for bp in gp.buildings:
             members = [p for h in bp.homes for p in h.people if "party_member" in p.tags]
             org = branch
             if len(members) >= 3:
-                org = services.create_party_org(name=f"{bp.compound.name}{bp.name}党小组", level="group",
-                                                kind="geo", node=grid, parent=branch)
+                org = services.create_party_org(
+                    name=f"{bp.compound.name}{bp.name}党小组",
+                    level="group",
+                    kind="geo",
+                    node=grid,
+                    parent=branch,
+                )
             for p in members:
                 self._join(org, p, residents[id(p)])
                 if extras and self.rng.random() < 0.15:
@@ -137,9 +177,12 @@ class Writer:
         in_service = 22 <= person.age <= 58 and rng.random() < 0.5
         workplace = ""
         if in_service:
-            workplace = rng.choice(DEPARTMENTS + [c.name for c in self.companies[:3]] + ["枣庄市市中区人民医院"])
-        services.add_party_member(party_org=org, resident=resident, joined_on=joined, in_service=in_service,
-                                  workplace=workplace)
+            workplace = rng.choice(
+                DEPARTMENTS + [c.name for c in self.companies[:3]] + ["枣庄市市中区人民医院"]
+            )
+        services.add_party_member(
+            party_org=org, resident=resident, joined_on=joined, in_service=in_service, workplace=workplace
+        )
 
     def _posts(self, gp, grid, residents):
         homes = {
@@ -151,17 +194,23 @@ class Writer:
         # Thousands of posts in a large district: bulk rows here, with the same rules as
         # services.appoint_network_post (a resident of the grid, covering places in that grid).
         posts = NetworkPost.objects.bulk_create(
-            [NetworkPost(kind=kind, resident=residents[id(holder)], grid=grid) for kind, holder, *_rest in gp.posts]
+            [
+                NetworkPost(kind=kind, resident=residents[id(holder)], grid=grid)
+                for kind, holder, *_rest in gp.posts
+            ]
         )
         building_links, household_links = [], []
         for post, (_kind, _holder, buildings, covered, home_building) in zip(posts, gp.posts, strict=True):
-            building_links += [NetworkPost.buildings.through(networkpost_id=post.pk, building_id=self.buildings[id(b)].pk)
-                               for b in buildings]
+            building_links += [
+                NetworkPost.buildings.through(networkpost_id=post.pk, building_id=self.buildings[id(b)].pk)
+                for b in buildings
+            ]
             if covered:
                 building = self.buildings[id(home_building)]
                 household_links += [
-                    NetworkPost.households.through(networkpost_id=post.pk,
-                                                   household_id=homes[building.pk, h.unit_no, h.room])
+                    NetworkPost.households.through(
+                        networkpost_id=post.pk, household_id=homes[building.pk, h.unit_no, h.room]
+                    )
                     for h in covered
                 ]
         NetworkPost.buildings.through.objects.bulk_create(building_links)
@@ -172,17 +221,24 @@ class Writer:
             if not cp.committee:
                 continue
             compound = compounds[cp.name]
-            heads = list(Resident.objects.filter(household__building__compound=compound, relation="户主",
-                                                 birth_date__lte=REFERENCE_DAY.replace(year=REFERENCE_DAY.year - 30))
-                         .order_by("household__building__name", "household__unit_no", "household__room")
-                         .only("id")[:60])
+            heads = list(
+                Resident.objects.filter(
+                    household__building__compound=compound,
+                    relation="户主",
+                    birth_date__lte=REFERENCE_DAY.replace(year=REFERENCE_DAY.year - 30),
+                )
+                .order_by("household__building__name", "household__unit_no", "household__room")
+                .only("id")[:60]
+            )
             if len(heads) < 5:
                 continue
             elected = REFERENCE_DAY - datetime.timedelta(days=self.rng.randint(30, 1500))
             positions = ["主任", "副主任", "委员", "委员", "委员"]
             services.form_owners_committee(
-                compound=compound, members=list(zip(self.rng.sample(heads, 5), positions, strict=True)),
-                elected_on=elected, term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1),
+                compound=compound,
+                members=list(zip(self.rng.sample(heads, 5), positions, strict=True)),
+                elected_on=elected,
+                term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1),
             )
 
     # accounts
@@ -200,8 +256,9 @@ class Writer:
             accounts.grant_role(user, role, **scope)
         for demo in DEMO_USERS:
             scope, display = demo_scopes[demo.username]
-            user = accounts.create_user(username=demo.username, password=DEMO_PASSWORD,
-                                        display_name=display or demo.display_name)
+            user = accounts.create_user(
+                username=demo.username, password=DEMO_PASSWORD, display_name=display or demo.display_name
+            )
             accounts.grant_role(user, demo.role, **scope)
 
     def _staff_role(self, code):
@@ -219,8 +276,11 @@ class Writer:
         grid_codes = [g.code for g in community.grids]
         company = next(self.companies[c.company] for c in community.compounds if c.company is not None)
         grid = self.nodes[grid_codes[0]]
-        resident = (Resident.objects.filter(grid=grid, relation="户主", birth_date__lte=datetime.date(2000, 1, 1))
-                    .order_by("household__building__name", "household__unit_no", "household__room").first())
+        resident = (
+            Resident.objects.filter(grid=grid, relation="户主", birth_date__lte=datetime.date(2000, 1, 1))
+            .order_by("household__building__name", "household__unit_no", "household__room")
+            .first()
+        )
         scopes = {}
         for demo in DEMO_USERS:
             key, display = demo.scope, ""

@@ -43,7 +43,9 @@ class _Lookups:
         grids = OrgNode.objects.filter(level=OrgNode.Level.GRID, path__startswith=scope.path)
         self.grids = {}
         for chunk in _chunks(codes, CHUNK):
-            self.grids.update((g.code, g) for g in grids.filter(code__in=chunk).only("id", "code", "name", "parent_id"))
+            self.grids.update(
+                (g.code, g) for g in grids.filter(code__in=chunk).only("id", "code", "name", "parent_id")
+            )
         communities = {g.parent_id for g in self.grids.values()}
         siblings = OrgNode.objects.filter(parent_id__in=communities, level=OrgNode.Level.GRID)
         self.grid_names = dict(siblings.values_list("id", "name"))
@@ -52,7 +54,9 @@ class _Lookups:
         for b in Building.objects.filter(compound__community_id__in=communities).select_related("compound"):
             self.buildings[(b.grid_id, b.compound.name, b.name)] = b
             self.building_grids.setdefault((b.compound.community_id, b.compound.name, b.name), b.grid_id)
-        self.compounds = set(Compound.objects.filter(community_id__in=communities).values_list("community_id", "name"))
+        self.compounds = set(
+            Compound.objects.filter(community_id__in=communities).values_list("community_id", "name")
+        )
         self.tags = {}
         for tag in CareTag.objects.all():
             self.tags[tag.name] = tag.id
@@ -89,7 +93,9 @@ class _RowCheck:
         if not value and key in REQUIRED:
             self.error(key, _("%(c)s不能为空。") % {"c": HEADER[key]})
         elif len(value) > MAX_LENGTH.get(key, 100):
-            self.error(key, _("%(c)s过长（最多 %(n)d 个字）。") % {"c": HEADER[key], "n": MAX_LENGTH.get(key, 100)})
+            self.error(
+                key, _("%(c)s过长（最多 %(n)d 个字）。") % {"c": HEADER[key], "n": MAX_LENGTH.get(key, 100)}
+            )
         return value
 
     def grid(self):
@@ -101,8 +107,11 @@ class _RowCheck:
             return None
         grid = self.lookups.grids.get(code)
         if grid is None:
-            self.error("grid_code", _("网格编码 %(code)s 不存在或不在您的管辖范围（%(scope)s）内。")
-                       % {"code": code, "scope": self.lookups.scope.name})
+            self.error(
+                "grid_code",
+                _("网格编码 %(code)s 不存在或不在您的管辖范围（%(scope)s）内。")
+                % {"code": code, "scope": self.lookups.scope.name},
+            )
         return grid
 
     def building(self, grid):
@@ -114,13 +123,21 @@ class _RowCheck:
             return building
         other_grid = self.lookups.building_grids.get((grid.parent_id, compound, name))
         if other_grid is not None:
-            self.error("building", _("%(c)s%(b)s 属于“%(other)s”，不在“%(grid)s”，请核对网格编码。") % {
-                "c": compound, "b": name, "other": self.lookups.grid_names[other_grid], "grid": grid.name})
+            self.error(
+                "building",
+                _("%(c)s%(b)s 属于“%(other)s”，不在“%(grid)s”，请核对网格编码。")
+                % {"c": compound, "b": name, "other": self.lookups.grid_names[other_grid], "grid": grid.name},
+            )
         elif (grid.parent_id, compound) in self.lookups.compounds:
-            self.error("building", _("小区“%(c)s”中还没有楼栋“%(b)s”，请先登记该楼栋。") % {"c": compound, "b": name})
+            self.error(
+                "building", _("小区“%(c)s”中还没有楼栋“%(b)s”，请先登记该楼栋。") % {"c": compound, "b": name}
+            )
         else:
-            self.error("compound", _("网格“%(grid)s”所在社区还没有小区“%(c)s”，请先登记小区和楼栋。")
-                       % {"grid": grid.name, "c": compound})
+            self.error(
+                "compound",
+                _("网格“%(grid)s”所在社区还没有小区“%(c)s”，请先登记小区和楼栋。")
+                % {"grid": grid.name, "c": compound},
+            )
         return None
 
     def id_number(self):
@@ -128,7 +145,10 @@ class _RowCheck:
         if not raw:
             return None
         if "E+" in raw.upper():
-            self.error("id_number", _("身份证号被 Excel 存成了科学计数法，后几位已丢失；请把该列设为“文本”后重新录入。"))
+            self.error(
+                "id_number",
+                _("身份证号被 Excel 存成了科学计数法，后几位已丢失；请把该列设为“文本”后重新录入。"),
+            )
             return None
         try:
             return services.clean_id_number(raw)
@@ -178,8 +198,20 @@ def check_rows(rows, *, scope, progress=None):
                 first_seen[id_number] = number
         errors.extend(check.errors)
         if not check.errors:
-            records.append(Record(number, building, unit_no, room, name, id_number,
-                                  crypto.blind_index(id_number), phone, relation, tag_ids))
+            records.append(
+                Record(
+                    number,
+                    building,
+                    unit_no,
+                    room,
+                    name,
+                    id_number,
+                    crypto.blind_index(id_number),
+                    phone,
+                    relation,
+                    tag_ids,
+                )
+            )
         if progress is not None and (position + 1) % PROGRESS_EVERY == 0:
             progress("validating", position + 1)
     errors.extend(_outside_scope_errors(records, lookups))
@@ -192,7 +224,11 @@ def check_rows(rows, *, scope, progress=None):
 def _outside_scope_errors(records, lookups):
     outside = lookups.outside_scope(r.id_index for r in records)
     reason = _("该身份证号的居民登记在您的管辖范围之外，不能在此导入或修改；居民迁入请联系原社区办理。")
-    return [{"row": r.row, "column": HEADER["id_number"], "reason": reason} for r in records if r.id_index in outside]
+    return [
+        {"row": r.row, "column": HEADER["id_number"], "reason": reason}
+        for r in records
+        if r.id_index in outside
+    ]
 
 
 def validate_rows(rows, *, scope):

@@ -30,8 +30,9 @@ def create_import_job(*, by, scope, uploaded_file):
 
     check_permission(by, scope)
     with transaction.atomic():
-        job = ImportJob.objects.create(created_by=by, scope=scope, file=uploaded_file,
-                                       original_name=Path(uploaded_file.name).name[:200])
+        job = ImportJob.objects.create(
+            created_by=by, scope=scope, file=uploaded_file, original_name=Path(uploaded_file.name).name[:200]
+        )
         import_roster_task.enqueue(job.pk)
     return job
 
@@ -41,11 +42,18 @@ def _finish(job, status, *, errors=(), counts=None):
     job.finished_at = timezone.now()
     job.errors = list(errors[:MAX_STORED_ERRORS])
     if len(errors) > MAX_STORED_ERRORS:
-        job.errors.append(file_error(_("另有 %(n)d 处错误未列出，请先改正以上错误。") % {"n": len(errors) - MAX_STORED_ERRORS}))
+        job.errors.append(
+            file_error(
+                _("另有 %(n)d 处错误未列出，请先改正以上错误。") % {"n": len(errors) - MAX_STORED_ERRORS}
+            )
+        )
     fields = ["status", "finished_at", "errors", "processed_rows"]
     if counts is not None:
         job.created_count, job.updated_count, job.unchanged_count = (
-            counts["created"], counts["updated"], counts["unchanged"])
+            counts["created"],
+            counts["updated"],
+            counts["unchanged"],
+        )
         job.processed_rows = counts["rows"]
         fields += ["created_count", "updated_count", "unchanged_count"]
     job.save(update_fields=fields)
@@ -100,8 +108,13 @@ def import_file(source, filename, *, by, scope, job=None, progress_for=None):
 
 
 def _audit_refusal(by, scope, job, outcome, detail):
-    audit.record(AuditEvent.Action.IMPORT, actor=by, outcome=outcome, target=job if job is not None else scope,
-                 detail={"scope": scope.code, **detail})
+    audit.record(
+        AuditEvent.Action.IMPORT,
+        actor=by,
+        outcome=outcome,
+        target=job if job is not None else scope,
+        detail={"scope": scope.code, **detail},
+    )
 
 
 def _job_progress(job, total):
@@ -126,7 +139,11 @@ def run_import(job):
     except (PermissionDenied, Http404):
         _finish(job, ImportJob.Status.FAILED, errors=[file_error(_("您已无权向该范围导入台账。"))])
     except Exception:
-        _finish(job, ImportJob.Status.FAILED, errors=[file_error(_("导入时发生系统错误，未导入任何数据；请联系管理员。"))])
+        _finish(
+            job,
+            ImportJob.Status.FAILED,
+            errors=[file_error(_("导入时发生系统错误，未导入任何数据；请联系管理员。"))],
+        )
         raise
     finally:
         _discard_file(job)

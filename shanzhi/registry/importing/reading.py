@@ -46,10 +46,21 @@ HEADER = {key: header for key, header, _required in COLUMNS}
 REQUIRED = [key for key, _header, required in COLUMNS if required]
 # Headers that real rosters use for the same columns.
 ALIASES = {
-    "身份证": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number",
-    "手机": "phone", "手机号码": "phone", "联系电话": "phone", "电话": "phone",
-    "单元号": "unit_no", "房间号": "room", "门牌号": "room", "关系": "relation", "居民标签": "tags",
-    "小区名称": "compound", "楼栋号": "building", "楼号": "building",
+    "身份证": "id_number",
+    "身份证号码": "id_number",
+    "公民身份号码": "id_number",
+    "手机": "phone",
+    "手机号码": "phone",
+    "联系电话": "phone",
+    "电话": "phone",
+    "单元号": "unit_no",
+    "房间号": "room",
+    "门牌号": "room",
+    "关系": "relation",
+    "居民标签": "tags",
+    "小区名称": "compound",
+    "楼栋号": "building",
+    "楼号": "building",
 }
 HEADER_LOOKUP = {header: key for key, header, _required in COLUMNS} | ALIASES
 MAX_LENGTH = {"unit_no": 20, "room": 20, "name": 50, "relation": 20}
@@ -113,11 +124,16 @@ def _rows_from(raw_rows):
             break
     header_at, keys = _find_header(head)
     if header_at is None:
-        raise RosterRejected([file_error(_("找不到表头：第一行应为“网格编码、小区、楼栋、单元、房号、姓名、身份证号……”。"))])
+        raise RosterRejected(
+            [file_error(_("找不到表头：第一行应为“网格编码、小区、楼栋、单元、房号、姓名、身份证号……”。"))]
+        )
     missing = [HEADER[k] for k in REQUIRED if k not in keys]
     if missing:
         raise RosterRejected(
-            [{"row": header_at, "column": col, "reason": _("表头缺少必填列“%(c)s”。") % {"c": col}} for col in missing]
+            [
+                {"row": header_at, "column": col, "reason": _("表头缺少必填列“%(c)s”。") % {"c": col}}
+                for col in missing
+            ]
         )
     columns = [(i, k) for i, k in enumerate(keys) if k is not None]
     rows = []

@@ -45,8 +45,12 @@ def import_rows(rows, *, by, scope, job=None, progress=None, records=None):
             if errors:
                 raise RosterRejected(errors)
         counts = _write(records, reporter)
-        audit.record(AuditEvent.Action.IMPORT, actor=by, target=job if job is not None else scope,
-                     detail={"scope": scope.code, **counts})
+        audit.record(
+            AuditEvent.Action.IMPORT,
+            actor=by,
+            target=job if job is not None else scope,
+            detail={"scope": scope.code, **counts},
+        )
     return counts
 
 
@@ -69,8 +73,13 @@ def _sqlite_cache(kib=131072):
 
 def _write(records, reporter):
     households, households_created = _upsert_households(records)
-    counts = {"rows": len(records), "created": 0, "updated": 0, "unchanged": 0,
-              "households_created": households_created}
+    counts = {
+        "rows": len(records),
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "households_created": households_created,
+    }
     done = 0
     for chunk in _chunks(records, CHUNK):
         for key, n in _write_residents(chunk, households).items():
@@ -124,8 +133,10 @@ PHONE_FIELDS = ["phone", "phone_index"]
 
 def _write_residents(chunk, households):
     wanted = [rec.id_index for rec in chunk]
-    existing = {r.id_number_index: r for r in
-                Resident.objects.filter(id_number_index__in=wanted).values_list(*STORED, named=True)}
+    existing = {
+        r.id_number_index: r
+        for r in Resident.objects.filter(id_number_index__in=wanted).values_list(*STORED, named=True)
+    }
     current_tags = {}
     if existing and any(rec.tag_ids is not None for rec in chunk):
         links = TagLink.objects.filter(resident_id__in=[r.id for r in existing.values()])
@@ -138,8 +149,13 @@ def _write_residents(chunk, households):
         household_id = households[_household_key(rec)]
         stored = existing.get(rec.id_index)
         if stored is None:
-            resident = Resident(household_id=household_id, grid_id=rec.building.grid_id, name=rec.name,
-                                name_initials=_initials(rec.name), relation=rec.relation or "")
+            resident = Resident(
+                household_id=household_id,
+                grid_id=rec.building.grid_id,
+                name=rec.name,
+                name_initials=_initials(rec.name),
+                relation=rec.relation or "",
+            )
             services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone or "")
             new.append(resident)
             new_tags.append(rec.tag_ids or ())
@@ -157,8 +173,11 @@ def _write_residents(chunk, households):
     if new:
         Resident.objects.bulk_create(new, batch_size=CHUNK)
         if not all(r.pk for r in new):
-            ids = dict(Resident.objects.filter(id_number_index__in=[r.id_number_index for r in new])
-                       .values_list("id_number_index", "id"))
+            ids = dict(
+                Resident.objects.filter(id_number_index__in=[r.id_number_index for r in new]).values_list(
+                    "id_number_index", "id"
+                )
+            )
             for r in new:
                 r.pk = ids[r.id_number_index]
     if changed:
@@ -167,7 +186,9 @@ def _write_residents(chunk, households):
         Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
     if retagged:
         TagLink.objects.filter(resident_id__in=list(retagged)).delete()
-    links = [TagLink(resident_id=r.pk, caretag_id=t) for r, tags in zip(new, new_tags, strict=True) for t in tags]
+    links = [
+        TagLink(resident_id=r.pk, caretag_id=t) for r, tags in zip(new, new_tags, strict=True) for t in tags
+    ]
     links += [TagLink(resident_id=rid, caretag_id=t) for rid, tags in retagged.items() for t in tags]
     if links:
         TagLink.objects.bulk_create(links, batch_size=CHUNK)

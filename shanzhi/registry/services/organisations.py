@@ -1,6 +1,5 @@
 """Writes about the organisations on the network: departments, property companies, units, owners' committees, network posts and party organisations."""
 
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 

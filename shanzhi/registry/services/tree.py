@@ -1,6 +1,5 @@
 """Writes to the org tree and the places on it (nodes, boundaries, compounds, buildings, households), and the values they check."""
 
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin

@@ -274,7 +274,9 @@ def test_resident_search_by_name_initials_room_grid_and_id_number(bearer, cast):
 
 
 def test_resident_id_number_search_stays_in_scope(bearer, cast):
-    assert _ids(bearer(cast.wang)("post", "residents/search", {"id_number": cast.resident2.id_number})) == set()
+    assert (
+        _ids(bearer(cast.wang)("post", "residents/search", {"id_number": cast.resident2.id_number})) == set()
+    )
 
 
 def test_personal_numbers_are_refused_in_query_strings(bearer, cast):

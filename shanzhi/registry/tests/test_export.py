@@ -62,8 +62,12 @@ def test_export_is_audited_with_its_row_count(cast):
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(cast):
-    services.register_resident(household=cast.household, name="=HYPERLINK(\"http://x\")",
-                               id_number=BASE + ric.calc_check_digit(BASE + "0"), relation="子女")
+    services.register_resident(
+        household=cast.household,
+        name='=HYPERLINK("http://x")',
+        id_number=BASE + ric.calc_check_digit(BASE + "0"),
+        relation="子女",
+    )
     data = exporting.export_roster(cast.zhang, cast.grid)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     formula_cells = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]

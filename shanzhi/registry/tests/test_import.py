@@ -31,11 +31,20 @@ def make_rows(n=4, seed=7):
     rows = []
     for i in range(n):
         grid, building = (A1, "1号楼") if i % 2 == 0 else (A2, "2号楼")
-        rows.append({
-            "网格编码": grid, "小区": "幸福小区", "楼栋": building, "单元": "2单元", "房号": str(501 + i // 2),
-            "姓名": fake.name(), "身份证号": fake.ssn(), "手机号": fake.phone_number(),
-            "与户主关系": "户主" if i % 2 == 0 else "配偶", "标签": "独居老人、党员" if i == 0 else "",
-        })
+        rows.append(
+            {
+                "网格编码": grid,
+                "小区": "幸福小区",
+                "楼栋": building,
+                "单元": "2单元",
+                "房号": str(501 + i // 2),
+                "姓名": fake.name(),
+                "身份证号": fake.ssn(),
+                "手机号": fake.phone_number(),
+                "与户主关系": "户主" if i % 2 == 0 else "配偶",
+                "标签": "独居老人、党员" if i == 0 else "",
+            }
+        )
     return rows
 
 
@@ -70,7 +79,11 @@ def import_file(data, cast, by=None, scope=None, name="roster.csv"):
 def snapshot():
     """Everything an import could touch, to show that a refused one touched nothing."""
     return (
-        sorted(Resident.objects.values_list("id", "name", "phone_index", "relation", "household_id", "updated_at")),
+        sorted(
+            Resident.objects.values_list(
+                "id", "name", "phone_index", "relation", "household_id", "updated_at"
+            )
+        ),
         sorted(Household.objects.values_list("id", "building_id", "unit_no", "room")),
         sorted(Resident.tags.through.objects.values_list("resident_id", "caretag_id")),
     )
@@ -89,7 +102,11 @@ def test_good_file_imports_households_residents_and_tags(cast):
     assert first.name == rows[0]["姓名"]
     assert first.phone == rows[0]["手机号"]
     assert first.grid == cast.grid
-    assert (first.household.building, first.household.unit_no, first.household.room) == (cast.building, "2单元", "501")
+    assert (first.household.building, first.household.unit_no, first.household.room) == (
+        cast.building,
+        "2单元",
+        "501",
+    )
     assert {t.code for t in first.tags.all()} == {"elderly_alone", "party_member"}
     assert first.name_initials and first.birth_date is not None
     second = Resident.objects.get(id_number_index=crypto.blind_index(rows[1]["身份证号"]))
@@ -132,8 +149,14 @@ def test_changed_row_updates_only_that_resident(cast):
 
 
 def test_existing_resident_is_matched_by_id_number_and_moved(cast):
-    row = make_rows(1)[0] | {"身份证号": cast.resident.id_number, "姓名": cast.resident.name, "房号": "909",
-                              "手机号": cast.resident.phone, "与户主关系": "户主", "标签": "独居老人"}
+    row = make_rows(1)[0] | {
+        "身份证号": cast.resident.id_number,
+        "姓名": cast.resident.name,
+        "房号": "909",
+        "手机号": cast.resident.phone,
+        "与户主关系": "户主",
+        "标签": "独居老人",
+    }
     counts = import_file(as_csv([row]), cast)
 
     assert (counts["created"], counts["updated"]) == (0, 1)
@@ -239,20 +262,37 @@ def _bad_checksum(row, rows, cast):
 
 BAD_ROWS = {
     "bad checksum": (_bad_checksum, "身份证号", "校验位"),
-    "ID in scientific notation": (lambda row, rows, cast: row.update({"身份证号": "3.70402E+17"}), "身份证号", "科学计数法"),
+    "ID in scientific notation": (
+        lambda row, rows, cast: row.update({"身份证号": "3.70402E+17"}),
+        "身份证号",
+        "科学计数法",
+    ),
     "bad phone": (lambda row, rows, cast: row.update({"手机号": "1234567"}), "手机号", "手机号格式不正确"),
-    "unknown grid": (lambda row, rows, cast: row.update({"网格编码": "370402001001099"}), "网格编码",
-                     "不存在或不在您的管辖范围"),
-    "grid of another community": (lambda row, rows, cast: row.update({"网格编码": cast.grid_b.code}), "网格编码",
-                                  "不存在或不在您的管辖范围"),
+    "unknown grid": (
+        lambda row, rows, cast: row.update({"网格编码": "370402001001099"}),
+        "网格编码",
+        "不存在或不在您的管辖范围",
+    ),
+    "grid of another community": (
+        lambda row, rows, cast: row.update({"网格编码": cast.grid_b.code}),
+        "网格编码",
+        "不存在或不在您的管辖范围",
+    ),
     "malformed grid code": (lambda row, rows, cast: row.update({"网格编码": "37040"}), "网格编码", "15 位"),
     "unknown building": (lambda row, rows, cast: row.update({"楼栋": "9号楼"}), "楼栋", "还没有楼栋"),
-    "building of another grid": (lambda row, rows, cast: row.update({"楼栋": "2号楼"}), "楼栋", "请核对网格编码"),
+    "building of another grid": (
+        lambda row, rows, cast: row.update({"楼栋": "2号楼"}),
+        "楼栋",
+        "请核对网格编码",
+    ),
     "unknown compound": (lambda row, rows, cast: row.update({"小区": "无名小区"}), "小区", "还没有小区"),
     "missing name": (lambda row, rows, cast: row.update({"姓名": "  "}), "姓名", "姓名不能为空"),
     "missing room": (lambda row, rows, cast: row.update({"房号": ""}), "房号", "房号不能为空"),
-    "duplicate ID in the file": (lambda row, rows, cast: row.update({"身份证号": rows[0]["身份证号"]}), "身份证号",
-                                 "与第 2 行的身份证号重复"),
+    "duplicate ID in the file": (
+        lambda row, rows, cast: row.update({"身份证号": rows[0]["身份证号"]}),
+        "身份证号",
+        "与第 2 行的身份证号重复",
+    ),
     "unknown tag": (lambda row, rows, cast: row.update({"标签": "独居老人、外星人"}), "标签", "外星人"),
     "name too long": (lambda row, rows, cast: row.update({"姓名": "张" * 51}), "姓名", "过长"),
 }
@@ -279,8 +319,10 @@ def test_unknown_grid_and_other_communitys_grid_read_the_same(cast):
     rows[0]["网格编码"] = "370402001001099"
     rows[1]["网格编码"] = cast.grid_b.code
     errors = importing.validate_rows(read(as_csv(rows)), scope=cast.community)
-    reasons = [e["reason"].replace(code, "CODE") for e, code in zip(errors, ["370402001001099", cast.grid_b.code],
-                                                                     strict=True)]
+    reasons = [
+        e["reason"].replace(code, "CODE")
+        for e, code in zip(errors, ["370402001001099", cast.grid_b.code], strict=True)
+    ]
     assert reasons[0] == reasons[1]
 
 
@@ -318,25 +360,53 @@ def test_community_staff_may_not_import_into_another_community(cast):
 
 
 def test_system_import_needs_no_user_and_takes_code_lists_for_tags(cast):
-    row = {"grid_code": A1, "compound": "幸福小区", "building": "1号楼", "unit_no": "", "room": "1",
-           "name": "测试人", "id_number": make_rows(1)[0]["身份证号"], "phone": "", "relation": "户主",
-           "tags": ["veteran", "党员"]}
+    row = {
+        "grid_code": A1,
+        "compound": "幸福小区",
+        "building": "1号楼",
+        "unit_no": "",
+        "room": "1",
+        "name": "测试人",
+        "id_number": make_rows(1)[0]["身份证号"],
+        "phone": "",
+        "relation": "户主",
+        "tags": ["veteran", "党员"],
+    }
     counts = importing.import_rows([row], by=None, scope=cast.district)
     assert counts["created"] == 1
     resident = Resident.objects.get(id_number_index=crypto.blind_index(row["id_number"]))
     assert {t.code for t in resident.tags.all()} == {"veteran", "party_member"}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second writer during the import needs PostgreSQL")
-@pytest.mark.django_db(transaction=True, available_apps=[
-    "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "axes", "django_otp",
-    "django_otp.plugins.otp_totp", "django_tasks_db", "shanzhi.core", "shanzhi.accounts", "shanzhi.registry",
-])
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second writer during the import needs PostgreSQL"
+)
+@pytest.mark.django_db(
+    transaction=True,
+    available_apps=[
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+        "django.contrib.sessions",
+        "axes",
+        "django_otp",
+        "django_otp.plugins.otp_totp",
+        "django_tasks_db",
+        "shanzhi.core",
+        "shanzhi.accounts",
+        "shanzhi.registry",
+    ],
+)
 def test_progress_is_visible_to_the_polling_page_while_the_import_runs(cast, monkeypatch):
     monkeypatch.setattr(writing, "CHUNK", 2)  # the writer's own names: the package re-exports them
     monkeypatch.setattr(writing, "PROGRESS_EVERY", 2)
-    job = ImportJob.objects.create(created_by=cast.zhang, scope=cast.community, file="", original_name="x.csv",
-                                   status=ImportJob.Status.IMPORTING, total_rows=6)
+    job = ImportJob.objects.create(
+        created_by=cast.zhang,
+        scope=cast.community,
+        file="",
+        original_name="x.csv",
+        status=ImportJob.Status.IMPORTING,
+        total_rows=6,
+    )
     seen = []
     save_aside = writing._save_progress_aside
 
@@ -407,7 +477,9 @@ def test_command_audits_a_rejected_file_as_the_page_does(cast, tmp_path, capsys)
     before = snapshot()
 
     with pytest.raises(CommandError):
-        call_command("import_roster", str(path), "--scope", cast.community.code, "--user", cast.zhang.username)
+        call_command(
+            "import_roster", str(path), "--scope", cast.community.code, "--user", cast.zhang.username
+        )
 
     event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
     assert (event.outcome, event.actor_id) == ("failure", cast.zhang.pk)
@@ -436,9 +508,13 @@ def test_the_file_service_imports_and_audits_once(cast, tmp_path):
 
 
 def upload(client, data, name, scope):
-    return client.post(reverse("registry:imports"), {
-        "scope": scope.pk, "file": SimpleUploadedFile(name, data),
-    })
+    return client.post(
+        reverse("registry:imports"),
+        {
+            "scope": scope.pk,
+            "file": SimpleUploadedFile(name, data),
+        },
+    )
 
 
 def test_community_staff_uploads_and_follows_the_job_to_done(cast, login):
@@ -475,9 +551,15 @@ def test_a_bad_upload_shows_the_error_table_and_imports_nothing(cast, login):
 
 
 def test_a_running_job_page_polls_for_progress(cast, login):
-    job = ImportJob.objects.create(created_by=cast.zhang, scope=cast.community, file="imports/x.csv",
-                                   original_name="x.csv", status=ImportJob.Status.VALIDATING, total_rows=200,
-                                   processed_rows=50)
+    job = ImportJob.objects.create(
+        created_by=cast.zhang,
+        scope=cast.community,
+        file="imports/x.csv",
+        original_name="x.csv",
+        status=ImportJob.Status.VALIDATING,
+        total_rows=200,
+        processed_rows=50,
+    )
     fragment = login(cast.zhang).get(reverse("registry:import_progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "25%" in fragment
 
@@ -504,8 +586,13 @@ def test_grid_worker_gets_403_on_the_upload_page(cast, login):
 
 
 def test_another_communitys_job_is_404(cast, login):
-    job = ImportJob.objects.create(created_by=cast.zhang, scope=cast.community, file="imports/x.csv",
-                                   original_name="x.csv", status=ImportJob.Status.DONE)
+    job = ImportJob.objects.create(
+        created_by=cast.zhang,
+        scope=cast.community,
+        file="imports/x.csv",
+        original_name="x.csv",
+        status=ImportJob.Status.DONE,
+    )
     client = login(cast.chen)
     assert client.get(reverse("registry:import", args=[job.pk])).status_code == 404
     assert client.get(reverse("registry:import_progress", args=[job.pk])).status_code == 404

@@ -33,11 +33,27 @@ def digest():
         "compound__name", "compound__property_company__name", "name", "grid__code", "lng", "lat"
     ):
         h.update(repr(row).encode())
-    people = Resident.objects.order_by("household__building__compound__name", "household__building__name",
-                                       "household__unit_no", "household__room", "name")
+    people = Resident.objects.order_by(
+        "household__building__compound__name",
+        "household__building__name",
+        "household__unit_no",
+        "household__room",
+        "name",
+    )
     for r in people.select_related("household__building"):
-        h.update(repr((r.household.building.name, r.household.room, r.name, r.id_number, r.phone,
-                       r.relation, sorted(r.tags.values_list("code", flat=True)))).encode())
+        h.update(
+            repr(
+                (
+                    r.household.building.name,
+                    r.household.room,
+                    r.name,
+                    r.id_number,
+                    r.phone,
+                    r.relation,
+                    sorted(r.tags.values_list("code", flat=True)),
+                )
+            ).encode()
+        )
     for row in PartyOrg.objects.order_by("node__code", "name").values_list("name", "level", "kind"):
         h.update(repr(row).encode())
     return h.hexdigest()
@@ -124,7 +140,10 @@ class TestTheTinyDistrict:
 
     def test_tiny_scale_has_the_expected_shape(self):
         assert Counter(OrgNode.objects.values_list("level", flat=True)) == {
-            "district": 1, "street": 1, "community": 2, "grid": 4
+            "district": 1,
+            "street": 1,
+            "community": 2,
+            "grid": 4,
         }
         lo, hi = SCALES["tiny"].band
         for grid in OrgNode.objects.filter(level="grid"):
@@ -145,20 +164,27 @@ class TestTheTinyDistrict:
         assert members.exists() and all(r.tags.filter(code="party_member").exists() for r in members)
         for kind in NetworkPost.Kind.values:
             assert NetworkPost.objects.filter(kind=kind).exists()
-        assert Building.objects.filter(network_posts__kind="building_head").distinct().count() == Building.objects.count()
+        assert (
+            Building.objects.filter(network_posts__kind="building_head").distinct().count()
+            == Building.objects.count()
+        )
 
     def test_every_role_has_a_demo_login_that_can_log_in(self, client):
         assert {d.role for d in DEMO_USERS} == set(Role.values)
         for demo in DEMO_USERS:
             user = User.objects.get(username=demo.username)
             validate_password(DEMO_PASSWORD, user=User(username=demo.username, first_name=demo.display_name))
-            assert client.login(request=RequestFactory().post("/"), username=demo.username, password=DEMO_PASSWORD)
+            assert client.login(
+                request=RequestFactory().post("/"), username=demo.username, password=DEMO_PASSWORD
+            )
             assert user.roles() == {demo.role}
             client.logout()
 
     def test_demo_logins_are_bound_to_the_first_street(self):
         street = OrgNode.objects.get(code="370402001")
-        for grant in RoleGrant.objects.filter(user__username__in=[d.username for d in DEMO_USERS], node__isnull=False):
+        for grant in RoleGrant.objects.filter(
+            user__username__in=[d.username for d in DEMO_USERS], node__isnull=False
+        ):
             assert grant.node.path.startswith(street.path) or grant.node.level == "district"
         resident_grant = RoleGrant.objects.get(user__username="jumin")
         assert resident_grant.resident.grid_id == resident_grant.node_id

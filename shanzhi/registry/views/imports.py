@@ -52,8 +52,10 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件太大（最大 %(n)d MB），请分成几个文件导入。")
-                                        % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("文件太大（最大 %(n)d MB），请分成几个文件导入。")
+                % {"n": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         name = upload.name.lower()
         if name.endswith(".xlsx"):
             _check_xlsx(upload)
@@ -69,7 +71,9 @@ def _check_xlsx(upload):
     """By content, not by name: an .xlsx is a zip archive holding a workbook part."""
     upload.seek(0)
     if upload.read(4) != b"PK\x03\x04":
-        raise forms.ValidationError(_("文件内容不是 Excel（.xlsx）格式；旧版 .xls 请在 Excel 中另存为 .xlsx。"))
+        raise forms.ValidationError(
+            _("文件内容不是 Excel（.xlsx）格式；旧版 .xls 请在 Excel 中另存为 .xlsx。")
+        )
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -106,19 +110,24 @@ def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            job = importing.create_import_job(by=user, scope=form.cleaned_data["scope"],
-                                              uploaded_file=form.cleaned_data["file"])
+            job = importing.create_import_job(
+                by=user, scope=form.cleaned_data["scope"], uploaded_file=form.cleaned_data["file"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             return redirect("registry:import", pk=job.pk)
     jobs = permissions.visible(user, ImportJob).select_related("scope", "created_by").order_by("-created_at")
-    return render(request, "registry/imports/list.html", {
-        "form": form,
-        "jobs": jobs[:JOBS_SHOWN],
-        "columns": importing.COLUMNS,
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-    })
+    return render(
+        request,
+        "registry/imports/list.html",
+        {
+            "form": form,
+            "jobs": jobs[:JOBS_SHOWN],
+            "columns": importing.COLUMNS,
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        },
+    )
 
 
 @never_cache
@@ -185,4 +194,7 @@ def _column_notes():
         "relation": _("例如“户主”“配偶”“子女”"),
         "tags": _("多个标签用顿号“、”或逗号分隔；留空会清除已有标签"),
     }
-    return [[header, _("必填") if required else _("选填"), text[key]] for key, header, required in importing.COLUMNS]
+    return [
+        [header, _("必填") if required else _("选填"), text[key]]
+        for key, header, required in importing.COLUMNS
+    ]

@@ -76,8 +76,9 @@ def revoke_codes(session, *, by):
 # --- sessions and rosters -----------------------------------------------------------------------------
 
 
-def create_session(*, community, origin, title, starts_at, ends_at, organiser, place="", lat=None, lng=None,
-                   walk_in=False):
+def create_session(
+    *, community, origin, title, starts_at, ends_at, organiser, place="", lat=None, lng=None, walk_in=False
+):
     """Called by the service that owns the occasion (activity, claim, post, joint activity)."""
     if not starts_at or not ends_at:
         raise DomainError(_("请填写开始和结束时间。"), field="starts_at")
@@ -86,8 +87,16 @@ def create_session(*, community, origin, title, starts_at, ends_at, organiser, p
     if lat is not None and not -90 <= lat <= 90 or lng is not None and not -180 <= lng <= 180:
         raise DomainError(_("地点坐标超出经纬度范围。"), field="lat")
     return ServiceSession.objects.create(
-        community=community, origin=origin, title=title[:200], place=place[:200], lat=lat, lng=lng,
-        starts_at=starts_at, ends_at=ends_at, organiser=organiser, walk_in=walk_in,
+        community=community,
+        origin=origin,
+        title=title[:200],
+        place=place[:200],
+        lat=lat,
+        lng=lng,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        organiser=organiser,
+        walk_in=walk_in,
     )
 
 
@@ -103,9 +112,14 @@ def enrol(session, volunteer):
 def withdraw(session, volunteer):
     """Take a person off the roster; refused once they have checked in (their time is on record)."""
     updated = Attendance.objects.filter(session=session, volunteer=volunteer, status=A.ENROLLED).update(
-        status=A.WITHDRAWN)
-    if not updated and Attendance.objects.filter(session=session, volunteer=volunteer).exclude(
-            status=A.WITHDRAWN).exists():
+        status=A.WITHDRAWN
+    )
+    if (
+        not updated
+        and Attendance.objects.filter(session=session, volunteer=volunteer)
+        .exclude(status=A.WITHDRAWN)
+        .exists()
+    ):
         raise DomainError(_("已经签到，不能退出。"), field="status")
 
 
@@ -125,7 +139,12 @@ def _clean_point(lat, lng):
 
 def _locked_attendance(session, volunteer, *, walk_in_ok):
     attendance = Attendance.objects.select_for_update().filter(session=session, volunteer=volunteer).first()
-    if attendance is None and walk_in_ok and session.walk_in and volunteer.community_id == session.community_id:
+    if (
+        attendance is None
+        and walk_in_ok
+        and session.walk_in
+        and volunteer.community_id == session.community_id
+    ):
         try:
             with transaction.atomic():
                 Attendance.objects.create(session=session, volunteer=volunteer)
@@ -160,8 +179,11 @@ def check_out(session, volunteer, *, lat=None, lng=None, at=None):
     lat, lng = _clean_point(lat, lng)
     attendance = _locked_attendance(session, volunteer, walk_in_ok=False)
     if attendance.status != A.CHECKED_IN:
-        raise DomainError(_("请先签到。") if attendance.status == A.ENROLLED else _("您已经签退过了。"),
-                          field="token", code="state")
+        raise DomainError(
+            _("请先签到。") if attendance.status == A.ENROLLED else _("您已经签退过了。"),
+            field="token",
+            code="state",
+        )
     if at > session.ends_at + rules.CHECKOUT_LATE:
         raise DomainError(_("已超过签退时间，请联系组织者补录签退。"), field="token", code="closed")
     attendance.status = A.CHECKED_OUT
@@ -169,15 +191,20 @@ def check_out(session, volunteer, *, lat=None, lng=None, at=None):
     attendance.out_lat, attendance.out_lng = lat, lng
     attendance.out_distance_m = rules.distance_m(lat, lng, session.lat, session.lng)
     attendance.derived_minutes = rules.minutes_between(attendance.checked_in_at, at)
-    attendance.save(update_fields=["status", "checked_out_at", "out_lat", "out_lng", "out_distance_m",
-                                   "derived_minutes"])
+    attendance.save(
+        update_fields=["status", "checked_out_at", "out_lat", "out_lng", "out_distance_m", "derived_minutes"]
+    )
     return attendance
 
 
 def scan(token, volunteer, *, lat=None, lng=None, at=None):
     """What a scan does: check in if not yet in, else check out."""
     session = read_token(token)
-    current = Attendance.objects.filter(session=session, volunteer=volunteer).values_list("status", flat=True).first()
+    current = (
+        Attendance.objects.filter(session=session, volunteer=volunteer)
+        .values_list("status", flat=True)
+        .first()
+    )
     if current == A.CHECKED_IN:
         return check_out(session, volunteer, lat=lat, lng=lng, at=at)
     return check_in(session, volunteer, lat=lat, lng=lng, at=at)
@@ -192,7 +219,11 @@ def _require_organiser(session, by):
 
 
 def _locked(attendance):
-    return Attendance.objects.select_for_update(of=("self",)).select_related("session", "volunteer").get(pk=attendance.pk)
+    return (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("session", "volunteer")
+        .get(pk=attendance.pk)
+    )
 
 
 @transaction.atomic
@@ -211,7 +242,9 @@ def record_checkout(attendance, *, by, at, note=""):
     attendance.checkout_recorded_by = by
     attendance.derived_minutes = rules.minutes_between(attendance.checked_in_at, at)
     attendance.note = (note or _("组织者补录签退"))[:200]
-    attendance.save(update_fields=["status", "checked_out_at", "checkout_recorded_by", "derived_minutes", "note"])
+    attendance.save(
+        update_fields=["status", "checked_out_at", "checkout_recorded_by", "derived_minutes", "note"]
+    )
     return attendance
 
 
@@ -234,8 +267,11 @@ def confirm(attendance, *, by, minutes=None, note=""):
     except (TypeError, ValueError) as exc:
         raise DomainError(_("时长必须是整数分钟。"), field="minutes") from exc
     if not 0 <= minutes <= attendance.derived_minutes:
-        raise DomainError(_("确认时长应在 0 到 %(max)d 分钟之间（不能超过签到签退时长）。")
-                          % {"max": attendance.derived_minutes}, field="minutes")
+        raise DomainError(
+            _("确认时长应在 0 到 %(max)d 分钟之间（不能超过签到签退时长）。")
+            % {"max": attendance.derived_minutes},
+            field="minutes",
+        )
     attendance.status = A.CONFIRMED
     attendance.confirmed_minutes = minutes
     attendance.confirmed_by = by
@@ -256,8 +292,14 @@ def _count_hours(attendance, by):
     ledger.bump_tally(volunteer, day, minutes=minutes)
     points = rules.points_for(ledger.rate_for("hours", day), Decimal(minutes) / 60)
     if points:
-        ledger.earn(volunteer, Movement.Kind.EARN_HOURS, points, by=by, source=f"attendance:{attendance.pk}",
-                    memo=attendance.session.title)
+        ledger.earn(
+            volunteer,
+            Movement.Kind.EARN_HOURS,
+            points,
+            by=by,
+            source=f"attendance:{attendance.pk}",
+            memo=attendance.session.title,
+        )
 
 
 @transaction.atomic

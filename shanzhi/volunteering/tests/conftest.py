@@ -40,8 +40,15 @@ def vol(cast):
 @pytest.fixture
 def activity(vol):
     cast = vol.cast
-    return services.publish_activity(community=cast.community, title="敬老院义务理发", place="幸福小区活动室",
-                                     starts_at=soon(24), ends_at=soon(27), capacity=2, by=cast.zhang)
+    return services.publish_activity(
+        community=cast.community,
+        title="敬老院义务理发",
+        place="幸福小区活动室",
+        starts_at=soon(24),
+        ends_at=soon(27),
+        capacity=2,
+        by=cast.zhang,
+    )
 
 
 @pytest.fixture

@@ -46,14 +46,28 @@ def test_api_matrix(client, cast, row, rel):
 def test_me_sign_up_scan_confirm_and_redeem_through_the_api(client, vol):
     cast = vol.cast
     start = timezone.now() - datetime.timedelta(minutes=30)
-    activity = services.publish_activity(community=cast.community, title="义务植树", place="东门", starts_at=start,
-                                         ends_at=start + datetime.timedelta(hours=2), capacity=1, by=cast.zhang)
+    activity = services.publish_activity(
+        community=cast.community,
+        title="义务植树",
+        place="东门",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=1,
+        by=cast.zhang,
+    )
     signed = call(client, "post", f"{API}activities/{activity.pk}/sign-up", vol.ma.user).json()
     assert signed["status"] == "confirmed"
-    assert call(client, "post", f"{API}activities/{activity.pk}/sign-up", vol.niu.user).json()["status"] == "waitlisted"
+    assert (
+        call(client, "post", f"{API}activities/{activity.pk}/sign-up", vol.niu.user).json()["status"]
+        == "waitlisted"
+    )
     token = checkin.make_token(activity.session)
-    assert call(client, "post", f"{API}scan", vol.ma.user, {"token": token, "lat": 34.86, "lng": 117.55}).json()[
-        "status"] == "checked_in"
+    assert (
+        call(client, "post", f"{API}scan", vol.ma.user, {"token": token, "lat": 34.86, "lng": 117.55}).json()[
+            "status"
+        ]
+        == "checked_in"
+    )
     out = call(client, "post", f"{API}scan", vol.ma.user, {"token": token}).json()
     assert out["status"] == "checked_out"
     refused = call(client, "post", f"{API}attendance/{out['id']}/confirm", cast.zhao, {})

@@ -57,7 +57,9 @@ def test_same_source_never_earns_twice(vol):
 
 def test_spending_more_than_the_balance_is_refused_and_writes_nothing(vol):
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 20)
-    item = services.create_item(community=vol.cast.community, name="大米一袋", price=30, stock=5, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="大米一袋", price=30, stock=5, by=vol.cast.zhang
+    )
     before = Movement.objects.count()
     with pytest.raises(DomainError) as err:
         services.redeem(item, vol.ma, by=vol.cast.ma)
@@ -84,7 +86,9 @@ def test_a_reversal_is_a_new_movement_and_the_original_stays(vol):
 
 def test_spent_points_cannot_be_reversed(vol):
     earned = ledger.earn(vol.ma, K.EARN_GOOD_DEED, 40)
-    item = services.create_item(community=vol.cast.community, name="毛巾", price=30, stock=1, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="毛巾", price=30, stock=1, by=vol.cast.zhang
+    )
     services.redeem(item, vol.ma, by=vol.cast.ma)
     with pytest.raises(DomainError, match="积分余额不足"):
         services.reverse_movement(earned, by=vol.cast.zhang, reason="发现录入错误")
@@ -143,21 +147,29 @@ def test_database_keeps_person_balances_at_zero_or_above(vol):
     account = Account.objects.get(volunteer=vol.ma)
     shop = ledger.system_account(Account.SHOP, vol.cast.community.pk)
     with pytest.raises(DatabaseError):
-        _raw("INSERT INTO volunteering_movement (at, kind, debit_id, credit_id, amount, source, memo) "
-             "VALUES (%s, 'redeem', %s, %s, 11, '', '')", [timezone.now(), account.pk, shop.pk])
+        _raw(
+            "INSERT INTO volunteering_movement (at, kind, debit_id, credit_id, amount, source, memo) "
+            "VALUES (%s, 'redeem', %s, %s, 11, '', '')",
+            [timezone.now(), account.pk, shop.pk],
+        )
     assert balance(vol.ma) == 10
     assert_ledger_balanced()
 
 
 def test_new_account_opens_at_zero(vol):
     with pytest.raises(DatabaseError):
-        _raw("INSERT INTO volunteering_account (kind, code, balance, community_id, created_at) "
-             "VALUES ('system', 'gift', 500, %s, %s)", [vol.cast.community.pk, timezone.now()])
+        _raw(
+            "INSERT INTO volunteering_account (kind, code, balance, community_id, created_at) "
+            "VALUES ('system', 'gift', 500, %s, %s)",
+            [vol.cast.community.pk, timezone.now()],
+        )
 
 
 def test_redemption_takes_stock_and_points_and_cancelling_gives_both_back(vol):
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 100)
-    item = services.create_item(community=vol.cast.community, name="洗衣液", price=30, stock=3, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="洗衣液", price=30, stock=3, by=vol.cast.zhang
+    )
     redemption = services.redeem(item, vol.ma, by=vol.cast.ma, quantity=2)
     item.refresh_from_db()
     assert (item.stock, balance(vol.ma), redemption.points) == (1, 40, 60)
@@ -173,7 +185,9 @@ def test_redemption_takes_stock_and_points_and_cancelling_gives_both_back(vol):
 
 def test_hand_over_checks_the_code(vol):
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 100)
-    item = services.create_item(community=vol.cast.community, name="雨伞", price=50, stock=1, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="雨伞", price=50, stock=1, by=vol.cast.zhang
+    )
     redemption = services.redeem(item, vol.ma, by=vol.cast.ma)
     with pytest.raises(DomainError) as err:
         services.hand_over(redemption, by=vol.cast.zhang, code="WRONG000")
@@ -187,7 +201,9 @@ def test_hand_over_checks_the_code(vol):
 
 def test_sold_out_item_refuses_and_keeps_points(vol):
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 100)
-    item = services.create_item(community=vol.cast.community, name="台灯", price=10, stock=1, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="台灯", price=10, stock=1, by=vol.cast.zhang
+    )
     with pytest.raises(DomainError) as err:
         services.redeem(item, vol.ma, by=vol.cast.ma, quantity=2)
     assert err.value.field == "quantity"
@@ -199,7 +215,9 @@ def test_expiry_takes_only_unspent_due_points_and_runs_once(vol, settings):
     long_ago = timezone.now() - datetime.timedelta(days=120)
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 50, at=long_ago)
     ledger.earn(vol.ma, K.EARN_GOOD_DEED, 20)  # recent: not due
-    item = services.create_item(community=vol.cast.community, name="香皂", price=30, stock=5, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="香皂", price=30, stock=5, by=vol.cast.zhang
+    )
     services.redeem(item, vol.ma, by=vol.cast.ma)  # spends 30 of the old 50 first
     posted = ledger.expire_due()
     assert [m.amount for m in posted] == [20]
@@ -244,7 +262,9 @@ def test_random_earn_redeem_reverse_keep_balance_equal_to_sum_and_never_negative
     people = [vol.ma, vol.niu, vol.yang]
     staff = vol.cast.zhang
     with transaction.atomic():
-        item = services.create_item(community=vol.cast.community, name="积分好物", price=15, stock=4, by=staff)
+        item = services.create_item(
+            community=vol.cast.community, name="积分好物", price=15, stock=4, by=staff
+        )
         for op, who, n in ops:
             try:
                 if op == "earn":
@@ -256,7 +276,9 @@ def test_random_earn_redeem_reverse_keep_balance_equal_to_sum_and_never_negative
                 elif op == "reverse":
                     movements = list(Movement.objects.exclude(kind__in=[K.REVERSAL, K.REDEEM]).order_by("id"))
                     if movements:
-                        services.reverse_movement(movements[who % len(movements)], by=staff, reason="随机冲正测试")
+                        services.reverse_movement(
+                            movements[who % len(movements)], by=staff, reason="随机冲正测试"
+                        )
                 elif op == "cancel":
                     redemptions = list(Redemption.objects.order_by("id"))
                     if redemptions:

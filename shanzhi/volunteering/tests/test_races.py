@@ -49,8 +49,15 @@ def race(pg_race_db):
 def test_two_people_taking_the_last_place_at_once_one_gets_it(race):
     cast, people = race
     for _round in range(5):
-        activity = services.publish_activity(community=cast.community, title="最后一个名额", place="活动室",
-                                             starts_at=soon(24), ends_at=soon(26), capacity=1, by=cast.zhang)
+        activity = services.publish_activity(
+            community=cast.community,
+            title="最后一个名额",
+            place="活动室",
+            starts_at=soon(24),
+            ends_at=soon(26),
+            capacity=1,
+            by=cast.zhang,
+        )
         results = at_once(*[lambda v=v, a=activity: services.sign_up(a, v, by=v.user) for v in people])
         assert sorted(r.status for r in results) == ["confirmed", "waitlisted"]
         activity.refresh_from_db()
@@ -62,7 +69,9 @@ def test_two_people_redeeming_the_last_item_at_once_one_gets_it(race):
     cast, people = race
     for v in people:
         ledger.earn(v, Movement.Kind.EARN_GOOD_DEED, 100)
-    item = services.create_item(community=cast.community, name="最后一台电风扇", price=60, stock=1, by=cast.zhang)
+    item = services.create_item(
+        community=cast.community, name="最后一台电风扇", price=60, stock=1, by=cast.zhang
+    )
     results = at_once(*[lambda v=v: services.redeem(item, v, by=v.user) for v in people])
     winners = [r for r in results if isinstance(r, Redemption)]
     losers = [r for r in results if isinstance(r, DomainError)]
@@ -77,8 +86,10 @@ def test_one_person_spending_twice_at_once_never_goes_negative(race):
     person = people[0]
     ledger.earn(person, Movement.Kind.EARN_GOOD_DEED, 100)
     item = services.create_item(community=cast.community, name="保温杯", price=60, stock=10, by=cast.zhang)
-    results = at_once(lambda: services.redeem(item, person, by=person.user),
-                      lambda: services.redeem(item, person, by=person.user))
+    results = at_once(
+        lambda: services.redeem(item, person, by=person.user),
+        lambda: services.redeem(item, person, by=person.user),
+    )
     assert sum(isinstance(r, Redemption) for r in results) == 1
     assert Account.objects.get(volunteer=person).balance == 40
     assert Item.objects.get(pk=item.pk).stock == 9
@@ -87,13 +98,20 @@ def test_one_person_spending_twice_at_once_never_goes_negative(race):
 def test_confirming_the_same_hours_twice_at_once_counts_once(race):
     cast, people = race
     person = people[0]
-    session = checkin.create_session(community=cast.community, origin="other", title="值守",
-                                     starts_at=soon(-3), ends_at=soon(-1), organiser=cast.zhang)
+    session = checkin.create_session(
+        community=cast.community,
+        origin="other",
+        title="值守",
+        starts_at=soon(-3),
+        ends_at=soon(-1),
+        organiser=cast.zhang,
+    )
     checkin.enrol(session, person)
     checkin.check_in(session, person, at=session.starts_at)
     attendance = checkin.check_out(session, person, at=session.ends_at)
-    results = at_once(lambda: checkin.confirm(attendance, by=cast.zhang),
-                      lambda: checkin.confirm(attendance, by=cast.zhang))
+    results = at_once(
+        lambda: checkin.confirm(attendance, by=cast.zhang), lambda: checkin.confirm(attendance, by=cast.zhang)
+    )
     assert sum(isinstance(r, Conflict) for r in results) == 1
     assert Volunteer.objects.get(pk=person.pk).confirmed_minutes == 120
     assert Account.objects.get(volunteer=person).balance == 20
@@ -101,10 +119,13 @@ def test_confirming_the_same_hours_twice_at_once_counts_once(race):
 
 def test_ledger_waits_do_not_deadlock_across_communities(race):
     cast, people = race
-    other = services.register_volunteer(user=make_volunteer_user("race_b", "东二", cast.community_b),
-                                        community=cast.community_b, by=cast.chen)
-    calls = [lambda v=v: [ledger.earn(v, Movement.Kind.EARN_GOOD_DEED, 1) for _ in range(20)]
-             for v in (*people, other)]
+    other = services.register_volunteer(
+        user=make_volunteer_user("race_b", "东二", cast.community_b), community=cast.community_b, by=cast.chen
+    )
+    calls = [
+        lambda v=v: [ledger.earn(v, Movement.Kind.EARN_GOOD_DEED, 1) for _ in range(20)]
+        for v in (*people, other)
+    ]
     results = at_once(*calls)
     assert not [r for r in results if isinstance(r, Exception)]
     assert sorted(Account.objects.filter(kind="person").values_list("balance", flat=True)) == [20, 20, 20]

@@ -6,10 +6,23 @@ import pytest
 from shanzhi.volunteering import rules
 
 
-@pytest.mark.parametrize("hours,stars", [
-    (0, 0), (99.9, 0), (100, 1), (299, 1), (300, 2), (599, 2), (600, 3), (999, 3), (1000, 4), (1499, 4),
-    (1500, 5), (5000, 5),
-])
+@pytest.mark.parametrize(
+    "hours,stars",
+    [
+        (0, 0),
+        (99.9, 0),
+        (100, 1),
+        (299, 1),
+        (300, 2),
+        (599, 2),
+        (600, 3),
+        (999, 3),
+        (1000, 4),
+        (1499, 4),
+        (1500, 5),
+        (5000, 5),
+    ],
+)
 def test_star_level_follows_the_civil_affairs_thresholds(hours, stars):
     assert rules.star_level(int(hours * 60)) == stars
 
@@ -53,10 +66,15 @@ def test_expired_unspent_spends_soonest_expiring_first():
 
 def test_periods():
     day = datetime.date(2026, 8, 17)
-    assert rules.period_starts(day) == {"M": datetime.date(2026, 8, 1), "Q": datetime.date(2026, 7, 1),
-                                        "Y": datetime.date(2026, 1, 1)}
-    assert rules.period_bounds("M", datetime.date(2026, 12, 1)) == (datetime.date(2026, 12, 1),
-                                                                    datetime.date(2027, 1, 1))
+    assert rules.period_starts(day) == {
+        "M": datetime.date(2026, 8, 1),
+        "Q": datetime.date(2026, 7, 1),
+        "Y": datetime.date(2026, 1, 1),
+    }
+    assert rules.period_bounds("M", datetime.date(2026, 12, 1)) == (
+        datetime.date(2026, 12, 1),
+        datetime.date(2027, 1, 1),
+    )
     assert rules.period_bounds("Q", datetime.date(2026, 10, 1))[1] == datetime.date(2027, 1, 1)
     assert rules.period_label("Q", datetime.date(2026, 7, 1)) == "2026年第3季度"
 

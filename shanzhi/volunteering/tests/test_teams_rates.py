@@ -38,8 +38,9 @@ def member_names(team):
 
 
 def test_staff_edit_a_team_and_name_a_leader_who_joins_with_it(vol, team):
-    teams.update_team(team, by=vol.cast.zhao, name="红马甲志愿服务队", description="助老", leader=vol.niu,
-                      version=0)
+    teams.update_team(
+        team, by=vol.cast.zhao, name="红马甲志愿服务队", description="助老", leader=vol.niu, version=0
+    )
     team.refresh_from_db()
     assert (team.name, team.leader_id) == ("红马甲志愿服务队", vol.niu.pk)
     assert member_names(team) == {"马志愿", "牛志愿"}
@@ -59,7 +60,9 @@ def test_a_team_edit_without_its_version_is_refused_and_changes_nothing(client, 
     with pytest.raises(DomainError) as exc:
         teams.update_team(team, by=vol.cast.zhang, name="无版本")
     assert exc.value.field == "version"
-    response = call(client, "put", f"/api/v1/volunteering/teams/{team.pk}", vol.cast.zhang, {"name": "无版本"})
+    response = call(
+        client, "put", f"/api/v1/volunteering/teams/{team.pk}", vol.cast.zhang, {"name": "无版本"}
+    )
     assert (response.status_code, response.json()["field"]) == (400, "version")
     team.refresh_from_db()
     assert (team.name, team.version) == ("红马甲服务队", 0)

@@ -14,8 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--as", dest="username", required=True,
-                            help="以哪个工作人员账号导入（需有导入权限，位置须在其辖区内）")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            help="以哪个工作人员账号导入（需有导入权限，位置须在其辖区内）",
+        )
 
     def handle(self, *args, file, username, **options):
         user = User.objects.filter(username=username, is_active=True).first()

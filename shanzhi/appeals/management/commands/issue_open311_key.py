@@ -26,6 +26,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             # Nobody logs in as a client: a random password that is never shown.
-            user = create_user(username=username, password=secrets.token_urlsafe(32), display_name=f"Open311 {name}")
+            user = create_user(
+                username=username, password=secrets.token_urlsafe(32), display_name=f"Open311 {name}"
+            )
         key = issue_api_token(user, name="open311")
         self.stdout.write(key)

@@ -89,7 +89,9 @@ class Command(BaseCommand):
         if dry_run:
             return
         rotated = sum(counts.values())
-        audit.record(AuditEvent.Action.KEY_ROTATION, detail={"key_id": current, "rows": rotated, "fields": counts})
+        audit.record(
+            AuditEvent.Action.KEY_ROTATION, detail={"key_id": current, "rows": rotated, "fields": counts}
+        )
         self.stdout.write(self.style.SUCCESS(f"re-encrypted {rotated} value(s) with key {current}"))
 
     def _rotate_field(self, model, field, current, total, batch_size, label):

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write("| " + " | ".join(HEADER) + " |")
             self.stdout.write("|" + "---|" * len(HEADER))
             for row in rows:
-                self.stdout.write("| " + " | ".join(f"`{c}`" if i in (0, 3) else c for i, c in enumerate(row)) + " |")
+                self.stdout.write(
+                    "| " + " | ".join(f"`{c}`" if i in (0, 3) else c for i, c in enumerate(row)) + " |"
+                )
             return
         widths = [max(width(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
         self.stdout.write("演示账号（登录 http://127.0.0.1:8000/）：")
