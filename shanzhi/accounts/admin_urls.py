@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import calendar_views
+from .views import calendar as calendar_views
 
 app_name = "admin_tools"
 urlpatterns = [

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import audit_views, views
+from . import views
+from .views import auditing as audit_views
 
 app_name = "accounts"
 _account_pages = [

@@ -1,43 +1,10 @@
 """The rollups the metrics read (``AppealDayStat``, ``AppealMonthStat``), kept in step with the appeals.
 
-Why this shape:
-
-* **Recompute a cell, never add deltas.** A *cell* is (day of filing, community). Its rows are
-  rebuilt as a whole from the appeals filed that day in that community, in one grouped query
-  (delete + insert, one transaction). A delta scheme would need every move to know the row's
-  previous contribution and would drift forever after one missed path; a recomputed cell is
-  exact by construction and a lost or repeated refresh only costs time. A community-day holds
-  tens of appeals, found through the ``created_at`` index, so a refresh is a few milliseconds.
-* **Two grains.** Day rows (day × place × category × department) are exact for any period and
-  any scope, but hold about one row per appeal: with hundreds of categories and grids, the
-  combinations are as many as the appeals. So each refresh also rebuilds the cell's *month* rows
-  from its day rows, summed per dimension separately (per grid, per category, per department;
-  a few hundred rows per community-month). A year of a whole district then reads tens of
-  thousands of month rows plus the day rows of the partial months at the edges. Month rows carry
-  no department next to a grid or category, so a department's handler reads the day rows only
-  (few: an index on department) — ``metrics.stats_for`` decides.
-* **Dirty marks, drained by a task and by the sweep.** Every change of an appeal writes an event
-  (``services.base.event``); that call also inserts an ``AppealRollupMark`` for the appeal's cell
-  in the same transaction (durable with the move: no worker needed for correctness) and enqueues
-  ``drain_rollups``. The drain claims marks (``FOR UPDATE SKIP LOCKED``), refreshes each distinct
-  cell once and deletes exactly the marks it claimed: a burst of 50 moves on one community-day
-  leaves 50 marks that one drain turns into one refresh (with a backend that can defer, the task
-  runs ``DRAIN_DELAY`` seconds later so that bursts coalesce). Marks are plain inserts, not
-  upserts: a move never waits on, or deadlocks with, a drain; a mark inserted while a drain
-  works on its cell is not among the claimed ones, so it survives and is drained next time.
-  ``manage.py sweep`` drains too, so without a worker the figures lag by one sweep interval.
-* **Cells are serialised** on PostgreSQL by a transaction-level advisory lock per cell (day
-  cell first, then its month cell): a refresh
-  waits for a concurrent one and then recomputes from what that one committed, so two refreshes
-  at once leave one correct set of rows. Drains and the sweep only *try* the lock and leave the
-  marks of a busy cell for next time, so they never wait (nor deadlock). SQLite serialises writes.
-* **Time.** "Due" (deadline passed) changes without any move. Each row stores ``next_due_at``,
-  the earliest deadline still ahead when it was computed; the sweep refreshes the cells whose
-  ``next_due_at`` has passed (a partial index on the rollup), so its cost follows the deadlines
-  that passed, not the size of either table.
-
-``rebuild`` recomputes a range of days wholesale (after a bulk load, or to repair);
-``manage.py appeal_rollups [--since DATE]`` runs it.
+A *cell* is (day of filing, community); ``refresh`` rebuilds a cell's day rows and its month rows
+from the appeals, ``touch`` marks a cell dirty inside a move's transaction, ``drain`` (a task and
+the sweep) refreshes the marked cells, ``rebuild`` recomputes a range of days. Why this shape
+(recompute not deltas, two grains, marks, advisory locks, ``next_due_at``): docs/ARCHITECTURE.md,
+"The metrics rollups".
 """
 
 import datetime as dt

@@ -1,39 +1,12 @@
 """Chinese working time: statutory holidays, swapped workdays (调休) and office hours.
 
-Deadlines in Chinese practice are counted in working days or working hours (GB/T 30428, CJ/T 315,
-the 12345 hotline rules). This module is the only place that counts them. It is pure: every
-function takes a :class:`Calendar`; the module-level shortcuts build one from the database
-(``core.WorkdayOverride``) on each call.
-
-Where a day's status comes from, in order:
-
-1. an administrator's ``WorkdayOverride`` for that date (a one-off closure, a correction, or the
-   State Council's notice for a year the library does not know yet);
-2. the ``chinese_calendar`` package (statutory holidays and swapped workdays, 2004 to its last
-   published year);
-3. for a year the package does not know that an administrator has marked complete
-   (``core.WorkdayYear``, on the 工作日历 page): Monday–Friday plus that year's overrides;
-4. for any other year, a **provisional** calendar (``provisional_holidays``): the statutory
-   holidays of 《全国年节及纪念日放假办法》, weekends off, no 调休. Deadlines that consult such
-   a day are marked provisional (``Calendar.watch``) and recomputed once the notice is entered;
-   nothing is refused for want of a notice. ``Calendar(strict=True)`` still raises
-   :class:`CalendarUnknown` there, for tests that prove no day past the one needed is asked.
-
-Definitions (the ones services and tests rely on):
-
-* **Office hours** are ``settings.SHANZHI_WORK_HOURS`` (default 09:00–12:00 and 13:30–17:30,
-  local time ``settings.TIME_ZONE``) on working days.
-* ``add_workdays(start, n)``: the day of ``start`` is never counted, whatever the hour or whether
-  it is a working day (民法典 第二百零一条: 开始的当日不计入). The deadline is the **close of office
-  hours on the n-th working day after that day** (第二百零三条: 有业务时间的，停止业务活动的时间为截止时间).
-  Accepted on Tue 2025-09-30 at 16:00 with 5 working days: 1–8 Oct are 国庆 holidays, so the
-  deadline is Tue 2025-10-14 17:30 (9, 10, 11 (调休 Saturday), 13, 14 October).
-* ``add_work_hours(start, h)``: the moment at which ``h`` hours of office time have passed since
-  ``start``; time outside office hours does not run. A result that falls exactly at the end of a
-  period stays there (17:30), it does not roll over to the next morning.
-* ``elapsed_share(start, deadline, now)``: office time elapsed since ``start`` divided by the
-  office time between ``start`` and ``deadline`` (0 at the start, 1 at the deadline, above 1 when
-  overdue), so a weekend does not turn a case yellow.
+The only place that counts deadlines in working days or hours. Pure: every function takes a
+:class:`Calendar`; the module-level shortcuts build one from the database. A day's status comes
+from an administrator's override, else the ``chinese_calendar`` package, else (a year nobody has
+published) the provisional statutory calendar, which ``Calendar.watch`` reports so deadlines
+counted on it are stored as 暂定. The definitions (民法典 第二百零一条/第二百零三条: the start day
+is not counted; the deadline is the close of office hours) and the recompute on a year's notice
+are written out in docs/ARCHITECTURE.md, "Working time".
 """
 
 import datetime as dt

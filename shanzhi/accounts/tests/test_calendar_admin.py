@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from shanzhi.accounts import calendar_services as services
+from shanzhi.accounts.services import calendar as services
 from shanzhi.core import workdays
 from shanzhi.core.checks import calendar_runs_out
 from shanzhi.core.errors import DomainError

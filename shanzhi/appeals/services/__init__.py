@@ -1,7 +1,7 @@
 """Every write to appeals. Import the verbs from here: ``from shanzhi.appeals import services``
 then ``services.dispatch(appeal, by=user, to_user=worker)``.
 
-Modules: ``intake`` (submit, nearby_open), ``moves`` (the loop), ``categories`` (the taxonomy),
+Modules: ``intake`` (submit), ``nearby`` (nearby_open), ``moves`` (acceptance to verification), ``closing`` (visit, rating, reopen, close), ``oversight`` (escalate, supervise, remind, merge), ``categories`` (the taxonomy),
 ``summons`` (吹哨报到), ``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``,
 ``actions`` (what a user may do now, for the buttons), ``moveforms`` (a page's or the API's fields →
 the move's call), ``importing`` (12345 hotline files). ``base.ALLOWED`` is the one table of allowed moves.
@@ -10,28 +10,24 @@ the move's call), ``importing`` (12345 hotline files). ``base.ALLOWED`` is the o
 from .actions import available_actions
 from .base import ALLOWED
 from .categories import create_category, set_category_active, update_category
+from .closing import close, rate, visit
 from .delays import decide_extension, decide_suspension, request_extension, request_suspension, resume
-from .intake import nearby_open, submit
+from .intake import submit
 from .moves import (
     accept,
     claim,
-    close,
     dispatch,
-    escalate,
-    merge,
-    rate,
     reject,
-    remind,
     resolve,
     response_template,
     return_appeal,
     send_back,
     start,
     suggest_assignee,
-    supervise,
     verify,
-    visit,
 )
+from .nearby import nearby_open
+from .oversight import escalate, merge, remind, supervise
 from .photos import add_photos
 from .summons import cancel_summons, finish_part, report, summon
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import rollups
 from ..models import Appeal, AppealEvent, Summons, Supervision
-from . import base, delays, moves, notify
+from . import base, delays, notify, oversight
 from .base import V
 
 BATCH = 200
@@ -85,8 +85,8 @@ def flag_overdue(now):
                 set(who.assignees(a)) | set(who.dispatchers(a)),
                 _("诉求 %(n)s 已超期（红牌）。") % {"n": a.number},
             )
-            if a.category.auto_escalate and moves.next_level(a) is not None:
-                moves.raise_level(a, None, _("超期自动升级"), auto=True)
+            if a.category.auto_escalate and oversight.next_level(a) is not None:
+                oversight.raise_level(a, None, _("超期自动升级"), auto=True)
                 escalated += 1
 
     due = Appeal.objects.filter(_timed(), overdue_at__isnull=True, deadline__lte=now)

@@ -11,11 +11,11 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from shanzhi.accounts import calendar_services
+from shanzhi.accounts.services import calendar as calendar_services
 from shanzhi.appeals import services
-from shanzhi.appeals.importing import import_file
 from shanzhi.appeals.models import Appeal, AppealEvent, Notification, Summons, Supervision
 from shanzhi.appeals.services import deadlines
+from shanzhi.appeals.services.importing import import_file
 from shanzhi.core import workdays
 from shanzhi.core.models import AuditEvent, CalendarRecompute, WorkdayYear
 

@@ -152,7 +152,7 @@ def nearby(request):
     rows = []
     if category is not None:
         try:
-            rows = intake.nearby_open(
+            rows = services.nearby_open(
                 category, _float_or_none(request.GET.get("lng")), _float_or_none(request.GET.get("lat"))
             )
         except DomainError:

@@ -3,20 +3,8 @@
 ``reading`` turns a file into row dicts (the columns are listed there), ``checking`` validates
 every row, ``writing`` upserts them in one transaction, and ``jobs.import_file`` is the one
 service that reads, checks, imports and audits a file for the upload page's task and the
-``import_roster`` command alike.
-
-What an import does:
-
-* Compounds and buildings must already exist (they carry the grid and the map position); the
-  households are created as needed, keyed by (building, 单元, 房号).
-* Residents are upserted by ID number through the blind index. The file is the truth for the
-  columns it has: an empty 手机号 cell clears the phone, an empty 标签 cell clears the tags; a
-  column missing from the file (a key missing from the dict) leaves that field as it is.
-  Residents absent from the file are left alone: an import never deletes anybody.
-* A resident registered outside the import scope is refused, not moved: moving them would
-  write to a record the importer may not edit.
-* Everything is validated first; one bad row and nothing is written. The writes run in one
-  transaction, in chunks, with bulk statements.
+``import_roster`` command alike. The rules of an import (upsert by ID number, the file is the
+truth for its columns, all or nothing, never a move out of scope): docs/ARCHITECTURE.md.
 """
 
 from .checking import Record, check_rows, validate_rows

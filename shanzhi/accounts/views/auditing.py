@@ -17,8 +17,8 @@ from shanzhi.core import audit
 from shanzhi.core.forms import BootstrapMixin
 from shanzhi.core.models import AuditEvent
 
-from . import permissions
-from .models import Role
+from .. import permissions
+from ..models import Role
 
 PAGE_SIZE = 50
 # A spreadsheet treats a cell starting with one of these as a formula; usernames of failed logins

@@ -18,8 +18,8 @@ from shanzhi.core import crypto
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
 
-from . import queries, services
-from .models import CareTag, Household, OrgNode, Resident
+from .. import queries, services
+from ..models import CareTag, Household, OrgNode, Resident
 from .schemas import (
     BoundaryIn,
     FeatureCollectionOut,

@@ -9,7 +9,7 @@ from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 
-from .models import ADMIN_ROLES, ROLE_LEVEL, ApiToken, RoleGrant, User
+from ..models import ADMIN_ROLES, ROLE_LEVEL, ApiToken, RoleGrant, User
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
 """The working-day calendar page (工作日历) for the system administrator: the writes are in
-``calendar_services``; this page only collects the input and shows what is entered, and the
+``accounts.services.calendar``; this page only collects the input and shows what is entered, and the
 progress of the recompute that completing a year starts."""
 
 import datetime as dt
@@ -16,8 +16,8 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.forms import BootstrapMixin
 from shanzhi.core.models import CalendarRecompute, WorkdayOverride, WorkdayYear
 
-from . import calendar_services as services
-from . import permissions
+from .. import permissions
+from ..services import calendar as services
 
 KIND_CHOICES = [("off", gettext_lazy("休（放假）")), ("work", gettext_lazy("班（调休上班）"))]
 

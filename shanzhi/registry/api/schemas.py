@@ -12,7 +12,7 @@ from ninja import Field, Schema
 
 from shanzhi.core.masking import mask_phone
 
-from .services import age_on
+from ..services import age_on
 
 
 class NodeRef(Schema):

@@ -21,7 +21,7 @@ from shanzhi.core import audit, workdays
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent, WorkdayOverride, WorkdayYear
 
-from . import permissions
+from .. import permissions
 
 KINDS = {"休": False, "放假": False, "班": True, "上班": True}
 MAX_NOTE = 100

@@ -24,10 +24,10 @@ from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 
-from . import permissions, services
-from .forms import CreateUserForm, GrantForm, LoginForm, OtpTokenForm, PasswordChangeForm, add_domain_error
-from .middleware import password_is_due
-from .models import Role, RoleGrant, User
+from .. import permissions, services
+from ..forms import CreateUserForm, GrantForm, LoginForm, OtpTokenForm, PasswordChangeForm, add_domain_error
+from ..middleware import password_is_due
+from ..models import Role, RoleGrant, User
 
 A = AuditEvent.Action
 GRANT_RELATED = ("node", "department", "property_company", "unit", "resident")
