@@ -60,10 +60,10 @@ def target(user, value):
     if kind not in models or not pk.isdigit():
         raise DomainError(_("请选择一个承办对象。"), field="to")
     keyword, model = models[kind]
-    target = model.objects.filter(pk=int(pk)).first()
-    if target is None:
-        raise DomainError(_("请选择一个承办对象。"), field="to")
-    return {keyword: target}
+    # An unknown id is passed on as no target: the service then refuses it after the dispatcher's
+    # own checks, with the very answer it gives an id out of scope (issue 12 §5: an id must not
+    # tell whether, or whom, it names).
+    return {keyword: model.objects.filter(pk=int(pk)).first()}
 
 
 def _request_row(appeal, model, post):
