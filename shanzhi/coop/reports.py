@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from shanzhi.core import spreadsheets
+
 from .models import Assessment
 
 HEAD = Font(bold=True, color="FFFFFF")
@@ -26,7 +28,7 @@ def _sheet(wb, title, headers, rows, *, first=False):
         cell.font, cell.fill = HEAD, HEAD_FILL
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
+        spreadsheets.append(ws, row)  # needs and names are typed by people: formulas stay text
     for i, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[i - 1] or "")) for r in rows] + [6])
         ws.column_dimensions[get_column_letter(i)].width = min(width * 2 + 2, 60)
@@ -127,15 +129,13 @@ def unit_report_xlsx(report):
     summary = wb.create_sheet(_("说明"), 0)
     summary.append([_("驻区单位“双报到”情况报告")])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([_("单位"), unit.name])
+    spreadsheets.append(summary, [_("单位"), unit.name])
     summary.append([_("统计期间"), period])
     summary.append([_("报到党员人数"), len(report["members"])])
     summary.append([_("服务总时长（小时）"), round(sum(m["hours"] for m in report["members"]), 1)])
     summary.column_dimensions["A"].width = 24
     summary.column_dimensions["B"].width = 40
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(wb)
 
 
 # --- PDF ------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ def check_version(obj, expected, *, required=True, conflict=None, message=None):
     """
     if expected in (None, ""):
         if required:
-            raise DomainError(_("缺少版本号，请刷新后再改。"), field="version")
+            require_version(expected)
         return
     try:
         expected = int(expected)
@@ -30,3 +30,12 @@ def check_version(obj, expected, *, required=True, conflict=None, message=None):
     if conflict is not None:
         raise conflict(obj, expected)
     raise Conflict(message or _("这条内容刚被别人修改过，请刷新后再改。"), changed={"version": obj.version})
+
+
+def require_version(expected):
+    """Refuse an edit that came without the version its client saw (400 naming ``version``).
+
+    For entry points (a page's form, an API body) in front of a service that also serves callers
+    with no version to give (the sweep, imports): the client must always send one (issue 12 §5)."""
+    if expected in (None, ""):
+        raise DomainError(_("缺少版本号，请刷新后再改。"), field="version")

@@ -4,14 +4,11 @@ Same columns as the import (see importing.COLUMNS) plus 性别 and 出生日期.
 are masked with core.masking: an export leaves the system, so it never carries them in full.
 """
 
-import io
-
 from django.db.models import Prefetch
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from shanzhi.accounts import permissions
-from shanzhi.core import audit
+from shanzhi.core import audit, spreadsheets
 from shanzhi.core.masking import mask_id_number, mask_phone
 from shanzhi.core.models import AuditEvent
 
@@ -19,10 +16,8 @@ from .importing import COLUMNS
 from .models import Household, Resident
 
 HEADERS = [header for _key, header, _required in COLUMNS] + ["性别", "出生日期"]
-# Excel runs a cell that starts with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@")
 BATCH = 1000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 
 
 def export_roster(user, node, *, request=None):
@@ -37,10 +32,9 @@ def export_roster(user, node, *, request=None):
         for household in batch:
             for resident in household.visible_residents or [None]:
                 shown = resident is not None and resident.pk in sensitive_ok
-                sheet.append([_text_cell(sheet, v) for v in _row(household, resident, shown)])
+                spreadsheets.append(sheet, _row(household, resident, shown))
                 rows += 1
-    out = io.BytesIO()
-    book.save(out)
+    data = spreadsheets.xlsx_bytes(book)
     audit.record(
         AuditEvent.Action.EXPORT,
         actor=user,
@@ -48,7 +42,7 @@ def export_roster(user, node, *, request=None):
         target=node,
         detail={"what": "roster", "rows": rows},
     )
-    return out.getvalue()
+    return data
 
 
 def _households(user, node):
@@ -103,11 +97,3 @@ def _row(household, resident, show_sensitive):
         resident.get_gender_display(),
         resident.birth_date.isoformat() if resident.birth_date else "",
     ]
-
-
-def _text_cell(sheet, value):
-    """A value that Excel would run as a formula stays plain text."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    return cell

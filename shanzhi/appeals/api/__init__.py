@@ -112,7 +112,7 @@ class SubmitIn(Schema):
 
 
 class MoveIn(Schema):
-    version: int | None = Field(None, description="客户端看到的版本号；过期则 409")
+    version: int | None = Field(None, description="客户端看到的版本号（必填；缺少则 400，过期则 409）")
     note: str | None = None
     reason: str | None = None
     result: str | None = None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.versioning import require_version
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import services
@@ -60,10 +61,10 @@ def target(user, value):
     if kind not in models or not pk.isdigit():
         raise DomainError(_("请选择一个承办对象。"), field="to")
     keyword, model = models[kind]
-    target = model.objects.filter(pk=int(pk)).first()
-    if target is None:
-        raise DomainError(_("请选择一个承办对象。"), field="to")
-    return {keyword: target}
+    # An unknown id is passed on as no target: the service then refuses it after the dispatcher's
+    # own checks, with the very answer it gives an id out of scope (issue 12 §5: an id must not
+    # tell whether, or whom, it names).
+    return {keyword: model.objects.filter(pk=int(pk)).first()}
 
 
 def _request_row(appeal, model, post):
@@ -155,17 +156,34 @@ def call(verb, appeal, user, post, files, version):
     }
     if verb not in calls:
         raise Http404
+    # A person's move always names the version they saw (issue 12 §5); the services accept none
+    # only from the sweep and other system callers.
+    require_version(version)
     return calls[verb]()
 
 
+def _with_version(call):
+    def checked(summons, by, post, version):
+        require_version(version)
+        return call(summons, by, post, version)
+
+    return checked
+
+
 SUMMONS_CALLS = {
-    "report": lambda s, by, post, version: services.report(
-        s, by=by, note=_text(post, "note"), expected_version=version
+    "report": _with_version(
+        lambda s, by, post, version: services.report(
+            s, by=by, note=_text(post, "note"), expected_version=version
+        )
     ),
-    "finish_part": lambda s, by, post, version: services.finish_part(
-        s, by=by, result=_text(post, "result"), expected_version=version
+    "finish_part": _with_version(
+        lambda s, by, post, version: services.finish_part(
+            s, by=by, result=_text(post, "result"), expected_version=version
+        )
     ),
-    "cancel_summons": lambda s, by, post, version: services.cancel_summons(
-        s, by=by, reason=_text(post, "reason"), expected_version=version
+    "cancel_summons": _with_version(
+        lambda s, by, post, version: services.cancel_summons(
+            s, by=by, reason=_text(post, "reason"), expected_version=version
+        )
     ),
 }

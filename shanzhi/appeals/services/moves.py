@@ -130,7 +130,8 @@ def _set_target(a, *, to_user, to_node, to_department, to_company):
         if not permissions.can(to_user, "appeals.handle", a) or not any(
             g.role in access.NODE for g in to_user.grants()
         ):
-            raise DomainError(_("%(u)s 不在该诉求的辖区内，不能承办。") % {"u": to_user}, field="to_user")
+            # Never the person's name: out of scope answers exactly as an unknown id (issue 12 §5).
+            raise DomainError(_("请选择一个承办对象。"), field="to")
         a.assignee_kind, a.assignee_user = Appeal.AssigneeKind.USER, to_user
         return fields, {"kind": "user", "id": to_user.pk, "name": str(to_user)}
     if to_node is not None:
@@ -167,9 +168,11 @@ def dispatch(
 ):
     """派单 to exactly one handler, or into the community's pool (全员接单). Also re-dispatches."""
     targets = [t for t in (to_user, to_node, to_department, to_company) if t is not None]
-    if len(targets) + bool(to_pool) != 1:
-        raise DomainError(_("请选择一个承办对象。"), field="to")
     with move(appeal, "dispatch", by, expected_version) as a:
+        # Checked after the dispatcher's own checks, so an unknown target and one out of scope
+        # meet the same checks in the same order and get the same answer.
+        if len(targets) + bool(to_pool) != 1:
+            raise DomainError(_("请选择一个承办对象。"), field="to")
         old = a.status
         if to_pool:
             if a.community_id is None:

@@ -1,11 +1,9 @@
 """The metrics page (staff, scoped), its .xlsx export, and the public disclosure page."""
 
 import datetime as dt
-import io
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -14,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
 from shanzhi.accounts import permissions
-from shanzhi.core import audit
+from shanzhi.core import audit, spreadsheets
 from shanzhi.core.models import AuditEvent
 
 from .. import metrics, public
@@ -79,14 +77,13 @@ def metrics_export(request):
     sheet.append([f"{context['start']:%Y-%m-%d} ~ {context['end']:%Y-%m-%d}"])
     sheet.append([str(c) for c in metrics.COLUMNS])
     for unit in context["units"]:
-        sheet.append(unit.as_row())
-    sheet.append(context["total"].as_row())
+        spreadsheets.append(sheet, unit.as_row())
+    spreadsheets.append(sheet, context["total"].as_row())
     ranked = book.create_sheet(str(_("排名")))
     ranked.append([str(_("名次"))] + [str(c) for c in metrics.COLUMNS])
     for i, unit in enumerate(context["ranked"], start=1):
-        ranked.append([i] + unit.as_row())
-    out = io.BytesIO()
-    book.save(out)
+        spreadsheets.append(ranked, [i] + unit.as_row())
+    data = spreadsheets.xlsx_bytes(book)
     audit.record(
         AuditEvent.Action.EXPORT,
         actor=request.user,
@@ -98,11 +95,7 @@ def metrics_export(request):
             "end": str(context["end"]),
         },
     )
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="appeals-metrics-{context["dimension"]}.xlsx"'
-    return response
+    return spreadsheets.xlsx_response(data, f"appeals-metrics-{context['dimension']}.xlsx")
 
 
 @login_not_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
-from shanzhi.core import audit
+from shanzhi.core import audit, spreadsheets
 from shanzhi.registry.models import Unit
 
 from .. import queries, reports, services
@@ -344,11 +344,7 @@ def unit_report(request, pk):
     unit, starts_on, ends_on, report = _report_for(request, pk)
     data = reports.unit_report_xlsx(report)
     _audited(request, unit, starts_on, ends_on, "xlsx")
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="unit-{unit.pk}-report.xlsx"'
-    return response
+    return spreadsheets.xlsx_response(data, f"unit-{unit.pk}-report.xlsx")
 
 
 @never_cache

@@ -5,8 +5,6 @@ Reads come from ``registry.queries`` (each starts from ``permissions.visible``; 
 through ``reveal``, which is audited.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,6 +15,7 @@ from shanzhi.accounts import permissions
 from shanzhi.core import crypto
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
+from shanzhi.core.personal_numbers import looks_like_personal_number
 
 from .. import queries, services
 from ..models import CareTag, Household, OrgNode, Resident
@@ -166,10 +165,6 @@ def _filtered_residents(user, filters):
     return residents
 
 
-# An ID number or mobile in a query string ends up in access logs and browser history.
-_PERSONAL_NUMBER = re.compile(r"\d{11}|\d{17}[\dXx]")
-
-
 @router.get(
     "residents",
     response=list[ResidentOut],
@@ -177,7 +172,9 @@ _PERSONAL_NUMBER = re.compile(r"\d{11}|\d{17}[\dXx]")
 )
 @paginate(Pages, prepare=queries.prepare_residents)
 def list_residents(request, filters: Query[ResidentQuery]):
-    if _PERSONAL_NUMBER.search(filters.q):
+    # An ID number or phone, even a fragment with spaces or full-width digits, in a query string
+    # ends up in access logs and browser history (issue 12 §5).
+    if looks_like_personal_number(filters.q):
         raise DomainError(_("身份证号和手机号不能放在网址里，请用 POST residents/search 查找。"), field="q")
     return _filtered_residents(request.auth, filters)
 

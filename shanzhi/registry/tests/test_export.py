@@ -72,6 +72,8 @@ def test_a_name_that_looks_like_a_formula_stays_text(cast):
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     formula_cells = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formula_cells == []
+    # The shared writer (core.spreadsheets) quotes it, so no spreadsheet program runs it either.
+    assert '\'=HYPERLINK("http://x")' in [c.value for row in sheet.iter_rows() for c in row]
 
 
 def test_grid_worker_may_not_export(cast):

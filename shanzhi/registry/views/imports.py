@@ -1,14 +1,11 @@
 """Rosters in and out: upload a 台账 file, follow its import, read its error report; the masked export."""
 
-import io
 import zipfile
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from shanzhi.accounts import permissions
+from shanzhi.core import spreadsheets
 from shanzhi.core.errors import DomainError
 
 from .. import exporting, importing
@@ -151,10 +149,7 @@ def _job_context(job):
 def export_roster(request, code):
     node = permissions.get_visible_or_404(request.user, OrgNode, code=code)
     data = exporting.export_roster(request.user, node, request=request)
-    response = HttpResponse(data, content_type=exporting.XLSX_CONTENT_TYPE)
-    filename = f"台账_{node.name}_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return spreadsheets.xlsx_response(data, f"台账_{node.name}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _template_response():
@@ -171,14 +166,10 @@ def _template_response():
     notes = book.create_sheet("填写说明")
     notes.append([_("列"), _("是否必填"), _("说明")])
     for row in _column_notes():
-        notes.append(row)
+        spreadsheets.append(notes, row)
     notes.append([])
-    notes.append([_("可用标签"), "", "、".join(CareTag.objects.values_list("name", flat=True))])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=exporting.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "台账导入模板.xlsx")
-    return response
+    spreadsheets.append(notes, [_("可用标签"), "", "、".join(CareTag.objects.values_list("name", flat=True))])
+    return spreadsheets.xlsx_response(spreadsheets.xlsx_bytes(book), "台账导入模板.xlsx")
 
 
 def _column_notes():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import MASKERS
+from shanzhi.core.personal_numbers import looks_like_personal_number
 
 from .. import queries, services
 from ..models import Compound, Household, OrgNode, Resident
@@ -129,10 +130,12 @@ def resident_reveal(request, pk):
 @require_http_methods(["GET", "POST"])
 def search(request):
     """Search is a POST from the page, so an ID number or phone typed in never lands in a URL or
-    an access log; GET with ``q`` works too, for links."""
+    an access log; GET with ``q`` works too, for links, but never with such a number (issue 12 §5)."""
     user = request.user
     permissions.require(user, "registry.view_tree")
     permissions.require(user, "registry.view_people")
+    if request.method == "GET" and looks_like_personal_number(request.GET.get("q")):
+        return _refuse_number_in_url(request)
     q = (request.POST.get("q") or request.GET.get("q") or "").strip()
     found = list(queries.search_residents(user, q)[: queries.SEARCH_LIMIT + 1])
     context = {
@@ -143,3 +146,17 @@ def search(request):
     }
     template = "registry/_search_results.html" if _is_htmx(request) else "registry/search.html"
     return render(request, template, context)
+
+
+def _refuse_number_in_url(request):
+    """An empty search form with the reason; the number is not echoed back into the page (the
+    base template's links carry the current URL, so the query string is dropped first)."""
+    request.META["QUERY_STRING"] = ""
+    context = {
+        "q": "",
+        "results": [],
+        "more": False,
+        "limit": queries.SEARCH_LIMIT,
+        "error": _("身份证号和手机号不能放在网址里，请在查找框中输入后点“查找”。"),
+    }
+    return render(request, "registry/search.html", context, status=400)
