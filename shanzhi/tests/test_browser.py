@@ -86,6 +86,8 @@ def test_wrong_password_shows_a_message_in_chinese(browser, live_server, cast):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pages_run_under_the_content_security_policy_without_a_refusal(browser, live_server, cast):
+    from django.utils import timezone
+
     from shanzhi.appeals import services as appeals
     from shanzhi.appeals.models import Appeal
     from shanzhi.appeals.tests.conftest import IN_A1, make_category
@@ -118,6 +120,18 @@ def test_the_pages_run_under_the_content_security_policy_without_a_refusal(brows
         grid=cast.grid,
         publish=True,
     )
+    today = timezone.localdate()
+    agreement = coop.sign_agreement(
+        unit=cast.unit,
+        community=cast.community,
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(month=12, day=31),
+        unit_signatory="院党委书记",
+        signed_on=today.replace(month=1, day=1),
+        commitments=[{"kind": "activity", "content": "义诊进社区", "promised_count": 4}],
+        by=cast.zhao,
+    )
+    coop.record_joint_activity(agreement.commitments.get(), title="义诊", held_on=today, by=cast.zhao)
     page = browser.new_page(locale="zh-CN")
     seen = watch_csp(page)
     sign_in(page, live_server, cast.zhang, cast.password)
@@ -145,3 +159,10 @@ def test_the_pages_run_under_the_content_security_policy_without_a_refusal(brows
     assert csp_refusals(page, seen) == []
     assert walked.pop("/no-such-page/") == 404
     assert set(walked.values()) == {200}, walked
+
+    # The progress bars get their width from data-sz-width through shanzhi.js (1 of 4 delivered).
+    page.goto(f"{live_server.url}/coop/agreements/")
+    bar = page.locator(".progress-bar[data-sz-width]").first
+    assert bar.get_attribute("data-sz-width") == "25"
+    assert bar.evaluate("el => el.style.width") == "25%"
+    assert csp_refusals(page, seen) == []
