@@ -230,7 +230,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): only our own files. No inline scripts or style attributes
 # (layout helpers live in shanzhi.css, progress widths are set by shanzhi.js through the CSSOM,
 # which the policy allows, as it does ECharts' and Leaflet's); images also from data: and blob:
-# URLs (Bootstrap's SVG icons, photo previews).
+# URLs (Bootstrap's SVG icons, photo previews). Refusals are logged by shanzhi.core.csp.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -241,6 +241,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report"],
     }
 }
 X_FRAME_OPTIONS = "DENY"

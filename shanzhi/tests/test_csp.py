@@ -1,10 +1,12 @@
 """The Content-Security-Policy: the header on every page, and templates that need nothing inline."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted(p for p in ROOT.rglob("templates/**/*.html"))
@@ -50,3 +52,56 @@ def test_htmx_keeps_its_indicator_style_out_of_the_page():
 def test_a_progress_bar_carries_its_width_as_data_for_the_script(value):
     html = render_to_string("coop/_progress.html", {"value": value})
     assert f'data-sz-width="{value}"' in html and "style=" not in html
+
+
+# --- the report-uri ------------------------------------------------------------------------------
+
+REPORT = {
+    "csp-report": {
+        "document-uri": "http://127.0.0.1:8000/search/?q=张三&phone=13912345678",
+        "effective-directive": "style-src-attr",
+        "violated-directive": "style-src-attr",
+        "blocked-uri": "inline",
+        "script-sample": "color: red /* 张三 */",
+    }
+}
+
+
+@pytest.mark.django_db
+def test_a_report_is_logged_without_what_someone_typed(client, caplog):
+    with caplog.at_level("WARNING", logger="shanzhi.csp"):
+        response = client.post("/csp-report", json.dumps(REPORT), content_type="application/csp-report")
+    assert response.status_code == 204  # anonymous: the login page reports too
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "shanzhi.csp"]
+    assert line == "CSP refused style-src-attr from inline on /search/"
+    assert "张三" not in line and "139" not in line
+
+
+@pytest.mark.django_db
+def test_an_external_source_is_logged_by_its_origin_only(client, caplog):
+    report = {
+        "csp-report": {"effective-directive": "img-src", "blocked-uri": "https://evil.example/x.png?id=42"}
+    }
+    with caplog.at_level("WARNING", logger="shanzhi.csp"):
+        assert (
+            client.post("/csp-report", json.dumps(report), content_type="application/json").status_code == 204
+        )
+    assert [r.getMessage() for r in caplog.records if r.name == "shanzhi.csp"] == [
+        "CSP refused img-src from https://evil.example on "
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [b"not json", b"x" * (16 * 1024 + 1)])
+def test_a_report_that_is_not_json_or_too_large_is_refused(client, caplog, body):
+    with caplog.at_level("WARNING", logger="shanzhi.csp"):
+        response = client.post("/csp-report", body, content_type="application/csp-report")
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.name == "shanzhi.csp"]
+    assert client.get("/csp-report").status_code == 405
+
+
+def test_the_policy_names_the_report_view():
+    from django.conf import settings
+
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] == [reverse("csp_report")]
