@@ -144,6 +144,8 @@ def test_the_pages_run_under_the_content_security_policy_without_a_refusal(brows
         "/appeals/",
         f"/appeals/{appeal.number}/",
         "/appeals/metrics/",  # ECharts ranking
+        "/appeals/new/",  # the Leaflet point picker
+        "/api/v1/docs",  # ninja's bundled Swagger UI
         "/coop/",
         "/coop/resources/",
         "/coop/projects/",
@@ -151,6 +153,7 @@ def test_the_pages_run_under_the_content_security_policy_without_a_refusal(brows
         "/v/activities/",
         "/v/rankings/",
         "/v/teams/",
+        "/v/scan/",
         "/no-such-page/",  # the friendly 404 under the same policy
     ]:
         response = page.goto(f"{live_server.url}{path}")
