@@ -24,7 +24,11 @@ shanzhi/static/vendor/.stamp: package.json scripts/vendor_assets.sh
 	touch $@
 
 # The demo: migrate, seed one street once, collect static files, then serve with gunicorn and
-# a background task worker side by side (Ctrl-C stops both).
+# a background task worker side by side (Ctrl-C stops both). It runs as production would, DEBUG
+# off (friendly error pages, WhiteNoise serving the collected static files), on the secrets under
+# var/ that SHANZHI_DEMO=1 declares acceptable.
+run: export SHANZHI_DEBUG ?= 0
+run: export SHANZHI_DEMO ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --scale small --seed 1 --if-empty

@@ -38,6 +38,8 @@ def _demo_secret(name, length=50):
 
 
 DEBUG = env_bool("SHANZHI_DEBUG", True)
+# Served over HTTPS (directly or behind a TLS-terminating proxy): redirect, secure cookies.
+SHANZHI_HTTPS = env_bool("SHANZHI_HTTPS", False)
 SECRET_KEY = os.environ.get("SHANZHI_SECRET_KEY") or _demo_secret("secret-key")
 ALLOWED_HOSTS = os.environ.get("SHANZHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,8 +167,9 @@ SESSION_COOKIE_AGE = env_int("SHANZHI_IDLE_TIMEOUT", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Secure cookies follow HTTPS, not DEBUG: the demo runs with DEBUG off on plain http://127.0.0.1,
+# where a browser would drop a Secure cookie and no one could log in.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SHANZHI_HTTPS
 
 AXES_FAILURE_LIMIT = env_int("SHANZHI_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("SHANZHI_LOCKOUT_MINUTES", 15) / 60  # hours
@@ -212,7 +216,34 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# --- transport security -------------------------------------------------------------------
+# HSTS stays off unless asked for: a browser remembers it for SHANZHI_HSTS_SECONDS and refuses
+# plain HTTP meanwhile, which an operator must choose knowingly (start small, then a year).
+SECURE_SSL_REDIRECT = SHANZHI_HTTPS
+SECURE_HSTS_SECONDS = env_int("SHANZHI_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHANZHI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SHANZHI_HSTS_PRELOAD", False)
+if env_bool("SHANZHI_BEHIND_PROXY", False):
+    # Only behind a proxy that sets this header itself: otherwise a client could forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): only our own files. No inline scripts or style attributes
+# (layout helpers live in shanzhi.css, progress widths are set by shanzhi.js through the CSSOM,
+# which the policy allows, as it does ECharts' and Leaflet's); images also from data: and blob:
+# URLs (Bootstrap's SVG icons, photo previews). Refusals are logged by shanzhi.core.csp.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

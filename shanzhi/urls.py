@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from .api import api
+from .core import csp
 
 
 @login_not_required
@@ -22,4 +23,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("csp-report", csp.report, name="csp_report"),
 ]

@@ -80,7 +80,8 @@
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 28, top: horizontal ? 8 : 24, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // richText: drawn by the chart itself; the HTML tooltip writes style attributes the CSP refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       xAxis: horizontal ? valueAxis : categoryAxis,
       yAxis: horizontal ? categoryAxis : valueAxis,
       series: [{

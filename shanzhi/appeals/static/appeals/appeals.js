@@ -46,7 +46,7 @@
     var d = JSON.parse(src.textContent);
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" }, // the HTML one writes style attributes the CSP refuses
       legend: { data: d.labels },
       grid: { left: 40, right: 10, bottom: 80 },
       xAxis: { type: "category", data: d.names, axisLabel: { rotate: 40 } },
