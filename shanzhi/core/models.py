@@ -2,9 +2,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .chain import Chained
 
-class AuditEvent(models.Model):
-    """One security-relevant event. Append-only: a database trigger refuses UPDATE and DELETE.
+
+class AuditEvent(Chained):
+    """One security-relevant event. Append-only: a database trigger refuses UPDATE and DELETE; and
+    tamper-evident: each row is hash-chained to the one before (``core.chain``).
 
     The actor is copied by value (id, username, role, org node), not linked, so the trail
     outlives accounts and stays exactly as written.
@@ -39,7 +42,13 @@ class AuditEvent(models.Model):
         FAILURE = "failure", _("失败")
         DENIED = "denied", _("拒绝")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    CHAIN_FIELDS = (
+        "at", "action", "outcome", "actor_id", "actor_username", "actor_role", "actor_node", "ip",
+        "target_type", "target_id", "detail",
+    )  # fmt: skip
+
+    # Set before the insert (not auto_now_add, which would overwrite it after the hash is taken).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     actor_id = models.BigIntegerField(null=True, blank=True)
