@@ -203,3 +203,57 @@ def chain_existing(model, fields, schema_editor, table):
             prev_hash = row_hash
         after = batch[-1][0]
     appendonly.protect(schema_editor, table)
+
+
+# --- every chained table, and the signed head -------------------------------------------------------
+
+
+def chained_models():
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, Chained)]
+
+
+def verify_all(*, chunk=2000, progress=None):
+    return [verify(model, chunk=chunk, progress=progress) for model in chained_models()]
+
+
+def _sign(payload):
+    import hmac
+
+    from django.conf import settings
+
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(settings.SHANZHI_AUDIT_SIGNING_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def head():
+    """The signed head of every chain: what the auditor keeps, to check later that it is a prefix."""
+    tables = []
+    for model in chained_models():
+        last = model._base_manager.order_by("-pk").values_list("pk", "hash").first() or (None, GENESIS)
+        count = model._base_manager.count()
+        tables.append(
+            {"table": model._meta.db_table, "last_id": last[0], "last_hash": last[1], "count": count}
+        )
+    payload = {"at": timezone.now().isoformat(), "tables": tables}
+    return {**payload, "signature": _sign(payload)}
+
+
+def check_signed_head(kept):
+    """The problems with a kept head (bad signature, or a chain it is no longer a prefix of)."""
+    import hmac
+
+    payload = {k: v for k, v in kept.items() if k != "signature"}
+    if not hmac.compare_digest(str(kept.get("signature", "")), _sign(payload)):
+        return [{"table": "", "id": None, "field": "signature", "expected": "valid", "found": "invalid"}]
+    models_by_table = {m._meta.db_table: m for m in chained_models()}
+    problems = []
+    for entry in payload.get("tables", []):
+        model = models_by_table.get(entry["table"])
+        if model is None or entry["last_id"] is None:
+            continue
+        problem = check_head(model, entry)
+        if problem is not None:
+            problems.append(problem)
+    return problems
