@@ -257,3 +257,18 @@ def check_signed_head(kept):
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def run_check(check):
+    """Walk every chain for ``check`` (a ChainCheck), saving the progress after each chunk."""
+
+    def progress(report):
+        check.reports[report.table] = report.as_dict()
+        check.save(update_fields=["reports"])
+
+    reports = verify_all(progress=progress)
+    check.reports = {r.table: r.as_dict() for r in reports}
+    check.ok = all(r.ok for r in reports)
+    check.finished_at = timezone.now()
+    check.save(update_fields=["reports", "ok", "finished_at"])
+    return check

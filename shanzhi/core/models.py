@@ -142,3 +142,22 @@ class CalendarRecompute(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.source} {self.status}"
+
+
+class ChainCheck(models.Model):
+    """One walk of the audit and ledger hash chains (``manage.py verify_audit`` or the audit
+    administrator's page); ``reports`` grows chunk by chunk, so the page shows the progress."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    by_username = models.CharField(max_length=150, blank=True)
+    ok = models.BooleanField(null=True)
+    reports = models.JSONField(default=dict, blank=True, help_text="table -> Report.as_dict()")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.ok}"

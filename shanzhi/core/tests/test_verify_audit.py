@@ -82,3 +82,32 @@ def test_a_head_that_is_no_longer_a_prefix_is_named(tmp_path):
 def test_an_unreadable_head_file_is_a_clear_error(tmp_path):
     code, _out, _err = _verify("--head", str(tmp_path / "missing.json"))
     assert code == 1
+
+
+def test_the_command_stores_its_result_for_the_page():
+    from shanzhi.core.models import ChainCheck
+
+    _events(2)
+    _verify()
+    check = ChainCheck.objects.get()
+    assert check.ok is True and check.finished_at is not None
+    assert check.reports["core_auditevent"]["count"] == 2
+
+
+def test_the_audit_administrators_page_runs_a_walk_and_names_the_break(cast, login):
+    from django.urls import reverse
+
+    from shanzhi.core.models import ChainCheck
+
+    first, second = _events(2)
+    with guards.guards_lifted(connection), connection.cursor() as cur:
+        cur.execute("UPDATE core_auditevent SET actor_username = 'x' WHERE id = %s", [first.pk])
+    client = login(cast.shenji)
+    url = reverse("accounts:audit_chain")
+    assert "尚未校验过" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302  # the task runs inline in tests
+    check = ChainCheck.objects.get()
+    assert check.ok is False and check.by_username == cast.shenji.username
+    page = client.get(url).content.decode()
+    assert 'data-chain="broken"' in page
+    assert f"编号 {first.pk}（hash）" in page
