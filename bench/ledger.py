@@ -202,15 +202,33 @@ def _draw(n, volunteers, issuance, shop, accounts, now, rng):
             yield (at, kind, issuance[community_id], account, amount, f"bench:{i}")
 
 
+def _chained(rows, prev_hash):
+    """Each row with its links (issue 12 §6: a bulk load chains like ``chain.append`` would)."""
+    from shanzhi.core import chain
+
+    for at, kind, debit, credit, amount, source in rows:
+        fields = {
+            "at": at, "kind": kind, "debit_id": debit, "credit_id": credit, "amount": amount,
+            "reverses_id": None, "source": source, "expires_on": None, "memo": "", "created_by_id": None,
+        }  # fmt: skip
+        row_hash = chain.digest(fields, prev_hash)
+        yield at, kind, debit, credit, amount, source, prev_hash, row_hash
+        prev_hash = row_hash
+
+
 def load_movements(connection, rows):
-    columns = "(at, kind, debit_id, credit_id, amount, source, memo)"
+    from shanzhi.core import chain
+    from shanzhi.volunteering.models import Movement
+
+    columns = "(at, kind, debit_id, credit_id, amount, source, memo, prev_hash, hash)"
+    rows = _chained(rows, chain.last_hash(Movement))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE volunteering_movement DISABLE TRIGGER USER")
             cursor.execute("ALTER TABLE volunteering_account DISABLE TRIGGER USER")
             with cursor.cursor.copy(f"COPY volunteering_movement {columns} FROM STDIN") as copy:
-                for at, kind, debit, credit, amount, source in rows:
-                    copy.write_row((at, kind, debit, credit, amount, source, ""))
+                for at, kind, debit, credit, amount, source, prev_hash, row_hash in rows:
+                    copy.write_row((at, kind, debit, credit, amount, source, "", prev_hash, row_hash))
             cursor.execute("""
                 UPDATE volunteering_account a SET balance = s.balance FROM (
                   SELECT id, COALESCE(c.s, 0) - COALESCE(d.s, 0) AS balance FROM volunteering_account
@@ -230,16 +248,17 @@ def load_movements(connection, rows):
         for sql in migration.SQLITE_DOWN:
             cursor.execute(sql)
         batch = []
-        for at, kind, debit, credit, amount, source in rows:
-            batch.append((at.replace(tzinfo=None).isoformat(" "), kind, debit, credit, amount, source, ""))
+        for at, kind, debit, credit, amount, source, prev_hash, row_hash in rows:
+            naive = at.replace(tzinfo=None).isoformat(" ")
+            batch.append((naive, kind, debit, credit, amount, source, "", prev_hash, row_hash))
             if len(batch) >= 50_000:
                 cursor.executemany(
-                    f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch
+                    f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", batch
                 )
                 batch = []
         if batch:
             cursor.executemany(
-                f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s)", batch
+                f"INSERT INTO volunteering_movement {columns} VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)", batch
             )
         cursor.execute("""
             UPDATE volunteering_account SET balance =

@@ -31,8 +31,9 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _purge_append_only_tables_after_transactional_tests(request):
-    """Transactional tests end with the test database being emptied; the append-only triggers
-    would refuse that, so only then, and only on this connection, is the purge allowed."""
+    """Transactional tests end with the test database being emptied, which the append-only triggers
+    refuse. The guards are lifted (test code only: shanzhi/tests/guards.py) after the test body,
+    before the flush, and put back by ``pytest_runtest_teardown`` once the flush is done."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
@@ -42,12 +43,33 @@ def _purge_append_only_tables_after_transactional_tests(request):
         return
     from django.db import connection
 
-    from shanzhi.core import appendonly
+    from shanzhi.tests import guards
 
     request.getfixturevalue("transactional_db")  # so this fixture's teardown runs before the flush
-    appendonly.set_purge_allowed(connection, False)
+    blocker = request.getfixturevalue("django_db_blocker")
     yield
-    appendonly.set_purge_allowed(connection, True)
+    guards.lift(connection)
+
+    def _restore():
+        with blocker.unblock():
+            guards.restore(connection)
+
+    request.node.stash[_GUARDS_TO_RESTORE] = _restore
+
+
+_GUARDS_TO_RESTORE = pytest.StashKey()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        restore = item.stash.get(_GUARDS_TO_RESTORE, None)
+        # After the last test the test database is already gone: nothing left to guard.
+        if restore is not None and nextitem is not None:
+            del item.stash[_GUARDS_TO_RESTORE]
+            restore()
 
 
 @pytest.fixture

@@ -189,6 +189,8 @@ OTP_TOTP_ISSUER = "善治 Shanzhi"
 # new values are written with. The blind-index key is separate and never rotates with it.
 SHANZHI_KEYRING = os.environ.get("SHANZHI_KEYRING") or f"1:{_demo_secret('keyring-1', 32)}"
 SHANZHI_BLIND_INDEX_KEY = os.environ.get("SHANZHI_BLIND_INDEX_KEY") or _demo_secret("blind-index", 32)
+# Signs the exported heads of the audit and ledger chains (manage.py export_audit_head).
+SHANZHI_AUDIT_SIGNING_KEY = os.environ.get("SHANZHI_AUDIT_SIGNING_KEY") or _demo_secret("audit-signing", 32)
 
 # --- internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("accounts/", include(_account_pages)),
     # The administrators' pages keep their addresses at the site's root.
     path("audit/", audit_views.audit_log, name="audit"),
+    path("audit/chain/", audit_views.audit_chain, name="audit_chain"),
 ]

@@ -1,23 +1,17 @@
-"""Append-only tables, enforced by the database: UPDATE and DELETE (and TRUNCATE) are refused.
+"""Append-only tables, enforced by the database: UPDATE, DELETE and TRUNCATE are refused.
 
 Every table that must never be rewritten (the audit trail, the points ledger) is protected with
-``protect(schema_editor, table)`` from a migration. The one legitimate purge is a test database
-being emptied between transactional tests; ``allow_purge(connection)`` opens that door for one
-connection only (a PostgreSQL session setting; on SQLite a function registered per connection),
-and UPDATE stays refused even then.
+``protect(schema_editor, table)`` from a migration. There is no runtime switch that turns the guard
+off (issue 12 §6): a session setting or a connection function would be open to any code, or any
+person, holding the application's database login. Only a migration, or test code, may drop the
+triggers, and in production the application's role cannot (see README, "Production database roles").
 """
 
-from django.db.backends.signals import connection_created
+PROTECTED_TABLES = ("core_auditevent", "volunteering_movement")
 
-SETTING = "shanzhi.purge_append_only"
-_sqlite_purge_allowed = False
-
-PG_FUNCTION = f"""
+PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION shanzhi_refuse_change() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP IN ('DELETE', 'TRUNCATE') AND current_setting('{SETTING}', true) = 'on' THEN
-        RETURN OLD;
-    END IF;
     RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only (' || TG_OP || ' refused)';
 END;
 $$ LANGUAGE plpgsql;
@@ -25,6 +19,7 @@ $$ LANGUAGE plpgsql;
 
 
 def _pg_protect(table):
+    # ON CONFLICT DO UPDATE fires the row UPDATE trigger, so an upsert is refused too.
     return [
         PG_FUNCTION,
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -35,55 +30,53 @@ def _pg_protect(table):
 
 
 def _sqlite_protect(table):
-    # Fails closed: where shanzhi_purge_allowed() is not registered (the sqlite3 shell), DELETE errors.
+    # INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
+    # recursive_triggers is on), so an insert that names an existing id is refused up front.
     return [
         f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only (UPDATE refused)'); END;",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN shanzhi_purge_allowed() = 0 "
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only (DELETE refused)'); END;",
+        # table is one of PROTECTED_TABLES, never input
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {table} WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, "
+        f"'{table} is append-only (REPLACE refused)'); END;",
     ]
 
 
+def _pg_unprotect(table):
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
+    ]
+
+
+def _sqlite_unprotect(table):
+    return [f"DROP TRIGGER IF EXISTS {table}_{name};" for name in ("no_update", "no_delete", "no_replace")]
+
+
+def _run(connection_or_editor, statements):
+    execute = getattr(connection_or_editor, "execute", None)
+    if execute is not None:  # a schema editor
+        for sql in statements:
+            execute(sql, params=None)
+        return
+    with connection_or_editor.cursor() as cur:
+        for sql in statements:
+            cur.execute(sql)
+
+
+def _vendor(connection_or_editor):
+    if hasattr(connection_or_editor, "vendor"):
+        return connection_or_editor.vendor
+    return connection_or_editor.connection.vendor
+
+
 def protect(schema_editor, table):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": _pg_protect, "sqlite": _sqlite_protect}.get(vendor, lambda t: [])(table)
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
+    builders = {"postgresql": _pg_protect, "sqlite": _sqlite_protect}
+    _run(schema_editor, builders.get(_vendor(schema_editor), lambda t: [])(table))
 
 
 def unprotect(schema_editor, table):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        statements = [
-            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
-            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
-        ]
-    elif vendor == "sqlite":
-        statements = [
-            f"DROP TRIGGER IF EXISTS {table}_no_update;",
-            f"DROP TRIGGER IF EXISTS {table}_no_delete;",
-        ]
-    else:
-        statements = []
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
-def set_purge_allowed(connection, allowed):
-    global _sqlite_purge_allowed
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT set_config('{SETTING}', %s, false)", ["on" if allowed else "off"])
-    _sqlite_purge_allowed = allowed
-
-
-def _register_sqlite_function(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "shanzhi_purge_allowed", 0, lambda: int(_sqlite_purge_allowed), deterministic=False
-        )
-
-
-def install():
-    """Called from CoreConfig.ready(): the SQLite side needs its function on every new connection."""
-    connection_created.connect(_register_sqlite_function, dispatch_uid="shanzhi_appendonly")
+    builders = {"postgresql": _pg_unprotect, "sqlite": _sqlite_unprotect}
+    _run(schema_editor, builders.get(_vendor(schema_editor), lambda t: [])(table))

@@ -7,9 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import (
-            appendonly,
-            checks,  # noqa: F401  (registers the deployment checks)
-        )
-
-        appendonly.install()
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -1,5 +1,6 @@
 """The audit trail: the one function every security-relevant action calls."""
 
+from . import chain
 from .models import AuditEvent
 
 
@@ -27,7 +28,7 @@ def record(
         grant = actor.primary_grant()
         if grant is not None:
             role, node = grant.role, grant.scope_code()
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         outcome=outcome,
         actor_id=actor.pk if actor else None,
@@ -39,3 +40,4 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         detail=detail or {},
     )
+    return chain.append(event)

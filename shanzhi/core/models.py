@@ -2,9 +2,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .chain import Chained
 
-class AuditEvent(models.Model):
-    """One security-relevant event. Append-only: a database trigger refuses UPDATE and DELETE.
+
+class AuditEvent(Chained):
+    """One security-relevant event. Append-only: a database trigger refuses UPDATE and DELETE; and
+    tamper-evident: each row is hash-chained to the one before (``core.chain``).
 
     The actor is copied by value (id, username, role, org node), not linked, so the trail
     outlives accounts and stays exactly as written.
@@ -39,7 +42,13 @@ class AuditEvent(models.Model):
         FAILURE = "failure", _("失败")
         DENIED = "denied", _("拒绝")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    CHAIN_FIELDS = (
+        "at", "action", "outcome", "actor_id", "actor_username", "actor_role", "actor_node", "ip",
+        "target_type", "target_id", "detail",
+    )  # fmt: skip
+
+    # Set before the insert (not auto_now_add, which would overwrite it after the hash is taken).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     actor_id = models.BigIntegerField(null=True, blank=True)
@@ -133,3 +142,22 @@ class CalendarRecompute(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.source} {self.status}"
+
+
+class ChainCheck(models.Model):
+    """One walk of the audit and ledger hash chains (``manage.py verify_audit`` or the audit
+    administrator's page); ``reports`` grows chunk by chunk, so the page shows the progress."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    by_username = models.CharField(max_length=150, blank=True)
+    ok = models.BooleanField(null=True)
+    reports = models.JSONField(default=dict, blank=True, help_text="table -> Report.as_dict()")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.ok}"

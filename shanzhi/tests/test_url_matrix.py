@@ -238,6 +238,7 @@ MATRIX = [
     ),
     # --- audit
     Row("accounts:audit", may={"audit_admin"}),
+    Row("accounts:audit_chain", may={"audit_admin"}),
     # --- working-day calendar
     Row("admin_tools:workdays", may={"system_admin"}),
     Row(

@@ -5,15 +5,15 @@ import json
 
 from django import forms
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from shanzhi.core import audit, spreadsheets
 from shanzhi.core.forms import BootstrapMixin
-from shanzhi.core.models import AuditEvent
+from shanzhi.core.models import AuditEvent, ChainCheck
 
 from .. import permissions
 from ..models import Role
@@ -143,3 +143,22 @@ def _export_csv(request, events, filters):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return spreadsheets.csv_response(_csv_rows(events), f"audit-{stamp}.csv")
+
+
+@require_http_methods(["GET", "POST"])
+def audit_chain(request):
+    """The hash chains of the trail and the ledger: the last walk's result, and a new walk on request
+    (a background task; the page follows its progress)."""
+    permissions.require(request.user, "audit.view")
+    if request.method == "POST":
+        from shanzhi.core.tasks import verify_chains_task
+
+        check = ChainCheck.objects.create(by_username=request.user.username)
+        verify_chains_task.enqueue(check.pk)
+        return redirect("accounts:audit_chain")
+    check = ChainCheck.objects.first()
+    return render(
+        request,
+        "accounts/audit_chain.html",
+        {"check": check, "reports": list(check.reports.values()) if check else []},
+    )

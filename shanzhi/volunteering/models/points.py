@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shanzhi.core.chain import Chained
+
 from .. import rules
 from .people import Volunteer
 
@@ -59,9 +61,15 @@ class Account(models.Model):
         return str(self.volunteer) if self.volunteer_id else str(self.SYSTEM_CODES.get(self.code, self.code))
 
 
-class Movement(models.Model):
+class Movement(Chained):
     """One transfer of points from ``debit`` to ``credit``. Append-only: a trigger refuses UPDATE and
-    DELETE; a correction is a new movement that ``reverses`` the old one (at most once)."""
+    DELETE; a correction is a new movement that ``reverses`` the old one (at most once). Each row is
+    hash-chained to the one before (``core.chain``); insert only through ``chain.append``."""
+
+    CHAIN_FIELDS = (
+        "at", "kind", "debit_id", "credit_id", "amount", "reverses_id", "source", "expires_on", "memo",
+        "created_by_id",
+    )  # fmt: skip
 
     class Kind(models.TextChoices):
         EARN_HOURS = "earn_hours", _("服务时长")

@@ -13,7 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.core import audit
+from shanzhi.core import audit, chain
 from shanzhi.core.errors import DomainError
 
 from .. import rules
@@ -89,7 +89,7 @@ def post(
         raise DomainError(_("这项服务已经记过积分。"), field="source", code="duplicate")
     try:
         with transaction.atomic():
-            movement = Movement.objects.create(
+            movement = Movement(
                 at=at or timezone.now(),
                 kind=kind,
                 debit=debit,
@@ -101,6 +101,7 @@ def post(
                 reverses=reverses,
                 created_by=by,
             )
+            chain.append(movement)
     except IntegrityError as exc:
         # The database's own refusal (a race past the checks above): nothing was written.
         raise DomainError(

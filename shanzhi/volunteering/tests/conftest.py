@@ -60,4 +60,4 @@ def _postgresql_only():
 @pytest.fixture
 def pg_race_db(_postgresql_only, transactional_db):
     """A committed database that threads share (each thread opens its own connection), PostgreSQL only.
-    Emptying it afterwards is allowed by the project conftest's append-only purge switch."""
+    Emptying it afterwards: the project conftest lifts the append-only guards (test code only)."""
