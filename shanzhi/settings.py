@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's lost connection first: 503, not 500.
+    "shanzhi.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shanzhi.urls"
@@ -112,9 +114,13 @@ TEMPLATES = [
 # SQLite in WAL mode with IMMEDIATE transactions, so concurrent writers queue instead of
 # failing with "database is locked" half way through a transaction.
 _sqlite_path = VAR_DIR / "shanzhi.sqlite3"
+# Persistent connections are checked before their first use in each request (and each turn of
+# the task worker's loop): after a PostgreSQL restart the dead one is replaced, not used for a 500.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{_sqlite_path}", conn_max_age=env_int("SHANZHI_CONN_MAX_AGE", 60)
+        default=f"sqlite:///{_sqlite_path}",
+        conn_max_age=env_int("SHANZHI_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("SHANZHI_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -127,11 +133,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work ---------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("SHANZHI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# "db" (default): tasks live in the application's database, enqueued in the same transaction as
+# the move that made them; `manage.py run_worker` runs them on the machine beside the database.
+# "rq": tasks go to Redis (SHANZHI_REDIS_URL) after the move commits, and `manage.py rqworker`
+# runs them on as many machines as needed. A dotted path names any other django-tasks backend.
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "shanzhi.core.taskqueue.RQBackend"}
+SHANZHI_TASK_BACKEND = os.environ.get("SHANZHI_TASK_BACKEND", "db")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(SHANZHI_TASK_BACKEND, SHANZHI_TASK_BACKEND)}}
+SHANZHI_REDIS_URL = os.environ.get("SHANZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS["default"]["BACKEND"].endswith("RQBackend"):
+    INSTALLED_APPS.append("django_rq")
+    # One RQ queue per django-tasks queue name; the project enqueues on "default" only.
+    RQ_QUEUES = {"default": {"URL": SHANZHI_REDIS_URL, "DEFAULT_TIMEOUT": env_int("SHANZHI_TASK_TIMEOUT", 600)}}
 
 # --- authentication and sessions --------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,9 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# A connection lost inside a middleware (the session saved at the end of a request) answers 503.
+handler500 = "shanzhi.core.middleware.server_error"
+
 urlpatterns = [
     path("", include("shanzhi.registry.urls")),
     path("", include("shanzhi.accounts.urls")),
