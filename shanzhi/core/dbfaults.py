@@ -49,11 +49,8 @@ def drop_broken_connections():
     a fresh one. Whatever transaction it carried is gone with it: PostgreSQL rolls back a
     transaction whose connection ends, so no half-written state remains."""
     for conn in connections.all(initialized_only=True):
-        if conn.connection is None:
-            continue
-        if conn.in_atomic_block:
-            # Still inside atomic(): leave the connection to its owner, who will see the error.
-            conn.needs_rollback = True
+        if conn.connection is None or conn.in_atomic_block:
+            # Inside atomic() the connection's owner (whoever opened the block) handles the error.
             continue
         try:
             usable = conn.is_usable()

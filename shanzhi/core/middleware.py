@@ -10,6 +10,7 @@ import sys
 
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -19,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def unavailable(request, exc):
-    """503 in the shape the caller reads: ErrorOut for /api/, Open311's error list for its JSON,
+    """503 in the shape the caller reads: ErrorOut for /api/, Open311's error list (JSON or XML),
     a plain page for people. The page renders without the request's context processors, which
     would query the database that just went away."""
     drop_broken_connections()
@@ -28,8 +29,13 @@ def unavailable(request, exc):
     message = _("系统暂时无法访问数据库，请稍后重试。")
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "unavailable", "message": message, "field": None}, status=503)
-    elif request.path.startswith("/open311/") and not request.path.endswith(".xml"):
-        response = JsonResponse([{"code": 503, "description": message}], status=503, safe=False)
+    elif request.path.startswith("/open311/") and request.path.endswith(".xml"):
+        body = f"<?xml version='1.0' encoding='utf-8'?>\n<errors><error><code>503</code><description>{escape(message)}</description></error></errors>"
+        response = HttpResponse(body, content_type="text/xml; charset=utf-8", status=503)
+    elif request.path.startswith("/open311/"):
+        response = JsonResponse(
+            [{"code": 503, "description": message}], status=503, safe=False, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
