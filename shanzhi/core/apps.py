@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import taskrun  # noqa: F401  (tracks the running task attempt)

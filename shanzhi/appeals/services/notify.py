@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from shanzhi.accounts.models import Role, RoleGrant, User
+from shanzhi.core import taskrun
 
 from .. import access
 from ..models import Notification
@@ -59,13 +60,15 @@ def deliver(kind, appeal_id, user_ids, text):
 
     appeal = Appeal.objects.filter(pk=appeal_id).first() if appeal_id else None
     users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    reached = _reached_by_earlier_attempt(kind, appeal_id, text)
     failed = []
     for backend in backends():
         name = type(backend).__name__
+        targets = [u for u in users if u.pk not in reached] if isinstance(backend, DatabaseBackend) else users
         try:
             # A savepoint per backend: a database error in one leaves the others' rows standing.
             with transaction.atomic():
-                backend.send(users, kind, appeal, text)
+                backend.send(targets, kind, appeal, text)
         except Exception as e:
             # Backends put no personal data in their errors (the SMS one masks the numbers).
             logger.warning("notification %s for appeal %s: backend %s failed: %s", kind, appeal_id, name, e)
@@ -73,6 +76,18 @@ def deliver(kind, appeal_id, user_ids, text):
     if failed:
         raise DeliveryFailed("; ".join(failed))
     return len(users)
+
+
+def _reached_by_earlier_attempt(kind, appeal_id, text):
+    """Users an earlier attempt of this very task already notified in the app (the worker lost its
+    connection between writing them and marking the task done): not notified twice."""
+    since = taskrun.retry_since()
+    if since is None:
+        return set()
+    return set(
+        Notification.objects.filter(kind=kind, appeal_id=appeal_id, text=text[:300], created_at__gte=since)
+        .values_list("user_id", flat=True)
+    )
 
 
 # --- recipients ------------------------------------------------------------------------------

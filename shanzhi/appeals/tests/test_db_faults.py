@@ -136,3 +136,35 @@ def test_any_other_database_error_stays_a_500(cast, login):
     with mock.patch.object(SessionStore, "save", side_effect=_wrapped(_UndefinedColumn())):
         response = client.get(reverse("appeals:worklist"))
     assert response.status_code == 500 and not response.has_header("Retry-After")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_task_run_again_after_a_lost_connection_notifies_once(cast, cats, settings, monkeypatch):
+    """The worker wrote the in-app notifications, then lost its connection before marking the
+    task done: run again, the task reaches nobody twice."""
+    from django_tasks_db.models import DBTaskResult
+
+    from shanzhi.appeals.models import Notification
+    from shanzhi.appeals.services import notify
+    from shanzhi.core.management.commands.run_worker import SupervisedWorker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    notify.send("resolved", None, [cast.zhang, cast.chen], "诉求已办结。")
+    real, cuts = DBTaskResult.set_successful, []
+
+    def set_successful(self, value):
+        if not cuts:
+            cuts.append(1)
+            raise lost_connection()
+        return real(self, value)
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", set_successful)
+    monkeypatch.setattr(DBTaskResult, "set_failed", lambda self, exc: (_ for _ in ()).throw(lost_connection()))
+    w = SupervisedWorker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                         max_tasks=None, worker_id="host-1", excluded_queue_names=[], max_backoff=1)
+    w.sleep = lambda s: None
+    w.run()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL" and w.reconnects == 1
+    assert sorted(Notification.objects.filter(kind="resolved").values_list("user_id", flat=True)) == sorted(
+        [cast.zhang.pk, cast.chen.pk]
+    )
