@@ -6,7 +6,7 @@ worker thread then dies while the process lives on, processing nothing; without 
 exits. Here the loop is supervised in-process: on a lost connection the worker drops its
 connections, waits (doubling from 0.5 s up to ``--max-backoff``) and starts the loop again.
 
-A task it had claimed when the connection went is put back to READY before the loop restarts (its
+A task it had claimed when the connection went (or that failed because it went) is put back to READY before the loop restarts (its
 result row still says RUNNING under this worker's id, and nothing else will ever run it). The same
 happens at start-up, so a worker restarted by its supervisor under the same ``--worker-id``
 (scripts/serve.sh passes one) picks up what it was running when it died. Tasks are written to be
@@ -74,6 +74,22 @@ class SupervisedWorker(db_worker.Worker):
                 self.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
         return None
+
+    def run_task(self, db_task_result):
+        """A task that failed while the database connection went away did not fail: it met the
+        outage (a notification backend that caught the error and reported it, a query cut off).
+        It is not marked FAILED but put back, through the reconnect above."""
+        conn = connections[db_task_result._state.db or "default"]
+        before = conn.connection
+        record_failure = db_task_result.set_failed
+
+        def set_failed(exc):
+            if is_connection_error(exc) or conn.connection is not before or not conn.is_usable():
+                raise InterfaceError("the database connection was lost while the task ran") from exc
+            record_failure(exc)
+
+        db_task_result.set_failed = set_failed
+        super().run_task(db_task_result)
 
     def sleep(self, seconds):
         time.sleep(seconds)
