@@ -11,7 +11,7 @@ WORKERS ?= 3
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,rq]'
 	touch $(STAMP)
 
 install: $(STAMP) assets
