@@ -4,7 +4,8 @@ With the database backend a task row is written in the move's own transaction, s
 exactly when the move does. Redis is outside that transaction: a job pushed at once could run
 before the move is visible to the worker, or after the move was rolled back. So a task enqueued
 inside ``atomic()`` is pushed from ``on_commit`` (a rolled-back move queues nothing); the returned
-result carries the id the job will have. The backend's ``ENQUEUE_ON_COMMIT`` option (default on)
+result carries the id the job will have. Redis being down then is logged, and the committed move
+stands (its request does not fail after the fact). The backend's ``ENQUEUE_ON_COMMIT`` option (default on)
 turns this off for the tests, which run inside one transaction that never commits.
 """
 
@@ -29,7 +30,7 @@ class RQBackend(rq_backend.RQBackend):
             return super().enqueue(task, args, kwargs)
         self.validate_task(task)
         result_id = get_random_id()
-        transaction.on_commit(lambda: self._enqueue_as(result_id, task, args, kwargs), robust=False)
+        transaction.on_commit(lambda: self._enqueue_as(result_id, task, args, kwargs), robust=True)
         return TaskResult(
             task=task,
             id=result_id,
