@@ -4,7 +4,7 @@
 # SHANZHI_TASK_BACKEND=rq: the worker is RQ's (more can run on other machines, see the README).
 PORT=${1:-8000}
 WORKERS=${2:-3}
-BIN=.venv/bin
+BIN=${SHANZHI_BIN:-.venv/bin}
 # A stable id: a worker started again takes back the task it was running when it died.
 WORKER_ID="$(hostname)-1"
 if [ "${SHANZHI_TASK_BACKEND:-db}" = "rq" ]; then
