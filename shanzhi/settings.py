@@ -144,7 +144,9 @@ SHANZHI_REDIS_URL = os.environ.get("SHANZHI_REDIS_URL", "redis://127.0.0.1:6379/
 if TASKS["default"]["BACKEND"].endswith("RQBackend"):
     INSTALLED_APPS.append("django_rq")
     # One RQ queue per django-tasks queue name; the project enqueues on "default" only.
-    RQ_QUEUES = {"default": {"URL": SHANZHI_REDIS_URL, "DEFAULT_TIMEOUT": env_int("SHANZHI_TASK_TIMEOUT", 600)}}
+    RQ_QUEUES = {
+        "default": {"URL": SHANZHI_REDIS_URL, "DEFAULT_TIMEOUT": env_int("SHANZHI_TASK_TIMEOUT", 600)}
+    }
 
 # --- authentication and sessions --------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -7,5 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
-        from . import taskrun  # noqa: F401  (tracks the running task attempt)
+        from . import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            taskrun,  # noqa: F401  (tracks the running task attempt)
+        )

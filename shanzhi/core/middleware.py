@@ -34,7 +34,10 @@ def unavailable(request, exc):
         response = HttpResponse(body, content_type="text/xml; charset=utf-8", status=503)
     elif request.path.startswith("/open311/"):
         response = JsonResponse(
-            [{"code": 503, "description": message}], status=503, safe=False, json_dumps_params={"ensure_ascii": False}
+            [{"code": 503, "description": message}],
+            status=503,
+            safe=False,
+            json_dumps_params={"ensure_ascii": False},
         )
     else:
         response = HttpResponse(loader.get_template("503.html").render(), status=503)

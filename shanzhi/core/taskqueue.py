@@ -16,7 +16,6 @@ from django_tasks.base import TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
 from django_tasks_rq import backend as rq_backend
 
-
 _ID_LOCK = threading.Lock()
 
 

@@ -85,8 +85,9 @@ def _reached_by_earlier_attempt(kind, appeal_id, text):
     if since is None:
         return set()
     return set(
-        Notification.objects.filter(kind=kind, appeal_id=appeal_id, text=text[:300], created_at__gte=since)
-        .values_list("user_id", flat=True)
+        Notification.objects.filter(
+            kind=kind, appeal_id=appeal_id, text=text[:300], created_at__gte=since
+        ).values_list("user_id", flat=True)
     )
 
 

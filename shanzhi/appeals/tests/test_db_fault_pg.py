@@ -42,24 +42,36 @@ TERMINATE = """
 def _killer_connection():
     s = connection.settings_dict
     return psycopg.connect(
-        dbname=s["NAME"], host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"] or None,
-        password=s["PASSWORD"] or None, autocommit=True,
+        dbname=s["NAME"],
+        host=s["HOST"] or None,
+        port=s["PORT"] or None,
+        user=s["USER"] or None,
+        password=s["PASSWORD"] or None,
+        autocommit=True,
     )
 
 
 def _post(url, token, key, body):
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key, "Content-Type": "application/json"},
+    request = urllib.request.Request(  # noqa: S310 - the live server's http:// URL
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": key,
+            "Content-Type": "application/json",
+        },
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - as above
             return response.status, response.headers
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers
 
 
-def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_on(cast, cats, live_server, settings):
+def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_on(
+    cast, cats, live_server, settings
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     token = issue_api_token(cast.zhang)
     url = live_server.url + "/api/v1/appeals/"
@@ -70,8 +82,13 @@ def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_
     def client(n):
         for i in range(PER_THREAD):
             key = f"fault-{n}-{i}"
-            body = {"channel": "on_behalf", "title": f"楼道堆物 {n}-{i}", "description": "楼道堆满纸箱，影响通行。",
-                    "category": cats.neighbour_noise.code, "node_id": cast.community.pk}
+            body = {
+                "channel": "on_behalf",
+                "title": f"楼道堆物 {n}-{i}",
+                "description": "楼道堆满纸箱，影响通行。",
+                "category": cats.neighbour_noise.code,
+                "node_id": cast.community.pk,
+            }
             for _ in range(MAX_TRIES):
                 status, headers = _post(url, token, key, body)
                 with lock:
@@ -96,9 +113,17 @@ def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_
                     time.sleep(0.005)
                 terminated.append(kconn.execute(TERMINATE).fetchone()[0])
 
-    w = SupervisedWorker(queue_names=["*"], interval=0.05, batch=False, backend_name="default",
-                         startup_delay=False, max_tasks=None, worker_id="fault-worker",
-                         excluded_queue_names=[], max_backoff=1)
+    w = SupervisedWorker(
+        queue_names=["*"],
+        interval=0.05,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="fault-worker",
+        excluded_queue_names=[],
+        max_backoff=1,
+    )
 
     def run_worker():
         try:

@@ -81,20 +81,31 @@ def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothin
 
     from shanzhi.appeals.services import intake
 
-    body = {"channel": "on_behalf", "title": "来电反映路灯不亮", "description": "小区东门路灯坏了。",
-            "category": cats.neighbour_noise.code, "node_id": cast.community.pk}
+    body = {
+        "channel": "on_behalf",
+        "title": "来电反映路灯不亮",
+        "description": "小区东门路灯坏了。",
+        "category": cats.neighbour_noise.code,
+        "node_id": cast.community.pk,
+    }
     headers = {"Authorization": f"Bearer {issue_api_token(cast.zhang)}", "Idempotency-Key": "cut-1"}
     with mock.patch.object(intake.notify, "send", _fail_second_send(intake.notify.send)):
-        response = Client().post(reverse("api:appeals_submit"), json.dumps(body),
-                                 content_type="application/json", headers=headers)
+        response = Client().post(
+            reverse("api:appeals_submit"), json.dumps(body), content_type="application/json", headers=headers
+        )
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert response.json() == {"code": "unavailable", "message": "系统暂时无法访问数据库，请稍后重试。", "field": None}
+    assert response.json() == {
+        "code": "unavailable",
+        "message": "系统暂时无法访问数据库，请稍后重试。",
+        "field": None,
+    }
     assert not Appeal.objects.exists() and not AppealEvent.objects.exists()
     assert not DBTaskResult.objects.exists()
     # The client retries with the same key once the database is back: one appeal.
-    retry = Client().post(reverse("api:appeals_submit"), json.dumps(body),
-                          content_type="application/json", headers=headers)
+    retry = Client().post(
+        reverse("api:appeals_submit"), json.dumps(body), content_type="application/json", headers=headers
+    )
     assert retry.status_code == 201 and Appeal.objects.count() == 1
 
 
@@ -139,7 +150,9 @@ def test_any_other_database_error_stays_a_500(cast, login):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_notification_task_run_again_after_a_lost_connection_notifies_once(cast, cats, settings, monkeypatch):
+def test_a_notification_task_run_again_after_a_lost_connection_notifies_once(
+    cast, cats, settings, monkeypatch
+):
     """The worker wrote the in-app notifications, then lost its connection before marking the
     task done: run again, the task reaches nobody twice."""
     from django_tasks_db.models import DBTaskResult
@@ -159,9 +172,20 @@ def test_a_notification_task_run_again_after_a_lost_connection_notifies_once(cas
         return real(self, value)
 
     monkeypatch.setattr(DBTaskResult, "set_successful", set_successful)
-    monkeypatch.setattr(DBTaskResult, "set_failed", lambda self, exc: (_ for _ in ()).throw(lost_connection()))
-    w = SupervisedWorker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                         max_tasks=None, worker_id="host-1", excluded_queue_names=[], max_backoff=1)
+    monkeypatch.setattr(
+        DBTaskResult, "set_failed", lambda self, exc: (_ for _ in ()).throw(lost_connection())
+    )
+    w = SupervisedWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="host-1",
+        excluded_queue_names=[],
+        max_backoff=1,
+    )
     w.sleep = lambda s: None
     w.run()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL" and w.reconnects == 1

@@ -47,8 +47,13 @@ def test_a_rolled_back_move_queues_nothing_and_a_committed_one_runs_on_a_worker(
     from shanzhi.core.models import ChainCheck
     from shanzhi.core.tasks import verify_chains_task
 
-    monkeypatch.setattr(django_rq, "get_queue", lambda *a, **kw: queue.__class__(
-        "default", connection=queue.connection, job_class=kw.get("job_class"), is_async=True))
+    monkeypatch.setattr(
+        django_rq,
+        "get_queue",
+        lambda *a, **kw: queue.__class__(
+            "default", connection=queue.connection, job_class=kw.get("job_class"), is_async=True
+        ),
+    )
     with pytest.raises(RuntimeError), transaction.atomic():
         backend.enqueue(verify_chains_task, [_check().pk], {})
         raise RuntimeError

@@ -28,8 +28,17 @@ def db_tasks(settings):
 
 
 def worker(**kw):
-    w = SupervisedWorker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                         max_tasks=None, worker_id="host-1", excluded_queue_names=[], max_backoff=4)
+    w = SupervisedWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="host-1",
+        excluded_queue_names=[],
+        max_backoff=4,
+    )
     w.slept = []
     w.sleep = w.slept.append
     return w

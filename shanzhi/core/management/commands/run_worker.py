@@ -67,8 +67,12 @@ class SupervisedWorker(db_worker.Worker):
                 if time.monotonic() - started > 2 * self.max_backoff:
                     backoff = FIRST_BACKOFF  # it ran well for a while: this is a new outage
                 self.reconnects += 1
-                logger.warning("worker %s: database connection lost (%s); retrying in %.1f s",
-                               self.worker_id, type(exc.__cause__ or exc).__name__, backoff)
+                logger.warning(
+                    "worker %s: database connection lost (%s); retrying in %.1f s",
+                    self.worker_id,
+                    type(exc.__cause__ or exc).__name__,
+                    backoff,
+                )
                 self.running_task = False
                 connections.close_all()
                 self.sleep(backoff)
@@ -107,8 +111,21 @@ class Command(db_worker.Command):
             help="The longest wait, in seconds, between reconnection attempts (default: %(default)r)",
         )
 
-    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, max_tasks,
-               worker_id, exclude_queues, max_backoff, **options):
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        max_backoff,
+        **options,
+    ):
         self.configure_logging(verbosity)
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
