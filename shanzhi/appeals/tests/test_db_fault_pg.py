@@ -15,7 +15,7 @@ from collections import Counter
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import close_old_connections, connection, connections
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
@@ -168,3 +168,25 @@ def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_
     # Only requests in flight when the backends went can have met the dead connection.
     assert answers[503] <= len(KILL_AT) * THREADS
     assert set(answers) <= {200, 201, 503}
+
+
+def test_a_connection_dropped_between_requests_is_replaced_before_it_is_used(cast, login, monkeypatch):
+    """A kept-alive connection the server ended while idle (a restart between requests) is checked
+    and replaced at the next request's first query (CONN_HEALTH_CHECKS): no 500, no 503."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)  # as configured; tests use 0
+    connection.close()
+    client = login(cast.zhang)
+    assert client.get("/appeals/").status_code == 200
+    assert connection.connection is not None  # kept between requests (CONN_MAX_AGE)
+    pid = connection.connection.info.backend_pid
+    with _killer_connection() as kconn:
+        ended = kconn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid = %s",
+            [pid],
+        ).fetchone()[0]
+    assert ended == 1
+    # What gunicorn's request_started does before each request (the test client leaves it out).
+    close_old_connections()
+    response = client.get("/appeals/")
+    assert response.status_code == 200
+    assert connection.connection.info.backend_pid != pid
