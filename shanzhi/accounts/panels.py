@@ -29,7 +29,7 @@ def security_panel(user):
                 "accounts.manage_users",
                 _("待授予角色"),
                 "accounts:users",
-                count=users.filter(grants__isnull=True).count(),
+                count=users.filter(role_grants__isnull=True).count(),
                 tone="warning",
             ),
         ],
