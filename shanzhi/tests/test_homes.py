@@ -91,3 +91,28 @@ def test_the_logo_goes_home():
     client, _response = signed_in("hedanwei")
     html = client.get(reverse("accounts:home")).content.decode()
     assert f'class="navbar-brand fw-bold" href="{reverse("accounts:home")}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_district")
+def test_every_seeded_notification_names_its_own_appeal_and_opens_for_its_reader():
+    from collections import Counter
+
+    from shanzhi.accounts import permissions
+    from shanzhi.appeals.models import Appeal, Notification
+
+    notes = list(Notification.objects.select_related("user", "appeal").exclude(appeal=None))
+    assert notes
+    wrong, hidden = [], Counter()
+    for n in notes:
+        if n.appeal.number not in n.text:
+            wrong.append((n.kind, n.text, n.appeal.number))
+        if not permissions.visible(n.user, Appeal).filter(pk=n.appeal_id).exists():
+            hidden[(n.kind, n.user.username)] += 1
+    assert wrong == []
+    assert hidden == Counter()
+    reader = notes[0].user
+    client = Client()
+    client.force_login(reader)
+    response = client.get(reverse("appeals:notification", args=[notes[0].pk]))
+    assert response.status_code == 302 and response.url == reverse("appeals:detail", args=[notes[0].appeal.number])
