@@ -33,7 +33,9 @@ def security_panel(user):
                 tone="warning",
             ),
         ],
-        shortcuts=[link(user, "accounts.manage_users", _("创建账号、授予角色"), "accounts:users", icon="person-plus")],
+        shortcuts=[
+            link(user, "accounts.manage_users", _("创建账号、授予角色"), "accounts:users", icon="person-plus")
+        ],
     )
 
 
@@ -47,7 +49,13 @@ def audit_panel(user):
         icon="journal-text",
         order=10,
         counts=[
-            link(user, "audit.view", _("近 24 小时审计事件"), "accounts:audit", count=events.filter(at__gte=since).count()),
+            link(
+                user,
+                "audit.view",
+                _("近 24 小时审计事件"),
+                "accounts:audit",
+                count=events.filter(at__gte=since).count(),
+            ),
         ],
         shortcuts=[
             link(user, "audit.view", _("审计日志"), "accounts:audit", icon="journal-text"),
@@ -63,7 +71,9 @@ def calendar_panel(user):
         _("系统设置"),
         icon="gear",
         order=50,
-        shortcuts=[link(user, "core.manage_calendar", _("工作日历"), "admin_tools:workdays", icon="calendar3")],
+        shortcuts=[
+            link(user, "core.manage_calendar", _("工作日历"), "admin_tools:workdays", icon="calendar3")
+        ],
     )
 
 

@@ -20,14 +20,24 @@ def capped(qs):
 
 def _rows(qs):
     return [
-        home.Link(f"{a.number} {a.title}", reverse("appeals:detail", args=[a.number]), note=a.get_status_display())
+        home.Link(
+            f"{a.number} {a.title}", reverse("appeals:detail", args=[a.number]), note=a.get_status_display()
+        )
         for a in qs[:ROWS]
     ]
 
 
 def _bucket(user, label, bucket, tone=""):
     qs = queries.worklist(user, bucket)
-    return home.link(user, "appeals.handle", label, "appeals:worklist", query=f"bucket={bucket}", count=capped(qs), tone=tone)
+    return home.link(
+        user,
+        "appeals.handle",
+        label,
+        "appeals:worklist",
+        query=f"bucket={bucket}",
+        count=capped(qs),
+        tone=tone,
+    )
 
 
 def staff_panel(user):
@@ -63,8 +73,21 @@ def resident_panel(user):
         icon="chat-square-text",
         order=20,
         counts=[
-            home.link(user, "appeals.rate", _("办理中"), "appeals:mine", count=mine.exclude(status__in=Appeal.FINAL).count()),
-            home.link(user, "appeals.rate", _("待评价"), "appeals:mine", count=mine.filter(status="verified").count(), tone="warning"),
+            home.link(
+                user,
+                "appeals.rate",
+                _("办理中"),
+                "appeals:mine",
+                count=mine.exclude(status__in=Appeal.FINAL).count(),
+            ),
+            home.link(
+                user,
+                "appeals.rate",
+                _("待评价"),
+                "appeals:mine",
+                count=mine.filter(status="verified").count(),
+                tone="warning",
+            ),
         ],
         rows=_rows(mine),
         empty=_("您还没有反映过诉求。"),
@@ -82,7 +105,9 @@ def categories_panel(user):
         _("系统设置"),
         icon="gear",
         order=50,
-        shortcuts=[home.link(user, "appeals.manage_categories", _("诉求分类"), "appeals:categories", icon="tags")],
+        shortcuts=[
+            home.link(user, "appeals.manage_categories", _("诉求分类"), "appeals:categories", icon="tags")
+        ],
     )
 
 
@@ -95,10 +120,19 @@ def notifications_panel(user):
         icon="bell",
         order=30,
         counts=[
-            home.link(user, "appeals.view_notifications", _("未读"), "appeals:notifications", count=unread.count(), tone="danger")
+            home.link(
+                user,
+                "appeals.view_notifications",
+                _("未读"),
+                "appeals:notifications",
+                count=unread.count(),
+                tone="danger",
+            )
         ],
         rows=[home.Link(n.text, reverse("appeals:notification", args=[n.pk])) for n in unread[:3]],
-        shortcuts=[home.link(user, "appeals.view_notifications", _("全部通知"), "appeals:notifications", icon="bell")],
+        shortcuts=[
+            home.link(user, "appeals.view_notifications", _("全部通知"), "appeals:notifications", icon="bell")
+        ],
     )
 
 

@@ -14,7 +14,9 @@ def coop_panel(user):
         icon="link-45deg",
         order=70,
         shortcuts=[
-            home.link(user, "coop.view", _("共建概览"), "coop:overview", icon="link-45deg") if staff else None,
+            home.link(user, "coop.view", _("共建概览"), "coop:overview", icon="link-45deg")
+            if staff
+            else None,
             home.link(user, "coop.view", _("我的共建"), "coop:me", icon="person-badge"),
             home.link(user, "coop.view", _("需求清单"), "coop:needs", icon="clipboard-check"),
             home.link(user, "coop.view", _("资源清单"), "coop:resources", icon="box-seam"),

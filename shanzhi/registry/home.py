@@ -20,9 +20,19 @@ def network_panel(user):
             shortcuts=[
                 *places,
                 home.link(user, "registry.view_tree", _("一张网"), "registry:home", icon="diagram-3"),
-                home.link(user, ("registry.view_tree", "registry.view_people"), _("查找居民"), "registry:search", icon="search"),
-                home.link(user, "registry.view_tree", _("网格体检"), "registry:grid_health", icon="heart-pulse"),
-                home.link(user, "registry.import", _("台账导入"), "registry:imports", icon="file-earmark-arrow-up"),
+                home.link(
+                    user,
+                    ("registry.view_tree", "registry.view_people"),
+                    _("查找居民"),
+                    "registry:search",
+                    icon="search",
+                ),
+                home.link(
+                    user, "registry.view_tree", _("网格体检"), "registry:grid_health", icon="heart-pulse"
+                ),
+                home.link(
+                    user, "registry.import", _("台账导入"), "registry:imports", icon="file-earmark-arrow-up"
+                ),
             ],
         )
     if permissions.has_role_for(user, "registry.view_people"):  # a resident: their own household
@@ -39,7 +49,13 @@ def network_panel(user):
             order=40,
             shortcuts=[
                 home.link(user, "registry.view_orgs", _("驻区单位"), "registry:units", icon="building"),
-                home.link(user, "registry.view_orgs", _("物业企业"), "registry:property_companies", icon="house-gear"),
+                home.link(
+                    user,
+                    "registry.view_orgs",
+                    _("物业企业"),
+                    "registry:property_companies",
+                    icon="house-gear",
+                ),
                 home.link(user, "registry.view_orgs", _("党组织"), "registry:party_orgs", icon="flag"),
             ],
         )

@@ -115,4 +115,6 @@ def test_every_seeded_notification_names_its_own_appeal_and_opens_for_its_reader
     client = Client()
     client.force_login(reader)
     response = client.get(reverse("appeals:notification", args=[notes[0].pk]))
-    assert response.status_code == 302 and response.url == reverse("appeals:detail", args=[notes[0].appeal.number])
+    assert response.status_code == 302 and response.url == reverse(
+        "appeals:detail", args=[notes[0].appeal.number]
+    )

@@ -24,10 +24,16 @@ def volunteering_panel(user):
         counts=counts,
         shortcuts=[
             home.link(user, "volunteering.view", _("我的志愿"), "volunteering:me", icon="person-heart"),
-            home.link(user, "volunteering.view", _("志愿活动"), "volunteering:activities", icon="calendar-event"),
+            home.link(
+                user, "volunteering.view", _("志愿活动"), "volunteering:activities", icon="calendar-event"
+            ),
             home.link(user, "volunteering.view", _("爱心超市"), "volunteering:shop", icon="shop"),
-            home.link(user, "volunteering.view_people", _("志愿者"), "volunteering:volunteers", icon="people"),
-            home.link(user, "volunteering.manage", _("兑换核销"), "volunteering:redemptions", icon="bag-check"),
+            home.link(
+                user, "volunteering.view_people", _("志愿者"), "volunteering:volunteers", icon="people"
+            ),
+            home.link(
+                user, "volunteering.manage", _("兑换核销"), "volunteering:redemptions", icon="bag-check"
+            ),
         ],
     )
 

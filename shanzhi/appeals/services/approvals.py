@@ -86,17 +86,22 @@ def escalate_due(now, claim):
                     continue
                 (path, role), users = rest[0]
                 escalate_at = deadlines.add_workdays(now, STEP_WORKDAYS)[0] if len(rest) > 1 else None
-                model.objects.filter(pk=req.pk).update(waiting_path=path, waiting_role=role, escalate_at=escalate_at)
+                model.objects.filter(pk=req.pk).update(
+                    waiting_path=path, waiting_role=role, escalate_at=escalate_at
+                )
                 label = _("延期") if model is ExtensionRequest else _("缓办")
                 notify.send(
                     "approval_escalated",
                     req.appeal,
                     users,
-                    _("诉求 %(n)s 的%(k)s申请已超过审批时限未处理，请您审批。") % {"n": req.appeal.number, "k": label},
+                    _("诉求 %(n)s 的%(k)s申请已超过审批时限未处理，请您审批。")
+                    % {"n": req.appeal.number, "k": label},
                 )
 
         due = model.objects.filter(status=model.Status.PENDING, escalate_at__lte=now)
-        total += claim(due, "escalate_at", {"escalate_at": None}, handle, model.objects.select_related("appeal"))
+        total += claim(
+            due, "escalate_at", {"escalate_at": None}, handle, model.objects.select_related("appeal")
+        )
     return total
 
 

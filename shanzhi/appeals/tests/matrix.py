@@ -134,7 +134,9 @@ def objects(cast):
     # appeal they see; 王网格's is about one out of his sight (b), 孙区干部's about one in his (c).
     owners = {"a1": cast.jumin, "a2": cast.zhang, "b": cast.wang, "c": cast.sun}
     o["notification"] = {
-        rel: Notification.objects.create(user=owners[rel], kind="test", appeal=o["appeal"][rel], text=f"通知{rel}")
+        rel: Notification.objects.create(
+            user=owners[rel], kind="test", appeal=o["appeal"][rel], text=f"通知{rel}"
+        )
         for rel in RELS
     }
     cast._appeal_objects = o
@@ -228,7 +230,12 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             Row(
                 "appeals:notification",
                 obj=lambda c, r: {"pk": objects(c)["notification"][r].pk},
-                sees={"a1": {"resident"}, "a2": {"community_staff"}, "b": {"grid_worker"}, "c": {"district_staff"}},
+                sees={
+                    "a1": {"resident"},
+                    "a2": {"community_staff"},
+                    "b": {"grid_worker"},
+                    "c": {"district_staff"},
+                },
                 may={"resident", "community_staff", "grid_worker", "district_staff"},
                 ok=302,
             ),

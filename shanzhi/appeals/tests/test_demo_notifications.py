@@ -11,7 +11,9 @@ def test_renumbering_swapped_appeals_keeps_each_notice_on_its_own_number(cast, f
     Appeal.objects.filter(pk=first.pk).update(created_at=second.created_at)
     Appeal.objects.filter(pk=second.pk).update(created_at=first.created_at)
     notes = {
-        a.pk: Notification.objects.create(user=cast.zhang, kind="test", appeal=a, text=f"诉求 {a.number} 待受理")
+        a.pk: Notification.objects.create(
+            user=cast.zhang, kind="test", appeal=a, text=f"诉求 {a.number} 待受理"
+        )
         for a in (first, second)
     }
     before = (first.number, second.number)

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-import pytest
 import time_machine
 from django.urls import reverse
 
@@ -76,7 +75,11 @@ def test_an_extension_asks_only_the_secretary_then_the_next_step_when_late(cast,
         sweep.run()
     req.refresh_from_db()
     assert req.waiting_role == "district_leader" and req.escalate_at is None
-    assert list(escalated.order_by("id").values_list("user_id", flat=True)) == [cast.liu.pk, cast.sun.pk, cast.wu.pk]
+    assert list(escalated.order_by("id").values_list("user_id", flat=True)) == [
+        cast.liu.pk,
+        cast.sun.pk,
+        cast.wu.pk,
+    ]
 
     services.decide_extension(req, by=cast.liu, approve=True)
     assert all(a.number not in mine(u) for u in (cast.zhao, cast.liu, cast.sun, cast.wu))
@@ -122,8 +125,12 @@ def test_a_return_the_worker_still_sees_goes_back_to_the_appeal(cast, file_appea
 
 
 def test_a_refused_return_leaves_the_case_and_shows_the_reason(cast, file_appeal, client):
-    a = services.dispatch(services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department)
+    a = services.dispatch(
+        services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department
+    )
     client.force_login(cast.zheng)
-    response = client.post(reverse("appeals:act", args=[a.number, "return"]), {"reason": "", "version": a.version})
+    response = client.post(
+        reverse("appeals:act", args=[a.number, "return"]), {"reason": "", "version": a.version}
+    )
     assert response.status_code == 400 and "退单理由" in response.content.decode()
     assert Appeal.objects.get(pk=a.pk).status == S.DISPATCHED

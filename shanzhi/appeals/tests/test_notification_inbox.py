@@ -41,7 +41,9 @@ def test_nobody_opens_or_marks_another_persons_notification(cast, file_appeal, c
 
 
 def test_a_notification_about_an_appeal_now_out_of_sight_opens_the_list_not_a_404(cast, file_appeal, client):
-    a = services.dispatch(services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department)
+    a = services.dispatch(
+        services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department
+    )
     note = _note(cast.zheng, a)
     services.return_appeal(a, by=cast.zheng, reason="不属本局职责")  # 郑部门 no longer sees it
     client.force_login(cast.zheng)
