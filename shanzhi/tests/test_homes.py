@@ -28,7 +28,7 @@ EXPECT = {
     Role.DISTRICT_LEADER: ["我的待办", "考核"],
     Role.DEPARTMENT_HANDLER: ["我的待办", "吹哨报到", "考核"],
     Role.PROPERTY_STAFF: ["我的待办", "物业企业"],
-    Role.UNIT_MEMBER: ["共建与双报到", "需求清单", "驻区单位"],
+    Role.UNIT_MEMBER: ["共建与双报到", "待认领需求", "需求清单", "驻区单位"],
     Role.VOLUNTEER: ["志愿与爱心银行", "爱心积分", "志愿活动"],
     Role.SYSTEM_ADMIN: ["诉求分类", "工作日历", "一张网"],
     Role.SECURITY_ADMIN: ["账号与角色", "待授予角色"],
