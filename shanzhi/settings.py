@@ -90,7 +90,7 @@ ROOT_URLCONF = "shanzhi.urls"
 WSGI_APPLICATION = "shanzhi.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:home"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/lockout events from Django and axes into the audit trail)
+        from . import panels, signals  # noqa: F401  (signals: login/lockout events into the audit trail)
+
+        panels.register()

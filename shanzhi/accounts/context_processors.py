@@ -1,4 +1,4 @@
-from . import permissions
+from . import home, permissions
 
 
 def roles(request):
@@ -10,4 +10,5 @@ def roles(request):
         "my_roles": user.roles(),
         "my_grants": user.grants(),
         "may": {a.replace(".", "_"): permissions.has_role_for(user, a) for a in permissions.ACTIONS},
+        "nav_counts": home.counters_for(user),
     }

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import views
 from .views import auditing as audit_views
+from .views import home as home_views
 
 app_name = "accounts"
 _account_pages = [
@@ -18,6 +19,8 @@ _account_pages = [
 ]
 
 urlpatterns = [
+    # Every role's home (the logo and the login land here).
+    path("", home_views.home, name="home"),
     path("accounts/", include(_account_pages)),
     # The administrators' pages keep their addresses at the site's root.
     path("audit/", audit_views.audit_log, name="audit"),

@@ -10,9 +10,10 @@ class AppealsConfig(AppConfig):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
         from shanzhi.core import workdays
 
-        from . import access
+        from . import access, home
         from .services import recompute
 
         access.register()
+        home.register()  # its panels on every role's home page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)

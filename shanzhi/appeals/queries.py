@@ -12,6 +12,7 @@ from shanzhi.accounts.models import Role
 
 from . import access
 from .models import Appeal, Notification, Summons
+from .services import approvals
 
 S = Appeal.Status
 BUCKETS = [
@@ -46,13 +47,43 @@ def assigned_to(user):
     return q
 
 
+# The staff who take in and dispatch new cases at each level of node: not the secretary or the
+# district leader, who decide and supervise (their 我的待办 holds the approvals instead).
+INTAKE_ROLES = {Role.COMMUNITY_STAFF, Role.STREET_STAFF, Role.DISTRICT_STAFF}
+# Appeal levels a node of each level coordinates (a grid's cases are its community's to accept).
+COORDINATED = {"community": ("grid", "community"), "street": ("street",), "district": ("district",)}
+
+
+def my_work(user):
+    """我的待办: everything waiting for this user's own move.
+
+    What is assigned to them or their unit; new and returned cases to accept or dispatch at their
+    level (intake staff); summonses their department has to report to or finish (吹哨报到); and
+    extension and suspension requests they are asked to decide (``services.approvals``)."""
+    q = assigned_to(user) & ~Q(status__in=Appeal.FINAL)
+    departments = []
+    for g in user.grants():
+        if g.role in INTAKE_ROLES and g.node_id and g.node.level in COORDINATED:
+            q |= Q(
+                status__in=[S.SUBMITTED, S.ACCEPTED, S.RETURNED],
+                path__startswith=g.node.path,
+                level__in=COORDINATED[g.node.level],
+            )
+        elif g.role == Role.DEPARTMENT_HANDLER and g.department_id:
+            departments.append(g.department_id)
+    if departments:
+        summoned = Summons.objects.filter(status__in=Summons.ACTIVE, department_id__in=departments)
+        q |= Q(pk__in=summoned.values("appeal_id"))
+    return q | approvals.waiting_for(user)
+
+
 def worklist(user, bucket, now=None):
     now = now or timezone.now()
     # category__parent: a category prints as "parent/name", one query per row otherwise.
     qs = permissions.visible(user, Appeal).select_related("category__parent", "grid", "community")
     timed = Q(status__in=Appeal.TIMED, suspended=False)
     filters = {
-        "mine": assigned_to(user) & ~Q(status__in=Appeal.FINAL),
+        "mine": my_work(user),
         "to_accept": Q(status=S.SUBMITTED),
         "to_dispatch": Q(status__in=[S.ACCEPTED, S.RETURNED]),
         "pool": Q(status=S.POOLED),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bulk-dispatch/", actions.bulk_dispatch, name="bulk_dispatch"),
     path("notifications/", pages.notifications, name="notifications"),
     path("notifications/read/", pages.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", pages.notification_open, name="notification"),
     path("photos/<int:pk>/", pages.photo, name="photo"),
     path("summons/<int:pk>/<slug:verb>/", actions.summons_act, name="summons_act"),
     path("metrics/", metrics.metrics_page, name="metrics"),

@@ -8,6 +8,7 @@ class CoopConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
-        from . import access
+        from . import access, home
 
         access.register()
+        home.register()  # its panel on every role's home page

@@ -5,7 +5,7 @@ from .views import imports, orgs, people, tree
 app_name = "registry"
 urlpatterns = [
     # the tree and its grids
-    path("", tree.home, name="home"),
+    path("network/", tree.home, name="home"),
     path("org/<str:code>/", tree.node_detail, name="node"),
     path("org/<str:code>/boundary/", tree.node_boundary, name="node_boundary"),
     path("grid-health/", tree.grid_health, name="grid_health"),

@@ -218,6 +218,8 @@ MATRIX = [
     # --- accounts
     Row("accounts:login", may=set(ROLES), overrides={"anonymous": 200}),
     Row("accounts:profile", may=set(ROLES) - {"anonymous"}),
+    # Every role's home, an account without a role too (it says to ask for one).
+    Row("accounts:home", may=set(ROLES) - {"anonymous"}),
     Row("accounts:password_change", may=set(ROLES) - {"anonymous"}),
     Row("accounts:otp_setup", may=set(ROLES) - {"anonymous"}),
     Row("accounts:users", may={"security_admin"}),

@@ -39,7 +39,7 @@ login_view = login_not_required(
 logout_view = auth_views.LogoutView.as_view()
 
 
-def _next_url(request, default="registry:home"):
+def _next_url(request, default="accounts:home"):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target

@@ -3,6 +3,7 @@ every other timestamp following the event it was written with, the deadline reco
 moved clock start, and numbers reissued for the filing day. Queryset updates, demo only."""
 
 import datetime as dt
+import re
 from collections import Counter
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ..models import (
 )
 from ..services import deadlines
 
+NUMBER = re.compile(r"SZ\d{14}")
 GAP_HOURS = {  # how long after the previous step each kind of step plausibly comes (min, max)
     "accept": (0.5, 6),
     "reject": (1, 8),
@@ -182,10 +184,10 @@ def renumber(pks):
         top = max([value, *taken[day]])
         # The highest number in use that day: the next intake continues after it, whatever was skipped.
         AppealCounter.objects.update_or_create(day=day, defaults={"value": top})
+    # One pass over each text: replacing the numbers one after another would turn A into B and then
+    # that B into C, so a notice would quote another appeal's number.
     for note in Notification.objects.filter(appeal_id__in=pks):
-        text = note.text
-        for old, new in renamed.items():
-            text = text.replace(old, new)
+        text = NUMBER.sub(lambda m: renamed.get(m.group(0), m.group(0)), note.text)
         Notification.objects.filter(pk=note.pk).update(text=text)
     for e in AppealEvent.objects.filter(appeal_id__in=pks, verb__in=["merge", "absorb", "close"]):
         data = {k: renamed.get(v, v) if isinstance(v, str) else v for k, v in e.data.items()}

@@ -25,6 +25,11 @@ class DelayRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The step of the approval chain asked now (services.approvals): the node's path and the role
+    # there. Only they are told; the sweep asks the next step once ``escalate_at`` has passed.
+    waiting_path = models.CharField(max_length=80, blank=True)
+    waiting_role = models.CharField(max_length=32, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         abstract = True

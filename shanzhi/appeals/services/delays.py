@@ -11,12 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shanzhi.accounts.models import RoleGrant
 from shanzhi.core.errors import DomainError
 
-from .. import access
 from ..models import ExtensionRequest, SuspensionRequest
-from . import base, deadlines, notify
+from . import approvals, base, deadlines, notify
 from .base import V, commit, move, refuse, require_text
 
 MAX_DAYS = 60
@@ -40,13 +38,6 @@ KINDS = {
 }
 
 
-def approvers(appeal):
-    """Leaders whose part of the tree covers the node that coordinates the appeal."""
-    path = access.dispatch_path(appeal)
-    grants = RoleGrant.objects.filter(role__in=access.ACTIONS["appeals.approve"], node__isnull=False)
-    return sorted({g.user_id for g in grants.select_related("node") if path.startswith(g.node.path)})
-
-
 def _request(kind, appeal, by, days, reason, expected_version):
     model, verb, _decide, event_verb, _devent, label = KINDS[kind]
     reason = require_text(reason, "reason", _("请填写申请理由。"))
@@ -59,13 +50,16 @@ def _request(kind, appeal, by, days, reason, expected_version):
     with move(appeal, verb, by, expected_version) as a:
         if model.objects.filter(appeal=a, status=model.Status.PENDING).exists():
             raise DomainError(_("已有一份%(k)s申请在审批中。") % {"k": label}, code="pending")
-        req = model.objects.create(appeal=a, requested_by=by, reason=reason, days=days)
+        req = model(appeal=a, requested_by=by, reason=reason, days=days)
+        # Only the nearest approver is asked; the sweep asks the next one if they are late.
+        asked = approvals.ask_first(req, a, timezone.now())
+        req.save()
         # Asking changes nothing yet: an event, no new version.
         base.event(a, event_verb, by, note=reason, data={"request": req.pk, "days": days})
         notify.send(
             f"{kind}_requested",
             a,
-            approvers(a),
+            asked,
             _("诉求 %(n)s 申请%(k)s %(d)d 个工作日，请审批。") % {"n": a.number, "k": label, "d": days},
             exclude=by,
         )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .. import rollups
 from ..models import Appeal, AppealEvent, Summons, Supervision
-from . import base, delays, notify, oversight
+from . import approvals, base, delays, notify, oversight
 from .base import V
 
 BATCH = 200
@@ -184,6 +184,7 @@ def run(now=None):
         "warned": flag_warnings(now),
         "summons_reminded": remind_summonses(now),
         "supervisions_reminded": remind_supervisions(now),
+        "approvals_escalated": approvals.escalate_due(now, _claim_batches),
         "rollup_cells_due": rollups.refresh_due(now),
         "rollup_cells_drained": rollups.drain(now),
     }

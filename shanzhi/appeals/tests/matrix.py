@@ -11,7 +11,7 @@ stale ``version`` (0): those allowed get 409 and nothing changes, so one cell ca
 from django.utils import timezone
 
 from shanzhi.appeals import services
-from shanzhi.appeals.models import Category, ExtensionRequest, Summons, SuspensionRequest
+from shanzhi.appeals.models import Category, ExtensionRequest, Notification, Summons, SuspensionRequest
 
 ALL = {
     "anonymous",
@@ -130,6 +130,15 @@ def objects(cast):
         o["suspension"][rel] = SuspensionRequest.objects.create(
             appeal=a, requested_by=cast.zhang, reason="待预算", days=5
         )
+    # One notification per relation, each owned by one user: the resident's and 张社区's are about an
+    # appeal they see; 王网格's is about one out of his sight (b), 孙区干部's about one in his (c).
+    owners = {"a1": cast.jumin, "a2": cast.zhang, "b": cast.wang, "c": cast.sun}
+    o["notification"] = {
+        rel: Notification.objects.create(
+            user=owners[rel], kind="test", appeal=o["appeal"][rel], text=f"通知{rel}"
+        )
+        for rel in RELS
+    }
     cast._appeal_objects = o
     return o
 
@@ -216,6 +225,20 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             Row("appeals:mine", may={"resident"}),
             Row("appeals:notifications", may=LOGGED_IN - {"no_role"}),
             Row("appeals:notifications_read", method="post", may=LOGGED_IN - {"no_role"}),
+            # Opening marks read and sends on (to the appeal, or back to the list when it is out of
+            # sight); anybody else's notification is a 404.
+            Row(
+                "appeals:notification",
+                obj=lambda c, r: {"pk": objects(c)["notification"][r].pk},
+                sees={
+                    "a1": {"resident"},
+                    "a2": {"community_staff"},
+                    "b": {"grid_worker"},
+                    "c": {"district_staff"},
+                },
+                may={"resident", "community_staff", "grid_worker", "district_staff"},
+                ok=302,
+            ),
             Row("appeals:bulk_dispatch", method="post", data=lambda c, r: {"to": "pool"}, may=COMMUNITY_UP),
             Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),

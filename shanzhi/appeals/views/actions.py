@@ -35,7 +35,18 @@ def act(request, number, verb):
         appeal.refresh_from_db()
         return render_detail(request, appeal, error=exc, status=exc.status)
     messages.success(request, _("已%(verb)s。") % {"verb": VERB_LABEL.get(verb, verb)})
-    return redirect("appeals:detail", number=appeal.number)
+    return _after_move(request, appeal)
+
+
+def _after_move(request, appeal):
+    """Back to the appeal, unless the move took it out of the user's sight (a grid worker's 退单, a
+    case escalated past them): then their worklist, saying why, not a 404."""
+    if permissions.visible(request.user, Appeal).filter(pk=appeal.pk).exists():
+        return redirect("appeals:detail", number=appeal.number)
+    messages.info(request, _("诉求 %(n)s 已转出，不再由您办理。") % {"n": appeal.number})
+    if permissions.has_role_for(request.user, "appeals.handle"):
+        return redirect("appeals:worklist")
+    return redirect("accounts:home")
 
 
 @require_POST
@@ -50,7 +61,7 @@ def summons_act(request, pk, verb):
         appeal.refresh_from_db()
         return render_detail(request, appeal, error=exc, status=exc.status)
     messages.success(request, _("已%(verb)s。") % {"verb": VERB_LABEL.get(verb, verb)})
-    return redirect("appeals:detail", number=appeal.number)
+    return _after_move(request, appeal)
 
 
 @require_POST

@@ -230,6 +230,24 @@ def notifications(request):
     return render(request, "appeals/notifications.html", {"page": page})
 
 
+@never_cache
+def notification_open(request, pk):
+    """Opening a notification marks it read and goes to its appeal. A plain link (GET) does it: the
+    only change is the reader's own read mark, which a repeat leaves as it was. An appeal that has
+    since left the reader's sight (another grid worker claimed it from the pool, it went up a
+    level) is not a 404: the list says so."""
+    user = request.user
+    note = permissions.get_visible_or_404(user, Notification, pk=pk)  # only one's own
+    notify.mark_read(user, [note.pk])
+    if note.appeal_id is None:
+        return redirect("appeals:notifications")
+    appeal = permissions.visible(user, Appeal).filter(pk=note.appeal_id).first()
+    if appeal is None:
+        messages.info(request, _("这条通知所说的诉求已不在您的办理范围内。"))
+        return redirect("appeals:notifications")
+    return redirect("appeals:detail", number=appeal.number)
+
+
 @require_POST
 def notifications_read(request):
     user = request.user

@@ -126,7 +126,7 @@ def test_an_unknown_address_shows_the_friendly_404(client, cast, settings, who):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     body = response.content.decode()
-    assert f'href="{reverse("registry:home")}"' in body and "返回首页" in body
+    assert f'href="{reverse("accounts:home")}"' in body and "返回首页" in body
     assert "页面不存在" in body and 'class="navbar' in body  # the base layout
     assert "Using the URLconf" not in body and "Page not found" not in body
 
@@ -148,4 +148,4 @@ def test_the_other_error_pages_extend_the_layout_and_link_home(rf: RequestFactor
     response = getattr(defaults, view)(*args)
     assert response.status_code == code
     body = response.content.decode()
-    assert title in body and f'href="{reverse("registry:home")}"' in body and 'class="navbar' in body
+    assert title in body and f'href="{reverse("accounts:home")}"' in body and 'class="navbar' in body
