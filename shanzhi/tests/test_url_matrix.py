@@ -87,7 +87,9 @@ SEES_COMMUNITY = {
 
 
 def community_code(cast, rel):
-    return {"a1": cast.community, "a2": cast.community, "b": cast.community_b, "c": cast.community_c}[rel].code
+    return {"a1": cast.community, "a2": cast.community, "b": cast.community_b, "c": cast.community_c}[
+        rel
+    ].code
 
 
 def building_pk(cast, rel):

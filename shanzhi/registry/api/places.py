@@ -146,7 +146,7 @@ def _company(pk):
 
 
 @router.post("nodes/{code}/children", response={201: PlaceNodeOut, **ERRORS}, summary="新增下级节点")
-def add_node(request, code: str, payload: NodeIn):
+def places_add_node(request, code: str, payload: NodeIn):
     node = services.add_node(
         parent=_node(request.auth, code),
         code=payload.code,
@@ -158,19 +158,19 @@ def add_node(request, code: str, payload: NodeIn):
 
 
 @router.patch("nodes/{code}", response={200: PlaceNodeOut, **ERRORS}, summary="修改节点名称（网格可改边界）")
-def edit_node(request, code: str, payload: NodeEditIn):
+def places_edit_node(request, code: str, payload: NodeEditIn):
     node = _node(request.auth, code)
     boundary = payload.boundary if payload.boundary is not None else services.places.UNSET
     return _node_out(services.edit_node(node, name=payload.name, boundary=boundary, by=request.auth))
 
 
 @router.post("nodes/{code}/retire", response={200: PlaceNodeOut, **ERRORS}, summary="撤销节点")
-def retire_node(request, code: str, payload: ReasonIn):
+def places_retire_node(request, code: str, payload: ReasonIn):
     return _node_out(services.retire_node(_node(request.auth, code), by=request.auth, reason=payload.reason))
 
 
 @router.post("nodes/{code}/compounds", response={201: CompoundOut, **ERRORS}, summary="在社区新增小区")
-def add_compound(request, code: str, payload: CompoundIn):
+def places_add_compound(request, code: str, payload: CompoundIn):
     compound = services.add_compound(
         community=_node(request.auth, code),
         name=payload.name,
@@ -186,7 +186,7 @@ def _compound(user, pk):
 
 
 @router.patch("compounds/{int:pk}", response={200: CompoundOut, **ERRORS}, summary="修改小区")
-def edit_compound(request, pk: int, payload: CompoundIn):
+def places_edit_compound(request, pk: int, payload: CompoundIn):
     compound = services.edit_compound(
         _compound(request.auth, pk),
         name=payload.name,
@@ -198,16 +198,18 @@ def edit_compound(request, pk: int, payload: CompoundIn):
 
 
 @router.post("compounds/{int:pk}/retire", response={200: CompoundOut, **ERRORS}, summary="撤销小区")
-def retire_compound(request, pk: int, payload: ReasonIn):
+def places_retire_compound(request, pk: int, payload: ReasonIn):
     return _compound_out(
         services.retire_compound(_compound(request.auth, pk), by=request.auth, reason=payload.reason)
     )
 
 
 @router.post("compounds/{int:pk}/buildings", response={201: BuildingOut, **ERRORS}, summary="在小区新增楼栋")
-def add_building(request, pk: int, payload: BuildingIn):
+def places_add_building(request, pk: int, payload: BuildingIn):
+    compound = _compound(request.auth, pk)
+    services.places.require_keeper(request.auth, compound.community)  # before naming a grid back
     building = services.add_building(
-        compound=_compound(request.auth, pk),
+        compound=compound,
         grid=_grid(request.auth, payload.grid),
         name=payload.name,
         floors=payload.floors,
@@ -223,7 +225,7 @@ def _building(user, pk):
 
 
 @router.patch("buildings/{int:pk}", response={200: BuildingOut, **ERRORS}, summary="修改楼栋")
-def edit_building(request, pk: int, payload: BuildingEditIn):
+def places_edit_building(request, pk: int, payload: BuildingEditIn):
     building = services.edit_building(
         _building(request.auth, pk),
         name=payload.name,
@@ -238,18 +240,17 @@ def edit_building(request, pk: int, payload: BuildingEditIn):
 @router.post(
     "buildings/{int:pk}/move", response={200: BuildingOut, **ERRORS}, summary="楼栋调整到同社区的其他网格"
 )
-def move_building(request, pk: int, payload: MoveIn):
+def places_move_building(request, pk: int, payload: MoveIn):
+    building = _building(request.auth, pk)
+    services.places.require_keeper(request.auth, building.compound.community)  # before naming a grid back
     building = services.move_building(
-        _building(request.auth, pk),
-        grid=_grid(request.auth, payload.grid),
-        by=request.auth,
-        reason=payload.reason,
+        building, grid=_grid(request.auth, payload.grid), by=request.auth, reason=payload.reason
     )
     return _building_out(building)
 
 
 @router.post("buildings/{int:pk}/retire", response={200: BuildingOut, **ERRORS}, summary="撤销楼栋")
-def retire_building(request, pk: int, payload: ReasonIn):
+def places_retire_building(request, pk: int, payload: ReasonIn):
     return _building_out(
         services.retire_building(_building(request.auth, pk), by=request.auth, reason=payload.reason)
     )

@@ -179,9 +179,9 @@ def retire_node(node, *, by, reason):
 
 
 def _require_community(by, community):
+    _require(by, community)
     if community.level != OrgNode.Level.COMMUNITY:
         raise DomainError(_("小区必须属于一个社区。"), field="community")
-    _require(by, community)
     _live(community)
 
 
