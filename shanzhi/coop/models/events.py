@@ -9,6 +9,34 @@ from .lists import Claim, Need, Order
 from .projects import Project
 
 
+# What each verb reads as on a timeline: people see words, never the codes the services write.
+VERB_LABELS = {
+    "submit": _("提交"),
+    "create": _("创建"),
+    "edit": _("修改"),
+    "publish": _("审核发布"),
+    "place": _("下单"),
+    "accept": _("接单"),
+    "reject": _("婉拒"),
+    "start": _("开始服务"),
+    "finish": _("完成服务"),
+    "done": _("办结"),
+    "close": _("办结"),
+    "cancel": _("撤销"),
+    "rate": _("评价"),
+    "claim": _("认领"),
+    "claimed": _("认领已满"),
+    "full": _("名额已满"),
+    "reopen": _("重新开放认领"),
+    "withdraw": _("退回认领"),
+    "schedule": _("安排服务时间"),
+    "progress": _("更新进度"),
+    "milestone": _("新增节点"),
+    "milestone_done": _("完成节点"),
+    "status": _("变更状态"),
+}
+
+
 class Event(models.Model):
     """One step on the timeline of an order, a claim, a need or a project."""
 
@@ -43,3 +71,24 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    @property
+    def verb_label(self):
+        return str(VERB_LABELS.get(self.verb, self.verb))
+
+    def _status_label(self, value):
+        # A project's progress event carries percentages, not statuses.
+        if not value or self.verb == "progress":
+            return f"{value}%" if value and self.verb == "progress" else value
+        model = (
+            (self.order_id and Order) or (self.claim_id and Claim) or (self.need_id and Need) or Project
+        )  # from the ids: no query per timeline row
+        return str(dict(model.Status.choices).get(value, value))
+
+    @property
+    def from_label(self):
+        return self._status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._status_label(self.to_status)
