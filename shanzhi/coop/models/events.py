@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from .lists import Claim, Need, Order
 from .projects import Project
 
-
 # What each verb reads as on a timeline: people see words, never the codes the services write.
 VERB_LABELS = {
     "submit": _("提交"),
