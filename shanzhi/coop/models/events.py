@@ -4,35 +4,36 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .lists import Claim, Need, Order
 from .projects import Project
 
 # What each verb reads as on a timeline: people see words, never the codes the services write.
 VERB_LABELS = {
-    "submit": _("提交"),
-    "create": _("创建"),
-    "edit": _("修改"),
-    "publish": _("审核发布"),
-    "place": _("下单"),
-    "accept": _("接单"),
-    "reject": _("婉拒"),
-    "start": _("开始服务"),
-    "finish": _("完成服务"),
-    "done": _("办结"),
-    "close": _("办结"),
-    "cancel": _("撤销"),
-    "rate": _("评价"),
-    "claim": _("认领"),
-    "claimed": _("认领已满"),
-    "full": _("名额已满"),
-    "reopen": _("重新开放认领"),
-    "withdraw": _("退回认领"),
-    "schedule": _("安排服务时间"),
-    "progress": _("更新进度"),
-    "milestone": _("新增节点"),
-    "milestone_done": _("完成节点"),
-    "status": _("变更状态"),
+    "submit": pgettext_lazy("timeline", "提交"),
+    "create": pgettext_lazy("timeline", "创建"),
+    "edit": pgettext_lazy("timeline", "修改"),
+    "publish": pgettext_lazy("timeline", "审核发布"),
+    "place": pgettext_lazy("timeline", "下单"),
+    "accept": pgettext_lazy("timeline", "接单"),
+    "reject": pgettext_lazy("timeline", "婉拒"),
+    "start": pgettext_lazy("timeline", "开始服务"),
+    "finish": pgettext_lazy("timeline", "完成服务"),
+    "done": pgettext_lazy("timeline", "办结"),
+    "close": pgettext_lazy("timeline", "办结"),
+    "cancel": pgettext_lazy("timeline", "撤销"),
+    "rate": pgettext_lazy("timeline", "评价"),
+    "claim": pgettext_lazy("timeline", "认领"),
+    "claimed": pgettext_lazy("timeline", "认领已满"),
+    "full": pgettext_lazy("timeline", "名额已满"),
+    "reopen": pgettext_lazy("timeline", "重新开放认领"),
+    "withdraw": pgettext_lazy("timeline", "退回认领"),
+    "schedule": pgettext_lazy("timeline", "安排服务时间"),
+    "progress": pgettext_lazy("timeline", "更新进度"),
+    "milestone": pgettext_lazy("timeline", "新增节点"),
+    "milestone_done": pgettext_lazy("timeline", "完成节点"),
+    "status": pgettext_lazy("timeline", "变更状态"),
 }
 
 

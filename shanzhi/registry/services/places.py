@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
@@ -158,7 +159,7 @@ def edit_node(node, *, name, boundary=UNSET, by):
 def retire_node(node, *, by, reason):
     """Retire a node with nothing live under it: no live child, no live building, no household."""
     require_keeper_of(by, node)
-    reason = clean_name(reason, "reason", _("撤销原因"), 200)
+    reason = clean_name(reason, "reason", pgettext("retire a place", "撤销原因"), 200)
     node = OrgNode.objects.select_for_update().get(pk=node.pk)
     _live(node)
     if node.children.filter(retired_at__isnull=True).exists():
@@ -226,7 +227,7 @@ def edit_compound(compound, *, name, address="", property_company=UNSET, by):
 @transaction.atomic
 def retire_compound(compound, *, by, reason):
     _require_community(by, compound.community)
-    reason = clean_name(reason, "reason", _("撤销原因"), 200)
+    reason = clean_name(reason, "reason", pgettext("retire a place", "撤销原因"), 200)
     compound = Compound.objects.select_for_update().get(pk=compound.pk)
     if compound.retired_at is not None:
         raise DomainError(_("该小区已撤销。"), field="compound")
@@ -318,7 +319,7 @@ def move_building(building, *, grid, by, reason):
 @transaction.atomic
 def retire_building(building, *, by, reason):
     _require_community(by, building.compound.community)
-    reason = clean_name(reason, "reason", _("撤销原因"), 200)
+    reason = clean_name(reason, "reason", pgettext("retire a place", "撤销原因"), 200)
     building = Building.objects.select_for_update().get(pk=building.pk)
     if building.retired_at is not None:
         raise DomainError(_("该楼栋已撤销。"), field="building")
