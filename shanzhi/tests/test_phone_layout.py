@@ -13,7 +13,9 @@ from .test_url_matrix import ROLE_USERS
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(
+        not __import__("os").path.exists(CHROMIUM), reason="Debian's chromium is not installed"
+    ),
 ]
 
 # The page is wider than the screen; and the text nodes laid out one character per line.
@@ -60,9 +62,15 @@ def test_every_page_fits_a_phone(browser, live_server, matrix_cast):  # noqa: F8
         page = contexts[role]
         url = reverse(row.name, kwargs=kwargs)
         response = page.goto(live_server.url + url)
-        if response is None or response.status != 200 or "html" not in response.headers.get("content-type", ""):
+        if (
+            response is None
+            or response.status != 200
+            or "html" not in response.headers.get("content-type", "")
+        ):
             continue
         seen = page.evaluate(MEASURE)
         if seen["overflow"] > 1 or seen["squeezed"]:
-            problems.append(f"{url} ({role}): {seen['overflow']}px too wide; one char per line: {seen['squeezed']}")
+            problems.append(
+                f"{url} ({role}): {seen['overflow']}px too wide; one char per line: {seen['squeezed']}"
+            )
     assert not problems, f"{len(problems)} pages do not fit 390 px:\n" + "\n".join(problems)
