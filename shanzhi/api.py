@@ -88,6 +88,7 @@ def _forbidden(request, exc):
     return api.create_response(request, {"code": "forbidden", "message": "无权执行此操作"}, status=403)
 
 
+api.add_router("/registry/places/", "shanzhi.registry.api.places.router")
 api.add_router("/registry/", "shanzhi.registry.api.router")
 api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")

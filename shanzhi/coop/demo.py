@@ -276,7 +276,6 @@ def _projects(community, staff, rng, parent=None):
         milestone = services.add_milestone(project, title=name, due_on=today + (k * 45 - 60) * DAY, by=staff)
         if k < 2:
             services.complete_milestone(milestone, done_on=today + (k * 45 - 62) * DAY, by=staff)
-    services.set_progress(project, progress=rng.choice([20, 35, 50, 70]), by=staff, note="按计划推进")
     return project
 
 
@@ -319,7 +318,7 @@ def seed(district, rng, *, communities=None, members_per_community=5):
     for street_id, communities_of_street in streets.items():
         street = OrgNode.objects.get(pk=street_id)
         department = Department.objects.order_by("id").first()
-        parent = None
+        parent, leaves = None, []
         if department is not None:
             parent = services.create_project(
                 node=street,
@@ -352,10 +351,14 @@ def seed(district, rng, *, communities=None, members_per_community=5):
             _claims(needs, members, staff, rng)
             agreements = _agreements(community, staff, rng)
             _posts(community, staff, members, rng)
-            _projects(community, staff, rng, parent=parent)
+            leaves.append((_projects(community, staff, rng, parent=parent), staff))
             counts["项目"] += 1
             _assessment(community, staff, agreements, members, rng)
             counts["资源"] += len(resources)
             counts["需求"] += len(needs)
             counts["协议"] += len(agreements)
+        # Progress is reported once every part of the street's project exists: a part added later
+        # enters the weighted average at 0% and would make the parent's log run backwards.
+        for project, staff in leaves:
+            services.set_progress(project, progress=rng.choice([20, 35, 50, 70]), by=staff, note="按计划推进")
     return counts

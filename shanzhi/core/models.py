@@ -36,6 +36,7 @@ class AuditEvent(Chained):
         OTP_RESET = "otp_reset", _("重置双因素")
         UNLOCK = "unlock", _("解除锁定")
         CATEGORY_CHANGE = "category_change", _("修改诉求分类")
+        REGISTRY_CHANGE = "registry_change", _("维护一张网")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("成功")

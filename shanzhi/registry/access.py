@@ -26,6 +26,14 @@ ACTIONS = {
     "registry.import": {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.DISTRICT_STAFF},
     "registry.export": {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY, R.STREET_STAFF, R.DISTRICT_STAFF},
     "registry.edit_org": {R.SYSTEM_ADMIN, R.DISTRICT_STAFF},
+    # Keeping the network by hand (registry/services/places.py): checked on the node above.
+    "registry.keep_places": {
+        R.SYSTEM_ADMIN,
+        R.DISTRICT_STAFF,
+        R.STREET_STAFF,
+        R.COMMUNITY_STAFF,
+        R.COMMUNITY_SECRETARY,
+    },  # fmt: skip
     "registry.view_orgs": NODE_STAFF | {R.SYSTEM_ADMIN, R.UNIT_MEMBER, R.PROPERTY_STAFF},
     "registry.view_departments": STAFF | {R.SYSTEM_ADMIN},
 }

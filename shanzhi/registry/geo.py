@@ -34,13 +34,14 @@ _cached = (None, ())  # (fingerprint, grids in code order)
 
 
 def _rows():
-    return OrgNode.objects.filter(level="grid", boundary__isnull=False)
+    # A retired grid no longer takes appeals: a point in it is placed as if no grid covered it.
+    return OrgNode.objects.filter(level="grid", boundary__isnull=False, retired_at__isnull=True)
 
 
 # One round trip and one short string on PostgreSQL (the production database).
 _PG_FINGERPRINT = """
     SELECT md5(string_agg(id::text || '|' || code || '|' || path || '|' || boundary::text, ';' ORDER BY id))
-    FROM {table} WHERE level = 'grid' AND boundary IS NOT NULL
+    FROM {table} WHERE level = 'grid' AND boundary IS NOT NULL AND retired_at IS NULL
 """
 
 

@@ -32,6 +32,8 @@ class OrgNode(models.Model):
     boundary = models.JSONField(_("边界"), null=True, blank=True, help_text="GeoJSON Polygon (grids)")
     centroid_lng = models.FloatField(null=True, blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
+    # Retired, never deleted: appeals, imports and the audit trail keep pointing at it.
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -51,6 +53,10 @@ class OrgNode(models.Model):
     @property
     def is_grid(self):
         return self.level == self.Level.GRID
+
+    def get_child_level_display(self):
+        child = self.CHILD_LEVEL.get(self.level)
+        return self.Level(child).label if child else ""
 
     def ancestors(self):
         codes = [c for c in self.path.split("/") if c and c != self.code]
@@ -100,6 +106,7 @@ class Compound(models.Model):
     property_company = models.ForeignKey(
         PropertyCompany, null=True, blank=True, on_delete=models.SET_NULL, related_name="compounds"
     )
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -144,6 +151,7 @@ class Building(models.Model):
     floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
+    retired_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["compound__name", "name"]

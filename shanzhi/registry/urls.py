@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, orgs, people, tree
+from .views import imports, orgs, people, places, tree
 
 app_name = "registry"
 urlpatterns = [
@@ -9,6 +9,17 @@ urlpatterns = [
     path("org/<str:code>/", tree.node_detail, name="node"),
     path("org/<str:code>/boundary/", tree.node_boundary, name="node_boundary"),
     path("grid-health/", tree.grid_health, name="grid_health"),
+    # keeping the network by hand
+    path("org/<str:code>/add/", places.node_add, name="node_add"),
+    path("org/<str:code>/edit/", places.node_edit, name="node_edit"),
+    path("org/<str:code>/retire/", places.node_retire, name="node_retire"),
+    path("org/<str:code>/compounds/add/", places.compound_add, name="compound_add"),
+    path("compounds/<int:pk>/edit/", places.compound_edit, name="compound_edit"),
+    path("compounds/<int:pk>/retire/", places.compound_retire, name="compound_retire"),
+    path("compounds/<int:pk>/buildings/add/", places.building_add, name="building_add"),
+    path("buildings/<int:pk>/edit/", places.building_edit, name="building_edit"),
+    path("buildings/<int:pk>/move/", places.building_move, name="building_move"),
+    path("buildings/<int:pk>/retire/", places.building_retire, name="building_retire"),
     # places and people
     path("compounds/<int:pk>/", people.compound_detail, name="compound"),
     path("households/<int:pk>/", people.household_detail, name="household"),

@@ -77,6 +77,25 @@ def compound_pk(cast, rel):
     return {"a1": cast.compound, "a2": cast.compound, "b": cast.compound_b, "c": cast.compound_c}[rel].pk
 
 
+KEEPERS = {"community_staff", "community_secretary", "street_staff", "district_staff", "system_admin"}
+SEES_COMMUNITY = {
+    "a1": COMMUNITY_UP,
+    "a2": COMMUNITY_UP,
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+
+
+def community_code(cast, rel):
+    return {"a1": cast.community, "a2": cast.community, "b": cast.community_b, "c": cast.community_c}[
+        rel
+    ].code
+
+
+def building_pk(cast, rel):
+    return {"a1": cast.building, "a2": cast.building2, "b": cast.building_b, "c": cast.building_c}[rel].pk
+
+
 class Row:
     """One URL (and method). ``obj`` builds the URL kwargs for a relation; ``sees`` says which roles
     can see an object at each relation (others get 404); ``may`` which of those may act (others 403)."""
@@ -140,6 +159,48 @@ MATRIX = [
         may={"district_staff", "system_admin"},
     ),
     Row("registry:grid_health", may=NODE_STAFF | {"system_admin"}),
+    # keeping the network by hand: the keeper of the node above (street/district for a community)
+    *[
+        Row(
+            name,
+            obj=lambda c, r: {"code": community_code(c, r)},
+            sees={r: SEES_COMMUNITY[r] | {"system_admin"} for r in RELS},
+            may=KEEPERS,
+        )
+        for name in ("registry:node_add", "registry:compound_add")
+    ],
+    *[
+        Row(
+            name,
+            obj=lambda c, r: {"code": node_code(c, r)},
+            sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+            may=KEEPERS,
+        )
+        for name in ("registry:node_edit", "registry:node_retire")
+    ],
+    *[
+        Row(
+            name,
+            obj=lambda c, r: {"pk": compound_pk(c, r)},
+            sees={
+                "a1": NODE_STAFF | {"system_admin", "property_staff"},
+                "a2": NODE_STAFF | {"system_admin", "property_staff"},
+                "b": SEES_NODE_DATA["b"] | {"system_admin"},
+                "c": SEES_NODE_DATA["c"] | {"system_admin"},
+            },
+            may=KEEPERS,
+        )
+        for name in ("registry:compound_edit", "registry:compound_retire", "registry:building_add")
+    ],
+    *[
+        Row(
+            name,
+            obj=lambda c, r: {"pk": building_pk(c, r)},
+            sees={r: SEES_NODE_DATA[r] | {"system_admin"} for r in RELS},
+            may=KEEPERS,
+        )
+        for name in ("registry:building_edit", "registry:building_move", "registry:building_retire")
+    ],
     Row(
         "registry:compound",
         obj=lambda c, r: {"pk": compound_pk(c, r)},
@@ -295,24 +356,6 @@ def _api_names():
 
 
 API_NAMES = _api_names()
-
-
-@pytest.fixture
-def matrix_cast(cast):
-    from shanzhi.registry.models import ImportJob
-
-    jobs = {}
-    for rel, node, by in (
-        ("a1", cast.community, cast.zhang),
-        ("a2", cast.community, cast.zhao),
-        ("b", cast.community_b, cast.chen),
-        ("c", cast.community_c, cast.sun),
-    ):
-        jobs[rel] = ImportJob.objects.create(
-            created_by=by, scope=node, file="imports/x.csv", original_name="x.csv", status="done"
-        )
-    cast.import_jobs = jobs
-    return cast
 
 
 def _cells():

@@ -9,6 +9,7 @@ import secrets
 from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # 志愿服务记录办法: 100 / 300 / 600 / 1,000 / 1,500 cumulative hours make one to five stars.
 STAR_HOURS = (100, 300, 600, 1000, 1500)
@@ -112,10 +113,10 @@ def period_bounds(grain, start):
 
 def period_label(grain, start):
     if grain == "Y":
-        return f"{start.year}年"
+        return _("%(y)d年") % {"y": start.year}
     if grain == "Q":
-        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-    return f"{start.year}年{start.month}月"
+        return _("%(y)d年第%(q)d季度") % {"y": start.year, "q": (start.month - 1) // 3 + 1}
+    return _("%(y)d年%(m)d月") % {"y": start.year, "m": start.month}
 
 
 def distance_m(lat1, lng1, lat2, lng2):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,4 +72,5 @@ class Category(models.Model):
 
     @property
     def deadline_label(self):
-        return f"{self.deadline_value}{self.get_deadline_unit_display()}"
+        # "3工作日" in Chinese, "3 working days" in English: the spacing is the language's.
+        return gettext("%(n)s%(unit)s") % {"n": self.deadline_value, "unit": self.get_deadline_unit_display()}

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,21 +24,22 @@ from .common import render_detail, status_filter
 PER_PAGE = 25
 MAX_PHOTOS = 6
 
-# The worklist tabs each role sees, in order (the queries module defines what each holds).
+# The worklist tabs each role sees, in order (the queries module defines what each holds); lazy,
+# so each request reads them in its own language.
 STAFF_BUCKETS = [
-    ("mine", _("我的待办")),
-    ("to_accept", _("待受理")),
-    ("to_dispatch", _("待派单")),
-    ("pool", _("接单池")),
-    ("to_verify", _("待核实")),
-    ("to_visit", _("待回访")),
-    ("to_close", _("待销号")),
-    ("overdue", _("超期")),
-    ("warning", _("预警")),
-    ("supervised", _("督办")),
-    ("summoned", _("吹哨报到")),
-    ("suspended", _("缓办")),
-    ("all", _("辖区全部")),
+    ("mine", gettext_lazy("我的待办")),
+    ("to_accept", gettext_lazy("待受理")),
+    ("to_dispatch", gettext_lazy("待派单")),
+    ("pool", gettext_lazy("接单池")),
+    ("to_verify", gettext_lazy("待核实")),
+    ("to_visit", gettext_lazy("待回访")),
+    ("to_close", gettext_lazy("待销号")),
+    ("overdue", gettext_lazy("超期")),
+    ("warning", gettext_lazy("预警")),
+    ("supervised", gettext_lazy("督办")),
+    ("summoned", gettext_lazy("吹哨报到")),
+    ("suspended", gettext_lazy("缓办")),
+    ("all", gettext_lazy("辖区全部")),
 ]
 
 

@@ -103,6 +103,7 @@ class ClaimIn(Schema):
 class EventOut(Schema):
     at: datetime.datetime
     verb: str
+    verb_label: str = Field("", description="动作的中文（或当前语言）名称")
     from_status: str
     to_status: str
     note: str
@@ -298,7 +299,14 @@ def need_out(user, n, *, detail=False):
 
 def _timeline(obj):
     return [
-        EventOut(at=e.at, verb=e.verb, from_status=e.from_status, to_status=e.to_status, note=e.note)
+        EventOut(
+            at=e.at,
+            verb=e.verb,
+            verb_label=e.verb_label,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+        )
         for e in obj.events.all()
     ]
 

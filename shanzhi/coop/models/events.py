@@ -4,9 +4,37 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .lists import Claim, Need, Order
 from .projects import Project
+
+# What each verb reads as on a timeline: people see words, never the codes the services write.
+VERB_LABELS = {
+    "submit": pgettext_lazy("timeline", "提交"),
+    "create": pgettext_lazy("timeline", "创建"),
+    "edit": pgettext_lazy("timeline", "修改"),
+    "publish": pgettext_lazy("timeline", "审核发布"),
+    "place": pgettext_lazy("timeline", "下单"),
+    "accept": pgettext_lazy("timeline", "接单"),
+    "reject": pgettext_lazy("timeline", "婉拒"),
+    "start": pgettext_lazy("timeline", "开始服务"),
+    "finish": pgettext_lazy("timeline", "完成服务"),
+    "done": pgettext_lazy("timeline", "办结"),
+    "close": pgettext_lazy("timeline", "办结"),
+    "cancel": pgettext_lazy("timeline", "撤销"),
+    "rate": pgettext_lazy("timeline", "评价"),
+    "claim": pgettext_lazy("timeline", "认领"),
+    "claimed": pgettext_lazy("timeline", "认领已满"),
+    "full": pgettext_lazy("timeline", "名额已满"),
+    "reopen": pgettext_lazy("timeline", "重新开放认领"),
+    "withdraw": pgettext_lazy("timeline", "退回认领"),
+    "schedule": pgettext_lazy("timeline", "安排服务时间"),
+    "progress": pgettext_lazy("timeline", "更新进度"),
+    "milestone": pgettext_lazy("timeline", "新增节点"),
+    "milestone_done": pgettext_lazy("timeline", "完成节点"),
+    "status": pgettext_lazy("timeline", "变更状态"),
+}
 
 
 class Event(models.Model):
@@ -43,3 +71,24 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    @property
+    def verb_label(self):
+        return str(VERB_LABELS.get(self.verb, self.verb))
+
+    def _status_label(self, value):
+        # A project's progress event carries percentages, not statuses.
+        if not value or self.verb == "progress":
+            return f"{value}%" if value and self.verb == "progress" else value
+        model = (
+            (self.order_id and Order) or (self.claim_id and Claim) or (self.need_id and Need) or Project
+        )  # from the ids: no query per timeline row
+        return str(dict(model.Status.choices).get(value, value))
+
+    @property
+    def from_label(self):
+        return self._status_label(self.from_status)
+
+    @property
+    def to_label(self):
+        return self._status_label(self.to_status)

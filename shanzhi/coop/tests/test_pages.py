@@ -93,7 +93,7 @@ def test_resident_orders_from_the_page_and_the_provider_handles_it(client, world
     post(client, world.cast.jumin, "coop:order_action", order.pk, "rate", data={"stars": "5"})
     assert Order.objects.get().status == "rated"
     timeline = page(client, world.cast.jumin, "coop:order", order.pk).content.decode()
-    assert "accept" in timeline and "rate" in timeline
+    assert "接单" in timeline and "评价" in timeline and "accept" not in timeline  # words, not codes
     assert post(client, world.jumin_b, "coop:order_action", order.pk, "cancel").status_code == 404
     assert post(client, world.cast.zhang, "coop:order_action", order.pk, "explode").status_code == 404
 
@@ -235,3 +235,11 @@ def test_every_page_renders_for_each_kind_of_user(client, world, who):
         assert status in (200, 403, 404), (name, status)
         if name in ("coop:me", "coop:resources", "coop:needs", "coop:projects", "coop:posts"):
             assert status == 200, name
+
+
+def test_a_viewer_who_may_not_open_others_claims_is_told_how_many_there_are(client, co):
+    services.claim_need(co.common, by=co.cast.he, registration=co.he_reg)
+    client.force_login(co.cast.ma)  # a volunteer of the community: sees the need, not who claimed it
+    page = client.get(reverse("coop:need", args=[co.common.pk])).content.decode()
+    assert "1/2" in page and "另有 1 方已认领" in page and "暂无认领" not in page
+    assert "claimed" not in page and "认领" in page  # the timeline in words, not codes

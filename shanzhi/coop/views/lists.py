@@ -276,6 +276,9 @@ def need_detail(request, pk):
     need = permissions.get_visible_or_404(user, Need, pk=pk)
     staff = permissions.can(user, "coop.manage_lists", need)
     actions = services.available_actions(user, need)
+    claims = list(
+        permissions.visible(user, Claim).filter(need=need).select_related("unit", "registration__volunteer")
+    )
     return render(
         request,
         "coop/need.html",
@@ -286,9 +289,10 @@ def need_detail(request, pk):
             "registration": queries.active_registration(user, need.community_id)
             if "claim" in actions
             else None,
-            "claims": permissions.visible(user, Claim)
-            .filter(need=need)
-            .select_related("unit", "registration__volunteer"),
+            "claims": claims,
+            # Claims of other units or members are not the viewer's to open, but the count beside
+            # "认领 n/m" must agree with the list: say how many there are without naming them.
+            "hidden_claims": max(need.taken - sum(c.status in Claim.LIVE for c in claims), 0),
             "events": need.events.select_related("actor"),
             "show_address": queries.address_visible(user, need),
             "matches": queries.suggest_resources(user, need) if staff else [],

@@ -40,7 +40,9 @@ class _Lookups:
     def __init__(self, scope, rows):
         self.scope = scope
         codes = list({str(row.get("grid_code") or "").strip() for row in rows} - {""})
-        grids = OrgNode.objects.filter(level=OrgNode.Level.GRID, path__startswith=scope.path)
+        grids = OrgNode.objects.filter(
+            level=OrgNode.Level.GRID, path__startswith=scope.path, retired_at__isnull=True
+        )
         self.grids = {}
         for chunk in _chunks(codes, CHUNK):
             self.grids.update(
@@ -51,7 +53,8 @@ class _Lookups:
         self.grid_names = dict(siblings.values_list("id", "name"))
         self.buildings = {}
         self.building_grids = {}
-        for b in Building.objects.filter(compound__community_id__in=communities).select_related("compound"):
+        live = Building.objects.filter(compound__community_id__in=communities, retired_at__isnull=True)
+        for b in live.select_related("compound"):
             self.buildings[(b.grid_id, b.compound.name, b.name)] = b
             self.building_grids.setdefault((b.compound.community_id, b.compound.name, b.name), b.grid_id)
         self.compounds = set(

@@ -21,6 +21,18 @@ from .people import (
     set_resident_identity,
     set_tags,
 )
+from .places import (
+    add_building,
+    add_compound,
+    add_node,
+    edit_building,
+    edit_compound,
+    edit_node,
+    move_building,
+    retire_building,
+    retire_compound,
+    retire_node,
+)
 from .tree import (
     clean_code,
     clean_polygon,
@@ -36,6 +48,16 @@ from .tree import (
 
 __all__ = [
     "REVEALABLE",
+    "add_building",
+    "add_compound",
+    "add_node",
+    "edit_building",
+    "edit_compound",
+    "edit_node",
+    "move_building",
+    "retire_building",
+    "retire_compound",
+    "retire_node",
     "add_party_member",
     "age_on",
     "appoint_network_post",

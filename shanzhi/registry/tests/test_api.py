@@ -486,6 +486,35 @@ def _resident(cast, rel):
     return {"a1": cast.resident, "a2": cast.resident2, "b": cast.resident_b, "c": cast.resident_c}[rel]
 
 
+KEEPERS = {"community_staff", "community_secretary", "street_staff", "district_staff", "system_admin"}
+SEES_COMPOUND = {
+    "a1": SEES_TREE["a1"] | {"property_staff"},
+    "a2": SEES_TREE["a1"] | {"property_staff"},  # compound A spans grids A1 and A2
+    "b": SEES_TREE["b"],
+    "c": SEES_TREE["c"],
+}
+
+
+def _keeper(status):
+    return lambda role: status if role in KEEPERS else 403
+
+
+def _grid_code(cast, rel):
+    return {"code": _grid(cast, rel).code}
+
+
+def _compound_pk(cast, rel):
+    return {
+        "pk": {"a1": cast.compound, "a2": cast.compound, "b": cast.compound_b, "c": cast.compound_c}[rel].pk
+    }
+
+
+def _building_pk(cast, rel):
+    return {
+        "pk": {"a1": cast.building, "a2": cast.building2, "b": cast.building_b, "c": cast.building_c}[rel].pk
+    }
+
+
 def _any_user(role, rel):
     return 401 if role == "anonymous" else 200
 
@@ -540,6 +569,30 @@ MATRIX = [
     ("api:list_property_companies", "get", None, None, _any_user),
     ("api:openapi-json", "get", None, None, lambda role, rel: 200),
     ("api:api-root", "get", None, None, lambda role, rel: 404),
+    # Keeping the network: a keeper's malformed request is refused (400) before anything is written,
+    # so the walk changes nothing; everyone else who sees the target gets 403.
+    ("api:places_add_node", "post", _grid_code, {"code": "1", "name": ""}, _sees(SEES_TREE, _keeper(400))),
+    ("api:places_edit_node", "patch", _grid_code, {"name": ""}, _sees(SEES_TREE, _keeper(400))),
+    ("api:places_retire_node", "post", _grid_code, {"reason": ""}, _sees(SEES_TREE, _keeper(400))),
+    ("api:places_add_compound", "post", _grid_code, {"name": "新小区"}, _sees(SEES_TREE, _keeper(400))),
+    ("api:places_edit_compound", "patch", _compound_pk, {"name": ""}, _sees(SEES_COMPOUND, _keeper(400))),
+    ("api:places_retire_compound", "post", _compound_pk, {"reason": ""}, _sees(SEES_COMPOUND, _keeper(400))),
+    (
+        "api:places_add_building",
+        "post",
+        _compound_pk,
+        {"name": "9号楼", "grid": "000000000000000"},
+        _sees(SEES_COMPOUND, _keeper(400)),
+    ),
+    ("api:places_edit_building", "patch", _building_pk, {"name": ""}, _sees(SEES_TREE, _keeper(400))),
+    (
+        "api:places_move_building",
+        "post",
+        _building_pk,
+        {"grid": "000000000000000", "reason": "x"},
+        _sees(SEES_TREE, _keeper(400)),
+    ),
+    ("api:places_retire_building", "post", _building_pk, {"reason": ""}, _sees(SEES_TREE, _keeper(400))),
     # The Swagger page is a browser page: the staff session, the login page for anyone else.
     ("api:openapi-view", "session", None, None, lambda role, rel: 302 if role == "anonymous" else 200),
 ]

@@ -47,6 +47,8 @@ def compound_detail(request, pk):
         "committee": queries.owners_committee(user, compound),
         "households": households.get_page(request.GET.get("page")),
         "may_view_people": permissions.has_role_for(user, "registry.view_people"),
+        "may_keep": compound.retired_at is None
+        and permissions.can(user, services.places.KEEP, compound.community),
     }
     if _is_htmx(request) and request.GET.get("page"):
         return render(request, "registry/_households.html", context)

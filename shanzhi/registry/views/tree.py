@@ -51,6 +51,7 @@ def _node_page(request, node):
         "crumbs": queries.breadcrumb(user, node),
         "may_edit_boundary": node.is_grid and permissions.can(user, "registry.edit_org", node),
         "may_view_people": permissions.has_role_for(user, "registry.view_people"),
+        "keep": services.places.keeping(user, node),
     }
     if node.is_grid:
         node.band = queries.health_band(node.n_households)

@@ -289,7 +289,9 @@ def _count_hours(attendance, by):
         return
     Volunteer.objects.filter(pk=volunteer.pk).update(confirmed_minutes=F("confirmed_minutes") + minutes)
     day = timezone.localdate(attendance.checked_in_at)
-    ledger.bump_tally(volunteer, day, minutes=minutes)
+    # The rankings put the hours in the period they are confirmed, as the ledger does the points
+    # they earn: counted by service day, a month's table showed points with 0.0 hours beside them.
+    ledger.bump_tally(volunteer, timezone.localdate(attendance.confirmed_at), minutes=minutes)
     points = rules.points_for(ledger.rate_for("hours", day), Decimal(minutes) / 60)
     if points:
         ledger.earn(

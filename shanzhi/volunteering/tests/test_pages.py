@@ -261,3 +261,32 @@ def test_every_page_renders_for_each_kind_of_user(client, world, who):
             "volunteering:rankings",
         ):
             assert status in (200, 302), name
+
+
+def test_a_waitlisted_volunteer_is_told_only_that(client, vol, activity):
+    services.sign_up(activity, vol.niu, by=vol.niu_user)
+    services.sign_up(activity, vol.yang, by=vol.yang_user)  # capacity 2: full
+    client.force_login(vol.ma.user)
+    response = client.post(reverse("volunteering:activity_signup", args=[activity.pk]), follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "候补" in shown[0] and "报名成功" not in response.content.decode()
+    assert SignUp.objects.get(activity=activity, volunteer=vol.ma).status == SignUp.Status.WAITLISTED
+
+
+def test_a_month_of_rankings_shows_the_hours_beside_the_points_they_earned(client, world):
+    """Hours served last month and confirmed this month count this month, like their points."""
+    start = timezone.now() - datetime.timedelta(days=40)
+    session = checkin.create_session(
+        community=world.cast.community,
+        origin="other",
+        title="上月巡河",
+        starts_at=start,
+        ends_at=start + 2 * H,
+        organiser=world.cast.zhang,
+    )
+    checkin.enrol(session, world.yang)
+    checkin.check_in(session, world.yang, at=start)
+    checkin.confirm(checkin.check_out(session, world.yang, at=start + 2 * H), by=world.cast.zhang)
+    page = get(client, world.cast.zhang, "volunteering:rankings").content.decode()
+    row = page[page.index("杨志愿") :].split("</tr>")[0]
+    assert ">2.0<" in row  # hours this month, not 0.0

@@ -97,12 +97,18 @@ def activity_signup(request, pk):
     if volunteer is None:
         return redirect("volunteering:me")
 
-    def go():
+    back = reverse("volunteering:activity", args=[pk])
+    try:
         signup = services.sign_up(activity, volunteer, by=request.user)
-        if signup.status == SignUp.Status.WAITLISTED:
-            messages.info(request, _("名额已满，您已进入候补名单，有人取消时按顺序递补。"))
-
-    return act(request, go, _("报名成功。"), reverse("volunteering:activity", args=[pk]))
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(back)
+    # One message per outcome: a waitlisted volunteer has not got a place, so never "报名成功".
+    if signup.status == SignUp.Status.WAITLISTED:
+        messages.info(request, _("名额已满，您已进入候补名单，有人取消时按顺序递补。"))
+    else:
+        messages.success(request, _("报名成功。"))
+    return redirect(back)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,7 +22,7 @@ from ..models import (
 )
 from .common import PER_PAGE, _require_view, act
 
-GRAINS = (("M", _("月度")), ("Q", _("季度")), ("Y", _("年度")))
+GRAINS = (("M", gettext_lazy("月度")), ("Q", gettext_lazy("季度")), ("Y", gettext_lazy("年度")))
 
 
 @never_cache
