@@ -44,6 +44,8 @@ class AppealOut(Schema):
     lng: float | None
     lat: float | None
     address: str
+    # 待定位: filed with an address nobody could place; a district/street dispatcher places it.
+    unplaced: bool
     assignee: str
     deadline: str | None
     # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
@@ -127,6 +129,10 @@ class MoveIn(Schema):
     days: int | None = None
     request: int | None = Field(None, description="延期/缓办申请的 id")
     approve: bool | None = None
+    lng: float | None = Field(None, description="定位：地图点经度")
+    lat: float | None = Field(None, description="定位：地图点纬度")
+    node: int | None = Field(None, description="定位：所属社区或网格的 id")
+    building: int | None = Field(None, description="定位：楼栋 id")
 
 
 def _iso(value):
@@ -148,6 +154,7 @@ def appeal_out(a):
         "lng": a.lng,
         "lat": a.lat,
         "address": a.address,
+        "unplaced": a.unplaced,
         "assignee": moves.assignee_label(a),
         "deadline": _iso(a.deadline),
         "deadline_provisional": a.deadline_provisional,

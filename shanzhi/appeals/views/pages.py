@@ -128,6 +128,11 @@ def submit(request):
                 )
             else:
                 messages.success(request, _("提交成功，诉求编号 %(n)s。") % {"n": appeal.number})
+            if not permissions.visible(user, Appeal).filter(pk=appeal.pk).exists():
+                # Filed by staff with an address nobody could place: it waits in the district's
+                # 待定位 queue, outside the filer's own scope.
+                messages.info(request, _("地址未能定位，已转区、街道待定位。"))
+                return redirect("appeals:submit")
             return redirect("appeals:detail", number=appeal.number)
     context = {
         "categories": categories,
@@ -201,6 +206,7 @@ def worklist(request):
         "categories": Category.objects.filter(parent__isnull=True),
         "may_dispatch": may_dispatch,
         "may_submit": permissions.has_role_for(user, "appeals.submit"),
+        "may_locate": permissions.has_role_for(user, "appeals.locate"),
     }
     return render(request, "appeals/worklist.html", context)
 
