@@ -22,7 +22,7 @@ from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
 from .. import queries, services
-from ..models import Appeal, AppealPhoto, Category, Summons
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Summons
 from ..services import actions as action_rules
 from ..services import intake, moveforms, moves
 from ..services import photos as photo_rules
@@ -99,7 +99,9 @@ class AppealDetailOut(AppealOut):
 class SubmitIn(Schema):
     channel: str = "web"
     title: str | None = None
-    description: str | None = None
+    description: str | None = Field(
+        None, description=f"诉求内容（最多 {DESCRIPTION_MAX_LENGTH} 字，超出则 400，field 为 description）"
+    )
     category: str | None = Field(None, description="分类编码")
     lng: float | None = None
     lat: float | None = None
@@ -108,7 +110,9 @@ class SubmitIn(Schema):
         None,
         description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",
     )
-    address: str = ""
+    address: str = Field(
+        "", description="地址；无地图点、楼栋和社区时据此在台账中定位，定位不到则转区、街道“待定位”，不拒收"
+    )
     contact_name: str = ""
     contact_phone: str = ""
 

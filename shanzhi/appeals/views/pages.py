@@ -16,7 +16,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.households import own_household
 
 from .. import queries, services
-from ..models import Appeal, AppealPhoto, Category, Notification
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
 from .common import render_detail, status_filter
 
@@ -141,6 +141,7 @@ def submit(request):
         "form": form,
         "error": error,
         "max_photos": MAX_PHOTOS,
+        "description_max": DESCRIPTION_MAX_LENGTH,
         "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
