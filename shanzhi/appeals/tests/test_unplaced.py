@@ -339,3 +339,25 @@ def test_expected_datetime_absent_until_a_deadline(client, cast, file_appeal):
     services.accept(a, by=cast.zhang)
     [after] = client.get(url("request", number=a.number)).json()
     assert after["expected_datetime"]
+
+
+def test_a_twelve_megabyte_description_is_refused_whole(client, cast, cats, key):  # noqa: F811
+    big = "长" * (4 * 1024 * 1024)  # 12 MB of UTF-8, accepted before the limit
+    response = client.post(url("requests"), post_form(cats, key, description=big))
+    assert response.status_code == 400 and response.json()[0]["description"].startswith("description")
+    api = client.post(
+        reverse("api:appeals_submit"),
+        data=json.dumps(
+            {
+                "title": "t",
+                "description": big,
+                "category": cats.neighbour_noise.code,
+                "lng": IN_A1[0],
+                "lat": IN_A1[1],
+            }
+        ),
+        content_type="application/json",
+        headers=bearer(cast.jumin),
+    )
+    assert api.status_code == 400 and api.json()["field"] == "description"
+    assert not Appeal.objects.exists()
