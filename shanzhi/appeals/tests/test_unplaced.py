@@ -217,6 +217,11 @@ def test_the_queue_is_the_district_and_street_dispatchers(login, cast, unplaced)
         response = login(user).get(reverse("appeals:to_locate"))
         assert response.status_code == 200 and unplaced.number.encode() in response.content
         assert login(user).get(reverse("appeals:locate", args=[unplaced.number])).status_code == 200
+        detail = login(user).get(reverse("appeals:detail", args=[unplaced.number]))
+        assert (
+            detail.status_code == 200
+            and reverse("appeals:locate", args=[unplaced.number]).encode() in detail.content
+        )
     # Not in anyone's 待受理: it cannot be accepted before it has a place.
     assert not queries.worklist(cast.sun, "to_accept").filter(pk=unplaced.pk).exists()
 
