@@ -20,6 +20,7 @@ COMMUNITY_UP = permissions.COMMUNITY_UP
 COMMUNITY = {R.COMMUNITY_STAFF, R.COMMUNITY_SECRETARY}
 HANDLERS = NODE | {R.DEPARTMENT_HANDLER, R.PROPERTY_STAFF}
 LEADERS = {R.STREET_STAFF, R.DISTRICT_STAFF, R.DISTRICT_LEADER}
+LOCATORS = {R.STREET_STAFF, R.DISTRICT_STAFF}
 
 ACTIONS = {
     "appeals.view": HANDLERS | {R.RESIDENT},
@@ -40,6 +41,8 @@ ACTIONS = {
     "appeals.approve": {R.COMMUNITY_SECRETARY} | LEADERS,  # extensions and suspensions
     "appeals.merge": COMMUNITY_UP,  # 并案
     "appeals.import": COMMUNITY_UP,  # hotline batch files
+    # 定位: the 待定位 queue (appeals no address placed) is the district's and its streets' work.
+    "appeals.locate": LOCATORS,
     # The loop's figures (考核): coordinating staff for their part of the tree, a department's
     # handlers for what is assigned to their department.
     "appeals.view_metrics": COMMUNITY_UP | {R.DEPARTMENT_HANDLER},
@@ -74,6 +77,10 @@ def appeal_scope(prefix="", pk="pk"):
             return Q(**{f("assignee_company_id"): grant.property_company_id})
         if role in NODE and grant.node_id:
             q = Q(**{f("path__startswith"): grant.node.path}) | mine
+            if role in LOCATORS:
+                # An unplaced appeal waits at its district's path: every street of it may place it.
+                district = grant.node.path.split("/")[0] + "/"
+                q |= Q(**{f("unplaced"): True, f("path"): district})
             if role == R.GRID_WORKER:
                 # The community's pool is open to every grid worker of the community (全员接单).
                 q |= Q(**{f("status"): "pooled", f("path__startswith"): _parent_path(grant.node.path)})

@@ -18,6 +18,7 @@ S = Appeal.Status
 BUCKETS = [
     "mine",
     "to_accept",
+    "to_locate",
     "to_dispatch",
     "pool",
     "to_verify",
@@ -84,7 +85,9 @@ def worklist(user, bucket, now=None):
     timed = Q(status__in=Appeal.TIMED, suspended=False)
     filters = {
         "mine": my_work(user),
-        "to_accept": Q(status=S.SUBMITTED),
+        "to_accept": Q(status=S.SUBMITTED, unplaced=False),
+        # 待定位: filed with no place anyone could find; accepted only once placed.
+        "to_locate": Q(status=S.SUBMITTED, unplaced=True),
         "to_dispatch": Q(status__in=[S.ACCEPTED, S.RETURNED]),
         "pool": Q(status=S.POOLED),
         "to_verify": Q(status=S.RESOLVED),

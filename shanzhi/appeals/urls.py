@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, categories, metrics, pages
+from .views import actions, categories, locating, metrics, pages
 
 app_name = "appeals"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("categories/new/", categories.category_new, name="category_new"),
     path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),
     path("categories/<int:pk>/active/", categories.category_active, name="category_active"),
+    path("to-locate/", locating.queue, name="to_locate"),
     path("<str:number>/", pages.detail, name="detail"),
+    path("<str:number>/locate/", locating.place, name="locate"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

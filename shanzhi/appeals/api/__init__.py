@@ -22,7 +22,7 @@ from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
 from .. import queries, services
-from ..models import Appeal, AppealPhoto, Category, Summons
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Summons
 from ..services import actions as action_rules
 from ..services import intake, moveforms, moves
 from ..services import photos as photo_rules
@@ -44,6 +44,8 @@ class AppealOut(Schema):
     lng: float | None
     lat: float | None
     address: str
+    # 待定位: filed with an address nobody could place; a district/street dispatcher places it.
+    unplaced: bool
     assignee: str
     deadline: str | None
     # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
@@ -97,7 +99,9 @@ class AppealDetailOut(AppealOut):
 class SubmitIn(Schema):
     channel: str = "web"
     title: str | None = None
-    description: str | None = None
+    description: str | None = Field(
+        None, description=f"诉求内容（最多 {DESCRIPTION_MAX_LENGTH} 字，超出则 400，field 为 description）"
+    )
     category: str | None = Field(None, description="分类编码")
     lng: float | None = None
     lat: float | None = None
@@ -106,7 +110,9 @@ class SubmitIn(Schema):
         None,
         description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",
     )
-    address: str = ""
+    address: str = Field(
+        "", description="地址；无地图点、楼栋和社区时据此在台账中定位，定位不到则转区、街道“待定位”，不拒收"
+    )
     contact_name: str = ""
     contact_phone: str = ""
 
@@ -127,6 +133,10 @@ class MoveIn(Schema):
     days: int | None = None
     request: int | None = Field(None, description="延期/缓办申请的 id")
     approve: bool | None = None
+    lng: float | None = Field(None, description="定位：地图点经度")
+    lat: float | None = Field(None, description="定位：地图点纬度")
+    node: int | None = Field(None, description="定位：所属社区或网格的 id")
+    building: int | None = Field(None, description="定位：楼栋 id")
 
 
 def _iso(value):
@@ -148,6 +158,7 @@ def appeal_out(a):
         "lng": a.lng,
         "lat": a.lat,
         "address": a.address,
+        "unplaced": a.unplaced,
         "assignee": moves.assignee_label(a),
         "deadline": _iso(a.deadline),
         "deadline_provisional": a.deadline_provisional,

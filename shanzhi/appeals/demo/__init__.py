@@ -33,6 +33,12 @@ from ..models import Appeal, AppealEvent, Category
 from . import timeline
 
 H = dt.timedelta(hours=1)
+# Reports from another system whose address the registry cannot place: they wait in the 待定位
+# queue of the district's and streets' dispatchers (issue 12 §3).
+UNPLACED = [
+    ("0401", "光明路与振兴路路口公交站旁垃圾满溢", "公交站旁的垃圾桶满了两天，周边散落垃圾。"),
+    ("0104", "龙山路北段桥下路灯不亮", "桥下一段路灯全部不亮，夜间行人看不清路。"),
+]
 PROBLEMS = [
     ("0402", "楼道堆放杂物", "单元楼道里堆满纸箱和旧家具，影响通行，存在消防隐患。"),
     ("0303", "楼上夜间噪音", "楼上住户每天夜里十二点后仍有很大的响动，影响休息。"),
@@ -257,7 +263,31 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
                 open_mains.append(a)
             made.append(a.pk)
             counts[kind] += 1
+    unplaced = _unplaced(district, categories)
+    for a in unplaced:  # filed a few hours ago, like the other appeals still waiting
+        timeline.backdate(a, now - dt.timedelta(hours=rng.uniform(2, 20)), now, rng, cal)
+        made.append(a.pk)
+    counts["待定位"] = len(unplaced)
     timeline.renumber(made)
     rollups.rebuild(start=timezone.localdate(now) - dt.timedelta(days=days + 1), now=now)
-    counts["诉求"] = len(made)
+    counts["诉求"] = len(made) - len(unplaced)  # the stories; 待定位 is counted on its own
     return dict(counts)
+
+
+def _unplaced(district, categories):
+    """Two Open311 reports by address alone that no registry place matches."""
+    made = []
+    for code, address, text in UNPLACED:
+        if code not in categories:
+            continue
+        appeal = services.submit(
+            client="open311-demo",
+            channel=Appeal.Channel.OPEN311,
+            title=address[:30],
+            description=text,
+            category=categories[code],
+            address=f"山东省枣庄市{district.name}{address}",
+        )
+        if appeal.unplaced:
+            made.append(appeal)
+    return made

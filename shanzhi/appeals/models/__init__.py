@@ -1,7 +1,16 @@
 """Appeals handled in a closed loop (接诉即办): the facts, split by subject. Every write is in
 ``services/``."""
 
-from .appeal import TIMED, USER, Appeal, AppealCounter, AppealEvent, AppealPhoto, Supervision
+from .appeal import (
+    DESCRIPTION_MAX_LENGTH,
+    TIMED,
+    USER,
+    Appeal,
+    AppealCounter,
+    AppealEvent,
+    AppealPhoto,
+    Supervision,
+)
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .notifications import Notification
@@ -13,6 +22,7 @@ __all__ = [
     "USER",
     "AppealCounter",
     "TIMED",
+    "DESCRIPTION_MAX_LENGTH",
     "Appeal",
     "AppealEvent",
     "AppealPhoto",

@@ -23,6 +23,10 @@ class AppealCounter(models.Model):
         return f"{self.day} {self.value}"
 
 
+# The longest description any channel may file (pages, API, Open311, hotline files): about two
+# pages of text, more than any real appeal needs; longer is refused, never cut (issue 12 §3).
+DESCRIPTION_MAX_LENGTH = 4000
+
 # Statuses in which the handling clock runs (and warnings/overdue apply).
 TIMED = ("accepted", "pooled", "dispatched", "returned", "in_progress", "reopened")
 
@@ -78,6 +82,8 @@ class Appeal(models.Model):
     idempotency_scope = models.CharField(max_length=80, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
     payload_digest = models.CharField(max_length=64, blank=True)
+    # The channel client that filed it ("open311-NAME"): that client alone reads back its full text.
+    client = models.CharField(max_length=80, blank=True)
 
     submitter = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
@@ -110,6 +116,10 @@ class Appeal(models.Model):
     # Path of the deepest known place node (grid, else community, else street): one prefix match
     # answers "in my part of the tree" for every level, as registry rows do.
     path = models.CharField(max_length=80, db_index=True)
+    # 待定位: filed with an address nobody could place (no point, no building, no known compound),
+    # so ``path`` is only the district's. The district's and its streets' dispatchers place it on
+    # the map (``services.place``); until then it cannot be accepted, but it is never refused.
+    unplaced = models.BooleanField(_("待定位"), default=False)
 
     level = models.CharField(_("响应层级"), max_length=16, choices=Level.choices, default=Level.COMMUNITY)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
@@ -188,6 +198,7 @@ class Appeal(models.Model):
             models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
             models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
             models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
+            models.Index(fields=["created_at"], name="appeal_unplaced", condition=Q(unplaced=True)),
             # The sweep reads only rows about to change: partial indexes keep it O(changes).
             models.Index(
                 fields=["warn_at"],
@@ -298,6 +309,7 @@ class AppealEvent(models.Model):
         SUMMONS_OVERDUE = "summons_overdue", _("部门报到超时")
         SUPERVISION_OVERDUE = "supervision_overdue", _("督办到期")
         RECOMPUTE = "recompute", _("时限重算")
+        LOCATE = "locate", _("定位")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -1,7 +1,7 @@
 """Every write to appeals. Import the verbs from here: ``from shanzhi.appeals import services``
 then ``services.dispatch(appeal, by=user, to_user=worker)``.
 
-Modules: ``intake`` (submit), ``nearby`` (nearby_open), ``moves`` (acceptance to verification), ``closing`` (visit, rating, reopen, close), ``oversight`` (escalate, supervise, remind, merge), ``categories`` (the taxonomy),
+Modules: ``intake`` (submit), ``placing`` (where it is; 定位 of an unplaced appeal), ``nearby`` (nearby_open), ``moves`` (acceptance to verification), ``closing`` (visit, rating, reopen, close), ``oversight`` (escalate, supervise, remind, merge), ``categories`` (the taxonomy),
 ``summons`` (吹哨报到), ``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``,
 ``actions`` (what a user may do now, for the buttons), ``moveforms`` (a page's or the API's fields →
 the move's call), ``importing`` (12345 hotline files). ``base.ALLOWED`` is the one table of allowed moves.
@@ -29,6 +29,7 @@ from .moves import (
 from .nearby import nearby_open
 from .oversight import escalate, merge, remind, supervise
 from .photos import add_photos
+from .placing import place
 from .summons import cancel_summons, finish_part, report, summon
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "finish_part",
     "merge",
     "nearby_open",
+    "place",
     "rate",
     "reject",
     "remind",

@@ -5,6 +5,7 @@ from .base import RULES, may
 
 # The verbs a page offers as buttons on the appeal itself (summons have their own, below).
 APPEAL_VERBS = [
+    "locate",
     "accept",
     "reject",
     "dispatch",

@@ -66,6 +66,7 @@ ALLOWED = {
     "decide_suspension": TIMED,
     "resume": TIMED,
     "add_photo": {S.SUBMITTED, S.RESOLVED} | TIMED,
+    "locate": {S.SUBMITTED},
 }
 
 
@@ -115,6 +116,14 @@ def _suspended(a):
     return a.suspended
 
 
+def _placed(a):
+    return not a.unplaced
+
+
+def _unplaced(a):
+    return a.unplaced
+
+
 def _can_go_up(a):
     return a.level != "district"
 
@@ -133,7 +142,13 @@ NOT_ASSIGNEE = gettext_lazy("这条诉求不是派给您的。")
 OWN_FIX = gettext_lazy("不能核实自己办结的诉求，请由网格员或社区其他工作人员核实。")
 
 RULES = {
-    "accept": Rule("appeals.accept", _dispatcher, NOT_DISPATCHER),
+    "accept": Rule(
+        "appeals.accept",
+        _dispatcher,
+        NOT_DISPATCHER,
+        _placed,
+        gettext_lazy("该诉求尚未定位，请先在地图上确定位置再受理。"),
+    ),
     "reject": Rule("appeals.accept", _dispatcher, NOT_DISPATCHER),
     "dispatch": Rule("appeals.dispatch", _dispatcher, NOT_DISPATCHER),
     "claim": Rule("appeals.claim"),
@@ -173,6 +188,8 @@ RULES = {
         _suspended,
         gettext_lazy("该诉求未处于缓办状态。"),
     ),
+    # 定位: the scope (the district's dispatchers, its streets' for the 待定位 queue) decides who.
+    "locate": Rule("appeals.locate", when=_unplaced, not_now=gettext_lazy("该诉求已有位置，无需定位。")),
     "add_photo": Rule("appeals.add_photo", _photographer, gettext_lazy("您不能在这个环节上传照片。")),
 }
 
@@ -204,6 +221,7 @@ VERB_LABEL = {
     "decide_suspension": gettext_lazy("审批缓办"),
     "resume": gettext_lazy("恢复办理"),
     "add_photo": gettext_lazy("上传照片"),
+    "locate": gettext_lazy("定位"),
 }
 
 

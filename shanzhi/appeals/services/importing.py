@@ -44,7 +44,7 @@ from shanzhi.core.models import AuditEvent
 from shanzhi.core.validators import clean_phone
 from shanzhi.registry.models import OrgNode
 
-from ..models import Appeal, Category
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Category
 from . import intake
 
 COLUMNS = {
@@ -232,6 +232,8 @@ def _prepare(number, row, by, categories, seen):
     content = _text(row.get("content"))
     if not content:
         bad("content", _("诉求内容不能为空。"))
+    elif len(content) > DESCRIPTION_MAX_LENGTH:
+        bad("content", _("诉求内容不能超过 %(n)d 个字。") % {"n": DESCRIPTION_MAX_LENGTH})
     category = _category(row.get("category"), categories)
     if category is None:
         bad("category", _("找不到该诉求分类（可填分类编码、名称或“大类/小类”）。"))
@@ -255,8 +257,14 @@ def _prepare(number, row, by, categories, seen):
         return kwargs, errors
     try:
         clean_phone(kwargs["contact_phone"], field="contact_phone")
-        _grid, place, *_rest = intake.locate(lng=kwargs["lng"], lat=kwargs["lat"], node=kwargs["node"])
-        if not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists():
+        # A row whose address places nothing goes to the 待定位 queue, as from every channel.
+        _grid, place, *_rest, unplaced = intake.place_for(
+            by=by, lng=kwargs["lng"], lat=kwargs["lat"], node=kwargs["node"], address=kwargs["address"]
+        )
+        if (
+            not unplaced
+            and not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists()
+        ):
             raise DomainError(_("该工单的位置不在您的管辖范围内。"), field="location")
     except DomainError as exc:
         column = {"location": "lng", "contact_phone": "phone"}.get(exc.field, "community")

@@ -9,7 +9,6 @@ Intake never depends on the holiday calendar: the clock starts at acceptance.
 
 import hashlib
 import json
-import math
 import secrets
 
 from django.db import IntegrityError, connection, transaction
@@ -24,8 +23,9 @@ from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
 from shanzhi.registry.models import OrgNode
 
-from ..models import Appeal, AppealCounter, AppealPhoto, Category
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealCounter, AppealPhoto, Category
 from . import base, notify, photos
+from .placing import _community_of, _initial_level, place_for
 
 C = Appeal.Channel
 
@@ -77,57 +77,6 @@ def _provisional_number():
 # --- the place ------------------------------------------------------------------------------
 
 
-def _clean_point(lng, lat):
-    if lng is None and lat is None:
-        return None, None
-    try:
-        lng, lat = float(lng), float(lat)
-    except (TypeError, ValueError) as exc:
-        raise DomainError(_("位置坐标无法识别。"), field="location") from exc
-    if not (-180 <= lng <= 180 and -90 <= lat <= 90) or math.isnan(lng) or math.isnan(lat):
-        raise DomainError(_("位置坐标超出经纬度范围（经度在前，纬度在后）。"), field="location")
-    return lng, lat
-
-
-def _agree(grid, node):
-    """A place found from the building or the point must lie under the node staff also chose:
-    two answers that disagree are refused rather than one silently winning."""
-    if node is not None and not grid.path.startswith(node.path):
-        raise DomainError(
-            _("所选的“%(node)s”与地图选点（或楼栋）所在的“%(grid)s”不一致。请改选所属社区/网格，或重新选点。")
-            % {"node": node.name, "grid": grid.name},
-            field="node",
-        )
-    return grid
-
-
-def locate(*, lng=None, lat=None, building=None, household=None, node=None):
-    """(grid or None, the deepest node, lng, lat): the building's grid, else the grid whose polygon
-    holds the point, else the node staff chose (a grid, or a community or street for a place with
-    no grid, which that community then dispatches). A node given together with a building or a
-    point inside a grid must contain that grid."""
-    lng, lat = _clean_point(lng, lat)
-    if node is not None and (
-        not isinstance(node, OrgNode) or node.level not in ("grid", "community", "street")
-    ):
-        raise DomainError(_("请选择所属社区或网格。"), field="node")
-    if household is not None:
-        building = household.building
-    if building is not None:
-        if lng is None and building.lng is not None:
-            lng, lat = building.lng, building.lat
-        return _agree(building.grid, node), building.grid, lng, lat
-    if lng is not None:
-        grid = registry.grid_at(lng, lat)
-        if grid is not None:
-            return _agree(grid, node), grid, lng, lat
-    if node is not None:
-        return (node if node.level == "grid" else None), node, lng, lat
-    if lng is not None:
-        raise DomainError(_("该位置不在任何网格内，请重新选点，或选择所属社区。"), field="location")
-    raise DomainError(_("请在地图上选点，或选择楼栋或所属社区。"), field="location")
-
-
 def place_nodes(user):
     """Communities and grids ``user`` may file for without a map point (staff entering a call or
     a visit), in tree order. Residents and property staff file by point or building only."""
@@ -152,22 +101,10 @@ def chosen_node(user, value, field="node"):
     return node
 
 
-def _community_of(node):
-    if node.level == "grid":
-        return OrgNode.objects.get(pk=node.parent_id)
-    return node if node.level == "community" else None
-
-
-def _initial_level(category, grid, community):
-    if category.default_handler_kind == Category.HandlerKind.GRID and grid is not None:
-        return Appeal.Level.GRID
-    return Appeal.Level.COMMUNITY if community is not None else Appeal.Level.STREET
-
-
 # --- who may submit what ----------------------------------------------------------------------
 
 
-def _check_submitter(by, channel, client, place, building, node=None):
+def _check_submitter(by, channel, client, place, building, node=None, unplaced=False):
     if by is None:
         if channel not in CLIENT_CHANNELS or not client:
             raise DomainError(_("该渠道的诉求必须由登录用户提交。"), field="channel")
@@ -183,6 +120,8 @@ def _check_submitter(by, channel, client, place, building, node=None):
         if building is None or building.compound.property_company_id not in company_ids:
             raise DomainError(_("物业投诉须选择本企业服务小区的楼栋。"), field="building")
         return
+    if unplaced:
+        return  # nobody knows where yet: the district's dispatchers place it, within their scope
     if not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists():
         if node is not None and place.pk == node.pk:
             raise DomainError(_("所选社区/网格不在您的管辖范围内。"), field="node")
@@ -247,6 +186,14 @@ def submit(
     ``submitted_at``: when the hotline received it (imports); otherwise now.
     """
     title, description = (title or "").strip(), (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        # Checked first: an oversized text is refused whole, before it is hashed or stored.
+        raise DomainError(
+            _("诉求内容不能超过 %(n)d 个字（现有 %(m)d 个字），请精简后再提交。")
+            % {"n": DESCRIPTION_MAX_LENGTH, "m": len(description)},
+            field="description",
+            code="too_long",
+        )
     key = (idempotency_key or "").strip()[:80]
     hotline_case_number = (hotline_case_number or "").strip() or None
     scope = f"u:{by.pk}" if by is not None else f"c:{client}"[:80]
@@ -286,10 +233,12 @@ def submit(
         raise DomainError(_("热线诉求必须有热线工单号。"), field="hotline_case_number")
     if len(cleaned_photos) > photos.MAX_PER_STAGE:
         raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": photos.MAX_PER_STAGE}, field="photos")
-    grid, place, lng, lat = locate(lng=lng, lat=lat, building=building, household=household, node=node)
-    if household is not None:
+    if building is None and household is not None:
         building = household.building
-    _check_submitter(by, channel, client, place, building, node)
+    grid, place, lng, lat, building, unplaced = place_for(
+        by=by, lng=lng, lat=lat, building=building, node=node, address=address
+    )
+    _check_submitter(by, channel, client, place, building, node, unplaced)
     contact_phone = registry.clean_phone(contact_phone, field="contact_phone")
     if by is not None and channel == C.WEB:
         resident = own_resident(by)
@@ -306,6 +255,7 @@ def submit(
         idempotency_scope=scope if key else "",
         idempotency_key=key,
         payload_digest=digest,
+        client=client[:80] if by is None else "",
         submitter=by if (by is not None and channel == C.WEB) else None,
         entered_by=by,
         contact_name=(contact_name or "").strip()[:50],
@@ -322,7 +272,8 @@ def submit(
         grid=grid,
         community=community,
         path=place.path,
-        level=_initial_level(category, grid, community),
+        unplaced=unplaced,
+        level=Appeal.Level.DISTRICT if unplaced else _initial_level(category, grid, community),
         created_at=submitted_at or now,
     )
     # Reads and files before the transaction, and the day's number last in it: every intake of
@@ -347,7 +298,8 @@ def submit(
                 "submitted",
                 appeal,
                 to_dispatchers,
-                _("新诉求待受理：%(n)s %(t)s") % {"n": appeal.number, "t": title},
+                (_("新诉求待定位：%(n)s %(t)s") if unplaced else _("新诉求待受理：%(n)s %(t)s"))
+                % {"n": appeal.number, "t": title},
                 exclude=by,
             )
             notify.send(

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.core.versioning import require_version
-from shanzhi.registry.models import Department, OrgNode, PropertyCompany
+from shanzhi.registry.models import Building, Department, OrgNode, PropertyCompany
 
 from .. import services
 from ..models import Appeal, Category, ExtensionRequest, SuspensionRequest
+from . import intake
 
 
 class Params(dict):
@@ -75,6 +76,23 @@ def _request_row(appeal, model, post):
     return row
 
 
+def _point(post, name):
+    value = (post.get(name) or "").strip()
+    return value or None
+
+
+def _building(user, value):
+    """A building of the user's scope by id; a foreign or unknown id is refused alike."""
+    if value in (None, ""):
+        return None
+    found = (
+        permissions.visible(user, Building).filter(pk=int(value)).first() if str(value).isdigit() else None
+    )
+    if found is None:
+        raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field="building")
+    return found
+
+
 def _approve(post):
     return post.get("decision") == "approve"
 
@@ -93,6 +111,15 @@ def call(verb, appeal, user, post, files, version):
     """The one place a form becomes a service call; every rule stays in the service."""
     v = {"by": user, "expected_version": version}
     calls = {
+        "locate": lambda: services.place(
+            appeal,
+            lng=_point(post, "lng"),
+            lat=_point(post, "lat"),
+            node=intake.chosen_node(user, post.get("node")),
+            building=_building(user, post.get("building")),
+            note=_text(post, "note"),
+            **v,
+        ),
         "accept": lambda: services.accept(
             appeal,
             category=Category.objects.filter(pk=post.get("category") or 0).first(),

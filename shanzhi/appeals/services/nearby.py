@@ -4,7 +4,7 @@ resident or worker can add to a case instead of filing a duplicate."""
 import math
 
 from ..models import Appeal
-from .intake import _clean_point
+from .placing import _clean_point
 
 # --- "someone already reported this" ------------------------------------------------------------
 

@@ -43,6 +43,8 @@ NODE_STAFF = {
 COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
 COMMUNITY = {"community_staff", "community_secretary"}
 LEADERS = {"street_staff", "district_staff", "district_leader"}
+# The 待定位 queue's dispatchers: the district's and its streets' staff.
+LOCATORS = {"street_staff", "district_staff"}
 HANDLERS = NODE_STAFF | {"department_handler", "property_staff"}
 RELS = ("a1", "a2", "b", "c")
 
@@ -62,6 +64,7 @@ SEES_SUMMONED = {
 }
 # Who may make each move at all (role), written out by hand.
 MOVE_ROLES = {
+    "locate": LOCATORS,
     "accept": COMMUNITY_UP,
     "reject": COMMUNITY_UP,
     "dispatch": COMMUNITY_UP,
@@ -244,6 +247,10 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:disclosure", may=ALL, anonymous=200),
             Row("appeals:detail", obj=appeal_kw(), sees=SEES, may=ALL),
+            Row("appeals:to_locate", may=LOCATORS),
+            # Every matrix appeal has a place: a locator is sent back to its page (302). The
+            # unplaced ones are walked role by role in test_unplaced.
+            Row("appeals:locate", obj=appeal_kw(), sees=SEES, may=LOCATORS, ok=302),
             # 受理 with a stale version: those who may accept get the conflict page (409), nothing changes.
             Row(
                 "appeals:act",

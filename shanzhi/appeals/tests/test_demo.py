@@ -44,9 +44,14 @@ def test_every_worklist_tab_has_something(seeded):
     empty = [
         b
         for b in queries.BUCKETS
-        if b not in ("submitted_by_me", "mine", "summoned") and not queries.worklist(zhang, b).exists()
+        if b not in ("submitted_by_me", "mine", "summoned", "to_locate")
+        and not queries.worklist(zhang, b).exists()
     ]
     assert not empty, f"empty tabs for the community: {empty}"
+    # The 待定位 queue is the district's and streets' (two Open311 reports by address alone).
+    assert seeded["待定位"] == 2 and not queries.worklist(zhang, "to_locate").exists()
+    street = User.objects.get(username="liujiedao")
+    assert queries.worklist(street, "to_locate").count() == 2
     assert queries.worklist(wang, "mine").exists()
     assert queries.worklist(zheng, "summoned").exists()
 

@@ -3,7 +3,13 @@
 Public reads need no key; POST /v2/requests needs an ``api_key`` issued by ``manage.py
 issue_open311_key NAME`` (an ``accounts.ApiToken`` of the user ``open311-NAME``, which holds no
 role, so the key opens nothing else). Posted requests enter the same loop through
-``services.submit``; reads go through ``public.public_appeals`` (anonymised).
+``services.submit``; reads go through ``public.public_appeals`` (anonymised). A read that carries
+the key of the client that posted a request shows that client its own full description, and
+nothing more of anyone else's.
+
+The location may be ``lat``/``long``, ``address_string`` or ``address_id`` (a building's id in
+the registry), as the spec allows: an address the registry cannot place is filed to the
+dispatchers' 待定位 queue, never refused. ``expected_datetime`` is given once there is a deadline.
 """
 
 import datetime as dt
@@ -20,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Building
 
 from .. import public, services
 from ..models import Appeal, Category
@@ -149,14 +156,17 @@ def service_row(c):
     }
 
 
-def request_row(a):
+def request_row(a, client=""):
+    """One request as the public sees it; ``client``: the reading client, who gets back the full
+    description of the requests it filed itself."""
+    own = bool(client) and a.client == client
     row = {
         "service_request_id": a.number,
         "status": public.open311_status(a),
         "status_notes": str(a.get_status_display()),
         "service_name": a.category.name,
         "service_code": a.category.code,
-        "description": public.public_title(a),
+        "description": a.description if own else public.public_title(a),
         "agency_responsible": public.agency(a),
         "service_notice": "",
         "requested_datetime": timezone.localtime(a.created_at),
@@ -169,6 +179,8 @@ def request_row(a):
         "long": public.rounded(a.lng),
         "media_url": "",
     }
+    if row["expected_datetime"] is None:
+        del row["expected_datetime"]  # optional in the spec: absent until there is a deadline
     return row
 
 
@@ -262,6 +274,21 @@ def _client_name(api_key):
     return user.username
 
 
+def _reader(request):
+    """The client reading, if it sent its key ('' for the public); a wrong key is 403."""
+    api_key = request.headers.get("X-Api-Key") or request.GET.get("api_key", "")
+    return _client_name(api_key) if api_key else ""
+
+
+def _building(value):
+    """``address_id``: a building's id in the registry (the only address ids it publishes)."""
+    value = (value or "").strip()
+    found = Building.objects.filter(pk=int(value)).first() if value.isdigit() and len(value) < 12 else None
+    if value and found is None:
+        raise Open311Error(400, _("address_id: 没有编号为 %(v)s 的楼栋。") % {"v": value[:20]})
+    return found
+
+
 def _post(request, fmt):
     data = request.POST
     client = _client_name(data.get("api_key", ""))
@@ -274,6 +301,7 @@ def _post(request, fmt):
     description = (data.get("description") or "").strip()
     name = " ".join(p for p in (data.get("last_name", ""), data.get("first_name", "")) if p).strip()
     address = " ".join(p for p in (data.get("address_string", ""), data.get("attribute[building]", "")) if p)
+    building = _building(data.get("address_id"))
     try:
         appeal = services.submit(
             client=client,
@@ -283,6 +311,7 @@ def _post(request, fmt):
             description=description,
             lng=data.get("long") or None,
             lat=data.get("lat") or None,
+            building=building,
             address=address,
             contact_name=name,
             contact_phone=data.get("phone", ""),
@@ -306,15 +335,17 @@ def requests_view(request, fmt):
         return _post(request, fmt)
     if request.method != "GET":
         raise Open311Error(400, _("只支持 GET 和 POST。"))
-    return respond(fmt, "requests", [request_row(a) for a in _query(request)])
+    client = _reader(request)
+    return respond(fmt, "requests", [request_row(a, client) for a in _query(request)])
 
 
 @open311_view
 def request_detail(request, fmt, number):
+    client = _reader(request)
     appeal = public.public_appeals().filter(number=number).first()
     if appeal is None:
         raise Open311Error(404, _("没有编号为 %(n)s 的诉求。") % {"n": number})
-    return respond(fmt, "requests", [request_row(appeal)])
+    return respond(fmt, "requests", [request_row(appeal, client)])
 
 
 @open311_view

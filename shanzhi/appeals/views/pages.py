@@ -17,7 +17,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.households import own_household
 
 from .. import queries, services
-from ..models import Appeal, AppealPhoto, Category, Notification
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
 from .common import render_detail, status_filter
 
@@ -130,6 +130,11 @@ def submit(request):
                 )
             else:
                 messages.success(request, _("提交成功，诉求编号 %(n)s。") % {"n": appeal.number})
+            if not permissions.visible(user, Appeal).filter(pk=appeal.pk).exists():
+                # Filed by staff with an address nobody could place: it waits in the district's
+                # 待定位 queue, outside the filer's own scope.
+                messages.info(request, _("地址未能定位，已转区、街道待定位。"))
+                return redirect("appeals:submit")
             return redirect("appeals:detail", number=appeal.number)
     context = {
         "categories": categories,
@@ -138,6 +143,7 @@ def submit(request):
         "form": form,
         "error": error,
         "max_photos": MAX_PHOTOS,
+        "description_max": DESCRIPTION_MAX_LENGTH,
         "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
         "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
@@ -203,6 +209,7 @@ def worklist(request):
         "categories": Category.objects.filter(parent__isnull=True),
         "may_dispatch": may_dispatch,
         "may_submit": permissions.has_role_for(user, "appeals.submit"),
+        "may_locate": permissions.has_role_for(user, "appeals.locate"),
     }
     return render(request, "appeals/worklist.html", context)
 

@@ -5,6 +5,7 @@ only what that user may see. Counts are computed per grid in one query and rolle
 in Python, so a page costs the same number of queries whatever the number of children.
 """
 
+from .addresses import Found, find_place
 from .organisations import (
     flatten_tree,
     party_members,
@@ -51,12 +52,14 @@ __all__ = [
     "MOBILE_RE",
     "SEARCH_LIMIT",
     "CommunityHealth",
+    "Found",
     "GridHealth",
     "_normalise_query",
     "attach_counts",
     "boundary_features",
     "breadcrumb",
     "buildings_in",
+    "find_place",
     "community_places",
     "compound_buildings",
     "flatten_tree",
