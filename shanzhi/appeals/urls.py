@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, categories, metrics, pages
+from .views import actions, categories, contact, metrics, pages
 
 app_name = "appeals"
 
@@ -22,5 +22,7 @@ urlpatterns = [
     path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),
     path("categories/<int:pk>/active/", categories.category_active, name="category_active"),
     path("<str:number>/", pages.detail, name="detail"),
+    # Before "<verb>/": this is a read (with an audited POST), not a move.
+    path("<str:number>/contact-phone/", contact.contact_phone, name="contact_phone"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

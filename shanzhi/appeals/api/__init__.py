@@ -21,7 +21,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
-from .. import queries, services
+from .. import progress, queries, services
 from ..models import Appeal, AppealPhoto, Category, Summons
 from ..services import actions as action_rules
 from ..services import intake, moveforms, moves
@@ -55,6 +55,10 @@ class AppealOut(Schema):
     rating: str
     version: int
     created_at: str
+    # The resident's five steps (issue 13 §7): 0 已提交 … 4 待评价, 5 when all are done, null off the
+    # bar (不予受理, 并案). For a resident ``status_label`` is the same plain sentence.
+    progress_step: int | None = None
+    progress_label: str = ""
 
 
 class EventOut(Schema):
@@ -64,7 +68,8 @@ class EventOut(Schema):
     at: str
     from_status: str
     to_status: str
-    note: str
+    note: str = Field(description="居民查看时只含写给居民的备注")
+    note_visibility: str = Field("", description="internal（内部）/ resident（居民可见）")
     version: int
 
 
@@ -114,6 +119,7 @@ class SubmitIn(Schema):
 class MoveIn(Schema):
     version: int | None = Field(None, description="客户端看到的版本号（必填；缺少则 400，过期则 409）")
     note: str | None = None
+    note_public: bool | None = Field(None, description="备注是否告知居民（默认内部）")
     reason: str | None = None
     result: str | None = None
     rating: str | None = None
@@ -133,7 +139,8 @@ def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
-def appeal_out(a):
+def appeal_out(a, resident=False):
+    step, plain = progress.stage(a)
     return {
         "number": a.number,
         "title": a.title,
@@ -141,7 +148,7 @@ def appeal_out(a):
         "category": str(a.category),
         "channel": a.channel,
         "status": a.status,
-        "status_label": str(a.get_status_display()),
+        "status_label": str(plain) if resident else str(a.get_status_display()),
         "level": a.level,
         "grid": a.grid.name if a.grid_id else None,
         "community": a.community.name if a.community_id else None,
@@ -157,30 +164,53 @@ def appeal_out(a):
         "rating": a.rating,
         "version": a.version,
         "created_at": _iso(a.created_at),
+        "progress_step": step,
+        "progress_label": str(plain),
     }
+
+
+def _events_out(user, a, resident):
+    if resident:
+        return [
+            {
+                "verb": e["verb"],
+                "verb_label": str(e["label"]),
+                "actor": "",
+                "at": _iso(e["at"]),
+                "from_status": "",
+                "to_status": "",
+                "note": e["note"],
+                "note_visibility": "resident" if e["note"] else "",
+                "version": 0,
+            }
+            for e in queries.resident_timeline(user, a)
+        ]
+    return [
+        {
+            "verb": e.verb,
+            "verb_label": str(e.get_verb_display()),
+            "actor": e.actor_name,
+            "at": _iso(e.at),
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "note_visibility": e.note_visibility,
+            "version": e.version,
+        }
+        for e in queries.timeline(user, a)
+    ]
 
 
 def detail_out(user, a):
     summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
+    resident = queries.resident_view(user, a)
     return {
-        **appeal_out(a),
+        **appeal_out(a, resident),
         "description": a.description,
         "contact_name": a.contact_name,
         "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
         "resolution": a.resolution,
-        "events": [
-            {
-                "verb": e.verb,
-                "verb_label": str(e.get_verb_display()),
-                "actor": e.actor_name,
-                "at": _iso(e.at),
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "note": e.note,
-                "version": e.version,
-            }
-            for e in queries.timeline(user, a)
-        ],
+        "events": _events_out(user, a, resident),
         "summonses": [
             {
                 "id": s.pk,
@@ -287,7 +317,12 @@ class ListFilter(Schema):
 
 
 @router.get("/", response=list[AppealOut], url_name="appeals_list", summary="诉求列表（按角色与辖区）")
-@paginate(Pages, prepare=lambda user, rows: [appeal_out(a) for a in rows])
+@paginate(
+    Pages,
+    prepare=lambda user, rows: [
+        appeal_out(a, not permissions.has_role_for(user, "appeals.handle")) for a in rows
+    ],
+)
 def list_appeals(request, filters: Query[ListFilter]):
     bucket = filters.bucket if filters.bucket in queries.BUCKETS else None
     if bucket is None:
@@ -368,7 +403,7 @@ def _summons_endpoint(verb):
     def move(request, summons_id: int, payload: MoveIn):
         user = request.auth
         summons = permissions.get_visible_or_404(user, Summons, pk=summons_id)
-        moveforms.SUMMONS_CALLS[verb](summons, user, _params(payload), payload.version)
+        moveforms.SUMMONS_CALLS[verb](summons, user, _params(payload), payload.version, [])
         appeal = permissions.get_visible_or_404(user, Appeal, pk=summons.appeal_id)
         return Status(200, detail_out(user, appeal))
 
@@ -383,3 +418,9 @@ for _verb in moveforms.SUMMONS_CALLS:
         url_name=f"appeals_summons_{_verb}",
         summary=str(services.base.VERB_LABEL[_verb]),
     )(_summons_endpoint(_verb))
+
+
+# Registered here, after the names above that it imports: the reveal and the multipart moves.
+from . import loop  # noqa: E402
+
+router.add_router("", loop.router)

@@ -7,6 +7,7 @@ from .base import RULES, may
 APPEAL_VERBS = [
     "accept",
     "reject",
+    "self_handle",
     "dispatch",
     "claim",
     "start",

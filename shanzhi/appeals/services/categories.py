@@ -37,6 +37,8 @@ FIELDS = (
     "default_department",
     "response_template",
     "auto_escalate",
+    "evidence_required",
+    "grid_self_handle",
     "duplicate_radius_m",
     "sort",
 )
@@ -108,6 +110,8 @@ def _clean(values, instance=None):
     if v["sort"] < 0:
         raise DomainError(_("排序须为不小于 0 的整数。"), field="sort")
     v["auto_escalate"] = bool(v.get("auto_escalate"))
+    v["evidence_required"] = bool(v.get("evidence_required"))
+    v["grid_self_handle"] = bool(v.get("grid_self_handle"))
     return {k: v[k] for k in FIELDS if k in v}
 
 
