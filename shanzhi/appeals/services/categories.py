@@ -55,7 +55,10 @@ def _clean(values, instance=None):
     """Normalise and check the proposed values; raises before anything is written."""
     v = dict(values)
     v["code"] = str(v.get("code") or "").strip().upper()
-    if not CODE_RE.match(v["code"]):
+    # The seeded national taxonomy's codes (0402 …) predate this rule: an unchanged code is kept,
+    # so those categories stay editable (their flags, templates, time limits).
+    unchanged = instance is not None and v["code"] == instance.code
+    if not unchanged and not CODE_RE.match(v["code"]):
         raise DomainError(
             _("编码须以大写字母开头，只含大写字母和数字，最多 16 位，例如 T0303。"), field="code"
         )
