@@ -10,7 +10,8 @@ from shanzhi.core.apischema import ERRORS
 
 from ..models import Appeal, Summons
 from ..services import contact, moveforms
-from . import AppealDetailOut, _check_count, detail_out
+from . import _check_count
+from .shapes import AppealDetailOut, detail_out
 
 router = Router(tags=["appeals"])
 
