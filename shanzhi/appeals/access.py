@@ -28,6 +28,10 @@ ACTIONS = {
     "appeals.accept": COMMUNITY_UP,  # 受理 / 不予受理
     "appeals.dispatch": COMMUNITY_UP,
     "appeals.claim": {R.GRID_WORKER} | COMMUNITY,  # 全员接单
+    # 就地解决 of one's own patrol find (issue 13 §8); whose find it is: services.base.RULES.
+    "appeals.self_handle": {R.GRID_WORKER},
+    # The contact phone a resident left, in full, for a stated reason (audited): those who call back.
+    "appeals.reveal_contact": HANDLERS,
     "appeals.handle": HANDLERS,  # start, resolve, return, ask for extension/suspension: the assignee
     "appeals.verify": {R.GRID_WORKER} | COMMUNITY,  # 核实 / 返工
     "appeals.visit": NODE,  # 回访 (a staff member records the resident's rating)

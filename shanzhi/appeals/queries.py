@@ -10,7 +10,7 @@ from django.utils import timezone
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 
-from . import access
+from . import access, progress
 from .models import Appeal, Notification, Summons
 from .services import approvals
 
@@ -121,3 +121,14 @@ def timeline(user, appeal):
 
 def unread_notifications(user):
     return permissions.visible(user, Notification).filter(read_at__isnull=True)
+
+
+def resident_view(user, appeal):
+    """True when ``user`` sees the appeal as the resident who filed it, not as staff handling it:
+    they get the plain-words progress and only the notes addressed to them (issue 13 §7)."""
+    return not permissions.can(user, "appeals.handle", appeal)
+
+
+def resident_timeline(user, appeal):
+    """The timeline as the resident may read it: milestones and resident-visible notes only."""
+    return progress.resident_events(timeline(user, appeal))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, categories, locating, metrics, pages
+from .views import actions, categories, contact, locating, metrics, pages
 
 app_name = "appeals"
 
@@ -25,5 +25,7 @@ urlpatterns = [
     path("to-locate/", locating.queue, name="to_locate"),
     path("<str:number>/", pages.detail, name="detail"),
     path("<str:number>/locate/", locating.place, name="locate"),
+    # Before "<verb>/": this is a read (with an audited POST), not a move.
+    path("<str:number>/contact-phone/", contact.contact_phone, name="contact_phone"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

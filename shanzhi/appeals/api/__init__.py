@@ -9,8 +9,6 @@ changed (the project's DomainError handler uses the error's status).
 """
 
 from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -18,82 +16,16 @@ from ninja.pagination import paginate
 from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
-from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
 from .. import queries, services
-from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Summons
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Category, Summons
 from ..services import actions as action_rules
-from ..services import intake, moveforms, moves
+from ..services import intake, moveforms
 from ..services import photos as photo_rules
+from .shapes import AppealDetailOut, AppealOut, appeal_out, detail_out
 
 router = Router(tags=["appeals"])
-
-
-class AppealOut(Schema):
-    number: str
-    title: str
-    category_code: str
-    category: str
-    channel: str
-    status: str
-    status_label: str
-    level: str
-    grid: str | None
-    community: str | None
-    lng: float | None
-    lat: float | None
-    address: str
-    # 待定位: filed with an address nobody could place; a district/street dispatcher places it.
-    unplaced: bool
-    assignee: str
-    deadline: str | None
-    # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
-    # entered yet); it is recomputed, and this turns false, once the notice is complete.
-    deadline_provisional: bool
-    alarm: str
-    suspended: bool
-    supervised: bool
-    rating: str
-    version: int
-    created_at: str
-
-
-class EventOut(Schema):
-    verb: str
-    verb_label: str
-    actor: str
-    at: str
-    from_status: str
-    to_status: str
-    note: str
-    version: int
-
-
-class SummonsOut(Schema):
-    id: int
-    department: str
-    role: str
-    status: str
-    due_at: str
-    due_provisional: bool
-    actions: list[str]
-
-
-class PhotoOut(Schema):
-    stage: str
-    url: str = Field(description="经权限检查的照片地址（需登录）")
-
-
-class AppealDetailOut(AppealOut):
-    description: str
-    contact_name: str
-    contact_phone: str = Field(description="脱敏")
-    resolution: str
-    events: list[EventOut]
-    summonses: list[SummonsOut]
-    photos: list[PhotoOut] = []
-    actions: list[str] = Field(description="当前用户此刻可执行的操作")
 
 
 class SubmitIn(Schema):
@@ -120,6 +52,7 @@ class SubmitIn(Schema):
 class MoveIn(Schema):
     version: int | None = Field(None, description="客户端看到的版本号（必填；缺少则 400，过期则 409）")
     note: str | None = None
+    note_public: bool | None = Field(None, description="备注是否告知居民（默认内部）")
     reason: str | None = None
     result: str | None = None
     rating: str | None = None
@@ -137,79 +70,6 @@ class MoveIn(Schema):
     lat: float | None = Field(None, description="定位：地图点纬度")
     node: int | None = Field(None, description="定位：所属社区或网格的 id")
     building: int | None = Field(None, description="定位：楼栋 id")
-
-
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
-
-
-def appeal_out(a):
-    return {
-        "number": a.number,
-        "title": a.title,
-        "category_code": a.category.code,
-        "category": str(a.category),
-        "channel": a.channel,
-        "status": a.status,
-        "status_label": str(a.get_status_display()),
-        "level": a.level,
-        "grid": a.grid.name if a.grid_id else None,
-        "community": a.community.name if a.community_id else None,
-        "lng": a.lng,
-        "lat": a.lat,
-        "address": a.address,
-        "unplaced": a.unplaced,
-        "assignee": moves.assignee_label(a),
-        "deadline": _iso(a.deadline),
-        "deadline_provisional": a.deadline_provisional,
-        "alarm": a.alarm(),
-        "suspended": a.suspended,
-        "supervised": a.supervised,
-        "rating": a.rating,
-        "version": a.version,
-        "created_at": _iso(a.created_at),
-    }
-
-
-def detail_out(user, a):
-    summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
-    return {
-        **appeal_out(a),
-        "description": a.description,
-        "contact_name": a.contact_name,
-        "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
-        "resolution": a.resolution,
-        "events": [
-            {
-                "verb": e.verb,
-                "verb_label": str(e.get_verb_display()),
-                "actor": e.actor_name,
-                "at": _iso(e.at),
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "note": e.note,
-                "version": e.version,
-            }
-            for e in queries.timeline(user, a)
-        ],
-        "summonses": [
-            {
-                "id": s.pk,
-                "department": str(s.department),
-                "role": s.role,
-                "status": s.status,
-                "due_at": _iso(s.due_at),
-                "due_provisional": s.due_provisional,
-                "actions": action_rules.summons_actions(user, s),
-            }
-            for s in summonses
-        ],
-        "photos": [
-            {"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
-            for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
-        ],
-        "actions": services.available_actions(user, a),
-    }
 
 
 def _check_count(files):
@@ -298,7 +158,12 @@ class ListFilter(Schema):
 
 
 @router.get("/", response=list[AppealOut], url_name="appeals_list", summary="诉求列表（按角色与辖区）")
-@paginate(Pages, prepare=lambda user, rows: [appeal_out(a) for a in rows])
+@paginate(
+    Pages,
+    prepare=lambda user, rows: [
+        appeal_out(a, not permissions.has_role_for(user, "appeals.handle")) for a in rows
+    ],
+)
 def list_appeals(request, filters: Query[ListFilter]):
     bucket = filters.bucket if filters.bucket in queries.BUCKETS else None
     if bucket is None:
@@ -379,7 +244,7 @@ def _summons_endpoint(verb):
     def move(request, summons_id: int, payload: MoveIn):
         user = request.auth
         summons = permissions.get_visible_or_404(user, Summons, pk=summons_id)
-        moveforms.SUMMONS_CALLS[verb](summons, user, _params(payload), payload.version)
+        moveforms.SUMMONS_CALLS[verb](summons, user, _params(payload), payload.version, [])
         appeal = permissions.get_visible_or_404(user, Appeal, pk=summons.appeal_id)
         return Status(200, detail_out(user, appeal))
 
@@ -394,3 +259,9 @@ for _verb in moveforms.SUMMONS_CALLS:
         url_name=f"appeals_summons_{_verb}",
         summary=str(services.base.VERB_LABEL[_verb]),
     )(_summons_endpoint(_verb))
+
+
+# Registered here, after the names above that it imports: the reveal and the multipart moves.
+from . import loop  # noqa: E402
+
+router.add_router("", loop.router)

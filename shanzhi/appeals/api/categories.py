@@ -36,6 +36,8 @@ class CategoryOut(Schema):
     default_department: int | None
     response_template: str
     auto_escalate: bool
+    evidence_required: bool
+    grid_self_handle: bool
     duplicate_radius_m: int
     sort: int
     active: bool
@@ -52,6 +54,8 @@ class CategoryIn(Schema):
     default_department: int | None = None
     response_template: str | None = None
     auto_escalate: bool | None = None
+    evidence_required: bool | None = None
+    grid_self_handle: bool | None = None
     duplicate_radius_m: int | None = None
     sort: int | None = None
     active: bool | None = None
@@ -71,6 +75,8 @@ def category_out(c):
         "default_department": c.default_department_id,
         "response_template": c.response_template,
         "auto_escalate": c.auto_escalate,
+        "evidence_required": c.evidence_required,
+        "grid_self_handle": c.grid_self_handle,
         "duplicate_radius_m": c.duplicate_radius_m,
         "sort": c.sort,
         "active": c.active,

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core import workdays
+from shanzhi.core.errors import DomainError
 from shanzhi.registry.demo import DEMO_DEPARTMENT
 from shanzhi.registry.models import OrgNode
 
@@ -83,7 +84,12 @@ MIX = [
     ("closed", 5),
     ("reopened", 1),
     ("merged", 1),
+    ("self_handled", 2),
 ]
+# Issue 13 §5 and §8: categories a grid worker may settle on the spot (网格发现、就地解决), and
+# ones whose 办结 needs a photo of the fix. Set by the system administrator through the service.
+SELF_HANDLE_CODES = ("0402", "0503", "1002")
+EVIDENCE_CODES = ("0503", "1002", "1202", "0502")
 
 
 def _first(role, **scope):
@@ -119,7 +125,7 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     staff, worker = p["staff"], p["workers"][grid.pk]
     code, title, text = n
     key = f"demo-{community.code}-{code}-{rng.random():.8f}"
-    if rng.random() < 0.5:
+    if kind == "self_handled" or rng.random() < 0.5:
         a = services.submit(
             by=worker,
             channel="patrol",
@@ -141,10 +147,14 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
             category=category,
             node=community if unplaced else grid,
             contact_name="来电居民",
+            contact_phone=f"139{rng.randrange(10**8):08d}",  # synthetic: 139 and eight random digits
             idempotency_key=key,
         )
     if kind == "submitted":
         return a
+    if kind == "self_handled":
+        a = services.self_handle(a, by=worker, result="巡查时发现，已当场清理，楼道恢复通畅。")
+        return services.verify(a, by=staff, note="复查无误") if rng.random() < 0.5 else a
     if kind == "merged":
         return services.merge(a, into=main, by=staff, note="同一问题，并案办理")
     if kind == "rejected":
@@ -161,10 +171,11 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
         if rng.random() < 0.5:
             services.report(summons, by=p["handler"], note="已报到，安排人员现场查看")
         return Appeal.objects.get(pk=a.pk)
-    a = services.dispatch(a, by=staff, to_user=worker)
+    # One note for the worker only, one the resident is told (issue 13 §7).
+    a = services.dispatch(a, by=staff, to_user=worker, note="请尽快上门，反映人多次来电，注意沟通方式")
     if kind == "dispatched":
         return a
-    a = services.start(a, by=worker)
+    a = services.start(a, by=worker, note="已联系反映人，约定今天下午上门查看", public=True)
     if kind == "extension":
         req = services.request_extension(a, by=worker, days=3, reason="需协调多户住户，时间不够")
         if rng.random() < 0.5:
@@ -202,7 +213,27 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     return services.close(a, by=staff)
 
 
+def _flag_categories():
+    """The demo's category flags, set by the system administrator (skipped without one)."""
+    admin = _first(Role.SYSTEM_ADMIN)
+    if admin is None:
+        return
+    for c in Category.objects.filter(code__in=SELF_HANDLE_CODES + EVIDENCE_CODES).order_by("code"):
+        try:
+            services.update_category(
+                c,
+                by=admin,
+                grid_self_handle=c.code in SELF_HANDLE_CODES,
+                evidence_required=c.code in EVIDENCE_CODES,
+            )
+        except DomainError:
+            # A row the service would not accept as it stands (a department category while no
+            # default department is set) stays unflagged rather than stop the seed.
+            continue
+
+
 def seed(district, rng, *, per_community=30, communities=None, days=60):
+    _flag_categories()
     categories = {
         c.code: c
         for c in Category.objects.filter(
@@ -228,6 +259,12 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
         open_mains = []
         for kind in stories:
             problem = rng.choice(problems)
+            if kind == "self_handled":
+                own = [q for q in problems if categories[q[0]].grid_self_handle]
+                if not own:
+                    kind = "submitted"
+                else:
+                    problem = own[0]
             category = categories[problem[0]]
             grid = (
                 p["grids"][0]

@@ -311,6 +311,11 @@ class AppealEvent(models.Model):
         RECOMPUTE = "recompute", _("时限重算")
         LOCATE = "locate", _("定位")
 
+    class Visibility(models.TextChoices):
+        # Issue 13 §7: a note is staff-to-staff unless whoever wrote it chose to tell the resident.
+        INTERNAL = "internal", _("内部")
+        RESIDENT = "resident", _("居民可见")
+
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -320,6 +325,10 @@ class AppealEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
     note = models.TextField(blank=True)
+    # Who may read ``note``: staff always; the resident (page, API, Open311) only "resident".
+    note_visibility = models.CharField(
+        _("备注可见范围"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     data = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(help_text="the appeal's version after this event")
 

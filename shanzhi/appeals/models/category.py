@@ -54,6 +54,12 @@ class Category(models.Model):
     )
     response_template = models.TextField(_("答复模板"), blank=True)
     auto_escalate = models.BooleanField(_("超期自动升级"), default=False)
+    # Issue 13 §5: a fix that must be seen (a cleared corridor, a repaired lamp) is closed only with
+    # a photo of it; the resolve service refuses it otherwise.
+    evidence_required = models.BooleanField(_("办结须附佐证照片"), default=False)
+    # Issue 13 §8 (网格发现、就地解决): small things a grid worker can fix on the spot; the finder
+    # accepts and resolves their own patrol report at once, and someone else still verifies it.
+    grid_self_handle = models.BooleanField(_("网格员可就地解决"), default=False)
     duplicate_radius_m = models.PositiveIntegerField(_("重复诉求提示半径(米)"), default=100)
     active = models.BooleanField(_("启用"), default=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)

@@ -1,7 +1,7 @@
 """Every write to appeals. Import the verbs from here: ``from shanzhi.appeals import services``
 then ``services.dispatch(appeal, by=user, to_user=worker)``.
 
-Modules: ``intake`` (submit), ``placing`` (where it is; 定位 of an unplaced appeal), ``nearby`` (nearby_open), ``moves`` (acceptance to verification), ``closing`` (visit, rating, reopen, close), ``oversight`` (escalate, supervise, remind, merge), ``categories`` (the taxonomy),
+Modules: ``intake`` (submit), ``placing`` (where it is; 定位 of an unplaced appeal), ``nearby`` (nearby_open), ``moves`` (acceptance to verification), ``resolving`` (办结 and 就地解决), ``contact`` (revealing the contact phone), ``closing`` (visit, rating, reopen, close), ``oversight`` (escalate, supervise, remind, merge), ``categories`` (the taxonomy),
 ``summons`` (吹哨报到), ``delays`` (延期/缓办), ``photos``, ``deadlines``, ``notify``, ``sweep``,
 ``actions`` (what a user may do now, for the buttons), ``moveforms`` (a page's or the API's fields →
 the move's call), ``importing`` (12345 hotline files). ``base.ALLOWED`` is the one table of allowed moves.
@@ -18,8 +18,6 @@ from .moves import (
     claim,
     dispatch,
     reject,
-    resolve,
-    response_template,
     return_appeal,
     send_back,
     start,
@@ -30,6 +28,7 @@ from .nearby import nearby_open
 from .oversight import escalate, merge, remind, supervise
 from .photos import add_photos
 from .placing import place
+from .resolving import resolve, response_template, self_handle
 from .summons import cancel_summons, finish_part, report, summon
 
 __all__ = [
@@ -59,6 +58,7 @@ __all__ = [
     "response_template",
     "resume",
     "return_appeal",
+    "self_handle",
     "send_back",
     "set_category_active",
     "start",

@@ -8,6 +8,7 @@ APPEAL_VERBS = [
     "locate",
     "accept",
     "reject",
+    "self_handle",
     "dispatch",
     "claim",
     "start",

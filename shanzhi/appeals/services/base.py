@@ -28,7 +28,7 @@ from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.versioning import check_version
 
-from .. import access, rollups
+from .. import access, progress, rollups
 from ..models import Appeal, AppealEvent
 
 S = Appeal.Status
@@ -41,6 +41,7 @@ SUMMONABLE = {S.ACCEPTED, S.RETURNED} | HANDLING
 ALLOWED = {
     "accept": {S.SUBMITTED},
     "reject": {S.SUBMITTED},
+    "self_handle": {S.SUBMITTED},
     "dispatch": {S.ACCEPTED, S.RETURNED, S.REOPENED, S.POOLED, S.DISPATCHED, S.IN_PROGRESS},
     "claim": {S.POOLED},
     "return": {S.DISPATCHED, S.IN_PROGRESS},
@@ -108,6 +109,19 @@ def _photographer(by, a):
     return access.is_assignee(by, a)
 
 
+def _finder(by, a):
+    """The grid worker who filed this patrol report (网格发现), in the grid they serve."""
+    return (
+        a.channel == Appeal.Channel.PATROL
+        and a.entered_by_id == by.pk
+        and any(g.role == Role.GRID_WORKER and g.node_id == a.grid_id for g in by.grants())
+    )
+
+
+def _self_handleable(a):
+    return a.category.grid_self_handle
+
+
 def _has_assignee(a):
     return a.assignee_kind != Appeal.AssigneeKind.NONE
 
@@ -150,6 +164,13 @@ RULES = {
         gettext_lazy("该诉求尚未定位，请先在地图上确定位置再受理。"),
     ),
     "reject": Rule("appeals.accept", _dispatcher, NOT_DISPATCHER),
+    "self_handle": Rule(
+        "appeals.self_handle",
+        _finder,
+        gettext_lazy("只有在本网格巡查发现并登记该问题的网格员可以就地解决。"),
+        _self_handleable,
+        gettext_lazy("该分类不允许网格员就地解决，请等待社区受理。"),
+    ),
     "dispatch": Rule("appeals.dispatch", _dispatcher, NOT_DISPATCHER),
     "claim": Rule("appeals.claim"),
     "return": Rule("appeals.handle", _assignee, NOT_ASSIGNEE),
@@ -196,6 +217,7 @@ RULES = {
 VERB_LABEL = {
     "accept": gettext_lazy("受理"),
     "reject": gettext_lazy("不予受理"),
+    "self_handle": gettext_lazy("就地解决"),
     "dispatch": gettext_lazy("派单"),
     "claim": gettext_lazy("认领"),
     "return": gettext_lazy("退单"),
@@ -322,8 +344,12 @@ def actor_fields(by):
     return {"actor": by, "actor_name": str(by), "actor_role": grant.role if grant else ""}
 
 
-def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None):
+def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None):
     """Append one timeline row for the appeal's *current* version (``commit`` bumps it first).
+
+    ``public``: True when the note is addressed to the resident, False when it is internal, None
+    for the verb's default (``progress.default_visibility``: internal except the refusal reason,
+    the result and the resident's own words).
 
     Every change of an appeal writes one (intake, moves, merges, the sweep's resumptions), so this
     is also where the metrics rollup learns that the appeal's cell must be recomputed."""
@@ -335,17 +361,24 @@ def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None):
         from_status=from_status if from_status is not None else appeal.status,
         to_status=appeal.status,
         note=note or "",
+        note_visibility=visibility(verb, public),
         data=data or {},
         version=appeal.version,
         **actor_fields(by),
     )
 
 
-def commit(appeal, verb, by, from_status, fields, *, note="", data=None, at=None):
+def visibility(verb, public):
+    if public is None:
+        return progress.default_visibility(verb)
+    return AppealEvent.Visibility.RESIDENT if public else AppealEvent.Visibility.INTERNAL
+
+
+def commit(appeal, verb, by, from_status, fields, *, note="", data=None, at=None, public=None):
     """Save the changed fields with a new version and write the event, in the caller's transaction."""
     appeal.version += 1
     appeal.save(update_fields=sorted(set(fields) | {"version", "updated_at"}))
-    return event(appeal, verb, by, from_status=from_status, note=note, data=data, at=at)
+    return event(appeal, verb, by, from_status=from_status, note=note, data=data, at=at, public=public)
 
 
 def require_text(value, field, message):

@@ -37,6 +37,8 @@ FIELDS = (
     "default_department",
     "response_template",
     "auto_escalate",
+    "evidence_required",
+    "grid_self_handle",
     "duplicate_radius_m",
     "sort",
 )
@@ -53,7 +55,10 @@ def _clean(values, instance=None):
     """Normalise and check the proposed values; raises before anything is written."""
     v = dict(values)
     v["code"] = str(v.get("code") or "").strip().upper()
-    if not CODE_RE.match(v["code"]):
+    # The seeded national taxonomy's codes (0402 …) predate this rule: an unchanged code is kept,
+    # so those categories stay editable (their flags, templates, time limits).
+    unchanged = instance is not None and v["code"] == instance.code
+    if not unchanged and not CODE_RE.match(v["code"]):
         raise DomainError(
             _("编码须以大写字母开头，只含大写字母和数字，最多 16 位，例如 T0303。"), field="code"
         )
@@ -108,6 +113,8 @@ def _clean(values, instance=None):
     if v["sort"] < 0:
         raise DomainError(_("排序须为不小于 0 的整数。"), field="sort")
     v["auto_escalate"] = bool(v.get("auto_escalate"))
+    v["evidence_required"] = bool(v.get("evidence_required"))
+    v["grid_self_handle"] = bool(v.get("grid_self_handle"))
     return {k: v[k] for k in FIELDS if k in v}
 
 

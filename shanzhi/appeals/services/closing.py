@@ -72,12 +72,12 @@ def rate(appeal, *, by, rating, note="", expected_version=None):
     return a
 
 
-def close(appeal, *, by, note="", expected_version=None):
+def close(appeal, *, by, note="", public=None, expected_version=None):
     """销号. Appeals merged into this one close with it."""
     with move(appeal, "close", by, expected_version) as a:
         now = timezone.now()
         old, a.status, a.closed_at = a.status, S.CLOSED, now
-        commit(a, V.CLOSE, by, old, ["status", "closed_at"], note=note)
+        commit(a, V.CLOSE, by, old, ["status", "closed_at"], note=note, public=public)
         delays.cancel_pending(a, by, _("销号"))
         notify.send("closed", a, notify.submitter(a), _("您的诉求 %(n)s 已办结销号。") % {"n": a.number})
         for child in Appeal.objects.select_for_update().filter(merged_into=a, status=S.MERGED).order_by("pk"):

@@ -38,6 +38,13 @@ def _text(post, name):
     return (post.get(name) or "").strip()
 
 
+def public(post):
+    """The note's audience from the form (issue 13 §7): "note_public" ticked → the resident may read
+    it; unticked or absent → internal (the verb's default, see ``progress.RESIDENT_NOTES``)."""
+    value = str(post.get("note_public") or "").strip().lower()
+    return True if value in ("1", "true", "on", "yes") else None
+
+
 def _department(pk, field):
     if not pk:
         return None
@@ -124,21 +131,27 @@ def call(verb, appeal, user, post, files, version):
             appeal,
             category=Category.objects.filter(pk=post.get("category") or 0).first(),
             note=_text(post, "note"),
+            public=public(post),
             **v,
         ),
         "reject": lambda: services.reject(appeal, reason=_text(post, "reason"), **v),
         "dispatch": lambda: services.dispatch(
-            appeal, note=_text(post, "note"), **target(user, post.get("to")), **v
+            appeal, note=_text(post, "note"), public=public(post), **target(user, post.get("to")), **v
         ),
         "claim": lambda: services.claim(appeal, **v),
-        "start": lambda: services.start(appeal, note=_text(post, "note"), **v),
+        "start": lambda: services.start(appeal, note=_text(post, "note"), public=public(post), **v),
         "return": lambda: services.return_appeal(appeal, reason=_text(post, "reason"), **v),
         "resolve": lambda: services.resolve(appeal, result=_text(post, "result"), photos_in=files, **v),
-        "verify": lambda: services.verify(appeal, note=_text(post, "note"), photos_in=files, **v),
+        "self_handle": lambda: services.self_handle(
+            appeal, result=_text(post, "result"), photos_in=files, **v
+        ),
+        "verify": lambda: services.verify(
+            appeal, note=_text(post, "note"), photos_in=files, public=public(post), **v
+        ),
         "send_back": lambda: services.send_back(appeal, reason=_text(post, "reason"), **v),
         "visit": lambda: services.visit(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
         "rate": lambda: services.rate(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
-        "close": lambda: services.close(appeal, note=_text(post, "note"), **v),
+        "close": lambda: services.close(appeal, note=_text(post, "note"), public=public(post), **v),
         "escalate": lambda: services.escalate(appeal, reason=_text(post, "reason"), **v),
         "summon": lambda: services.summon(
             appeal,
@@ -148,6 +161,7 @@ def call(verb, appeal, user, post, files, version):
             if (post.get("within_workdays") or "").isdigit()
             else None,
             note=_text(post, "note"),
+            public=public(post),
             **v,
         ),
         "supervise": lambda: services.supervise(
@@ -190,26 +204,32 @@ def call(verb, appeal, user, post, files, version):
 
 
 def _with_version(call):
-    def checked(summons, by, post, version):
+    def checked(summons, by, post, version, files=()):
         require_version(version)
-        return call(summons, by, post, version)
+        return call(summons, by, post, version, files)
 
     return checked
 
 
 SUMMONS_CALLS = {
     "report": _with_version(
-        lambda s, by, post, version: services.report(
+        lambda s, by, post, version, files: services.report(
             s, by=by, note=_text(post, "note"), expected_version=version
         )
     ),
+    # 完成承办 with photos of what the department did (issue 13 §5).
     "finish_part": _with_version(
-        lambda s, by, post, version: services.finish_part(
-            s, by=by, result=_text(post, "result"), expected_version=version
+        lambda s, by, post, version, files: services.finish_part(
+            s,
+            by=by,
+            result=_text(post, "result"),
+            photos_in=files,
+            public=public(post),
+            expected_version=version,
         )
     ),
     "cancel_summons": _with_version(
-        lambda s, by, post, version: services.cancel_summons(
+        lambda s, by, post, version, files: services.cancel_summons(
             s, by=by, reason=_text(post, "reason"), expected_version=version
         )
     ),

@@ -50,7 +50,7 @@ def assignee_label(appeal):
 # --- acceptance -------------------------------------------------------------------------------
 
 
-def accept(appeal, *, by, category=None, note="", expected_version=None):
+def accept(appeal, *, by, category=None, note="", public=None, expected_version=None):
     """受理/立案: the handling clock starts now; staff may correct the category first."""
     with move(appeal, "accept", by, expected_version) as a:
         fields = ["status", "accepted_at"]
@@ -66,7 +66,7 @@ def accept(appeal, *, by, category=None, note="", expected_version=None):
         old, a.status, a.accepted_at = a.status, S.ACCEPTED, now
         data["deadline"] = a.deadline.isoformat()
         data["provisional"] = a.deadline_provisional
-        commit(a, V.ACCEPT, by, old, fields, note=note, data=data)
+        commit(a, V.ACCEPT, by, old, fields, note=note, data=data, public=public)
         notify.send(
             "accepted",
             a,
@@ -164,6 +164,7 @@ def dispatch(
     to_company=None,
     to_pool=False,
     note="",
+    public=None,
     expected_version=None,
 ):
     """派单 to exactly one handler, or into the community's pool (全员接单). Also re-dispatches."""
@@ -190,7 +191,16 @@ def dispatch(
             )
             a.status, verb = S.DISPATCHED, V.DISPATCH
         a.dispatched_by = by
-        commit(a, verb, by, old, fields + ["status", "dispatched_by"], note=note, data={"to": data})
+        commit(
+            a,
+            verb,
+            by,
+            old,
+            fields + ["status", "dispatched_by"],
+            note=note,
+            data={"to": data},
+            public=public,
+        )
         if to_pool:
             notify.send(
                 "pooled",
@@ -248,67 +258,30 @@ def return_appeal(appeal, *, by, reason, expected_version=None):
 # --- handling ---------------------------------------------------------------------------------
 
 
-def start(appeal, *, by, note="", expected_version=None):
+def start(appeal, *, by, note="", public=None, expected_version=None):
     with move(appeal, "start", by, expected_version) as a:
         old, a.status = a.status, S.IN_PROGRESS
-        commit(a, V.START, by, old, ["status"], note=note)
+        commit(a, V.START, by, old, ["status"], note=note, public=public)
     return a
 
 
-def response_template(appeal):
-    """The category's answer template with the appeal's number and title filled in."""
-    text = appeal.category.response_template or (
-        appeal.category.parent.response_template if appeal.category.parent_id else ""
-    )
-    return text.replace("{number}", appeal.number).replace("{title}", appeal.title)
-
-
-def resolve(appeal, *, by, result, photos_in=(), expected_version=None):
-    """办结: what was done, with evidence photos; the summoned departments must have finished."""
-    result = require_text(result, "result", _("请填写办理结果。"))
-    cleaned = [photos.clean(f) for f in photos_in]
-    with move(appeal, "resolve", by, expected_version) as a:
-        pending = list(a.summonses.filter(status__in=a.summonses.model.ACTIVE).select_related("department"))
-        if pending:
-            raise DomainError(
-                _("还有部门未完成承办部分：%(d)s。") % {"d": "、".join(str(s.department) for s in pending)},
-                code="summons_pending",
-            )
-        photos.check_room(a, AppealPhoto.Stage.RESOLUTION, len(cleaned))
-        stored = [photos.store(a, p, stage=AppealPhoto.Stage.RESOLUTION, by=by) for p in cleaned]
-        old = a.status
-        a.status, a.resolution, a.resolved_at, a.resolved_by = S.RESOLVED, result, timezone.now(), by
-        commit(
-            a,
-            V.RESOLVE,
-            by,
-            old,
-            ["status", "resolution", "resolved_at", "resolved_by"],
-            note=result,
-            data={
-                "photos": [p.pk for p in stored],
-                "on_time": bool(a.deadline and a.resolved_at <= a.deadline),
-            },
-        )
-        delays.cancel_pending(a, by, _("办结"))
-        notify.send(
-            "to_verify",
-            a,
-            notify.verifiers(a),
-            _("诉求 %(n)s 已办结，请现场核实。") % {"n": a.number},
-            exclude=by,
-        )
-    return a
-
-
-def verify(appeal, *, by, note="", photos_in=(), expected_version=None):
+def verify(appeal, *, by, note="", photos_in=(), public=None, expected_version=None):
     """核实: someone other than the one who fixed it confirms the fix on site."""
     cleaned = [photos.clean(f) for f in photos_in]
     with move(appeal, "verify", by, expected_version) as a:
         photos.check_room(a, AppealPhoto.Stage.VERIFICATION, len(cleaned))
         stored = [photos.store(a, p, stage=AppealPhoto.Stage.VERIFICATION, by=by) for p in cleaned]
         old, a.status = a.status, S.VERIFIED
-        commit(a, V.VERIFY, by, old, ["status"], note=note, data={"photos": [p.pk for p in stored]})
+        commit(
+            a,
+            V.VERIFY,
+            by,
+            old,
+            ["status"],
+            note=note,
+            data={"photos": [p.pk for p in stored]},
+            public=public,
+        )
         notify.send(
             "to_rate",
             a,

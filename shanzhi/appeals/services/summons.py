@@ -15,8 +15,8 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, OrgNode
 
 from .. import access
-from ..models import Appeal, Category, Summons
-from . import base, deadlines, notify
+from ..models import Appeal, AppealPhoto, Category, Summons
+from . import base, deadlines, notify, photos
 from .base import S, V, commit, move, refuse, require_text
 
 DEFAULT_REPORT_WORKDAYS = 1
@@ -52,6 +52,7 @@ def summon(
     within_hours=None,
     within_workdays=None,
     note="",
+    public=None,
     expected_version=None,
 ):
     """吹哨: call ``lead`` (one Department, unless a lead is already summoned) and ``assisting``
@@ -113,6 +114,7 @@ def summon(
             old,
             fields,
             note=note,
+            public=public,
             data={
                 "summonses": [{"id": s.pk, "department": str(s.department), "role": s.role} for s in created],
                 "due_at": due.isoformat(),
@@ -180,12 +182,16 @@ def report(summons, *, by, note="", expected_version=None):
     return s
 
 
-def finish_part(summons, *, by, result, expected_version=None):
-    """The department's part is done (协同处置), with what it did."""
+def finish_part(summons, *, by, result, photos_in=(), public=None, expected_version=None):
+    """The department's part is done (协同处置), with what it did and, if it has them, photos of it
+    (issue 13 §5), stored as the appeal's evidence beside the handler's."""
     result = require_text(result, "result", _("请填写本部门的办理情况。"))
+    cleaned = [photos.clean(f) for f in photos_in]  # outside the lock: decoding is the slow part
     with transaction.atomic():
         a, s = _summons_move(summons, "finish_part", by, expected_version, {Summons.Status.REPORTED})
         _require_department(by, s)
+        photos.check_room(a, AppealPhoto.Stage.RESOLUTION, len(cleaned))
+        stored = [photos.store(a, p, stage=AppealPhoto.Stage.RESOLUTION, by=by) for p in cleaned]
         s.status, s.done_at, s.result = Summons.Status.DONE, timezone.now(), result
         s.save(update_fields=["status", "done_at", "result"])
         commit(
@@ -195,7 +201,8 @@ def finish_part(summons, *, by, result, expected_version=None):
             a.status,
             [],
             note=result,
-            data={"summons": s.pk, "department": str(s.department)},
+            public=public,
+            data={"summons": s.pk, "department": str(s.department), "photos": [p.pk for p in stored]},
         )
         notify.send(
             "part_done",

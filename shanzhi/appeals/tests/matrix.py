@@ -67,6 +67,7 @@ MOVE_ROLES = {
     "locate": LOCATORS,
     "accept": COMMUNITY_UP,
     "reject": COMMUNITY_UP,
+    "self_handle": {"grid_worker"},
     "dispatch": COMMUNITY_UP,
     "claim": {"grid_worker"} | COMMUNITY,
     "start": HANDLERS,
@@ -251,6 +252,19 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             # Every matrix appeal has a place: a locator is sent back to its page (302). The
             # unplaced ones are walked role by role in test_unplaced.
             Row("appeals:locate", obj=appeal_kw(), sees=SEES, may=LOCATORS, ok=302),
+            # The contact phone's reveal widget (issue 13 §6): handlers who see the appeal; the
+            # resident who filed it sees the appeal but not this. A reason too short is refused
+            # (400), so no cell reveals or audits anything.
+            Row("appeals:contact_phone", obj=appeal_kw(), sees=SEES, may=HANDLERS),
+            Row(
+                "appeals:contact_phone",
+                method="post",
+                obj=appeal_kw(),
+                data=lambda c, r: {"reason": "短"},
+                sees=SEES,
+                may=HANDLERS,
+                ok=400,
+            ),
             # 受理 with a stale version: those who may accept get the conflict page (409), nothing changes.
             Row(
                 "appeals:act",
@@ -367,6 +381,32 @@ def _api_rows():
             lambda c, r: {"number": number(c, r)},
             lambda c, r: Multipart({"version": 0, "result": "已处理"}),
             _expected_move(MOVE_ROLES["resolve"], SEES),
+        ),
+        (
+            "api:appeals_self_handle_multipart",
+            "post",
+            lambda c, r: {"number": number(c, r)},
+            lambda c, r: Multipart({"version": 0, "result": "已处理"}),
+            _expected_move(MOVE_ROLES["self_handle"], SEES),
+        ),
+        (
+            "api:appeals_summons_finish_part_multipart",
+            "post",
+            lambda c, r: {"summons_id": objects(c)["summons"][r].pk},
+            lambda c, r: Multipart({"version": 0, "result": "已处理"}),
+            _expected_move(SUMMONS_ROLES["finish_part"], SEES_SUMMONED),
+        ),
+        # A reason too short (400) for handlers who see it: nothing is revealed or audited.
+        (
+            "api:appeals_contact_reveal",
+            "post",
+            lambda c, r: {"number": number(c, r)},
+            lambda c, r: {"reason": "短"},
+            lambda role, rel: (
+                401
+                if role == "anonymous"
+                else (404 if role not in SEES[rel] else (400 if role in HANDLERS else 403))
+            ),
         ),
     ]
     for verb, roles in MOVE_ROLES.items():

@@ -136,3 +136,18 @@ def test_renumbering_skips_the_numbers_of_appeals_it_does_not_move(cast, file_ap
     assert len(numbers) == 4 and Appeal.objects.get(pk=kept.pk).number == kept.number
     assert AppealCounter.objects.get(day=timezone.localdate()).value == 4
     assert file_appeal().number not in numbers  # the next intake today gets a free number
+
+
+def test_the_demo_shows_issue_13s_loop(seeded):
+    """Category flags (§5, §8), self-handled patrol finds (§8), notes of both audiences (§7) and
+    contact phones to reveal (§6)."""
+    flagged = Category.objects.filter(code="0402").values_list("grid_self_handle", flat=True).first()
+    assert flagged is None or flagged  # the seeded row, when the seeding migration's rows are there
+    accepted_by_finder = AppealEvent.objects.filter(verb="accept", data__self_handle=True)
+    if flagged:
+        assert seeded["self_handled"] == 2 and accepted_by_finder.count() == 2
+    assert set(AppealEvent.objects.exclude(note="").values_list("note_visibility", flat=True)) == {
+        "internal",
+        "resident",
+    }
+    assert Appeal.objects.exclude(contact_phone_index="").exists()

@@ -171,7 +171,8 @@ def test_the_whole_loop_through_the_pages(cast, file_appeal):
         "close",
     ]
     page = jumin.get(reverse("appeals:mine")).content.decode()
-    assert a.number in page and "已销号" in page
+    # The resident reads plain words (issue 13 §7): 已办结, not the office's 已销号.
+    assert a.number in page and "已办结" in page and "已销号" not in page
 
 
 def test_unsatisfied_rating_reopens_through_the_page(cast, login, file_appeal):

@@ -56,7 +56,9 @@ def summons_act(request, pk, verb):
         raise Http404
     appeal = summons.appeal
     try:
-        moveforms.SUMMONS_CALLS[verb](summons, request.user, request.POST, _version(request.POST))
+        moveforms.SUMMONS_CALLS[verb](
+            summons, request.user, request.POST, _version(request.POST), request.FILES.getlist("photos")
+        )
     except DomainError as exc:
         appeal.refresh_from_db()
         return render_detail(request, appeal, error=exc, status=exc.status)

@@ -44,6 +44,8 @@ class CategoryForm(BootstrapMixin, forms.Form):
         empty_label=gettext_lazy("（无）"),
     )
     auto_escalate = forms.BooleanField(label=gettext_lazy("超期自动升级"), required=False)
+    evidence_required = forms.BooleanField(label=gettext_lazy("办结须附佐证照片"), required=False)
+    grid_self_handle = forms.BooleanField(label=gettext_lazy("网格员可就地解决"), required=False)
     duplicate_radius_m = forms.IntegerField(label=gettext_lazy("重复诉求提示半径(米)"), initial=100)
     sort = forms.IntegerField(label=gettext_lazy("排序"), initial=0)
     response_template = forms.CharField(

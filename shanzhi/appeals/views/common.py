@@ -7,10 +7,10 @@ from shanzhi.accounts import permissions
 from shanzhi.accounts.models import RoleGrant
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
-from .. import access, queries
+from .. import access, progress, queries
 from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, Summons
 from ..services import actions as action_rules
-from ..services import delays, moves
+from ..services import contact, delays, moves, resolving
 
 # Roles a dispatcher may hand a case to personally (the service checks the scope again).
 PERSONAL_HANDLERS = access.NODE
@@ -70,9 +70,19 @@ def detail_context(request, appeal):
     )
     for r in requests:
         r.is_extension = isinstance(r, ExtensionRequest)
+    resident = queries.resident_view(user, appeal)
+    step, plain = progress.stage(appeal)
     context = {
         "a": appeal,
-        "events": list(queries.timeline(user, appeal)),
+        # The resident reads milestones and the notes addressed to them, never internal ones
+        # (issue 13 §7): the rows are left out here, not hidden by the template.
+        "events": [] if resident else list(queries.timeline(user, appeal)),
+        "resident_view": resident,
+        "resident_events": queries.resident_timeline(user, appeal) if resident else [],
+        "steps": progress.steps(appeal),
+        "progress_label": plain,
+        "contact_masked": "" if resident else contact.masked_contact_phone(appeal),
+        "may_reveal_contact": not resident and contact.may_reveal_contact(user, appeal),
         "photos": list(permissions.visible(user, AppealPhoto).filter(appeal=appeal)),
         "actions": verbs,
         "summonses": summonses,
@@ -90,8 +100,8 @@ def detail_context(request, appeal):
     if "summon" in verbs:
         district = appeal.path_at("district")
         context["summon_departments"] = list(Department.objects.filter(district__path=district))
-    if "resolve" in verbs:
-        context["response_template"] = moves.response_template(appeal)
+    if "resolve" in verbs or "self_handle" in verbs:
+        context["response_template"] = resolving.response_template(appeal)
     return context
 
 

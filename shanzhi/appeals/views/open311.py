@@ -28,7 +28,7 @@ from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building
 
-from .. import public, services
+from .. import progress, public, services
 from ..models import Appeal, Category
 
 CLIENT_PREFIX = "open311-"
@@ -163,7 +163,8 @@ def request_row(a, client=""):
     row = {
         "service_request_id": a.number,
         "status": public.open311_status(a),
-        "status_notes": str(a.get_status_display()),
+        # Plain words, never the office's internal status (待销号 …) nor any note (issue 13 §7).
+        "status_notes": str(progress.stage(a)[1]),
         "service_name": a.category.name,
         "service_code": a.category.code,
         "description": a.description if own else public.public_title(a),

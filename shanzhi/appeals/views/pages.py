@@ -16,7 +16,7 @@ from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.households import own_household
 
-from .. import queries, services
+from .. import progress, queries, services
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
 from .common import render_detail, status_filter
@@ -182,6 +182,8 @@ def mine(request):
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     for a in page:
         a.verbs = services.available_actions(user, a)
+        # Plain words and the step bar, never the office's status names (issue 13 §7).
+        a.progress_label, a.steps = progress.stage(a)[1], progress.steps(a)
     return render(request, "appeals/mine.html", {"page": page})
 
 

@@ -1,0 +1,183 @@
+"""The shapes the appeals API returns: an appeal in a list, its detail with the timeline, summonses
+and photos. Split from ``api/__init__.py`` by subject; a resident gets the plain-words progress and
+only the notes addressed to them (issue 13 §7, ``progress``), staff the office's statuses."""
+
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Schema
+
+from shanzhi.accounts import permissions
+from shanzhi.core.masking import mask_phone
+
+from .. import progress, queries, services
+from ..models import AppealPhoto, Summons
+from ..services import actions as action_rules
+from ..services import moves
+
+
+class AppealOut(Schema):
+    number: str
+    title: str
+    category_code: str
+    category: str
+    channel: str
+    status: str
+    status_label: str
+    level: str
+    grid: str | None
+    community: str | None
+    lng: float | None
+    lat: float | None
+    address: str
+    # 待定位: filed with an address nobody could place; a district/street dispatcher places it.
+    unplaced: bool
+    assignee: str
+    deadline: str | None
+    # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
+    # entered yet); it is recomputed, and this turns false, once the notice is complete.
+    deadline_provisional: bool
+    alarm: str
+    suspended: bool
+    supervised: bool
+    rating: str
+    version: int
+    created_at: str
+    # The resident's five steps (issue 13 §7): 0 已提交 … 4 待评价, 5 when all are done, null off the
+    # bar (不予受理, 并案). For a resident ``status_label`` is the same plain sentence.
+    progress_step: int | None = None
+    progress_label: str = ""
+
+
+class EventOut(Schema):
+    verb: str
+    verb_label: str
+    actor: str
+    at: str
+    from_status: str
+    to_status: str
+    note: str = Field(description="居民查看时只含写给居民的备注")
+    note_visibility: str = Field("", description="internal（内部）/ resident（居民可见）")
+    version: int
+
+
+class SummonsOut(Schema):
+    id: int
+    department: str
+    role: str
+    status: str
+    due_at: str
+    due_provisional: bool
+    actions: list[str]
+
+
+class PhotoOut(Schema):
+    stage: str
+    url: str = Field(description="经权限检查的照片地址（需登录）")
+
+
+class AppealDetailOut(AppealOut):
+    description: str
+    contact_name: str
+    contact_phone: str = Field(description="脱敏")
+    resolution: str
+    events: list[EventOut]
+    summonses: list[SummonsOut]
+    photos: list[PhotoOut] = []
+    actions: list[str] = Field(description="当前用户此刻可执行的操作")
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def appeal_out(a, resident=False):
+    step, plain = progress.stage(a)
+    return {
+        "number": a.number,
+        "title": a.title,
+        "category_code": a.category.code,
+        "category": str(a.category),
+        "channel": a.channel,
+        "status": a.status,
+        "status_label": str(plain) if resident else str(a.get_status_display()),
+        "level": a.level,
+        "grid": a.grid.name if a.grid_id else None,
+        "community": a.community.name if a.community_id else None,
+        "lng": a.lng,
+        "lat": a.lat,
+        "address": a.address,
+        "unplaced": a.unplaced,
+        "assignee": moves.assignee_label(a),
+        "deadline": _iso(a.deadline),
+        "deadline_provisional": a.deadline_provisional,
+        "alarm": a.alarm(),
+        "suspended": a.suspended,
+        "supervised": a.supervised,
+        "rating": a.rating,
+        "version": a.version,
+        "created_at": _iso(a.created_at),
+        "progress_step": step,
+        "progress_label": str(plain),
+    }
+
+
+def _events_out(user, a, resident):
+    if resident:
+        return [
+            {
+                "verb": e["verb"],
+                "verb_label": str(e["label"]),
+                "actor": "",
+                "at": _iso(e["at"]),
+                "from_status": "",
+                "to_status": "",
+                "note": e["note"],
+                "note_visibility": "resident" if e["note"] else "",
+                "version": 0,
+            }
+            for e in queries.resident_timeline(user, a)
+        ]
+    return [
+        {
+            "verb": e.verb,
+            "verb_label": str(e.get_verb_display()),
+            "actor": e.actor_name,
+            "at": _iso(e.at),
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "note": e.note,
+            "note_visibility": e.note_visibility,
+            "version": e.version,
+        }
+        for e in queries.timeline(user, a)
+    ]
+
+
+def detail_out(user, a):
+    summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
+    resident = queries.resident_view(user, a)
+    return {
+        **appeal_out(a, resident),
+        "description": a.description,
+        "contact_name": a.contact_name,
+        "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
+        "resolution": a.resolution,
+        "events": _events_out(user, a, resident),
+        "summonses": [
+            {
+                "id": s.pk,
+                "department": str(s.department),
+                "role": s.role,
+                "status": s.status,
+                "due_at": _iso(s.due_at),
+                "due_provisional": s.due_provisional,
+                "actions": action_rules.summons_actions(user, s),
+            }
+            for s in summonses
+        ],
+        "photos": [
+            {"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
+            for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
+        ],
+        "actions": services.available_actions(user, a),
+    }
