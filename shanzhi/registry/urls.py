@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, orgs, people, tree
+from .views import imports, maps, orgs, people, tree
 
 app_name = "registry"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", tree.home, name="home"),
     path("org/<str:code>/", tree.node_detail, name="node"),
     path("org/<str:code>/boundary/", tree.node_boundary, name="node_boundary"),
+    path("map/layers.geojson", maps.layers, name="map_layers"),
     path("grid-health/", tree.grid_health, name="grid_health"),
     # places and people
     path("compounds/<int:pk>/", people.compound_detail, name="compound"),

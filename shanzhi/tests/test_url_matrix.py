@@ -140,6 +140,11 @@ MATRIX = [
         may={"district_staff", "system_admin"},
     ),
     Row("registry:grid_health", may=NODE_STAFF | {"system_admin"}),
+    # The base map's layers (scoped inside: see registry/tests/test_map_layers.py).
+    Row(
+        "registry:map_layers",
+        may=NODE_STAFF | {"system_admin", "resident", "property_staff", "department_handler"},
+    ),
     Row(
         "registry:compound",
         obj=lambda c, r: {"pk": compound_pk(c, r)},

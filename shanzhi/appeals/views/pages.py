@@ -13,11 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.registry import maps
 from shanzhi.registry.households import own_household
 
 from .. import queries, services
 from ..models import Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
+from . import pending
 from .common import render_detail, status_filter
 
 PER_PAGE = 25
@@ -74,6 +76,17 @@ def _home_building(user):
     return household.building if household is not None else None
 
 
+def _picked_point(form):
+    """The map point as WGS-84: the picker sends it in the map's coordinates, named by ``crs``
+    (GCJ-02 when the tiles are). Text that is not a number goes on to intake, which names it."""
+    lng, lat = _float_or_none(form.get("lng")), _float_or_none(form.get("lat"))
+    system = form.get("crs") if form.get("crs") in maps.CRS_CHOICES else "wgs84"
+    try:
+        return maps.from_map(float(lng), float(lat), system)
+    except (TypeError, ValueError):
+        return lng, lat
+
+
 def _float_or_none(value):
     value = (value or "").strip()
     return value or None
@@ -92,10 +105,13 @@ def submit(request):
     home = _home_building(user)
     form = request.POST if request.method == "POST" else {}
     error = None
+    key = form.get("idempotency_key") or ""
     if request.method == "POST":
         files = request.FILES.getlist("photos")
+        kept_ids = form.getlist("keep_photo")
         try:
-            if len(files) > MAX_PHOTOS:
+            kept = pending.chosen(request, key, kept_ids)
+            if len(files) + len(kept) > MAX_PHOTOS:
                 raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
             category = categories.filter(pk=form.get("category") or 0).first()
             use_home = form.get("place") == "home" and home is not None
@@ -103,6 +119,7 @@ def submit(request):
             if channel not in channels:
                 raise DomainError(_("请选择登记渠道。"), field="channel")
             node = intake.chosen_node(user, form.get("node"))
+            lng, lat = (None, None) if use_home else _picked_point(form)
             appeal = services.submit(
                 by=user,
                 channel=channel,
@@ -111,17 +128,26 @@ def submit(request):
                 category=category,
                 building=home if use_home else None,
                 node=node,
-                lng=None if use_home else _float_or_none(form.get("lng")),
-                lat=None if use_home else _float_or_none(form.get("lat")),
+                lng=lng,
+                lat=lat,
                 address=form.get("address", ""),
                 contact_name=form.get("contact_name", ""),
                 contact_phone=form.get("contact_phone", ""),
-                photos_in=files,
-                idempotency_key=form.get("idempotency_key", ""),
+                photos_in=kept + files,
+                idempotency_key=key,
             )
         except DomainError as exc:
             error = exc
+            # Every field is re-rendered from the POST; the photos are kept on the server.
+            not_photos = pending.keep(request, key, kept_ids, files[: max(0, MAX_PHOTOS - len(kept))])
+            if not_photos:
+                error = DomainError(
+                    f"{exc.message} "
+                    + _("以下文件不是可用的照片，未保留：%(names)s") % {"names": "、".join(not_photos)},
+                    field=exc.field,
+                )
         else:
+            pending.discard(request, key)
             if appeal.is_replay:
                 messages.info(
                     request, _("这条诉求已经提交过了（编号 %(n)s），无需重复提交。") % {"n": appeal.number}
@@ -138,7 +164,8 @@ def submit(request):
         "max_photos": MAX_PHOTOS,
         "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
-        "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
+        "idempotency_key": key or uuid.uuid4().hex,
+        "kept_photos": pending.listed(request, key) if key else [],
     }
     return render(request, "appeals/submit.html", context, status=400 if error else 200)
 
@@ -152,9 +179,7 @@ def nearby(request):
     rows = []
     if category is not None:
         try:
-            rows = services.nearby_open(
-                category, _float_or_none(request.GET.get("lng")), _float_or_none(request.GET.get("lat"))
-            )
+            rows = services.nearby_open(category, *_picked_point(request.GET))
         except DomainError:
             rows = []
     visible = set(

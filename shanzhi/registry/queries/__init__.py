@@ -5,6 +5,7 @@ only what that user may see. Counts are computed per grid in one query and rolle
 in Python, so a page costs the same number of queries whatever the number of children.
 """
 
+from .maps import map_layers
 from .organisations import (
     flatten_tree,
     party_members,
@@ -65,6 +66,7 @@ __all__ = [
     "grids_with_counts",
     "health_band",
     "households_in",
+    "map_layers",
     "memberships_of",
     "network_posts",
     "node_children_with_counts",
