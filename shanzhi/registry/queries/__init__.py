@@ -5,7 +5,7 @@ only what that user may see. Counts are computed per grid in one query and rolle
 in Python, so a page costs the same number of queries whatever the number of children.
 """
 
-from .maps import map_layers
+from .maps import MAP, map_layers
 from .organisations import (
     flatten_tree,
     party_members,
@@ -49,6 +49,7 @@ from .tree import (
 )
 
 __all__ = [
+    "MAP",
     "MOBILE_RE",
     "SEARCH_LIMIT",
     "CommunityHealth",

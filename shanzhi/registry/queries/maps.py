@@ -17,6 +17,7 @@ from shanzhi.accounts import permissions
 from .. import maps
 from ..models import Building, OrgNode
 
+MAP = "registry.view_map"  # its own action: a resident sees their grid on a map, not in the tree
 # Past this many buildings (a whole district) only the grids are sent: tens of thousands of dots
 # say nothing at that zoom and would cost a phone its memory.
 MAX_BUILDINGS = 3000
@@ -25,7 +26,7 @@ COMPOUND_PAD = 0.0003  # degrees, about 30 m
 
 
 def _grids(user, within):
-    qs = permissions.visible(user, OrgNode).filter(level=OrgNode.Level.GRID, boundary__isnull=False)
+    qs = permissions.visible(user, OrgNode, MAP).filter(level=OrgNode.Level.GRID, boundary__isnull=False)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return list(qs.order_by("code").only("pk", "code", "name", "path", "boundary"))
@@ -34,7 +35,7 @@ def _grids(user, within):
 def _buildings(user, grids):
     ids = [g.pk for g in grids]
     qs = (
-        permissions.visible(user, Building)
+        permissions.visible(user, Building, MAP)
         .filter(Q(grid_id__in=ids), lng__isnull=False, lat__isnull=False)
         .select_related("compound")
         .order_by("compound__name", "name")

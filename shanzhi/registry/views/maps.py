@@ -20,5 +20,5 @@ def layers(request):
     within = None
     code = request.GET.get("within", "")
     if code:
-        within = permissions.get_visible_or_404(user, OrgNode, code=code[:40])
+        within = permissions.get_visible_or_404(user, OrgNode, queries.MAP, code=code[:40])
     return JsonResponse(queries.map_layers(user, within))
