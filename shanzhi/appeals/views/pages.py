@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from .. import queries, services
 from ..models import Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
 from . import pending
-from .common import render_detail, status_filter
+from .common import render_detail
 
 PER_PAGE = 25
 MAX_PHOTOS = 6
@@ -200,34 +200,6 @@ def mine(request):
     for a in page:
         a.verbs = services.available_actions(user, a)
     return render(request, "appeals/mine.html", {"page": page})
-
-
-@never_cache
-def worklist(request):
-    user = request.user
-    permissions.require(user, "appeals.handle")
-    bucket = request.GET.get("bucket") or "mine"
-    names = [b for b, _label in STAFF_BUCKETS]
-    if bucket not in names:
-        raise Http404
-    status, category = request.GET.get("status", ""), request.GET.get("category", "")
-    qs = status_filter(queries.worklist(user, bucket), status, category)
-    qs = qs.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
-    number = request.GET.get("page")
-    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
-    may_dispatch = permissions.has_role_for(user, "appeals.dispatch")
-    context = {
-        "page": page,
-        "bucket": bucket,
-        "buckets": STAFF_BUCKETS,
-        "status": status,
-        "category": category,
-        "statuses": Appeal.Status.choices,
-        "categories": Category.objects.filter(parent__isnull=True),
-        "may_dispatch": may_dispatch,
-        "may_submit": permissions.has_role_for(user, "appeals.submit"),
-    }
-    return render(request, "appeals/worklist.html", context)
 
 
 @never_cache
