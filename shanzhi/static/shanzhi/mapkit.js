@@ -19,7 +19,7 @@
   function $(sel) { return sel ? document.querySelector(sel) : null; }
 
   function newMap(el) {
-    var map = L.map(el, { attributionControl: !!el.dataset.tiles, zoomSnap: 0.25, scrollWheelZoom: false });
+    var map = L.map(el, { attributionControl: !!el.dataset.tiles, zoomSnap: 0.25, scrollWheelZoom: false, maxZoom: 19 });
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
     }
@@ -44,11 +44,13 @@
     });
   }
 
-  // Draws the layers; calls onBuilding(feature) when a building is clicked. Resolves to
-  // { grids: [features], bounds: LatLngBounds }.
+  // Builds the layers; calls onBuilding(feature) when a building is clicked. Resolves to
+  // { grids: [features], bounds: LatLngBounds, show() }: the caller sets the view first, then
+  // calls show(), because Leaflet cannot clip vector layers against a map that has no view yet.
   function drawBase(map, el, onBuilding) {
     var url = el.dataset.layers;
-    if (!url) return Promise.resolve({ grids: [], bounds: L.latLngBounds([]) });
+    var none = { grids: [], bounds: L.latLngBounds([]), show: function () {} };
+    if (!url) return Promise.resolve(none);
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
       .then(function (data) {
@@ -80,11 +82,9 @@
             }
           }
         });
-        var bounds = layer.getBounds();
-        layer.addTo(map);
-        return { grids: grids, bounds: bounds };
+        return { grids: grids, bounds: layer.getBounds(), show: function () { layer.addTo(map); } };
       })
-      .catch(function (err) { console.error(err); return { grids: [], bounds: L.latLngBounds([]) }; });
+      .catch(function (err) { console.error(err); return none; });
   }
 
   function fit(map, bounds, fallback) {
@@ -125,6 +125,7 @@
     }).then(function (base) {
       grids = base.grids;
       fit(map, base.bounds, picked);
+      base.show();
       if (picked) {
         var g = gridAt(picked[1], picked[0]);
         show(picked, (g ? g.properties.name + " · " : "") + lng.value + ", " + lat.value);
@@ -150,11 +151,11 @@
     var points = src ? JSON.parse(src.textContent) : [];
     drawBase(map, el, null).then(function (base) {
       var bounds = base.bounds;
-      points.forEach(function (p) {
+      var markers = points.map(function (p) {
         var m = L.circleMarker([p.lat, p.lng], {
           radius: 7, color: "#fff", weight: 2, fillOpacity: 1,
           fillColor: p.alarm === "red" ? "#b71c1c" : p.alarm === "yellow" ? "#e69100" : "#2e7d32"
-        }).addTo(map);
+        });
         var box = document.createElement("div");
         var a = document.createElement("a");
         a.href = p.url; a.textContent = p.number;
@@ -163,8 +164,11 @@
         box.appendChild(document.createTextNode(p.title + " · " + p.status + (p.left ? " · " + p.left : "")));
         m.bindPopup(box);
         bounds = bounds.isValid() ? bounds.extend(m.getLatLng()) : L.latLngBounds([m.getLatLng()]);
+        return m;
       });
       fit(map, bounds, null);
+      base.show();
+      markers.forEach(function (m) { m.addTo(map); });
     });
   }
 
@@ -172,7 +176,8 @@
     var at = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
     var map = newMap(el);
     map.setView(at, 16);
-    drawBase(map, el, null).then(function () {
+    drawBase(map, el, null).then(function (base) {
+      base.show();
       L.circleMarker(at, { radius: 9, color: "#b71c1c", weight: 3 }).addTo(map);
     });
   }
