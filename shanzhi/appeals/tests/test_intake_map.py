@@ -105,5 +105,5 @@ def test_bad_coordinates_are_a_400_naming_the_place(cast, cats, login, lng, lat)
 
 def test_the_picker_is_drawn_from_the_layers_with_no_inline_script(cast, cats, login):
     html = login(cast.jumin).get(reverse("appeals:submit")).content.decode()
-    assert 'data-sz-picker' in html and reverse("registry:map_layers") in html
+    assert "data-sz-picker" in html and reverse("registry:map_layers") in html
     assert "<script>" not in html and "unpkg" not in html and "cdn" not in html.lower()

@@ -26,8 +26,13 @@ def cases(cast, file_appeal):
     mine = file_appeal(title="楼上夜间噪音", address="幸福小区3号楼")
     other = file_appeal(by=cast.li, channel="patrol", title="路灯不亮", lng=IN_A2[0], lat=IN_A2[1])
     far = file_appeal(
-        by=cast.chen, channel="on_behalf", node=cast.community_b, title="楼上夜间噪音（东二）",
-        contact_phone=cast.resident.phone, lng=None, lat=None,
+        by=cast.chen,
+        channel="on_behalf",
+        node=cast.community_b,
+        title="楼上夜间噪音（东二）",
+        contact_phone=cast.resident.phone,
+        lng=None,
+        lat=None,
     )
     return mine, other, far
 
@@ -88,7 +93,7 @@ def test_a_grid_worker_sees_their_grid_only_in_map_and_export(cast, login, cases
 
 
 def test_the_export_masks_personal_data_and_neutralises_formulas(cast, login, file_appeal):
-    file_appeal(title="=HYPERLINK(\"http://x\",\"y\")", contact_name="王小明")
+    file_appeal(title='=HYPERLINK("http://x","y")', contact_name="王小明")
     client = login(cast.zhang)
     response = client.get(EXPORT, {"bucket": "all"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -114,7 +119,13 @@ def test_cards_say_the_time_left_in_words(cast, login, cases):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("number", "9" * 51), ("keyword", "字" * 51), ("place", "x" * 51), ("phone", "12345"), ("phone", "电话")],
+    [
+        ("number", "9" * 51),
+        ("keyword", "字" * 51),
+        ("place", "x" * 51),
+        ("phone", "12345"),
+        ("phone", "电话"),
+    ],
 )
 def test_bad_search_input_is_a_400_naming_the_field_and_changes_nothing(cast, login, cases, field, value):
     client = login(cast.zhang)

@@ -1,4 +1,4 @@
-""""Time left" on a case, as words and a colour, for the worklist cards, the export and the map.
+""" "Time left" on a case, as words and a colour, for the worklist cards, the export and the map.
 
 Colour is never the only signal (issue 13 §3, accessibility): the words say 超期 or 剩 as well.
 The time is counted on the clock from now to the stored deadline (the deadline itself was counted
@@ -30,6 +30,9 @@ def time_left(appeal, now):
         return {"text": _("本环节不计时"), "tone": "secondary"}
     alarm = appeal.alarm(now)
     if alarm == "red":
-        return {"text": _("超期 %(t)s") % {"t": _span((now - appeal.deadline).total_seconds())}, "tone": "danger"}
+        return {
+            "text": _("超期 %(t)s") % {"t": _span((now - appeal.deadline).total_seconds())},
+            "tone": "danger",
+        }
     text = _("剩 %(t)s") % {"t": _span((appeal.deadline - now).total_seconds())}
     return {"text": text, "tone": "warning" if alarm == "yellow" else "success"}

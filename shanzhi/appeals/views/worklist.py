@@ -132,7 +132,9 @@ def worklist(request):
         "status": f.status,
         "category": f.category,
         "search": f.search,
-        "typed": {k: (request.POST if error else f.search).get(k, "") for k in ("number", "keyword", "place")},
+        "typed": {
+            k: (request.POST if error else f.search).get(k, "") for k in ("number", "keyword", "place")
+        },
         "by_phone": bool(f.search.get("phone_key")),
         "error": error,
         "query": f.query() + "&",
