@@ -1,7 +1,8 @@
 """The registry's own layers as GeoJSON: the base map where there are no tiles (issue 13 §2).
 
 What a user is sent follows their scope: a resident their own grid and its buildings, a grid
-worker their grid, community staff their community, and so on up. Grids and buildings come from
+worker their grid, community staff their community, and so on up; property staff the buildings of
+the compounds their company manages and the grids they stand in. Grids and buildings come from
 ``permissions.visible``; a compound is drawn as the outline around its visible buildings (the
 registry has no compound polygons), so it never reveals more than those buildings do. Coordinates
 leave in the map's coordinate system (``registry.maps``).
@@ -15,7 +16,7 @@ from shapely.geometry import MultiPoint, mapping
 from shanzhi.accounts import permissions
 
 from .. import maps
-from ..models import Building, OrgNode
+from ..models import Building, Compound, OrgNode
 
 MAP = "registry.view_map"  # its own action: a resident sees their grid on a map, not in the tree
 # Past this many buildings (a whole district) only the grids are sent: tens of thousands of dots
@@ -25,8 +26,19 @@ MAX_BUILDINGS = 3000
 COMPOUND_PAD = 0.0003  # degrees, about 30 m
 
 
+def _managed_buildings(user):
+    """A property company's staff hold no place in the tree: their map is the buildings of the
+    compounds their company manages (``visible`` compounds), and the grids those stand in."""
+    if not permissions.has_role_for(user, "registry.view_compounds"):
+        return Building.objects.none()
+    return Building.objects.filter(compound__in=permissions.visible(user, Compound))
+
+
 def _grids(user, within):
-    qs = permissions.visible(user, OrgNode, MAP).filter(level=OrgNode.Level.GRID, boundary__isnull=False)
+    qs = permissions.visible(user, OrgNode, MAP)
+    if not qs.exists():
+        qs = OrgNode.objects.filter(pk__in=_managed_buildings(user).values("grid_id"))
+    qs = qs.filter(level=OrgNode.Level.GRID, boundary__isnull=False)
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
     return list(qs.order_by("code").only("pk", "code", "name", "path", "boundary"))
@@ -34,9 +46,11 @@ def _grids(user, within):
 
 def _buildings(user, grids):
     ids = [g.pk for g in grids]
+    visible = permissions.visible(user, Building, MAP)
+    if not visible.exists():
+        visible = _managed_buildings(user)
     qs = (
-        permissions.visible(user, Building, MAP)
-        .filter(Q(grid_id__in=ids), lng__isnull=False, lat__isnull=False)
+        visible.filter(Q(grid_id__in=ids), lng__isnull=False, lat__isnull=False)
         .select_related("compound")
         .order_by("compound__name", "name")
     )

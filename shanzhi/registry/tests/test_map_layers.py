@@ -49,3 +49,9 @@ def test_layers_leave_in_gcj02_when_the_tiles_are(cast, login, settings):
     lng, lat = building["geometry"]["coordinates"]
     assert (lng, lat) != (cast.building.lng, cast.building.lat)
     assert lng == pytest.approx(cast.building.lng, abs=0.01)
+
+
+def test_property_staff_see_their_companys_buildings_and_the_grids_they_stand_in(cast, login):
+    response = login(cast.feng).get(URL)  # 安居物业 manages 幸福小区: 1号楼 in A1, 2号楼 in A2
+    assert names(response, "building") == {"幸福小区1号楼", "幸福小区2号楼"}
+    assert names(response, "grid") == {cast.grid.name, cast.grid2.name}
