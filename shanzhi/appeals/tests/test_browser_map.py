@@ -33,7 +33,12 @@ def test_resident_clicks_inside_the_grid_on_the_offline_map_and_the_appeal_is_ac
     page.select_option("#id_category", str(cats.neighbour_noise.pk))
     page.fill("#id_title", "楼道堆放杂物")
     page.fill("#id_description", "三号楼二单元楼道堆满纸箱。")
-    page.click("path.sz-grid")  # the middle of the grid
+    # A click on the resident's building snaps the point to it ...
+    page.click("path.sz-building")
+    assert float(page.input_value("#id_lng")) == pytest.approx(cast.building.lng, abs=1e-6)
+    assert cast.building.name in page.inner_text("#sz-pick-label")
+    # ... and a click in the middle of the grid picks that point.
+    page.click("path.sz-grid")
     assert page.input_value("#id_lng") and cast.grid.name in page.inner_text("#sz-pick-label")
     assert _overflow(page) <= 0
     page.click("button[type=submit]")

@@ -107,3 +107,12 @@ def test_the_picker_is_drawn_from_the_layers_with_no_inline_script(cast, cats, l
     html = login(cast.jumin).get(reverse("appeals:submit")).content.decode()
     assert "data-sz-picker" in html and reverse("registry:map_layers") in html
     assert "<script>" not in html and "unpkg" not in html and "cdn" not in html.lower()
+
+
+def test_tiles_are_configuration_passed_to_the_map(cast, cats, login, settings):
+    settings.SHANZHI_MAP_TILES = "https://{s}.tiles.example/{z}/{x}/{y}.png"
+    settings.SHANZHI_MAP_ATTRIBUTION = "© 示例地图"
+    settings.SHANZHI_MAP_CRS = "gcj02"
+    html = login(cast.jumin).get(reverse("appeals:submit")).content.decode()
+    assert 'data-tiles="https://{s}.tiles.example/{z}/{x}/{y}.png"' in html
+    assert 'data-attribution="© 示例地图"' in html and 'name="crs" id="id_crs" value="gcj02"' in html

@@ -57,17 +57,18 @@
         var grids = data.features.filter(function (f) { return f.properties.kind === "grid"; });
         var fewGrids = grids.length <= 12;
         var layer = L.geoJSON(data, {
+          // GeoJSON's style applies to points too: each kind gets its whole style here.
           style: function (f) {
             var kind = f.properties.kind;
-            return kind === "grid"
-              ? { color: COLORS.grid, weight: 2, fillColor: COLORS.grid, fillOpacity: 0.06, className: "sz-grid" }
-              : { color: COLORS.compound, weight: 1, dashArray: "3 3", fillOpacity: 0.04, interactive: false };
+            if (kind === "grid") {
+              return { color: COLORS.grid, weight: 2, fillColor: COLORS.grid, fillOpacity: 0.06, className: "sz-grid" };
+            }
+            if (kind === "building") {
+              return { color: "#fff", weight: 1.5, fillColor: COLORS.building, fillOpacity: 1, className: "sz-building" };
+            }
+            return { color: COLORS.compound, weight: 1, dashArray: "3 3", fillOpacity: 0.04, interactive: false };
           },
-          pointToLayer: function (f, at) {
-            return L.circleMarker(at, {
-              radius: 5, color: "#fff", weight: 1.5, fillColor: COLORS.building, fillOpacity: 1, className: "sz-building"
-            });
-          },
+          pointToLayer: function (f, at) { return L.circleMarker(at, { radius: 6 }); },
           onEachFeature: function (f, lyr) {
             var p = f.properties;
             if (p.kind === "grid") {
