@@ -153,3 +153,14 @@ def test_a_search_token_is_the_sessions_own(cast, login, cases, client):
     client.logout()
     other = login(cast.zhang)  # a new session of the same user: the token means nothing there
     assert len(numbers(other.get(location))) == 2
+
+
+def test_the_worklist_its_map_and_the_picker_read_in_english(cast, login, cases):
+    client = login(cast.zhang)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(LIST, {"bucket": "all"}).content.decode()
+    assert "Search appeals" in body and "Map view" in body and "查找诉求" not in body
+    body = client.get(MAP, {"bucket": "all"}).content.decode()
+    assert "List view" in body and "appeals on the map" in body
+    body = client.get(reverse("appeals:submit")).content.decode()
+    assert "Click inside a grid on the map" in body
