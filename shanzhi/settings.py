@@ -7,6 +7,7 @@ With nothing set, Shanzhi runs a demo on SQLite under ``var/``. Production sets 
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -261,6 +262,16 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": ["/csp-report"],
     }
 }
+# Map tiles (issue 13 §2): none by default, the registry's own layers are the base map. With a
+# tile server, its URL template ({z}/{x}/{y}, {s} for subdomains), the attribution it requires, and
+# the coordinate system its tiles are drawn in: wgs84 (also CGCS2000, e.g. 天地图) or gcj02 (高德,
+# 腾讯); conversion happens on the server (shanzhi.registry.maps). Its host joins the CSP's img-src.
+SHANZHI_MAP_TILES = os.environ.get("SHANZHI_MAP_TILES", "")
+SHANZHI_MAP_ATTRIBUTION = os.environ.get("SHANZHI_MAP_ATTRIBUTION", "")
+SHANZHI_MAP_CRS = os.environ.get("SHANZHI_MAP_CRS", "wgs84")
+_tiles = urlsplit(SHANZHI_MAP_TILES.replace("{s}", "*"))
+if _tiles.scheme in ("http", "https") and _tiles.netloc:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -4,11 +4,15 @@
 filters and pagination on top of the returned queryset.
 """
 
+import re
+import unicodedata
+
 from django.db.models import Q
 from django.utils import timezone
 
 from shanzhi.accounts import permissions
-from shanzhi.accounts.models import Role
+from shanzhi.accounts.models import Role, RoleGrant
+from shanzhi.core import crypto, validators
 
 from . import access, progress
 from .models import Appeal, Notification, Summons
@@ -132,3 +136,48 @@ def resident_view(user, appeal):
 def resident_timeline(user, appeal):
     """The timeline as the resident may read it: milestones and resident-visible notes only."""
     return progress.resident_events(timeline(user, appeal))
+
+
+# --- the worklist's search (issue 13 §3) -------------------------------------------------------
+
+COUNT_CAP = 999  # a tab's count stops here ("999+"): an exact COUNT over a district costs too much
+
+
+def phone_index(text):
+    """The blind index of a phone typed into a search box (full-width digits, spaces, dashes and a
+    leading +86 tolerated); a refusal names the field. The phone itself is never kept."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        value = digits
+    return crypto.blind_index(validators.clean_phone(value, field="phone"))
+
+
+def search(qs, *, number="", keyword="", place="", phone_key=""):
+    """``qs`` narrowed by what the search box holds. A phone matches the contact phone the case
+    was filed with and the phone of the resident who filed it, through their blind indexes only."""
+    if number:
+        qs = qs.filter(number__icontains=number)
+    for word in keyword.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    for word in place.split():
+        qs = qs.filter(
+            Q(address__icontains=word)
+            | Q(grid__name__icontains=word)
+            | Q(community__name__icontains=word)
+            | Q(building__compound__name__icontains=word)
+        )
+    if phone_key:
+        residents = RoleGrant.objects.filter(resident__phone_index=phone_key).values("user_id")
+        qs = qs.filter(Q(contact_phone_index=phone_key) | Q(submitter_id__in=residents))
+    return qs
+
+
+def bucket_counts(user, buckets, narrow):
+    """{bucket: count} for the tabs, each through ``narrow`` (the same search and filters as the
+    list), counted no further than ``COUNT_CAP`` + 1."""
+    return {
+        b: narrow(worklist(user, b)).order_by().select_related(None)[: COUNT_CAP + 1].count() for b in buckets
+    }

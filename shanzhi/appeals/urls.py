@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import actions, categories, contact, locating, metrics, pages
+from .views import actions, categories, contact, locating, metrics, pages, worklist
 
 app_name = "appeals"
 
 urlpatterns = [
-    path("", pages.worklist, name="worklist"),
+    path("", worklist.worklist, name="worklist"),
+    path("export.xlsx", worklist.export, name="worklist_export"),
+    path("map/", worklist.case_map, name="worklist_map"),
     path("new/", pages.submit, name="submit"),
     path("new/nearby/", pages.nearby, name="nearby"),
     path("mine/", pages.mine, name="mine"),

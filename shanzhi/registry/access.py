@@ -18,6 +18,9 @@ NONE = permissions.NONE
 
 ACTIONS = {
     "registry.view_tree": NODE_STAFF | {R.SYSTEM_ADMIN},
+    # The base map's layers (grids, compounds, buildings within the user's scope): everybody who
+    # picks a place on a map or sees appeals on one.
+    "registry.view_map": NODE_STAFF | {R.SYSTEM_ADMIN, R.RESIDENT, R.PROPERTY_STAFF, R.DEPARTMENT_HANDLER},
     "registry.view_compounds": NODE_STAFF | {R.SYSTEM_ADMIN, R.PROPERTY_STAFF},
     "registry.view_people": NODE_STAFF | {R.RESIDENT},
     "registry.view_sensitive_tags": NODE_STAFF,

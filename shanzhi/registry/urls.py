@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, orgs, people, places, tree
+from .views import imports, maps, orgs, people, places, tree
 
 app_name = "registry"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("network/", tree.home, name="home"),
     path("org/<str:code>/", tree.node_detail, name="node"),
     path("org/<str:code>/boundary/", tree.node_boundary, name="node_boundary"),
+    path("map/layers.geojson", maps.layers, name="map_layers"),
     path("grid-health/", tree.grid_health, name="grid_health"),
     # keeping the network by hand
     path("org/<str:code>/add/", places.node_add, name="node_add"),

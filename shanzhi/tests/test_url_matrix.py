@@ -201,6 +201,11 @@ MATRIX = [
         )
         for name in ("registry:building_edit", "registry:building_move", "registry:building_retire")
     ],
+    # The base map's layers (scoped inside: see registry/tests/test_map_layers.py).
+    Row(
+        "registry:map_layers",
+        may=NODE_STAFF | {"system_admin", "resident", "property_staff", "department_handler"},
+    ),
     Row(
         "registry:compound",
         obj=lambda c, r: {"pk": compound_pk(c, r)},

@@ -224,6 +224,13 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
     return (
         [
             Row("appeals:worklist", may=HANDLERS),
+            # The search goes by POST and lands on the list (302); the export and the map of the
+            # filter (scoping inside: test_worklist_search.py).
+            Row(
+                "appeals:worklist", method="post", data=lambda c, r: {"keyword": "矩阵"}, may=HANDLERS, ok=302
+            ),
+            Row("appeals:worklist_export", may=HANDLERS),
+            Row("appeals:worklist_map", may=HANDLERS),
             Row("appeals:submit", may=NODE_STAFF | {"resident", "property_staff"}),
             Row("appeals:nearby", may=NODE_STAFF | {"resident", "property_staff"}),
             Row("appeals:mine", may={"resident"}),

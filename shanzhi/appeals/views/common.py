@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import RoleGrant
+from shanzhi.registry import maps
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access, progress, queries
@@ -59,6 +60,13 @@ def dispatch_choices(user, appeal):
     }
 
 
+def _map_point(appeal):
+    if appeal.lng is None or appeal.lat is None:
+        return None
+    lng, lat = maps.to_map(appeal.lng, appeal.lat)
+    return {"lng": lng, "lat": lat}
+
+
 def detail_context(request, appeal):
     user = request.user
     verbs = action_rules.available_actions(user, appeal)
@@ -90,7 +98,7 @@ def detail_context(request, appeal):
         "alarm": appeal.alarm(),
         "assignee": moves.assignee_label(appeal),
         "merged": list(permissions.visible(user, Appeal).filter(merged_into=appeal)),
-        "map_point": {"lng": appeal.lng, "lat": appeal.lat} if appeal.lng is not None else None,
+        "map_point": _map_point(appeal),
         "is_staff_view": permissions.has_role_for(user, "appeals.handle"),
     }
     if "dispatch" in verbs:

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.registry import maps
 from shanzhi.registry.households import own_household
 
 from .. import progress, queries, services
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Notification
 from ..services import intake, notify
-from .common import render_detail, status_filter
+from . import pending
+from .common import render_detail
 
 PER_PAGE = 25
 MAX_PHOTOS = 6
@@ -76,6 +78,17 @@ def _home_building(user):
     return household.building if household is not None else None
 
 
+def _picked_point(form):
+    """The map point as WGS-84: the picker sends it in the map's coordinates, named by ``crs``
+    (GCJ-02 when the tiles are). Text that is not a number goes on to intake, which names it."""
+    lng, lat = _float_or_none(form.get("lng")), _float_or_none(form.get("lat"))
+    system = form.get("crs") if form.get("crs") in maps.CRS_CHOICES else "wgs84"
+    try:
+        return maps.from_map(float(lng), float(lat), system)
+    except (TypeError, ValueError):
+        return lng, lat
+
+
 def _float_or_none(value):
     value = (value or "").strip()
     return value or None
@@ -94,10 +107,13 @@ def submit(request):
     home = _home_building(user)
     form = request.POST if request.method == "POST" else {}
     error = None
+    key = form.get("idempotency_key") or ""
     if request.method == "POST":
         files = request.FILES.getlist("photos")
+        kept_ids = form.getlist("keep_photo")
         try:
-            if len(files) > MAX_PHOTOS:
+            kept = pending.chosen(request, key, kept_ids)
+            if len(files) + len(kept) > MAX_PHOTOS:
                 raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
             category = categories.filter(pk=form.get("category") or 0).first()
             use_home = form.get("place") == "home" and home is not None
@@ -105,6 +121,7 @@ def submit(request):
             if channel not in channels:
                 raise DomainError(_("请选择登记渠道。"), field="channel")
             node = intake.chosen_node(user, form.get("node"))
+            lng, lat = (None, None) if use_home else _picked_point(form)
             appeal = services.submit(
                 by=user,
                 channel=channel,
@@ -113,17 +130,26 @@ def submit(request):
                 category=category,
                 building=home if use_home else None,
                 node=node,
-                lng=None if use_home else _float_or_none(form.get("lng")),
-                lat=None if use_home else _float_or_none(form.get("lat")),
+                lng=lng,
+                lat=lat,
                 address=form.get("address", ""),
                 contact_name=form.get("contact_name", ""),
                 contact_phone=form.get("contact_phone", ""),
-                photos_in=files,
-                idempotency_key=form.get("idempotency_key", ""),
+                photos_in=kept + files,
+                idempotency_key=key,
             )
         except DomainError as exc:
             error = exc
+            # Every field is re-rendered from the POST; the photos are kept on the server.
+            not_photos = pending.keep(request, key, kept_ids, files[: max(0, MAX_PHOTOS - len(kept))])
+            if not_photos:
+                error = DomainError(
+                    f"{exc.message} "
+                    + _("以下文件不是可用的照片，未保留：%(names)s") % {"names": "、".join(not_photos)},
+                    field=exc.field,
+                )
         else:
+            pending.discard(request, key)
             if appeal.is_replay:
                 messages.info(
                     request, _("这条诉求已经提交过了（编号 %(n)s），无需重复提交。") % {"n": appeal.number}
@@ -146,7 +172,8 @@ def submit(request):
         "description_max": DESCRIPTION_MAX_LENGTH,
         "place_nodes": intake.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
-        "idempotency_key": form.get("idempotency_key") or uuid.uuid4().hex,
+        "idempotency_key": key or uuid.uuid4().hex,
+        "kept_photos": pending.listed(request, key) if key else [],
     }
     return render(request, "appeals/submit.html", context, status=400 if error else 200)
 
@@ -160,9 +187,7 @@ def nearby(request):
     rows = []
     if category is not None:
         try:
-            rows = services.nearby_open(
-                category, _float_or_none(request.GET.get("lng")), _float_or_none(request.GET.get("lat"))
-            )
+            rows = services.nearby_open(category, *_picked_point(request.GET))
         except DomainError:
             rows = []
     visible = set(
@@ -185,35 +210,6 @@ def mine(request):
         # Plain words and the step bar, never the office's status names (issue 13 §7).
         a.progress_label, a.steps = progress.stage(a)[1], progress.steps(a)
     return render(request, "appeals/mine.html", {"page": page})
-
-
-@never_cache
-def worklist(request):
-    user = request.user
-    permissions.require(user, "appeals.handle")
-    bucket = request.GET.get("bucket") or "mine"
-    names = [b for b, _label in STAFF_BUCKETS]
-    if bucket not in names:
-        raise Http404
-    status, category = request.GET.get("status", ""), request.GET.get("category", "")
-    qs = status_filter(queries.worklist(user, bucket), status, category)
-    qs = qs.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
-    number = request.GET.get("page")
-    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
-    may_dispatch = permissions.has_role_for(user, "appeals.dispatch")
-    context = {
-        "page": page,
-        "bucket": bucket,
-        "buckets": STAFF_BUCKETS,
-        "status": status,
-        "category": category,
-        "statuses": Appeal.Status.choices,
-        "categories": Category.objects.filter(parent__isnull=True),
-        "may_dispatch": may_dispatch,
-        "may_submit": permissions.has_role_for(user, "appeals.submit"),
-        "may_locate": permissions.has_role_for(user, "appeals.locate"),
-    }
-    return render(request, "appeals/worklist.html", context)
 
 
 @never_cache

@@ -6,6 +6,7 @@ in Python, so a page costs the same number of queries whatever the number of chi
 """
 
 from .addresses import Found, find_place
+from .maps import MAP, map_layers
 from .organisations import (
     flatten_tree,
     party_members,
@@ -49,6 +50,7 @@ from .tree import (
 )
 
 __all__ = [
+    "MAP",
     "MOBILE_RE",
     "SEARCH_LIMIT",
     "CommunityHealth",
@@ -68,6 +70,7 @@ __all__ = [
     "grids_with_counts",
     "health_band",
     "households_in",
+    "map_layers",
     "memberships_of",
     "network_posts",
     "node_children_with_counts",

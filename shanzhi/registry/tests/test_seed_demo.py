@@ -138,6 +138,21 @@ class TestTheTinyDistrict:
             assert shapes[building.grid_id].contains(Point(building.lng, building.lat)), building
             assert services.grid_at(building.lng, building.lat).pk == building.grid_id
 
+    def test_the_demo_resident_picks_inside_their_grid_on_the_offline_map(self):
+        """Issue 13 §2: the old picker opened on a fixed point that lies in the gap the demo leaves
+        between communities, on a map with nothing drawn; now the resident's grid is drawn from
+        the registry, and any point inside it, its middle included, is found by the lookup."""
+        from shanzhi.registry import queries
+
+        jumin = User.objects.get(username="jumin")
+        layers = queries.map_layers(jumin)["features"]
+        grids = [f for f in layers if f["properties"]["kind"] == "grid"]
+        mine = RoleGrant.objects.get(user=jumin, role=Role.RESIDENT).node
+        assert [g["properties"]["code"] for g in grids] == [mine.code]
+        middle = shape(grids[0]["geometry"]).representative_point()
+        assert services.grid_at(middle.x, middle.y) == mine
+        assert any(f["properties"]["kind"] == "building" for f in layers)
+
     def test_tiny_scale_has_the_expected_shape(self):
         assert Counter(OrgNode.objects.values_list("level", flat=True)) == {
             "district": 1,
