@@ -136,6 +136,17 @@ def confirm(request, attendance_id: int, payload: ConfirmIn):
     )
 
 
+@router.post(
+    "attendance/{int:attendance_id}/reject",
+    response={200: AttendanceOut, **ERRORS},
+    summary="不予认可签到记录，或撤销已确认的时长（时长、星级、积分一起冲正，留痕）",
+    url_name="vol_reject",
+)
+def reject(request, attendance_id: int, payload: ReverseIn):
+    attendance = permissions.get_visible_or_404(request.auth, Attendance, pk=attendance_id)
+    return _attendance_out(checkin.reject(attendance, by=request.auth, reason=payload.reason, request=request))
+
+
 # --- activities ------------------------------------------------------------------------------------------
 
 

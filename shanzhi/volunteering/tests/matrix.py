@@ -273,6 +273,14 @@ API_MATRIX = [
     ("api:vol_my_hours", "get", None, None, _no_profile),
     ("api:vol_scan", "post", None, _token, _no_profile),
     ("api:vol_confirm", "post", lambda c, r: {"attendance_id": objects(c)["attendance"][r].pk}, {}, _confirm),
+    # Judging a fresh check-in is the organiser's alone (withdrawing confirmed hours: test_hours_both_ways).
+    (
+        "api:vol_reject",
+        "post",
+        lambda c, r: {"attendance_id": objects(c)["attendance"][r].pk},
+        {"reason": ""},
+        _confirm,
+    ),
     ("api:vol_list_activities", "get", None, None, _any),
     (
         "api:vol_get_activity",
