@@ -15,7 +15,7 @@ from shanzhi.core.errors import DomainError
 from .. import queries, rules, services
 from ..models import Activity, Attendance, Item, Movement, SignUp, Volunteer
 from ..services import checkin
-from . import rates, teams
+from . import rates, recognition, teams
 from .schemas import (
     ActivityOut,
     AdjustIn,
@@ -144,7 +144,9 @@ def confirm(request, attendance_id: int, payload: ConfirmIn):
 )
 def reject(request, attendance_id: int, payload: ReverseIn):
     attendance = permissions.get_visible_or_404(request.auth, Attendance, pk=attendance_id)
-    return _attendance_out(checkin.reject(attendance, by=request.auth, reason=payload.reason, request=request))
+    return _attendance_out(
+        checkin.reject(attendance, by=request.auth, reason=payload.reason, request=request)
+    )
 
 
 # --- activities ------------------------------------------------------------------------------------------
@@ -318,3 +320,4 @@ def ranking_nodes(request):
 # Teams and the points standards have their own routers, under the same prefix and tag.
 router.add_router("", rates.router)
 router.add_router("", teams.router)
+router.add_router("", recognition.router)

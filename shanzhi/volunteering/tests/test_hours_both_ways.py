@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from shanzhi.core.models import AuditEvent
 from shanzhi.core import chain
 from shanzhi.core.errors import DomainError
+from shanzhi.core.models import AuditEvent
 from shanzhi.volunteering import rules, services
 from shanzhi.volunteering.models import Account, Attendance, Movement, PointsTally, Volunteer
 from shanzhi.volunteering.services import checkin, ledger
@@ -92,13 +92,19 @@ def test_withdrawing_confirmed_hours_reverses_minutes_tally_and_points_by_a_new_
     earned.refresh_from_db()
     assert earned.amount == 16 and earned.kind == K.EARN_HOURS
     back = Movement.objects.get(kind=K.RETRACT_HOURS)
-    assert (back.amount, back.source, back.debit.volunteer_id) == (16, f"attendance:{attendance.pk}", vol.ma.pk)
+    assert (back.amount, back.source, back.debit.volunteer_id) == (
+        16,
+        f"attendance:{attendance.pk}",
+        vol.ma.pk,
+    )
     assert chain.verify(Movement).ok
     event = AuditEvent.objects.get(action="attendance_withdrawn", target_id=str(attendance.pk))
     assert event.detail["minutes"] == 95 and event.detail["points"] == 16
     assert event.detail["reason"] == "核实未到岗"
     tallies = {(t.volunteer_id, t.grain, t.period_start): t.points for t in PointsTally.objects.all()}
-    assert {k: v for k, v in tallies.items() if v} == {k: v for k, v in ledger.tally_from_movements().items() if v}
+    assert {k: v for k, v in tallies.items() if v} == {
+        k: v for k, v in ledger.tally_from_movements().items() if v
+    }
 
 
 def test_withdrawal_takes_the_star_away_and_a_new_confirmation_gives_it_back(vol):
@@ -146,7 +152,9 @@ def test_withdrawal_needs_a_reason_and_happens_once(vol):
 
 def test_withdrawal_is_refused_when_the_points_are_spent_and_nothing_changes(vol):
     attendance = confirmed(vol, vol.ma, 60)
-    item = services.create_item(community=vol.cast.community, name="毛巾", price=10, stock=1, by=vol.cast.zhang)
+    item = services.create_item(
+        community=vol.cast.community, name="毛巾", price=10, stock=1, by=vol.cast.zhang
+    )
     services.redeem(item, vol.ma, by=vol.ma.user)
     with pytest.raises(DomainError) as err:
         checkin.reject(attendance, by=vol.cast.zhang, reason="登记错误")
@@ -165,7 +173,9 @@ def test_points_for_hours_cannot_be_reversed_apart_from_the_hours(vol):
     assert (minutes(vol.ma), balance(vol.ma)) == (60, 10)
     checkin.reject(attendance, by=vol.cast.zhang, reason="登记错误")
     with pytest.raises(DomainError):
-        services.reverse_movement(Movement.objects.get(kind=K.RETRACT_HOURS), by=vol.cast.zhang, reason="冲回去")
+        services.reverse_movement(
+            Movement.objects.get(kind=K.RETRACT_HOURS), by=vol.cast.zhang, reason="冲回去"
+        )
 
 
 def test_hours_equal_the_confirmed_records_after_any_sequence(vol):
