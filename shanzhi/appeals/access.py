@@ -25,6 +25,7 @@ ACTIONS = {
     "appeals.view": HANDLERS | {R.RESIDENT},
     "appeals.submit": NODE | {R.RESIDENT, R.PROPERTY_STAFF},
     "appeals.accept": COMMUNITY_UP,  # 受理 / 不予受理
+    "appeals.return_to_city": COMMUNITY_UP,  # 退回市级平台 (12345 cases), by whoever coordinates the case
     "appeals.dispatch": COMMUNITY_UP,
     "appeals.claim": {R.GRID_WORKER} | COMMUNITY,  # 全员接单
     "appeals.handle": HANDLERS,  # start, resolve, return, ask for extension/suspension: the assignee

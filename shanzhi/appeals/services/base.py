@@ -66,6 +66,8 @@ ALLOWED = {
     "decide_suspension": TIMED,
     "resume": TIMED,
     "add_photo": {S.SUBMITTED, S.RESOLVED} | TIMED,
+    # A 12345 case that is not ours goes back to the centre before anyone has finished it.
+    "return_to_city": {S.SUBMITTED} | TIMED,
 }
 
 
@@ -113,6 +115,10 @@ def _has_assignee(a):
 
 def _suspended(a):
     return a.suspended
+
+
+def _from_hotline(a):
+    return a.channel == Appeal.Channel.HOTLINE
 
 
 def _can_go_up(a):
@@ -174,6 +180,13 @@ RULES = {
         gettext_lazy("该诉求未处于缓办状态。"),
     ),
     "add_photo": Rule("appeals.add_photo", _photographer, gettext_lazy("您不能在这个环节上传照片。")),
+    "return_to_city": Rule(
+        "appeals.return_to_city",
+        _dispatcher,
+        NOT_DISPATCHER,
+        _from_hotline,
+        gettext_lazy("只有 12345 热线转来的诉求可以退回市级平台。"),
+    ),
 }
 
 VERB_LABEL = {
@@ -204,6 +217,7 @@ VERB_LABEL = {
     "decide_suspension": gettext_lazy("审批缓办"),
     "resume": gettext_lazy("恢复办理"),
     "add_photo": gettext_lazy("上传照片"),
+    "return_to_city": gettext_lazy("退回市级平台"),
 }
 
 

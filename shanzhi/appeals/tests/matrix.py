@@ -84,6 +84,7 @@ MOVE_ROLES = {
     "decide_extension": {"community_secretary"} | LEADERS,
     "decide_suspension": {"community_secretary"} | LEADERS,
     "resume": HANDLERS,
+    "return_to_city": COMMUNITY_UP,
 }
 SUMMONS_ROLES = {
     "report": {"department_handler"},
