@@ -108,6 +108,10 @@ def _own_notifications(grant):
     return Q(user_id=grant.user_id)
 
 
+def _own_uploads(grant):
+    return Q(created_by_id=grant.user_id)
+
+
 def _everything(grant):
     return permissions.ALL
 
@@ -128,6 +132,8 @@ def register():
     permissions.register_scope("appeals.appealmonthstat", month_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
     permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
+    # A hotline upload's report is its uploader's (the appeals it created are scoped as appeals).
+    permissions.register_scope("appeals.hotlineimportjob", _own_uploads, "appeals.import")
     permissions.register_scope("core.workdayoverride", _everything, "core.manage_calendar")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, categories, metrics, pages
+from .views import actions, categories, hotline, metrics, pages
 
 app_name = "appeals"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("categories/new/", categories.category_new, name="category_new"),
     path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),
     path("categories/<int:pk>/active/", categories.category_active, name="category_active"),
+    path("hotline-imports/", hotline.hotline_imports, name="hotline_imports"),
+    path("hotline-imports/<int:pk>/", hotline.hotline_import, name="hotline_import"),
+    path(
+        "hotline-imports/<int:pk>/progress/", hotline.hotline_import_progress, name="hotline_import_progress"
+    ),
     path("<str:number>/", pages.detail, name="detail"),
     path("<str:number>/<slug:verb>/", actions.act, name="act"),
 ]

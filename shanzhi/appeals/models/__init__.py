@@ -4,6 +4,7 @@
 from .appeal import TIMED, USER, Appeal, AppealCounter, AppealEvent, AppealPhoto, Supervision
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
+from .imports import HotlineImportJob
 from .notifications import Notification
 from .stats import AppealDayStat, AppealMonthStat, AppealRollupMark, StatCounters
 from .summons import Summons
@@ -21,6 +22,7 @@ __all__ = [
     "DelayRequest",
     "ExtensionRequest",
     "SuspensionRequest",
+    "HotlineImportJob",
     "Notification",
     "StatCounters",
     "AppealDayStat",

@@ -302,20 +302,29 @@ def _prepare(number, row, by, categories, seen):
     return kwargs, errors
 
 
-def import_file(data, filename, *, by, request=None):
+PROGRESS_EVERY = 50  # rows between two progress reports to the upload page
+
+
+def import_file(data, filename, *, by, request=None, progress=None):
     """Check the whole file, then import it atomically; raises HotlineFileRejected with the
-    list of errors (nothing written) or returns a Report."""
+    list of errors (nothing written) or returns a Report. ``progress(phase, done, total)``, when
+    given (the upload page's job), hears how far the check ("validating") and the import
+    ("importing") have come."""
     permissions.require(by, "appeals.import")
     rows = read_rows(data, filename)
+    report_progress = progress or (lambda phase, done, total: None)
     categories = _category_index()
     seen, prepared, errors = {}, [], []
-    for number, row in rows:
+    for done, (number, row) in enumerate(rows, start=1):
         kwargs, row_errors = _prepare(number, row, by, categories, seen)
         errors += row_errors
         prepared.append((number, kwargs))
+        if done % PROGRESS_EVERY == 0 or done == len(rows):
+            report_progress("validating", done, len(rows))
     if errors:
         raise HotlineFileRejected(errors)
     report = Report()
+    report_progress("importing", 0, len(prepared))
     with transaction.atomic():
         for number, kwargs in prepared:
             if Appeal.objects.filter(hotline_case_number=kwargs["hotline_case_number"]).exists():
