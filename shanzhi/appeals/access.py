@@ -26,6 +26,7 @@ ACTIONS = {
     "appeals.view": HANDLERS | {R.RESIDENT},
     "appeals.submit": NODE | {R.RESIDENT, R.PROPERTY_STAFF},
     "appeals.accept": COMMUNITY_UP,  # 受理 / 不予受理
+    "appeals.return_to_city": COMMUNITY_UP,  # 退回市级平台 (12345 cases), by whoever coordinates the case
     "appeals.dispatch": COMMUNITY_UP,
     "appeals.claim": {R.GRID_WORKER} | COMMUNITY,  # 全员接单
     # 就地解决 of one's own patrol find (issue 13 §8); whose find it is: services.base.RULES.
@@ -118,6 +119,10 @@ def _own_notifications(grant):
     return Q(user_id=grant.user_id)
 
 
+def _own_uploads(grant):
+    return Q(created_by_id=grant.user_id)
+
+
 def _everything(grant):
     return permissions.ALL
 
@@ -138,6 +143,8 @@ def register():
     permissions.register_scope("appeals.appealmonthstat", month_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
     permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
+    # A hotline upload's report is its uploader's (the appeals it created are scoped as appeals).
+    permissions.register_scope("appeals.hotlineimportjob", _own_uploads, "appeals.import")
     permissions.register_scope("core.workdayoverride", _everything, "core.manage_calendar")
 
 

@@ -25,3 +25,15 @@ def recompute_deadlines(job_id):
     from .services import recompute
 
     return recompute.run(job_id)
+
+
+@task()
+def import_hotline_task(job_id):
+    """Check and import one uploaded 12345 file; the job row carries status, progress and the report."""
+    from .models import HotlineImportJob
+    from .services import hotline_jobs
+
+    job = HotlineImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != HotlineImportJob.Status.QUEUED:
+        return job.status  # already run: a retried task must not import twice
+    return hotline_jobs.run(job).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, categories, contact, locating, metrics, pages, worklist
+from .views import actions, categories, contact, hotline, locating, metrics, pages, worklist
 
 app_name = "appeals"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("categories/<int:pk>/edit/", categories.category_edit, name="category_edit"),
     path("categories/<int:pk>/active/", categories.category_active, name="category_active"),
     path("to-locate/", locating.queue, name="to_locate"),
+    path("hotline-imports/", hotline.hotline_imports, name="hotline_imports"),
+    path("hotline-imports/<int:pk>/", hotline.hotline_import, name="hotline_import"),
+    path(
+        "hotline-imports/<int:pk>/progress/", hotline.hotline_import_progress, name="hotline_import_progress"
+    ),
     path("<str:number>/", pages.detail, name="detail"),
     path("<str:number>/locate/", locating.place, name="locate"),
     # Before "<verb>/": this is a read (with an audited POST), not a move.

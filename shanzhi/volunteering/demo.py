@@ -19,7 +19,7 @@ from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Household, OrgNode, Resident
 
 from . import services
-from .models import Account, Volunteer
+from .models import Account, Attendance, Volunteer
 from .services import checkin, teams
 
 H = datetime.timedelta(hours=1)
@@ -183,6 +183,17 @@ def _pairings(community, staff, volunteers, rng):
             )
 
 
+def _withdraw_one(community, staff):
+    """A confirmation found wrong at a spot check: withdrawn, so its hours and points go back."""
+    attendance = (
+        Attendance.objects.filter(session__community=community, status=Attendance.Status.CONFIRMED)
+        .order_by("session__starts_at", "id")
+        .first()
+    )
+    if attendance is not None:
+        checkin.reject(attendance, by=staff, reason="抽查核实：当天未实际到岗")
+
+
 @transaction.atomic
 def seed(district, rng, *, communities=None, volunteers_per_community=12):
     """Seed the love bank for each community of ``district`` (or the first ``communities`` of them)."""
@@ -195,7 +206,7 @@ def seed(district, rng, *, communities=None, volunteers_per_community=12):
         volunteers = _volunteers(community, staff, rng, volunteers_per_community)
         if not volunteers:
             continue
-        teams.create_team(
+        team = teams.create_team(
             community=community, name=f"{community.name}红马甲志愿服务队", by=staff, leader=volunteers[0]
         )
         titles = rng.sample(ACTIVITIES, 8)
@@ -218,6 +229,7 @@ def seed(district, rng, *, communities=None, volunteers_per_community=12):
                 by=staff,
                 donated_on=timezone.localdate() - datetime.timedelta(days=rng.randint(1, 60)),
             )
+        _withdraw_one(community, staff)
         _shop(community, staff, volunteers, rng)
         _pairings(community, staff, volunteers, rng)
         best = (
@@ -231,6 +243,15 @@ def seed(district, rng, *, communities=None, volunteers_per_community=12):
             volunteer=best,
             period=f"{timezone.localdate().year}年",
             reason="服务时长居社区前列",
+            awarded_on=timezone.localdate(),
+            by=staff,
+        )
+        services.commend(
+            node=community,
+            title="优秀志愿服务队",
+            team=team,
+            period=f"{timezone.localdate().year}年",
+            reason="全年组织服务活动最多",
             awarded_on=timezone.localdate(),
             by=staff,
         )

@@ -4,13 +4,15 @@ import dataclasses
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_name
-from shanzhi.registry.models import OrgNode
+from shanzhi.registry.models import Household, OrgNode, Unit
 
 from . import rules
-from .models import Account, Activity, Attendance, Movement, PointsTally, Redemption, SignUp, Volunteer
+from .models import Account, Activity, Attendance, Movement, PointsTally, Redemption, SignUp, Team, Volunteer
 
 RECENT = 20
 
@@ -148,3 +150,46 @@ def ranking(user, node, grain="M", start=None, metric="points", limit=50):
 def volunteers(user, **filters):
     qs = permissions.visible(user, Volunteer).filter(**filters).select_related("community", "account")
     return qs.order_by("-confirmed_minutes", "id")
+
+
+# --- commendations and pairing: the choices a form offers, and reading what it sent back ---------------
+
+CHOICES_CAP = 500  # a form lists at most this many of each; the API takes any id in scope
+
+
+def commend_nodes(user):
+    """Communities, streets and the district the user may commend in (their own and those below)."""
+    return permissions.visible(user, OrgNode, "volunteering.commend").exclude(level="grid").order_by("path")
+
+
+def commend_subjects(user):
+    """Volunteers, teams and units in the user's sight, for the commendation form."""
+    return {
+        "volunteer": permissions.visible(user, Volunteer)
+        .filter(active=True)
+        .order_by("community_id", "name")[:CHOICES_CAP],
+        "team": permissions.visible(user, Team).order_by("community_id", "name")[:CHOICES_CAP],
+        "unit": permissions.visible(user, Unit).order_by("community_id", "name")[:CHOICES_CAP],
+    }
+
+
+def subject_in_sight(user, kind, pk, field):
+    """The volunteer, team or unit ``pk`` if the user sees it; else a refusal naming ``field``, the same
+    for one out of sight as for one that does not exist (no one learns what lies outside their scope)."""
+    models = {"volunteer": Volunteer, "team": Team, "unit": Unit}
+    try:
+        pk = int(str(pk))
+    except (TypeError, ValueError):
+        pk = None
+    obj = permissions.visible(user, models[kind]).filter(pk=pk).first() if pk and kind in models else None
+    if obj is None:
+        raise DomainError(_("所选对象不存在或不在您的管辖范围内。"), field=field)
+    return obj
+
+
+def pairing_households(user):
+    return (
+        permissions.visible(user, Household, "volunteering.manage")
+        .select_related("building__compound")
+        .order_by("building__compound__name", "building__name", "unit_no", "room")[:CHOICES_CAP]
+    )

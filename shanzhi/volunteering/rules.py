@@ -6,7 +6,7 @@ No database here, so each rule is tested on its own and read in one place.
 import datetime
 import math
 import secrets
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -54,6 +54,20 @@ def minutes_between(start, end):
 def points_for(rate, quantity):
     """Points for ``quantity`` units at ``rate`` points per unit, rounded down (never negative)."""
     value = (Decimal(rate) * Decimal(quantity)).quantize(Decimal(1), rounding=ROUND_DOWN)
+    return max(int(value), 0)
+
+
+def hours_points(rate_minutes):
+    """Points for all of a person's confirmed service time, rounded once, on the total.
+
+    ``rate_minutes`` is the exact sum, over the person's confirmed attendances, of the hourly rate
+    in force on each one's day times its confirmed minutes; the points are that sum / 60, rounded
+    half up (四舍五入: x.5 gives x + 1, anything below x.5 gives x), never below zero. Each
+    confirmation posts the difference this total makes, and a withdrawn confirmation posts the
+    difference back, so what a person holds for their hours is always this one rounding of their
+    whole record: 95 minutes and 25 minutes at 10 points an hour are 20 points, not 15 + 4.
+    """
+    value = (Decimal(rate_minutes) / 60).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return max(int(value), 0)
 
 

@@ -36,6 +36,9 @@ class AppealOut(Schema):
     # True while the deadline is counted on a provisional calendar (its year's holiday notice is not
     # entered yet); it is recomputed, and this turns false, once the notice is complete.
     deadline_provisional: bool
+    city_deadline: str | None = Field(
+        None, description="12345 市级平台自己的办理时限（热线工单，按导入文件原样保存）"
+    )
     alarm: str
     suspended: bool
     supervised: bool
@@ -80,6 +83,7 @@ class AppealDetailOut(AppealOut):
     contact_name: str
     contact_phone: str = Field(description="脱敏")
     resolution: str
+    city_return_reason: str = Field("", description="退回市级平台的理由")
     events: list[EventOut]
     summonses: list[SummonsOut]
     photos: list[PhotoOut] = []
@@ -110,6 +114,7 @@ def appeal_out(a, resident=False):
         "assignee": moves.assignee_label(a),
         "deadline": _iso(a.deadline),
         "deadline_provisional": a.deadline_provisional,
+        "city_deadline": _iso(a.city_deadline),
         "alarm": a.alarm(),
         "suspended": a.suspended,
         "supervised": a.supervised,
@@ -162,6 +167,7 @@ def detail_out(user, a):
         "contact_name": a.contact_name,
         "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
         "resolution": a.resolution,
+        "city_return_reason": a.city_return_reason,
         "events": _events_out(user, a, resident),
         "summonses": [
             {

@@ -13,6 +13,7 @@ from .appeal import (
 )
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
+from .imports import HotlineImportJob
 from .notifications import Notification
 from .stats import AppealDayStat, AppealMonthStat, AppealRollupMark, StatCounters
 from .summons import Summons
@@ -31,6 +32,7 @@ __all__ = [
     "DelayRequest",
     "ExtensionRequest",
     "SuspensionRequest",
+    "HotlineImportJob",
     "Notification",
     "StatCounters",
     "AppealDayStat",

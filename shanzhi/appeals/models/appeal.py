@@ -46,6 +46,7 @@ class Appeal(models.Model):
         REOPENED = "reopened", _("重办")
         CLOSED = "closed", _("已销号")
         MERGED = "merged", _("已并案")
+        TO_CITY = "to_city", _("已退回市级平台")
 
     class Channel(models.TextChoices):
         WEB = "web", _("居民网上反映")
@@ -78,6 +79,11 @@ class Appeal(models.Model):
     number = models.CharField(_("编号"), max_length=24, unique=True)
     channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
     hotline_case_number = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True, unique=True)
+    # The 12345 centre's own deadline for a hotline case, kept as the centre's file gives it, beside
+    # ours (``deadline``, counted on our working-day calendar from acceptance); never recomputed.
+    city_deadline = models.DateTimeField(_("市级平台办理时限"), null=True, blank=True)
+    # Why the case was returned to the city platform (退回市级平台), when it was.
+    city_return_reason = models.TextField(_("退回市级平台理由"), blank=True)
     # Who asked, for idempotency: "u:<user id>" or "c:<channel client>" (Open311 key, hotline file …).
     idempotency_scope = models.CharField(max_length=80, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
@@ -173,7 +179,7 @@ class Appeal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     TIMED = TIMED
-    FINAL = (Status.REJECTED, Status.CLOSED, Status.MERGED)
+    FINAL = (Status.REJECTED, Status.CLOSED, Status.MERGED, Status.TO_CITY)
     LEVEL_ORDER = ("grid", "community", "street", "district")
 
     class Meta:
@@ -310,6 +316,7 @@ class AppealEvent(models.Model):
         SUPERVISION_OVERDUE = "supervision_overdue", _("督办到期")
         RECOMPUTE = "recompute", _("时限重算")
         LOCATE = "locate", _("定位")
+        RETURN_TO_CITY = "return_to_city", _("退回市级平台")
 
     class Visibility(models.TextChoices):
         # Issue 13 §7: a note is staff-to-staff unless whoever wrote it chose to tell the resident.

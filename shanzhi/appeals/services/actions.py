@@ -30,6 +30,7 @@ APPEAL_VERBS = [
     "decide_suspension",
     "resume",
     "add_photo",
+    "return_to_city",
 ]
 
 

@@ -68,6 +68,8 @@ ALLOWED = {
     "resume": TIMED,
     "add_photo": {S.SUBMITTED, S.RESOLVED} | TIMED,
     "locate": {S.SUBMITTED},
+    # A 12345 case that is not ours goes back to the centre before anyone has finished it.
+    "return_to_city": {S.SUBMITTED} | TIMED,
 }
 
 
@@ -136,6 +138,10 @@ def _placed(a):
 
 def _unplaced(a):
     return a.unplaced
+
+
+def _from_hotline(a):
+    return a.channel == Appeal.Channel.HOTLINE
 
 
 def _can_go_up(a):
@@ -212,6 +218,13 @@ RULES = {
     # 定位: the scope (the district's dispatchers, its streets' for the 待定位 queue) decides who.
     "locate": Rule("appeals.locate", when=_unplaced, not_now=gettext_lazy("该诉求已有位置，无需定位。")),
     "add_photo": Rule("appeals.add_photo", _photographer, gettext_lazy("您不能在这个环节上传照片。")),
+    "return_to_city": Rule(
+        "appeals.return_to_city",
+        _dispatcher,
+        NOT_DISPATCHER,
+        _from_hotline,
+        gettext_lazy("只有 12345 热线转来的诉求可以退回市级平台。"),
+    ),
 }
 
 VERB_LABEL = {
@@ -244,6 +257,7 @@ VERB_LABEL = {
     "resume": gettext_lazy("恢复办理"),
     "add_photo": gettext_lazy("上传照片"),
     "locate": gettext_lazy("定位"),
+    "return_to_city": gettext_lazy("退回市级平台"),
 }
 
 

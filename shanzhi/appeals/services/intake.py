@@ -178,12 +178,14 @@ def submit(
     idempotency_key="",
     hotline_case_number=None,
     submitted_at=None,
+    city_deadline=None,
 ):
     """Register one appeal and return it (``appeal.is_replay`` is True for a repeated submission).
 
     ``by``: the logged-in user (resident, or staff entering it), or None for a channel ``client``
     (an Open311 key's name, "hotline"). ``node``: a community or street for a place with no grid.
     ``submitted_at``: when the hotline received it (imports); otherwise now.
+    ``city_deadline``: the 12345 centre's own deadline (hotline imports), stored as given.
     """
     title, description = (title or "").strip(), (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
@@ -214,6 +216,8 @@ def submit(
         "hotline": hotline_case_number,
         "photos": [p.source_sha256 for p in cleaned_photos],
     }
+    if city_deadline is not None:  # only when given, so that earlier submissions keep their digest
+        payload["city_deadline"] = city_deadline.isoformat()
     digest = _digest(payload)
     existing = _existing(scope, key, hotline_case_number, digest)
     if existing is not None:
@@ -252,6 +256,7 @@ def submit(
         number=_provisional_number(),
         channel=channel,
         hotline_case_number=hotline_case_number,
+        city_deadline=city_deadline if channel == C.HOTLINE else None,
         idempotency_scope=scope if key else "",
         idempotency_key=key,
         payload_digest=digest,

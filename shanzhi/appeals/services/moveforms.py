@@ -135,6 +135,7 @@ def call(verb, appeal, user, post, files, version):
             **v,
         ),
         "reject": lambda: services.reject(appeal, reason=_text(post, "reason"), **v),
+        "return_to_city": lambda: services.return_to_city(appeal, reason=_text(post, "reason"), **v),
         "dispatch": lambda: services.dispatch(
             appeal, note=_text(post, "note"), public=public(post), **target(user, post.get("to")), **v
         ),

@@ -97,6 +97,20 @@ def reject(appeal, *, by, reason, expected_version=None):
     return a
 
 
+def return_to_city(appeal, *, by, reason, expected_version=None):
+    """退回市级平台: a 12345 case that is not ours (another district's, not a community matter) goes
+    back to the centre with the reason the centre will read. It ends here: no clock, no rating."""
+    reason = require_text(reason, "reason", _("请填写退回市级平台的理由。"))
+    if len(reason) > 500:
+        raise DomainError(_("退回理由不能超过 500 个字。"), field="reason")
+    with move(appeal, "return_to_city", by, expected_version) as a:
+        old = a.status
+        a.status, a.city_return_reason, a.closed_at = S.TO_CITY, reason, timezone.now()
+        commit(a, V.RETURN_TO_CITY, by, old, ["status", "city_return_reason", "closed_at"], note=reason)
+        delays.cancel_pending(a, by, _("退回市级平台"))
+    return a
+
+
 # --- dispatch, pool, claim, return --------------------------------------------------------------
 
 

@@ -88,6 +88,7 @@ MOVE_ROLES = {
     "decide_extension": {"community_secretary"} | LEADERS,
     "decide_suspension": {"community_secretary"} | LEADERS,
     "resume": HANDLERS,
+    "return_to_city": COMMUNITY_UP,
 }
 SUMMONS_ROLES = {
     "report": {"department_handler"},
@@ -254,6 +255,17 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:disclosure", may=ALL, anonymous=200),
+            Row("appeals:hotline_imports", may=COMMUNITY_UP),
+            # An upload's report is its uploader's alone (张社区's here); to everyone else it does not exist.
+            *[
+                Row(
+                    name,
+                    obj=_hotline_job,
+                    sees={r: {"community_staff"} for r in RELS},
+                    may={"community_staff"},
+                )
+                for name in ("appeals:hotline_import", "appeals:hotline_import_progress")
+            ],
             Row("appeals:detail", obj=appeal_kw(), sees=SEES, may=ALL),
             Row("appeals:to_locate", may=LOCATORS),
             # Every matrix appeal has a place: a locator is sent back to its page (302). The
@@ -295,6 +307,15 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
         + category_rows(Row)
         + open311
     )
+
+
+def _hotline_job(cast, rel):
+    from ..models import HotlineImportJob
+
+    job, _created = HotlineImportJob.objects.get_or_create(
+        created_by=cast.zhang, original_name="矩阵.csv", defaults={"status": "done"}
+    )
+    return {"pk": job.pk}
 
 
 def category_rows(Row):  # noqa: N803

@@ -39,7 +39,8 @@ def seeded(district):
 
 
 def test_every_worklist_tab_has_something(seeded):
-    assert seeded["诉求"] == sum(n for _kind, n in demo.MIX) and "跳过（日历未录入）" not in seeded
+    assert seeded["诉求"] == sum(n for _kind, n in demo.MIX) + seeded["hotline"]
+    assert "跳过（日历未录入）" not in seeded
     zhang, wang, zheng = (User.objects.get(username=u) for u in ("zhangshequ", "wangwangge", "zhengbumen"))
     empty = [
         b
@@ -54,6 +55,15 @@ def test_every_worklist_tab_has_something(seeded):
     assert queries.worklist(street, "to_locate").count() == 2
     assert queries.worklist(wang, "mine").exists()
     assert queries.worklist(zheng, "summoned").exists()
+
+
+def test_hotline_cases_carry_the_centres_deadline_and_one_went_back_to_the_city(seeded):
+    hotline = Appeal.objects.filter(channel="hotline")
+    assert seeded["hotline"] == hotline.count() == 3
+    assert not hotline.filter(city_deadline__isnull=True).exists()
+    returned = hotline.get(status=Appeal.Status.TO_CITY)
+    assert returned.city_return_reason and returned.events.filter(verb="return_to_city").exists()
+    assert hotline.filter(status="accepted", deadline__isnull=False).exists()
 
 
 def test_the_story_times_are_plausible(seeded):
@@ -107,7 +117,7 @@ def test_the_demo_seeds_on_any_day_of_the_year(district):
         moment = dt.datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
         with time_machine.travel(moment, tick=False), transaction.atomic():
             counts = demo.seed(district, random.Random(7), per_community=30, communities=1)
-            assert counts["诉求"] == sum(n for _kind, n in demo.MIX), day  # no story skipped
+            assert counts["诉求"] == sum(n for _kind, n in demo.MIX) + counts["hotline"], day  # none skipped
             numbers = list(Appeal.objects.values_list("number", "created_at"))
             assert len({n for n, _c in numbers}) == len(numbers)
             assert all(n.startswith(f"SZ{timezone.localdate(c):%Y%m%d}") for n, c in numbers), day

@@ -15,7 +15,7 @@ from shanzhi.core.errors import DomainError
 from .. import queries, rules, services
 from ..models import Activity, Attendance, Item, Movement, SignUp, Volunteer
 from ..services import checkin
-from . import rates, teams
+from . import rates, recognition, teams
 from .schemas import (
     ActivityOut,
     AdjustIn,
@@ -133,6 +133,19 @@ def confirm(request, attendance_id: int, payload: ConfirmIn):
     attendance = permissions.get_visible_or_404(request.auth, Attendance, pk=attendance_id)
     return _attendance_out(
         checkin.confirm(attendance, by=request.auth, minutes=payload.minutes, note=payload.note)
+    )
+
+
+@router.post(
+    "attendance/{int:attendance_id}/reject",
+    response={200: AttendanceOut, **ERRORS},
+    summary="不予认可签到记录，或撤销已确认的时长（时长、星级、积分一起冲正，留痕）",
+    url_name="vol_reject",
+)
+def reject(request, attendance_id: int, payload: ReverseIn):
+    attendance = permissions.get_visible_or_404(request.auth, Attendance, pk=attendance_id)
+    return _attendance_out(
+        checkin.reject(attendance, by=request.auth, reason=payload.reason, request=request)
     )
 
 
@@ -307,3 +320,4 @@ def ranking_nodes(request):
 # Teams and the points standards have their own routers, under the same prefix and tag.
 router.add_router("", rates.router)
 router.add_router("", teams.router)
+router.add_router("", recognition.router)

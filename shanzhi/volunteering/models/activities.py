@@ -82,6 +82,14 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The points per hour in force on the session's day, frozen when the hours are confirmed, so a
+    # later change of the standard never changes what this attendance is worth (rules.hours_points).
+    hours_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
+    # Set when confirmed hours are withdrawn afterwards (status goes to rejected): who and when.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:

@@ -14,8 +14,8 @@ class Volunteer(models.Model):
     """A person in the love bank: a registered volunteer, an in-service party member, a resident who serves.
 
     ``confirmed_minutes`` is the running total of organiser-confirmed service time; it is written only
-    by ``checkin.confirm`` in the same transaction as the attendance it counts, and the star level
-    is derived from it.
+    by ``services.hours`` (from ``checkin.confirm`` and ``checkin.reject``) in the same transaction
+    as the attendance it counts or withdraws, and the star level is derived from it.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="volunteer")

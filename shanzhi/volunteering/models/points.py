@@ -79,6 +79,8 @@ class Movement(Chained):
         EXPIRE = "expire", _("积分过期")
         ADJUST = "adjust", _("人工调整")
         REVERSAL = "reversal", _("冲正")
+        # Confirmed hours withdrawn afterwards: the points their withdrawal takes back (checkin.reject).
+        RETRACT_HOURS = "retract_hours", _("时长撤销")
 
     EARN_KINDS = (Kind.EARN_HOURS, Kind.EARN_DONATION, Kind.EARN_GOOD_DEED)
 
@@ -114,6 +116,12 @@ class Movement(Chained):
                 fields=["source"],
                 condition=Q(kind__in=["earn_hours", "earn_donation", "earn_good_deed"]) & ~Q(source=""),
                 name="vol_movement_earn_once_per_source",
+            ),
+            # ... and its withdrawal takes points back at most once.
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=Q(kind="retract_hours") & ~Q(source=""),
+                name="vol_movement_retract_once_per_source",
             ),
         ]
         indexes = [

@@ -10,21 +10,21 @@ hours, and only confirmed hours count: for the star level, the rankings and the 
 
 import datetime
 import io
-from decimal import Decimal
 
 import segno
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanzhi.accounts import permissions
+from shanzhi.core import audit
 from shanzhi.core.errors import Conflict, DomainError
 
 from .. import rules
-from ..models import Attendance, Movement, ServiceSession, Volunteer
-from . import ledger
+from ..models import Attendance, ServiceSession
+from . import hours, ledger
 
 A = Attendance.Status
 SALT = "shanzhi.volunteering.checkin"
@@ -276,46 +276,59 @@ def confirm(attendance, *, by, minutes=None, note=""):
     attendance.confirmed_minutes = minutes
     attendance.confirmed_by = by
     attendance.confirmed_at = timezone.now()
+    attendance.hours_rate = ledger.rate_for("hours", timezone.localdate(attendance.checked_in_at))
     attendance.note = (note or attendance.note)[:200]
-    attendance.save(update_fields=["status", "confirmed_minutes", "confirmed_by", "confirmed_at", "note"])
-    _count_hours(attendance, by)
+    attendance.save(
+        update_fields=["status", "confirmed_minutes", "confirmed_by", "confirmed_at", "hours_rate", "note"]
+    )
+    hours.count(attendance, by)
     return attendance
 
 
-def _count_hours(attendance, by):
-    volunteer = Volunteer.objects.select_related("community").get(pk=attendance.volunteer_id)
-    minutes = attendance.confirmed_minutes
-    if not minutes:
-        return
-    Volunteer.objects.filter(pk=volunteer.pk).update(confirmed_minutes=F("confirmed_minutes") + minutes)
-    day = timezone.localdate(attendance.checked_in_at)
-    # The rankings put the hours in the period they are confirmed, as the ledger does the points
-    # they earn: counted by service day, a month's table showed points with 0.0 hours beside them.
-    ledger.bump_tally(volunteer, timezone.localdate(attendance.confirmed_at), minutes=minutes)
-    points = rules.points_for(ledger.rate_for("hours", day), Decimal(minutes) / 60)
-    if points:
-        ledger.earn(
-            volunteer,
-            Movement.Kind.EARN_HOURS,
-            points,
-            by=by,
-            source=f"attendance:{attendance.pk}",
-            memo=attendance.session.title,
-        )
-
-
 @transaction.atomic
-def reject(attendance, *, by, reason):
+def reject(attendance, *, by, reason, request=None):
+    """Refuse to recognise a check-in (the organiser), or withdraw hours already confirmed (the
+    organiser, or community staff who correct points): then the minutes, the star level, the
+    rankings and the points all follow, and the withdrawal is audited with its reason."""
     attendance = _locked(attendance)
-    _require_organiser(attendance.session, by)
+    confirmed = attendance.status == A.CONFIRMED
+    if not (
+        confirmed
+        and by is not None
+        and permissions.can(by, "volunteering.adjust_points", attendance.volunteer)
+    ):
+        _require_organiser(attendance.session, by)
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise DomainError(_("请写明不予认可的原因。"), field="reason")
-    if attendance.status not in (A.CHECKED_IN, A.CHECKED_OUT):
+    if len(reason) > 200:
+        raise DomainError(_("原因不能超过 200 字。"), field="reason")
+    if attendance.status not in (A.CHECKED_IN, A.CHECKED_OUT, A.CONFIRMED):
         raise DomainError(_("只能对已签到的记录作出认定。"), field="status")
+    points = 0
+    if confirmed:
+        points, movement = hours.uncount(attendance, by, reason)
+        attendance.withdrawn_by = by
+        attendance.withdrawn_at = timezone.now()
+        audit.record(
+            "attendance_withdrawn",
+            actor=by,
+            request=request,
+            target=attendance,
+            detail={
+                "minutes": attendance.confirmed_minutes,
+                "points": points,
+                "movement": movement.pk if movement else None,
+                "reason": reason,
+            },
+        )
+    else:
+        attendance.confirmed_by = by
+        attendance.confirmed_at = timezone.now()
     attendance.status = A.REJECTED
-    attendance.confirmed_by = by
-    attendance.confirmed_at = timezone.now()
-    attendance.note = reason[:200]
-    attendance.save(update_fields=["status", "confirmed_by", "confirmed_at", "note"])
+    attendance.note = reason
+    attendance.save(
+        update_fields=["status", "confirmed_by", "confirmed_at", "withdrawn_by", "withdrawn_at", "note"]
+    )
+    attendance.points_taken_back = points
     return attendance

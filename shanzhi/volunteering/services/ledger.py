@@ -143,6 +143,14 @@ def reverse(movement, *, by, reason, request=None):
         raise DomainError(_("冲正记录不能再冲正。"), field="movement")
     if movement.kind == K.REDEEM:
         raise DomainError(_("兑换的积分请通过“取消兑换”退回。"), field="movement")
+    if movement.kind == K.RETRACT_HOURS or (movement.kind == K.EARN_HOURS and movement.source):
+        # Points for hours follow the hours: reversing them alone would leave the hours and the
+        # star level standing, so they are taken back only by withdrawing the attendance itself.
+        raise DomainError(
+            _("服务时长积分随时长一起冲正：请在该次服务的签到名单上撤销对时长的认可。"),
+            field="movement",
+            code="hours",
+        )
     if Movement.objects.filter(reverses=movement).exists():
         raise DomainError(_("这笔积分已经冲正过了。"), field="movement", code="duplicate")
     reversal = post(
@@ -271,13 +279,18 @@ def bump_tally(volunteer, day, *, points=0, minutes=0):
 
 
 def tally_from_movements():
-    """{(volunteer_id, grain, period_start): points} recomputed from the ledger (net of reversals)."""
+    """{(volunteer_id, grain, period_start): points} recomputed from the ledger (net of reversals and
+    of points taken back with withdrawn hours)."""
     out = {}
     earned = Movement.objects.filter(
         kind__in=Movement.EARN_KINDS, reversed_by__isnull=True, credit__volunteer__isnull=False
     ).values_list("credit__volunteer_id", "at", "amount")
-    for volunteer_id, at, amount in earned.iterator():
-        for grain, start in rules.period_starts(timezone.localdate(at)).items():
-            key = (volunteer_id, grain, start)
-            out[key] = out.get(key, 0) + amount
+    retracted = Movement.objects.filter(kind=K.RETRACT_HOURS, debit__volunteer__isnull=False).values_list(
+        "debit__volunteer_id", "at", "amount"
+    )
+    for rows, sign in ((earned, 1), (retracted, -1)):
+        for volunteer_id, at, amount in rows.iterator():
+            for grain, start in rules.period_starts(timezone.localdate(at)).items():
+                key = (volunteer_id, grain, start)
+                out[key] = out.get(key, 0) + sign * amount
     return out

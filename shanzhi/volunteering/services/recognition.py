@@ -20,9 +20,14 @@ def commend(*, node, title, awarded_on, by, volunteer=None, team=None, unit=None
     permissions.require(by, "volunteering.commend", node)
     if sum(x is not None for x in (volunteer, team, unit)) != 1:
         raise DomainError(_("请选择一位志愿者、一支队伍或一个单位作为表彰对象。"), field="subject")
+    if node.level == node.Level.GRID:
+        raise DomainError(_("表彰由社区、街道或区作出。"), field="node")
     subject_community = (volunteer or team).community if unit is None else unit.community
     if not subject_community.path.startswith(node.path):
         raise DomainError(_("表彰对象不在本社区（街道）范围内。"), field="subject")
+    awarded_on = a_date(awarded_on, "awarded_on", _("表彰日期"))
+    if awarded_on > timezone.localdate():
+        raise DomainError(_("表彰日期不能晚于今天。"), field="awarded_on")
     return Commendation.objects.create(
         node=node,
         volunteer=volunteer,
@@ -30,8 +35,8 @@ def commend(*, node, title, awarded_on, by, volunteer=None, team=None, unit=None
         unit=unit,
         title=text(title, "title", _("表彰名称"), max_length=100),
         period=text(period, "period", _("评比周期"), max_length=40, required=False),
-        reason=reason or "",
-        awarded_on=a_date(awarded_on, "awarded_on", _("表彰日期")),
+        reason=text(reason, "reason", _("事迹"), max_length=2000, required=False),
+        awarded_on=awarded_on,
         recorded_by=by,
     )
 
@@ -42,13 +47,23 @@ def pair(*, household, difficulty, started_on, by, volunteer=None, unit=None):
     if (volunteer is None) == (unit is None):
         raise DomainError(_("请选择一位帮扶人或一个帮扶单位。"), field="helper")
     community_id = household.grid.parent_id
+    # 结对帮扶 is neighbourly help: the helper serves (a volunteer) or sits (a unit) in the household's community.
+    if (volunteer or unit).community_id != community_id:
+        raise DomainError(_("帮扶人（单位）须在帮扶对象所在社区。"), field="helper")
+    started_on = a_date(started_on, "started_on", _("结对日期"))
+    if started_on > timezone.localdate():
+        raise DomainError(_("结对日期不能晚于今天。"), field="started_on")
+    if Pairing.objects.filter(
+        household=household, volunteer=volunteer, unit=unit, status=Pairing.Status.ACTIVE
+    ).exists():
+        raise DomainError(_("这一对已在帮扶中。"), field="helper", code="duplicate")
     return Pairing.objects.create(
         household=household,
         community_id=community_id,
         volunteer=volunteer,
         unit=unit,
-        difficulty=text(difficulty, "difficulty", _("困难情况")),
-        started_on=a_date(started_on, "started_on", _("结对日期")),
+        difficulty=text(difficulty, "difficulty", _("困难情况"), max_length=200),
+        started_on=started_on,
         created_by=by,
     )
 

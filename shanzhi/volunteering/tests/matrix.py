@@ -262,6 +262,36 @@ def _remove_member(role, rel):
     return 400 if role in MANAGERS else 403
 
 
+COMMENDERS = {
+    "a1": MANAGERS | {"street_staff", "district_staff"},
+    "a2": MANAGERS | {"street_staff", "district_staff"},
+    "b": {"street_staff", "district_staff"},
+    "c": {"district_staff"},
+}
+
+
+def _commend(role, rel):
+    if role == "anonymous":
+        return 401
+    if role not in MANAGERS | {"street_staff", "district_staff"}:
+        return 403
+    return 400 if role in COMMENDERS[rel] else 404
+
+
+def _pairing_viewers(role, rel):
+    if role == "anonymous":
+        return 401
+    return 200 if role in {"grid_worker", "volunteer", "unit_member"} | MANAGERS else 403
+
+
+def _pair(role, rel):
+    if role == "anonymous":
+        return 401
+    if role not in MANAGERS:
+        return 403
+    return 400 if rel in ("a1", "a2") else 404
+
+
 def _node_of(cast, rel):
     return {"node": _place(cast, rel)[0].pk}
 
@@ -273,6 +303,14 @@ API_MATRIX = [
     ("api:vol_my_hours", "get", None, None, _no_profile),
     ("api:vol_scan", "post", None, _token, _no_profile),
     ("api:vol_confirm", "post", lambda c, r: {"attendance_id": objects(c)["attendance"][r].pk}, {}, _confirm),
+    # Judging a fresh check-in is the organiser's alone (withdrawing confirmed hours: test_hours_both_ways).
+    (
+        "api:vol_reject",
+        "post",
+        lambda c, r: {"attendance_id": objects(c)["attendance"][r].pk},
+        {"reason": ""},
+        _confirm,
+    ),
     ("api:vol_list_activities", "get", None, None, _any),
     (
         "api:vol_get_activity",
@@ -370,6 +408,11 @@ API_MATRIX = [
         None,
         _remove_member,
     ),
+    ("api:vol_commendations", "get", None, None, _viewers),
+    # No subject named: whoever may commend at that node hears which field is missing.
+    ("api:vol_commend", "post", None, lambda c, r: {"node": _place(c, r)[0].pk, "title": "优秀"}, _commend),
+    ("api:vol_pairings", "get", None, None, _pairing_viewers),
+    ("api:vol_pair", "post", None, lambda c, r: {"household": _place(c, r)[1].pk}, _pair),
     ("api:vol_rates", "get", None, None, _viewers),
     (
         "api:vol_set_rate",

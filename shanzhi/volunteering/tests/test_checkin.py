@@ -150,8 +150,8 @@ def test_confirming_counts_hours_tally_and_points_once(vol):
     ma = Volunteer.objects.get(pk=vol.ma.pk)
     assert ma.confirmed_minutes == 95
     month = PointsTally.objects.get(volunteer=ma, grain="M")
-    assert (month.minutes, month.points) == (95, 15)  # 10 points an hour, rounded down
-    assert Account.objects.get(volunteer=ma).balance == 15
+    assert (month.minutes, month.points) == (95, 16)  # 10 points an hour: 15.83, rounded half up
+    assert Account.objects.get(volunteer=ma).balance == 16
     with pytest.raises(Conflict):
         checkin.confirm(attendance, by=vol.cast.zhang)
     assert Volunteer.objects.get(pk=vol.ma.pk).confirmed_minutes == 95
@@ -218,4 +218,5 @@ def test_ledger_balance_after_hours_matches_sum(vol):
         checkin.confirm(served(vol, vol.niu, minutes=minutes), by=vol.cast.zhang)
     account = Account.objects.get(volunteer=vol.niu)
     assert account.balance == sum(m.amount for m in Movement.objects.filter(credit=account))
-    assert account.balance == 5 + 10 + 20
+    # 5 + 10.17 + 20.83 = 36: rounded once, on the total (flooring each would give 35)
+    assert account.balance == 36

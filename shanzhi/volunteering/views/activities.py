@@ -128,8 +128,12 @@ def session_detail(request, pk):
     session = permissions.get_visible_or_404(request.user, ServiceSession, pk=pk)
     organiser = session.organiser_id == request.user.pk
     roster = session.attendances.exclude(status=Attendance.Status.WITHDRAWN).select_related("volunteer")
+    # Confirmed hours may be withdrawn by the organiser or by staff who correct points (checkin.reject).
+    corrects = organiser or permissions.has_role_for(request.user, "volunteering.adjust_points")
     return render(
-        request, "volunteering/session.html", {"s": session, "organiser": organiser, "roster": roster}
+        request,
+        "volunteering/session.html",
+        {"s": session, "organiser": organiser, "roster": roster, "corrects": corrects},
     )
 
 
@@ -189,8 +193,10 @@ def attendance_reject(request, pk):
     attendance, back = _attendance_for_organiser(request, pk)
     return act(
         request,
-        lambda: checkin.reject(attendance, by=request.user, reason=request.POST.get("reason")),
-        _("已记录为不予认可。"),
+        lambda: checkin.reject(
+            attendance, by=request.user, reason=request.POST.get("reason"), request=request
+        ),
+        _("已记录为不予认可；已确认的时长和积分随之冲正。"),
         back,
     )
 

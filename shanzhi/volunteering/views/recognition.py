@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Household, OrgNode
 
 from .. import queries, rules, services
 from ..models import (
@@ -60,30 +62,98 @@ def rankings(request):
     )
 
 
+def _id(value):
+    """A posted id, or 0 when it is not a plain number (0 matches nothing: the same 404 as out of scope)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+
+
+def subject_of(user, value, field="subject"):
+    """``volunteer:12`` / ``team:3`` / ``unit:5`` from the form → {kind: object in the user's sight}."""
+    kind, _sep, pk = (value or "").partition(":")
+    return {kind: queries.subject_in_sight(user, kind, pk, field)}
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def commendations(request):
     _require_view(request.user)
-    qs = permissions.visible(request.user, Commendation).select_related("volunteer", "team", "unit", "node")
+    user = request.user
+    if request.method == "POST":
+        if not permissions.has_role_for(user, "volunteering.commend"):
+            raise PermissionDenied
+        p = request.POST
+        node = permissions.get_visible_or_404(user, OrgNode, "volunteering.commend", pk=_id(p.get("node")))
+        return act(
+            request,
+            lambda: services.commend(
+                node=node,
+                title=p.get("title"),
+                awarded_on=p.get("awarded_on"),
+                period=p.get("period", ""),
+                reason=p.get("reason", ""),
+                by=user,
+                **subject_of(user, p.get("subject")),
+            ),
+            _("表彰已记录。"),
+            "volunteering:commendations",
+        )
+    qs = permissions.visible(user, Commendation).select_related("volunteer", "team", "unit", "node")
+    may = permissions.has_role_for(user, "volunteering.commend")
     return render(
         request,
         "volunteering/commendations.html",
-        {"page": Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))},
+        {
+            "page": Paginator(qs, PER_PAGE).get_page(request.GET.get("page")),
+            "nodes": queries.commend_nodes(user) if may else (),
+            "subjects": queries.commend_subjects(user) if may else {},
+            "today": timezone.localdate(),
+        },
     )
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pairing_list(request):
-    if not permissions.has_role_for(request.user, "volunteering.pairing"):
+    user = request.user
+    if not permissions.has_role_for(user, "volunteering.pairing"):
         raise PermissionDenied
-    qs = permissions.visible(request.user, Pairing).select_related(
+    may_pair = permissions.has_role_for(user, "volunteering.manage")
+    if request.method == "POST":
+        if not may_pair:
+            raise PermissionDenied
+        p = request.POST
+        household = permissions.get_visible_or_404(
+            user, Household, "volunteering.manage", pk=_id(p.get("household"))
+        )
+
+        def go():
+            helper = subject_of(user, p.get("helper"), "helper")
+            if "team" in helper:
+                raise DomainError(_("请选择一位帮扶人或一个帮扶单位。"), field="helper")
+            services.pair(
+                household=household,
+                difficulty=p.get("difficulty"),
+                started_on=p.get("started_on"),
+                by=user,
+                **helper,
+            )
+
+        return act(request, go, _("结对已建立。"), "volunteering:pairings")
+    qs = permissions.visible(user, Pairing).select_related(
         "household__building__compound", "volunteer", "unit"
     )
+    subjects = queries.commend_subjects(user) if may_pair else {}
     return render(
         request,
         "volunteering/pairings.html",
-        {"page": Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))},
+        {
+            "page": Paginator(qs, PER_PAGE).get_page(request.GET.get("page")),
+            "households": queries.pairing_households(user) if may_pair else (),
+            "volunteers": subjects.get("volunteer", ()),
+            "units": subjects.get("unit", ()),
+            "today": timezone.localdate(),
+        },
     )
 
 
