@@ -53,6 +53,9 @@ class AppealOut(Schema):
     suspended: bool
     supervised: bool
     rating: str
+    solved: str = Field(description="回访时居民回答的是否解决（空：尚未回访）")
+    unreachable: bool = Field(description="回访多次联系不上而销号")
+    invalid_kind: str | None = Field(description="不予受理时的无效诉求类型编码")
     version: int
     created_at: str
 
@@ -116,7 +119,10 @@ class MoveIn(Schema):
     note: str | None = None
     reason: str | None = None
     result: str | None = None
-    rating: str | None = None
+    rating: str | None = Field(None, description="回访/评价：满意度 satisfied / basic / unsatisfied")
+    solved: str | None = Field(None, description="回访/评价：是否解决 solved / partly / unsolved")
+    outcome: str | None = Field(None, description="回访：unreachable 表示本次联系不上（记一次尝试）")
+    kind: str | None = Field(None, description="不予受理：无效诉求类型编码（受理后不予受理时必填）")
     to: str | None = Field(None, description="user:ID / node:ID / department:ID / company:ID / pool")
     category: int | None = None
     lead: int | None = None
@@ -155,6 +161,9 @@ def appeal_out(a):
         "suspended": a.suspended,
         "supervised": a.supervised,
         "rating": a.rating,
+        "solved": a.solved,
+        "unreachable": a.unreachable,
+        "invalid_kind": a.invalid_kind.code if a.invalid_kind_id else None,
         "version": a.version,
         "created_at": _iso(a.created_at),
     }
@@ -297,7 +306,7 @@ def list_appeals(request, filters: Query[ListFilter]):
         rows = rows.filter(status=filters.status)
     if filters.category:
         rows = rows.filter(category__code=filters.category)
-    return rows.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
+    return rows.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company", "invalid_kind")
 
 
 @router.get(

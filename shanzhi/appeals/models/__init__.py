@@ -5,6 +5,7 @@ from .appeal import TIMED, USER, Appeal, AppealCounter, AppealEvent, AppealPhoto
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .notifications import Notification
+from .rules import InvalidKind, MetricsRules
 from .stats import AppealDayStat, AppealMonthStat, AppealRollupMark, StatCounters
 from .summons import Summons
 
@@ -22,6 +23,8 @@ __all__ = [
     "ExtensionRequest",
     "SuspensionRequest",
     "Notification",
+    "InvalidKind",
+    "MetricsRules",
     "StatCounters",
     "AppealDayStat",
     "AppealMonthStat",
