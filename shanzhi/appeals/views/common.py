@@ -8,7 +8,7 @@ from shanzhi.accounts.models import RoleGrant
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access, queries
-from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, Summons
+from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, InvalidKind, Summons
 from ..services import actions as action_rules
 from ..services import delays, moves
 
@@ -90,6 +90,10 @@ def detail_context(request, appeal):
     if "summon" in verbs:
         district = appeal.path_at("district")
         context["summon_departments"] = list(Department.objects.filter(district__path=district))
+    if "reject" in verbs:
+        context["invalid_kinds"] = list(InvalidKind.objects.filter(active=True))
+    if "visit" in verbs or "rate" in verbs:
+        context["solved_choices"] = [c for c in Appeal.Solved.choices if c[0]]
     if "resolve" in verbs:
         context["response_template"] = moves.response_template(appeal)
     return context
