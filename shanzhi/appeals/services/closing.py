@@ -99,9 +99,9 @@ def reopen(a, by, note):
 def visit(appeal, *, by, solved="", rating="", note="", unreachable=False, expected_version=None):
     """回访: staff record the resident's two answers (by phone or at the door), or, with
     ``unreachable``, a try that did not reach them (the last allowed try closes the case)."""
-    if not unreachable:
-        _check_answers(solved, rating)
     with move(appeal, "visit", by, expected_version) as a:
+        if not unreachable:
+            _check_answers(solved, rating)
         if unreachable:
             _unreachable_try(a, by, note)
         else:
@@ -111,8 +111,8 @@ def visit(appeal, *, by, solved="", rating="", note="", unreachable=False, expec
 
 def rate(appeal, *, by, solved, rating, note="", expected_version=None):
     """The resident who submitted answers the same two questions; 不满意 reopens it (重办)."""
-    _check_answers(solved, rating)
     with move(appeal, "rate", by, expected_version) as a:
+        _check_answers(solved, rating)
         _apply_rating(a, V.RATE, by, solved, rating, note)
     return a
 

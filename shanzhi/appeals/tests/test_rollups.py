@@ -137,7 +137,7 @@ def _handled(cast, a, *, rating="satisfied", rework=False, to_department=False):
         a = services.send_back(a, by=cast.zhao, reason="没修好")
         a = services.resolve(a, by=cast.wang, result="再次处理")
     a = services.verify(a, by=cast.zhao)
-    return services.rate(a, by=cast.jumin, rating=rating)
+    return services.rate(a, by=cast.jumin, solved="solved", rating=rating)
 
 
 def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal):
@@ -192,8 +192,8 @@ def _try(cast, a, move, other):
         ),
         "verify": lambda: services.verify(a, by=cast.zhao),
         "send_back": lambda: services.send_back(a, by=cast.zhao, reason="没修好"),
-        "rate_good": lambda: services.rate(a, by=cast.jumin, rating="satisfied"),
-        "rate_bad": lambda: services.rate(a, by=cast.jumin, rating="unsatisfied"),
+        "rate_good": lambda: services.rate(a, by=cast.jumin, solved="solved", rating="satisfied"),
+        "rate_bad": lambda: services.rate(a, by=cast.jumin, solved="solved", rating="unsatisfied"),
         "merge": lambda: services.merge(a, into=other, by=cast.zhang),
     }
     if move in calls:
