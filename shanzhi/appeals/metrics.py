@@ -276,7 +276,7 @@ def compute(stats, dimension, start, end, months=None, rules=None):
             for f in rollups.COUNTERS:
                 setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
     # 按期结案率 by the day the deadline fell on: always the day rows (their ``due_day``).
-    for r in _sums(stats.filter(due_day__gte=first, due_day__lt=end_day), key, DUE_SUMMED):
+    for r in _sums(stats.filter(due_day__gte=first, due_day__lt=end_day, due__gt=0), key, DUE_SUMMED):
         unit = units.setdefault(r[key], Figures(key=r[key], **settings))
         for f in DUE_SUMMED:
             setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))

@@ -39,7 +39,7 @@ def _figures(user, dimension="grid", days=30):
 
 
 def _kind(code="consult"):
-    return InvalidKind.objects.get(code=code)
+    return InvalidKind.objects.get_or_create(code=code, defaults={"name": code})[0]
 
 
 def test_rates_follow_their_definitions(cast, file_appeal):
