@@ -17,7 +17,7 @@ from ..models import (
     Supervision,
     SuspensionRequest,
 )
-from ..services import deadlines
+from ..services import deadlines, moves
 
 GAP_HOURS = {  # how long after the previous step each kind of step plausibly comes (min, max)
     "accept": (0.5, 6),
@@ -29,6 +29,7 @@ GAP_HOURS = {  # how long after the previous step each kind of step plausibly co
     "resolve": (6, 72),
     "verify": (4, 30),
     "visit": (6, 30),
+    "visit_try": (4, 26),
     "rate": (6, 48),
     "close": (2, 20),
     "request_extension": (8, 30),
@@ -134,8 +135,23 @@ def backdate(a, created, now, rng, cal, clock_start=None):
         fields.update(deadline=deadline, warn_at=warn, deadline_provisional=provisional)
         if a.suspended:
             fields["suspended_until"] = until
+    fields.update(_assessed(a, events, times, fields, cal))
     Appeal.objects.filter(pk=a.pk).update(**fields)
     _backdate_dues(a, cal)
+
+
+def _assessed(a, events, times, fields, cal):
+    """What the moves judged at the real time, judged again at the moved times: whether the
+    response came within the limit, and whether a first cycle that was reopened ended late."""
+    out = {}
+    if fields["accepted_at"] is not None:
+        a.created_at = fields["created_at"]
+        out["responded_on_time"] = moves.responded_in_time(a, fields["accepted_at"], cal)
+    if any(e.verb == "reopen" for e in events):
+        first_resolve = next(s for e, s in zip(events, times, strict=True) if e.verb == "resolve")
+        first_deadline = deadlines.compute(a.category, fields["accepted_at"], cal)[0]
+        out["ever_late"] = first_resolve > first_deadline
+    return out
 
 
 def _backdate_dues(a, cal):
