@@ -306,7 +306,9 @@ def list_appeals(request, filters: Query[ListFilter]):
         rows = rows.filter(status=filters.status)
     if filters.category:
         rows = rows.filter(category__code=filters.category)
-    return rows.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company", "invalid_kind")
+    return rows.select_related(
+        "assignee_user", "assignee_node", "assignee_department", "assignee_company", "invalid_kind"
+    )
 
 
 @router.get(

@@ -144,7 +144,8 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
         # A caller who cannot say which grid: the community dispatches (only for stories that do
         # not go to a grid worker, whose scope is the grid).
         unplaced = (
-            kind in ("submitted", "rejected", "invalid", "accepted", "pooled", "merged") and rng.random() < 0.5
+            kind in ("submitted", "rejected", "invalid", "accepted", "pooled", "merged")
+            and rng.random() < 0.5
         )
         a = services.submit(
             by=staff,

@@ -124,6 +124,17 @@ def backdate(a, created, now, rng, cal, clock_start=None):
         "warned_at": None,
         "overdue_at": None,
     }
+    # The story's moves all ran within a second, so ``moved`` gives a field the shift of the last
+    # event of that second; the moments the deadline and the metrics count from are taken from
+    # their own events instead (acceptance, the last 重办, the last 办结).
+    starts = [t for e, t in zip(events, times, strict=True) if e.verb in ("accept", "reopen")]
+    resolves = [t for e, t in zip(events, times, strict=True) if e.verb == "resolve"]
+    if fields["accepted_at"] is not None and starts:
+        fields["accepted_at"] = starts[0]
+    if fields["clock_started_at"] is not None and starts:
+        fields["clock_started_at"] = starts[-1]
+    if fields["resolved_at"] is not None and resolves:
+        fields["resolved_at"] = resolves[-1]
     if fields["clock_started_at"] is not None:
         approved = [  # approved extensions and suspensions move it on, as the moves did
             (s, int(e.data["days"]), e.verb == "decide_suspension")

@@ -60,7 +60,9 @@ def _unreachable_try(a, by, note):
     commit(a, V.VISIT_TRY, by, old, ["visit_tries"], note=note, data=data)
     if a.visit_tries >= tries:
         a.unreachable = True
-        _close(a, by, _("回访 %(n)s 次均联系不上，按回访联系不上销号。") % {"n": a.visit_tries}, ["unreachable"])
+        _close(
+            a, by, _("回访 %(n)s 次均联系不上，按回访联系不上销号。") % {"n": a.visit_tries}, ["unreachable"]
+        )
 
 
 def reopen(a, by, note):
@@ -133,9 +135,7 @@ def _close(a, by, note, fields=()):
     notify.send("closed", a, notify.submitter(a), _("您的诉求 %(n)s 已办结销号。") % {"n": a.number})
     for child in Appeal.objects.select_for_update().filter(merged_into=a, status=S.MERGED).order_by("pk"):
         child.status, child.closed_at, child.resolution = S.CLOSED, now, a.resolution
-        commit(
-            child, V.CLOSE, by, S.MERGED, ["status", "closed_at", "resolution"], data={"with": a.number}
-        )
+        commit(child, V.CLOSE, by, S.MERGED, ["status", "closed_at", "resolution"], data={"with": a.number})
         notify.send(
             "closed",
             child,

@@ -315,9 +315,11 @@ def _api_rows():
             "get",
             None,
             None,
-            lambda role, rel: 401
-            if role == "anonymous"
-            else (200 if role in COMMUNITY_UP | {"department_handler"} else 403),
+            lambda role, rel: (
+                401
+                if role == "anonymous"
+                else (200 if role in COMMUNITY_UP | {"department_handler"} else 403)
+            ),
         ),
         (
             "api:appeals_detail",

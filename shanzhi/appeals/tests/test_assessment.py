@@ -132,7 +132,10 @@ def test_the_page_and_the_api_record_the_visit_through_the_one_service(cast, fil
     missing = _api(client, cast.zhang, path, {"version": a.version, "rating": "satisfied"})
     assert missing.status_code == 400 and missing.json()["field"] == "solved"
     done = _api(client, cast.zhang, path, {"version": a.version, "solved": "solved", "rating": "satisfied"})
-    assert done.status_code == 200 and (done.json()["solved"], done.json()["rating"]) == ("solved", "satisfied")
+    assert done.status_code == 200 and (done.json()["solved"], done.json()["rating"]) == (
+        "solved",
+        "satisfied",
+    )
 
 
 def test_the_resident_answers_the_same_two_questions(cast, file_appeal):

@@ -93,7 +93,9 @@ def test_a_reopened_case_stays_late_when_its_first_cycle_was(cast, file_appeal):
         a = services.rate(a, by=cast.jumin, solved="unsolved", rating="unsatisfied")
         assert a.status == Appeal.Status.REOPENED and a.ever_late
         a = services.resolve(services.start(a, by=cast.wang), by=cast.wang, result="重办完毕")
-        a = services.rate(services.verify(a, by=cast.zhao), by=cast.jumin, solved="solved", rating="satisfied")
+        a = services.rate(
+            services.verify(a, by=cast.zhao), by=cast.jumin, solved="solved", rating="satisfied"
+        )
     assert a.resolved_at <= a.deadline  # the second cycle was on time ...
     with time_machine.travel(MONDAY + dt.timedelta(days=25), tick=False):
         sweep.run()

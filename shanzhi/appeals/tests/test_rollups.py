@@ -145,7 +145,9 @@ def _handled(cast, a, *, rating="satisfied", rework=False, to_department=False):
         a = services.send_back(a, by=cast.zhao, reason="没修好")
         a = services.resolve(a, by=cast.wang, result="再次处理")
     a = services.verify(a, by=cast.zhao)
-    return services.rate(a, by=cast.jumin, solved="solved" if rating == "satisfied" else "partly", rating=rating)
+    return services.rate(
+        a, by=cast.jumin, solved="solved" if rating == "satisfied" else "partly", rating=rating
+    )
 
 
 def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal):
