@@ -218,6 +218,8 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     if kind == "reopened":
         a = services.visit(a, by=p["secretary"], solved="unsolved", rating="unsatisfied", note="问题反复出现")
         a = services.start(a, by=worker)
+        if rng.random() < 0.5:  # still in hand: the 不满意 answer stands in the figures for now
+            return a
         a = services.resolve(a, by=worker, result="再次上门处理，加装了提示牌并约谈住户。")
         a = services.verify(a, by=staff, note="复查通过")
     solved, rating = rng.choice(ANSWERS)
