@@ -227,7 +227,9 @@ def test_merged_duplicate_closes_with_the_main_appeal(cast, file_appeal):
         services.merge(main, into=dup, by=cast.zhang)
     main = services.dispatch(main, by=cast.zhang, to_user=cast.wang)
     main = services.resolve(services.start(main, by=cast.wang), by=cast.wang, result="已处理")
-    main = services.rate(services.verify(main, by=cast.zhang), by=cast.jumin, solved="solved", rating="satisfied")
+    main = services.rate(
+        services.verify(main, by=cast.zhang), by=cast.jumin, solved="solved", rating="satisfied"
+    )
     services.close(main, by=cast.zhang)
     dup.refresh_from_db()
     assert dup.status == S.CLOSED and dup.resolution == "已处理"

@@ -180,7 +180,12 @@ def test_unsatisfied_rating_reopens_through_the_page(cast, login, file_appeal):
     a = services.start(a, by=cast.wang)
     a = services.resolve(a, by=cast.wang, result="已处理")
     a = services.verify(a, by=cast.zhao)
-    assert act(login(cast.jumin), a, "rate", solved="unsolved", rating="unsatisfied", note="夜里还是很吵").status_code == 302
+    assert (
+        act(
+            login(cast.jumin), a, "rate", solved="unsolved", rating="unsatisfied", note="夜里还是很吵"
+        ).status_code
+        == 302
+    )
     a.refresh_from_db()
     assert (a.status, a.reopen_count) == (S.REOPENED, 1)
 
