@@ -255,6 +255,9 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
         open_mains = []
         for kind in stories:
             problem = rng.choice(problems)
+            if kind == "warning":  # a short limit may have no warning band at this hour: take another
+                banded = [q for q in problems if timeline.warning_start(categories[q[0]], now, cal)]
+                problem = problem if problem in banded or not banded else rng.choice(banded)
             category = categories[problem[0]]
             grid = (
                 p["grids"][0]
@@ -285,7 +288,10 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
                     AppealEvent.objects.filter(appeal=a, verb="merge").values_list("at", flat=True).get()
                 )
                 absorb = AppealEvent.objects.filter(appeal=main, verb="absorb").order_by("-id").first()
-                AppealEvent.objects.filter(pk=absorb.pk).update(at=merged_at)
+                # Never before the main appeal's own earlier steps: its timeline stays in order.
+                before = AppealEvent.objects.filter(appeal=main, pk__lt=absorb.pk).order_by("-id").first()
+                at = max(merged_at, before.at + dt.timedelta(seconds=1)) if before else merged_at
+                AppealEvent.objects.filter(pk=absorb.pk).update(at=at)
             if kind in ("accepted", "dispatched"):
                 open_mains.append(a)
             made.append(a.pk)

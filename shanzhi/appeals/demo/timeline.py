@@ -48,9 +48,12 @@ GAP_HOURS = {  # how long after the previous step each kind of step plausibly co
 def warning_start(category, now, cal):
     """A clock start some days back at which ``now`` falls in the warning band, or None."""
     local = timezone.localtime(now)
+    # Every half hour of office time: a short limit (2 or 3 working days) has a narrow band.
     for back in range(1, 25):
-        for hour in (9, 10, 14, 16):
-            start = (local - dt.timedelta(days=back)).replace(hour=hour, minute=30, second=0, microsecond=0)
+        for hour, minute in ((h, m) for h in (9, 10, 11, 14, 15, 16, 17) for m in (0, 30)):
+            start = (local - dt.timedelta(days=back)).replace(
+                hour=hour, minute=minute, second=0, microsecond=0
+            )
             deadline, warn = deadlines.compute(category, start, cal)
             if warn <= now < deadline:
                 return start
