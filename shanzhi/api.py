@@ -94,4 +94,5 @@ api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
 # Before the appeals router: its /{number} would take "categories" for an appeal number.
 api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
+api.add_router("/appeals/metrics", "shanzhi.appeals.api.metrics.router")
 api.add_router("/appeals/", "shanzhi.appeals.api.router")

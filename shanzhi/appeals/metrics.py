@@ -7,29 +7,58 @@ reader may see (``stats_for(user)``: ``permissions.visible`` on both models, who
 the appeals' one, see ``access.day_stat_scope``) or the public ones (``public.public_stats``),
 so nobody counts what they may not see.
 
-Definitions (each a share of the row before it where it makes sense), over the appeals *filed* in
-the period (merged duplicates left out: they follow their main case):
-- received; accepted (受理); response rate: (accepted + rejected) / received;
-- resolution rate: resolved now (办结, not reopened as unsatisfied since) / accepted;
-- satisfaction rate: (satisfied + basically satisfied) / rated;
-- on-time closure rate (按期结案率): resolved by the deadline / (due − suspended), where *due* are
-  the accepted appeals whose deadline has passed (as of the last refresh of their rollup cell: a
-  move, or the sweep once the deadline passes), and *suspended* those of them under suspension
-  (缓办);
-- rework rate: appeals sent back at least once (返工) / accepted;
-- average handling time: hours from acceptance to resolution, over the resolved.
+Definitions follow how 12345 hotlines are assessed, where the resident's own answers at the return
+visit decide "solved" and "satisfied" (docs/metrics.md says the same for readers; keep both true).
+Counted over the appeals *filed* in the period, merged duplicates left out (they follow their main
+case), except the on-time closure rate, counted over the appeals whose deadline *fell* in it:
 
-Changes from the scanning version: *due* no longer stops at the period's end (a deadline that
-passed after the period still counts: the figure is about the appeals filed in it); the figures
-lag a move by the drain (seconds with a task worker, one sweep interval without); a staff member's
-figures cover their part of the tree (or their department's assignments) but not appeals outside
-it that are assigned to them personally or to which their department was only summoned.
+- received; invalid (无效): refused (不予受理) with a reason of one of the invalid kinds
+  (``InvalidKind``, edited in the admin: 咨询已答复, 重复, 不属于受理范围, 恶意诉求 …). An invalid
+  appeal leaves every denominator and counts nowhere else; a refusal for any other reason is no
+  response and stays in the response rate's denominator;
+- 响应率 response rate = responded / (received − invalid), *responded* being accepted (受理) within
+  the category's response limit in working hours from filing (``Category.response_limit_hours``,
+  else ``MetricsRules.response_limit_hours``); a refusal is a response only when it rules the case
+  invalid, which takes it out of the denominator as well;
+- visited (回访): the two questions answered (是否解决 and 满意度), by staff's return visit or the
+  resident's own rating, the last answers standing; a visit that reached nobody after
+  ``MetricsRules.visit_max_tries`` tries closes the case as unreachable (回访联系不上), counted apart
+  and in no denominator;
+- 解决率 resolution rate = answered 已解决 / visited (部分解决 and 未解决 are not solved);
+- 满意率 satisfaction rate = (满意 + w × 基本满意) / visited, w = ``MetricsRules.basic_weight``
+  (default 1);
+- 按期结案率 on-time closure rate = closed on time / (due − suspended): *due* are the accepted
+  appeals whose deadline fell in the period and has passed (as of the last refresh of their rollup
+  cell: a move, or the sweep once the deadline passes); *suspended* those of them under suspension
+  now (an approved suspension already moved the deadline back by its days, so suspended time never
+  counts); *closed on time*: verified (核实, and not sent back or reopened since) with the last
+  resolution by the deadline, and no earlier cycle late: a reopened case (重办) is late if any of
+  its cycles was (``Appeal.ever_late`` keeps the first cycle's lateness);
+- rework (返工) clears the resolved state: a case sent back is not resolved until fixed again;
+  rework rate = appeals sent back at least once / accepted;
+- average handling time: hours from acceptance to resolution, over the resolved;
+- composite score (综合得分) = the weighted mean of the four rates with the weights of
+  ``MetricsRules``; none when a weighted rate is none.
+
+Rankings leave out units with fewer than the minimum of valid appeals *and* units whose composite
+score is none (never ranked as 0), and break ties by the next measure (on-time closure, satisfaction,
+resolution, response rate); units equal on all of them share a place, never ordered by name.
+
+Summoned departments (吹哨报到) have their own figures (``summons_figures``), over the parts
+summoned in the period and not withdrawn: reported on time (报到 by the part's report deadline) /
+parts reported or past that deadline; finished on time (完成承办 by the case's deadline) / parts
+finished or past the case's deadline.
+
+The figures lag a move by the drain (seconds with a task worker, one sweep interval without); a
+staff member's figures cover their part of the tree (or their department's assignments) but not
+appeals outside it that are assigned to them personally or to which their department was only
+summoned.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +66,7 @@ from shanzhi.accounts import permissions
 from shanzhi.registry.models import Department, OrgNode
 
 from . import rollups
-from .models import AppealDayStat, AppealMonthStat, Category
+from .models import AppealDayStat, AppealMonthStat, Category, MetricsRules, Summons
 
 DIMENSIONS = {
     "grid": _("网格"),
@@ -54,16 +83,24 @@ class Figures:
     key: object
     name: str = ""
     received: int = 0
+    invalid: int = 0
     accepted: int = 0
     rejected: int = 0
+    responded: int = 0
     resolved: int = 0
     rated: int = 0
+    solved: int = 0
     satisfied: int = 0
+    basic: int = 0
+    unreachable: int = 0
+    reworked: int = 0
     due: int = 0
     suspended: int = 0
     on_time: int = 0
-    reworked: int = 0
     handling_hours: float = 0.0
+    basic_weight: float = 1.0
+    weights: dict = field(default_factory=dict)
+    rank: int | None = None
     extra: dict = field(default_factory=dict)
 
     @staticmethod
@@ -71,16 +108,24 @@ class Figures:
         return round(100 * part / whole, 1) if whole > 0 else None
 
     @property
+    def valid(self):
+        return self.received - self.invalid
+
+    @property
+    def visited(self):
+        return self.rated
+
+    @property
     def response_rate(self):
-        return self._share(self.accepted + self.rejected, self.received)
+        return self._share(self.responded, self.valid)
 
     @property
     def resolution_rate(self):
-        return self._share(self.resolved, self.accepted)
+        return self._share(self.solved, self.rated)
 
     @property
     def satisfaction_rate(self):
-        return self._share(self.satisfied, self.rated)
+        return self._share(self.satisfied + self.basic_weight * self.basic, self.rated)
 
     @property
     def on_time_rate(self):
@@ -94,15 +139,25 @@ class Figures:
     def avg_handling_hours(self):
         return round(self.handling_hours / self.resolved, 1) if self.resolved else None
 
+    @property
+    def composite(self):
+        weighted = [(w, getattr(self, rate)) for rate, w in self.weights.items() if w > 0]
+        if not weighted or any(r is None for _w, r in weighted):
+            return None
+        return round(sum(w * r for w, r in weighted) / sum(w for w, _r in weighted), 1)
+
     def as_row(self):
         return [
             self.name,
             self.received,
-            self.accepted,
+            self.invalid,
             self.response_rate,
             self.resolution_rate,
             self.satisfaction_rate,
             self.on_time_rate,
+            self.composite,
+            self.rated,
+            self.unreachable,
             self.rework_rate,
             self.avg_handling_hours,
         ]
@@ -111,11 +166,14 @@ class Figures:
 COLUMNS = [
     _("单位"),
     _("收到"),
-    _("受理"),
+    _("无效"),
     _("响应率%"),
     _("解决率%"),
     _("满意率%"),
     _("按期结案率%"),
+    _("综合得分"),
+    _("回访"),
+    _("联系不上"),
     _("返工率%"),
     _("平均办理时长(小时)"),
 ]
@@ -140,6 +198,7 @@ KEYS = {
 }
 # The rollup's counters (listed once, in ``rollups.COUNTERS``) and the summed handling time last.
 SUMMED = (*rollups.COUNTERS, "handling")
+DUE_SUMMED = rollups.DUE_COUNTERS
 
 
 def _names(dimension, keys):
@@ -185,11 +244,11 @@ def _whole_months(first, end, today=None):
     return (start, stop) if start < stop else None
 
 
-def _sums(rows, key):
-    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in SUMMED}).order_by()
+def _sums(rows, key, summed=SUMMED):
+    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
 
 
-def compute(stats, dimension, start, end, months=None):
+def compute(stats, dimension, start, end, months=None, rules=None):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
     whole months of the period, the month rows ``months`` when given (see ``stats_for``)."""
@@ -206,18 +265,25 @@ def compute(stats, dimension, start, end, months=None):
         in_months = months.filter(dimension=month_dimension, month__gte=whole[0], month__lt=whole[1])
         month_rows = _sums(in_months, month_key)
         parts = [_sums(stats.filter(edges), key), [{**r, key: r[month_key]} for r in month_rows]]
+    rules = rules or MetricsRules.current()
+    settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
     units = {}
     for part in parts:
         for r in part:
-            unit = units.setdefault(r[key], Figures(key=r[key]))
+            unit = units.setdefault(r[key], Figures(key=r[key], **settings))
             handling = r["n_handling"] or dt.timedelta(0)
             unit.handling_hours += handling.total_seconds() / 3600
             for f in rollups.COUNTERS:
                 setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
+    # 按期结案率 by the day the deadline fell on: always the day rows (their ``due_day``).
+    for r in _sums(stats.filter(due_day__gte=first, due_day__lt=end_day, due__gt=0), key, DUE_SUMMED):
+        unit = units.setdefault(r[key], Figures(key=r[key], **settings))
+        for f in DUE_SUMMED:
+            setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
     units = list(units.values())
-    total = Figures(key=None, name=str(_("合计")))
+    total = Figures(key=None, name=str(_("合计")), **settings)
     for unit in units:
-        for f in (*rollups.COUNTERS, "handling_hours"):
+        for f in (*rollups.COUNTERS, *DUE_SUMMED, "handling_hours"):
             setattr(total, f, getattr(total, f) + getattr(unit, f))
     names = _names(dimension, [u.key for u in units])
     for unit in units:
@@ -226,9 +292,100 @@ def compute(stats, dimension, start, end, months=None):
     return units, total
 
 
-def ranking(units, min_cases=DEFAULT_MIN_CASES):
-    """Units with at least ``min_cases`` received, best on-time closure rate first, then satisfaction;
-    units with too few cases are left out rather than ranked on noise."""
-    ranked = [u for u in units if u.received >= min_cases]
-    ranked.sort(key=lambda u: (-(u.on_time_rate or 0), -(u.satisfaction_rate or 0), u.name))
+TIE_BREAKS = ("composite", "on_time_rate", "satisfaction_rate", "resolution_rate", "response_rate")
+
+
+def ranking(units, min_cases=None):
+    """Units with at least ``min_cases`` valid appeals and a composite score, best first; ties
+    broken by the next measure (``TIE_BREAKS``), and units equal on all of them share a place
+    (``rank``): never ordered by name. A unit with too few cases or no score is left out rather
+    than ranked on noise or as 0."""
+    if min_cases is None:
+        min_cases = MetricsRules.current().min_cases
+
+    def measures(u):
+        return tuple(-1 if getattr(u, m) is None else getattr(u, m) for m in TIE_BREAKS)
+
+    ranked = [u for u in units if u.valid >= min_cases and u.composite is not None]
+    ranked.sort(key=measures, reverse=True)
+    for i, unit in enumerate(ranked):
+        same = i and measures(unit) == measures(ranked[i - 1])
+        unit.rank = ranked[i - 1].rank if same else i + 1
     return ranked
+
+
+@dataclass
+class PartFigures:
+    """吹哨报到 figures of one department (see the module docstring)."""
+
+    key: object
+    name: str = ""
+    summoned: int = 0
+    report_due: int = 0
+    reported_on_time: int = 0
+    finish_due: int = 0
+    finished_on_time: int = 0
+
+    @property
+    def report_rate(self):
+        return Figures._share(self.reported_on_time, self.report_due)
+
+    @property
+    def finish_rate(self):
+        return Figures._share(self.finished_on_time, self.finish_due)
+
+
+def summons_figures(summonses, start, end, now=None):
+    """Per department, the parts of ``summonses`` (the rows the reader may see) summoned in
+    [start, end) and not withdrawn: one grouped query. Returns (list sorted by summoned, total)."""
+    now = now or timezone.now()
+    reported = Q(reported_at__isnull=False)
+    finished = Q(done_at__isnull=False)
+    rows = (
+        summonses.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status=Summons.Status.CANCELLED)
+        .values("department_id", "department__name")
+        .annotate(
+            n_summoned=Count("pk"),
+            n_report_due=Count("pk", filter=reported | Q(due_at__lt=now)),
+            n_reported_on_time=Count("pk", filter=reported & Q(reported_at__lte=F("due_at"))),
+            n_finish_due=Count("pk", filter=finished | Q(appeal__deadline__lt=now)),
+            n_finished_on_time=Count("pk", filter=finished & Q(done_at__lte=F("appeal__deadline"))),
+        )
+        .order_by()
+    )
+    names = ("summoned", "report_due", "reported_on_time", "finish_due", "finished_on_time")
+    units, total = [], PartFigures(key=None, name=str(_("合计")))
+    for r in rows:
+        unit = PartFigures(key=r["department_id"], name=r["department__name"])
+        for n in names:
+            setattr(unit, n, r[f"n_{n}"])
+            setattr(total, n, getattr(total, n) + r[f"n_{n}"])
+        units.append(unit)
+    units.sort(key=lambda u: (-u.summoned, u.key))
+    return units, total
+
+
+def report(user, dimension, start=None, end=None, min_cases=None):
+    """Everything the metrics page, its export and the API show, for ``user``: the units, the
+    total, the ranking and the summoned departments' figures over [start, end) (dates; the
+    default period is this month so far). Raises PermissionDenied for those without figures."""
+    permissions.require(user, "appeals.view_metrics")
+    rules = MetricsRules.current()
+    min_cases = rules.min_cases if min_cases is None else min_cases
+    start_at, end_at = period(start, end)
+    days, months = stats_for(user)
+    units, total = compute(days, dimension, start_at, end_at, months=months, rules=rules)
+    parts, parts_total = summons_figures(permissions.visible(user, Summons), start_at, end_at)
+    return {
+        "dimension": dimension,
+        "start": timezone.localdate(start_at),
+        "end": timezone.localdate(end_at) - dt.timedelta(days=1),
+        "min_cases": min_cases,
+        "units": units,
+        "total": total,
+        "ranked": ranking(units, min_cases),
+        "parts": parts,
+        "parts_total": parts_total,
+        "rules": rules,
+    }

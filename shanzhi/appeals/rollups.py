@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from shanzhi.registry.paths import community_path
@@ -23,18 +24,25 @@ DRAIN_DELAY = dt.timedelta(seconds=5)
 LOCK_NAMESPACE = 0x5A52  # "ZR": keeps these advisory locks apart from any other user of them
 MONTH_NAMESPACE = LOCK_NAMESPACE + 1
 KEY = ("path", "grid_id", "community_id", "category_id", "assignee_department_id")
+# Counters about the appeals filed in a row's day (day and month rows) ...
 COUNTERS = (
     "received",
+    "invalid",
     "accepted",
     "rejected",
+    "responded",
     "resolved",
     "rated",
+    "solved",
     "satisfied",
+    "basic",
+    "unreachable",
     "reworked",
-    "due",
-    "suspended",
-    "on_time",
 )
+# ... and about those whose deadline falls on its ``due_day`` (day rows only, read by that day).
+DUE_COUNTERS = ("due", "suspended", "on_time")
+# Verified and not sent back or reopened since: "closed after verification" for 按期结案率.
+VERIFIED = (S.VERIFIED, S.VISITED, S.CLOSED)
 
 
 def day_of(moment):
@@ -92,23 +100,37 @@ _nudged.rollup_nudge = True
 
 
 def _aggregates(now):
+    """The counters of ``metrics``' definitions as SQL (its docstring says what each one means)."""
     # Prefixed names: an annotation called "suspended" would shadow the field in the filters.
-    accepted = Q(accepted_at__isnull=False)
+    # An appeal ruled invalid (refused with an invalid kind) is only ever counted as received and
+    # invalid: it leaves every denominator (12345 assessments drop 无效诉求 from all rates).
+    valid = Q(invalid_kind__isnull=True)
+    accepted = valid & Q(accepted_at__isnull=False)
     resolved = accepted & Q(resolved_at__isnull=False)
+    visited = valid & ~Q(rating="")
     due = accepted & Q(deadline__lt=now)
     return {
         "n_received": Count("pk"),
+        "n_invalid": Count("pk", filter=~valid),
         "n_rejected": Count("pk", filter=Q(status=S.REJECTED)),
         "n_accepted": Count("pk", filter=accepted),
+        "n_responded": Count("pk", filter=valid & Q(responded_on_time=True)),
         "n_reworked": Count("pk", filter=accepted & Q(rework_count__gt=0)),
         "n_resolved": Count("pk", filter=resolved),
-        "n_rated": Count("pk", filter=accepted & ~Q(rating="")),
-        "n_satisfied": Count(
-            "pk", filter=accepted & Q(rating__in=[Appeal.Rating.SATISFIED, Appeal.Rating.BASIC])
-        ),
+        "n_rated": Count("pk", filter=visited),
+        "n_solved": Count("pk", filter=visited & Q(solved=Appeal.Solved.SOLVED)),
+        "n_satisfied": Count("pk", filter=visited & Q(rating=Appeal.Rating.SATISFIED)),
+        "n_basic": Count("pk", filter=visited & Q(rating=Appeal.Rating.BASIC)),
+        "n_unreachable": Count("pk", filter=valid & Q(unreachable=True)),
         "n_due": Count("pk", filter=due),
         "n_suspended": Count("pk", filter=due & Q(suspended=True)),
-        "n_on_time": Count("pk", filter=due & Q(suspended=False, resolved_at__lte=F("deadline"))),
+        # Closed after verification by the deadline, and no earlier cycle late (a reopened case
+        # keeps the lateness of its first cycle); suspension already moved the deadline back.
+        "n_on_time": Count(
+            "pk",
+            filter=due
+            & Q(suspended=False, ever_late=False, status__in=VERIFIED, resolved_at__lte=F("deadline")),
+        ),
         "n_handling": Sum(F("resolved_at") - F("accepted_at"), filter=resolved, output_field=DurationField()),
         "n_next_due_at": Min("deadline", filter=accepted & Q(deadline__gte=now)),
     }
@@ -117,10 +139,14 @@ def _aggregates(now):
 def _rows(appeals, now, day):
     """Stat rows (unsaved) for ``appeals`` (all filed on ``day``) per place × category × department."""
     out = []
-    for r in appeals.exclude(status=S.MERGED).values(*KEY).annotate(**_aggregates(now)).order_by():
+    # Merged duplicates follow their main case, also once closed with it.
+    appeals = appeals.exclude(status=S.MERGED).exclude(merged_into__isnull=False)
+    appeals = appeals.annotate(due_day=TruncDate("deadline")).values(*KEY, "due_day")
+    for r in appeals.annotate(**_aggregates(now)).order_by():
         out.append(
             AppealDayStat(
                 day=day,
+                due_day=r["due_day"],
                 path=r["path"],
                 street_path=street_path(r["path"]),
                 grid_id=r["grid_id"],
@@ -130,7 +156,7 @@ def _rows(appeals, now, day):
                 handling=r["n_handling"] or dt.timedelta(0),
                 next_due_at=r["n_next_due_at"],
                 refreshed_at=now,
-                **{c: r[f"n_{c}"] for c in COUNTERS},
+                **{c: r[f"n_{c}"] for c in (*COUNTERS, *DUE_COUNTERS)},
             )
         )
     return out

@@ -19,6 +19,7 @@ urlpatterns = [
     path("summons/<int:pk>/<slug:verb>/", actions.summons_act, name="summons_act"),
     path("metrics/", metrics.metrics_page, name="metrics"),
     path("metrics/export.xlsx", metrics.metrics_export, name="metrics_export"),
+    path("metrics/definitions/", metrics.metrics_definitions, name="metrics_definitions"),
     path("public/", metrics.disclosure, name="disclosure"),
     path("categories/", categories.category_list, name="categories"),
     path("categories/new/", categories.category_new, name="category_new"),

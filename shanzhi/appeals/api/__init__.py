@@ -55,7 +55,10 @@ class MoveIn(Schema):
     note_public: bool | None = Field(None, description="备注是否告知居民（默认内部）")
     reason: str | None = None
     result: str | None = None
-    rating: str | None = None
+    rating: str | None = Field(None, description="回访/评价：满意度 satisfied / basic / unsatisfied")
+    solved: str | None = Field(None, description="回访/评价：是否解决 solved / partly / unsolved")
+    outcome: str | None = Field(None, description="回访：unreachable 表示本次联系不上（记一次尝试）")
+    kind: str | None = Field(None, description="不予受理：无效诉求类型编码（受理后不予受理时必填）")
     to: str | None = Field(None, description="user:ID / node:ID / department:ID / company:ID / pool")
     category: int | None = None
     lead: int | None = None
@@ -173,7 +176,9 @@ def list_appeals(request, filters: Query[ListFilter]):
         rows = rows.filter(status=filters.status)
     if filters.category:
         rows = rows.filter(category__code=filters.category)
-    return rows.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
+    return rows.select_related(
+        "assignee_user", "assignee_node", "assignee_department", "assignee_company", "invalid_kind"
+    )
 
 
 @router.get(

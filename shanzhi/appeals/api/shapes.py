@@ -43,6 +43,9 @@ class AppealOut(Schema):
     suspended: bool
     supervised: bool
     rating: str
+    solved: str = Field("", description="回访时居民回答的是否解决（空：尚未回访）")
+    unreachable: bool = Field(False, description="回访多次联系不上而销号")
+    invalid_kind: str | None = Field(None, description="不予受理时的无效诉求类型编码")
     version: int
     created_at: str
     # The resident's five steps (issue 13 §7): 0 已提交 … 4 待评价, 5 when all are done, null off the
@@ -119,6 +122,9 @@ def appeal_out(a, resident=False):
         "suspended": a.suspended,
         "supervised": a.supervised,
         "rating": a.rating,
+        "solved": a.solved,
+        "unreachable": a.unreachable,
+        "invalid_kind": a.invalid_kind.code if a.invalid_kind_id else None,
         "version": a.version,
         "created_at": _iso(a.created_at),
         "progress_step": step,

@@ -32,7 +32,7 @@ from shanzhi.registry.demo import DEMO_DEPARTMENT
 from shanzhi.registry.models import OrgNode
 
 from .. import rollups, services
-from ..models import Appeal, AppealEvent, Category
+from ..models import Appeal, AppealEvent, Category, InvalidKind, MetricsRules
 from ..services import importing
 from . import timeline
 
@@ -67,10 +67,26 @@ PROBLEMS_CATEGORIES = [
     ("0203", "僵尸车清理", 10, "community"),
     ("0601", "漏水纠纷", 10, "grid"),
 ]
+# Invalid refusals (kind code, the reason the resident reads).
+INVALID_STORIES = [
+    ("consult", "来电咨询垃圾分类时间，已当场答复。"),
+    ("duplicate", "与已受理的同一问题重复反映，并入原诉求跟进。"),
+]
+# The return visit's two answers (是否解决, 满意度), most of them good, as in the districts' reports.
+ANSWERS = [
+    ("solved", "satisfied"),
+    ("solved", "satisfied"),
+    ("solved", "satisfied"),
+    ("solved", "basic"),
+    ("partly", "basic"),
+    ("partly", "satisfied"),
+]
 # The mix per community at the base volume (30); larger volumes repeat it in proportion.
 MIX = [
     ("submitted", 3),
-    ("rejected", 2),
+    ("rejected", 1),
+    ("invalid", 2),  # 不予受理 with an invalid kind: out of every denominator
+    ("ruled_out", 1),  # accepted, then found out of scope (不予受理 after acceptance)
     ("accepted", 2),
     ("pooled", 2),
     ("dispatched", 2),
@@ -85,6 +101,7 @@ MIX = [
     ("verified", 1),
     ("visited", 1),
     ("closed", 5),
+    ("unreachable", 1),  # the return visit reached nobody: closed as unreachable
     ("reopened", 1),
     ("merged", 1),
     ("self_handled", 2),
@@ -141,7 +158,10 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     else:
         # A caller who cannot say which grid: the community dispatches (only for stories that do
         # not go to a grid worker, whose scope is the grid).
-        unplaced = kind in ("submitted", "rejected", "accepted", "pooled", "merged") and rng.random() < 0.5
+        unplaced = (
+            kind in ("submitted", "rejected", "invalid", "accepted", "pooled", "merged")
+            and rng.random() < 0.5
+        )
         a = services.submit(
             by=staff,
             channel="on_behalf",
@@ -161,7 +181,11 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     if kind == "merged":
         return services.merge(a, into=main, by=staff, note="同一问题，并案办理")
     if kind == "rejected":
-        return services.reject(a, by=staff, reason="不属于社区受理范围，已告知来电人向有关部门反映。")
+        return services.reject(a, by=staff, reason="经现场核实，反映情况不属实。")
+    if kind == "invalid":
+        code, reason = rng.choice(INVALID_STORIES)
+        kind_row = InvalidKind.objects.filter(code=code, active=True).first()
+        return services.reject(a, by=staff, reason=reason, kind=kind_row)
     a = services.accept(a, by=staff)
     if kind == "accepted":
         return a
@@ -177,6 +201,13 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     # One note for the worker only, one the resident is told (issue 13 §7).
     a = services.dispatch(a, by=staff, to_user=worker, note="请尽快上门，反映人多次来电，注意沟通方式")
     if kind == "dispatched":
+        return a
+    if kind == "ruled_out":
+        out_of_scope = InvalidKind.objects.filter(code="out_of_scope", active=True).first()
+        if out_of_scope is not None:
+            return services.reject(
+                a, by=staff, reason="经核实属于市场监管部门职责，已告知反映人向其反映。", kind=out_of_scope
+            )
         return a
     a = services.start(a, by=worker, note="已联系反映人，约定今天下午上门查看", public=True)
     if kind == "extension":
@@ -200,17 +231,19 @@ def _play(kind, p, category, grid, rng, n, community, main=None):
     a = services.verify(a, by=staff, note="现场核实，问题已解决")
     if kind == "verified":
         return a
+    if kind == "unreachable":
+        for _try in range(MetricsRules.current().visit_max_tries):
+            a = services.visit(a, by=p["secretary"], unreachable=True, note="电话无人接听")
+        return a
     if kind == "reopened":
-        a = services.visit(a, by=p["secretary"], rating="unsatisfied", note="问题反复出现")
+        a = services.visit(a, by=p["secretary"], solved="unsolved", rating="unsatisfied", note="问题反复出现")
         a = services.start(a, by=worker)
+        if rng.random() < 0.5:  # still in hand: the 不满意 answer stands in the figures for now
+            return a
         a = services.resolve(a, by=worker, result="再次上门处理，加装了提示牌并约谈住户。")
         a = services.verify(a, by=staff, note="复查通过")
-    a = services.visit(
-        a,
-        by=p["secretary"],
-        rating=rng.choice(["satisfied", "satisfied", "satisfied", "basic"]),
-        note="电话回访",
-    )
+    solved, rating = rng.choice(ANSWERS)
+    a = services.visit(a, by=p["secretary"], solved=solved, rating=rating, note="电话回访")
     if kind == "visited":
         return a
     return services.close(a, by=staff)
@@ -289,6 +322,9 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
         open_mains = []
         for kind in stories:
             problem = rng.choice(problems)
+            if kind == "warning":  # a short limit may have no warning band at this hour: take another
+                banded = [q for q in problems if timeline.warning_start(categories[q[0]], now, cal)]
+                problem = problem if problem in banded or not banded else rng.choice(banded)
             if kind == "self_handled":
                 own = [q for q in problems if categories[q[0]].grid_self_handle]
                 if not own:
@@ -325,7 +361,10 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
                     AppealEvent.objects.filter(appeal=a, verb="merge").values_list("at", flat=True).get()
                 )
                 absorb = AppealEvent.objects.filter(appeal=main, verb="absorb").order_by("-id").first()
-                AppealEvent.objects.filter(pk=absorb.pk).update(at=merged_at)
+                # Never before the main appeal's own earlier steps: its timeline stays in order.
+                before = AppealEvent.objects.filter(appeal=main, pk__lt=absorb.pk).order_by("-id").first()
+                at = max(merged_at, before.at + dt.timedelta(seconds=1)) if before else merged_at
+                AppealEvent.objects.filter(pk=absorb.pk).update(at=at)
             if kind in ("accepted", "dispatched"):
                 open_mains.append(a)
             made.append(a.pk)

@@ -18,7 +18,7 @@ from ..models import (
     Supervision,
     SuspensionRequest,
 )
-from ..services import deadlines
+from ..services import deadlines, moves
 
 NUMBER = re.compile(r"SZ\d{14}")
 GAP_HOURS = {  # how long after the previous step each kind of step plausibly comes (min, max)
@@ -31,6 +31,7 @@ GAP_HOURS = {  # how long after the previous step each kind of step plausibly co
     "resolve": (6, 72),
     "verify": (4, 30),
     "visit": (6, 30),
+    "visit_try": (4, 26),
     "rate": (6, 48),
     "close": (2, 20),
     "request_extension": (8, 30),
@@ -49,9 +50,12 @@ GAP_HOURS = {  # how long after the previous step each kind of step plausibly co
 def warning_start(category, now, cal):
     """A clock start some days back at which ``now`` falls in the warning band, or None."""
     local = timezone.localtime(now)
+    # Every half hour of office time: a short limit (2 or 3 working days) has a narrow band.
     for back in range(1, 25):
-        for hour in (9, 10, 14, 16):
-            start = (local - dt.timedelta(days=back)).replace(hour=hour, minute=30, second=0, microsecond=0)
+        for hour, minute in ((h, m) for h in (9, 10, 11, 14, 15, 16, 17) for m in (0, 30)):
+            start = (local - dt.timedelta(days=back)).replace(
+                hour=hour, minute=minute, second=0, microsecond=0
+            )
             deadline, warn = deadlines.compute(category, start, cal)
             if warn <= now < deadline:
                 return start
@@ -125,6 +129,17 @@ def backdate(a, created, now, rng, cal, clock_start=None):
         "warned_at": None,
         "overdue_at": None,
     }
+    # The story's moves all ran within a second, so ``moved`` gives a field the shift of the last
+    # event of that second; the moments the deadline and the metrics count from are taken from
+    # their own events instead (acceptance, the last 重办, the last 办结).
+    starts = [t for e, t in zip(events, times, strict=True) if e.verb in ("accept", "reopen")]
+    resolves = [t for e, t in zip(events, times, strict=True) if e.verb == "resolve"]
+    if fields["accepted_at"] is not None and starts:
+        fields["accepted_at"] = starts[0]
+    if fields["clock_started_at"] is not None and starts:
+        fields["clock_started_at"] = starts[-1]
+    if fields["resolved_at"] is not None and resolves:
+        fields["resolved_at"] = resolves[-1]
     if fields["clock_started_at"] is not None:
         approved = [  # approved extensions and suspensions move it on, as the moves did
             (s, int(e.data["days"]), e.verb == "decide_suspension")
@@ -136,8 +151,23 @@ def backdate(a, created, now, rng, cal, clock_start=None):
         fields.update(deadline=deadline, warn_at=warn, deadline_provisional=provisional)
         if a.suspended:
             fields["suspended_until"] = until
+    fields.update(_assessed(a, events, times, fields, cal))
     Appeal.objects.filter(pk=a.pk).update(**fields)
     _backdate_dues(a, cal)
+
+
+def _assessed(a, events, times, fields, cal):
+    """What the moves judged at the real time, judged again at the moved times: whether the
+    response came within the limit, and whether a first cycle that was reopened ended late."""
+    out = {}
+    if fields["accepted_at"] is not None:
+        a.created_at = fields["created_at"]
+        out["responded_on_time"] = moves.responded_in_time(a, fields["accepted_at"], cal)
+    if any(e.verb == "reopen" for e in events):
+        first_resolve = next(s for e, s in zip(events, times, strict=True) if e.verb == "resolve")
+        first_deadline = deadlines.compute(a.category, fields["accepted_at"], cal)[0]
+        out["ever_late"] = first_resolve > first_deadline
+    return out
 
 
 def _backdate_dues(a, cal):

@@ -15,6 +15,7 @@ from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .imports import HotlineImportJob
 from .notifications import Notification
+from .rules import InvalidKind, MetricsRules
 from .stats import AppealDayStat, AppealMonthStat, AppealRollupMark, StatCounters
 from .summons import Summons
 
@@ -34,6 +35,8 @@ __all__ = [
     "SuspensionRequest",
     "HotlineImportJob",
     "Notification",
+    "InvalidKind",
+    "MetricsRules",
     "StatCounters",
     "AppealDayStat",
     "AppealMonthStat",

@@ -76,6 +76,13 @@ class Appeal(models.Model):
         BASIC = "basic", _("基本满意")
         UNSATISFIED = "unsatisfied", _("不满意")
 
+    class Solved(models.TextChoices):
+        # The return visit's first question (是否解决), the resident's own answer.
+        NONE = "", _("未回答")
+        SOLVED = "solved", _("已解决")
+        PARTLY = "partly", _("部分解决")
+        UNSOLVED = "unsolved", _("未解决")
+
     number = models.CharField(_("编号"), max_length=24, unique=True)
     channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
     hotline_case_number = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True, unique=True)
@@ -170,6 +177,24 @@ class Appeal(models.Model):
         _("评价"), max_length=16, choices=Rating.choices, default=Rating.NONE, blank=True
     )
     rating_note = models.TextField(_("评价意见"), blank=True)
+    solved = models.CharField(_("是否解决"), max_length=16, choices=Solved.choices, default="", blank=True)
+    # Return visits that did not reach the resident; after ``MetricsRules.visit_max_tries`` the case
+    # closes as unreachable (counted apart, never waiting for a rating).
+    visit_tries = models.PositiveSmallIntegerField(_("回访未接通次数"), default=0)
+    unreachable = models.BooleanField(_("回访联系不上"), default=False)
+    # Set by a refusal whose reason is one of the invalid kinds: the case leaves every denominator.
+    invalid_kind = models.ForeignKey(
+        "InvalidKind",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("无效诉求类型"),
+    )
+    # Whether the first response (受理) came within the category's response limit; None until then.
+    responded_on_time = models.BooleanField(_("按时响应"), null=True, blank=True)
+    # A handling cycle ended late (resolved after its deadline): kept when the case is reopened.
+    ever_late = models.BooleanField(_("曾超期办结"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
@@ -291,6 +316,7 @@ class AppealEvent(models.Model):
         VERIFY = "verify", _("核实通过")
         SEND_BACK = "send_back", _("返工")
         VISIT = "visit", _("回访")
+        VISIT_TRY = "visit_try", _("回访未接通")
         RATE = "rate", _("评价")
         REOPEN = "reopen", _("重办")
         CLOSE = "close", _("销号")

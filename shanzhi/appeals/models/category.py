@@ -52,6 +52,10 @@ class Category(models.Model):
         related_name="+",
         verbose_name=_("默认部门"),
     )
+    # 12345 assessments time the first response (受理/联系诉求人) apart from the handling limit.
+    response_limit_hours = models.PositiveSmallIntegerField(
+        _("响应时限(工作时)"), null=True, blank=True, help_text=_("留空则用考核规则中的默认值。")
+    )
     response_template = models.TextField(_("答复模板"), blank=True)
     auto_escalate = models.BooleanField(_("超期自动升级"), default=False)
     # Issue 13 §5: a fix that must be seen (a cleared corridor, a repaired lamp) is closed only with

@@ -11,18 +11,21 @@ from .category import Category
 
 
 class StatCounters(models.Model):
-    """The figures a rollup row adds up (see ``metrics`` for their definitions)."""
+    """The figures a rollup row adds up about the appeals *filed* in it (see ``metrics`` for their
+    definitions; ``rated`` counts the visited, the two questions answered)."""
 
     received = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
     accepted = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
     rated = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+    unreachable = models.PositiveIntegerField(default=0)
     reworked = models.PositiveIntegerField(default=0)
-    due = models.PositiveIntegerField(default=0)
-    suspended = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
     handling = models.DurationField(default=dt.timedelta)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
@@ -51,6 +54,12 @@ class AppealDayStat(StatCounters):
     department = models.ForeignKey(
         "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The day the deadline falls on (None: no deadline): 按期结案率 counts the appeals whose deadline
+    # fell in the period, so its counters are read by this day, the others by the day of filing.
+    due_day = models.DateField(null=True, blank=True)
+    due = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
     # The earliest deadline still ahead at the last refresh: the sweep refreshes the cell once it passes.
     next_due_at = models.DateTimeField(null=True, blank=True)
 
@@ -58,22 +67,33 @@ class AppealDayStat(StatCounters):
         verbose_name = _("诉求日统计")
         verbose_name_plural = _("诉求日统计")
         constraints = [
-            # Two partial constraints instead of one: NULLs never collide in a unique index.
+            # Partial constraints instead of one: NULLs never collide in a unique index.
             models.UniqueConstraint(
-                fields=["day", "path", "category", "department"],
-                condition=Q(department__isnull=False),
+                fields=["day", "path", "category", "department", "due_day"],
+                condition=Q(department__isnull=False, due_day__isnull=False),
                 name="appeal_day_stat_key",
             ),
             models.UniqueConstraint(
-                fields=["day", "path", "category"],
-                condition=Q(department__isnull=True),
+                fields=["day", "path", "category", "due_day"],
+                condition=Q(department__isnull=True, due_day__isnull=False),
                 name="appeal_day_stat_key_no_department",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "path", "category", "department"],
+                condition=Q(department__isnull=False, due_day__isnull=True),
+                name="appeal_day_stat_key_no_due",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "path", "category"],
+                condition=Q(department__isnull=True, due_day__isnull=True),
+                name="appeal_day_stat_key_no_dept_due",
             ),
         ]
         indexes = [
             models.Index(fields=["community", "day"], name="appeal_day_stat_cell"),
             models.Index(fields=["day", "path"], name="appeal_day_stat_read"),
             models.Index(fields=["department", "day"], name="appeal_day_stat_department"),
+            models.Index(fields=["due_day", "path"], name="appeal_day_stat_due_day"),
             models.Index(
                 fields=["next_due_at"], name="appeal_day_stat_due", condition=Q(next_due_at__isnull=False)
             ),

@@ -40,7 +40,8 @@ SUMMONABLE = {S.ACCEPTED, S.RETURNED} | HANDLING
 # The one table of allowed moves: verb -> the statuses it may start from.
 ALLOWED = {
     "accept": {S.SUBMITTED},
-    "reject": {S.SUBMITTED},
+    # Also after acceptance, with an invalid kind, when a case turns out to be out of scope (§9).
+    "reject": {S.SUBMITTED, S.ACCEPTED, S.RETURNED, S.POOLED, S.DISPATCHED, S.IN_PROGRESS, S.REOPENED},
     "self_handle": {S.SUBMITTED},
     "dispatch": {S.ACCEPTED, S.RETURNED, S.REOPENED, S.POOLED, S.DISPATCHED, S.IN_PROGRESS},
     "claim": {S.POOLED},

@@ -14,7 +14,7 @@ from shanzhi.core.versioning import require_version
 from shanzhi.registry.models import Building, Department, OrgNode, PropertyCompany
 
 from .. import services
-from ..models import Appeal, Category, ExtensionRequest, SuspensionRequest
+from ..models import Appeal, Category, ExtensionRequest, InvalidKind, SuspensionRequest
 from . import intake
 
 
@@ -73,6 +73,16 @@ def target(user, value):
     # own checks, with the very answer it gives an id out of scope (issue 12 §5: an id must not
     # tell whether, or whom, it names).
     return {keyword: model.objects.filter(pk=int(pk)).first()}
+
+
+def _invalid_kind(code):
+    """An invalid kind by its code ('' or none: a refusal that is not an invalid ruling)."""
+    if not code:
+        return None
+    found = InvalidKind.objects.filter(code=code, active=True).first()
+    if found is None:
+        raise DomainError(_("请选择一个有效的无效诉求类型。"), field="kind")
+    return found
 
 
 def _request_row(appeal, model, post):
@@ -134,7 +144,9 @@ def call(verb, appeal, user, post, files, version):
             public=public(post),
             **v,
         ),
-        "reject": lambda: services.reject(appeal, reason=_text(post, "reason"), **v),
+        "reject": lambda: services.reject(
+            appeal, reason=_text(post, "reason"), kind=_invalid_kind(post.get("kind")), **v
+        ),
         "return_to_city": lambda: services.return_to_city(appeal, reason=_text(post, "reason"), **v),
         "dispatch": lambda: services.dispatch(
             appeal, note=_text(post, "note"), public=public(post), **target(user, post.get("to")), **v
@@ -150,8 +162,21 @@ def call(verb, appeal, user, post, files, version):
             appeal, note=_text(post, "note"), photos_in=files, public=public(post), **v
         ),
         "send_back": lambda: services.send_back(appeal, reason=_text(post, "reason"), **v),
-        "visit": lambda: services.visit(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
-        "rate": lambda: services.rate(appeal, rating=post.get("rating", ""), note=_text(post, "note"), **v),
+        "visit": lambda: services.visit(
+            appeal,
+            solved=post.get("solved") or "",
+            rating=post.get("rating") or "",
+            unreachable=post.get("outcome") == "unreachable",
+            note=_text(post, "note"),
+            **v,
+        ),
+        "rate": lambda: services.rate(
+            appeal,
+            solved=post.get("solved") or "",
+            rating=post.get("rating") or "",
+            note=_text(post, "note"),
+            **v,
+        ),
         "close": lambda: services.close(appeal, note=_text(post, "note"), public=public(post), **v),
         "escalate": lambda: services.escalate(appeal, reason=_text(post, "reason"), **v),
         "summon": lambda: services.summon(

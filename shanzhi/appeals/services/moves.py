@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role, User
+from shanzhi.core import workdays
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access
-from ..models import Appeal, AppealPhoto
+from ..models import Appeal, AppealPhoto, InvalidKind, MetricsRules, Summons
 from . import deadlines, delays, notify, photos
 from .base import S, V, commit, move, require_text
 
@@ -50,6 +51,15 @@ def assignee_label(appeal):
 # --- acceptance -------------------------------------------------------------------------------
 
 
+def responded_in_time(appeal, now, cal=None):
+    """Whether a first response at ``now`` is within the category's response limit, counted in
+    working hours from filing (12345 assessments time 受理/联系诉求人 apart from handling)."""
+    hours = appeal.category.response_limit_hours or MetricsRules.current().response_limit_hours
+    # Office time elapsed, not a deadline: never asks the calendar about a day past ``now``.
+    cal = cal or workdays.calendar()
+    return cal.work_seconds_between(appeal.created_at, now) <= hours * 3600
+
+
 def accept(appeal, *, by, category=None, note="", public=None, expected_version=None):
     """受理/立案: the handling clock starts now; staff may correct the category first."""
     with move(appeal, "accept", by, expected_version) as a:
@@ -63,6 +73,9 @@ def accept(appeal, *, by, category=None, note="", public=None, expected_version=
             fields.append("category")
         now = timezone.now()
         fields += deadlines.start_clock(a, now)
+        if a.responded_on_time is None:  # the first response only
+            a.responded_on_time = responded_in_time(a, now)
+            fields.append("responded_on_time")
         old, a.status, a.accepted_at = a.status, S.ACCEPTED, now
         data["deadline"] = a.deadline.isoformat()
         data["provisional"] = a.deadline_provisional
@@ -81,13 +94,35 @@ def accept(appeal, *, by, category=None, note="", public=None, expected_version=
     return a
 
 
-def reject(appeal, *, by, reason, expected_version=None):
-    """不予受理, with the reason the resident will read."""
+def reject(appeal, *, by, reason, kind=None, expected_version=None):
+    """不予受理, with the reason the resident will read and, when it is one, the invalid kind
+    (``InvalidKind``: 咨询已答复, 重复, 不属于受理范围 …) that takes the case out of every
+    denominator of the metrics. Also after acceptance, when a case turns out to be out of scope
+    (issue 12 §9), but then only with an invalid kind and no department still summoned."""
     reason = require_text(reason, "reason", _("请填写不予受理的理由。"))
+    if kind is not None and (not isinstance(kind, InvalidKind) or not kind.active):
+        raise DomainError(_("请选择一个有效的无效诉求类型。"), field="kind")
     with move(appeal, "reject", by, expected_version) as a:
+        accepted = a.status != S.SUBMITTED
+        if accepted and kind is None:
+            raise DomainError(_("已受理的诉求只能以无效诉求类型（如不属于受理范围）不予受理。"), field="kind")
+        if accepted and a.summonses.filter(status__in=Summons.ACTIVE).exists():
+            raise DomainError(_("请先撤回吹哨，再不予受理。"), code="summons_pending")
+        handlers = notify.assignees(a) if accepted else []
         old, a.status, a.reject_reason, a.closed_at = a.status, S.REJECTED, reason, timezone.now()
-        commit(a, V.REJECT, by, old, ["status", "reject_reason", "closed_at"], note=reason)
+        a.invalid_kind, a.suspended, a.suspended_until = kind, False, None
+        fields = ["status", "reject_reason", "closed_at", "invalid_kind", "suspended", "suspended_until"]
+        data = {"kind": kind.code} if kind is not None else {}
+        commit(a, V.REJECT, by, old, fields, note=reason, data=data)
         delays.cancel_pending(a, by, _("不予受理"))
+        if handlers:
+            notify.send(
+                "rejected",
+                a,
+                handlers,
+                _("诉求 %(n)s 已不予受理：%(r)s") % {"n": a.number, "r": reason},
+                exclude=by,
+            )
         notify.send(
             "rejected",
             a,
@@ -310,7 +345,10 @@ def send_back(appeal, *, by, reason, expected_version=None):
     reason = require_text(reason, "reason", _("请填写返工原因。"))
     with move(appeal, "send_back", by, expected_version) as a:
         old, a.status, a.rework_count = a.status, S.IN_PROGRESS, a.rework_count + 1
-        commit(a, V.SEND_BACK, by, old, ["status", "rework_count"], note=reason)
+        # A case sent back is not resolved: its resolution time goes, the next 办结 sets it again.
+        a.resolved_at = a.resolved_by = None
+        fields = ["status", "rework_count", "resolved_at", "resolved_by"]
+        commit(a, V.SEND_BACK, by, old, fields, note=reason)
         notify.send(
             "sent_back",
             a,

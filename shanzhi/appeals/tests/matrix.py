@@ -161,6 +161,7 @@ def move_body(verb, cast, rel):
         "reason": "矩阵",
         "result": "已处理",
         "rating": "satisfied",
+        "solved": "solved",
         "to": "pool",
         "lead": cast.department.pk,
         "into": o["summoned"][rel].number,
@@ -254,6 +255,7 @@ def page_rows(Row):  # noqa: N803 (the matrix's class, passed in)
             Row("appeals:bulk_dispatch", method="post", data=lambda c, r: {"to": "pool"}, may=COMMUNITY_UP),
             Row("appeals:metrics", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:metrics_export", may=COMMUNITY_UP | {"department_handler"}),
+            Row("appeals:metrics_definitions", may=COMMUNITY_UP | {"department_handler"}),
             Row("appeals:disclosure", may=ALL, anonymous=200),
             Row("appeals:hotline_imports", may=COMMUNITY_UP),
             # An upload's report is its uploader's alone (张社区's here); to everyone else it does not exist.
@@ -380,6 +382,17 @@ def _api_rows():
     rows = [
         # Scoped by the query: everyone authenticated gets their own (possibly empty) list.
         ("api:appeals_list", "get", None, None, lambda role, rel: 401 if role == "anonymous" else 200),
+        (
+            "api:appeals_metrics",
+            "get",
+            None,
+            None,
+            lambda role, rel: (
+                401
+                if role == "anonymous"
+                else (200 if role in COMMUNITY_UP | {"department_handler"} else 403)
+            ),
+        ),
         (
             "api:appeals_detail",
             "get",

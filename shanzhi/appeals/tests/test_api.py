@@ -143,7 +143,7 @@ def test_the_loop_through_the_move_endpoints(client, cast, file_appeal):
     move(cast.wang, "start")
     move(cast.wang, "resolve", result="已处理")
     move(cast.zhao, "verify")
-    move(cast.jumin, "rate", rating="satisfied")
+    move(cast.jumin, "rate", solved="solved", rating="satisfied")
     out = move(cast.zhang, "close")
     assert out["status"] == S.CLOSED and [e["verb"] for e in out["events"]][-1] == "close"
 

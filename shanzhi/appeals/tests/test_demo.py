@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shanzhi.accounts.models import User
 from shanzhi.appeals import demo, queries, services
-from shanzhi.appeals.models import Appeal, AppealCounter, AppealDayStat, AppealEvent, Category
+from shanzhi.appeals.models import Appeal, AppealCounter, AppealDayStat, AppealEvent, Category, InvalidKind
 from shanzhi.appeals.tests.conftest import make_category
 from shanzhi.registry.models import OrgNode
 
@@ -161,3 +161,21 @@ def test_the_demo_shows_issue_13s_loop(seeded):
         "resident",
     }
     assert Appeal.objects.exclude(contact_phone_index="").exists()
+
+
+def test_the_demo_gives_the_assessment_something_to_count(district):
+    for code, name in (
+        ("consult", "咨询已答复"),
+        ("duplicate", "重复诉求"),
+        ("out_of_scope", "不属于受理范围"),
+    ):
+        InvalidKind.objects.get_or_create(code=code, defaults={"name": name})
+    demo.seed(district, random.Random(5), per_community=30, communities=1)
+    visited = Appeal.objects.exclude(rating="")
+    assert visited.exists() and not visited.filter(solved="").exists()  # both answers, every time
+    assert visited.filter(solved="partly").exists() or visited.filter(rating="basic").exists()
+    assert Appeal.objects.filter(unreachable=True, status=Appeal.Status.CLOSED).exists()
+    invalid = Appeal.objects.filter(invalid_kind__isnull=False, status=Appeal.Status.REJECTED)
+    assert invalid.filter(accepted_at__isnull=True).exists()  # refused as invalid at once
+    assert invalid.filter(accepted_at__isnull=False).exists()  # and after acceptance
+    assert Appeal.objects.filter(responded_on_time=True).exists()

@@ -32,7 +32,7 @@ def test_resident_appeal_travels_the_whole_loop(cast, file_appeal):
     )
     assert a.status == S.RESOLVED and a.resolved_by == cast.wang
     a = services.verify(a, by=cast.zhang, note="回访现场，已安静。")
-    a = services.rate(a, by=cast.jumin, rating=Appeal.Rating.SATISFIED, note="很满意")
+    a = services.rate(a, by=cast.jumin, solved="solved", rating=Appeal.Rating.SATISFIED, note="很满意")
     assert (a.status, a.rating) == (S.VISITED, "satisfied")
     a = services.close(a, by=cast.zhang)
     assert a.status == S.CLOSED and a.closed_at is not None
@@ -51,7 +51,7 @@ def test_staff_return_visit_records_the_rating(cast, file_appeal):
     a = services.start(a, by=cast.wang)
     a = services.resolve(a, by=cast.wang, result="已处理")
     a = services.verify(a, by=cast.zhao)
-    a = services.visit(a, by=cast.zhang, rating=Appeal.Rating.BASIC, note="电话回访")
+    a = services.visit(a, by=cast.zhang, solved="solved", rating=Appeal.Rating.BASIC, note="电话回访")
     assert (a.status, a.rating) == (S.VISITED, "basic")
 
 
@@ -66,7 +66,7 @@ def test_staff_return_visit_records_the_rating(cast, file_appeal):
         lambda c, a: services.resolve(a, by=c.wang, result="x"),
         lambda c, a: services.reject(a, by=c.zhang, reason=" "),  # no reason
         lambda c, a: services.claim(a, by=c.wang),  # not in the pool
-        lambda c, a: services.rate(a, by=c.jumin, rating="satisfied"),
+        lambda c, a: services.rate(a, by=c.jumin, solved="solved", rating="satisfied"),
         lambda c, a: services.supervise(a, by=c.zhang, note="x"),  # community staff do not supervise
     ],
 )
@@ -130,7 +130,7 @@ def test_unsatisfied_rating_reopens_with_a_fresh_deadline(cast, file_appeal):
     a = services.resolve(services.start(a, by=cast.wang), by=cast.wang, result="已处理")
     a = services.verify(a, by=cast.zhang)
     first_deadline = a.deadline
-    a = services.rate(a, by=cast.jumin, rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
+    a = services.rate(a, by=cast.jumin, solved="solved", rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
     assert (a.status, a.reopen_count, a.assignee_user) == (S.REOPENED, 1, cast.wang)
     assert a.deadline >= first_deadline and a.resolved_at is None
     assert Notification.objects.filter(user=cast.wang, kind="reopened").exists()
@@ -145,9 +145,9 @@ def test_only_the_submitter_rates(cast, file_appeal):
         services.resolve(services.start(a, by=cast.wang), by=cast.wang, result="ok"), by=cast.zhang
     )
     with pytest.raises((PermissionDenied, Http404)):
-        services.rate(a, by=cast.zhang, rating="satisfied")
+        services.rate(a, by=cast.zhang, solved="solved", rating="satisfied")
     with pytest.raises(DomainError):
-        services.rate(a, by=cast.jumin, rating="great")
+        services.rate(a, by=cast.jumin, solved="solved", rating="great")
 
 
 def test_pool_claim_one_wins_the_other_gets_a_conflict(cast, file_appeal):
@@ -227,7 +227,9 @@ def test_merged_duplicate_closes_with_the_main_appeal(cast, file_appeal):
         services.merge(main, into=dup, by=cast.zhang)
     main = services.dispatch(main, by=cast.zhang, to_user=cast.wang)
     main = services.resolve(services.start(main, by=cast.wang), by=cast.wang, result="已处理")
-    main = services.rate(services.verify(main, by=cast.zhang), by=cast.jumin, rating="satisfied")
+    main = services.rate(
+        services.verify(main, by=cast.zhang), by=cast.jumin, solved="solved", rating="satisfied"
+    )
     services.close(main, by=cast.zhang)
     dup.refresh_from_db()
     assert dup.status == S.CLOSED and dup.resolution == "已处理"

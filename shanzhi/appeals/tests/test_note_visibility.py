@@ -41,7 +41,7 @@ def test_the_resident_page_shows_only_resident_notes_and_plain_progress(cast, di
 def test_the_resident_never_reads_an_internal_status_name(cast, dispatched, login):
     a = services.resolve(dispatched, by=cast.wang, result="已处理完毕")
     a = services.verify(a, by=cast.zhao)
-    a = services.rate(a, by=cast.jumin, rating="satisfied")
+    a = services.rate(a, by=cast.jumin, solved="solved", rating="satisfied")
     assert a.status == S.VISITED  # 待销号 to the office
     page = login(cast.jumin).get(reverse("appeals:detail", args=[a.number])).content.decode()
     assert "待销号" not in page and str(progress.stage(a)[1]) in page
@@ -66,7 +66,7 @@ def test_the_api_gives_the_resident_only_resident_notes(cast, dispatched, client
 def test_open311_shows_no_note_and_no_internal_status(cast, dispatched, client):
     a = services.resolve(dispatched, by=cast.wang, result="已处理完毕")
     a = services.verify(a, by=cast.zhao, note=SECRET)
-    a = services.rate(a, by=cast.jumin, rating="satisfied")
+    a = services.rate(a, by=cast.jumin, solved="solved", rating="satisfied")
     for url in (
         reverse("open311:request", kwargs={"fmt": "json", "number": a.number}),
         reverse("open311:requests", kwargs={"fmt": "xml"}),

@@ -156,7 +156,7 @@ def test_the_whole_loop_through_the_pages(cast, file_appeal):
     assert "verify" not in buttons(wang.get(detail_url(a)))  # not one's own fix
     assert act(zhao, a, "verify", note="现场已安静").status_code == 302
     assert "rate" in buttons(jumin.get(detail_url(a)))
-    assert act(jumin, a, "rate", rating="satisfied", note="满意").status_code == 302
+    assert act(jumin, a, "rate", solved="solved", rating="satisfied", note="满意").status_code == 302
     assert act(zhang, a, "close").status_code == 302
     a.refresh_from_db()
     assert (a.status, a.rating) == (S.CLOSED, "satisfied")
@@ -181,7 +181,12 @@ def test_unsatisfied_rating_reopens_through_the_page(cast, login, file_appeal):
     a = services.start(a, by=cast.wang)
     a = services.resolve(a, by=cast.wang, result="已处理")
     a = services.verify(a, by=cast.zhao)
-    assert act(login(cast.jumin), a, "rate", rating="unsatisfied", note="夜里还是很吵").status_code == 302
+    assert (
+        act(
+            login(cast.jumin), a, "rate", solved="unsolved", rating="unsatisfied", note="夜里还是很吵"
+        ).status_code
+        == 302
+    )
     a.refresh_from_db()
     assert (a.status, a.reopen_count) == (S.REOPENED, 1)
 

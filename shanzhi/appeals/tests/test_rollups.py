@@ -12,8 +12,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from django.utils import timezone
 
 from shanzhi.accounts import permissions
 from shanzhi.appeals import access, metrics, rollups, services
@@ -23,18 +22,7 @@ from shanzhi.appeals.services import sweep
 from .conftest import IN_A1, IN_A2, MONDAY
 
 S = Appeal.Status
-FIELDS = (
-    "received",
-    "accepted",
-    "rejected",
-    "resolved",
-    "rated",
-    "satisfied",
-    "due",
-    "suspended",
-    "on_time",
-    "reworked",
-)
+FIELDS = (*rollups.COUNTERS, *rollups.DUE_COUNTERS)
 
 
 # --- the oracle: the scanning computation, over the appeals a reader's rollup scope stands for ---------
@@ -51,12 +39,24 @@ def _oracle_key(dimension, a):
 
 
 def oracle(appeals, dimension, start, end, now):
+    """The definitions of ``metrics``' docstring, written out once more over the appeals rows."""
     units = defaultdict(lambda: metrics.Figures(key=None))
     total = metrics.Figures(key=None)
-    for a in appeals.filter(created_at__gte=start, created_at__lt=end).exclude(status=S.MERGED):
+    counted = appeals.exclude(status=S.MERGED).exclude(merged_into__isnull=False)
+    for a in counted.filter(created_at__gte=start, created_at__lt=end):
         for f in (units[_oracle_key(dimension, a)], total):
             f.received += 1
             f.rejected += a.status == S.REJECTED
+            if a.invalid_kind_id is not None:
+                f.invalid += 1
+                continue
+            f.responded += a.responded_on_time is True
+            if a.rating:
+                f.rated += 1
+                f.solved += a.solved == Appeal.Solved.SOLVED
+                f.satisfied += a.rating == Appeal.Rating.SATISFIED
+                f.basic += a.rating == Appeal.Rating.BASIC
+            f.unreachable += a.unreachable
             if a.accepted_at is None:
                 continue
             f.accepted += 1
@@ -64,15 +64,21 @@ def oracle(appeals, dimension, start, end, now):
             if a.resolved_at is not None:
                 f.resolved += 1
                 f.handling_hours += (a.resolved_at - a.accepted_at).total_seconds() / 3600
-            if a.rating:
-                f.rated += 1
-                f.satisfied += a.rating in (Appeal.Rating.SATISFIED, Appeal.Rating.BASIC)
-            if a.deadline is not None and a.deadline < now:
-                f.due += 1
-                if a.suspended:
-                    f.suspended += 1
-                elif a.resolved_at is not None and a.resolved_at <= a.deadline:
-                    f.on_time += 1
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    for a in counted.filter(invalid_kind__isnull=True, accepted_at__isnull=False, deadline__lt=now):
+        if not first <= timezone.localdate(a.deadline) < last:
+            continue
+        for f in (units[_oracle_key(dimension, a)], total):
+            f.due += 1
+            if a.suspended:
+                f.suspended += 1
+            elif (
+                not a.ever_late
+                and a.status in (S.VERIFIED, S.VISITED, S.CLOSED)
+                and a.resolved_at is not None
+                and a.resolved_at <= a.deadline
+            ):
+                f.on_time += 1
     return units, total
 
 
@@ -137,7 +143,9 @@ def _handled(cast, a, *, rating="satisfied", rework=False, to_department=False):
         a = services.send_back(a, by=cast.zhao, reason="没修好")
         a = services.resolve(a, by=cast.wang, result="再次处理")
     a = services.verify(a, by=cast.zhao)
-    return services.rate(a, by=cast.jumin, rating=rating)
+    return services.rate(
+        a, by=cast.jumin, solved="solved" if rating == "satisfied" else "partly", rating=rating
+    )
 
 
 def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal):
@@ -160,65 +168,6 @@ def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal)
         total = assert_matches_oracle(cast.wu)
     assert total.received == 8 and total.due > 0  # nine filed, one merged into another
     assert not AppealRollupMark.objects.exists()  # every mark was drained
-
-
-MOVES = (
-    "accept",
-    "reject",
-    "dispatch",
-    "start",
-    "resolve",
-    "verify",
-    "send_back",
-    "rate_good",
-    "rate_bad",
-    "to_department",
-    "merge",
-    "wait",
-)
-
-
-def _try(cast, a, move, other):
-    """One move if it is allowed now; refusals are part of random sequences."""
-    a.refresh_from_db()
-    calls = {
-        "accept": lambda: services.accept(a, by=cast.zhang),
-        "reject": lambda: services.reject(a, by=cast.zhang, reason="不属实"),
-        "dispatch": lambda: services.dispatch(a, by=cast.zhang, to_user=cast.wang),
-        "to_department": lambda: services.dispatch(a, by=cast.zhang, to_department=cast.department),
-        "start": lambda: services.start(a, by=cast.zheng if a.assignee_department_id else cast.wang),
-        "resolve": lambda: services.resolve(
-            a, by=cast.zheng if a.assignee_department_id else cast.wang, result="好"
-        ),
-        "verify": lambda: services.verify(a, by=cast.zhao),
-        "send_back": lambda: services.send_back(a, by=cast.zhao, reason="没修好"),
-        "rate_good": lambda: services.rate(a, by=cast.jumin, rating="satisfied"),
-        "rate_bad": lambda: services.rate(a, by=cast.jumin, rating="unsatisfied"),
-        "merge": lambda: services.merge(a, into=other, by=cast.zhang),
-    }
-    if move in calls:
-        try:
-            calls[move]()
-        except Exception:  # noqa: BLE001, S110 - a refused move changes nothing, which is also checked
-            pass
-
-
-@pytest.mark.django_db
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 2), st.sampled_from(MOVES)), min_size=1, max_size=25))
-def test_rollup_equals_a_scan_after_random_moves(cast, file_appeal, steps):
-    appeals = [
-        file_appeal(title=f"随机{i}", **({"lng": IN_A2[0], "lat": IN_A2[1]} if i else {})) for i in range(3)
-    ]
-    with time_machine.travel(MONDAY, tick=False) as traveller:
-        for which, move in steps:
-            if move == "wait":
-                traveller.shift(dt.timedelta(days=3))
-                sweep.run()
-            else:
-                _try(cast, appeals[which], move, appeals[(which + 1) % 3])
-        for name in ("zhang", "liu", "zheng"):
-            assert_matches_oracle(getattr(cast, name))
 
 
 def test_scope_follows_place_and_department(cast, cats, file_appeal, login):

@@ -80,7 +80,9 @@ def play_every_move(cast, file_appeal, cats):
     )
     reopened = in_hand(cast, file_appeal, category=p)
     reopened = services.verify(services.resolve(reopened, by=cast.wang, result="已处理"), by=cast.zhang)
-    reopened = services.rate(reopened, by=cast.jumin, rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
+    reopened = services.rate(
+        reopened, by=cast.jumin, solved="solved", rating=Appeal.Rating.UNSATISFIED, note="问题依旧"
+    )
     return [fresh(a) for a in (accepted, extended, suspended, resumed, summoned, supervised, reopened)]
 
 
@@ -223,7 +225,9 @@ def test_the_rating_is_stored_first_and_the_reopening_follows(cast, file_appeal)
     with time_machine.travel(local(NEXT - 1, 12, 31), tick=False):
         a = in_hand(cast, file_appeal)
         a = services.verify(services.resolve(a, by=cast.wang, result="已处理"), by=cast.zhang)
-        a = services.rate(a, by=cast.jumin, rating=Appeal.Rating.UNSATISFIED, note="问题依旧")
+        a = services.rate(
+            a, by=cast.jumin, solved="solved", rating=Appeal.Rating.UNSATISFIED, note="问题依旧"
+        )
     rows = list(AppealEvent.objects.filter(appeal=a).order_by("-id")[:2])[::-1]
     assert [(r.verb, r.to_status, r.data.get("rating")) for r in rows] == [
         ("rate", S.VERIFIED, "unsatisfied"),

@@ -9,7 +9,7 @@ from shanzhi.registry import maps
 from shanzhi.registry.models import Department, OrgNode, PropertyCompany
 
 from .. import access, progress, queries
-from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, Summons
+from ..models import Appeal, AppealPhoto, Category, ExtensionRequest, InvalidKind, Summons
 from ..services import actions as action_rules
 from ..services import contact, delays, moves, resolving
 
@@ -108,6 +108,10 @@ def detail_context(request, appeal):
     if "summon" in verbs:
         district = appeal.path_at("district")
         context["summon_departments"] = list(Department.objects.filter(district__path=district))
+    if "reject" in verbs:
+        context["invalid_kinds"] = list(InvalidKind.objects.filter(active=True))
+    if "visit" in verbs or "rate" in verbs:
+        context["solved_choices"] = [c for c in Appeal.Solved.choices if c[0]]
     if "resolve" in verbs or "self_handle" in verbs:
         context["response_template"] = resolving.response_template(appeal)
     return context

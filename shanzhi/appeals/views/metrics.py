@@ -2,12 +2,14 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
@@ -29,30 +31,16 @@ def _params(request):
     end = parse_date(request.GET.get("end") or "") if request.GET.get("end") else None
     if start and end and start > end:
         start, end = end, start
-    try:
-        min_cases = max(0, int(request.GET.get("min_cases") or metrics.DEFAULT_MIN_CASES))
-    except ValueError:
-        min_cases = metrics.DEFAULT_MIN_CASES
+    raw = request.GET.get("min_cases") or ""
+    min_cases = min(int(raw), 10**6) if raw.isascii() and raw.isdigit() else None  # None: the rules'
+
     # The end date is inclusive on the form: the period runs to the next midnight.
     return dimension, start, (end + dt.timedelta(days=1)) if end else None, min_cases
 
 
 def _computed(request):
-    user = request.user
-    permissions.require(user, "appeals.view_metrics")
     dimension, start, end, min_cases = _params(request)
-    start_at, end_at = metrics.period(start, end)
-    days, months = metrics.stats_for(user)
-    units, total = metrics.compute(days, dimension, start_at, end_at, months=months)
-    return {
-        "dimension": dimension,
-        "start": timezone.localdate(start_at),
-        "end": timezone.localdate(end_at) - dt.timedelta(days=1),
-        "min_cases": min_cases,
-        "units": units,
-        "total": total,
-        "ranked": metrics.ranking(units, min_cases),
-    }
+    return metrics.report(request.user, dimension, start, end, min_cases)
 
 
 @never_cache
@@ -69,6 +57,32 @@ def metrics_page(request):
     return render(request, "appeals/metrics.html", context)
 
 
+DEFINITIONS = settings.BASE_DIR / "docs" / "metrics.md"
+
+
+@never_cache
+def metrics_definitions(request):
+    """docs/metrics.md, the definitions of the figures, for those who read them (plain text: the
+    one document is the source, whatever reads it)."""
+    permissions.require(request.user, "appeals.view_metrics")
+    text = DEFINITIONS.read_text(encoding="utf-8")
+    return render(request, "appeals/metrics_definitions.html", {"text": text})
+
+
+PART_COLUMNS = [
+    gettext_lazy("职能部门"),
+    gettext_lazy("吹哨次数"),
+    gettext_lazy("按时报到"),
+    gettext_lazy("按时报到率%"),
+    gettext_lazy("按期完成"),
+    gettext_lazy("按期完成率%"),
+]
+
+
+def _part_row(u):
+    return [u.name, u.summoned, u.reported_on_time, u.report_rate, u.finished_on_time, u.finish_rate]
+
+
 @never_cache
 def metrics_export(request):
     context = _computed(request)
@@ -81,8 +95,12 @@ def metrics_export(request):
     spreadsheets.append(sheet, context["total"].as_row())
     ranked = book.create_sheet(str(_("排名")))
     ranked.append([str(_("名次"))] + [str(c) for c in metrics.COLUMNS])
-    for i, unit in enumerate(context["ranked"], start=1):
-        spreadsheets.append(ranked, [i] + unit.as_row())
+    for unit in context["ranked"]:
+        spreadsheets.append(ranked, [unit.rank] + unit.as_row())
+    parts = book.create_sheet(str(_("吹哨报到")))
+    parts.append([str(c) for c in PART_COLUMNS])
+    for unit in [*context["parts"], context["parts_total"]]:
+        spreadsheets.append(parts, _part_row(unit))
     data = spreadsheets.xlsx_bytes(book)
     audit.record(
         AuditEvent.Action.EXPORT,
