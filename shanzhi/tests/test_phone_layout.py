@@ -61,7 +61,7 @@ def test_every_page_fits_a_phone(browser, live_server, matrix_cast):  # noqa: F8
             contexts[role] = context.new_page()
         page = contexts[role]
         url = reverse(row.name, kwargs=kwargs)
-        if url.endswith((".xlsx", ".csv", ".json", ".png", ".svg")) or "/progress/" in url:
+        if "." in url.rstrip("/").rsplit("/", 1)[-1] or "/progress/" in url:
             continue  # files and fragments, not pages
         response = page.goto(live_server.url + url)
         if (
