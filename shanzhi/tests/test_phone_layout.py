@@ -31,7 +31,15 @@ MEASURE = """() => {
     const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
     if (lines.size >= text.length) squeezed.push(text.slice(0, 20));
   }
-  return {overflow: overflow, squeezed: squeezed.slice(0, 5)};
+  let widest = "";
+  if (overflow > 1) {
+    let right = 0;
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.right > right && r.width > 0) { right = r.right; widest = el.tagName + "." + el.className; }
+    }
+  }
+  return {overflow: overflow, squeezed: squeezed.slice(0, 5), widest: widest};
 }"""
 
 
