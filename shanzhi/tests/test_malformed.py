@@ -1,0 +1,61 @@
+"""Bad input gets a clear 400, never a 500 (issue 12 §4): ~230 malformed requests against pages,
+the JSON API and Open311 (see ``malformed.py``); the JSON refusals carry ``{code, message, field}``."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from shanzhi.accounts.services import issue_api_token
+
+from . import malformed
+
+
+@pytest.fixture
+def fired(cast):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC), tick=True):
+        category, appeal = malformed.prepare(cast)
+        out = StringIO()
+        call_command("issue_open311_key", "fuzz-app", stdout=out)
+        tokens = {}
+
+        def token_for(user):
+            if user.pk not in tokens:
+                tokens[user.pk] = issue_api_token(user)
+            return tokens[user.pk]
+
+        cases = malformed.cases(cast, category, appeal, out.getvalue().strip())
+        yield malformed.run(lambda: Client(raise_request_exception=False), cast, cases, token_for)
+
+
+def test_no_malformed_request_answers_a_server_error(fired):
+    assert len(fired) >= 165
+    errors = [(label, status) for label, _name, status, _r in fired if status >= 500]
+    assert errors == []
+
+
+def test_refused_characters_answer_400_naming_the_field(fired):
+    wrong = []
+    for label, name, status, response in fired:
+        if name not in malformed.ALWAYS_REFUSED or label.startswith("path_"):
+            continue
+        if status != 400:
+            wrong.append((label, status))
+        elif response["Content-Type"].startswith("application/json") and "/open311/" not in label:
+            body = response.json()
+            if not (body.get("code") and body.get("message") and body.get("field")):
+                wrong.append((label, body))
+    assert wrong == []
+
+
+def test_unparsable_json_answers_the_documented_shape(fired):
+    wrong = []
+    for label, name, status, response in fired:
+        if name in malformed.BAD_JSON:
+            body = response.json() if status == 400 else {}
+            if status != 400 or not {"code", "message", "field"} <= set(body):
+                wrong.append((label, status, body))
+    assert wrong == []
