@@ -4,8 +4,10 @@ Declared once so every endpoint documents the same ``{code, message, field}`` re
 ``shanzhi.api``'s exception handlers write, and every list pages the same way.
 """
 
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+
+from .inputs import MAX_PAGE
 
 
 class ErrorOut(Schema):
@@ -23,6 +25,11 @@ class Pages(PageNumberPagination):
     """Page-number pagination in the database (only the requested page is fetched) that hands the
     page it returns to ``prepare(user, rows)``: masking, labels and whatever a row needs from its
     user are set per page, exactly as the pages do it."""
+
+    class Input(Schema):
+        # Bounded: a 20-digit page number would overflow the query's OFFSET (a 400, not a 500).
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
     def __init__(self, *, prepare=None, page_size=50, max_page_size=200, **kwargs):
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)

@@ -67,27 +67,72 @@ def _form_targets(cast, category, appeal):
     """Pages: (label, who, method, url-or-callable, data builder). ``v`` is the bad value."""
     n = appeal.number
     return [
-        ("page_submit_category", "jumin", "post", "/appeals/new/", lambda v: {
-            "title": "噪音", "description": "夜里噪音", "category": v, "lng": IN_A1[0], "lat": IN_A1[1],
-        }),
-        ("page_submit_text", "jumin", "post", "/appeals/new/", lambda v: {
-            "title": v, "description": v, "category": category.pk, "lng": IN_A1[0], "lat": IN_A1[1],
-            "address": v, "contact_name": v,
-        }),
-        ("page_dispatch_to", "zhang", "post", f"/appeals/{n}/dispatch/", lambda v: {
-            "to": f"user:{v}", "version": appeal.version,
-        }),
+        (
+            "page_submit_category",
+            "jumin",
+            "post",
+            "/appeals/new/",
+            lambda v: {
+                "title": "噪音",
+                "description": "夜里噪音",
+                "category": v,
+                "lng": IN_A1[0],
+                "lat": IN_A1[1],
+            },
+        ),
+        (
+            "page_submit_text",
+            "jumin",
+            "post",
+            "/appeals/new/",
+            lambda v: {
+                "title": v,
+                "description": v,
+                "category": category.pk,
+                "lng": IN_A1[0],
+                "lat": IN_A1[1],
+                "address": v,
+                "contact_name": v,
+            },
+        ),
+        (
+            "page_dispatch_to",
+            "zhang",
+            "post",
+            f"/appeals/{n}/dispatch/",
+            lambda v: {
+                "to": f"user:{v}",
+                "version": appeal.version,
+            },
+        ),
         ("page_accept_version", "zhang", "post", f"/appeals/{n}/accept/", lambda v: {"version": v}),
-        ("page_need_household", "zhang", "post", "/coop/needs/", lambda v: {
-            "title": "助老", "kind": "personal", "community": cast.community.pk, "household": v,
-        }),
+        (
+            "page_need_household",
+            "zhang",
+            "post",
+            "/coop/needs/",
+            lambda v: {
+                "title": "助老",
+                "kind": "personal",
+                "community": cast.community.pk,
+                "household": v,
+            },
+        ),
         ("page_need_community", "zhang", "post", "/coop/needs/", lambda v: {"title": v, "community": v}),
         ("page_metrics_start", "zhang", "get", "/appeals/metrics/", lambda v: {"start": v, "end": v}),
         ("page_worklist_page", "zhang", "get", "/appeals/", lambda v: {"page": v, "category": v}),
         ("page_rankings_day", "zhang", "get", "/v/rankings/", lambda v: {"day": v, "node": v}),
-        ("page_nearby_category", "jumin", "get", "/appeals/new/nearby/", lambda v: {
-            "category": v, "lng": v, "lat": v,
-        }),
+        (
+            "page_nearby_category",
+            "jumin",
+            "get",
+            "/appeals/new/nearby/",
+            lambda v: {
+                "category": v,
+                "lng": v,
+                "lat": v,
+            },
+        ),
     ]
 
 
@@ -95,15 +140,39 @@ def _api_targets(cast, category, appeal):
     n = appeal.number
     return [
         ("api_list_page", "zhang", "get", "/api/v1/appeals/", lambda v: {"page": v, "category": v}),
-        ("api_submit", "jumin", "json", "/api/v1/appeals/", lambda v: {
-            "title": v, "description": v, "category": category.code, "lng": IN_A1[0], "lat": IN_A1[1],
-            "address": v, "contact_name": v,
-        }),
-        ("api_dispatch_to", "zhang", "json", f"/api/v1/appeals/{n}/dispatch", lambda v: {
-            "to": f"user:{v}", "version": appeal.version,
-        }),
+        (
+            "api_submit",
+            "jumin",
+            "json",
+            "/api/v1/appeals/",
+            lambda v: {
+                "title": v,
+                "description": v,
+                "category": category.code,
+                "lng": IN_A1[0],
+                "lat": IN_A1[1],
+                "address": v,
+                "contact_name": v,
+            },
+        ),
+        (
+            "api_dispatch_to",
+            "zhang",
+            "json",
+            f"/api/v1/appeals/{n}/dispatch",
+            lambda v: {
+                "to": f"user:{v}",
+                "version": appeal.version,
+            },
+        ),
         ("api_accept_version", "zhang", "json", f"/api/v1/appeals/{n}/accept", lambda v: {"version": v}),
-        ("api_rankings_day", "zhang", "get", "/api/v1/volunteering/rankings", lambda v: {"day": v, "node": v}),
+        (
+            "api_rankings_day",
+            "zhang",
+            "get",
+            "/api/v1/volunteering/rankings",
+            lambda v: {"day": v, "node": v},
+        ),
     ]
 
 
@@ -123,9 +192,19 @@ def _open311_targets(cast, category, key):
         ("o311_ids", None, "get", "/open311/v2/requests.json", lambda v: {"service_request_id": v}),
         ("o311_start", None, "get", "/open311/v2/requests.json", lambda v: {"start_date": v, "status": v}),
         ("o311_post", None, "post", "/open311/v2/requests.json", post),
-        ("o311_post_point", None, "post", "/open311/v2/requests.json", lambda v: {
-            "api_key": key, "service_code": v, "lat": v, "long": v, "description": "噪音",
-        }),
+        (
+            "o311_post_point",
+            None,
+            "post",
+            "/open311/v2/requests.json",
+            lambda v: {
+                "api_key": key,
+                "service_code": v,
+                "lat": v,
+                "long": v,
+                "description": "噪音",
+            },
+        ),
     ]
 
 
@@ -179,4 +258,3 @@ def run(client_factory, cast, cases_list, token_for):
         response = getattr(client, method)(url, headers=headers, **opts)
         results.append((label, name, response.status_code, response))
     return results
-

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import MAX_PAGE, id_or_none
 from shanzhi.registry.households import own_household
 
 from .. import queries, services
@@ -59,10 +60,8 @@ class CappedPaginator(Paginator):
 
 
 def _page_number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 1
+    """The requested page, bounded: a 20-digit page number would overflow the query's OFFSET."""
+    return min(id_or_none(value) or 1, MAX_PAGE)
 
 
 def _my_channels(user):
@@ -97,7 +96,7 @@ def submit(request):
         try:
             if len(files) > MAX_PHOTOS:
                 raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
-            category = categories.filter(pk=form.get("category") or 0).first()
+            category = categories.filter(pk=id_or_none(form.get("category"))).first()
             use_home = form.get("place") == "home" and home is not None
             channel = form.get("channel") or (channels[0] if channels else "")
             if channel not in channels:
@@ -148,7 +147,7 @@ def nearby(request):
     """htmx fragment at intake: open appeals of the same category near the chosen point. Only
     number, status and date are shown, never another person's words."""
     permissions.require(request.user, "appeals.submit")
-    category = Category.objects.filter(pk=request.GET.get("category") or 0, active=True).first()
+    category = Category.objects.filter(pk=id_or_none(request.GET.get("category")), active=True).first()
     rows = []
     if category is not None:
         try:
@@ -189,7 +188,7 @@ def worklist(request):
     qs = status_filter(queries.worklist(user, bucket), status, category)
     qs = qs.select_related("assignee_user", "assignee_node", "assignee_department", "assignee_company")
     number = request.GET.get("page")
-    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
+    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(_page_number(number))
     may_dispatch = permissions.has_role_for(user, "appeals.dispatch")
     context = {
         "page": page,
