@@ -4,8 +4,12 @@ Declared once so every endpoint documents the same ``{code, message, field}`` re
 ``shanzhi.api``'s exception handlers write, and every list pages the same way.
 """
 
+import datetime
+from typing import Annotated
+
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import WithJsonSchema
 
 from .inputs import MAX_PAGE
 
@@ -15,6 +19,17 @@ class ErrorOut(Schema):
     message: str
     field: str | None = None
     changed: dict | None = None
+
+
+# A local time of day as pydantic writes it ("11:00:00"). JSON Schema's ``format: time`` is RFC 3339's
+# full-time, which requires an offset ("11:00:00+08:00"): declaring it would make every response a
+# schema violation (issue 12 §4), so the document states the pattern that is actually sent.
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$", "description": "当地时间 HH:MM:SS"}
+    ),
+]
 
 
 # The refusals a service can answer with (see core.errors.DomainError and its subclasses).

@@ -3,6 +3,8 @@
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
+from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import MAX_PAGE, id_or_none
 from shanzhi.registry.households import own_household
@@ -210,10 +213,21 @@ def detail(request, number):
     return render_detail(request, appeal)
 
 
+@login_not_required
 @never_cache
 def photo(request, pk):
-    """Photos are never served from the media folder: only here, to those who see the appeal."""
-    p = permissions.get_visible_or_404(request.user, AppealPhoto, pk=pk)
+    """Photos are never served from the media folder: only here, to those who see the appeal.
+
+    The API's ``photos[].url`` points here, so an API client that follows it with its bearer token
+    gets the file (it used to get a 302 to the login page, issue 12 §4); without a session or a
+    valid token, the login page as for every page."""
+    user = request.user
+    if not user.is_authenticated:
+        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+    p = permissions.get_visible_or_404(user, AppealPhoto, pk=pk)
     response = FileResponse(p.file.open("rb"), content_type=p.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -233,6 +247,6 @@ def notifications(request):
 def notifications_read(request):
     user = request.user
     permissions.require(user, "appeals.view_notifications")
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [n for n in map(id_or_none, request.POST.getlist("id")) if n is not None] or None
     notify.mark_read(user, ids)
     return redirect("appeals:notifications")
