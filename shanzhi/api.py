@@ -48,7 +48,6 @@ class ShanzhiAPI(NinjaAPI):
                 login_not_required(pattern.callback)
         return patterns, app_name, namespace
 
-
     def get_openapi_schema(self, **kwargs):
         """Every operation may answer 400: core.inputs.InputGuardMiddleware refuses a refused
         character or unparsable JSON anywhere, and ninja refuses a malformed parameter, both in the

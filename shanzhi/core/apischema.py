@@ -27,7 +27,11 @@ class ErrorOut(Schema):
 LocalTime = Annotated[
     datetime.time,
     WithJsonSchema(
-        {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$", "description": "当地时间 HH:MM:SS"}
+        {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$",
+            "description": "当地时间 HH:MM:SS",
+        }
     ),
 ]
 

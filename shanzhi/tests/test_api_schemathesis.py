@@ -71,7 +71,7 @@ def test_api_has_no_server_error_and_no_schema_violation(cast, data, settings):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     failures, operations, requests = _run(issue_api_token(cast.sun), schema)
     print(f"schemathesis: {operations} operations, {len(requests)} requests, {len(failures)} failures")
-    assert operations >= 100 and len(requests) >= 5 * operations
+    assert operations >= 90 and len(requests) >= 5 * operations
     assert failures == [], "\n".join(failures)
 
 
