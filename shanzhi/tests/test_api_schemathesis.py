@@ -22,36 +22,40 @@ EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+def _check(operation, token, failures, requests):
+    """``EXAMPLES`` generated requests to one operation; failing checks are appended, described."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def one(case):
+        response = case.call(headers={"Authorization": f"Bearer {token}"})
+        requests.append(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failure is reported
+            failures.append(f"{operation.label}: {type(exc).__name__}: {str(exc)[:400]}")
+
+    one()
+
+
 def _run(token, schema):
-    """``(failures, operations, requests)``: every failing check, described."""
+    """``(failures, operations, requests)`` over every operation of the document."""
     failures, operations, requests = [], 0, []
     for result in schema.get_all_operations():
-        operation = result.ok()
         operations += 1
-
-        @settings(
-            max_examples=EXAMPLES,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def one(case):
-            response = case.call(headers={"Authorization": f"Bearer {token}"})
-            requests.append(response.status_code)
-            try:
-                case.validate_response(response, checks=CHECKS)
-            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failure is reported
-                failures.append(f"{operation.label}: {type(exc).__name__}: {str(exc)[:400]}")
-
-        one()
+        _check(result.ok(), token, failures, requests)
     return failures, operations, requests
 
 
 @pytest.fixture
-def data(cast, co, activity, file_appeal):
+def data(cast, co, activity, file_appeal):  # noqa: F811 - the imported fixtures
     """Something behind every list: coop resources, needs and orders, a volunteering activity, an
     appeal with a photo and a timeline (so the responses that carry them are checked too)."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -110,7 +110,7 @@ PAGE_COUNT = 38
 
 
 @pytest.fixture
-def world(cast, co, activity, vol, file_appeal, cats):
+def world(cast, co, activity, vol, file_appeal, cats):  # noqa: F811 - the imported fixtures
     from types import SimpleNamespace
 
     appeal = file_appeal(photos_in=[SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")])
@@ -135,8 +135,8 @@ def _fuzz_form(client, page_url, form, offset):
     names = list(fields)[:MAX_FIELDS]
     bad = list(BAD.items())
     for i, name in enumerate(names):
-        kind, value = bad[(i + offset) % len(bad)]
-        for kind, value in {kind: value, "nul": BAD["nul"]}.items():
+        rotating, rotating_value = bad[(i + offset) % len(bad)]
+        for kind, value in {rotating: rotating_value, "nul": BAD["nul"]}.items():
             data = {k: v for k, v in fields.items() if v is not None}
             data[name] = value
             before = _counts() if kind in ALWAYS_REFUSED else None
