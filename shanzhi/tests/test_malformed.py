@@ -59,3 +59,41 @@ def test_unparsable_json_answers_the_documented_shape(fired):
             if status != 400 or not {"code", "message", "field"} <= set(body):
                 wrong.append((label, status, body))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"address": "长" * 201}, "address"),
+        ({"contact_name": "名" * 51}, "contact_name"),
+        ({"headers": {"Idempotency-Key": "k" * 81}}, "idempotency_key"),
+    ],
+)
+def test_lengths_are_refused_naming_the_field_not_cut(cast, client, change, field):
+    from shanzhi.appeals.models import Appeal
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC), tick=True):
+        category, _appeal = malformed.prepare(cast)
+        before = Appeal.objects.count()
+        change = dict(change)
+        headers = {"Authorization": f"Bearer {issue_api_token(cast.jumin)}", **change.pop("headers", {})}
+        body = {
+            "title": "噪音",
+            "description": "夜里噪音",
+            "category": category.code,
+            "lng": malformed.IN_A1[0],
+            "lat": malformed.IN_A1[1],
+            **change,
+        }
+        response = client.post("/api/v1/appeals/", body, content_type="application/json", headers=headers)
+        assert response.status_code == 400 and response.json()["field"] == field
+        assert Appeal.objects.count() == before
+        # At the limit it is accepted and stored whole.
+        at_limit = {"address": "长" * 200, "contact_name": "名" * 50}
+        body.update({k: v for k, v in at_limit.items() if k in change})
+        headers.update({"Idempotency-Key": "k" * 80} if "Idempotency-Key" in headers else {})
+        response = client.post("/api/v1/appeals/", body, content_type="application/json", headers=headers)
+        assert response.status_code == 201
+        stored = Appeal.objects.get(number=response.json()["number"])
+        for name in set(change) & {"address", "contact_name"}:
+            assert getattr(stored, name) == body[name]
