@@ -203,7 +203,7 @@ class InputGuardMiddleware:
         """``(code, message, field)`` when the request must be refused, else ``None``."""
         reason = bad_character(request.path)
         if reason:
-            return "invalid", _("地址 %(reason)s。") % {"reason": reason}, "path"
+            return "invalid", _("网址 %(reason)s。") % {"reason": reason}, "path"
         for key, values in request.GET.lists():
             found = self._bad_pair(key, values)
             if found:
