@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import Text
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Building
 
@@ -106,8 +107,9 @@ class SubmitIn(Schema):
         None,
         description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",
     )
-    address: str = ""
-    contact_name: str = ""
+    # Stated in the document, refused when longer (never cut): the same limits as intake's.
+    address: Text = Field("", max_length=200)
+    contact_name: Text = Field("", max_length=50)
     contact_phone: str = ""
 
 
