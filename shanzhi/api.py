@@ -2,13 +2,15 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from shanzhi.accounts.middleware import owes_second_factor
 from shanzhi.accounts.services import user_for_token
+from shanzhi.core.apischema import ErrorOut
 from shanzhi.core.errors import DomainError
 
 
@@ -45,6 +47,23 @@ class ShanzhiAPI(NinjaAPI):
             if pattern.name != "openapi-view":
                 login_not_required(pattern.callback)
         return patterns, app_name, namespace
+
+    def get_openapi_schema(self, **kwargs):
+        """Every operation may answer 400: core.inputs.InputGuardMiddleware refuses a refused
+        character or unparsable JSON anywhere, and ninja refuses a malformed parameter, both in the
+        ``{code, message, field}`` shape. The document says so for each of them."""
+        schema = super().get_openapi_schema(**kwargs)
+        refusal = {
+            "description": "输入有误（字段见 field）",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema()
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault(400, refusal)
+        return schema
 
 
 api = ShanzhiAPI(
@@ -96,3 +115,15 @@ api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
 api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
 api.add_router("/appeals/metrics", "shanzhi.appeals.api.metrics.router")
 api.add_router("/appeals/", "shanzhi.appeals.api.router")
+
+
+def not_found(request, exception=None):
+    """``handler404``: a path under /api/ that no operation matches (an id the route's converter
+    refuses, say) answers the API's JSON refusal, not the HTML page the pages get."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": "不存在", "field": None},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return page_not_found(request, exception)

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view: NUL, control, surrogate and bidi characters and unparsable JSON are a 400.
+    "shanzhi.core.inputs.InputGuardMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "shanzhi.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

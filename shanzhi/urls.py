@@ -28,3 +28,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("csp-report", csp.report, name="csp_report"),
 ]
+
+handler404 = "shanzhi.api.not_found"

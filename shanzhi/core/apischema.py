@@ -4,8 +4,14 @@ Declared once so every endpoint documents the same ``{code, message, field}`` re
 ``shanzhi.api``'s exception handlers write, and every list pages the same way.
 """
 
-from ninja import Schema
+import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import WithJsonSchema
+
+from .inputs import MAX_PAGE
 
 
 class ErrorOut(Schema):
@@ -13,6 +19,21 @@ class ErrorOut(Schema):
     message: str
     field: str | None = None
     changed: dict | None = None
+
+
+# A local time of day as pydantic writes it ("11:00:00"). JSON Schema's ``format: time`` is RFC 3339's
+# full-time, which requires an offset ("11:00:00+08:00"): declaring it would make every response a
+# schema violation (issue 12 §4), so the document states the pattern that is actually sent.
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?$",
+            "description": "当地时间 HH:MM:SS",
+        }
+    ),
+]
 
 
 # The refusals a service can answer with (see core.errors.DomainError and its subclasses).
@@ -23,6 +44,11 @@ class Pages(PageNumberPagination):
     """Page-number pagination in the database (only the requested page is fetched) that hands the
     page it returns to ``prepare(user, rows)``: masking, labels and whatever a row needs from its
     user are set per page, exactly as the pages do it."""
+
+    class Input(Schema):
+        # Bounded: a 20-digit page number would overflow the query's OFFSET (a 400, not a 500).
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
     def __init__(self, *, prepare=None, page_size=50, max_page_size=200, **kwargs):
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)

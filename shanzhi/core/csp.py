@@ -10,7 +10,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -46,7 +46,8 @@ def report(request):
         return HttpResponseBadRequest("report: too large")
     try:
         parsed = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RawPostDataException):
+        # A form post (already parsed by core.inputs.InputGuardMiddleware) is no report either.
         return HttpResponseBadRequest("report: not JSON")
     log.warning("CSP refused %(directive)s from %(blocked)s on %(page)s", summary(parsed))
     return HttpResponse(status=204)

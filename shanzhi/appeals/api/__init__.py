@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import Text
 from shanzhi.registry.models import Building
 
 from .. import queries, services
@@ -42,10 +43,13 @@ class SubmitIn(Schema):
         None,
         description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",
     )
-    address: str = Field(
-        "", description="地址；无地图点、楼栋和社区时据此在台账中定位，定位不到则转区、街道“待定位”，不拒收"
+    # Stated in the document, refused when longer (never cut): the same limits as intake's.
+    address: Text = Field(
+        "",
+        max_length=200,
+        description="地址；无地图点、楼栋和社区时据此在台账中定位，定位不到则转区、街道“待定位”，不拒收",
     )
-    contact_name: str = ""
+    contact_name: Text = Field("", max_length=50)
     contact_phone: str = ""
 
 

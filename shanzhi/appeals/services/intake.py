@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
-from shanzhi.core import crypto
+from shanzhi.core import crypto, inputs
 from shanzhi.core.errors import DomainError
 from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
@@ -196,7 +196,10 @@ def submit(
             field="description",
             code="too_long",
         )
-    key = (idempotency_key or "").strip()[:80]
+    # Lengths stated and refused, never cut (issue 12 §4): a cut key would match another's.
+    key = inputs.clean_text(idempotency_key, "idempotency_key", max_length=80, label="Idempotency-Key")
+    address = inputs.clean_text(address, "address", max_length=200, label=_("地址"))
+    contact_name = inputs.clean_text(contact_name, "contact_name", max_length=50, label=_("联系人"))
     hotline_case_number = (hotline_case_number or "").strip() or None
     scope = f"u:{by.pk}" if by is not None else f"c:{client}"[:80]
     cleaned_photos = [photos.clean(f) for f in photos_in]
@@ -263,7 +266,7 @@ def submit(
         client=client[:80] if by is None else "",
         submitter=by if (by is not None and channel == C.WEB) else None,
         entered_by=by,
-        contact_name=(contact_name or "").strip()[:50],
+        contact_name=(contact_name or "").strip(),
         contact_phone=contact_phone,
         contact_phone_index=crypto.blind_index(contact_phone) if contact_phone else "",
         title=title,
@@ -271,7 +274,7 @@ def submit(
         category=category,
         lng=lng,
         lat=lat,
-        address=(address or "").strip()[:200],
+        address=address,
         building=building,
         household=household,
         grid=grid,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import id_or_none, parse_int
 from shanzhi.core.versioning import require_version
 from shanzhi.registry.models import Building, Department, OrgNode, PropertyCompany
 
@@ -45,10 +46,15 @@ def public(post):
     return True if value in ("1", "true", "on", "yes") else None
 
 
+def _days(post, name):
+    """A number of days: ASCII digits, at most ten years (empty: the service's default)."""
+    return parse_int(post.get(name), name, min_value=1, max_value=3650)
+
+
 def _department(pk, field):
     if not pk:
         return None
-    found = Department.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    found = Department.objects.filter(pk=id_or_none(pk)).first()
     if found is None:
         raise DomainError(_("请选择职能部门。"), field=field)
     return found
@@ -66,13 +72,13 @@ def target(user, value):
         "department": ("to_department", Department),
         "company": ("to_company", PropertyCompany),
     }
-    if kind not in models or not pk.isdigit():
+    if kind not in models or id_or_none(pk) is None:
         raise DomainError(_("请选择一个承办对象。"), field="to")
     keyword, model = models[kind]
     # An unknown id is passed on as no target: the service then refuses it after the dispatcher's
     # own checks, with the very answer it gives an id out of scope (issue 12 §5: an id must not
     # tell whether, or whom, it names).
-    return {keyword: model.objects.filter(pk=int(pk)).first()}
+    return {keyword: model.objects.filter(pk=id_or_none(pk)).first()}
 
 
 def _invalid_kind(code):
@@ -87,7 +93,7 @@ def _invalid_kind(code):
 
 def _request_row(appeal, model, post):
     pk = post.get("request")
-    row = model.objects.filter(appeal=appeal, pk=pk).first() if (pk or "").isdigit() else None
+    row = model.objects.filter(appeal=appeal, pk=id_or_none(pk)).first()
     if row is None:
         raise DomainError(_("找不到这条申请，请刷新页面。"), field="request")
     return row
@@ -139,7 +145,7 @@ def call(verb, appeal, user, post, files, version):
         ),
         "accept": lambda: services.accept(
             appeal,
-            category=Category.objects.filter(pk=post.get("category") or 0).first(),
+            category=Category.objects.filter(pk=id_or_none(post.get("category"))).first(),
             note=_text(post, "note"),
             public=public(post),
             **v,
@@ -183,9 +189,7 @@ def call(verb, appeal, user, post, files, version):
             appeal,
             lead=_department(post.get("lead"), "lead"),
             assisting=[_department(pk, "assisting") for pk in post.getlist("assisting") if pk],
-            within_workdays=int(post["within_workdays"])
-            if (post.get("within_workdays") or "").isdigit()
-            else None,
+            within_workdays=_days(post, "within_workdays"),
             note=_text(post, "note"),
             public=public(post),
             **v,
@@ -193,7 +197,7 @@ def call(verb, appeal, user, post, files, version):
         "supervise": lambda: services.supervise(
             appeal,
             note=_text(post, "note"),
-            due_days=int(post["due_days"]) if (post.get("due_days") or "").isdigit() else None,
+            due_days=_days(post, "due_days"),
             **v,
         ),
         "remind": lambda: services.remind(appeal, note=_text(post, "note"), **v),

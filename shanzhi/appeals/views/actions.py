@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import parse_int
 
 from .. import services
 from ..models import Appeal, Summons
@@ -20,8 +21,7 @@ from .common import render_detail
 
 
 def _version(post):
-    value = post.get("version") or ""
-    return int(value) if value.isdigit() else None
+    return parse_int(post.get("version"), "version", min_value=0)
 
 
 @require_POST

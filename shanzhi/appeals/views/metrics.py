@@ -7,14 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
 from shanzhi.accounts import permissions
-from shanzhi.core import audit, spreadsheets
+from shanzhi.core import audit, inputs, spreadsheets
 from shanzhi.core.models import AuditEvent
 
 from .. import metrics, public
@@ -27,13 +26,13 @@ def _params(request):
     dimension = request.GET.get("dimension") or "grid"
     if dimension not in metrics.DIMENSIONS:
         dimension = "grid"
-    start = parse_date(request.GET.get("start") or "") if request.GET.get("start") else None
-    end = parse_date(request.GET.get("end") or "") if request.GET.get("end") else None
+    # A malformed date is a 400 naming the field (core.inputs; answered by InputGuardMiddleware).
+    start = inputs.parse_date(request.GET.get("start"), "start", label=_("开始日期"))
+    end = inputs.parse_date(request.GET.get("end"), "end", label=_("结束日期"))
     if start and end and start > end:
         start, end = end, start
-    raw = request.GET.get("min_cases") or ""
-    min_cases = min(int(raw), 10**6) if raw.isascii() and raw.isdigit() else None  # None: the rules'
-
+    # None: the district's rules (MetricsRules) decide the minimum sample.
+    min_cases = inputs.parse_int(request.GET.get("min_cases"), "min_cases", min_value=0, max_value=10**6)
     # The end date is inclusive on the form: the period runs to the next midnight.
     return dimension, start, (end + dt.timedelta(days=1)) if end else None, min_cases
 

@@ -3,6 +3,8 @@
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
+from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import MAX_PAGE, id_or_none
 from shanzhi.registry import maps
 from shanzhi.registry.households import own_household
 
@@ -63,10 +67,8 @@ class CappedPaginator(Paginator):
 
 
 def _page_number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 1
+    """The requested page, bounded: a 20-digit page number would overflow the query's OFFSET."""
+    return min(id_or_none(value) or 1, MAX_PAGE)
 
 
 def _my_channels(user):
@@ -115,7 +117,7 @@ def submit(request):
             kept = pending.chosen(request, key, kept_ids)
             if len(files) + len(kept) > MAX_PHOTOS:
                 raise DomainError(_("最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS}, field="photos")
-            category = categories.filter(pk=form.get("category") or 0).first()
+            category = categories.filter(pk=id_or_none(form.get("category"))).first()
             use_home = form.get("place") == "home" and home is not None
             channel = form.get("channel") or (channels[0] if channels else "")
             if channel not in channels:
@@ -183,7 +185,7 @@ def nearby(request):
     """htmx fragment at intake: open appeals of the same category near the chosen point. Only
     number, status and date are shown, never another person's words."""
     permissions.require(request.user, "appeals.submit")
-    category = Category.objects.filter(pk=request.GET.get("category") or 0, active=True).first()
+    category = Category.objects.filter(pk=id_or_none(request.GET.get("category")), active=True).first()
     rows = []
     if category is not None:
         try:
@@ -218,10 +220,21 @@ def detail(request, number):
     return render_detail(request, appeal)
 
 
+@login_not_required
 @never_cache
 def photo(request, pk):
-    """Photos are never served from the media folder: only here, to those who see the appeal."""
-    p = permissions.get_visible_or_404(request.user, AppealPhoto, pk=pk)
+    """Photos are never served from the media folder: only here, to those who see the appeal.
+
+    The API's ``photos[].url`` points here, so an API client that follows it with its bearer token
+    gets the file (it used to get a 302 to the login page, issue 12 §4); without a session or a
+    valid token, the login page as for every page."""
+    user = request.user
+    if not user.is_authenticated:
+        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if user is None:
+            return redirect_to_login(request.get_full_path())
+    p = permissions.get_visible_or_404(user, AppealPhoto, pk=pk)
     response = FileResponse(p.file.open("rb"), content_type=p.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -259,6 +272,6 @@ def notification_open(request, pk):
 def notifications_read(request):
     user = request.user
     permissions.require(user, "appeals.view_notifications")
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [n for n in map(id_or_none, request.POST.getlist("id")) if n is not None] or None
     notify.mark_read(user, ids)
     return redirect("appeals:notifications")

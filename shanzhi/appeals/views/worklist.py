@@ -118,7 +118,7 @@ def worklist(request):
         messages.info(request, _("查找条件已过期，请重新查找。"))
     qs = f.cases(user)
     number = request.GET.get("page")
-    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(number)
+    page = CappedPaginator(qs, PER_PAGE, _page_number(number)).get_page(_page_number(number))
     now = timezone.now()
     for a in page:
         a.left = time_left(a, now)

@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import Field, Schema
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import LocalTime
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
@@ -33,8 +34,8 @@ class ResourceOut(Schema):
     capacity: int | None
     open_orders: int
     weekdays: str
-    time_from: datetime.time | None
-    time_to: datetime.time | None
+    time_from: LocalTime | None
+    time_to: LocalTime | None
     place: str
     contact_name: str
     contact_phone: str = Field(description="已脱敏，如 139****5678")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import OrgNode
 
 PER_PAGE = 30
@@ -50,5 +51,5 @@ def _page(request, qs):
 
 def _community_from_post(request, action):
     return permissions.get_visible_or_404(
-        request.user, OrgNode, action, pk=request.POST.get("community") or 0, level="community"
+        request.user, OrgNode, action, pk=id_or_none(request.POST.get("community")), level="community"
     )

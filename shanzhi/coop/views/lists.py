@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import id_or_none, parse_id
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Department, Household, OrgNode, Unit
 
@@ -58,7 +59,9 @@ def me(request):
     user = request.user
     _require(user, "coop.view")
     if request.method == "POST":  # a member reports to the community they live in
-        community = get_object_or_404(OrgNode, pk=request.POST.get("community") or 0, level="community")
+        community = get_object_or_404(
+            OrgNode, pk=id_or_none(request.POST.get("community")), level="community"
+        )
         return act(
             request,
             lambda: services.register_member(user=user, community=community, by=user),
@@ -105,10 +108,12 @@ def resource_list(request):
         provider = {"unit": "provider_unit", "department": "provider_department"}.get(p.get("provider_kind"))
         extra = {}
         if provider == "provider_unit":
-            extra[provider] = permissions.visible(user, Unit).filter(pk=p.get("provider_id") or 0).first()
+            extra[provider] = (
+                permissions.visible(user, Unit).filter(pk=id_or_none(p.get("provider_id"))).first()
+            )
         elif provider == "provider_department":
             extra[provider] = (
-                permissions.visible(user, Department).filter(pk=p.get("provider_id") or 0).first()
+                permissions.visible(user, Department).filter(pk=id_or_none(p.get("provider_id"))).first()
             )
         services.create_resource(
             community=community,
@@ -213,7 +218,7 @@ def _need_household(request, p):
     """The household a grid worker names; a resident's own is the service's default."""
     if p.get("household"):
         return permissions.get_visible_or_404(
-            request.user, Household, "coop.collect_need", pk=p.get("household")
+            request.user, Household, "coop.collect_need", pk=parse_id(p.get("household"), "household")
         )
     return None
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
 from shanzhi.core import audit, spreadsheets
+from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import Unit
 
 from .. import queries, reports, services
@@ -37,7 +38,7 @@ def agreement_list(request):
 
     def create(p):
         community = _community_from_post(request, "coop.manage_agreements")
-        unit = permissions.get_visible_or_404(user, Unit, pk=p.get("unit") or 0)
+        unit = permissions.get_visible_or_404(user, Unit, pk=id_or_none(p.get("unit")))
         commitments = [
             {"kind": kind, "content": p.get(f"{kind}_content"), "promised_count": p.get(f"{kind}_count")}
             for kind in Commitment.Kind.values
@@ -82,7 +83,7 @@ def agreement_detail(request, pk):
     agreement = permissions.get_visible_or_404(user, Agreement, pk=pk)
     if request.method == "POST":
         p = request.POST
-        commitment = get_object_or_404(agreement.commitments, pk=p.get("commitment") or 0)
+        commitment = get_object_or_404(agreement.commitments, pk=id_or_none(p.get("commitment")))
         return act(
             request,
             lambda: services.record_joint_activity(
@@ -193,7 +194,7 @@ def post_action(request, pk, verb):
         services.claim_post(post, by=user)
 
     def release():
-        holder = get_object_or_404(PostClaim, post=post, pk=p.get("claim") or 0)
+        holder = get_object_or_404(PostClaim, post=post, pk=id_or_none(p.get("claim")))
         services.release_post(holder, by=user)
 
     calls = {
@@ -251,9 +252,11 @@ def period_detail(request, pk):
                 reverse("coop:period", args=[pk]),
             )
         # Whom the community may assess: units that signed with it, members registered with it.
-        unit = Unit.objects.filter(coop_agreements__community=period.community, pk=p.get("unit") or 0).first()
+        unit = Unit.objects.filter(
+            coop_agreements__community=period.community, pk=id_or_none(p.get("unit"))
+        ).first()
         registration = MemberRegistration.objects.filter(
-            community=period.community, pk=p.get("registration") or 0
+            community=period.community, pk=id_or_none(p.get("registration"))
         ).first()
         return act(
             request,

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
+from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import Department, OrgNode, Unit
 
 from .. import queries, services
@@ -97,13 +98,17 @@ def project_list(request):
     user = request.user
 
     def create(p):
-        node = permissions.get_visible_or_404(user, OrgNode, "coop.manage_projects", pk=p.get("node") or 0)
-        parent = (
-            permissions.get_visible_or_404(user, Project, pk=p.get("parent")) if p.get("parent") else None
+        node = permissions.get_visible_or_404(
+            user, OrgNode, "coop.manage_projects", pk=id_or_none(p.get("node"))
         )
-        lead_unit = permissions.visible(user, Unit).filter(pk=p.get("lead_unit") or 0).first()
+        parent = (
+            permissions.get_visible_or_404(user, Project, pk=id_or_none(p.get("parent")))
+            if p.get("parent")
+            else None
+        )
+        lead_unit = permissions.visible(user, Unit).filter(pk=id_or_none(p.get("lead_unit"))).first()
         lead_department = (
-            permissions.visible(user, Department).filter(pk=p.get("lead_department") or 0).first()
+            permissions.visible(user, Department).filter(pk=id_or_none(p.get("lead_department"))).first()
         )
         services.create_project(
             node=node,
@@ -171,7 +176,7 @@ def project_action(request, pk, verb):
     p = request.POST
 
     def milestone_done():
-        milestone = get_object_or_404(project.milestones, pk=p.get("milestone") or 0)
+        milestone = get_object_or_404(project.milestones, pk=id_or_none(p.get("milestone")))
         services.complete_milestone(milestone, done_on=p.get("done_on") or timezone.localdate(), by=user)
 
     calls = {

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import id_or_none
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
@@ -108,7 +109,7 @@ def shop(request):
     user = request.user
     if request.method == "POST":
         community = permissions.get_visible_or_404(
-            user, OrgNode, "volunteering.manage", pk=request.POST.get("community") or 0
+            user, OrgNode, "volunteering.manage", pk=id_or_none(request.POST.get("community"))
         )
         p = request.POST
         return act(

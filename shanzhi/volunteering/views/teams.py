@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
+from shanzhi.core.inputs import id_or_none
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 
@@ -28,7 +29,7 @@ def team_list(request):
     if request.method == "POST":
         p = request.POST
         community = permissions.get_visible_or_404(
-            user, OrgNode, "volunteering.manage", pk=p.get("community") or 0, level="community"
+            user, OrgNode, "volunteering.manage", pk=id_or_none(p.get("community")), level="community"
         )
         return act(
             request,
@@ -92,7 +93,7 @@ def team_action(request, pk, verb):
     back = reverse("volunteering:team", args=[pk])
 
     def member():
-        return permissions.get_visible_or_404(user, Volunteer, pk=p.get("volunteer") or 0)
+        return permissions.get_visible_or_404(user, Volunteer, pk=id_or_none(p.get("volunteer")))
 
     def leader():
         return member() if p.get("volunteer") else None
