@@ -72,19 +72,14 @@ class Result:
     passed: bool
 
     def as_json(self):
-        """The keys ``manage.py tally_vote`` prints (areas as decimal strings)."""
+        """Exactly the keys ``manage.py tally_vote`` prints (issue 9; areas as decimal strings)."""
         return {
-            "matter": self.matter,
             "total_area": str(self.total_area),
             "total_heads": self.total_heads,
             "participating_area": str(self.participating_area),
             "participating_heads": self.participating_heads,
             "yes_area": str(self.yes_area),
             "yes_heads": self.yes_heads,
-            "no_area": str(self.no_area),
-            "no_heads": self.no_heads,
-            "abstain_area": str(self.abstain_area),
-            "abstain_heads": self.abstain_heads,
             "quorum": self.quorum,
             "passed": self.passed,
         }
