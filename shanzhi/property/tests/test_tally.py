@@ -164,11 +164,17 @@ def brute(matter, rows, votes):
     yes = [o for o in part if votes[o] == "yes"]
     pa = sum((heads[o] for o in part), Fraction(0))
     ya = sum((heads[o] for o in yes), Fraction(0))
-    quorum = bool(heads) and pa / total_a >= Fraction(2, 3) and Fraction(len(part), len(heads)) >= Fraction(2, 3)
+    quorum = (
+        bool(heads) and pa / total_a >= Fraction(2, 3) and Fraction(len(part), len(heads)) >= Fraction(2, 3)
+    )
     if not part:
         return quorum, False
     ra, rh = ya / pa if pa else Fraction(0), Fraction(len(yes), len(part))
-    ok = (ra >= Fraction(3, 4) and rh >= Fraction(3, 4)) if matter == "major" else (ra > Fraction(1, 2) and rh > Fraction(1, 2))
+    ok = (
+        (ra >= Fraction(3, 4) and rh >= Fraction(3, 4))
+        if matter == "major"
+        else (ra > Fraction(1, 2) and rh > Fraction(1, 2))
+    )
     return quorum, quorum and ok
 
 
