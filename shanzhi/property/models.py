@@ -127,6 +127,9 @@ class Elector(models.Model):
         constraints = [models.UniqueConstraint(fields=["vote", "unit"], name="elector_unique_unit")]
         indexes = [models.Index(fields=["vote", "owner"])]
 
+    def __str__(self):
+        return self.unit
+
 
 class Ballot(models.Model):
     """One per owner per vote (the unique constraint is what stops a double ballot under
@@ -161,6 +164,9 @@ class Ballot(models.Model):
         verbose_name_plural = _("选票")
         constraints = [models.UniqueConstraint(fields=["vote", "owner"], name="ballot_one_per_owner")]
 
+    def __str__(self):
+        return f"{self.owner} {self.get_choice_display()}"
+
 
 class BallotChange(models.Model):
     """Every cast, change and confirmation of a ballot, in order (the ballot's own history)."""
@@ -174,3 +180,6 @@ class BallotChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.before or '-'} → {self.after}"

@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from django.core.exceptions import PermissionDenied
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 
