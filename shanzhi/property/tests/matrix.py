@@ -61,8 +61,8 @@ def objects(cast):
     if hasattr(cast, "_property_objects"):
         return cast._property_objects
     roll = build_roll(cast)
-    from . import conftest  # noqa: F401  (the roll's owners live on ``roll``)
     from ..services import add_owner, put_unit
+    from . import conftest  # noqa: F401  (the roll's owners live on ``roll``)
 
     roll.c = add_owner(cast.compound_c, "丁", residents=[cast.resident_c])
     put_unit(cast.household_c, roll.c, "95.00")
