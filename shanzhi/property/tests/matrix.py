@@ -12,7 +12,9 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from .. import queries
 from ..models import Ballot, Elector, Vote
+from ..services import add_owner, put_unit
 from .conftest import build_roll
 
 ALL = {
@@ -61,9 +63,6 @@ def objects(cast):
     if hasattr(cast, "_property_objects"):
         return cast._property_objects
     roll = build_roll(cast)
-    from ..services import add_owner, put_unit
-    from . import conftest  # noqa: F401  (the roll's owners live on ``roll``)
-
     roll.c = add_owner(cast.compound_c, "丁", residents=[cast.resident_c])
     put_unit(cast.household_c, roll.c, "95.00")
     owners = {"a1": [roll.a, roll.b, roll.dev], "b": [roll.other], "c": [roll.c]}
@@ -87,8 +86,6 @@ def objects(cast):
                 for u in owner.units.all():
                     Elector.objects.create(vote=vote, unit=str(u.pk), owner=owner, area=u.area)
             if status == "closed":
-                from .. import queries
-
                 vote.result = queries.sealed(queries.count(vote))
                 vote.save()
             o[status][rel] = vote
