@@ -44,7 +44,8 @@ def test_staff_call_open_enter_paper_confirm_and_close(cast, roll, login):
     zhang.post(reverse("property:vote_open", args=[vote.pk]))
     scan = SimpleUploadedFile("b.jpg", b"\xff\xd8 scan", content_type="image/jpeg")
     zhang.post(
-        reverse("property:vote_paper", args=[vote.pk]), {"owner": roll.b.pk, "choice": "yes", "scan": scan}
+        reverse("property:vote_paper", args=[vote.pk]),
+        {"owner_code": roll.b.code.lower(), "choice": "yes", "scan": scan},
     )
     ballot = Ballot.objects.get(vote=vote)
     assert not ballot.counted

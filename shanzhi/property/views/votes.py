@@ -114,9 +114,6 @@ def vote_detail(request, pk):
             "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False)
             if staff
             else [],
-            "roll": Owner.objects.filter(pk__in=vote.electors.values("owner_id")).order_by("code")
-            if staff and vote.status == Vote.Status.OPEN
-            else [],
         },
     )
 
@@ -151,11 +148,13 @@ def vote_cast(request, pk):
 def vote_paper(request, pk):
     vote = queries.vote_for(request.user, pk)
     permissions.require(request.user, "property.enter_paper", vote)
-    owner = Owner.objects.filter(pk=_int(request.POST.get("owner")), compound=vote.compound_id).first()
+    # By the owner number on the paper ballot: a compound of thousands needs no list in the page.
+    code = (request.POST.get("owner_code") or "").strip().upper()
+    owner = Owner.objects.filter(code=code, compound=vote.compound_id).first() if code else None
 
     def enter():
         if owner is None:
-            raise DomainError(_("请选择业主。"), field="owner")
+            raise DomainError(_("请填写名册中的业主编号（例如 O00012）。"), field="owner_code")
         services.enter_paper(
             vote, owner, request.POST.get("choice"), scan=request.FILES.get("scan"), by=request.user
         )
