@@ -111,6 +111,7 @@ api.add_router("/registry/places/", "shanzhi.registry.api.places.router")
 api.add_router("/registry/", "shanzhi.registry.api.router")
 api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
+api.add_router("/property/", "shanzhi.property.api.router")
 # Before the appeals router: its /{number} would take "categories" for an appeal number.
 api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
 api.add_router("/appeals/metrics", "shanzhi.appeals.api.metrics.router")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shanzhi.registry",
     "shanzhi.appeals",
     "shanzhi.volunteering",
+    "shanzhi.property",
     "shanzhi.coop",
     "shanzhi.project",
 ]

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shanzhi.appeals.tests import matrix as appeals_matrix
 from shanzhi.coop.tests import matrix as coop_matrix
+from shanzhi.property.tests import matrix as property_matrix
 from shanzhi.tests.cast import square
 from shanzhi.volunteering.tests import matrix as volunteering_matrix
 
@@ -333,6 +334,8 @@ EXEMPT.update(coop_matrix.EXEMPT)
 EXEMPT.update(volunteering_matrix.EXEMPT)
 MATRIX += appeals_matrix.page_rows(Row)
 EXEMPT.update(appeals_matrix.EXEMPT)
+MATRIX += property_matrix.page_rows(Row)
+EXEMPT.update(property_matrix.EXEMPT)
 
 
 def _names(patterns, prefix=""):
@@ -356,7 +359,12 @@ def _api_names():
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
     return {
-        row[0] for row in REGISTRY_API + coop_matrix.API_MATRIX + volunteering_matrix.API_MATRIX + APPEALS_API
+        row[0]
+        for row in REGISTRY_API
+        + coop_matrix.API_MATRIX
+        + volunteering_matrix.API_MATRIX
+        + APPEALS_API
+        + property_matrix.API_MATRIX
     }
 
 

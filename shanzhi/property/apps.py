@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PropertyConfig(AppConfig):
+    name = "shanzhi.property"
+    label = "property"
+    verbose_name = "红色物业"
+
+    def ready(self):
+        # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from . import access
+
+        access.register()

@@ -1,0 +1,119 @@
+"""Casting, changing and entering ballots. One ballot per owner per vote."""
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.core import audit
+from shanzhi.core.errors import DomainError
+
+from .. import queries
+from ..models import Ballot, BallotChange, Elector, Owner, Vote
+from .common import choice as a_choice
+
+
+def _open_vote(vote):
+    """Hold the vote open for the length of this transaction. On PostgreSQL a shared row lock:
+    ballots do not wait for each other, but close (FOR UPDATE) waits for them and they for it."""
+    if connection.vendor == "postgresql":
+        vote = Vote.objects.raw("SELECT * FROM property_vote WHERE id = %s FOR SHARE", [vote.pk])[0]
+    else:
+        vote = Vote.objects.get(pk=vote.pk)
+    if vote.status != Vote.Status.OPEN:
+        raise DomainError(_("该表决不在投票期内。"), field="vote")
+    return vote
+
+
+def _history(ballot, before, what, by):
+    BallotChange.objects.create(ballot=ballot, before=before, after=ballot.choice, what=what, by=by)
+    audit.record(
+        f"property.ballot_{what}", actor=by, target=ballot, detail={"before": before, "after": ballot.choice}
+    )
+
+
+@transaction.atomic
+def cast(vote, choice, *, by, owner=None):
+    """An owner's online ballot; cast again to change it until the close. Co-owners choose one
+    voter: the co-owner who first voted is the one who may change it."""
+    permissions.require(by, "property.cast", vote)
+    choice = a_choice(choice)
+    vote = _open_vote(vote)
+    mine = list(queries.owners_of(by, vote))
+    if owner is not None:
+        mine = [o for o in mine if o.pk == getattr(owner, "pk", owner)]
+    if len(mine) != 1:
+        raise DomainError(
+            _("请选择以哪一位业主的名义投票。") if mine else _("您不在本次表决的业主名册中。"), field="owner"
+        )
+    # The owner's row lock serialises two tabs (or two co-owners) voting at once for the same
+    # owner; the unique constraint on (vote, owner) is the last word if anything slips past.
+    owner = Owner.objects.select_for_update().get(pk=mine[0].pk)
+    voter = next(
+        g.resident for g in by.grants() if g.resident_id and owner.residents.filter(pk=g.resident_id).exists()
+    )
+    ballot = Ballot.objects.filter(vote=vote, owner=owner).first()
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    vote=vote,
+                    owner=owner,
+                    choice=choice,
+                    channel="online",
+                    voter=voter,
+                    cast_by=by,
+                    counted=True,
+                )
+        except IntegrityError:
+            raise DomainError(_("该业主已经投过票，请刷新后再修改。"), field="choice") from None
+        _history(ballot, "", "cast", by)
+        return ballot
+    if ballot.channel == Ballot.Channel.PAPER:
+        raise DomainError(_("该业主已提交纸质选票，不能再网上投票。"), field="owner")
+    if ballot.voter_id != voter.pk:
+        raise DomainError(_("本户已由另一位产权人投票；共有人只能由一人投票。"), field="owner")
+    if ballot.choice == choice:
+        return ballot
+    before = ballot.choice
+    ballot.choice = choice
+    ballot.changes += 1
+    ballot.save(update_fields=["choice", "changes", "updated_at"])
+    _history(ballot, before, "change", by)
+    return ballot
+
+
+@transaction.atomic
+def enter_paper(vote, owner, choice, *, scan, by):
+    """Staff enter a paper ballot with its scan; it counts once a second person confirms it."""
+    permissions.require(by, "property.enter_paper", vote)
+    choice = a_choice(choice)
+    if not scan:
+        raise DomainError(_("请上传纸质选票的扫描件。"), field="scan")
+    vote = _open_vote(vote)
+    if not Elector.objects.filter(vote=vote, owner=owner).exists():
+        raise DomainError(_("该业主不在本次表决的名册中。"), field="owner")
+    owner = Owner.objects.select_for_update().get(pk=owner.pk)
+    if Ballot.objects.filter(vote=vote, owner=owner).exists():
+        raise DomainError(_("该业主已经投过票。"), field="owner")
+    ballot = Ballot(vote=vote, owner=owner, choice=choice, channel="paper", cast_by=by, counted=False)
+    ballot.scan.save(scan.name, scan, save=False)
+    ballot.save()
+    _history(ballot, "", "paper", by)
+    return ballot
+
+
+@transaction.atomic
+def confirm_paper(ballot, *, by):
+    """The second person's confirmation: never the one who entered it."""
+    permissions.require(by, "property.enter_paper", ballot.vote)
+    _open_vote(ballot.vote)
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.channel != Ballot.Channel.PAPER or ballot.counted:
+        raise DomainError(_("该选票无需确认。"), field="ballot")
+    if ballot.cast_by_id == by.pk:
+        raise DomainError(_("录入人不能确认自己录入的选票，请由另一位工作人员确认。"), field="confirmed_by")
+    ballot.counted = True
+    ballot.confirmed_by = by
+    ballot.save(update_fields=["counted", "confirmed_by", "updated_at"])
+    _history(ballot, ballot.choice, "confirm", by)
+    return ballot

@@ -1,0 +1,96 @@
+"""Calling, opening and closing a vote. draft → open → closed; the result is sealed at close."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import permissions
+from shanzhi.core import audit
+from shanzhi.core.errors import DomainError
+
+from .. import queries
+from ..access import manages_compound
+from ..models import Elector, OwnedUnit, Vote
+from .common import a_date, text
+
+
+@transaction.atomic
+def create_vote(compound, *, item, question, called_by, starts_on, ends_on, notice="", by):
+    if not manages_compound(by, compound):
+        raise PermissionDenied
+    try:
+        item = int(item)
+    except (TypeError, ValueError):
+        item = None
+    if item not in Vote.Item.values:
+        raise DomainError(_("请选择表决事项类别（民法典第二百七十八条第一款各项）。"), field="item")
+    if called_by not in Vote.CalledBy.values:
+        raise DomainError(_("请选择召集方。"), field="called_by")
+    question = text(question, "question", _("表决事项"), max_length=500)
+    notice = text(notice, "notice", _("公告"), max_length=4000, required=False)
+    starts_on = a_date(starts_on, "starts_on", _("投票开始"))
+    ends_on = a_date(ends_on, "ends_on", _("投票截止"))
+    if ends_on < starts_on:
+        raise DomainError(_("投票截止日期不能早于开始日期。"), field="ends_on")
+    vote = Vote.objects.create(
+        compound=compound,
+        item=item,
+        question=question,
+        notice=notice,
+        called_by=called_by,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=by,
+    )
+    audit.record("property.vote_created", actor=by, target=vote)
+    return vote
+
+
+def _locked(vote, by, expected):
+    permissions.require(by, "property.manage_vote", vote)
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if vote.status != expected:
+        raise DomainError(
+            _("该表决当前状态为“%(s)s”，不能进行此操作。") % {"s": vote.get_status_display()}, field="status"
+        )
+    return vote
+
+
+@transaction.atomic
+def open_vote(vote, *, by):
+    """Open the ballot and freeze the electorate: the roll's units, owners and areas as they are now."""
+    vote = _locked(vote, by, Vote.Status.DRAFT)
+    units = OwnedUnit.objects.filter(owner__compound=vote.compound_id).select_related("household__building")
+    electors = [Elector(vote=vote, unit=_label(u.household), owner_id=u.owner_id, area=u.area) for u in units]
+    if not electors:
+        raise DomainError(_("该小区的业主名册为空，无法开始表决。"), field="compound")
+    Elector.objects.bulk_create(electors, batch_size=1000)
+    vote.status = Vote.Status.OPEN
+    vote.opened_at = timezone.now()
+    vote.save(update_fields=["status", "opened_at"])
+    audit.record("property.vote_opened", actor=by, target=vote, detail={"units": len(electors)})
+    return vote
+
+
+@transaction.atomic
+def close_vote(vote, *, by):
+    """Close the ballot and seal the result. The row lock waits for every ballot being cast (they
+    hold a shared lock on the vote), so no ballot lands after the count."""
+    vote = _locked(vote, by, Vote.Status.OPEN)
+    result = queries.count(vote)
+    vote.status = Vote.Status.CLOSED
+    vote.closed_at = timezone.now()
+    vote.result = queries.sealed(result)
+    vote.save(update_fields=["status", "closed_at", "result"])
+    audit.record(
+        "property.vote_closed",
+        actor=by,
+        target=vote,
+        detail={"quorum": result.quorum, "passed": result.passed},
+    )
+    return vote
+
+
+def _label(household):
+    return f"{household.building.name}-{household.unit_no}-{household.room}"

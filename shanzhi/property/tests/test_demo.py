@@ -1,0 +1,35 @@
+"""The votes demo, on the tiny district: a closed dismissal vote that passed and a running one."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from .. import queries
+from ..models import Ballot, Owner, Vote
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeded once (a seed takes seconds) in a transaction rolled back after the last test."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        with transaction.atomic():
+            call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=StringIO())
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_demo_has_a_closed_dismissal_and_a_running_major_vote(seeded):
+    closed = Vote.objects.get(status="closed")
+    assert closed.item == 4 and closed.matter == "ordinary" and closed.result["passed"]
+    assert queries.recount_matches(closed)
+    assert Ballot.objects.filter(vote=closed, channel="paper", counted=True).exists()
+    running = Vote.objects.get(status="open")
+    assert running.matter == "major" and running.ballots.exists()
+    assert Owner.objects.filter(is_developer=True).count() == 1
+    # The demo resident login owns a unit and has not voted in the running vote yet.
+    jumin = Owner.objects.get(residents__role_grants__user__username="jumin")
+    assert not running.ballots.filter(owner=jumin).exists()

@@ -1,0 +1,57 @@
+"""Many clients at once for one owner (PostgreSQL only: real row locks, one connection per thread)."""
+
+import threading
+
+from django.db import connection
+
+from .. import services
+from ..models import Ballot, BallotChange
+from .conftest import new_vote
+
+
+def at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 (the test inspects what each thread got)
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_sixteen_tabs_voting_for_one_owner_leave_one_ballot(race_roll):
+    cast = race_roll.cast
+    vote = new_vote(cast)
+    choices = ["yes", "no", "abstain", "yes"] * 4
+    results = at_once(*[lambda c=c: services.cast(vote, c, by=cast.jumin) for c in choices])
+    assert all(isinstance(r, Ballot) for r in results), results
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    ballot = Ballot.objects.get(vote=vote)
+    history = list(BallotChange.objects.filter(ballot=ballot).values_list("before", "after"))
+    # One cast, then a chain of changes that ends where the ballot is.
+    assert history[0][0] == "" and history[-1][1] == ballot.choice
+    assert all(a[1] == b[0] for a, b in zip(history, history[1:], strict=False))
+
+
+def test_closing_while_ballots_arrive_keeps_the_seal_equal_to_the_recount(race_roll):
+    from .. import queries
+
+    cast = race_roll.cast
+    vote = new_vote(cast)
+    calls = [lambda: services.cast(vote, "yes", by=cast.jumin)] * 4 + [
+        lambda: services.close_vote(vote, by=cast.zhao)
+    ]
+    at_once(*calls)
+    vote.refresh_from_db()
+    assert vote.status == "closed" and queries.recount_matches(vote)
