@@ -81,6 +81,7 @@ def test_every_page_fits_a_phone(browser, live_server, matrix_cast):  # noqa: F8
         seen = page.evaluate(MEASURE)
         if seen["overflow"] > 1 or seen["squeezed"]:
             problems.append(
-                f"{url} ({role}): {seen['overflow']}px too wide; one char per line: {seen['squeezed']}"
+                f"{url} ({role}): {seen['overflow']}px too wide ({seen['widest']}); "
+                f"one char per line: {seen['squeezed']}"
             )
     assert not problems, f"{len(problems)} pages do not fit 390 px:\n" + "\n".join(problems)
