@@ -16,21 +16,21 @@ from .shapes import AppealDetailOut, detail_out
 router = Router(tags=["appeals"])
 
 
-class RevealIn(Schema):
+class ContactRevealIn(Schema):
     reason: str = Field(description="查看原因（至少 4 个字，记入审计日志）")
 
 
-class RevealOut(Schema):
+class ContactRevealOut(Schema):
     contact_phone: str
 
 
 @router.post(
     "/{number}/contact-phone/reveal",
-    response={200: RevealOut, **ERRORS},
+    response={200: ContactRevealOut, **ERRORS},
     url_name="appeals_contact_reveal",
     summary="查看居民留下的完整联系电话（须写明原因，记入审计）",
 )
-def reveal_contact(request, number: str, payload: RevealIn, response: HttpResponse):
+def reveal_contact(request, number: str, payload: ContactRevealIn, response: HttpResponse):
     appeal = permissions.get_visible_or_404(request.auth, Appeal, number=number)
     value = contact.reveal_contact_phone(appeal, by=request.auth, reason=payload.reason, request=request)
     response["Cache-Control"] = "no-store"

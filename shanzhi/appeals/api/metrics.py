@@ -24,7 +24,7 @@ class MetricsQuery(Schema):
     min_cases: int | None = Field(None, ge=0, le=1_000_000, description="参与排名的最少有效诉求数")
 
 
-class UnitOut(Schema):
+class RankedUnitOut(Schema):
     key: str | None
     name: str
     received: int
@@ -65,15 +65,15 @@ class MetricsOut(Schema):
     start: dt.date
     end: dt.date
     min_cases: int
-    units: list[UnitOut]
-    total: UnitOut
-    ranking: list[UnitOut]
+    units: list[RankedUnitOut]
+    total: RankedUnitOut
+    ranking: list[RankedUnitOut]
     summons: list[PartOut]
     summons_total: PartOut
 
 
 def _unit(u):
-    names = UnitOut.model_fields
+    names = RankedUnitOut.model_fields
     out = {n: getattr(u, n) for n in names if n not in ("key", "visited")}
     return {**out, "key": None if u.key is None else str(u.key), "visited": u.visited}
 

@@ -101,7 +101,7 @@ class ClaimIn(Schema):
     note: str = ""
 
 
-class EventOut(Schema):
+class CoopEventOut(Schema):
     at: datetime.datetime
     verb: str
     verb_label: str = Field("", description="动作的中文（或当前语言）名称")
@@ -117,7 +117,7 @@ class OrderOut(Schema):
     note: str
     wanted_on: datetime.date | None
     rating: int | None
-    timeline: list[EventOut]
+    timeline: list[CoopEventOut]
     actions: list[str] | None = Field(None, description="当前用户现在可执行的操作（详情与操作的回应中给出）")
 
 
@@ -134,7 +134,7 @@ class ClaimOut(Schema):
     result: str
     rating: int | None
     session: int | None
-    timeline: list[EventOut]
+    timeline: list[CoopEventOut]
     actions: list[str] | None = Field(None, description="当前用户现在可执行的操作（详情与操作的回应中给出）")
 
 
@@ -300,7 +300,7 @@ def need_out(user, n, *, detail=False):
 
 def _timeline(obj):
     return [
-        EventOut(
+        CoopEventOut(
             at=e.at,
             verb=e.verb,
             verb_label=e.verb_label,

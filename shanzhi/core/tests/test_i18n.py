@@ -18,9 +18,11 @@ def _catalog():
     """(references, msgid, [msgstr, ...]) for every entry; enough of the PO format for our file."""
     entries = []
     for block in PO.read_text(encoding="utf-8").split("\n\n")[1:]:
-        refs, msgid, msgstrs, current = [], "", [], None
+        refs, msgid, msgstrs, current, context = [], "", [], None, None
         for line in block.splitlines():
-            if line.startswith("#:"):
+            if line.startswith("msgctxt "):
+                context = "".join(QUOTED.findall(line))  # pgettext: looked up with its context
+            elif line.startswith("#:"):
                 refs.append(line[2:])
             elif line.startswith("msgid_plural"):
                 current = None
@@ -34,7 +36,7 @@ def _catalog():
                 msgid += "".join(QUOTED.findall(line))
             elif line.startswith('"') and current == "str":
                 msgstrs[-1] += "".join(QUOTED.findall(line))
-        if msgid:
+        if msgid and context is None:
             entries.append((" ".join(refs), msgid, msgstrs))
     return entries
 

@@ -74,7 +74,7 @@ class BuildingEditIn(Schema):
     lat: float | None = Field(None, ge=-90, le=90)
 
 
-class MoveIn(Schema):
+class BuildingMoveIn(Schema):
     grid: str = Field(max_length=15, description="新网格编码（同一社区）")
     reason: str = Field(max_length=200)
 
@@ -240,7 +240,7 @@ def places_edit_building(request, pk: int, payload: BuildingEditIn):
 @router.post(
     "buildings/{int:pk}/move", response={200: BuildingOut, **ERRORS}, summary="楼栋调整到同社区的其他网格"
 )
-def places_move_building(request, pk: int, payload: MoveIn):
+def places_move_building(request, pk: int, payload: BuildingMoveIn):
     building = _building(request.auth, pk)
     services.places.require_keeper(request.auth, building.compound.community)  # before naming a grid back
     building = services.move_building(

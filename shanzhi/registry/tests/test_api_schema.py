@@ -72,6 +72,41 @@ def _object_errors(value, schema, doc, at):
 
 # (method, path as the document names it, how to fill it from the cast, body, expected status)
 CALLS = [
+    # keeping the network (street staff 刘街道 keeps community A's places)
+    (
+        "post",
+        "places/nodes/{code}/children",
+        lambda c: {"code": c.community.code},
+        {"code": "370402001001009", "name": "第九网格"},
+        201,
+    ),
+    ("patch", "places/nodes/{code}", lambda c: {"code": c.grid.code}, {"name": "第一网格（新）"}, 200),
+    ("post", "places/nodes/{code}/retire", lambda c: {"code": c.grid.code}, {"reason": "合并"}, 400),
+    (
+        "post",
+        "places/nodes/{code}/compounds",
+        lambda c: {"code": c.community.code},
+        {"name": "文档小区"},
+        201,
+    ),
+    ("patch", "places/compounds/{pk}", lambda c: {"pk": c.compound.pk}, {"name": "幸福小区二期"}, 200),
+    ("post", "places/compounds/{pk}/retire", lambda c: {"pk": c.compound.pk}, {"reason": "并入"}, 400),
+    (
+        "post",
+        "places/compounds/{pk}/buildings",
+        lambda c: {"pk": c.compound.pk},
+        {"name": "9号楼", "grid": "370402001001001"},
+        201,
+    ),
+    ("patch", "places/buildings/{pk}", lambda c: {"pk": c.building.pk}, {"name": "1号楼A", "floors": 6}, 200),
+    (
+        "post",
+        "places/buildings/{pk}/move",
+        lambda c: {"pk": c.building.pk},
+        {"grid": "370402001001002", "reason": "网格调整"},
+        200,
+    ),
+    ("post", "places/buildings/{pk}/retire", lambda c: {"pk": c.building.pk}, {"reason": "拆除"}, 400),
     ("get", "nodes", None, None, 200),
     ("get", "nodes/{code}", lambda c: {"code": c.street.code}, None, 200),
     ("get", "nodes/{code}", lambda c: {"code": "000000"}, None, 404),
