@@ -99,7 +99,10 @@ def _subjects(user, payload, kinds):
 
 
 @router.get(
-    "commendations", response=list[CommendationOut], summary="通报表彰（公开）", url_name="vol_commendations"
+    "commendations",
+    response={200: list[CommendationOut], **ERRORS},
+    summary="通报表彰（公开）",
+    url_name="vol_commendations",
 )
 @paginate(Pages, prepare=lambda user, rows: [_commendation_out(c) for c in rows])
 def list_commendations(request):
@@ -132,7 +135,9 @@ def commend(request, payload: CommendationIn):
     return _commendation_out(c)
 
 
-@router.get("pairings", response=list[PairingOut], summary="结对帮扶", url_name="vol_pairings")
+@router.get(
+    "pairings", response={200: list[PairingOut], **ERRORS}, summary="结对帮扶", url_name="vol_pairings"
+)
 @paginate(Pages, prepare=lambda user, rows: [_pairing_out(p) for p in rows])
 def list_pairings(request):
     if not permissions.has_role_for(request.auth, "volunteering.pairing"):
