@@ -123,6 +123,8 @@ class Walk:
         if overflow > 1:
             self.problems.append(f"{where}: {overflow}px wider than the screen")
         if english:
+            if not page.evaluate("() => document.documentElement.lang").startswith("en"):
+                self.problems.append(f"{where}: not served in English")
             text = page.evaluate("() => document.body.innerText")
             text += " " + page.evaluate(
                 "() => Array.from(document.querySelectorAll('[placeholder],[title],[aria-label]'))"
@@ -152,6 +154,31 @@ class Walk:
             page.screenshot(path=str(Path(self.shots) / f"{name}.png"), full_page=full)
 
 
+FOCUSED = "() => document.activeElement.getAttribute('href') || ''"
+
+
+def _by_keyboard(walk, browser, live_server):  # noqa: F811
+    """The worklist with the keyboard alone: skip the navbar, tab to the first case, open it."""
+    page, _errors = _sign_in(browser, live_server, "zhangshequ", "desk", "zh-hans")
+    page.goto(live_server.url + "/appeals/")
+    page.keyboard.press("Tab")
+    if page.evaluate(FOCUSED) != "#main":
+        walk.problems.append("/appeals/: the first Tab does not reach the skip link")
+    page.keyboard.press("Enter")
+    for presses in range(1, 41):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED).startswith("/appeals/SZ"):
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            if not urlsplit(page.url).path.startswith("/appeals/SZ"):
+                walk.problems.append(f"/appeals/: Enter on a case went to {page.url}")
+            print(f"keyboard: the first case after the skip link and {presses} Tabs")
+            break
+    else:
+        walk.problems.append("/appeals/: 40 Tabs past the navbar and no case reached")
+    page.context.close()
+
+
 @pytest.mark.skipif(AXE is None, reason="axe-core is not installed (npm install)")
 @pytest.mark.django_db(transaction=True)
 def test_every_demo_user_walks_home_and_every_link_there(browser, live_server, tmp_path, settings):  # noqa: F811
@@ -170,14 +197,15 @@ def test_every_demo_user_walks_home_and_every_link_there(browser, live_server, t
                 walk.problems.append(f"{demo.username} landed on {page.url}")
             walk.check(page, errors, "/", demo.username)
             walk.shoot(page, f"home-{demo.role}-{size}".replace("_", "-"))
-            for path in sorted(set(page.evaluate(LINKS))):
+            home_links = sorted(set(page.evaluate(LINKS)))
+            for path in home_links:
                 if path in visited or path == "/" or not _walkable(path):
                     continue
                 visited.add(path)
                 walk.check(page, errors, path, demo.username)
             main = [(path.format(community=community), name) for u, path, name in MAIN_PAGES if u == demo.username]
             if demo.username == "wangwangge":  # the first appeal on the grid worker's home
-                main += [(p, "appeal") for p in page.evaluate(LINKS) if p.startswith("/appeals/SZ")][:1]
+                main += [(p, "appeal") for p in home_links if p.startswith("/appeals/SZ")][:1]
             for path, name in main:
                 walk.check(page, errors, path, demo.username)
                 page.wait_for_load_state("networkidle")  # the map's and charts' drawing
@@ -191,5 +219,6 @@ def test_every_demo_user_walks_home_and_every_link_there(browser, live_server, t
             visited.add(path)
             walk.check(page, errors, path, username, english=True)
         page.context.close()
+    _by_keyboard(walk, browser, live_server)
     print(f"walk: {walk.opened} pages in {time.monotonic() - started:.0f}s, axe {walk.axe_seconds:.0f}s")
     assert not walk.problems, f"{len(walk.problems)} problems:\n" + "\n".join(walk.problems)
