@@ -203,7 +203,9 @@ def test_every_demo_user_walks_home_and_every_link_there(browser, live_server, t
                     continue
                 visited.add(path)
                 walk.check(page, errors, path, demo.username)
-            main = [(path.format(community=community), name) for u, path, name in MAIN_PAGES if u == demo.username]
+            main = [
+                (path.format(community=community), name) for u, path, name in MAIN_PAGES if u == demo.username
+            ]
             if demo.username == "wangwangge":  # the first appeal on the grid worker's home
                 main += [(p, "appeal") for p in home_links if p.startswith("/appeals/SZ")][:1]
             for path, name in main:
