@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install assets lint serve clean-demo
+.PHONY: run test install assets lint serve clean-demo screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -47,3 +47,8 @@ lint: $(STAMP)
 
 clean-demo:
 	rm -f var/shanzhi.sqlite3 var/shanzhi.sqlite3-wal var/shanzhi.sqlite3-shm
+
+# Each role's home and the main pages at 390 and 1366 px, as PNG under docs/screenshots/: the
+# browser walk (shanzhi/tests/test_walk.py) saves them as it goes. Needs Debian's chromium.
+screenshots: install
+	SHANZHI_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -n 0 shanzhi/tests/test_walk.py

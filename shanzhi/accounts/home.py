@@ -83,4 +83,13 @@ def link(user, action, label, url_name, *args, query="", icon="", count=None, to
 
 def panels_for(user):
     panels = [p for fn in _PANELS if (p := fn(user)) is not None and p.has_content]
-    return sorted(panels, key=lambda p: p.order)
+    # Two apps may file shortcuts under the same heading (系统设置: the calendar and the
+    # categories); one panel per heading, or the page shows the same title twice.
+    by_title = {}
+    for panel in sorted(panels, key=lambda p: p.order):
+        first = by_title.setdefault(str(panel.title), panel)
+        if first is not panel:
+            first.counts += panel.counts
+            first.shortcuts += panel.shortcuts
+            first.rows += panel.rows
+    return list(by_title.values())

@@ -95,6 +95,16 @@ def test_the_logo_goes_home():
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo_district")
+def test_panels_under_one_heading_are_one_panel():
+    # The calendar (accounts) and the categories (appeals) are both 系统设置.
+    client, _response = signed_in("xitong")
+    html = client.get(reverse("accounts:home")).content.decode()
+    assert html.count("系统设置") == 1
+    assert reverse("admin_tools:workdays") in html and reverse("appeals:categories") in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("demo_district")
 def test_every_seeded_notification_names_its_own_appeal_and_opens_for_its_reader():
     from collections import Counter
 

@@ -17,3 +17,19 @@
     document.addEventListener("DOMContentLoaded", function () { widths(document); });
   }
 })();
+
+/* A table wider than the phone scrolls inside its .table-responsive box; a keyboard user can
+ * only scroll a box that takes focus, so each one is made focusable (WCAG 2.1.1). */
+(function () {
+  "use strict";
+  function focusable(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".table-responsive"), function (el) {
+      if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  }
+  if (window.htmx) {
+    htmx.onLoad(focusable);
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { focusable(document); });
+  }
+})();

@@ -9,8 +9,9 @@
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: { trigger: "axis", renderMode: "richText" }, // the HTML one writes style attributes the CSP refuses
-      legend: { data: d.labels },
-      grid: { left: 40, right: 10, bottom: 80 },
+      // ECharts 6 puts the legend at the bottom by default, over the rotated unit names.
+      legend: { data: d.labels, top: 0 },
+      grid: { left: 40, right: 10, top: 40, bottom: 80 },
       xAxis: { type: "category", data: d.names, axisLabel: { rotate: 40 } },
       yAxis: { type: "value", max: 100 },
       series: [
