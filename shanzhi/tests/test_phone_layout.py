@@ -12,6 +12,11 @@ from .test_english import _opener, _pages
 from .test_url_matrix import ROLE_USERS
 
 pytestmark = [
+    # Layout, words and accessibility do not depend on the database: walked once, on SQLite.
+    pytest.mark.skipif(
+        __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="browser walks run on the SQLite pass only",
+    ),
     pytest.mark.browser,
     pytest.mark.skipif(
         not __import__("os").path.exists(CHROMIUM), reason="Debian's chromium is not installed"

@@ -30,6 +30,11 @@ from .test_browser import CHROMIUM, browser  # noqa: F401 (the fixture)
 from .test_english import CJK, KEPT_IN_CHINESE, stored_text
 
 pytestmark = [
+    # Layout, words and accessibility do not depend on the database: walked once, on SQLite.
+    pytest.mark.skipif(
+        __import__("os").environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="browser walks run on the SQLite pass only",
+    ),
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
