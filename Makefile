@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 PORT    ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install assets lint serve clean-demo screenshots
+.PHONY: run test install assets lint serve clean-demo walk screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,5 +50,9 @@ clean-demo:
 
 # Each role's home and the main pages at 390 and 1366 px, as PNG under docs/screenshots/: the
 # browser walk (shanzhi/tests/test_walk.py) saves them as it goes. Needs Debian's chromium.
+# The 15-user browser walk (phone and desk, axe-core, English), on its own: it seeds its own demo.
+walk: install
+	$(BIN)/python -m pytest -p no:cacheprovider -n 0 -m walk shanzhi/tests/test_walk.py
+
 screenshots: install
-	SHANZHI_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -n 0 shanzhi/tests/test_walk.py
+	SHANZHI_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -n 0 -m walk shanzhi/tests/test_walk.py

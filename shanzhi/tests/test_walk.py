@@ -36,6 +36,7 @@ pytestmark = [
         reason="browser walks run on the SQLite pass only",
     ),
     pytest.mark.browser,
+    pytest.mark.walk,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 
