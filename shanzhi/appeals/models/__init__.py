@@ -1,16 +1,8 @@
 """Appeals handled in a closed loop (接诉即办): the facts, split by subject. Every write is in
 ``services/``."""
 
-from .appeal import (
-    DESCRIPTION_MAX_LENGTH,
-    TIMED,
-    USER,
-    Appeal,
-    AppealCounter,
-    AppealEvent,
-    AppealPhoto,
-    Supervision,
-)
+from .appeal import DESCRIPTION_MAX_LENGTH, TIMED, USER, Appeal, AppealCounter, AppealEvent
+from .attachments import AppealPhoto, Supervision
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .imports import HotlineImportJob
