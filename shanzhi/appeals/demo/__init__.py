@@ -18,9 +18,7 @@ only at acceptance time *now* (then recomputed for an earlier start), and catego
 provisional (暂定), like any other, so the demo seeds the same on every day of the year.
 """
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 
 from django.utils import timezone
@@ -33,8 +31,8 @@ from shanzhi.registry.models import OrgNode
 
 from .. import rollups, services
 from ..models import Appeal, AppealEvent, Category, InvalidKind, MetricsRules
-from ..services import importing
 from . import timeline
+from .hotline import hotline_stories
 
 H = dt.timedelta(hours=1)
 # Reports from another system whose address the registry cannot place: they wait in the 待定位
@@ -268,33 +266,6 @@ def _flag_categories():
             continue
 
 
-def _hotline(p, community, problems, rng, now, cal):
-    """Three 12345 cases imported from a file as the centre sends them, each with the centre's own
-    deadline: one accepted (our deadline beside the centre's), one returned to the city platform
-    (another district's), one waiting to be accepted. Filed now, then moved back to when the
-    centre received them, like every other demo story."""
-    header = ["工单编号", "诉求内容", "诉求分类", "所属社区", "市级办理时限"]
-    table, received = [header], {}
-    for i in range(3):
-        code, _title, text = rng.choice(problems)
-        case = f"12345-{community.code}-{i + 1:03d}"
-        received[case] = now - dt.timedelta(hours=rng.uniform(3, 20))
-        deadline = timezone.localtime(received[case] + dt.timedelta(days=5))
-        table.append([case, text, code, community.code, f"{deadline:%Y-%m-%d %H:%M}"])
-    out = io.StringIO()
-    csv.writer(out).writerows(table)
-    report = importing.import_file(out.getvalue().encode("utf-8-sig"), "12345_demo.csv", by=p["staff"])
-    appeals = list(Appeal.objects.filter(number__in=report.created).order_by("hotline_case_number"))
-    if len(appeals) == 3:
-        services.accept(appeals[0], by=p["staff"])
-        services.return_to_city(
-            appeals[1], by=p["staff"], reason="事发地属相邻区，不属本区管辖，退回市级平台重新派发。"
-        )
-    for a in appeals:
-        timeline.backdate(a, received[a.hotline_case_number], now, rng, cal)
-    return appeals
-
-
 def seed(district, rng, *, per_community=30, communities=None, days=60):
     _flag_categories()
     categories = {
@@ -369,7 +340,7 @@ def seed(district, rng, *, per_community=30, communities=None, days=60):
                 open_mains.append(a)
             made.append(a.pk)
             counts[kind] += 1
-        for a in _hotline(p, community, problems, rng, now, cal):
+        for a in hotline_stories(p, community, problems, rng, now, cal):
             made.append(a.pk)
             counts["hotline"] += 1
     unplaced = _unplaced(district, categories)
