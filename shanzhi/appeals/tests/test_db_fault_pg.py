@@ -2,8 +2,9 @@
 doubled, every task is run afterwards, and only requests in flight at that moment answer 503.
 
 The backends are ended with ``pg_terminate_backend``, which is what a restart does to them, and
-only those of this test's own database (never another database on the server, never the killer's
-own session). Clients retry a 503 with the same Idempotency-Key, as the API asks them to.
+only those this test opened (the live server's request threads and the worker), in this test's own
+database: never another database, never the killer's or the test thread's own session, and never a
+connection that was open before the test began (another test's, on the same pytest worker). Clients retry a 503 with the same Idempotency-Key, as the API asks them to.
 """
 
 import json
@@ -36,6 +37,7 @@ MAX_TRIES = 40
 TERMINATE = """
     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND pid <> %(own)s AND backend_start >= %(since)s
 """
 
 
@@ -105,13 +107,16 @@ def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_
                 keys.append(key)
 
     terminated = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), now()")
+        own, since = cursor.fetchone()
 
     def killer():
         with _killer_connection() as kconn:
             for threshold in KILL_AT:
                 while len(keys) < threshold and not done.is_set():
                     time.sleep(0.005)
-                terminated.append(kconn.execute(TERMINATE).fetchone()[0])
+                terminated.append(kconn.execute(TERMINATE, {"own": own, "since": since}).fetchone()[0])
 
     w = SupervisedWorker(
         queue_names=["*"],
@@ -140,7 +145,6 @@ def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_
         t.join()
     done.set()
     kill_thread.join()
-    connection.close()  # the test's own session was terminated with the others
 
     # Every task is run afterwards: wait (bounded) until none is waiting or running.
     deadline = time.monotonic() + 120
