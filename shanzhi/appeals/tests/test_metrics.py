@@ -184,7 +184,11 @@ def test_metrics_page_and_export(cast, login, file_appeal):
     assert page.status_code == 200 and "sz-metrics-data" in body
     assert reverse("appeals:metrics_definitions") in body and 'id="sz-summons-figures"' in body
     definitions = login(cast.zhang).get(reverse("appeals:metrics_definitions")).content.decode()
-    assert "解决率" in definitions and "基本满意" in definitions
+    assert "解决率" in definitions and "基本满意" in definitions and "按期结案率 | 按期结案" in definitions
+    client = login(cast.zhang)
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("appeals:metrics_definitions")).content.decode()
+    assert "on-time closure rate" in english and 'sz-prose" lang="en"' in english
     book = load_workbook(io.BytesIO(export.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][0] == "单位" and rows[2][1] == 1 and rows[-1][0] == "合计"

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from openpyxl import Workbook
 
@@ -56,16 +56,22 @@ def metrics_page(request):
     return render(request, "appeals/metrics.html", context)
 
 
-DEFINITIONS = settings.BASE_DIR / "docs" / "metrics.md"
+# The definitions as published: Chinese (the source, in the words of the hotline assessment
+# documents) and its English version; the page shows the one in the reader's language.
+DEFINITIONS = {
+    "zh-hans": settings.BASE_DIR / "docs" / "metrics.md",
+    "en": settings.BASE_DIR / "docs" / "metrics.en.md",
+}
 
 
 @never_cache
 def metrics_definitions(request):
-    """docs/metrics.md, the definitions of the figures, for those who read them (plain text: the
-    one document is the source, whatever reads it)."""
+    """docs/metrics.md (or metrics.en.md), the definitions of the figures, for those who read them
+    (plain text: the one document is the source, whatever reads it)."""
     permissions.require(request.user, "appeals.view_metrics")
-    text = DEFINITIONS.read_text(encoding="utf-8")
-    return render(request, "appeals/metrics_definitions.html", {"text": text})
+    language = "en" if get_language() == "en" else "zh-hans"
+    text = DEFINITIONS[language].read_text(encoding="utf-8")
+    return render(request, "appeals/metrics_definitions.html", {"text": text, "text_language": language})
 
 
 PART_COLUMNS = [
