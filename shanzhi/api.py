@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import get_language
 from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -48,10 +49,20 @@ class ShanzhiAPI(NinjaAPI):
                 login_not_required(pattern.callback)
         return patterns, app_name, namespace
 
-    def get_openapi_schema(self, **kwargs):
-        """Every operation may answer 400: core.inputs.InputGuardMiddleware refuses a refused
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, built once per process and language: it depends only on the routers
+        mounted at start-up, and building it walks every operation (seconds, on every request).
+
+        Every operation may answer 400: core.inputs.InputGuardMiddleware refuses a refused
         character or unparsable JSON anywhere, and ninja refuses a malformed parameter, both in the
         ``{code, message, field}`` shape. The document says so for each of them."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        cache = self.__dict__.setdefault("_schemas", {})
+        if key not in cache:
+            cache[key] = self._build_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return cache[key]
+
+    def _build_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
         refusal = {
             "description": "输入有误（字段见 field）",

@@ -7,7 +7,9 @@ the sweep) refreshes the marked cells, ``rebuild`` recomputes a range of days. W
 "The metrics rollups".
 """
 
+import contextvars
 import datetime as dt
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
@@ -71,11 +73,28 @@ def street_path(path):
 # --- marking -----------------------------------------------------------------------------------
 
 
+_batching = contextvars.ContextVar("rollup_batching", default=False)
+
+
+@contextmanager
+def batched():
+    """For a bulk writer (the demo): moves inside only mark their cells, and every marked cell is
+    refreshed once at the end, in the writer's transaction, instead of once per move."""
+    token = _batching.set(True)
+    try:
+        yield
+    finally:
+        _batching.reset(token)
+    drain()  # not reached when the block raised: its transaction is rolled back anyway
+
+
 def touch(appeal):
     """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain."""
     from .tasks import drain_rollups
 
     AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
+    if _batching.get():
+        return
     if not drain_rollups.get_backend().supports_defer:
         # A backend that runs tasks at once (the tests') drains now, inside this transaction.
         drain_rollups.enqueue()

@@ -102,6 +102,13 @@ def provisional_holidays(year):
     return days
 
 
+@lru_cache(maxsize=8192)
+def _library_workday(day):
+    """The library's answer, remembered: its data never changes while the process runs, and each
+    lookup validates the date afresh (a deadline scan asks for the same days thousands of times)."""
+    return chinese_calendar.is_workday(day)
+
+
 class Calendar:
     """Which days are working days: the library's data plus administrator overrides, and for a
     year nobody has published yet, the provisional calendar (watched, see ``watch``)."""
@@ -160,7 +167,7 @@ class Calendar:
         if day in self.overrides:
             return self.overrides[day]
         if LIBRARY_FIRST_YEAR <= day.year <= LIBRARY_LAST_YEAR:
-            return chinese_calendar.is_workday(day)
+            return _library_workday(day)
         if provisional and day in provisional_holidays(day.year):
             return False
         return day.weekday() < 5

@@ -18,7 +18,7 @@ from shanzhi.appeals.tests.conftest import _fixed_day, cats, file_appeal, png_by
 from shanzhi.coop.tests.conftest import co  # noqa: F401 - fixture
 from shanzhi.volunteering.tests.conftest import activity, vol  # noqa: F401 - fixtures
 
-EXAMPLES = 10
+EXAMPLES = 5  # per operation: about 500 requests in all; bench/malformed.py and the form fuzz go wider
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -86,7 +86,7 @@ def test_api_has_no_server_error_and_no_schema_violation(cast, data, settings):
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
     print(f"schemathesis: {operations} operations, {len(requests)} requests, {len(failures)} failures")
-    assert operations >= 90 and len(requests) >= 5 * operations
+    assert operations >= 90 and len(requests) >= 3 * operations
     assert failures == [], "\n".join(failures)
 
 
