@@ -173,7 +173,9 @@ def suggest_assignee(appeal):
 
 
 def _set_target(a, *, to_user, to_node, to_department, to_company):
-    """Point the appeal at one handler after checking it can take this appeal."""
+    """Point the appeal at one handler after checking it can take this appeal. A target that may
+    not take it gets the answer an unknown id gets (the dispatch form only offers those that may):
+    an id must not tell whether, or whom, it names (issue 12 §5)."""
     fields = _clear_assignee(a)
     if to_user is not None:
         if not permissions.can(to_user, "appeals.handle", a) or not any(
@@ -189,16 +191,16 @@ def _set_target(a, *, to_user, to_node, to_department, to_company):
             or to_node.level not in ("community", "street")
             or not (a.path.startswith(to_node.path))
         ):
-            raise DomainError(_("只能派给诉求所在的社区或街道。"), field="to_node")
+            raise DomainError(_("请选择一个承办对象。"), field="to")  # as an unknown id (issue 12 §5)
         a.assignee_kind, a.assignee_node = Appeal.AssigneeKind.NODE, to_node
         return fields, {"kind": "node", "id": to_node.pk, "name": str(to_node)}
     if to_department is not None:
         if not isinstance(to_department, Department) or not a.path.startswith(to_department.district.path):
-            raise DomainError(_("只能派给本区的职能部门。"), field="to_department")
+            raise DomainError(_("请选择一个承办对象。"), field="to")
         a.assignee_kind, a.assignee_department = Appeal.AssigneeKind.DEPARTMENT, to_department
         return fields, {"kind": "department", "id": to_department.pk, "name": str(to_department)}
     if not isinstance(to_company, PropertyCompany) or not a.path.startswith(to_company.district.path):
-        raise DomainError(_("只能派给本区的物业企业。"), field="to_company")
+        raise DomainError(_("请选择一个承办对象。"), field="to")
     a.assignee_kind, a.assignee_company = Appeal.AssigneeKind.COMPANY, to_company
     return fields, {"kind": "company", "id": to_company.pk, "name": str(to_company)}
 

@@ -106,3 +106,31 @@ def test_bulk_dispatch_answers_out_of_scope_and_unknown_ids_alike(cast, file_app
     assert not any("外区居民乙" in m for m in unknown)
     a.refresh_from_db()
     assert a.status == Appeal.Status.ACCEPTED and a.assignee_user_id is None
+
+
+def test_api_answers_out_of_scope_and_unknown_places_departments_and_companies_alike(client, cast, file_appeal):
+    """A node of another street, a department or company of another district: the answer an
+    unknown id gets, so an id never tells whether it names anything."""
+    from shanzhi.registry import services as registry
+
+    other = registry.create_node(level="district", code="370403", name="外区")
+    elsewhere = {
+        "node": cast.community_c.pk,  # the other street's community
+        "department": registry.create_department(district=other, name="外区城管局").pk,
+        "company": registry.create_property_company(name="外区物业", district=other).pk,
+    }
+    a = services.accept(file_appeal(), by=cast.zhang)
+    before = _state(a)
+    url = reverse("api:appeals_dispatch", args=[a.number])
+    headers = {"Authorization": f"Bearer {issue_api_token(cast.zhang)}"}
+
+    def answer(to):
+        body = json.dumps({"version": a.version, "to": to})
+        r = client.post(url, body, content_type="application/json", headers=headers)
+        return r.status_code, r.content
+
+    for kind, pk in elsewhere.items():
+        assert answer(f"{kind}:{pk}") == answer(f"{kind}:{pk + 100000}"), kind
+        assert answer(f"{kind}:{pk}")[0] == 400
+    assert _state(a) == before
+    assert answer(f"node:{cast.community.pk}")[0] == 200  # its own community still takes it
