@@ -108,7 +108,9 @@ def test_bulk_dispatch_answers_out_of_scope_and_unknown_ids_alike(cast, file_app
     assert a.status == Appeal.Status.ACCEPTED and a.assignee_user_id is None
 
 
-def test_api_answers_out_of_scope_and_unknown_places_departments_and_companies_alike(client, cast, file_appeal):
+def test_api_answers_out_of_scope_and_unknown_places_departments_and_companies_alike(
+    client, cast, file_appeal
+):
     """A node of another street, a department or company of another district: the answer an
     unknown id gets, so an id never tells whether it names anything."""
     from shanzhi.registry import services as registry
