@@ -33,6 +33,22 @@ def test_resident_clicks_inside_the_grid_on_the_offline_map_and_the_appeal_is_ac
     page.select_option("#id_category", str(cats.neighbour_noise.pk))
     page.fill("#id_title", "楼道堆放杂物")
     page.fill("#id_description", "三号楼二单元楼道堆满纸箱。")
+    page.fill("#id_contact_phone", "13912345678")
+    # The signal drops and the page is opened again: what was typed is back, the phone is not
+    # (personal data stays off the device), and the page says so.
+    page.wait_for_timeout(400)  # the draft is saved 300 ms after the last keystroke
+    page.reload()
+    page.wait_for_selector("path.sz-grid")
+    assert page.input_value("#id_title") == "楼道堆放杂物"
+    assert page.input_value("#id_category") == str(cats.neighbour_noise.pk)
+    assert page.input_value("#id_contact_phone") == ""
+    assert page.locator("[data-sz-draft-note]").is_visible()
+    assert "13912345678" not in page.evaluate("JSON.stringify(localStorage)")
+    # A 12-megapixel photo leaves the phone scaled down (longest side 1600 px; the server's own
+    # limit is 2560), with the upload's progress on the page.
+    page.set_input_files(
+        "#id_photos", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": _big_jpeg()}]
+    )
     # A click on the resident's building snaps the point to it ...
     page.click("path.sz-building")
     assert float(page.input_value("#id_lng")) == pytest.approx(cast.building.lng, abs=1e-6)
@@ -45,7 +61,24 @@ def test_resident_clicks_inside_the_grid_on_the_offline_map_and_the_appeal_is_ac
     page.wait_for_url("**/appeals/SZ*/")
     appeal = Appeal.objects.get()
     assert (appeal.grid, appeal.submitter) == (cast.grid, cast.jumin)
+    [photo] = appeal.photos.all()
+    assert max(photo.width, photo.height) == 1600
+    assert page.evaluate("localStorage.length") == 0  # the draft is forgotten once filed
     assert csp_refusals(page, seen) == []
+
+
+def _big_jpeg():
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (4000, 3000), "white")
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 4000, 40):
+        draw.line([(i, 0), (4000 - i, 3000)], fill=(i % 255, 80, 160), width=6)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=92)
+    return out.getvalue()
 
 
 def _overflow(page):
