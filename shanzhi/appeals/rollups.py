@@ -72,10 +72,19 @@ def street_path(path):
 
 
 def touch(appeal):
-    """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain."""
-    from .tasks import drain_rollups
+    """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain (carried
+    by the transaction's one task when ``outbox.gather`` is open)."""
+    from . import outbox
 
     AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
+    if not outbox.add_drain():
+        nudge()
+
+
+def nudge():
+    """Enqueue a drain of the marked cells (one per transaction is enough)."""
+    from .tasks import drain_rollups
+
     if not drain_rollups.get_backend().supports_defer:
         # A backend that runs tasks at once (the tests') drains now, inside this transaction.
         drain_rollups.enqueue()

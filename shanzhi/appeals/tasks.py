@@ -12,6 +12,29 @@ def deliver_notification(kind, appeal_id, user_ids, text):
 
 
 @task()
+def deliver_notifications(notices, drain_rollups=False):
+    """A transaction's notices ((kind, appeal_id, user_ids, text) each) and, when it marked a
+    rollup cell, the drain: the one task row a move writes (``outbox``). Each notice is delivered
+    on its own; a failure is raised at the end, after the others and the drain."""
+    from . import rollups
+    from .services import notify
+
+    failed = []
+    try:
+        for kind, appeal_id, user_ids, text in notices:
+            try:
+                notify.deliver(kind, appeal_id, user_ids, text)
+            except notify.DeliveryFailed as exc:
+                failed.append(str(exc))
+    finally:
+        if drain_rollups:
+            rollups.drain()
+    if failed:
+        raise notify.DeliveryFailed("; ".join(failed))
+    return len(notices)
+
+
+@task()
 def drain_rollups():
     """Refresh the metrics rollup cells that moves marked (see ``rollups``); safe to run at any time."""
     from . import rollups

@@ -19,8 +19,8 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
 from shanzhi.registry.models import Building
 
-from .. import queries, services
-from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Category, Summons
+from .. import queries, refs, services
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Summons
 from ..services import actions as action_rules
 from ..services import intake, moveforms
 from ..services import photos as photo_rules
@@ -88,7 +88,7 @@ def _check_count(files):
 def _submit(request, payload, files):
     user = request.auth
     _check_count(files)
-    category = Category.objects.filter(code=payload.category or "", active=True).first()
+    category = refs.active_by_code(payload.category)
     building = None
     if payload.building_id is not None:
         building = permissions.visible(user, Building).filter(pk=payload.building_id).first()

@@ -28,7 +28,7 @@ from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.versioning import check_version
 
-from .. import access, progress, rollups
+from .. import access, outbox, progress, rollups
 from ..models import Appeal, AppealEvent
 
 S = Appeal.Status
@@ -341,7 +341,7 @@ def may(by, appeal, verb, cache=None):
 @contextmanager
 def move(appeal, verb, by, expected_version=None):
     """Lock the appeal and check the move; the body changes it and calls ``commit``."""
-    with transaction.atomic():
+    with transaction.atomic(), outbox.gather():  # its notices and rollup nudge: one task row
         locked = lock(appeal)
         check(locked, verb, by, expected_version)
         yield locked

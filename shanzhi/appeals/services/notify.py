@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.core import taskrun
 
-from .. import access
+from .. import access, outbox
 from ..models import Notification
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def send(kind, appeal, users, text, *, exclude=None):
     ids = sorted({u.pk if isinstance(u, User) else int(u) for u in users if u is not None})
     if exclude is not None:
         ids = [i for i in ids if i != exclude.pk]
-    if ids:
+    if ids and not outbox.add_notice(kind, appeal.pk if appeal else None, ids, str(text)):
         deliver_notification.enqueue(kind, appeal.pk if appeal else None, ids, str(text))
 
 

@@ -28,7 +28,7 @@ from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building
 
-from .. import progress, public, services
+from .. import progress, public, refs, services
 from ..models import Appeal, Category
 
 CLIENT_PREFIX = "open311-"
@@ -296,7 +296,7 @@ def _post(request, fmt):
     code = data.get("service_code", "")
     if not code:
         raise Open311Error(400, _("缺少 service_code。"))
-    category = _categories().filter(code=code).first()
+    category = refs.active_by_code(code, leaf=True)
     if category is None:
         raise Open311Error(400, _("没有编码为 %(c)s 的服务。") % {"c": code})
     description = (data.get("description") or "").strip()
