@@ -136,8 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SHANZHI_TEST_SQLITE") or None}
 # PostgreSQL in production: Django's own connection pool (psycopg 3 + psycopg_pool) instead of
 # one persistent connection per process. A request takes a connection already open and hands it
-# back at its end; psycopg keeps its prepared statements per connection, so hot queries are
-# planned once per connection instead of once per request. Each process has its own pool: a
+# back at its end, with no connect, no health-check round trip of its own and no session setup
+# per request (server-side prepared statements would need OPTIONS "server_side_binding", which
+# changes how parameters are typed: not switched on). Each process has its own pool: a
 # gunicorn sync worker or a task worker runs one request at a time, so it needs one connection,
 # and the pool keeps ``min_size`` 1 open and allows up to SHANZHI_DB_POOL_SIZE (default 4) for a
 # threaded server (gthread: one per thread). Size it so that processes × size stays below the
