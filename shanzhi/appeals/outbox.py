@@ -40,12 +40,13 @@ def _marker():
     return marker
 
 
-def add_notice(kind, appeal_id, user_ids, text):
-    """Queue a notice in the open box; False when there is none (the caller enqueues it itself)."""
+def add_notice(kind, appeal_id, user_ids, text, *, to_path="", exclude_id=None):
+    """Queue a notice in the open box; False when there is none (the caller enqueues it itself).
+    ``to_path``: also the staff of that node, looked up when the task delivers (minus ``exclude_id``)."""
     box = current()
     if box is None:
         return False
-    box.notices.append((_marker(), (kind, appeal_id, list(user_ids), text)))
+    box.notices.append((_marker(), (kind, appeal_id, list(user_ids), text, to_path, exclude_id)))
     return True
 
 

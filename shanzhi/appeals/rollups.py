@@ -74,9 +74,14 @@ def street_path(path):
 def touch(appeal):
     """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain (carried
     by the transaction's one task when ``outbox.gather`` is open)."""
+    AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
+    after_mark()
+
+
+def after_mark():
+    """The nudge that follows a mark (for a caller that wrote the mark row itself)."""
     from . import outbox
 
-    AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
     if not outbox.add_drain():
         nudge()
 

@@ -116,8 +116,9 @@ def _submit(request, payload, files):
         exc.field = {"node": "node_id", "building": "building_id"}.get(exc.field, exc.field)
         raise
     status = 200 if appeal.is_replay else 201
-    visible = permissions.visible(user, Appeal).filter(pk=appeal.pk).first()
-    if visible is None:
+    # One question to the permission module about the appeal, whose answer the whole response uses.
+    reach = permissions.Reach(user, appeal)
+    if not reach.sees():
         # Someone who may file but not follow it (a property company's complaint goes to the
         # community): they get the number and status, not the timeline.
         return Status(
@@ -134,7 +135,9 @@ def _submit(request, payload, files):
                 "actions": [],
             },
         )
-    return Status(status, detail_out(user, visible))
+    if appeal.is_replay:  # the first submission's appeal, as it is now
+        return Status(status, detail_out(user, permissions.get_visible_or_404(user, Appeal, pk=appeal.pk)))
+    return Status(status, detail_out(user, appeal, reach=reach, fresh=True))
 
 
 @router.post(

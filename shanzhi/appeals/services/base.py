@@ -359,7 +359,7 @@ def actor_fields(by):
     return {"actor": by, "actor_name": str(by), "actor_role": grant.role if grant else ""}
 
 
-def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None):
+def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None, mark=True):
     """Append one timeline row for the appeal's *current* version (``commit`` bumps it first).
 
     ``public``: True when the note is addressed to the resident, False when it is internal, None
@@ -367,8 +367,10 @@ def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, pu
     the result and the resident's own words).
 
     Every change of an appeal writes one (intake, moves, merges, the sweep's resumptions), so this
-    is also where the metrics rollup learns that the appeal's cell must be recomputed."""
-    rollups.touch(appeal)
+    is also where the metrics rollup learns that the appeal's cell must be recomputed (``mark``
+    False: the caller has written the mark itself, as intake's INSERT does)."""
+    if mark:
+        rollups.touch(appeal)
     return AppealEvent.objects.create(
         appeal=appeal,
         at=at or timezone.now(),

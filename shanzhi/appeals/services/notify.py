@@ -48,6 +48,16 @@ def send(kind, appeal, users, text, *, exclude=None):
         deliver_notification.enqueue(kind, appeal.pk if appeal else None, ids, str(text))
 
 
+def send_to_dispatchers(kind, appeal, text, *, exclude=None):
+    """``send`` to ``dispatchers(appeal)``; inside ``outbox.gather`` they are looked up by the task
+    as it delivers (moments later, so a grant ended meanwhile is not told), not by the move."""
+    path = access.dispatch_path(appeal)
+    exclude_id = exclude.pk if exclude is not None else None
+    if path and outbox.add_notice(kind, appeal.pk, [], str(text), to_path=path, exclude_id=exclude_id):
+        return
+    send(kind, appeal, node_staff(path), text, exclude=exclude)
+
+
 class DeliveryFailed(Exception):
     """One or more notification backends failed; the others have delivered."""
 
