@@ -134,6 +134,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SHANZHI_TEST_SQLITE") or None}
+# PostgreSQL in production: Django's own connection pool (psycopg 3 + psycopg_pool) instead of
+# one persistent connection per process. A request takes a connection already open and hands it
+# back at its end, with no connect, no health-check round trip of its own and no session setup
+# per request (server-side prepared statements would need OPTIONS "server_side_binding", which
+# changes how parameters are typed: not switched on). Each process has its own pool: a
+# gunicorn sync worker or a task worker runs one request at a time, so it needs one connection,
+# and the pool keeps ``min_size`` 1 open and allows up to SHANZHI_DB_POOL_SIZE (default 4) for a
+# threaded server (gthread: one per thread). Size it so that processes × size stays below the
+# server's max_connections (100 by default): 17 gunicorn workers × 4 = 68 leaves room for the task
+# workers and psql. CONN_HEALTH_CHECKS stays as set above: with a pool Django passes it on as the
+# pool's ``check``, which tests each connection as it is taken, so after a PostgreSQL restart a
+# dead one is replaced, not used for a 500. Pool and CONN_MAX_AGE exclude
+# each other, so the latter is 0 here. Off under pytest (the test database is created and dropped
+# by the test runner on a plain connection) and when DEBUG is on, unless SHANZHI_DB_POOL says so.
+_testing = "PYTEST_VERSION" in os.environ
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "SHANZHI_DB_POOL", not DEBUG and not _testing
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env_int("SHANZHI_DB_POOL_SIZE", 4),
+        "timeout": env_int("SHANZHI_DB_POOL_TIMEOUT", 10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background work ---------------------------------------------------------------------

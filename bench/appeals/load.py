@@ -233,7 +233,19 @@ def _events(appeal_id, row, trail, rng):
     for version, verb in enumerate(trail, start=1):
         to = TO_STATUS[verb]
         data = json.dumps({"channel": row["channel"]}) if verb == "submit" else "{}"
-        yield (appeal_id, at + step * (version - 1), "", "", verb, previous, to, "", data, version)
+        yield (
+            appeal_id,
+            at + step * (version - 1),
+            "",
+            "",
+            verb,
+            previous,
+            to,
+            "",
+            "internal",
+            data,
+            version,
+        )
         previous = to
 
 
@@ -246,6 +258,7 @@ EVENT_COLUMNS = (
     "from_status",
     "to_status",
     "note",
+    "note_visibility",
     "data",
     "version",
 )

@@ -68,19 +68,26 @@ SCOPES = {
 # Scopes that join through a to-many relation and so need DISTINCT.
 _NEEDS_DISTINCT = set()
 
+# model label -> the same scope as a test of one loaded object, ``test(grant, obj)`` -> bool, for
+# the few scopes simple enough to state twice (``covers``); the tests hold both to the same answers.
+TESTS = {}
+
 
 def register_actions(actions):
     """Let an app (from its ``access.py``) add its actions: ``{"app.verb": roles}``."""
     ACTIONS.update(actions)
 
 
-def register_scope(label, scope, view_action, *, distinct=False):
+def register_scope(label, scope, view_action, *, distinct=False, test=None):
     """Let an app (from its ``access.py``) add a model: how far each grant reaches into it, and the
-    action that governs seeing it at all. ``distinct`` when the scope joins through a to-many relation."""
+    action that governs seeing it at all. ``distinct`` when the scope joins through a to-many relation.
+    ``test(grant, obj)``: the same scope decided on a loaded object, without a query (``covers``)."""
     SCOPES[label] = scope
     VIEW_ACTION[label] = view_action
     if distinct:
         _NEEDS_DISTINCT.add(label)
+    if test is not None:
+        TESTS[label] = test
 
 
 def _label(model):
@@ -134,6 +141,55 @@ def can(user, action, obj=None):
     if obj is None:
         return True
     return visible(user, type(obj), action).filter(pk=obj.pk).exists()
+
+
+def covers(user, obj, action=None):
+    """``visible(user, type(obj), action)`` holds ``obj``: decided on the object itself where its
+    app registered a ``test`` for the scope, else asked of the database."""
+    label = _label(type(obj))
+    action = action or VIEW_ACTION[label]
+    test = TESTS.get(label)
+    if test is None:
+        return visible(user, type(obj), action).filter(pk=obj.pk).exists()
+    if not user.is_authenticated:
+        return False
+    allowed = ACTIONS[action]
+    return any(g.role in allowed and test(g, obj) for g in user.grants())
+
+
+class Reach:
+    """Which of a user's grants reach one object, asked of the database once (one query for all
+    of them), so that every ``can`` about that object after it (the actions, the timeline, the
+    resident's view of a detail) is answered without asking again. Same answers as ``can``."""
+
+    def __init__(self, user, obj):
+        from django.db.models import BooleanField, ExpressionWrapper
+
+        self.user, self.obj = user, obj
+        self.covering = []
+        if not user.is_authenticated:
+            return
+        label = _label(type(obj))
+        scope_fn, grants, wanted = SCOPES[label], user.grants(), {}
+        for i, grant in enumerate(grants):
+            q = scope_fn(grant)
+            if q is None:
+                continue
+            if q == ALL:
+                self.covering.append(grant)
+            else:
+                wanted[f"g{i}"] = ExpressionWrapper(q, output_field=BooleanField())
+        if wanted:
+            rows = type(obj)._default_manager.filter(pk=obj.pk).annotate(**wanted).values(*wanted)
+            hits = {name for row in rows for name, value in row.items() if value}
+            self.covering += [g for i, g in enumerate(grants) if f"g{i}" in hits]
+
+    def can(self, action):
+        allowed = ACTIONS[action]
+        return any(g.role in allowed for g in self.covering)
+
+    def sees(self):
+        return self.can(VIEW_ACTION[_label(type(self.obj))])
 
 
 def require(user, action, obj=None):

@@ -8,12 +8,14 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
-        from shanzhi.core import workdays
+        from shanzhi.core import refdata, workdays
 
         from . import access, home
+        from .models import Category
         from .services import recompute
 
         access.register()
+        refdata.watch(Category)  # this process's own category edits are seen within the same request
         home.register()  # its panels on every role's home page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)

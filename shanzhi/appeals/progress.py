@@ -7,6 +7,7 @@ Of the timeline, the resident sees the milestones (in the same plain words) and 
 whoever wrote them chose to address to the resident (``AppealEvent.note_visibility``).
 """
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Appeal, AppealEvent
@@ -68,6 +69,19 @@ def default_visibility(verb):
 def stage(appeal):
     """(current step index or None, plain sentence)."""
     return _BY_STATUS.get(appeal.status, (None, ""))
+
+
+_stage_texts = {}  # language -> {status: the plain sentence as text}
+
+
+def stage_texts():
+    """{status: plain sentence} in the active language, translated once per process and language
+    (a list of a thousand rows used to look each one up again)."""
+    language = get_language()
+    texts = _stage_texts.get(language)
+    if texts is None:
+        texts = _stage_texts[language] = {status: str(label) for status, (_i, label) in _BY_STATUS.items()}
+    return texts
 
 
 def steps(appeal):

@@ -89,12 +89,27 @@ def batched():
 
 
 def touch(appeal):
-    """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain."""
-    from .tasks import drain_rollups
-
+    """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain (carried
+    by the transaction's one task when ``outbox.gather`` is open)."""
     AppealRollupMark.objects.create(day=day_of(appeal.created_at), community_id=appeal.community_id)
+    after_mark()
+
+
+def after_mark():
+    """The nudge that follows a mark (for a caller that wrote the mark row itself); none inside
+    ``batched``, which drains once at its end."""
+    from . import outbox
+
     if _batching.get():
         return
+    if not outbox.add_drain():
+        nudge()
+
+
+def nudge():
+    """Enqueue a drain of the marked cells (one per transaction is enough)."""
+    from .tasks import drain_rollups
+
     if not drain_rollups.get_backend().supports_defer:
         # A backend that runs tasks at once (the tests') drains now, inside this transaction.
         drain_rollups.enqueue()

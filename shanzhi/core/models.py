@@ -162,3 +162,21 @@ class ChainCheck(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.ok}"
+
+
+class ReferenceVersion(models.Model):
+    """A token that changes whenever reference data changes (``core.refdata``): grid polygons and
+    the org tree, appeal categories. Database triggers (registry and appeals migrations) set it to
+    a fresh random value on every insert, update or delete of those tables, whoever writes them
+    (a service, the admin, an import, raw SQL), so a process's cached copy is never trusted past a
+    change. Random, not incremented: a rolled-back change must never hand its value to a later one."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("参考数据版本")
+        verbose_name_plural = _("参考数据版本")
+
+    def __str__(self):
+        return f"{self.name} {self.value}"

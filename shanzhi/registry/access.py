@@ -54,6 +54,13 @@ def _scope_orgnode(grant):
     return NONE
 
 
+def _test_orgnode(grant, node):
+    """``_scope_orgnode`` decided on a loaded node (``permissions.covers``)."""
+    if grant.role == R.SYSTEM_ADMIN:
+        return True
+    return bool(grant.node_id) and node.path.startswith(grant.node.path)
+
+
 def _scope_by_grid(grant):
     if grant.role == R.RESIDENT and grant.resident_id:
         return Q(household_id=grant.resident.household_id)
@@ -129,7 +136,7 @@ def _scope_importjob(grant):
 
 def register():
     permissions.register_actions(ACTIONS)
-    permissions.register_scope("registry.orgnode", _scope_orgnode, "registry.view_tree")
+    permissions.register_scope("registry.orgnode", _scope_orgnode, "registry.view_tree", test=_test_orgnode)
     permissions.register_scope("registry.building", _scope_building, "registry.view_tree")
     permissions.register_scope("registry.compound", _scope_compound, "registry.view_compounds", distinct=True)
     permissions.register_scope("registry.household", _scope_household, "registry.view_people")

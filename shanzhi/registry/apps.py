@@ -8,7 +8,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from shanzhi.core import refdata
+
         from . import access, home
+        from .models import OrgNode
 
         access.register()
+        refdata.watch(OrgNode)  # this process's own tree edits are seen within the same request
         home.register()  # its panel on every role's home page

@@ -2,10 +2,12 @@
 
 Every intake with a map point asks this. Reading all grid boundaries and building a shapely
 shape for each on every call cost more than the rest of the intake together, so the prepared
-shapes are kept per process. They are keyed by a fingerprint of the grid rows (their ids, codes,
-paths and boundaries, hashed by the database on PostgreSQL), read on every call: a boundary edited
-in this process, in another worker, in the admin or by an import is seen on the very next
-lookup, without relying on anyone remembering to clear a cache.
+shapes are kept per process. They are keyed by the reference version (``core.refdata``), which a
+database trigger renews on any write to the org tree: a boundary edited in this process, in
+another worker, in the admin or by an import is seen on the very next request, without relying on
+anyone remembering to clear a cache. Where the version row is missing (a flushed test database),
+a fingerprint of the grid rows is computed instead, as before. ``node(pk)`` serves the tree's
+rows from the same kind of cache (intake reads the grid and its community on every request).
 """
 
 import hashlib
@@ -17,6 +19,8 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from shapely.geometry import Point, shape
+
+from shanzhi.core import refdata
 
 from .models import OrgNode
 
@@ -46,6 +50,9 @@ _PG_FINGERPRINT = """
 
 
 def _fingerprint():
+    version = refdata.version()
+    if version is not None:
+        return f"v{version}"
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_PG_FINGERPRINT.format(table=connection.ops.quote_name(OrgNode._meta.db_table)))
@@ -96,3 +103,16 @@ def grid_id_at(lng, lat, within_path=None):
         if g.geom.covers(point):
             return g.pk
     return None
+
+
+def _all_nodes():
+    return {n.pk: n for n in OrgNode.objects.all()}
+
+
+def node(pk):
+    """The org-tree row ``pk`` from the per-process cache (None if there is none). Shared by the
+    requests of this process: read it, never change it (``OrgNode.objects.get`` to edit)."""
+    found = refdata.cached("registry.nodes", _all_nodes).get(pk)
+    if found is None:  # created this very moment in another process: read it, do not trust the miss
+        found = OrgNode.objects.filter(pk=pk).first()
+    return found

@@ -19,8 +19,8 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
 from shanzhi.registry.models import Building
 
-from .. import queries, services
-from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Category, Summons
+from .. import queries, refs, services
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Summons
 from ..services import actions as action_rules
 from ..services import intake, moveforms
 from ..services import photos as photo_rules
@@ -88,7 +88,7 @@ def _check_count(files):
 def _submit(request, payload, files):
     user = request.auth
     _check_count(files)
-    category = Category.objects.filter(code=payload.category or "", active=True).first()
+    category = refs.active_by_code(payload.category)
     building = None
     if payload.building_id is not None:
         building = permissions.visible(user, Building).filter(pk=payload.building_id).first()
@@ -116,8 +116,9 @@ def _submit(request, payload, files):
         exc.field = {"node": "node_id", "building": "building_id"}.get(exc.field, exc.field)
         raise
     status = 200 if appeal.is_replay else 201
-    visible = permissions.visible(user, Appeal).filter(pk=appeal.pk).first()
-    if visible is None:
+    # One question to the permission module about the appeal, whose answer the whole response uses.
+    reach = permissions.Reach(user, appeal)
+    if not reach.sees():
         # Someone who may file but not follow it (a property company's complaint goes to the
         # community): they get the number and status, not the timeline.
         return Status(
@@ -134,7 +135,9 @@ def _submit(request, payload, files):
                 "actions": [],
             },
         )
-    return Status(status, detail_out(user, visible))
+    if appeal.is_replay:  # the first submission's appeal, as it is now
+        return Status(status, detail_out(user, permissions.get_visible_or_404(user, Appeal, pk=appeal.pk)))
+    return Status(status, detail_out(user, appeal, reach=reach, fresh=True))
 
 
 @router.post(

@@ -2,6 +2,7 @@
 and photos. Split from ``api/__init__.py`` by subject; a resident gets the plain-words progress and
 only the notes addressed to them (issue 13 §7, ``progress``), staff the office's statuses."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
@@ -132,7 +133,24 @@ def appeal_out(a, resident=False):
     }
 
 
-def _events_out(user, a, resident):
+def _event_row(e):
+    return {
+        "verb": e.verb,
+        "verb_label": str(e.get_verb_display()),
+        "actor": e.actor_name,
+        "at": _iso(e.at),
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+        "note_visibility": e.note_visibility,
+        "version": e.version,
+    }
+
+
+def _events_out(user, a, resident, events=None):
+    """``events``: the timeline when the caller has it already (a new appeal's one event)."""
+    if events is None:
+        events = queries.timeline(user, a)
     if resident:
         return [
             {
@@ -146,27 +164,27 @@ def _events_out(user, a, resident):
                 "note_visibility": "resident" if e["note"] else "",
                 "version": 0,
             }
-            for e in queries.resident_timeline(user, a)
+            for e in progress.resident_events(events)
         ]
-    return [
-        {
-            "verb": e.verb,
-            "verb_label": str(e.get_verb_display()),
-            "actor": e.actor_name,
-            "at": _iso(e.at),
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "note": e.note,
-            "note_visibility": e.note_visibility,
-            "version": e.version,
-        }
-        for e in queries.timeline(user, a)
-    ]
+    return [_event_row(e) for e in events]
 
 
-def detail_out(user, a):
-    summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
-    resident = queries.resident_view(user, a)
+def detail_out(user, a, *, reach=None, fresh=False):
+    """The detail of ``a`` for ``user``, who sees it. ``reach``: ``permissions.Reach(user, a)``,
+    so that the permission module is asked once about this appeal, not once per part of the
+    answer. ``fresh``: ``a`` was just created by ``intake.submit`` in this request, so its
+    timeline is its one event, and it has no summonses and only the photos it was sent with."""
+    reach = reach or permissions.Reach(user, a)
+    if not reach.sees():
+        raise Http404
+    resident = not reach.can("appeals.handle")  # as queries.resident_view
+    if fresh:
+        summonses, photos = [], getattr(a, "intake_photos", [])
+        events = [a.intake_event]
+    else:
+        summonses = permissions.visible(user, Summons).filter(appeal=a).select_related("department")
+        photos = permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
+        events = None
     return {
         **appeal_out(a, resident),
         "description": a.description,
@@ -174,7 +192,7 @@ def detail_out(user, a):
         "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
         "resolution": a.resolution,
         "city_return_reason": a.city_return_reason,
-        "events": _events_out(user, a, resident),
+        "events": _events_out(user, a, resident, events),
         "summonses": [
             {
                 "id": s.pk,
@@ -187,9 +205,6 @@ def detail_out(user, a):
             }
             for s in summonses
         ],
-        "photos": [
-            {"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])}
-            for p in permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
-        ],
-        "actions": services.available_actions(user, a),
+        "photos": [{"stage": p.stage, "url": reverse("appeals:photo", args=[p.pk])} for p in photos],
+        "actions": services.available_actions(user, a, reach=reach),
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shanzhi.core.fields import EncryptedTextField
 
 from .category import Category
+from .indexes import INDEXES, TIMED
 
 USER = settings.AUTH_USER_MODEL
 
@@ -28,7 +29,16 @@ class AppealCounter(models.Model):
 DESCRIPTION_MAX_LENGTH = 4000
 
 # Statuses in which the handling clock runs (and warnings/overdue apply).
-TIMED = ("accepted", "pooled", "dispatched", "returned", "in_progress", "reopened")
+# References most appeals do not have: indexed only where set (Meta.indexes).
+SPARSE = (
+    "building",
+    "household",
+    "merged_into",
+    "invalid_kind",
+    "dispatched_by",
+    "resolved_by",
+    "entered_by",
+)
 
 
 class Appeal(models.Model):
@@ -99,12 +109,14 @@ class Appeal(models.Model):
     client = models.CharField(max_length=80, blank=True)
 
     submitter = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
     )
-    entered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = EncryptedTextField(_("联系电话"), blank=True)
-    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_phone_index = models.CharField(max_length=64, blank=True, editable=False)
 
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("诉求内容"))
@@ -115,10 +127,20 @@ class Appeal(models.Model):
     lat = models.FloatField(null=True, blank=True)
     address = models.CharField(_("地点"), max_length=200, blank=True)
     building = models.ForeignKey(
-        "registry.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        db_index=False,
+        to="registry.Building",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     household = models.ForeignKey(
-        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        db_index=False,
+        to="registry.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     grid = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -139,18 +161,34 @@ class Appeal(models.Model):
     assignee_kind = models.CharField(
         _("承办类型"), max_length=16, choices=AssigneeKind.choices, default=AssigneeKind.NONE, blank=True
     )
-    assignee_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assignee_user = models.ForeignKey(
+        db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assignee_node = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     assignee_department = models.ForeignKey(
-        "registry.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        db_index=False,
+        to="registry.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assignee_company = models.ForeignKey(
-        "registry.PropertyCompany", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        db_index=False,
+        to="registry.PropertyCompany",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    dispatched_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    resolved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dispatched_by = models.ForeignKey(
+        db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     # When the current handling clock started: acceptance, or the last reopening (重办).
@@ -171,7 +209,13 @@ class Appeal(models.Model):
     suspended_until = models.DateTimeField(_("缓办至"), null=True, blank=True)
     supervised = models.BooleanField(_("督办"), default=False)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", verbose_name=_("并入")
+        db_index=False,
+        to="self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=_("并入"),
     )
     rating = models.CharField(
         _("评价"), max_length=16, choices=Rating.choices, default=Rating.NONE, blank=True
@@ -184,7 +228,8 @@ class Appeal(models.Model):
     unreachable = models.BooleanField(_("回访联系不上"), default=False)
     # Set by a refusal whose reason is one of the invalid kinds: the case leaves every denominator.
     invalid_kind = models.ForeignKey(
-        "InvalidKind",
+        db_index=False,
+        to="InvalidKind",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -222,53 +267,7 @@ class Appeal(models.Model):
                 name="appeal_merged_has_main",
             ),
         ]
-        indexes = [
-            models.Index(fields=["status", "community"], name="appeal_status_community"),
-            models.Index(fields=["assignee_user", "status"], name="appeal_assignee_user"),
-            models.Index(fields=["assignee_department", "status"], name="appeal_assignee_dept"),
-            models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
-            models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
-            models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
-            models.Index(fields=["created_at"], name="appeal_unplaced", condition=Q(unplaced=True)),
-            # The sweep reads only rows about to change: partial indexes keep it O(changes).
-            models.Index(
-                fields=["warn_at"],
-                name="appeal_sweep_warn",
-                condition=Q(warned_at__isnull=True, suspended=False, status__in=TIMED),
-            ),
-            models.Index(
-                fields=["deadline"],
-                name="appeal_sweep_overdue",
-                condition=Q(overdue_at__isnull=True, suspended=False, status__in=TIMED),
-            ),
-            models.Index(fields=["suspended_until"], name="appeal_sweep_resume", condition=Q(suspended=True)),
-            # The worklist tabs read the open part of a scope in deadline order; partial indexes
-            # over the open rows keep them off the ~90% that are closed. 超期/预警 of a district:
-            # walk the deadline order; of a community: the path prefix (varchar_pattern_ops makes
-            # LIKE 'prefix%' use it on PostgreSQL; SQLite ignores opclasses), then sort the few.
-            models.Index(
-                fields=["deadline", "-id"],
-                name="appeal_timed_deadline",
-                condition=Q(status__in=TIMED, suspended=False),
-            ),
-            models.Index(
-                fields=["path", "deadline"],
-                name="appeal_timed_path",
-                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
-                condition=Q(status__in=TIMED, suspended=False),
-            ),
-            # 我的待办: what is assigned to me or my community and not final.
-            models.Index(
-                fields=["assignee_node", "deadline"],
-                name="appeal_open_node",
-                condition=~Q(status__in=("rejected", "closed", "merged")),
-            ),
-            models.Index(
-                fields=["assignee_user", "deadline"],
-                name="appeal_open_user",
-                condition=~Q(status__in=("rejected", "closed", "merged")),
-            ),
-        ]
+        indexes = INDEXES  # indexes.py: why each one is there
 
     def __str__(self):
         return self.number

@@ -34,13 +34,28 @@ APPEAL_VERBS = [
 ]
 
 
-def available_actions(user, appeal):
+class _Reached(dict):
+    """``may``'s cache of permission answers, filled from a ``permissions.Reach``."""
+
+    def __init__(self, reach):
+        super().__init__()
+        self.reach = reach
+
+    def __contains__(self, action):
+        return True
+
+    def __missing__(self, action):
+        value = self[action] = self.reach.can(action)
+        return value
+
+
+def available_actions(user, appeal, reach=None):
     """The verbs of ``APPEAL_VERBS`` that ``services.<verb>`` would accept from ``user`` now
     (same rules as the services: permission module, ALLOWED, RULES). Checks each permission
-    action once."""
+    action once; with ``reach`` (``permissions.Reach(user, appeal)``) without asking again."""
     if not user.is_authenticated:
         return []
-    cache = {}
+    cache = _Reached(reach) if reach is not None else {}
     return [verb for verb in APPEAL_VERBS if may(user, appeal, verb, cache)]
 
 

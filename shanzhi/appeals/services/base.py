@@ -28,7 +28,7 @@ from shanzhi.accounts.models import Role
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.versioning import check_version
 
-from .. import access, progress, rollups
+from .. import access, outbox, progress, rollups
 from ..models import Appeal, AppealEvent
 
 S = Appeal.Status
@@ -341,7 +341,7 @@ def may(by, appeal, verb, cache=None):
 @contextmanager
 def move(appeal, verb, by, expected_version=None):
     """Lock the appeal and check the move; the body changes it and calls ``commit``."""
-    with transaction.atomic():
+    with transaction.atomic(), outbox.gather():  # its notices and rollup nudge: one task row
         locked = lock(appeal)
         check(locked, verb, by, expected_version)
         yield locked
@@ -359,7 +359,7 @@ def actor_fields(by):
     return {"actor": by, "actor_name": str(by), "actor_role": grant.role if grant else ""}
 
 
-def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None):
+def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None, mark=True):
     """Append one timeline row for the appeal's *current* version (``commit`` bumps it first).
 
     ``public``: True when the note is addressed to the resident, False when it is internal, None
@@ -367,8 +367,10 @@ def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, pu
     the result and the resident's own words).
 
     Every change of an appeal writes one (intake, moves, merges, the sweep's resumptions), so this
-    is also where the metrics rollup learns that the appeal's cell must be recomputed."""
-    rollups.touch(appeal)
+    is also where the metrics rollup learns that the appeal's cell must be recomputed (``mark``
+    False: the caller has written the mark itself, as intake's INSERT does)."""
+    if mark:
+        rollups.touch(appeal)
     return AppealEvent.objects.create(
         appeal=appeal,
         at=at or timezone.now(),

@@ -9,7 +9,6 @@ Intake never depends on the holiday calendar: the clock starts at acceptance.
 
 import hashlib
 import json
-import secrets
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -23,7 +22,8 @@ from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
 from shanzhi.registry.models import OrgNode
 
-from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealCounter, AppealPhoto, Category
+from .. import outbox, rollups
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealCounter, AppealPhoto, AppealRollupMark, Category
 from . import base, notify, photos
 from .placing import _community_of, _initial_level, place_for
 
@@ -69,9 +69,58 @@ def next_number(now):
     return f"SZ{day:%Y%m%d}{value:06d}"
 
 
-def _provisional_number():
-    """A unique placeholder for the row until ``next_number`` (never committed: see ``submit``)."""
-    return "~" + secrets.token_hex(11)
+def _insert_numbered(appeal, now):
+    """INSERT the appeal with the day's next number, taken in the same statement on PostgreSQL
+    (``WITH c AS (UPDATE counter … RETURNING value) INSERT … SELECT … FROM c``): no placeholder
+    number and no UPDATE of the new row afterwards, which touched every index of the table again.
+    SQLite (one writer at a time anyway) bumps the counter first. Same numbers either way: the
+    counter row is locked until the intake commits and rolls back with it (no gaps, no doubles).
+    On PostgreSQL the same statement writes the metrics rollup mark (``rollups.touch``'s row);
+    returns True when it did."""
+    day = timezone.localdate(now)
+    if connection.vendor != "postgresql":
+        appeal.number = next_number(now)
+        appeal.save(force_insert=True)
+        return False
+    for _attempt in range(2):
+        row = _insert_with_counter(appeal, day)
+        if row is not None:
+            appeal.pk, appeal.number = row
+            appeal._state.adding, appeal._state.db = False, connection.alias
+            return True
+        try:  # the day's first intake: its counter row, then the same INSERT again
+            with transaction.atomic():
+                AppealCounter.objects.create(day=day, value=0)
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent intake
+    raise RuntimeError("the day's appeal counter could not be created")
+
+
+def _insert_with_counter(appeal, day):
+    qn = connection.ops.quote_name
+    fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key]
+    columns, values, params = [], [], [day]
+    for f in fields:
+        columns.append(qn(f.column))
+        if f.attname == "number":
+            values.append("%s || lpad(c.value::text, 6, '0')")
+            params.append(f"SZ{day:%Y%m%d}")
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(appeal, True), connection))
+    # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
+    params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
+    sql = (
+        f"WITH c AS (UPDATE {qn(AppealCounter._meta.db_table)} SET value = value + 1 WHERE day = %s "  # noqa: S608 - names from the models
+        f"RETURNING value), a AS (INSERT INTO {qn(Appeal._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM c RETURNING {qn('id')}, {qn('number')}), "
+        f"m AS (INSERT INTO {qn(AppealRollupMark._meta.db_table)} (day, community_id, created_at) "
+        "SELECT %s, %s, %s FROM a) "
+        f"SELECT {qn('id')}, {qn('number')} FROM a"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 # --- the place ------------------------------------------------------------------------------
@@ -122,7 +171,7 @@ def _check_submitter(by, channel, client, place, building, node=None, unplaced=F
         return
     if unplaced:
         return  # nobody knows where yet: the district's dispatchers place it, within their scope
-    if not permissions.visible(by, OrgNode, "registry.view_tree").filter(pk=place.pk).exists():
+    if not permissions.covers(by, place, "registry.view_tree"):
         if node is not None and place.pk == node.pk:
             raise DomainError(_("所选社区/网格不在您的管辖范围内。"), field="node")
         raise DomainError(_("该位置不在您的管辖范围内。"), field="location")
@@ -256,7 +305,6 @@ def submit(
 
     now = timezone.now()
     appeal = Appeal(
-        number=_provisional_number(),
         channel=channel,
         hotline_case_number=hotline_case_number,
         city_deadline=city_deadline if channel == C.HOTLINE else None,
@@ -284,28 +332,31 @@ def submit(
         level=Appeal.Level.DISTRICT if unplaced else _initial_level(category, grid, community),
         created_at=submitted_at or now,
     )
-    # Reads and files before the transaction, and the day's number last in it: every intake of
-    # the day waits on the number's counter row, so it is locked only for the final statements.
-    to_dispatchers, to_submitter = notify.dispatchers(appeal), notify.submitter(appeal)
+    # Reads and files before the transaction. The day's number is taken by the appeal's own INSERT
+    # (``_insert_numbered``), which therefore comes first: every intake of the day waits on the
+    # counter row from there to the commit, a few single-row INSERTs later.
+    to_submitter = notify.submitter(appeal)
     names = [photos.save_file(p) for p in cleaned_photos]
     try:
-        with transaction.atomic():
-            appeal.save()
-            for p, name in zip(cleaned_photos, names, strict=True):
+        with transaction.atomic(), outbox.gather():  # the notices and the rollup nudge: one task row
+            marked = _insert_numbered(appeal, now)
+            appeal.intake_photos = [
                 photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
-            base.event(
+                for p, name in zip(cleaned_photos, names, strict=True)
+            ]
+            appeal.intake_event = base.event(
                 appeal,
                 base.V.SUBMIT,
                 by,
                 from_status="",
                 data={"channel": channel, "client": client} if client else {"channel": channel},
+                mark=not marked,
             )
-            appeal.number = next_number(now)
-            Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
-            notify.send(
+            if marked:
+                rollups.after_mark()
+            notify.send_to_dispatchers(
                 "submitted",
                 appeal,
-                to_dispatchers,
                 (_("新诉求待定位：%(n)s %(t)s") if unplaced else _("新诉求待受理：%(n)s %(t)s"))
                 % {"n": appeal.number, "t": title},
                 exclude=by,

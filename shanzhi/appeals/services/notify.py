@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.core import taskrun
 
-from .. import access
+from .. import access, outbox
 from ..models import Notification
 
 logger = logging.getLogger(__name__)
@@ -44,8 +44,18 @@ def send(kind, appeal, users, text, *, exclude=None):
     ids = sorted({u.pk if isinstance(u, User) else int(u) for u in users if u is not None})
     if exclude is not None:
         ids = [i for i in ids if i != exclude.pk]
-    if ids:
+    if ids and not outbox.add_notice(kind, appeal.pk if appeal else None, ids, str(text)):
         deliver_notification.enqueue(kind, appeal.pk if appeal else None, ids, str(text))
+
+
+def send_to_dispatchers(kind, appeal, text, *, exclude=None):
+    """``send`` to ``dispatchers(appeal)``; inside ``outbox.gather`` they are looked up by the task
+    as it delivers (moments later, so a grant ended meanwhile is not told), not by the move."""
+    path = access.dispatch_path(appeal)
+    exclude_id = exclude.pk if exclude is not None else None
+    if path and outbox.add_notice(kind, appeal.pk, [], str(text), to_path=path, exclude_id=exclude_id):
+        return
+    send(kind, appeal, node_staff(path), text, exclude=exclude)
 
 
 class DeliveryFailed(Exception):

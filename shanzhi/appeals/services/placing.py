@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.registry import geo
 from shanzhi.registry import queries as registry_queries
 from shanzhi.registry import services as registry
 from shanzhi.registry.models import OrgNode
@@ -105,7 +106,7 @@ def place_for(*, by=None, lng=None, lat=None, building=None, household=None, nod
 
 def _community_of(node):
     if node.level == "grid":
-        return OrgNode.objects.get(pk=node.parent_id)
+        return geo.node(node.parent_id)
     return node if node.level == "community" else None
 
 

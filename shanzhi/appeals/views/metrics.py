@@ -131,6 +131,7 @@ def disclosure(request):
         .order_by("-closed_at")
     )
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page.object_list = public.with_references(page.object_list)
     for a in page:
         a.public_title = public.public_title(a)
         a.place = public.place_name(a)

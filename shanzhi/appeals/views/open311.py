@@ -28,7 +28,7 @@ from shanzhi.accounts.services import user_for_token
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building
 
-from .. import progress, public, services
+from .. import progress, public, refs, services
 from ..models import Appeal, Category
 
 CLIENT_PREFIX = "open311-"
@@ -156,15 +156,17 @@ def service_row(c):
     }
 
 
-def request_row(a, client=""):
+def request_row(a, client="", texts=None):
     """One request as the public sees it; ``client``: the reading client, who gets back the full
-    description of the requests it filed itself."""
+    description of the requests it filed itself. ``texts``: ``progress.stage_texts()``, taken once
+    per response; ``a`` comes through ``public.with_references``."""
     own = bool(client) and a.client == client
+    texts = texts if texts is not None else progress.stage_texts()
     row = {
         "service_request_id": a.number,
         "status": public.open311_status(a),
         # Plain words, never the office's internal status (待销号 …) nor any note (issue 13 §7).
-        "status_notes": str(progress.stage(a)[1]),
+        "status_notes": texts.get(a.status, ""),
         "service_name": a.category.name,
         "service_code": a.category.code,
         "description": a.description if own else public.public_title(a),
@@ -296,7 +298,7 @@ def _post(request, fmt):
     code = data.get("service_code", "")
     if not code:
         raise Open311Error(400, _("缺少 service_code。"))
-    category = _categories().filter(code=code).first()
+    category = refs.active_by_code(code, leaf=True)
     if category is None:
         raise Open311Error(400, _("没有编码为 %(c)s 的服务。") % {"c": code})
     description = (data.get("description") or "").strip()
@@ -337,13 +339,15 @@ def requests_view(request, fmt):
     if request.method != "GET":
         raise Open311Error(400, _("只支持 GET 和 POST。"))
     client = _reader(request)
-    return respond(fmt, "requests", [request_row(a, client) for a in _query(request)])
+    texts = progress.stage_texts()
+    rows = public.with_references(_query(request))
+    return respond(fmt, "requests", [request_row(a, client, texts) for a in rows])
 
 
 @open311_view
 def request_detail(request, fmt, number):
     client = _reader(request)
-    appeal = public.public_appeals().filter(number=number).first()
+    appeal = next(iter(public.with_references(public.public_appeals().filter(number=number)[:1])), None)
     if appeal is None:
         raise Open311Error(404, _("没有编号为 %(n)s 的诉求。") % {"n": number})
     return respond(fmt, "requests", [request_row(appeal, client)])

@@ -96,7 +96,7 @@ def set_boundary(node, boundary, *, by):
 def grid_at(lng, lat, within=None):
     """The grid whose polygon contains the point (None if none does)."""
     pk = geo.grid_id_at(float(lng), float(lat), within.path if within is not None else None)
-    return OrgNode.objects.get(pk=pk) if pk is not None else None
+    return geo.node(pk) if pk is not None else None
 
 
 # --- places ----------------------------------------------------------------------------------

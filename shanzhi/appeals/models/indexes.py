@@ -1,0 +1,82 @@
+"""The indexes of the appeals table (``Appeal.Meta.indexes``), apart so that each can say why.
+
+Reviewed with EXPLAIN on 100,000 appeals (issue 11, bench/open311.py): every index is written by
+every INSERT of an intake, so each one here is there for a query that uses it.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+TIMED = ("accepted", "pooled", "dispatched", "returned", "in_progress", "reopened")
+# References most appeals do not have: indexed only where set.
+SPARSE = (
+    "building",
+    "household",
+    "merged_into",
+    "invalid_kind",
+    "dispatched_by",
+    "resolved_by",
+    "entered_by",
+)
+
+# Reviewed with EXPLAIN at 100,000 appeals (issue 11): every index is written by every
+# INSERT, so each one here is there for a query. A foreign key leading a composite index
+# (assignee_*, submitter) has no index of its own; the references most appeals lack are
+# indexed only where set (SPARSE: the PROTECT check when the row they name is deleted, and
+# "merged into"); the phone's blind index only where there is a phone (the phone search).
+INDEXES = [
+    *(models.Index(fields=[f], name=f"appeal_{f}", condition=Q(**{f"{f}__isnull": False})) for f in SPARSE),
+    models.Index(fields=["contact_phone_index"], name="appeal_phone", condition=~Q(contact_phone_index="")),
+    # The public lists and metrics by status within a community (status = X AND community_id = Y).
+    models.Index(fields=["status", "community"], name="appeal_status_community"),
+    # "Assigned to me / my department / my company" by status (the worklist's 我的 tab, the scope
+    # checks' assignee_* = X); each also serves the foreign key's PROTECT check, so the field has
+    # no index of its own.
+    models.Index(fields=["assignee_user", "status"], name="appeal_assignee_user"),
+    models.Index(fields=["assignee_department", "status"], name="appeal_assignee_dept"),
+    models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
+    # A resident's own appeals, newest first (submitter_id = X ORDER BY created_at DESC).
+    models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
+    # Possible duplicates near a new report: same category, open, latitude band (services.nearby).
+    models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
+    # The dispatchers' 待定位 queue: the few unplaced appeals, oldest first.
+    models.Index(fields=["created_at"], name="appeal_unplaced", condition=Q(unplaced=True)),
+    # The sweep reads only rows about to change: partial indexes keep it O(changes).
+    models.Index(
+        fields=["warn_at"],
+        name="appeal_sweep_warn",
+        condition=Q(warned_at__isnull=True, suspended=False, status__in=TIMED),
+    ),
+    models.Index(
+        fields=["deadline"],
+        name="appeal_sweep_overdue",
+        condition=Q(overdue_at__isnull=True, suspended=False, status__in=TIMED),
+    ),
+    models.Index(fields=["suspended_until"], name="appeal_sweep_resume", condition=Q(suspended=True)),
+    # The worklist tabs read the open part of a scope in deadline order; partial indexes
+    # over the open rows keep them off the ~90% that are closed. 超期/预警 of a district:
+    # walk the deadline order; of a community: the path prefix (varchar_pattern_ops makes
+    # LIKE 'prefix%' use it on PostgreSQL; SQLite ignores opclasses), then sort the few.
+    models.Index(
+        fields=["deadline", "-id"],
+        name="appeal_timed_deadline",
+        condition=Q(status__in=TIMED, suspended=False),
+    ),
+    models.Index(
+        fields=["path", "deadline"],
+        name="appeal_timed_path",
+        opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+        condition=Q(status__in=TIMED, suspended=False),
+    ),
+    # 我的待办: what is assigned to me or my community and not final.
+    models.Index(
+        fields=["assignee_node", "deadline"],
+        name="appeal_open_node",
+        condition=~Q(status__in=("rejected", "closed", "merged")),
+    ),
+    models.Index(
+        fields=["assignee_user", "deadline"],
+        name="appeal_open_user",
+        condition=~Q(status__in=("rejected", "closed", "merged")),
+    ),
+]

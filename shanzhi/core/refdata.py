@@ -1,0 +1,141 @@
+"""Reference data read once per process and invalidated on change, not read on every request.
+
+Intake and the public reads need the grid polygons, the org tree's names and the categories on
+every request; they change a few times a year. Each cache here is keyed by the one row of
+``ReferenceVersion``, which database triggers replace with a fresh random value whenever those
+tables change (see the model). A request reads that row once (one primary-key read instead of
+the reference tables themselves); a worker process that sees a new value reloads what it needs.
+
+Nothing scoped to a user is cached here: only rows that every user reads alike.
+When the row is missing (a test database flushed by TRUNCATE), nothing is cached at all.
+"""
+
+import contextvars
+import threading
+
+from django.core.signals import request_finished, request_started
+from django.db import connection
+
+NAME = "reference"
+_UNKNOWN = object()
+# The value read during the current request (a request reads it once); outside a request, every
+# call reads it again, so a command or a test that changes a category sees the change at once.
+_request_value = contextvars.ContextVar("refdata_request_value", default=None)
+_lock = threading.Lock()
+_caches = {}  # name -> (version, value)
+
+
+def _read():
+    from .models import ReferenceVersion
+
+    table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [NAME])  # noqa: S608 - our table name
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def version():
+    """The current reference version (None: unknown, do not cache)."""
+    memo = _request_value.get()
+    if memo is not None and memo["value"] is not _UNKNOWN:
+        return memo["value"]
+    value = _read()
+    if memo is not None:
+        memo["value"] = value
+    return value
+
+
+def cached(name, load):
+    """``load()``'s result, reused while the reference version stays the same."""
+    current = version()
+    if current is None:
+        return load()
+    hit = _caches.get(name)
+    if hit is not None and hit[0] == current:
+        return hit[1]
+    # Read after the version: a change committed in between only makes the next request reload.
+    value = load()
+    with _lock:
+        _caches[name] = (current, value)
+    return value
+
+
+def forget():
+    """Drop this request's memo of the version: the process itself just changed reference data
+    (``post_save`` of those models, connected by their apps), so its next read must see it."""
+    memo = _request_value.get()
+    if memo is not None:
+        memo["value"] = _UNKNOWN
+
+
+def clear():
+    with _lock:
+        _caches.clear()
+    forget()
+
+
+def _started(**kwargs):
+    _request_value.set({"value": _UNKNOWN})
+
+
+def _finished(**kwargs):
+    _request_value.set(None)
+
+
+request_started.connect(_started, dispatch_uid="shanzhi.core.refdata.started")
+request_finished.connect(_finished, dispatch_uid="shanzhi.core.refdata.finished")
+
+
+def watch(*models):
+    """Connect ``forget`` to these models' writes in this process (the triggers cover the others)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(_forget_receiver, sender=model, dispatch_uid=f"refdata.save.{model._meta.label}")
+        post_delete.connect(_forget_receiver, sender=model, dispatch_uid=f"refdata.del.{model._meta.label}")
+
+
+def _forget_receiver(**kwargs):
+    forget()
+
+
+# --- the triggers, for the migrations of the apps that own the tables -------------------------
+
+
+def trigger_sql(vendor, table):
+    """(forward, backward) SQL that renews the version on any write to ``table``."""
+    name = f"{table}_refversion"
+    if vendor == "postgresql":
+        return (
+            [
+                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION core_refversion_renew()"
+            ],
+            [f"DROP TRIGGER IF EXISTS {name} ON {table}"],
+        )
+    if vendor == "sqlite":
+        renew = f"UPDATE core_referenceversion SET value = abs(random()) WHERE name = '{NAME}'; "  # noqa: S608
+        return (
+            [
+                f"CREATE TRIGGER {name}_{op.lower()} AFTER {op} ON {table} BEGIN {renew}END"
+                for op in ("INSERT", "UPDATE", "DELETE")
+            ],
+            [f"DROP TRIGGER IF EXISTS {name}_{op.lower()}" for op in ("INSERT", "UPDATE", "DELETE")],
+        )
+    return [], []
+
+
+def install(table):
+    """A migration operation: the triggers on ``table`` (PostgreSQL, SQLite)."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor):
+        for sql in trigger_sql(schema_editor.connection.vendor, table)[0]:
+            schema_editor.execute(sql)
+
+    def backward(apps, schema_editor):
+        for sql in trigger_sql(schema_editor.connection.vendor, table)[1]:
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(forward, backward)
