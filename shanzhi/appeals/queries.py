@@ -14,7 +14,7 @@ from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core import crypto, validators
 
-from . import access, progress
+from . import access, progress, rollups
 from .models import Appeal, Notification, Summons
 from .services import approvals
 
@@ -181,3 +181,26 @@ def bucket_counts(user, buckets, narrow):
     return {
         b: narrow(worklist(user, b)).order_by().select_related(None)[: COUNT_CAP + 1].count() for b in buckets
     }
+
+
+# The figures a dashboard links to its list (``figure_cases``): the counters of the rollup that
+# are about the appeals filed in a period, and those about the deadlines that fell in it.
+FILED_FIGURES = ("received", "invalid", "accepted", "responded", "resolved", "rated", "solved", "unreachable")
+DUE_FIGURES = ("due", "on_time")
+
+
+def figure_cases(qs, figure, start=None, end=None, now=None):
+    """The appeals of ``qs`` behind one dashboard figure over the days [start, end): the rollup's
+    own condition for that counter (``rollups.figure_q``), on the appeals filed in the period (or,
+    for the due counters, whose deadline fell in it), merged duplicates left out as the rollup
+    does. ``figure`` is one of ``FILED_FIGURES`` or ``DUE_FIGURES``; anything else is a ValueError."""
+    if figure not in FILED_FIGURES + DUE_FIGURES:
+        raise ValueError(figure)
+    now = now or timezone.now()
+    qs = rollups.counted(qs).filter(rollups.figure_q(now)[figure])
+    field = "deadline" if figure in DUE_FIGURES else "created_at"
+    if start is not None:
+        qs = qs.filter(**{f"{field}__gte": rollups.day_bounds(start)[0]})
+    if end is not None:
+        qs = qs.filter(**{f"{field}__lt": rollups.day_bounds(end)[0]})
+    return qs

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "datacentre"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:pk>/", views.node, name="node"),
+    path("<int:pk>/map.geojson", views.map_layer, name="map"),
+]
