@@ -67,7 +67,8 @@ class Period:
         start = inputs.parse_date(get.get("start"), "start", label=_("开始日期"))
         last = inputs.parse_date(get.get("end"), "end", label=_("结束日期"))
         if preset or not (start or last):
-            start, end = _preset(preset or "month", today)
+            preset = preset or "month"
+            start, end = _preset(preset, today)
         else:
             start = start or (last or today).replace(day=1)
             last = last or today
