@@ -82,11 +82,21 @@ def my_work(user):
     return q | approvals.waiting_for(user)
 
 
+def late_q(bucket, now):
+    """The open cases past their deadline (``overdue``) or in the warning band (``warning``) at
+    ``now``: the worklist's tabs and the data centre's "now" figures (partial indexes serve both)."""
+    timed = Q(status__in=Appeal.TIMED, suspended=False)
+    if bucket == "overdue":
+        return timed & Q(deadline__lt=now)
+    if bucket == "warning":
+        return timed & Q(warn_at__lte=now, deadline__gte=now)
+    raise ValueError(bucket)
+
+
 def worklist(user, bucket, now=None):
     now = now or timezone.now()
     # category__parent: a category prints as "parent/name", one query per row otherwise.
     qs = permissions.visible(user, Appeal).select_related("category__parent", "grid", "community")
-    timed = Q(status__in=Appeal.TIMED, suspended=False)
     filters = {
         "mine": my_work(user),
         "to_accept": Q(status=S.SUBMITTED, unplaced=False),
@@ -97,8 +107,8 @@ def worklist(user, bucket, now=None):
         "to_verify": Q(status=S.RESOLVED),
         "to_visit": Q(status=S.VERIFIED),
         "to_close": Q(status=S.VISITED),
-        "overdue": timed & Q(deadline__lt=now),
-        "warning": timed & Q(warn_at__lte=now, deadline__gte=now),
+        "overdue": late_q("overdue", now),
+        "warning": late_q("warning", now),
         "supervised": Q(supervised=True) & ~Q(status__in=Appeal.FINAL),
         "summoned": Q(
             pk__in=Summons.objects.filter(

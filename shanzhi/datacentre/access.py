@@ -9,7 +9,11 @@ this action. A node outside it is a 404, like any object out of sight.
 from shanzhi.accounts import permissions
 
 ACTION = "datacentre.view"
-ACTIONS = {ACTION: permissions.NODE_STAFF}
+ACTIONS = {
+    ACTION: permissions.NODE_STAFF,
+    # A wall screen for a node: those who coordinate it (community and up), for their subtree.
+    "datacentre.manage_screens": permissions.COMMUNITY_UP,
+}
 
 
 def register():

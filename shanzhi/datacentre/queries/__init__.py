@@ -8,13 +8,14 @@ from collections import defaultdict
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import dashboards, permissions
-from shanzhi.appeals import metrics
+from shanzhi.appeals import metrics, rollups
 from shanzhi.appeals import queries as appeal_queries
-from shanzhi.appeals.models import AppealDayStat, AppealMonthStat, Category, MetricsRules
+from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, Category, MetricsRules
 from shanzhi.registry.models import OrgNode
 
 from ..access import ACTION
@@ -39,13 +40,30 @@ def node_or_404(user, pk):
     return permissions.get_visible_or_404(user, OrgNode, ACTION, pk=pk)
 
 
+def visible(user, model):
+    """The rows of ``model`` the reader may see; ``None`` is a big screen, whose token binds it to
+    one node: every read below also keeps to that node's subtree, so the node is its scope."""
+    if user is None:
+        return model._default_manager.all()
+    return permissions.visible(user, model, ACTION)
+
+
+def late(user, node, bucket):
+    """The open cases under ``node`` overdue or in the warning band now (an indexed count)."""
+    if user is None:
+        qs = Appeal.objects.filter(appeal_queries.late_q(bucket, timezone.now()))
+    else:
+        qs = appeal_queries.worklist(user, bucket)
+    return qs.filter(path__startswith=node.path).order_by()
+
+
 def rollup_rows(user, node):
     """(day rows, month rows or None) of the appeals under ``node`` that the user may read. Month
     rows are per community: a grid's dashboard reads day rows only."""
-    days = permissions.visible(user, AppealDayStat, ACTION).filter(path__startswith=node.path)
+    days = visible(user, AppealDayStat).filter(path__startswith=node.path)
     if node.level == OrgNode.Level.GRID:
         return days, None
-    months = permissions.visible(user, AppealMonthStat, ACTION).filter(path__startswith=node.path)
+    months = visible(user, AppealMonthStat).filter(path__startswith=node.path)
     return days, months
 
 
@@ -150,7 +168,7 @@ def _ranking(user, node, period, rules, units):
 
 def _child_nodes(user, node, child, keys):
     """{unit key (a node id, or a street's path): node} among the node's visible children."""
-    qs = permissions.visible(user, OrgNode, ACTION).filter(parent=node, level=child)
+    qs = visible(user, OrgNode).filter(parent=node, level=child)
     return {(n.path if child == "street" else n.pk): n for n in qs}
 
 
@@ -162,8 +180,7 @@ def dashboard(user, node, period):
     _u, previous = compute(user, node, period.previous, dimension, rules)
     _u, year_earlier = compute(user, node, period.year_earlier, dimension, rules)
     now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
-    overdue = appeal_queries.worklist(user, "overdue").filter(path__startswith=node.path).order_by()
-    warning = appeal_queries.worklist(user, "warning").filter(path__startswith=node.path).order_by()
+    overdue, warning = late(user, node, "overdue"), late(user, node, "warning")
     figures = [
         {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
         for k, label in (("received", _("收到")), ("accepted", _("受理")), ("resolved", _("办结")))
@@ -202,7 +219,9 @@ def dashboard(user, node, period):
         )
     ]
     rates[3]["url"] = figure_url(node, period, "on_time")
-    above = permissions.visible(user, OrgNode, ACTION).filter(path__in=_ancestor_paths(node.path))
+    above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path))
+    if user is None:
+        above = above.filter(path__startswith=node.path)
     breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
     trend = _trend(user, node, period)
     categories = _categories(user, node, period, rules)
@@ -239,10 +258,23 @@ def dashboard(user, node, period):
         "child_level": CHILD.get(node.level),
         "map_url": reverse("datacentre:map", args=[node.pk]) + "?" + period.query(),
         "list_url": worklist_url(node),
-        "panels": dashboards.panels_for(user, node, period.start, period.end),
+        # A big screen shows the appeals only: the apps' panels read their own user's scope.
+        "panels": dashboards.panels_for(user, node, period.start, period.end) if user else [],
     }
 
 
 def _ancestor_paths(path):
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+TICKER = 20
+
+
+def intake_today(node):
+    """Today's newest appeals under ``node`` for a big screen's ticker: the title, category and
+    time only (no person, no address), merged duplicates left out."""
+    midnight = metrics.period(timezone.localdate(), None)[0]
+    qs = rollups.counted(Appeal.objects.filter(path__startswith=node.path, created_at__gte=midnight))
+    rows = qs.order_by("-created_at").values_list("title", "category__name", "created_at")[:TICKER]
+    return [{"title": t, "category": c, "at": timezone.localtime(at)} for t, c, at in rows]

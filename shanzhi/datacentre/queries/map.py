@@ -7,14 +7,11 @@ from collections import Counter
 from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
-from shanzhi.accounts import permissions
-from shanzhi.appeals import queries as appeal_queries
 from shanzhi.appeals.models import MetricsRules
 from shanzhi.registry import geo, maps
 from shanzhi.registry.models import Household, OrgNode
 
-from ..access import ACTION
-from . import CHILD, compute, dashboard_url, figure_url, worklist_url
+from . import CHILD, compute, dashboard_url, figure_url, late, visible
 
 MEASURES = {
     "per_1000": gettext_lazy("每千户诉求量"),
@@ -31,9 +28,7 @@ def _units(user, node):
     level = CHILD.get(node.level)
     if level is None:
         return None, [node]
-    units = permissions.visible(user, OrgNode, ACTION).filter(
-        parent=node, level=level, retired_at__isnull=True
-    )
+    units = visible(user, OrgNode).filter(parent=node, level=level, retired_at__isnull=True)
     return level, list(units.order_by("code"))
 
 
@@ -48,6 +43,10 @@ def _by_prefix(rows, units):
     return out
 
 
+def _drill(unit, node, period):
+    return dashboard_url(unit, period) if unit != node else figure_url(unit, period, "received")
+
+
 def features(user, node, period, measure):
     """A GeoJSON FeatureCollection: one feature per unit, with every measure in its properties (the
     hover card) and ``value`` the chosen one (``None`` when the unit has no figure for it)."""
@@ -60,17 +59,10 @@ def features(user, node, period, measure):
         dimension = level or "grid"
         for u in compute(user, node, period, dimension, rules)[0]:
             figures[u.key] = u
-    overdue_rows = (
-        appeal_queries.worklist(user, "overdue")
-        .filter(path__startswith=node.path)
-        .order_by()
-        .values("path")
-        .annotate(n=Count("pk"))
-        .values_list("path", "n")
-    )
+    overdue_rows = late(user, node, "overdue").values("path").annotate(n=Count("pk")).values_list("path", "n")
     overdue = _by_prefix(overdue_rows, units)
     household_rows = (
-        permissions.visible(user, Household, ACTION)
+        visible(user, Household)
         .filter(grid__path__startswith=node.path)
         .order_by()
         .values("grid__path")
@@ -105,8 +97,8 @@ def features(user, node, period, measure):
                     "value": values[measure],
                     "values": values,
                     # Drill-down: a unit's own dashboard; the grid at the bottom opens its cases.
-                    "url": dashboard_url(u, period) if u != node else figure_url(u, period, "received"),
-                    "list_url": worklist_url(u),
+                    # A big screen (no user) is read-only: nothing to open on the wall.
+                    "url": _drill(u, node, period) if user is not None else "",
                 },
                 "geometry": maps.geometry_to_map(geometry, system),
             }

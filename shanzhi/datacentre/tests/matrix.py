@@ -19,7 +19,38 @@ SEES = {
     "b": {"street_staff", "district_staff", "district_leader"},
     "c": {"district_staff", "district_leader"},
 }
+EVERYONE = {
+    *NODE_STAFF,
+    "resident",
+    "department_handler",
+    "property_staff",
+    "unit_member",
+    "volunteer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "no_role",
+}
 EXEMPT = {}
+
+
+def _screen(cast, rel):
+    """A big screen's address needs no login: a live token opens for anyone (a1), a revoked one
+    for nobody (a2)."""
+    if rel not in ("a1", "a2"):
+        return None
+    if not hasattr(cast, "_screens"):
+        from ..services import issue_screen, revoke_screen
+
+        live, token = issue_screen(cast.community, label="东一社区大屏", by=cast.zhang)
+        dead, dead_token = issue_screen(cast.community, label="旧大屏", by=cast.zhang)
+        revoke_screen(dead, by=cast.zhang)
+        cast._screens = {"a1": token, "a2": dead_token}
+    return {"token": cast._screens[rel]}
+
+
+SCREEN_SEES = {"a1": EVERYONE, "a2": set()}
+SCREEN_ANONYMOUS = {("anonymous", "a1"): 200, ("anonymous", "a2"): 404}
 
 
 def _node(cast, rel):
@@ -31,4 +62,6 @@ def page_rows(Row):
         Row("datacentre:home", may=NODE_STAFF),
         Row("datacentre:node", obj=_node, sees=SEES, may=NODE_STAFF),
         Row("datacentre:map", obj=_node, sees=SEES, may=NODE_STAFF),
+        Row("datacentre:screen", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
+        Row("datacentre:screen_map", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
     ]

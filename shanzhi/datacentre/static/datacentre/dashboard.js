@@ -14,8 +14,9 @@
     var el = document.getElementById(id);
     if (!el || !window.echarts) return;
     el.textContent = "";
-    var c = echarts.init(el, null, { renderer: "canvas" });
-    c.setOption(Object.assign({ animation: false, grid: { left: 8, right: 12, top: 28, bottom: 8, containLabel: true } }, option));
+    var dark = document.documentElement.dataset.bsTheme === "dark";
+    var c = echarts.init(el, dark ? "dark" : null, { renderer: "canvas" });
+    c.setOption(Object.assign({ backgroundColor: "transparent", animation: false, grid: { left: 8, right: 12, top: 28, bottom: 8, containLabel: true } }, option));
     if (onClick) c.on("click", onClick);
     window.addEventListener("resize", function () { c.resize(); });
   }
@@ -104,7 +105,7 @@
       row(measureEl.options[0].text, v.per_1000) + row(measureEl.options[1].text, v.received) +
       row(measureEl.options[2].text, v.overdue) + row(measureEl.options[3].text, v.satisfaction_rate) +
       row(measureEl.options[4].text, v.on_time_rate) + row(mapEl.dataset.households, v.households) +
-      "<div class='text-muted'>" + esc(mapEl.dataset.hint) + "</div>";
+      (mapEl.dataset.hint ? "<div class='text-muted'>" + esc(mapEl.dataset.hint) + "</div>" : "");
   }
 
   function fillTable(features) {
@@ -113,7 +114,8 @@
     body.innerHTML = features.map(function (f) {
       var p = f.properties, v = p.values;
       function c(x) { return "<td>" + (x == null ? "—" : esc(x)) + "</td>"; }
-      return "<tr><th scope='row'><a href='" + esc(p.url) + "'>" + esc(p.name) + "</a></th>" + c(v.received) + c(v.per_1000) +
+      var name = p.url ? "<a href='" + esc(p.url) + "'>" + esc(p.name) + "</a>" : esc(p.name);
+      return "<tr><th scope='row'>" + name + "</th>" + c(v.received) + c(v.per_1000) +
         c(v.overdue) + c(v.satisfaction_rate) + c(v.on_time_rate) + "</tr>";
     }).join("");
   }
@@ -133,7 +135,7 @@
       },
       onEachFeature: function (f, l) {
         l.bindTooltip(card(f.properties), { sticky: true });
-        l.on("click", function () { go(f.properties.url); });
+        if (f.properties.url) l.on("click", function () { go(f.properties.url); });
         l.on("mouseover", function () { l.setStyle({ weight: 3 }); });
         l.on("mouseout", function () { l.setStyle({ weight: 1 }); });
       }
@@ -143,6 +145,7 @@
       var c = L.geoJSON(f).getBounds().getCenter();
       L.marker(c, { icon: L.divIcon({ className: "sz-dc-label", html: esc(f.properties.name), iconSize: null }), interactive: true })
         .on("click", function () { go(f.properties.url); }).addTo(layer);
+      // (a big screen's features carry no url: go() does nothing)
     });
     var bounds = layer.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
