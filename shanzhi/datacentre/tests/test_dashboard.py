@@ -185,6 +185,6 @@ def test_leaders_home_opens_with_their_dashboard_and_panels(cast, client):
         assert b'id="sz-dashboard"' in response.content
     client.force_login(cast.zhang)
     titles = {str(p.title) for p in client.get(reverse("accounts:home")).context["dc"]["panels"]}
-    assert {"志愿服务", "共建需求"} <= titles
+    assert {"志愿服务", "共建需求", "红色物业"} <= titles
     client.force_login(cast.jumin)
     assert b'id="sz-dashboard"' not in client.get(reverse("accounts:home")).content
