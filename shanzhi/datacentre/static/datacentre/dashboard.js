@@ -89,11 +89,12 @@
     var v = values.filter(function (x) { return x != null; });
     if (!v.length) return null;
     var lo = Math.min.apply(null, v), hi = Math.max.apply(null, v);
-    return { lo: lo, hi: hi, step: (hi - lo) / SCALE.length || 1 };
+    return { lo: lo, hi: hi, step: (hi - lo) / SCALE.length };
   }
 
   function colour(value, k, highIsBad) {
     if (value == null || !k) return "#eeeeee";
+    if (!k.step) return SCALE[2];  // every unit alike: one colour
     var i = Math.min(SCALE.length - 1, Math.floor((value - k.lo) / k.step));
     return SCALE[highIsBad ? i : SCALE.length - 1 - i];
   }
@@ -153,7 +154,9 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "sz-dc-legend");
       var html = "<strong>" + esc(geo.label) + "</strong>";
-      if (k) {
+      if (k && !k.step) {
+        html += "<div><i style-bg='" + SCALE[2] + "'></i> " + k.lo.toFixed(1) + "</div>";
+      } else if (k) {
         for (var i = 0; i < SCALE.length; i++) {
           var from = k.lo + i * k.step, to = i === SCALE.length - 1 ? k.hi : k.lo + (i + 1) * k.step;
           html += "<div><i style-bg='" + colour(from, k, geo.high_is_bad) + "'></i> " + from.toFixed(1) + " – " + to.toFixed(1) + "</div>";
