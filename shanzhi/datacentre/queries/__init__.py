@@ -166,6 +166,24 @@ def _ranking(user, node, period, rules, units):
     return out
 
 
+def _departments(user, node, period, rules):
+    """The departments handling this node's appeals, ranked like the units (``metrics.ranking``,
+    the district's minimum sample); above grid level only, where departments are dispatched to."""
+    if node.level not in ("district", "street"):
+        return []
+    units = [u for u in compute(user, node, period, "department", rules)[0] if u.key is not None]
+    return [
+        {
+            "rank": u.rank,
+            "name": u.name,
+            "composite": u.composite,
+            "on_time_rate": u.on_time_rate,
+            "received": u.received,
+        }
+        for u in metrics.ranking(units, rules.min_cases)
+    ]
+
+
 def _child_nodes(user, node, child, keys):
     """{unit key (a node id, or a street's path): node} among the node's visible children."""
     qs = visible(user, OrgNode).filter(parent=node, level=child)
@@ -253,6 +271,7 @@ def dashboard(user, node, period):
         "trend": trend,
         "categories": categories,
         "ranking": ranking,
+        "departments": _departments(user, node, period, rules),
         "chart_data": chart_data,
         "min_cases": rules.min_cases,
         "child_level": CHILD.get(node.level),
