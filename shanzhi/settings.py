@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shanzhi.appeals",
     "shanzhi.volunteering",
     "shanzhi.property",
+    "shanzhi.datacentre",
     "shanzhi.coop",
     "shanzhi.project",
 ]

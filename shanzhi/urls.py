@@ -22,6 +22,7 @@ urlpatterns = [
     path("coop/", include("shanzhi.coop.urls")),
     path("v/", include("shanzhi.volunteering.urls")),
     path("property/", include("shanzhi.property.urls")),
+    path("dc/", include("shanzhi.datacentre.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),
     path("open311/", include("shanzhi.appeals.views.open311")),
     path("api/v1/", api.urls),

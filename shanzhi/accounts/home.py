@@ -56,6 +56,28 @@ def register_panel(fn):
         _PANELS.append(fn)
 
 
+_LEADS = []
+
+
+def register_lead(fn):
+    """What a role's home opens with, above the panels (the data centre's dashboard for staff of the
+    org tree): ``fn(request) -> Lead | None``; the first app that answers leads."""
+    if fn not in _LEADS:
+        _LEADS.append(fn)
+
+
+@dataclass
+class Lead:
+    template: str
+    context: dict
+    scripts: list = field(default_factory=list)  # static paths its template needs, loaded last
+    styles: list = field(default_factory=list)  # static paths of its style sheets
+
+
+def lead_for(request):
+    return next((lead for fn in _LEADS if (lead := fn(request)) is not None), None)
+
+
 _COUNTERS = {}
 
 

@@ -14,7 +14,7 @@ from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core import crypto, validators
 
-from . import access, progress
+from . import access, progress, rollups
 from .models import Appeal, Notification, Summons
 from .services import approvals
 
@@ -82,11 +82,21 @@ def my_work(user):
     return q | approvals.waiting_for(user)
 
 
+def late_q(bucket, now):
+    """The open cases past their deadline (``overdue``) or in the warning band (``warning``) at
+    ``now``: the worklist's tabs and the data centre's "now" figures (partial indexes serve both)."""
+    timed = Q(status__in=Appeal.TIMED, suspended=False)
+    if bucket == "overdue":
+        return timed & Q(deadline__lt=now)
+    if bucket == "warning":
+        return timed & Q(warn_at__lte=now, deadline__gte=now)
+    raise ValueError(bucket)
+
+
 def worklist(user, bucket, now=None):
     now = now or timezone.now()
     # category__parent: a category prints as "parent/name", one query per row otherwise.
     qs = permissions.visible(user, Appeal).select_related("category__parent", "grid", "community")
-    timed = Q(status__in=Appeal.TIMED, suspended=False)
     filters = {
         "mine": my_work(user),
         "to_accept": Q(status=S.SUBMITTED, unplaced=False),
@@ -97,8 +107,8 @@ def worklist(user, bucket, now=None):
         "to_verify": Q(status=S.RESOLVED),
         "to_visit": Q(status=S.VERIFIED),
         "to_close": Q(status=S.VISITED),
-        "overdue": timed & Q(deadline__lt=now),
-        "warning": timed & Q(warn_at__lte=now, deadline__gte=now),
+        "overdue": late_q("overdue", now),
+        "warning": late_q("warning", now),
         "supervised": Q(supervised=True) & ~Q(status__in=Appeal.FINAL),
         "summoned": Q(
             pk__in=Summons.objects.filter(
@@ -181,3 +191,26 @@ def bucket_counts(user, buckets, narrow):
     return {
         b: narrow(worklist(user, b)).order_by().select_related(None)[: COUNT_CAP + 1].count() for b in buckets
     }
+
+
+# The figures a dashboard links to its list (``figure_cases``): the counters of the rollup that
+# are about the appeals filed in a period, and those about the deadlines that fell in it.
+FILED_FIGURES = ("received", "invalid", "accepted", "responded", "resolved", "rated", "solved", "unreachable")
+DUE_FIGURES = ("due", "on_time")
+
+
+def figure_cases(qs, figure, start=None, end=None, now=None):
+    """The appeals of ``qs`` behind one dashboard figure over the days [start, end): the rollup's
+    own condition for that counter (``rollups.figure_q``), on the appeals filed in the period (or,
+    for the due counters, whose deadline fell in it), merged duplicates left out as the rollup
+    does. ``figure`` is one of ``FILED_FIGURES`` or ``DUE_FIGURES``; anything else is a ValueError."""
+    if figure not in FILED_FIGURES + DUE_FIGURES:
+        raise ValueError(figure)
+    now = now or timezone.now()
+    qs = rollups.counted(qs).filter(rollups.figure_q(now)[figure])
+    field = "deadline" if figure in DUE_FIGURES else "created_at"
+    if start is not None:
+        qs = qs.filter(**{f"{field}__gte": rollups.day_bounds(start)[0]})
+    if end is not None:
+        qs = qs.filter(**{f"{field}__lt": rollups.day_bounds(end)[0]})
+    return qs

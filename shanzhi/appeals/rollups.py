@@ -133,49 +133,61 @@ _nudged.rollup_nudge = True
 # --- computing a cell --------------------------------------------------------------------------
 
 
-def _aggregates(now):
-    """The counters of ``metrics``' definitions as SQL (its docstring says what each one means)."""
-    # Prefixed names: an annotation called "suspended" would shadow the field in the filters.
+def figure_q(now):
+    """The appeals each counter counts, as Q objects over the appeals table (``metrics``' docstring
+    says what each one means). The rollup's aggregates and the lists behind a dashboard's figures
+    (``queries.figure_cases``) both read this one table, so a figure and its list never disagree."""
     # An appeal ruled invalid (refused with an invalid kind) is only ever counted as received and
     # invalid: it leaves every denominator (12345 assessments drop 无效诉求 from all rates).
     valid = Q(invalid_kind__isnull=True)
     accepted = valid & Q(accepted_at__isnull=False)
-    resolved = accepted & Q(resolved_at__isnull=False)
     visited = valid & ~Q(rating="")
     due = accepted & Q(deadline__lt=now)
     return {
-        "n_received": Count("pk"),
-        "n_invalid": Count("pk", filter=~valid),
-        "n_rejected": Count("pk", filter=Q(status=S.REJECTED)),
-        "n_accepted": Count("pk", filter=accepted),
-        "n_responded": Count("pk", filter=valid & Q(responded_on_time=True)),
-        "n_reworked": Count("pk", filter=accepted & Q(rework_count__gt=0)),
-        "n_resolved": Count("pk", filter=resolved),
-        "n_rated": Count("pk", filter=visited),
-        "n_solved": Count("pk", filter=visited & Q(solved=Appeal.Solved.SOLVED)),
-        "n_satisfied": Count("pk", filter=visited & Q(rating=Appeal.Rating.SATISFIED)),
-        "n_basic": Count("pk", filter=visited & Q(rating=Appeal.Rating.BASIC)),
-        "n_unreachable": Count("pk", filter=valid & Q(unreachable=True)),
-        "n_due": Count("pk", filter=due),
-        "n_suspended": Count("pk", filter=due & Q(suspended=True)),
+        "received": Q(),
+        "invalid": ~valid,
+        "rejected": Q(status=S.REJECTED),
+        "accepted": accepted,
+        "responded": valid & Q(responded_on_time=True),
+        "reworked": accepted & Q(rework_count__gt=0),
+        "resolved": accepted & Q(resolved_at__isnull=False),
+        "rated": visited,
+        "solved": visited & Q(solved=Appeal.Solved.SOLVED),
+        "satisfied": visited & Q(rating=Appeal.Rating.SATISFIED),
+        "basic": visited & Q(rating=Appeal.Rating.BASIC),
+        "unreachable": valid & Q(unreachable=True),
+        "due": due,
+        "suspended": due & Q(suspended=True),
         # Closed after verification by the deadline, and no earlier cycle late (a reopened case
         # keeps the lateness of its first cycle); suspension already moved the deadline back.
-        "n_on_time": Count(
-            "pk",
-            filter=due
-            & Q(suspended=False, ever_late=False, status__in=VERIFIED, resolved_at__lte=F("deadline")),
-        ),
-        "n_handling": Sum(F("resolved_at") - F("accepted_at"), filter=resolved, output_field=DurationField()),
-        "n_next_due_at": Min("deadline", filter=accepted & Q(deadline__gte=now)),
+        "on_time": due
+        & Q(suspended=False, ever_late=False, status__in=VERIFIED, resolved_at__lte=F("deadline")),
     }
+
+
+def counted(appeals):
+    """The appeals a rollup counts at all: merged duplicates follow their main case, also once
+    closed with it."""
+    return appeals.exclude(status=S.MERGED).exclude(merged_into__isnull=False)
+
+
+def _aggregates(now):
+    """The counters as SQL aggregates (prefixed names: an annotation called "suspended" would
+    shadow the field in the filters)."""
+    q = figure_q(now)
+    out = {f"n_{name}": Count("pk", filter=cond) if cond else Count("pk") for name, cond in q.items()}
+    resolved, accepted = q["resolved"], q["accepted"]
+    out["n_handling"] = Sum(
+        F("resolved_at") - F("accepted_at"), filter=resolved, output_field=DurationField()
+    )
+    out["n_next_due_at"] = Min("deadline", filter=accepted & Q(deadline__gte=now))
+    return out
 
 
 def _rows(appeals, now, day):
     """Stat rows (unsaved) for ``appeals`` (all filed on ``day``) per place × category × department."""
     out = []
-    # Merged duplicates follow their main case, also once closed with it.
-    appeals = appeals.exclude(status=S.MERGED).exclude(merged_into__isnull=False)
-    appeals = appeals.annotate(due_day=TruncDate("deadline")).values(*KEY, "due_day")
+    appeals = counted(appeals).annotate(due_day=TruncDate("deadline")).values(*KEY, "due_day")
     for r in appeals.annotate(**_aggregates(now)).order_by():
         out.append(
             AppealDayStat(

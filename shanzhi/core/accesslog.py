@@ -6,6 +6,7 @@ query string, and any other digit run long enough to be a phone or ID number is 
 ``scripts/serve.sh`` runs gunicorn with ``--logger-class shanzhi.core.accesslog.Logger``.
 """
 
+import re
 from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger as GunicornLogger
@@ -13,6 +14,8 @@ from gunicorn.glogging import Logger as GunicornLogger
 from .personal_numbers import mask_digit_runs
 
 _URL_ATOMS = ("r", "U", "f", "{referer}i")
+# A wall screen's address carries its token (it has no login): the log keeps only its prefix.
+_PATH_TOKEN = re.compile(r"(scr_[A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
 
 
 def scrub(text):
@@ -24,7 +27,7 @@ def scrub(text):
         # A request line goes on after its URL: keep " HTTP/1.1", drop the query.
         _query, space, tail = rest.partition(" ")
         text = head + "?" + space + tail
-    return mask_digit_runs(unquote_plus(text))
+    return _PATH_TOKEN.sub(r"\1…", mask_digit_runs(unquote_plus(text)))
 
 
 class Logger(GunicornLogger):

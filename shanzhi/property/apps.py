@@ -8,6 +8,7 @@ class PropertyConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
-        from . import access
+        from . import access, dashboard
 
         access.register()
+        dashboard.register()  # its panel on the data centre's dashboards

@@ -18,7 +18,7 @@ import shapely
 from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 
 from shanzhi.core import refdata
 
@@ -116,3 +116,25 @@ def node(pk):
     if found is None:  # created this very moment in another process: read it, do not trust the miss
         found = OrgNode.objects.filter(pk=pk).first()
     return found
+
+
+_outlines = {}  # (fingerprint of the grid rows, path) -> GeoJSON geometry or None
+
+
+def outline(path):
+    """The outline of a street, community or grid: the union of its grids' polygons (GeoJSON, in
+    WGS-84 as stored), or None when none of its grids has one. Computed once per set of grid
+    boundaries (the same fingerprint as ``grid_id_at``), so an edited boundary is seen at once."""
+    grids = _grids()
+    key = (_cached[0], path)
+    if key in _outlines:
+        return _outlines[key]
+    shapes = [g.geom for g in grids if g.path.startswith(path)]
+    # Adjacent grids share edges; a small snap closes the slivers a hand-drawn boundary leaves.
+    geom = mapping(shapely.unary_union(shapes).simplify(0.00001)) if shapes else None
+    with _lock:
+        if len(_outlines) > 5000:
+            _outlines.clear()
+        # Entries of an older set of boundaries are never asked again (their fingerprint is gone).
+        _outlines[key] = geom
+    return geom

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shanzhi.appeals.tests import matrix as appeals_matrix
 from shanzhi.coop.tests import matrix as coop_matrix
+from shanzhi.datacentre.tests import matrix as datacentre_matrix
 from shanzhi.property.tests import matrix as property_matrix
 from shanzhi.tests.cast import square
 from shanzhi.volunteering.tests import matrix as volunteering_matrix
@@ -336,6 +337,8 @@ MATRIX += appeals_matrix.page_rows(Row)
 EXEMPT.update(appeals_matrix.EXEMPT)
 MATRIX += property_matrix.page_rows(Row)
 EXEMPT.update(property_matrix.EXEMPT)
+MATRIX += datacentre_matrix.page_rows(Row)
+EXEMPT.update(datacentre_matrix.EXEMPT)
 
 
 def _names(patterns, prefix=""):

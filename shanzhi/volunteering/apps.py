@@ -8,7 +8,8 @@ class VolunteeringConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
-        from . import access, home
+        from . import access, dashboard, home
 
         access.register()
         home.register()  # its panel on every role's home page
+        dashboard.register()  # its panel on the data centre's dashboards

@@ -14,5 +14,10 @@ def home(request):
     return render(
         request,
         "accounts/home.html",
-        {"panels": homes.panels_for(user), "grant": grant, "no_role": grant is None},
+        {
+            "panels": homes.panels_for(user),
+            "grant": grant,
+            "no_role": grant is None,
+            "lead": homes.lead_for(request),
+        },
     )

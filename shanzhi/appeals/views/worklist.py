@@ -7,6 +7,7 @@ list with ``?f=<token>``; paging, the export and the map carry the token, never 
 phone the session holds only its blind index.
 """
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -16,15 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
 from shanzhi.accounts import permissions
-from shanzhi.core import audit, masking, spreadsheets
+from shanzhi.accounts.permissions import get_visible_or_404
+from shanzhi.core import audit, inputs, masking, spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 from shanzhi.registry import maps
+from shanzhi.registry.models import OrgNode
 
 from .. import queries
 from ..models import Appeal, Category
@@ -39,9 +43,24 @@ EXPORT_MAX = 5000  # rows in one export; the sheet says when more matched
 MAP_MAX = 500  # points on the map; the page says when more matched
 
 
+FIGURE_LABELS = {
+    "received": gettext_lazy("收到"),
+    "invalid": gettext_lazy("无效"),
+    "accepted": gettext_lazy("受理"),
+    "responded": gettext_lazy("按时响应"),
+    "resolved": gettext_lazy("办结"),
+    "rated": gettext_lazy("回访"),
+    "solved": gettext_lazy("已解决"),
+    "unreachable": gettext_lazy("联系不上"),
+    "due": gettext_lazy("到期"),
+    "on_time": gettext_lazy("按期结案"),
+}
+
+
 class Filter:
     """What narrows the list: the tab, status and category (in the URL) and the search (in the
-    session, named by ``token``)."""
+    session, named by ``token``); from a dashboard's figure also the node, the period and the
+    figure (``node``, ``from``, ``to``, ``figure``: the appeals that figure counted)."""
 
     def __init__(self, request):
         get = request.GET
@@ -53,8 +72,30 @@ class Filter:
         self.token = get.get("f", "")[:40]
         self.search = request.session.get(SESSION_KEY, {}).get(self.token, {}) if self.token else {}
         self.expired = bool(self.token) and not self.search
+        self._figure(request)
+
+    def _figure(self, request):
+        get = request.GET
+        node_id = inputs.parse_id(get.get("node"), "node", label=_("节点"))
+        # A node outside the user's part of the tree is a 404, as on every page.
+        self.node = get_visible_or_404(request.user, OrgNode, pk=node_id) if node_id else None
+        self.start = inputs.parse_date(get.get("from"), "from", label=_("开始日期"))
+        self.end = inputs.parse_date(get.get("to"), "to", label=_("结束日期"))
+        self.figure = get.get("figure", "")
+        if self.figure and self.figure not in queries.FILED_FIGURES + queries.DUE_FIGURES:
+            raise DomainError(_("没有这项统计。"), field="figure")
+
+    @property
+    def figure_label(self):
+        return FIGURE_LABELS.get(self.figure, "")
 
     def narrow(self, qs):
+        if self.node is not None:
+            qs = qs.filter(path__startswith=self.node.path)
+        if self.figure:
+            # ``to`` is the period's last day, inclusive as on the dashboard's form.
+            end = self.end + dt.timedelta(days=1) if self.end else None
+            qs = queries.figure_cases(qs, self.figure, self.start, end)
         qs = status_filter(qs, self.status, self.category)
         s = self.search
         return queries.search(
@@ -68,6 +109,11 @@ class Filter:
     def query(self, **changes):
         """The URL query for this filter (the search by its token), with ``changes``."""
         params = {"bucket": self.bucket, "status": self.status, "category": self.category, "f": self.token}
+        params.update(
+            node=self.node.pk if self.node else "",
+            figure=self.figure,
+            **{"from": self.start or "", "to": self.end or ""},
+        )
         params.update(changes)
         return urlencode({k: v for k, v in params.items() if v})
 

@@ -1,0 +1,299 @@
+"""The dashboards' reads: every figure from the appeal rollups (``appeals.metrics``, never the
+appeals table, except the open cases overdue or in the warning band now, an indexed count of the
+worklist's own tabs), within the reader's part of the tree (``permissions.visible`` with
+``datacentre.view``)."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import dashboards, permissions
+from shanzhi.appeals import metrics, rollups
+from shanzhi.appeals import queries as appeal_queries
+from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, Category, MetricsRules
+from shanzhi.registry.models import OrgNode
+
+from ..access import ACTION
+from .period import GRAINS, PRESETS, Period
+
+__all__ = ["Period", "dashboard", "node_or_404", "root_node", "rollup_rows", "PRESETS", "GRAINS"]
+
+# The level whose units a node's dashboard ranks and maps (a grid's: itself).
+CHILD = {"district": "street", "street": "community", "community": "grid"}
+RATES = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
+TOP_CATEGORIES = 10
+
+
+def root_node(user):
+    """The highest node the user reads figures for (their grant's node), or None."""
+    nodes = [g.node for g in user.grants() if g.role in permissions.ACTIONS[ACTION] and g.node_id]
+    return min(nodes, key=lambda n: (len(n.path), n.path)) if nodes else None
+
+
+def node_or_404(user, pk):
+    """A node whose figures the user reads; any other (also for users who read none) is a 404."""
+    return permissions.get_visible_or_404(user, OrgNode, ACTION, pk=pk)
+
+
+def visible(user, model):
+    """The rows of ``model`` the reader may see; ``None`` is a big screen, whose token binds it to
+    one node: every read below also keeps to that node's subtree, so the node is its scope."""
+    if user is None:
+        return model._default_manager.all()
+    return permissions.visible(user, model, ACTION)
+
+
+def late(user, node, bucket):
+    """The open cases under ``node`` overdue or in the warning band now (an indexed count)."""
+    if user is None:
+        qs = Appeal.objects.filter(appeal_queries.late_q(bucket, timezone.now()))
+    else:
+        qs = appeal_queries.worklist(user, bucket)
+    return qs.filter(path__startswith=node.path).order_by()
+
+
+def rollup_rows(user, node):
+    """(day rows, month rows or None) of the appeals under ``node`` that the user may read. Month
+    rows are per community: a grid's dashboard reads day rows only."""
+    days = visible(user, AppealDayStat).filter(path__startswith=node.path)
+    if node.level == OrgNode.Level.GRID:
+        return days, None
+    months = visible(user, AppealMonthStat).filter(path__startswith=node.path)
+    return days, months
+
+
+def compute(user, node, period, dimension, rules):
+    days, months = rollup_rows(user, node)
+    start, end = metrics.period(period.start, period.end)
+    return metrics.compute(days, dimension, start, end, months=months, rules=rules)
+
+
+def worklist_url(node, bucket="all", **params):
+    query = {"bucket": bucket, "node": node.pk, **params}
+    return reverse("appeals:worklist") + "?" + urlencode(query)
+
+
+def figure_url(node, period, figure, **params):
+    return worklist_url(node, figure=figure, **period.list_query(), **params)
+
+
+def dashboard_url(node, period):
+    return reverse("datacentre:node", args=[node.pk]) + "?" + period.query()
+
+
+def _totals(figures):
+    return {
+        "received": figures.received,
+        "accepted": figures.accepted,
+        "resolved": figures.resolved,
+        "due": figures.due,
+        "on_time": figures.on_time,
+        **{r: getattr(figures, r) for r in RATES},
+        "composite": figures.composite,
+        "avg_handling_hours": figures.avg_handling_hours,
+    }
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    return round(now - before, 1)
+
+
+def _trend(user, node, period):
+    """Received, accepted and resolved per point of the trend (day rows: the days of the period)."""
+    days, _months = rollup_rows(user, node)
+    rows = (
+        days.filter(day__gte=period.start, day__lt=period.end)
+        .values("day")
+        .annotate(received=Sum("received"), accepted=Sum("accepted"), resolved=Sum("resolved"))
+        .order_by()
+    )
+    points = defaultdict(lambda: {"received": 0, "accepted": 0, "resolved": 0})
+    for r in rows:
+        p = points[period.bucket(r["day"])]
+        for f in ("received", "accepted", "resolved"):
+            p[f] += r[f] or 0
+    labels, day = [], period.start
+    while day < period.end:
+        if not labels or labels[-1] != period.bucket(day):
+            labels.append(period.bucket(day))
+        day += dt.timedelta(days=1)
+    return [{"label": b.isoformat(), **points[b]} for b in labels]
+
+
+def _categories(user, node, period, rules):
+    now, _t = compute(user, node, period, "category", rules)
+    before = {u.key: u.received for u in compute(user, node, period.previous, "category", rules)[0]}
+    codes = dict(Category.objects.filter(pk__in=[u.key for u in now]).values_list("pk", "code"))
+    return [
+        {
+            "name": u.name,
+            "received": u.received,
+            "previous": before.get(u.key, 0),
+            "change": u.received - before.get(u.key, 0),
+            "url": figure_url(node, period, "received", category=codes.get(u.key, "")),
+        }
+        for u in now[:TOP_CATEGORIES]
+    ]
+
+
+def _ranking(user, node, period, rules, units):
+    child = CHILD.get(node.level)
+    if child is None:
+        return []
+    ranked = metrics.ranking(units, rules.min_cases)
+    nodes = _child_nodes(user, node, child, [u.key for u in ranked])
+    out = []
+    for u in ranked:
+        target = nodes.get(u.key)
+        out.append(
+            {
+                "rank": u.rank,
+                "name": u.name,
+                "composite": u.composite,
+                "received": u.received,
+                **{r: getattr(u, r) for r in RATES},
+                "avg_handling_hours": u.avg_handling_hours,
+                "url": dashboard_url(target, period) if target else "",
+            }
+        )
+    return out
+
+
+def _departments(user, node, period, rules):
+    """The departments handling this node's appeals, ranked like the units (``metrics.ranking``,
+    the district's minimum sample); above grid level only, where departments are dispatched to."""
+    if node.level not in ("district", "street"):
+        return []
+    units = [u for u in compute(user, node, period, "department", rules)[0] if u.key is not None]
+    return [
+        {
+            "rank": u.rank,
+            "name": u.name,
+            "composite": u.composite,
+            "on_time_rate": u.on_time_rate,
+            "received": u.received,
+        }
+        for u in metrics.ranking(units, rules.min_cases)
+    ]
+
+
+def _child_nodes(user, node, child, keys):
+    """{unit key (a node id, or a street's path): node} among the node's visible children."""
+    qs = visible(user, OrgNode).filter(parent=node, level=child)
+    return {(n.path if child == "street" else n.pk): n for n in qs}
+
+
+def dashboard(user, node, period):
+    """Everything one node's dashboard shows for ``period``."""
+    rules = MetricsRules.current()
+    dimension = CHILD.get(node.level, "category")
+    units, total = compute(user, node, period, dimension, rules)
+    _u, previous = compute(user, node, period.previous, dimension, rules)
+    _u, year_earlier = compute(user, node, period.year_earlier, dimension, rules)
+    now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
+    overdue, warning = late(user, node, "overdue"), late(user, node, "warning")
+    figures = [
+        {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
+        for k, label in (("received", _("收到")), ("accepted", _("受理")), ("resolved", _("办结")))
+    ]
+    figures += [
+        {
+            "key": "overdue",
+            "label": _("当前超期"),
+            "value": overdue.count(),
+            "url": worklist_url(node, "overdue"),
+            "tone": "danger",
+        },
+        {
+            "key": "warning",
+            "label": _("当前预警"),
+            "value": warning.count(),
+            "url": worklist_url(node, "warning"),
+            "tone": "warning",
+        },
+    ]
+    rates = [
+        {
+            "key": r,
+            "label": label,
+            "value": now[r],
+            "previous": before[r],
+            "year_earlier": last_year[r],
+            "vs_previous": _change(now[r], before[r]),
+            "vs_year": _change(now[r], last_year[r]),
+        }
+        for r, label in (
+            ("response_rate", _("响应率")),
+            ("resolution_rate", _("解决率")),
+            ("satisfaction_rate", _("满意率")),
+            ("on_time_rate", _("按期结案率")),
+        )
+    ]
+    rates[3]["url"] = figure_url(node, period, "on_time")
+    above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path))
+    if user is None:
+        above = above.filter(path__startswith=node.path)
+    breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
+    trend = _trend(user, node, period)
+    categories = _categories(user, node, period, rules)
+    ranking = _ranking(user, node, period, rules, units)
+    chart_data = {
+        "trend": trend,
+        "rates": [{k: r[k] for k in ("label", "value", "previous", "year_earlier")} for r in rates],
+        "categories": [{k: c[k] for k in ("name", "received", "previous", "url")} for c in categories],
+        "ranking": [{k: u[k] for k in ("name", "composite", "url")} for u in ranking],
+        "labels": {
+            "received": _("收到"),
+            "accepted": _("受理"),
+            "resolved": _("办结"),
+            "now": _("本期"),
+            "previous": _("上一周期"),
+            "year_earlier": _("去年同期"),
+            "composite": _("综合得分"),
+        },
+    }
+    return {
+        "node": node,
+        "period": period,
+        "presets": PRESETS.items(),
+        "grains": GRAINS.items(),
+        "breadcrumbs": breadcrumbs,
+        "figures": figures,
+        "rates": rates,
+        "totals": now,
+        "trend": trend,
+        "categories": categories,
+        "ranking": ranking,
+        "departments": _departments(user, node, period, rules),
+        "chart_data": chart_data,
+        "min_cases": rules.min_cases,
+        "child_level": CHILD.get(node.level),
+        "map_url": reverse("datacentre:map", args=[node.pk]) + "?" + period.query(),
+        "list_url": worklist_url(node),
+        # A big screen shows the appeals only: the apps' panels read their own user's scope.
+        "panels": dashboards.panels_for(user, node, period.start, period.end) if user else [],
+    }
+
+
+def _ancestor_paths(path):
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+TICKER = 20
+
+
+def intake_today(node):
+    """Today's newest appeals under ``node`` for a big screen's ticker: the title, category and
+    time only (no person, no address), merged duplicates left out."""
+    midnight = metrics.period(timezone.localdate(), None)[0]
+    qs = rollups.counted(Appeal.objects.filter(path__startswith=node.path, created_at__gte=midnight))
+    rows = qs.order_by("-created_at").values_list("title", "category__name", "created_at")[:TICKER]
+    return [{"title": t, "category": c, "at": timezone.localtime(at)} for t, c, at in rows]

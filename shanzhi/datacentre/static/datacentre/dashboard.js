@@ -1,0 +1,186 @@
+/* The data centre's dashboard (issue 10): ECharts from the json_script "dc-data", and the map of
+ * the units one level down, drawn from the registry's own polygons (no tile server), coloured by
+ * the chosen measure, with a legend, a hover card and drill-down by click. Every chart is also a
+ * table in the page (the charts are aria-hidden), and every figure is a link to its list. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("dc-data");
+  if (!dataEl) return;
+  var data = JSON.parse(dataEl.textContent);
+  var L_ = data.labels;
+  var RED = "#b71c1c", BLUE = "#1565c0", GREEN = "#2e7d32", GREY = "#9e9e9e";
+
+  function chart(id, option, onClick) {
+    var el = document.getElementById(id);
+    if (!el || !window.echarts) return;
+    el.textContent = "";
+    var dark = document.documentElement.dataset.bsTheme === "dark";
+    var c = echarts.init(el, dark ? "dark" : null, { renderer: "canvas" });
+    c.setOption(Object.assign({ backgroundColor: "transparent", animation: false, grid: { left: 8, right: 12, top: 28, bottom: 8, containLabel: true } }, option));
+    if (onClick) c.on("click", onClick);
+    window.addEventListener("resize", function () { c.resize(); });
+  }
+
+  function go(url) { if (url) window.location.href = url; }
+
+  chart("dc-trend-chart", {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [L_.received, L_.accepted, L_.resolved] },
+    xAxis: { type: "category", data: data.trend.map(function (p) { return p.label.slice(5); }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: L_.received, type: "line", data: data.trend.map(function (p) { return p.received; }), color: RED },
+      { name: L_.accepted, type: "line", data: data.trend.map(function (p) { return p.accepted; }), color: BLUE },
+      { name: L_.resolved, type: "line", data: data.trend.map(function (p) { return p.resolved; }), color: GREEN }
+    ]
+  });
+
+  chart("dc-rates-chart", {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, data: [L_.now, L_.previous, L_.year_earlier] },
+    xAxis: { type: "category", data: data.rates.map(function (r) { return r.label; }) },
+    yAxis: { type: "value", max: 100 },
+    series: [
+      { name: L_.now, type: "bar", data: data.rates.map(function (r) { return r.value; }), color: RED },
+      { name: L_.previous, type: "bar", data: data.rates.map(function (r) { return r.previous; }), color: GREY },
+      { name: L_.year_earlier, type: "bar", data: data.rates.map(function (r) { return r.year_earlier; }), color: BLUE }
+    ]
+  });
+
+  var cats = data.categories.slice().reverse();
+  if (cats.length) {
+    chart("dc-cat-chart", {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, data: [L_.now, L_.previous] },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: cats.map(function (c) { return c.name; }), axisLabel: { width: 110, overflow: "truncate" } },
+      series: [
+        { name: L_.now, type: "bar", data: cats.map(function (c) { return c.received; }), color: RED },
+        { name: L_.previous, type: "bar", data: cats.map(function (c) { return c.previous; }), color: GREY }
+      ]
+    }, function (p) { go(cats[p.dataIndex] && cats[p.dataIndex].url); });
+  } else {
+    var ce = document.getElementById("dc-cat-chart"); if (ce) ce.remove();
+  }
+
+  var ranks = data.ranking.slice().reverse();
+  if (ranks.length) {
+    chart("dc-rank-chart", {
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "value", max: 100 },
+      yAxis: { type: "category", data: ranks.map(function (u) { return u.name; }), axisLabel: { width: 110, overflow: "truncate" } },
+      series: [{ name: L_.composite, type: "bar", data: ranks.map(function (u) { return u.composite; }), color: RED }]
+    }, function (p) { go(ranks[p.dataIndex] && ranks[p.dataIndex].url); });
+  } else {
+    var re = document.getElementById("dc-rank-chart"); if (re) re.remove();
+  }
+
+  // --- the map ---------------------------------------------------------------------------------
+  var mapEl = document.getElementById("dc-map");
+  if (!mapEl || !window.L) return;
+  var measureEl = document.getElementById("dc-measure");
+  var map = null, layer = null, legend = null;
+  // Five classes from good (light) to bad (dark red); rates run the other way.
+  var SCALE = ["#fde0dd", "#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a"];
+
+  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+
+  function classes(values) {
+    var v = values.filter(function (x) { return x != null; });
+    if (!v.length) return null;
+    var lo = Math.min.apply(null, v), hi = Math.max.apply(null, v);
+    return { lo: lo, hi: hi, step: (hi - lo) / SCALE.length };
+  }
+
+  function colour(value, k, highIsBad) {
+    if (value == null || !k) return "#eeeeee";
+    if (!k.step) return SCALE[2];  // every unit alike: one colour
+    var i = Math.min(SCALE.length - 1, Math.floor((value - k.lo) / k.step));
+    return SCALE[highIsBad ? i : SCALE.length - 1 - i];
+  }
+
+  function card(p) {
+    var v = p.values;
+    function row(label, x) { return "<div>" + esc(label) + "：" + (x == null ? esc(mapEl.dataset.none) : esc(x)) + "</div>"; }
+    return "<strong>" + esc(p.name) + "</strong>" +
+      row(measureEl.options[0].text, v.per_1000) + row(measureEl.options[1].text, v.received) +
+      row(measureEl.options[2].text, v.overdue) + row(measureEl.options[3].text, v.satisfaction_rate) +
+      row(measureEl.options[4].text, v.on_time_rate) + row(mapEl.dataset.households, v.households) +
+      (mapEl.dataset.hint ? "<div class='text-muted'>" + esc(mapEl.dataset.hint) + "</div>" : "");
+  }
+
+  function fillTable(features) {
+    var body = document.querySelector("#dc-map-table tbody");
+    if (!body) return;
+    body.innerHTML = features.map(function (f) {
+      var p = f.properties, v = p.values;
+      function c(x) { return "<td>" + (x == null ? "—" : esc(x)) + "</td>"; }
+      var name = p.url ? "<a href='" + esc(p.url) + "'>" + esc(p.name) + "</a>" : esc(p.name);
+      return "<tr><th scope='row'>" + name + "</th>" + c(v.received) + c(v.per_1000) +
+        c(v.overdue) + c(v.satisfaction_rate) + c(v.on_time_rate) + "</tr>";
+    }).join("");
+  }
+
+  function draw(geo) {
+    if (!map) {
+      mapEl.textContent = "";
+      map = L.map(mapEl, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+      window.addEventListener("resize", function () { map.invalidateSize(); });
+    }
+    if (layer) layer.remove();
+    if (legend) legend.remove();
+    var k = classes(geo.features.map(function (f) { return f.properties.value; }));
+    layer = L.geoJSON(geo, {
+      style: function (f) {
+        return { color: "#555", weight: 1, fillOpacity: 0.75, fillColor: colour(f.properties.value, k, geo.high_is_bad) };
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(card(f.properties), { sticky: true });
+        if (f.properties.url) l.on("click", function () { go(f.properties.url); });
+        l.on("mouseover", function () { l.setStyle({ weight: 3 }); });
+        l.on("mouseout", function () { l.setStyle({ weight: 1 }); });
+      }
+    }).addTo(map);
+    // Names on the map, so that a unit can be found without hovering (and clicked on a phone).
+    geo.features.forEach(function (f) {
+      var c = L.geoJSON(f).getBounds().getCenter();
+      L.marker(c, { icon: L.divIcon({ className: "sz-dc-label", html: esc(f.properties.name), iconSize: null }), interactive: true })
+        .on("click", function () { go(f.properties.url); }).addTo(layer);
+      // (a big screen's features carry no url: go() does nothing)
+    });
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
+    legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "sz-dc-legend");
+      var html = "<strong>" + esc(geo.label) + "</strong>";
+      if (k && !k.step) {
+        html += "<div><i style-bg='" + SCALE[2] + "'></i> " + k.lo.toFixed(1) + "</div>";
+      } else if (k) {
+        for (var i = 0; i < SCALE.length; i++) {
+          var from = k.lo + i * k.step, to = i === SCALE.length - 1 ? k.hi : k.lo + (i + 1) * k.step;
+          html += "<div><i style-bg='" + colour(from, k, geo.high_is_bad) + "'></i> " + from.toFixed(1) + " – " + to.toFixed(1) + "</div>";
+        }
+      } else {
+        html += "<div>" + esc(mapEl.dataset.none) + "</div>";
+      }
+      div.innerHTML = html;
+      // Colours through the CSSOM (the CSP refuses style attributes).
+      Array.prototype.forEach.call(div.querySelectorAll("i[style-bg]"), function (i) { i.style.background = i.getAttribute("style-bg"); });
+      return div;
+    };
+    legend.addTo(map);
+    fillTable(geo.features);
+    mapEl.dataset.ready = "1";
+  }
+
+  function load() {
+    var url = mapEl.dataset.layers + "&measure=" + encodeURIComponent(measureEl.value);
+    mapEl.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (geo) { draw(geo); mapEl.removeAttribute("aria-busy"); });
+  }
+  measureEl.addEventListener("change", load);
+  load();
+})();

@@ -1,0 +1,67 @@
+"""Rows of the project's URL matrix (shanzhi/tests/test_url_matrix.py) for the data centre.
+Expected statuses are written out by hand from the scope rules, independently of access.py.
+
+The node at each relation: a1 = grid A1, a2 = grid A2, b = community B (东二社区, street 东),
+c = street 西. Staff of the org tree read the dashboards and map layers of their node and below;
+every other node, and every node for anyone else, is a 404."""
+
+NODE_STAFF = {
+    "grid_worker",
+    "community_staff",
+    "community_secretary",
+    "street_staff",
+    "district_staff",
+    "district_leader",
+}
+SEES = {
+    "a1": NODE_STAFF,
+    "a2": NODE_STAFF - {"grid_worker"},
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+EVERYONE = {
+    *NODE_STAFF,
+    "resident",
+    "department_handler",
+    "property_staff",
+    "unit_member",
+    "volunteer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "no_role",
+}
+EXEMPT = {}
+
+
+def _screen(cast, rel):
+    """A big screen's address needs no login: a live token opens for anyone (a1), a revoked one
+    for nobody (a2)."""
+    if rel not in ("a1", "a2"):
+        return None
+    if not hasattr(cast, "_screens"):
+        from ..services import issue_screen, revoke_screen
+
+        live, token = issue_screen(cast.community, label="东一社区大屏", by=cast.zhang)
+        dead, dead_token = issue_screen(cast.community, label="旧大屏", by=cast.zhang)
+        revoke_screen(dead, by=cast.zhang)
+        cast._screens = {"a1": token, "a2": dead_token}
+    return {"token": cast._screens[rel]}
+
+
+SCREEN_SEES = {"a1": EVERYONE, "a2": set()}
+SCREEN_ANONYMOUS = {("anonymous", "a1"): 200, ("anonymous", "a2"): 404}
+
+
+def _node(cast, rel):
+    return {"pk": {"a1": cast.grid, "a2": cast.grid2, "b": cast.community_b, "c": cast.street2}[rel].pk}
+
+
+def page_rows(Row):
+    return [
+        Row("datacentre:home", may=NODE_STAFF),
+        Row("datacentre:node", obj=_node, sees=SEES, may=NODE_STAFF),
+        Row("datacentre:map", obj=_node, sees=SEES, may=NODE_STAFF),
+        Row("datacentre:screen", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
+        Row("datacentre:screen_map", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
+    ]
