@@ -9,11 +9,14 @@ class AppealsConfig(AppConfig):
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
         from shanzhi.core import workdays
+        from shanzhi.registry import figures
 
-        from . import access, home
+        from . import access, compound_figures, home
         from .services import recompute
 
         access.register()
         home.register()  # its panels on every role's home page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)
+        # Red property scores companies on these counters (property may not import appeals).
+        figures.register_compound_figures(compound_figures.compound_counters)

@@ -1,0 +1,27 @@
+"""Red property's tables, split by subject; every name is re-exported here."""
+
+from .companies import CompanyContact, CompanyProfile, ServiceContract
+from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
+from .schemes import Indicator, Scheme, SchemeItem, SchemeVersion
+from .votes import Ballot, BallotChange, Elector, OwnedUnit, Owner, Vote
+
+__all__ = [
+    "Ballot",
+    "BallotChange",
+    "CompanyContact",
+    "CompanyProfile",
+    "Elector",
+    "Evaluation",
+    "EvaluationEntry",
+    "EvaluationRun",
+    "Indicator",
+    "OwnedUnit",
+    "Owner",
+    "Period",
+    "ResidentRating",
+    "Scheme",
+    "SchemeItem",
+    "SchemeVersion",
+    "ServiceContract",
+    "Vote",
+]
