@@ -93,7 +93,7 @@ def _entry_value(indicator, value):
         v = decimal(value, "value", _("问题数"), low=0, high=1000, places=0)
     else:
         v = decimal(value, "value", _("得分"), low=0, high=indicator.max_points)
-    return v
+    return v.quantize(Decimal("0.01"))  # as stored (two places), so the API echoes what was kept
 
 
 @transaction.atomic

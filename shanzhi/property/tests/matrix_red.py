@@ -112,3 +112,70 @@ def page_rows(Row):
         Row("property:rate", may={"resident"}),
         Row("property:rate", "post", may={"resident"}, data=lambda c, r: red_objects(c) and {"stars": "4"}),
     ]
+
+
+def _api(sees, may, ok=200):
+    def expected(role, rel):
+        if role == "anonymous":
+            return 401
+        if rel is not None and sees is not None and role not in sees[rel]:
+            return 404
+        return ok if role in may else 403
+
+    return expected
+
+
+def _api_company(cast, rel):
+    co = red_objects(cast).companies.get(rel)
+    return {"company_id": co.pk} if co else None
+
+
+def _api_evaluation(cast, rel):
+    ev = red_objects(cast).evaluations.get(rel)
+    return {"evaluation_id": ev.pk} if ev else None
+
+
+def _api_enter(cast, rel):
+    r = red_objects(cast)
+    co = r.companies.get(rel)
+    return {"period_id": r.period.pk, "company_id": co.pk} if co else None
+
+
+def _rating(cast, rel):
+    return {"period": red_objects(cast).period.pk, "stars": 4}
+
+
+def _rate(role, rel):
+    return {"anonymous": 401, "resident": 200}.get(role, 403)
+
+
+API_ROWS = [
+    ("api:property_companies", "get", None, None, _api(None, VIEWERS)),
+    ("api:property_company", "get", _api_company, None, _api(SEES_CO, VIEWERS)),
+    (
+        "api:property_scheme_version",
+        "get",
+        _at_a1(lambda r: {"version_id": r.version.pk}),
+        None,
+        _api(SEES_DISTRICT, VIEWERS),
+    ),
+    ("api:property_evaluations", "get", None, None, _api(None, VIEWERS)),
+    ("api:property_evaluation", "get", _api_evaluation, None, _api(SEES_CO, VIEWERS)),
+    # No indicator in the form: those who may inspect get the refusal naming it.
+    ("api:property_enter", "post", _api_enter, None, _api(SEES_CO, COMMUNITY_UP, ok=400)),
+    ("api:property_rate", "post", None, _rating, _rate),
+    (
+        "api:property_run_start",
+        "post",
+        _at_a1(lambda r: {"period_id": r.period.pk}),
+        None,
+        _api(SEES_PERIOD, {"district_staff"}, ok=201),
+    ),
+    (
+        "api:property_run",
+        "get",
+        _at_a1(lambda r: {"run_id": r.run.pk}),
+        None,
+        _api(SEES_RUN, {"district_staff"}),
+    ),
+]
