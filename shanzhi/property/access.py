@@ -42,6 +42,9 @@ ACTIONS = {
     "property.inspect": COMMUNITY_UP,
     "property.run_evaluation": {R.DISTRICT_STAFF},
     "property.rate": {R.RESIDENT},
+    # 红黑榜: the district proposes by its rules, a street approves (then it is public).
+    "property.propose_list": {R.DISTRICT_STAFF},
+    "property.approve_list": {R.STREET_STAFF},
 }
 
 

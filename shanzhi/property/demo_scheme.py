@@ -11,7 +11,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import PropertyCompany
 
 from .models import Indicator
-from .services import evaluations, schemes
+from .services import evaluations, lists, schemes
 
 P, D, V = "points", "deduction", "veto"
 # (item, [(indicator, rule, source, points)]): 86 staff-scored indicators of 1 point, three veto
@@ -181,4 +181,30 @@ def seed(district, rng):
                 continue
         run = evaluations.start_run(period, by=by)
         evaluations.run(run)  # the worker would; a demo seed does not wait for one
+    # Last half-year's red and black lists, proposed by the district and approved by a street;
+    # this half-year's proposal waits for the street. The quarters are disclosed.
+    lists.set_rules(
+        district,
+        red_top_n="3",
+        red_min_score="85",
+        black_bottom_n="2",
+        black_below="70",
+        veto_black=True,
+        by=by,
+    )
+    approver = (
+        RoleGrant.objects.filter(role=Role.STREET_STAFF, node__parent=district).select_related("user").first()
+    )
+    for starts_on in (previous, current):
+        period = evaluations.open_period(district, kind="half", starts_on=starts_on, by=by)
+        try:
+            standing = lists.propose(period, by=by)
+        except DomainError:
+            continue
+        if starts_on == previous and approver:
+            lists.approve(standing, by=approver.user)
+            out["lists"] = out.get("lists", 0) + 1
+    quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    for q in (quarter, datetime.date(quarter.year - (quarter.month == 1), (quarter.month - 4) % 12 + 1, 1)):
+        evaluations.open_period(district, kind="quarter", starts_on=q, by=by)
     return out

@@ -56,9 +56,8 @@ def company_figures(counters, households):
     }
 
 
-def values_for(period, evaluations, now=None):
-    """evaluation pk → {"values": {indicator id: Decimal}, "figures": {name: str}}."""
-    company_ids = [e.company_id for e in evaluations]
+def _loop(period, company_ids, now=None):
+    """Households and the appeal loop's counters per company, over the compounds each serves."""
     compounds = dict(
         Compound.objects.filter(property_company_id__in=company_ids).values_list("pk", "property_company_id")
     )
@@ -74,6 +73,19 @@ def values_for(period, evaluations, now=None):
     for compound_id, row in compound_figures(list(compounds), period.starts_on, period.ends_on, now).items():
         for name, n in row.items():
             counters[compounds[compound_id]][name] += n or 0
+    return households, counters
+
+
+def disclosure(period, companies):
+    """The quarterly disclosure (公示): each company's appeal-loop figures for the period."""
+    households, counters = _loop(period, [c.pk for c in companies])
+    return [(c, company_figures(counters[c.pk], households[c.pk])) for c in companies]
+
+
+def values_for(period, evaluations, now=None):
+    """evaluation pk → {"values": {indicator id: Decimal}, "figures": {name: str}}."""
+    company_ids = [e.company_id for e in evaluations]
+    households, counters = _loop(period, company_ids, now)
     # Sum and count, divided as decimals: an average from the database may come back as a float.
     ratings = {
         company_id: (total, n)

@@ -31,6 +31,13 @@ urlpatterns = [
     path("evaluations/<int:period>/run/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("rate/", views.rate, name="rate"),
+    path("evaluations/<int:period>/export.xlsx", views.evaluations_export, name="evaluations_export"),
+    path("lists/", views.list_staff, name="lists"),
+    path("lists/rules/", views.list_rules, name="list_rules"),
+    path("lists/<int:period>/propose/", views.list_propose, name="list_propose"),
+    path("lists/approve/<int:pk>/", views.list_approve, name="list_approve"),
+    path("public/lists/", views.public_lists, name="public_lists"),
+    path("public/disclosure/", views.public_disclosure, name="public_disclosure"),
     # public
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result"),

@@ -2,6 +2,7 @@
 
 from .companies import CompanyContact, CompanyProfile, ServiceContract
 from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
+from .lists import ListRules, StandingEntry, StandingList
 from .schemes import Indicator, Scheme, SchemeItem, SchemeVersion
 from .votes import Ballot, BallotChange, Elector, OwnedUnit, Owner, Vote
 
@@ -15,6 +16,7 @@ __all__ = [
     "EvaluationEntry",
     "EvaluationRun",
     "Indicator",
+    "ListRules",
     "OwnedUnit",
     "Owner",
     "Period",
@@ -23,5 +25,7 @@ __all__ = [
     "SchemeItem",
     "SchemeVersion",
     "ServiceContract",
+    "StandingEntry",
+    "StandingList",
     "Vote",
 ]

@@ -3,7 +3,7 @@ by hand from the scope rules. Objects per relation: the company serving a compou
 物业, 幸福小区, whose staff is 冯物业; b: 宜家物业, 和谐小区; c: 西苑物业, 西苑小区; a2: none),
 its evaluation of the period; the district's scheme version and period, and a finished run (a1)."""
 
-from ..models import EvaluationRun
+from ..models import EvaluationRun, StandingList
 from ..services import evaluations
 from .conftest import build_red
 
@@ -16,6 +16,18 @@ NODE_STAFF = {
     "district_leader",
 }
 COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
+ALL = NODE_STAFF | {
+    "anonymous",
+    "resident",
+    "department_handler",
+    "property_staff",
+    "unit_member",
+    "volunteer",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+    "no_role",
+}
 VIEWERS = NODE_STAFF | {"property_staff"}
 KEEPERS = {"street_staff", "district_staff"}
 # Who sees a company (and its evaluation) at each relation: node staff over a compound it serves,
@@ -41,6 +53,7 @@ def red_objects(cast):
     r.companies = companies
     r.evaluations = {rel: evaluations.evaluation_of(co, r.period) for rel, co in companies.items()}
     r.run = EvaluationRun.objects.create(period=r.period, started_by=cast.sun, status="done", total=3, done=3)
+    r.standing = StandingList.objects.create(period=r.period, proposed_by=cast.sun)
     cast._red_objects = r
     return r
 
@@ -110,6 +123,32 @@ def page_rows(Row):
         ),
         Row("property:run", obj=_at_a1(lambda r: {"pk": r.run.pk}), sees=SEES_RUN, may={"district_staff"}),
         Row("property:rate", may={"resident"}),
+        Row("property:lists", may={"district_staff", "street_staff"}),
+        Row(
+            "property:evaluations_export",
+            obj=_at_a1(lambda r: {"period": r.period.pk}),
+            sees=SEES_PERIOD,
+            may=VIEWERS,
+        ),
+        # Empty rules, and a proposal before any score: the district's refusal naming the field.
+        Row("property:list_rules", "post", may={"district_staff"}, ok=400),
+        Row(
+            "property:list_propose",
+            "post",
+            obj=_at_a1(lambda r: {"period": r.period.pk}),
+            sees=SEES_PERIOD,
+            may={"district_staff"},
+            ok=400,
+        ),
+        Row(
+            "property:list_approve",
+            "post",
+            obj=_at_a1(lambda r: {"pk": r.standing.pk}),
+            sees=SEES_PERIOD,
+            may={"street_staff"},
+        ),
+        Row("property:public_lists", may=ALL, anonymous=200),
+        Row("property:public_disclosure", may=ALL, anonymous=200),
         Row("property:rate", "post", may={"resident"}, data=lambda c, r: red_objects(c) and {"stars": "4"}),
     ]
 

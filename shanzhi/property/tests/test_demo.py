@@ -47,3 +47,8 @@ def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
     scored = Evaluation.objects.filter(scored_at__isnull=False)
     assert scored.count() == 2 * scored.values("company").distinct().count() > 0
     assert {e.grade for e in scored} - {"", None}
+    from ..models import StandingList
+
+    assert StandingList.objects.filter(status="approved").count() == 1
+    assert StandingList.objects.filter(status="proposed").count() == 1
+    assert Period.objects.filter(kind="quarter").count() == 2

@@ -1,5 +1,14 @@
 from .companies import company_contact, company_contract, company_detail, company_edit, company_list
 from .evaluations import evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
+from .lists import (
+    evaluations_export,
+    list_approve,
+    list_propose,
+    list_rules,
+    list_staff,
+    public_disclosure,
+    public_lists,
+)
 from .public import result_detail, results
 from .schemes import (
     scheme_list,
@@ -30,6 +39,13 @@ __all__ = [
     "company_list",
     "evaluation_detail",
     "evaluation_list",
+    "evaluations_export",
+    "list_approve",
+    "list_propose",
+    "list_rules",
+    "list_staff",
+    "public_disclosure",
+    "public_lists",
     "inspect",
     "rate",
     "result_detail",
