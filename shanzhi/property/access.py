@@ -45,6 +45,10 @@ ACTIONS = {
     # 红黑榜: the district proposes by its rules, a street approves (then it is public).
     "property.propose_list": {R.DISTRICT_STAFF},
     "property.approve_list": {R.STREET_STAFF},
+    # Supervision of a company: street and district staff act; the company's staff read and reply.
+    "property.view_supervision": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.supervise": {R.STREET_STAFF, R.DISTRICT_STAFF},
+    "property.reply": {R.PROPERTY_STAFF},
 }
 
 
@@ -125,6 +129,9 @@ def register():
         "property.servicecontract", _scope_company("company__"), "property.view_company", distinct=True
     )
     permissions.register_scope("property.scheme", _scope_scheme, "property.view_scheme")
+    permissions.register_scope(
+        "property.supervisionaction", _scope_company("company__"), "property.view_supervision", distinct=True
+    )
 
 
 def manages_compound(user, compound):

@@ -4,6 +4,7 @@ from .companies import CompanyContact, CompanyProfile, ServiceContract
 from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
 from .lists import ListRules, StandingEntry, StandingList
 from .schemes import Indicator, Scheme, SchemeItem, SchemeVersion
+from .supervision import SupervisionAction, SupervisionEvent
 from .votes import Ballot, BallotChange, Elector, OwnedUnit, Owner, Vote
 
 __all__ = [
@@ -27,5 +28,7 @@ __all__ = [
     "ServiceContract",
     "StandingEntry",
     "StandingList",
+    "SupervisionAction",
+    "SupervisionEvent",
     "Vote",
 ]

@@ -3,7 +3,7 @@ by hand from the scope rules. Objects per relation: the company serving a compou
 物业, 幸福小区, whose staff is 冯物业; b: 宜家物业, 和谐小区; c: 西苑物业, 西苑小区; a2: none),
 its evaluation of the period; the district's scheme version and period, and a finished run (a1)."""
 
-from ..models import EvaluationRun, StandingList
+from ..models import EvaluationRun, StandingList, SupervisionAction
 from ..services import evaluations
 from .conftest import build_red
 
@@ -54,6 +54,12 @@ def red_objects(cast):
     r.evaluations = {rel: evaluations.evaluation_of(co, r.period) for rel, co in companies.items()}
     r.run = EvaluationRun.objects.create(period=r.period, started_by=cast.sun, status="done", total=3, done=3)
     r.standing = StandingList.objects.create(period=r.period, proposed_by=cast.sun)
+    r.actions = {
+        rel: SupervisionAction.objects.create(
+            company=co, kind="interview", reason="约谈", created_by=cast.sun
+        )
+        for rel, co in companies.items()
+    }
     cast._red_objects = r
     return r
 
@@ -66,6 +72,11 @@ def _company(cast, rel):
 def _evaluation(cast, rel):
     ev = red_objects(cast).evaluations.get(rel)
     return {"pk": ev.pk} if ev else None
+
+
+def _action(cast, rel):
+    a = red_objects(cast).actions.get(rel)
+    return {"pk": a.pk} if a else None
 
 
 def _inspect(cast, rel):
@@ -147,6 +158,18 @@ def page_rows(Row):
             sees=SEES_PERIOD,
             may={"street_staff"},
         ),
+        # Empty forms: a 400 naming the field for those who may act (the company's staff reply).
+        Row("property:supervise", "post", obj=_company, sees=SEES_CO, may=KEEPERS, ok=400),
+        Row("property:supervision", obj=_action, sees=SEES_CO, may=VIEWERS),
+        Row(
+            "property:supervision_note",
+            "post",
+            obj=_action,
+            sees=SEES_CO,
+            may=KEEPERS | {"property_staff"},
+            ok=400,
+        ),
+        Row("property:supervision_close", "post", obj=_action, sees=SEES_CO, may=KEEPERS, ok=400),
         Row("property:public_lists", may=ALL, anonymous=200),
         Row("property:public_disclosure", may=ALL, anonymous=200),
         Row("property:rate", "post", may={"resident"}, data=lambda c, r: red_objects(c) and {"stars": "4"}),

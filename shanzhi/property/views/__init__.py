@@ -18,6 +18,7 @@ from .schemes import (
     version_new,
     version_publish,
 )
+from .supervision import supervise, supervision_close, supervision_detail, supervision_note
 from .votes import (
     ballot_confirm,
     vote_cast,
@@ -53,6 +54,10 @@ __all__ = [
     "run_detail",
     "run_start",
     "scheme_list",
+    "supervise",
+    "supervision_close",
+    "supervision_detail",
+    "supervision_note",
     "version_detail",
     "version_indicator",
     "version_item",

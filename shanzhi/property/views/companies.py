@@ -15,7 +15,7 @@ from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Compound, PartyOrg
 
 from .. import queries, services
-from ..models import CompanyProfile, ServiceContract
+from ..models import CompanyProfile, ServiceContract, SupervisionAction
 
 
 @never_cache
@@ -44,6 +44,9 @@ def _page(request, company, status=200):
             .filter(company=company)
             .order_by("-period__starts_on"),
             "keeper": keeper,
+            "actions": permissions.visible(user, SupervisionAction).filter(company=company),
+            "may_supervise": permissions.can(user, "property.supervise", company),
+            "kinds": SupervisionAction.Kind.choices,
             "levels": ServiceContract.Level.choices,
             "compounds": Compound.objects.filter(community__path__startswith=_reach(user)).order_by("name")[
                 :500
