@@ -9,8 +9,9 @@ class AppealsConfig(AppConfig):
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
         from shanzhi.core import refdata, workdays
+        from shanzhi.registry import figures
 
-        from . import access, home
+        from . import access, compound_figures, home
         from .models import Category
         from .services import recompute
 
@@ -19,3 +20,5 @@ class AppealsConfig(AppConfig):
         home.register()  # its panels on every role's home page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)
+        # Red property scores companies on these counters (property may not import appeals).
+        figures.register_compound_figures(compound_figures.compound_counters)

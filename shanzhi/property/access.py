@@ -5,13 +5,18 @@ votes of the compounds in their communities (a grid worker: their grid's communi
 sees only the votes of compounds where they hold a unit on the owners' roll, and only the ballots
 of the owners they belong to. Closed results are public (``queries.public_results``), without
 ballots.
+
+Companies and their evaluations: a property company's staff see their own company only (its
+evaluations, contracts and schemes of its district); node staff see the companies serving a
+compound in their part of the tree, and district staff every company of their district. The
+scheme is the district's: everyone working in the district reads it, district staff keep it.
 """
 
 from django.db.models import Q
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role as R
-from shanzhi.accounts.permissions import NODE_STAFF
+from shanzhi.accounts.permissions import COMMUNITY_UP, NODE_STAFF
 from shanzhi.registry.paths import community_path
 
 from .models import Owner
@@ -26,6 +31,24 @@ ACTIONS = {
     "property.enter_paper": COMMUNITY_STAFF,
     "property.cast": {R.RESIDENT},
     "property.view_ballot": NODE_STAFF | {R.RESIDENT},
+    # Red property: companies, schemes, evaluations.
+    "property.view_company": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.manage_company": {R.STREET_STAFF, R.DISTRICT_STAFF},
+    "property.view_scheme": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.manage_scheme": {R.DISTRICT_STAFF},
+    "property.view_evaluation": NODE_STAFF | {R.PROPERTY_STAFF},
+    # Inspections and the community's opinion: community staff upwards (a grid worker reports
+    # through appeals; the company never scores itself).
+    "property.inspect": COMMUNITY_UP,
+    "property.run_evaluation": {R.DISTRICT_STAFF},
+    "property.rate": {R.RESIDENT},
+    # 红黑榜: the district proposes by its rules, a street approves (then it is public).
+    "property.propose_list": {R.DISTRICT_STAFF},
+    "property.approve_list": {R.STREET_STAFF},
+    # Supervision of a company: street and district staff act; the company's staff read and reply.
+    "property.view_supervision": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.supervise": {R.STREET_STAFF, R.DISTRICT_STAFF},
+    "property.reply": {R.PROPERTY_STAFF},
 }
 
 
@@ -66,11 +89,49 @@ def _scope_ballot(grant):
     return None
 
 
+def _district_path(path):
+    return path.split("/")[0] + "/"
+
+
+def _scope_company(prefix):
+    """Rows tied to a company (``prefix`` leads to it), reaching as the registry's own company
+    scope does (``registry.access._scope_property_company``)."""
+
+    def scope(grant):
+        if grant.role == R.PROPERTY_STAFF and grant.property_company_id:
+            return Q(**{f"{prefix}id": grant.property_company_id})
+        if grant.role in NODE_STAFF and grant.node_id:
+            if grant.node.level == "district":
+                return Q(**{f"{prefix}district_id": grant.node_id})
+            return Q(**{f"{prefix}compounds__community__path__startswith": community_path(grant.node.path)})
+        return None
+
+    return scope
+
+
+def _scope_scheme(grant):
+    if grant.role == R.PROPERTY_STAFF and grant.property_company_id:
+        return Q(district_id=grant.property_company.district_id)
+    if grant.role in NODE_STAFF and grant.node_id:
+        return Q(district__path=_district_path(grant.node.path))
+    return None
+
+
 def register():
     permissions.register_actions(ACTIONS)
     permissions.register_scope("property.vote", _scope_vote, "property.view_vote")
     permissions.register_scope("property.owner", _scope_owner, "property.view_vote")
     permissions.register_scope("property.ballot", _scope_ballot, "property.view_ballot")
+    permissions.register_scope(
+        "property.evaluation", _scope_company("company__"), "property.view_evaluation", distinct=True
+    )
+    permissions.register_scope(
+        "property.servicecontract", _scope_company("company__"), "property.view_company", distinct=True
+    )
+    permissions.register_scope("property.scheme", _scope_scheme, "property.view_scheme")
+    permissions.register_scope(
+        "property.supervisionaction", _scope_company("company__"), "property.view_supervision", distinct=True
+    )
 
 
 def manages_compound(user, compound):

@@ -19,10 +19,16 @@ from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Household
 
-from . import services
+from . import demo_scheme, services
 
 
 def seed(district, rng, communities=None, **_ignored):
+    counts = _seed_votes(district, rng)
+    counts.update(demo_scheme.seed(district, rng))
+    return counts
+
+
+def _seed_votes(district, rng):
     grant = (
         RoleGrant.objects.filter(user__username="jumin", role=Role.RESIDENT)
         .select_related("resident")

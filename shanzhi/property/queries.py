@@ -4,10 +4,13 @@
 from dataclasses import asdict
 from decimal import Decimal
 
-from shanzhi.accounts import permissions
+from django.http import Http404
 
-from . import tally
-from .models import Ballot, Elector, Owner, Vote
+from shanzhi.accounts import permissions
+from shanzhi.registry.models import PropertyCompany
+
+from . import figures, scoring, tally
+from .models import Ballot, Elector, Evaluation, Indicator, Owner, Period, Scheme, SchemeVersion, Vote
 
 
 def votes_for(user):
@@ -86,3 +89,62 @@ def participation(result):
         "yes_area": pct(result.yes_area, result.participating_area),
         "yes_heads": pct(result.yes_heads, result.participating_heads),
     }
+
+
+# --- red property: companies, schemes, evaluations ---------------------------------------------
+
+
+def companies_for(user):
+    return permissions.visible(user, PropertyCompany, "property.view_company").select_related("profile")
+
+
+def company_for(user, pk):
+    return permissions.get_visible_or_404(user, PropertyCompany, "property.view_company", pk=pk)
+
+
+def evaluations_for(user, period=None):
+    qs = permissions.visible(user, Evaluation).select_related("company", "period", "version")
+    return qs.filter(period=period) if period is not None else qs
+
+
+def evaluation_for(user, pk):
+    return permissions.get_visible_or_404(user, Evaluation, pk=pk)
+
+
+def schemes_for(user):
+    return permissions.visible(user, Scheme)
+
+
+def version_for(user, pk):
+    version = SchemeVersion.objects.filter(pk=pk).select_related("scheme").first()
+    if version is None or not permissions.visible(user, Scheme).filter(pk=version.scheme_id).exists():
+        raise Http404
+    return version
+
+
+def periods_for(user):
+    """The periods of the districts the user works in (a company's staff: its district)."""
+    districts = set()
+    for g in user.grants() if user.is_authenticated else ():
+        if g.node_id:
+            districts.add(g.node.path.split("/")[0])
+        elif g.property_company_id:
+            districts.add(g.property_company.district.code)
+    return Period.objects.filter(district__code__in=districts)
+
+
+def breakdown(evaluation):
+    """The evaluation's items and indicators with what each earned (for its page and the API)."""
+    items, thresholds = figures.plan(evaluation.version)
+    values = figures.values_for(evaluation.period, [evaluation])[evaluation.pk]["values"]
+    result = scoring.score(items, values, thresholds)
+    entries = {e.indicator_id: e for e in evaluation.entries.all()}
+    names = {i.pk: i for i in Indicator.objects.filter(item__version=evaluation.version_id)}
+    rows = []
+    for item, (name, got, full) in zip(items, result.items, strict=True):
+        inds = [
+            (names[r.id], values.get(r.id), result.points.get(r.id), entries.get(r.id))
+            for r in item.indicators
+        ]
+        rows.append({"name": name, "got": got, "full": full, "weight": item.weight, "indicators": inds})
+    return rows

@@ -237,3 +237,6 @@ def export(request, vote_id: int):
 )
 def results(request):
     return [_vote_out(None, v) for v in queries.public_results()[:200]]
+
+
+from . import evaluation  # noqa: E402,F401  (its endpoints join this router)

@@ -1,6 +1,7 @@
 """Value checks the property services share."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -43,4 +44,32 @@ def area(value, field="area"):
 def choice(value, field="choice"):
     if value not in tally.CHOICES:
         raise DomainError(_("请选择同意、反对或弃权。"), field=field)
+    return value
+
+
+def decimal(value, field, label, *, low=None, high=None, places=2):
+    """An exact decimal from text or a number (never through float), within [low, high]."""
+    try:
+        text_value = str(value).strip() if value is not None else ""
+        if not text_value or isinstance(value, float):
+            raise InvalidOperation
+        number = Decimal(text_value)
+        if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-places)):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError(
+            _("%(label)s应为数字，最多 %(n)d 位小数。") % {"label": label, "n": places}, field=field
+        ) from exc
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise DomainError(
+            _("%(label)s应在 %(low)s 到 %(high)s 之间。")
+            % {"label": label, "low": "" if low is None else low, "high": "" if high is None else high},
+            field=field,
+        )
+    return number
+
+
+def pick(value, choices, field, message):
+    if value not in choices:
+        raise DomainError(message, field=field)
     return value

@@ -66,3 +66,75 @@ def pg_race_db(transactional_db):
 @pytest.fixture
 def race_roll(pg_race_db):
     return build_roll(build_cast(password=PASSWORD))
+
+
+# --- red property: companies, a scheme, a period --------------------------------------------------
+
+VALID_CODE = "91110108551385082Q"  # a real-format code whose GB 32100-2015 check character is right
+PERIOD_START = datetime.date(2026, 7, 1)
+
+
+def build_red(cast):
+    """A third company (西苑物业) for 西苑小区; a published 100-point scheme of two items, and the
+    second half of 2026 as a period.
+
+    综合管理 (weight 1): 制度 (inspection, points, 10); 环境 (inspection, 2 per finding from 10, floor
+    4); 重大安全事故 (inspection, veto). 服务评价 (weight 1): 居民评价 (residents, 20); 每百户投诉
+    (complaints, 1 per complaint per 100 households from 10, floor 0); 按期办结 (on_time, 10); 满意率
+    (satisfaction, 10); 社区意见 (opinion, 30).
+    """
+    from shanzhi.registry.models import Compound
+
+    r = types.SimpleNamespace(cast=cast)
+    r.company3 = registry.create_property_company(name="西苑物业", district=cast.district)
+    Compound.objects.filter(pk=cast.compound_c.pk).update(property_company=r.company3)
+    cast.compound_c.refresh_from_db()
+    v = services.create_scheme(cast.district, name="物业服务考核", effective_from="2026-01-01", by=cast.sun)
+    general = services.add_item(v, name="综合管理", by=cast.sun)
+    service = services.add_item(v, name="服务评价", by=cast.sun)
+    add = services.add_indicator
+    r.rules = add(general, name="制度", rule="points", source="inspection", max_points="10", by=cast.sun)
+    r.clean = add(
+        general,
+        name="环境",
+        rule="deduction",
+        source="inspection",
+        max_points="10",
+        deduction="2",
+        floor="4",
+        by=cast.sun,
+    )
+    r.veto = add(general, name="重大安全事故", rule="veto", source="inspection", by=cast.sun)
+    r.residents = add(
+        service, name="居民评价", rule="points", source="residents", max_points="20", by=cast.sun
+    )
+    r.complaints = add(
+        service,
+        name="每百户投诉",
+        rule="deduction",
+        source="complaints",
+        max_points="10",
+        deduction="1",
+        by=cast.sun,
+    )
+    r.on_time = add(service, name="按期办结", rule="points", source="on_time", max_points="10", by=cast.sun)
+    r.satisfaction = add(
+        service, name="满意率", rule="points", source="satisfaction", max_points="10", by=cast.sun
+    )
+    r.opinion = add(service, name="社区意见", rule="points", source="opinion", max_points="30", by=cast.sun)
+    r.version = services.publish(v, by=cast.sun)
+    r.period = services.open_period(cast.district, kind="half", starts_on=PERIOD_START, by=cast.sun)
+    return r
+
+
+@pytest.fixture(scope="module")
+def red(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The cast and the red-property data, built once per module in a transaction rolled back
+    after its last test (each test's own changes roll back to a savepoint)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        with transaction.atomic():
+            yield build_red(build_cast(password=PASSWORD))
+            transaction.set_rollback(True)

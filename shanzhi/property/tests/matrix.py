@@ -215,3 +215,8 @@ API_MATRIX = [
     ("api:property_confirm", "post", _api_ballot, None, _confirm),
     ("api:property_results", "get", None, None, _public),
 ]
+
+# Red property's companies, schemes and evaluations (matrix_red.py).
+from .matrix_red import API_ROWS  # noqa: E402
+
+API_MATRIX += API_ROWS

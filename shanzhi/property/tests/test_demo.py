@@ -44,3 +44,22 @@ def test_demo_has_a_closed_dismissal_and_a_running_major_vote(seeded):
     # The demo resident login owns a unit and has not voted in the running vote yet.
     jumin = Owner.objects.get(residents__role_grants__user__username="jumin")
     assert not running.ballots.filter(owner=jumin).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
+    from ..models import Evaluation, Indicator, Period, SchemeVersion
+
+    version = SchemeVersion.objects.get(status="published")
+    assert version.items.count() == 16
+    assert Indicator.objects.filter(item__version=version).count() == 95
+    assert sum(i.max_points for i in Indicator.objects.filter(item__version=version)) == 100
+    assert Period.objects.filter(kind="half").count() == 2
+    scored = Evaluation.objects.filter(scored_at__isnull=False)
+    assert scored.count() == 2 * scored.values("company").distinct().count() > 0
+    assert {e.grade for e in scored} - {"", None}
+    from ..models import StandingList
+
+    assert StandingList.objects.filter(status="approved").count() == 1
+    assert StandingList.objects.filter(status="proposed").count() == 1
+    assert Period.objects.filter(kind="quarter").count() == 2

@@ -1,4 +1,24 @@
+from .companies import company_contact, company_contract, company_detail, company_edit, company_list
+from .evaluations import evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
+from .lists import (
+    evaluations_export,
+    list_approve,
+    list_propose,
+    list_rules,
+    list_staff,
+    public_disclosure,
+    public_lists,
+)
 from .public import result_detail, results
+from .schemes import (
+    scheme_list,
+    version_detail,
+    version_indicator,
+    version_item,
+    version_new,
+    version_publish,
+)
+from .supervision import supervise, supervision_close, supervision_detail, supervision_note
 from .votes import (
     ballot_confirm,
     vote_cast,
@@ -13,8 +33,36 @@ from .votes import (
 
 __all__ = [
     "ballot_confirm",
+    "company_contact",
+    "company_contract",
+    "company_detail",
+    "company_edit",
+    "company_list",
+    "evaluation_detail",
+    "evaluation_list",
+    "evaluations_export",
+    "list_approve",
+    "list_propose",
+    "list_rules",
+    "list_staff",
+    "public_disclosure",
+    "public_lists",
+    "inspect",
+    "rate",
     "result_detail",
     "results",
+    "run_detail",
+    "run_start",
+    "scheme_list",
+    "supervise",
+    "supervision_close",
+    "supervision_detail",
+    "supervision_note",
+    "version_detail",
+    "version_indicator",
+    "version_item",
+    "version_new",
+    "version_publish",
     "vote_cast",
     "vote_close",
     "vote_detail",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shanzhi.registry.models import Compound, Household, Resident
 
-from . import tally
+from .. import tally
 
 
 class Owner(models.Model):

@@ -1,0 +1,34 @@
+"""Red property's tables, split by subject; every name is re-exported here."""
+
+from .companies import CompanyContact, CompanyProfile, ServiceContract
+from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
+from .lists import ListRules, StandingEntry, StandingList
+from .schemes import Indicator, Scheme, SchemeItem, SchemeVersion
+from .supervision import SupervisionAction, SupervisionEvent
+from .votes import Ballot, BallotChange, Elector, OwnedUnit, Owner, Vote
+
+__all__ = [
+    "Ballot",
+    "BallotChange",
+    "CompanyContact",
+    "CompanyProfile",
+    "Elector",
+    "Evaluation",
+    "EvaluationEntry",
+    "EvaluationRun",
+    "Indicator",
+    "ListRules",
+    "OwnedUnit",
+    "Owner",
+    "Period",
+    "ResidentRating",
+    "Scheme",
+    "SchemeItem",
+    "SchemeVersion",
+    "ServiceContract",
+    "StandingEntry",
+    "StandingList",
+    "SupervisionAction",
+    "SupervisionEvent",
+    "Vote",
+]
