@@ -63,23 +63,17 @@ def test_only_a_lost_or_refused_connection_counts_as_unavailable(exc, expected):
     assert is_connection_error(exc) is expected
 
 
-def _fail_second_send(real):
-    calls = []
-
-    def send(*args, **kwargs):
-        calls.append(args[0])
-        if len(calls) == 2:  # after the appeal, its event, its number and the first task row
-            raise lost_connection()
-        return real(*args, **kwargs)
-
-    return send
+def _cut_at_the_task_row(box):
+    """The connection is lost when the intake writes its one task row, the last write before the
+    commit: the appeal, its number, its event and its rollup mark are already written."""
+    raise lost_connection()
 
 
 def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothing(cast, cats, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
-    from shanzhi.appeals.services import intake
+    from shanzhi.appeals import outbox
 
     body = {
         "channel": "on_behalf",
@@ -89,7 +83,7 @@ def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothin
         "node_id": cast.community.pk,
     }
     headers = {"Authorization": f"Bearer {issue_api_token(cast.zhang)}", "Idempotency-Key": "cut-1"}
-    with mock.patch.object(intake.notify, "send", _fail_second_send(intake.notify.send)):
+    with mock.patch.object(outbox, "_flush", _cut_at_the_task_row):
         response = Client().post(
             reverse("api:appeals_submit"), json.dumps(body), content_type="application/json", headers=headers
         )
@@ -110,10 +104,10 @@ def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothin
 
 
 def test_page_submission_cut_off_answers_a_friendly_503_and_writes_nothing(cast, cats, login):
-    from shanzhi.appeals.services import intake
+    from shanzhi.appeals import outbox
 
     client = login(cast.zhang)
-    with mock.patch.object(intake.notify, "send", _fail_second_send(intake.notify.send)):
+    with mock.patch.object(outbox, "_flush", _cut_at_the_task_row):
         response = client.post(reverse("appeals:submit"), staff_form(cats, node=cast.community.pk))
     assert response.status_code == 503 and response["Retry-After"] == "5"
     page = response.content.decode()

@@ -52,10 +52,15 @@ def test_a_grid_worker_settles_a_find_and_calls_back_and_the_resident_follows(br
     form = page.locator("#act-self_handle")
     form.locator("textarea[name=result]").fill("已办理：【办理情况】")
     form.locator("button").click()
-    assert "【办理情况】" in page.content() and not page.evaluate(OVERFLOW)  # refused, named, on the page
+    refusal = page.wait_for_selector(".alert-danger[data-error-field]")  # the page sent back
+    assert "【办理情况】" in refusal.inner_text() and not page.evaluate(
+        OVERFLOW
+    )  # refused, named, on the page
     page.locator("#act-self_handle textarea[name=result]").fill("已当场清理纸箱")
-    page.locator("#act-self_handle button").click()
-    page.wait_for_load_state("networkidle")
+    # The form carries photos, so it is sent in the background (phoneform.js) and the page then
+    # goes to the appeal: wait for that, not for the network to fall quiet.
+    with page.expect_navigation(url=f"**/appeals/{find.number}/"):
+        page.locator("#act-self_handle button").click()
     assert Appeal.objects.get(pk=find.pk).status == Appeal.Status.RESOLVED
 
     page.goto(f"{live_server.url}/appeals/{filed.number}/")
