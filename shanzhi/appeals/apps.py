@@ -10,10 +10,13 @@ class AppealsConfig(AppConfig):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
         from shanzhi.core import workdays
 
-        from . import access, home
+        from shanzhi.accounts import publicdata
+
+        from . import access, home, public
         from .services import recompute
 
         access.register()
         home.register()  # its panels on every role's home page
+        publicdata.register_section(public.public_section)  # the data centre's public page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)
