@@ -8,9 +8,8 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
-        from shanzhi.core import workdays
-
         from shanzhi.accounts import publicdata
+        from shanzhi.core import workdays
 
         from . import access, home, public
         from .services import recompute

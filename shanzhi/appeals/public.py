@@ -7,6 +7,10 @@ rounded to about 100 metres.
 """
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import publicdata
 
 from .models import Appeal, AppealDayStat, AppealMonthStat
 
@@ -67,11 +71,6 @@ def public_title(appeal):
 def public_section(start, end):
     """The public page's link to the appeals' own disclosure (closed appeals, no person); the
     figures by community are the data centre's own table."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from shanzhi.accounts import publicdata
-
     return publicdata.Section(
         _("诉求办理"),
         order=10,

@@ -43,7 +43,9 @@ def _parse_subject(value):
     if kind == "n":
         return {"node": OrgNode.objects.filter(pk=pk).first() or _missing()}
     if kind == "d":
-        return {"department": Department.objects.filter(pk=pk).select_related("district").first() or _missing()}
+        return {
+            "department": Department.objects.filter(pk=pk).select_related("district").first() or _missing()
+        }
     raise DomainError(_("请选择报告对象。"), field="subject")
 
 

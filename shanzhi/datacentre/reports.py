@@ -52,7 +52,12 @@ def _unit(u):
     """A ranked unit (a dashboard ranking row, a dict) or a metrics ``Figures``, as one row."""
     if isinstance(u, dict):
         return {k: u.get(k) for k in ("name", "received", "composite", *RATES)}
-    return {"name": u.name, "received": u.received, "composite": u.composite, **{r: getattr(u, r) for r in RATES}}
+    return {
+        "name": u.name,
+        "received": u.received,
+        "composite": u.composite,
+        **{r: getattr(u, r) for r in RATES},
+    }
 
 
 def content(user, report):
@@ -67,19 +72,34 @@ def content(user, report):
     return {
         **base,
         "totals": dc["totals"],
-        "categories": [{"name": c["name"], "received": c["received"], "previous": c["previous"]} for c in dc["categories"]],
+        "categories": [
+            {"name": c["name"], "received": c["received"], "previous": c["previous"]}
+            for c in dc["categories"]
+        ],
         "units": [_unit(u) for u in dc["ranking"]],
         "unit_title": _("下级排名"),
         "departments": [
-            {"name": d["name"], "received": d["received"], "composite": d["composite"], "on_time_rate": d["on_time_rate"]}
+            {
+                "name": d["name"],
+                "received": d["received"],
+                "composite": d["composite"],
+                "on_time_rate": d["on_time_rate"],
+            }
             for d in dc["departments"]
         ],
         "rates": [
-            {"label": r["label"], "value": r["value"], "previous": r["previous"], "year_earlier": r["year_earlier"]}
+            {
+                "label": r["label"],
+                "value": r["value"],
+                "previous": r["previous"],
+                "year_earlier": r["year_earlier"],
+            }
             for r in dc["rates"]
         ],
         "trend": dc["trend"],
-        "panels": [{"title": p.title, "counts": [(c.label, c.count) for c in p.counts]} for p in dc["panels"]],
+        "panels": [
+            {"title": p.title, "counts": [(c.label, c.count) for c in p.counts]} for p in dc["panels"]
+        ],
     }
 
 
@@ -114,7 +134,10 @@ def _tables(c):
         (
             c["unit_title"],
             [_("名称"), _("收到"), _("综合得分"), *(RATE_LABELS[r] for r in RATES)],
-            [(u["name"], u["received"], _dash(u["composite"]), *(_pct(u[r]) for r in RATES)) for u in c["units"]],
+            [
+                (u["name"], u["received"], _dash(u["composite"]), *(_pct(u[r]) for r in RATES))
+                for u in c["units"]
+            ],
         ),
     ]
     if c.get("departments"):
@@ -122,7 +145,10 @@ def _tables(c):
             (
                 _("部门排名"),
                 [_("部门"), _("收到"), _("综合得分"), _("按期结案率")],
-                [(d["name"], d["received"], _dash(d["composite"]), _pct(d["on_time_rate"])) for d in c["departments"]],
+                [
+                    (d["name"], d["received"], _dash(d["composite"]), _pct(d["on_time_rate"]))
+                    for d in c["departments"]
+                ],
             )
         )
     if c["trend"]:
@@ -225,8 +251,14 @@ def pdf(c, *, generated_on):
     ]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
-        title=str(title(c)), author="Shanzhi",
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=str(title(c)),
+        author="Shanzhi",
     )
     doc.build(story)
     return buffer.getvalue()

@@ -149,14 +149,22 @@ def run_report(report, today=None):
         name = f"report-{report.pk}-{report.start:%Y%m%d}-{report.last:%Y%m%d}"
         report.xlsx.save(f"{name}.xlsx", ContentFile(reports.xlsx(data)), save=False)
         _step(report, 70)
-        report.pdf.save(f"{name}.pdf", ContentFile(reports.pdf(data, generated_on=today or timezone.localdate())), save=False)
+        report.pdf.save(
+            f"{name}.pdf",
+            ContentFile(reports.pdf(data, generated_on=today or timezone.localdate())),
+            save=False,
+        )
     except Exception as exc:
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.FAILED, error=str(exc)[:300], finished_at=timezone.now()
         )
         raise
     Report.objects.filter(pk=report.pk).update(
-        xlsx=report.xlsx.name, pdf=report.pdf.name, status=Report.Status.DONE, percent=100, finished_at=timezone.now()
+        xlsx=report.xlsx.name,
+        pdf=report.pdf.name,
+        status=Report.Status.DONE,
+        percent=100,
+        finished_at=timezone.now(),
     )
     report.refresh_from_db()
     return report

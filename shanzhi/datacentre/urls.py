@@ -13,6 +13,8 @@ urlpatterns = [
     path("reports/", report_views.report_list, name="reports"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
     path("reports/<int:pk>/progress/", report_views.report_progress, name="report_progress"),
-    re_path(r"^reports/(?P<pk>[0-9]+)/file\.(?P<kind>xlsx|pdf)$", report_views.report_file, name="report_file"),
+    re_path(
+        r"^reports/(?P<pk>[0-9]+)/file\.(?P<kind>xlsx|pdf)$", report_views.report_file, name="report_file"
+    ),
     path("public/", report_views.public_page, name="public"),
 ]

@@ -66,7 +66,9 @@ def test_report_figures_equal_the_dashboards(cast, appeals, client):
     # The department's report: the district dashboard's row for that department.
     report = services.request_report(by=cast.wu, department=cast.department, start=START, last=LAST)
     report.refresh_from_db()
-    row = next(d for d in dc["departments"] if d["name"] == cast.department.name) if dc["departments"] else None
+    row = (
+        next(d for d in dc["departments"] if d["name"] == cast.department.name) if dc["departments"] else None
+    )
     content = reports.content(cast.wu, report)
     assert content["totals"]["received"] == 1
     if row:
@@ -104,7 +106,10 @@ def test_archive_scope(cast, client):
         assert client.get(reverse("datacentre:report_file", args=[report.pk, "pdf"])).status_code == 404
     # The street sees both communities' reports; the department's handler only theirs.
     client.force_login(cast.liu)
-    assert {r.pk for r in client.get(reverse("datacentre:reports")).context["reports"]} == {mine.pk, theirs.pk}
+    assert {r.pk for r in client.get(reverse("datacentre:reports")).context["reports"]} == {
+        mine.pk,
+        theirs.pk,
+    }
     client.force_login(cast.zheng)
     assert [r.pk for r in client.get(reverse("datacentre:reports")).context["reports"]] == [dept.pk]
     # Asking for a node out of scope is a 404 and writes nothing.
