@@ -3,6 +3,7 @@
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
@@ -175,6 +176,8 @@ def schedule_monthly(now):
     day of a month (``core.workdays.first_workday_of_month``), last month's report of every
     district, street and community and of every department, once each (a unique row per subject
     and period). Called on every sweep; before that day, and once they exist, it makes nothing."""
+    if not settings.SHANZHI_MONTHLY_REPORTS:
+        return 0
     today = timezone.localdate(now)
     if today < workdays.first_workday_of_month(today.year, today.month):
         return 0

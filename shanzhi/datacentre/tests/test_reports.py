@@ -155,7 +155,12 @@ def test_first_working_day_of_the_month(year, month, first):
     assert workdays.Calendar().first_workday_of_month(year, month) == first
 
 
-def test_the_schedule_makes_last_months_reports_once_from_the_first_working_day(cast):
+@pytest.fixture
+def scheduled(settings):
+    settings.SHANZHI_MONTHLY_REPORTS = True
+
+
+def test_the_schedule_makes_last_months_reports_once_from_the_first_working_day(cast, scheduled):
     october = dt.datetime(2026, 10, 7, 9, 0, tzinfo=timezone.get_current_timezone())
     assert periodic.run(october)["monthly_reports"] == 0  # still the holiday: nothing yet
     assert not Report.objects.exists()
@@ -177,12 +182,18 @@ def test_the_schedule_makes_last_months_reports_once_from_the_first_working_day(
     assert Report.objects.count() == made
 
 
-def test_the_sweep_runs_the_schedule(cast):
+def test_the_sweep_runs_the_schedule(cast, scheduled, settings):
     from shanzhi.appeals.services import sweep
 
     result = sweep.run(dt.datetime(2026, 4, 1, 9, 0, tzinfo=timezone.get_current_timezone()))
     assert result["monthly_reports"] > 0
     assert Report.objects.filter(start=dt.date(2026, 3, 1), scheduled=True).exists()
+    settings.SHANZHI_MONTHLY_REPORTS = False  # a deployment that turned them off
+    Report.objects.all().delete()
+    assert (
+        sweep.run(dt.datetime(2026, 4, 2, 9, 0, tzinfo=timezone.get_current_timezone()))["monthly_reports"]
+        == 0
+    )
 
 
 def test_public_page_shows_counts_by_community_and_no_person(cast, appeals, client):
