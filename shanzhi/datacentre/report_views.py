@@ -4,7 +4,7 @@ the public data page (公开, no login)."""
 import datetime as dt
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,9 @@ def _parse_subject(value):
 
 
 def _missing():
-    raise DomainError(_("请选择报告对象。"), field="subject")
+    # An unknown node or department answers as one out of sight does (a 404), so the form tells
+    # nobody which ids exist.
+    raise Http404
 
 
 def _last_month(today):

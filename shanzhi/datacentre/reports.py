@@ -199,7 +199,7 @@ def _bar_chart(points, keys, labels, width, font):
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 40, width - 40, 110
     chart.data = [[p[k] for p in points] for k in keys]
-    chart.categoryAxis.categoryNames = [p["name"][-5:] for p in points]
+    chart.categoryAxis.categoryNames = [p["name"] for p in points]
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6
     chart.categoryAxis.labels.angle = 45 if len(points) > 8 else 0
@@ -233,11 +233,12 @@ def pdf(c, *, generated_on):
     trend = c["trend"]
     if trend:
         story.append(Paragraph(escape(_("收到与办结趋势")), styles["h2"]))
-        points = [{"name": p["label"], **p} for p in trend]
+        points = [{**p, "name": p["label"][5:]} for p in trend]  # MM-DD
         story.append(_bar_chart(points, ("received", "resolved"), (_("收到"), _("办结")), width, PDF_FONT))
     if c["categories"]:
         story.append(Paragraph(escape(_("热点类别")), styles["h2"]))
-        story.append(_bar_chart(c["categories"], ("received",), (_("收到"),), width, PDF_FONT))
+        short = [{**x, "name": x["name"][:6]} for x in c["categories"]]  # a label fits under its bar
+        story.append(_bar_chart(short, ("received",), (_("收到"),), width, PDF_FONT))
     for name, headers, rows in _tables(c):
         if name == _("趋势"):
             continue  # drawn above; the workbook keeps the table

@@ -119,6 +119,10 @@ def test_archive_scope(cast, client):
         reverse("datacentre:reports"), {"subject": f"n:{cast.community_b.pk}", "start": START, "last": LAST}
     )
     assert response.status_code == 404 and Report.objects.count() == 3
+    response = client.post(
+        reverse("datacentre:reports"), {"subject": "d:999999", "start": START, "last": LAST}
+    )
+    assert response.status_code == 404 and Report.objects.count() == 3
 
 
 @pytest.mark.parametrize(
