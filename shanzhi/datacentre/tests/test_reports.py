@@ -221,3 +221,19 @@ def test_public_page_shows_counts_by_community_and_no_person(cast, appeals, clie
     titles = [str(s.title) for s in response.context["sections"]]
     assert {"诉求办理", "志愿服务"} <= set(titles)
     assert reverse("appeals:disclosure") in html and reverse("volunteering:activities") in html
+
+
+def test_the_command_runs_the_schedule(cast, scheduled):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with time_machine.travel(
+        dt.datetime(2026, 1, 4, 9, 0, tzinfo=timezone.get_current_timezone()), tick=False
+    ):
+        call_command("monthly_reports", stdout=out)
+    assert (
+        int(out.getvalue()) == Report.objects.filter(start=dt.date(2025, 12, 1), scheduled=True).count() > 0
+    )
