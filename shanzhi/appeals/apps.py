@@ -8,16 +8,18 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from shanzhi.accounts import publicdata
         from shanzhi.core import refdata, workdays
         from shanzhi.registry import figures
 
-        from . import access, compound_figures, home
+        from . import access, compound_figures, home, public
         from .models import Category
         from .services import recompute
 
         access.register()
         refdata.watch(Category)  # this process's own category edits are seen within the same request
         home.register()  # its panels on every role's home page
+        publicdata.register_section(public.public_section)  # the data centre's public page
         # Completing a year's holiday notice recomputes the provisional deadlines (core never imports appeals).
         workdays.on_year_completed(recompute.year_completed)
         # Red property scores companies on these counters (property may not import appeals).

@@ -7,6 +7,10 @@ rounded to about 100 metres.
 """
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from shanzhi.accounts import publicdata
 
 from shanzhi.registry import geo
 
@@ -101,3 +105,13 @@ def rounded(value):
 def public_title(appeal):
     """The title once staff accepted it (they read it then); before that only the category."""
     return str(appeal.category) if appeal.status in UNCHECKED else appeal.title
+
+
+def public_section(start, end):
+    """The public page's link to the appeals' own disclosure (closed appeals, no person); the
+    figures by community are the data centre's own table."""
+    return publicdata.Section(
+        _("诉求办理"),
+        order=10,
+        links=[(_("已办结诉求公开"), reverse("appeals:disclosure"))],
+    )

@@ -7,10 +7,11 @@ needs of its grid."""
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.accounts import dashboards, home, permissions
+from shanzhi.accounts import dashboards, home, permissions, publicdata
 
 from .models import Need
 
@@ -39,5 +40,13 @@ def coop_panel(user, node, start, end):
     return home.Panel(_("共建需求"), icon="link-45deg", order=30, counts=counts)
 
 
+def public_section(start, end):
+    """The public page's link to the projects marked public and their progress."""
+    return publicdata.Section(
+        _("共建项目"), order=30, links=[(_("项目进度公开"), reverse("coop:public_projects"))]
+    )
+
+
 def register():
     dashboards.register_panel(coop_panel)
+    publicdata.register_section(public_section)

@@ -180,6 +180,13 @@ class Calendar:
                 return day
         raise ValueError("no working day within three years: check the working-day overrides")
 
+    def first_workday_of_month(self, year, month):
+        """The month's first working day: the 1st when it is one, else the next (after New Year's
+        Day or the National Day holidays, the first day the State Council's notice makes a
+        working day, a swapped weekend day included)."""
+        first = dt.date(year, month, 1)
+        return first if self.is_workday(first) else self.next_workday(first)
+
     # --- periods of office time ------------------------------------------------------------
 
     def _periods_from(self, moment):
@@ -254,6 +261,10 @@ def calendar():
 
 def is_workday(day):
     return calendar().is_workday(day)
+
+
+def first_workday_of_month(year, month):
+    return calendar().first_workday_of_month(year, month)
 
 
 def add_workdays(start, n):

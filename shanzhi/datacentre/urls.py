@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import report_views, views
 
 app_name = "datacentre"
 
@@ -10,4 +10,11 @@ urlpatterns = [
     path("<int:pk>/map.geojson", views.map_layer, name="map"),
     path("screen/<str:token>/", views.screen, name="screen"),
     path("screen/<str:token>/map.geojson", views.screen_map, name="screen_map"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/progress/", report_views.report_progress, name="report_progress"),
+    re_path(
+        r"^reports/(?P<pk>[0-9]+)/file\.(?P<kind>xlsx|pdf)$", report_views.report_file, name="report_file"
+    ),
+    path("public/", report_views.public_page, name="public"),
 ]

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from shanzhi.appeals import demo as appeals_demo
 from shanzhi.coop import demo as coop_demo
+from shanzhi.datacentre import demo as datacentre_demo
 from shanzhi.property import demo as property_demo
 from shanzhi.registry import demo as registry_demo
 from shanzhi.volunteering import demo as volunteering_demo
@@ -46,3 +47,5 @@ def _seed_other_apps(district, scale, seed, say):
     say(f"  接诉即办：{counts}")
     counts = property_demo.seed(district, random.Random(seed), communities=communities)
     say(f"  业主大会表决：{counts}")
+    counts = datacentre_demo.seed(district)  # last: the report reads every app's figures
+    say(f"  数据中心月度报告：{counts}")

@@ -4,10 +4,11 @@ assembly votes running in the node's compounds now, and those closed in the peri
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.accounts import dashboards, home, permissions
+from shanzhi.accounts import dashboards, home, permissions, publicdata
 from shanzhi.registry.paths import community_path
 
 from .models import Vote
@@ -36,5 +37,19 @@ def property_panel(user, node, start, end):
     return home.Panel(_("红色物业"), icon="house-check", order=40, counts=counts)
 
 
+def public_section(start, end):
+    """The public page's link to the owners' votes closed and sealed (public by design)."""
+    since = dt.datetime.combine(start, dt.time.min, timezone.get_current_timezone())
+    until = dt.datetime.combine(end, dt.time.min, timezone.get_current_timezone())
+    closed = Vote.objects.filter(status=Vote.Status.CLOSED, closed_at__gte=since, closed_at__lt=until).count()
+    return publicdata.Section(
+        _("红色物业"),
+        order=40,
+        figures=[(_("上月结束的业主表决"), closed)],
+        links=[(_("业主表决结果公示"), reverse("property:results"))],
+    )
+
+
 def register():
     dashboards.register_panel(property_panel)
+    publicdata.register_section(public_section)

@@ -6,10 +6,11 @@ Volunteering is kept per community: a grid's dashboard shows its community's fig
 import datetime as dt
 
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shanzhi.accounts import dashboards, home, permissions
+from shanzhi.accounts import dashboards, home, permissions, publicdata
 from shanzhi.registry.paths import community_path
 
 from .models import Attendance
@@ -40,5 +41,24 @@ def volunteering_panel(user, node, start, end):
     return home.Panel(_("志愿服务"), icon="heart", order=20, counts=counts)
 
 
+def public_section(start, end):
+    """The public page's figures: confirmed hours and volunteers who served in the district last
+    month (two totals, no person, no community small enough to point at one)."""
+    since, until = _bounds(start, end)
+    figures = Attendance.objects.filter(
+        status=Attendance.Status.CONFIRMED, session__starts_at__gte=since, session__starts_at__lt=until
+    ).aggregate(minutes=Sum("confirmed_minutes"), people=Count("volunteer", distinct=True))
+    return publicdata.Section(
+        _("志愿服务"),
+        order=20,
+        figures=[
+            (_("志愿时长（小时）"), round((figures["minutes"] or 0) / 60, 1)),
+            (_("服务的志愿者"), figures["people"]),
+        ],
+        links=[(_("志愿服务活动（登录后报名）"), reverse("volunteering:activities"))],
+    )
+
+
 def register():
     dashboards.register_panel(volunteering_panel)
+    publicdata.register_section(public_section)

@@ -20,6 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shanzhi.core import periodic
+
 from .. import rollups
 from ..models import Appeal, AppealEvent, Summons, Supervision
 from . import approvals, base, delays, notify, oversight
@@ -187,4 +189,6 @@ def run(now=None):
         "approvals_escalated": approvals.escalate_due(now, _claim_batches),
         "rollup_cells_due": rollups.refresh_due(now),
         "rollup_cells_drained": rollups.drain(now),
+        # Calendar-driven work of the apps above (the data centre's monthly reports).
+        **periodic.run(now),
     }

@@ -18,7 +18,7 @@ from shanzhi.appeals import queries as appeal_queries
 from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, Category, MetricsRules
 from shanzhi.registry.models import OrgNode
 
-from ..access import ACTION
+from ..access import ACTION, REPORTS
 from .period import GRAINS, PRESETS, Period
 
 __all__ = ["Period", "dashboard", "node_or_404", "root_node", "rollup_rows", "PRESETS", "GRAINS"]
@@ -277,6 +277,9 @@ def dashboard(user, node, period):
         "child_level": CHILD.get(node.level),
         "map_url": reverse("datacentre:map", args=[node.pk]) + "?" + period.query(),
         "list_url": worklist_url(node),
+        "reports_url": reverse("datacentre:reports")
+        if user and permissions.has_role_for(user, REPORTS)
+        else "",
         # A big screen shows the appeals only: the apps' panels read their own user's scope.
         "panels": dashboards.panels_for(user, node, period.start, period.end) if user else [],
     }

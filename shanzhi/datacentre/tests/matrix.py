@@ -57,6 +57,39 @@ def _node(cast, rel):
     return {"pk": {"a1": cast.grid, "a2": cast.grid2, "b": cast.community_b, "c": cast.street2}[rel].pk}
 
 
+# Reports: a1 = community A's, a2 = the department's (its district's), b = community B's,
+# c = street 西's. Those who coordinate a community or more read the reports of their subtree; a
+# department's handler their department's; a grid worker none.
+COMMUNITY_UP = NODE_STAFF - {"grid_worker"}
+REPORTS = COMMUNITY_UP | {"department_handler"}
+REPORT_SEES = {
+    "a1": COMMUNITY_UP,
+    "a2": {"district_staff", "district_leader", "department_handler"},
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+
+
+def _report(cast, rel, **extra):
+    if not hasattr(cast, "_reports"):
+        import datetime as dt
+
+        from ..services import request_report
+
+        span = {"start": dt.date(2026, 2, 1), "last": dt.date(2026, 2, 28), "by": cast.wu}
+        cast._reports = {
+            "a1": request_report(node=cast.community, **span),
+            "a2": request_report(department=cast.department, **span),
+            "b": request_report(node=cast.community_b, **span),
+            "c": request_report(node=cast.street2, **span),
+        }
+    return {"pk": cast._reports[rel].pk, **extra}
+
+
+def _report_file(cast, rel):
+    return _report(cast, rel, kind="pdf")
+
+
 def page_rows(Row):
     return [
         Row("datacentre:home", may=NODE_STAFF),
@@ -64,4 +97,10 @@ def page_rows(Row):
         Row("datacentre:map", obj=_node, sees=SEES, may=NODE_STAFF),
         Row("datacentre:screen", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
         Row("datacentre:screen_map", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
+        Row("datacentre:reports", may=REPORTS),
+        Row("datacentre:report", obj=_report, sees=REPORT_SEES, may=REPORTS),
+        Row("datacentre:report_progress", obj=_report, sees=REPORT_SEES, may=REPORTS),
+        Row("datacentre:report_file", obj=_report_file, sees=REPORT_SEES, may=REPORTS),
+        # 公开: no login, for everyone.
+        Row("datacentre:public", may=EVERYONE, anonymous=200),
     ]
