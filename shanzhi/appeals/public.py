@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import publicdata
-
 from shanzhi.registry import geo
 
 from . import refs
