@@ -38,7 +38,8 @@ def property_panel(user, node, start, end):
 
 
 def public_section(start, end):
-    """The public page's link to the owners' votes closed and sealed (public by design)."""
+    """The public page's links: owners' votes closed and sealed, the approved red/black list and
+    the quarterly disclosure (all public by design)."""
     since = dt.datetime.combine(start, dt.time.min, timezone.get_current_timezone())
     until = dt.datetime.combine(end, dt.time.min, timezone.get_current_timezone())
     closed = Vote.objects.filter(status=Vote.Status.CLOSED, closed_at__gte=since, closed_at__lt=until).count()
@@ -46,7 +47,11 @@ def public_section(start, end):
         _("红色物业"),
         order=40,
         figures=[(_("上月结束的业主表决"), closed)],
-        links=[(_("业主表决结果公示"), reverse("property:results"))],
+        links=[
+            (_("业主表决结果公示"), reverse("property:results")),
+            (_("物业企业红黑榜"), reverse("property:public_lists")),
+            (_("物业服务季度公示"), reverse("property:public_disclosure")),
+        ],
     )
 
 
