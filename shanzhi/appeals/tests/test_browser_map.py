@@ -111,3 +111,52 @@ def test_the_worklist_is_cards_on_a_phone_with_no_horizontal_overflow(
     assert page.locator("#main path.leaflet-interactive, .leaflet-overlay-pane path").count() >= 5
     assert _overflow(page) <= 0
     assert csp_refusals(page, seen) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_appeal_goes_round_the_loop_on_phones_by_clicks_alone(
+    browser,  # noqa: F811
+    live_server,
+    cast,
+    cats,
+):
+    """Issue 13: the resident files by clicking the map, the grid worker handles it, the resident
+    rates it, each on a 390 px phone and each only by clicking from their home after signing in.
+    The community's own steps between (accept and dispatch, verify) go through the services."""
+    resident = browser.new_page(viewport=PHONE, locale="zh-CN")
+    seen = watch_csp(resident)
+    sign_in(resident, live_server, cast.jumin, cast.password)
+    resident.locator(f"#main a[href='{reverse('appeals:submit')}']").first.click()
+    resident.wait_for_selector("path.sz-grid")
+    resident.select_option("#id_category", str(cats.neighbour_noise.pk))
+    resident.fill("#id_title", "楼道灯坏了")
+    resident.fill("#id_description", "一单元三楼楼道灯不亮，晚上看不见。")
+    resident.click("path.sz-grid")
+    resident.click("button[type=submit]")
+    resident.wait_for_url("**/appeals/SZ*/")
+    appeal = Appeal.objects.get()
+    services.dispatch(services.accept(appeal, by=cast.zhang), by=cast.zhang, to_user=cast.wang)
+
+    worker = browser.new_page(viewport=PHONE, locale="zh-CN")
+    worker_seen = watch_csp(worker)
+    sign_in(worker, live_server, cast.wang, cast.password)
+    worker.locator(f"#main a[href='/appeals/{appeal.number}/']").first.click()
+    worker.locator("#act-start button").click()
+    worker.wait_for_selector("#act-resolve")
+    worker.fill("#act-resolve textarea[name=result]", "已更换楼道灯泡，恢复照明。")
+    with worker.expect_navigation(url=f"**/appeals/{appeal.number}/"):
+        worker.locator("#act-resolve button").click()
+    assert Appeal.objects.get(pk=appeal.pk).status == Appeal.Status.RESOLVED
+    assert _overflow(worker) <= 0
+    services.verify(Appeal.objects.get(pk=appeal.pk), by=cast.zhang)
+
+    resident.locator("a.navbar-brand").click()  # home, and from there the case
+    resident.locator(f"#main a[href='/appeals/{appeal.number}/']").first.click()
+    resident.check("#rate-solved-solved")
+    resident.check("#rate-satisfied")
+    with resident.expect_navigation():
+        resident.locator("#act-rate button").click()
+    appeal.refresh_from_db()
+    assert (appeal.solved, appeal.rating) == ("solved", "satisfied")
+    assert _overflow(resident) <= 0
+    assert csp_refusals(resident, seen) == [] and csp_refusals(worker, worker_seen) == []
