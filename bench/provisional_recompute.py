@@ -13,8 +13,9 @@ The notice is a sample in the published format (元旦 1–3 January, 春节 5�
 a working day), not the State Council's own text: the figures count the mechanism, not 2027.
 
 Measured 2026-12-03 (SQLite, 2 cores): 122 appeals, 16 provisional deadlines; the run looked at 16
-in 0.18 s and changed none (every one ends before 2027-01-08, and the provisional calendar already
-had 1 January off and the weekend after it), and none is provisional afterwards.
+in 0.18 s and changed none (in January the sample notice gives the days the provisional calendar
+already gave: 1 January off, 2 and 3 January a weekend; no demo deadline reaches February), and none
+is provisional afterwards.
 """
 
 import io
