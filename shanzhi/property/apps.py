@@ -8,7 +8,12 @@ class PropertyConfig(AppConfig):
 
     def ready(self):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
+        from shanzhi.core import workdays
+
         from . import access, dashboard
+        from .services import supervision
 
         access.register()
         dashboard.register()  # its panel on the data centre's dashboards
+        # A rectification deadline counted before a year's notice is counted again once it is in.
+        workdays.on_year_completed(supervision.year_completed)

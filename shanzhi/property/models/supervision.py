@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.registry.models import PropertyCompany
@@ -27,7 +28,8 @@ class SupervisionAction(models.Model):
     deadline_provisional = models.BooleanField(default=False)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The notice's moment: a provisional deadline is counted again from it (services.supervision).
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]

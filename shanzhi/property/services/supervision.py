@@ -39,10 +39,29 @@ def open_action(company, *, kind, reason, workdays_given=None, by, now=None):
         deadline=deadline,
         deadline_provisional=provisional,
         created_by=by,
+        created_at=now or timezone.now(),
     )
     SupervisionEvent.objects.create(action=action, what="opened", note=reason, by=by)
     audit.record("property.supervision_opened", actor=by, target=action, detail={"kind": kind})
     return action
+
+
+def year_completed(year):
+    """Listener of ``core.workdays.on_year_completed``: a rectification deadline counted while
+    ``year``'s notice was missing is counted again from the notice's day with the calendar now
+    known (in the transaction that marks the year complete). Few are ever open: done at once."""
+    cal = workdays.calendar()
+    open_rectifications = SupervisionAction.objects.select_for_update().filter(
+        deadline_provisional=True, status=SupervisionAction.Status.OPEN, workdays__isnull=False
+    )
+    changed = 0
+    for action in open_rectifications:
+        with cal.watch() as years:
+            deadline = cal.add_workdays(action.created_at, action.workdays)
+        changed += deadline != action.deadline
+        action.deadline, action.deadline_provisional = deadline, bool(years)
+        action.save(update_fields=["deadline", "deadline_provisional"])
+    return changed
 
 
 def _locked(action, by, verb):

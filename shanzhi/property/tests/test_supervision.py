@@ -78,3 +78,25 @@ def test_who_may_act(red):
             supervision.open_action(c.company, kind="exit", reason="x", by=c.sun), note="x", by=c.feng
         )
     assert SupervisionEvent.objects.filter(what="reply").count() == 0
+
+
+def test_a_provisional_rectification_deadline_is_counted_again_once_the_years_notice_is_in(red):
+    """Opened in late December before next year's notice: the deadline is provisional (statutory
+    holidays only). Entering the notice and marking the year complete counts it again."""
+    from shanzhi.accounts.services import calendar as calendar_services
+    from shanzhi.core import workdays
+
+    c = red.cast
+    year = workdays.LIBRARY_LAST_YEAR + 1
+    notice = datetime.datetime(year - 1, 12, 30, 10, 0, tzinfo=TZ)
+    action = supervision.open_action(
+        c.company, kind="rectify", reason="消防通道堵塞", workdays_given="3", by=c.liu, now=notice
+    )
+    assert action.deadline_provisional
+    # TEST DATA: 4 January made a holiday, so a deadline counted across it moves one day later.
+    text = f"{year}-01-01 休 元旦\n{year}-01-04 休 元旦（测试）\n"
+    calendar_services.import_notice(by=c.xitong, year=year, text=text, complete=True)
+    action.refresh_from_db()
+    assert not action.deadline_provisional
+    # 30 December never counts; 31 Dec, (1 Jan off, 2–3 weekend, 4 Jan off) 5 Jan, 6 Jan.
+    assert action.deadline == datetime.datetime(year, 1, 6, 17, 30, tzinfo=TZ)
