@@ -169,9 +169,12 @@ def test_organiser_may_confirm_less_but_not_more_than_derived(vol):
 
 
 def test_confirm_uses_the_rate_in_force_on_the_day(vol):
-    services.set_rate("hours", "20", valid_from=timezone.localdate(), by=vol.cast.sun)
-    attendance = served(vol, vol.ma, minutes=60)
-    checkin.confirm(attendance, by=vol.cast.zhang)
+    # At 14:00 Beijing time, so that the session of five hours ago is on the same day as the rate
+    # (run just after local midnight, it was yesterday's, under yesterday's rate).
+    with time_machine.travel(timezone.localtime().replace(hour=14, minute=0), tick=True):
+        services.set_rate("hours", "20", valid_from=timezone.localdate(), by=vol.cast.sun)
+        attendance = served(vol, vol.ma, minutes=60)
+        checkin.confirm(attendance, by=vol.cast.zhang)
     assert Account.objects.get(volunteer=vol.ma).balance == 20
 
 
