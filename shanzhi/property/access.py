@@ -49,6 +49,16 @@ ACTIONS = {
     "property.view_supervision": NODE_STAFF | {R.PROPERTY_STAFF},
     "property.supervise": {R.STREET_STAFF, R.DISTRICT_STAFF},
     "property.reply": {R.PROPERTY_STAFF},
+    # After a passed dismissal: the community keeps the transition (checklist, fallback), the
+    # outgoing company's staff mark what they handed over. The market: the district lists vetted
+    # companies, the community requests one, the company answers.
+    "property.view_transition": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.manage_transition": COMMUNITY_STAFF,
+    "property.hand_over": {R.PROPERTY_STAFF},
+    "property.list_in_market": {R.DISTRICT_STAFF},
+    "property.view_market_request": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.request_company": COMMUNITY_STAFF,
+    "property.answer_request": {R.PROPERTY_STAFF},
 }
 
 
@@ -132,6 +142,7 @@ def register():
     permissions.register_scope(
         "property.supervisionaction", _scope_company("company__"), "property.view_supervision", distinct=True
     )
+    register_transitions()
 
 
 def manages_compound(user, compound):
@@ -145,4 +156,31 @@ def manages_compound(user, compound):
         and g.node_id
         and path.startswith(community_path(g.node.path))
         for g in user.grants()
+    )
+
+
+def _scope_transition(grant):
+    """Node staff over the compound; a company's staff: the transitions it leaves or takes over."""
+    q = _staff_q(grant, "compound__community")
+    if q is not None:
+        return q
+    if grant.role == R.PROPERTY_STAFF and grant.property_company_id:
+        return Q(company_id=grant.property_company_id) | Q(new_company_id=grant.property_company_id)
+    return None
+
+
+def _scope_market_request(grant):
+    """Node staff over the compound; a company's staff: the requests made to it only."""
+    q = _staff_q(grant, "compound__community")
+    if q is not None:
+        return q
+    if grant.role == R.PROPERTY_STAFF and grant.property_company_id:
+        return Q(company_id=grant.property_company_id)
+    return None
+
+
+def register_transitions():
+    permissions.register_scope("property.transition", _scope_transition, "property.view_transition")
+    permissions.register_scope(
+        "property.marketrequest", _scope_market_request, "property.view_market_request"
     )

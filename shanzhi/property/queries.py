@@ -148,3 +148,52 @@ def breakdown(evaluation):
         ]
         rows.append({"name": name, "got": got, "full": full, "weight": item.weight, "indicators": inds})
     return rows
+
+
+# --- after a dismissal: transitions; the virtual property market -----------------------------------
+
+
+def transitions_for(user):
+    from .models import Transition
+
+    return permissions.visible(user, Transition).select_related("compound", "company", "new_company")
+
+
+def transition_for(user, pk):
+    from .models import Transition
+
+    return permissions.get_visible_or_404(user, Transition, pk=pk)
+
+
+def market_requests_for(user):
+    from .models import MarketRequest
+
+    return permissions.visible(user, MarketRequest).select_related("compound", "company", "transition")
+
+
+def market_request_for(user, pk):
+    from .models import MarketRequest
+
+    return permissions.get_visible_or_404(user, MarketRequest, pk=pk)
+
+
+def market():
+    """The public market: listed companies, each with its latest scored evaluation and its latest
+    standing on an approved (public) red/black list. Counts and grades only; no contacts."""
+    from .models import MarketListing, StandingEntry, StandingList
+
+    listings = list(
+        MarketListing.objects.filter(listed=True).select_related("company").order_by("company__name")[:500]
+    )
+    ids = [li.company_id for li in listings]
+    latest = {}
+    scored = Evaluation.objects.filter(company_id__in=ids, score__isnull=False).select_related("period")
+    for ev in scored.order_by("company_id", "-period__starts_on", "-period__ends_on"):
+        latest.setdefault(ev.company_id, ev)
+    standing = {}
+    entries = StandingEntry.objects.filter(
+        company_id__in=ids, list__status=StandingList.Status.APPROVED
+    ).select_related("list__period")
+    for e in entries.order_by("company_id", "-list__period__starts_on"):
+        standing.setdefault(e.company_id, e)
+    return [(li, latest.get(li.company_id), standing.get(li.company_id)) for li in listings]

@@ -45,4 +45,16 @@ urlpatterns = [
     # public
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result"),
+    # after a dismissal: the transition; the virtual property market
+    path("transitions/", views.transition_list, name="transitions"),
+    path("transitions/<int:pk>/", views.transition_detail, name="transition"),
+    path("transitions/<int:pk>/hand/", views.transition_hand, name="transition_hand"),
+    path("transitions/<int:pk>/confirm/", views.transition_confirm, name="transition_confirm"),
+    path("transitions/<int:pk>/fallback/", views.transition_fallback, name="transition_fallback"),
+    path("market/", views.market_public, name="market"),
+    path("market/requests/", views.market_requests, name="market_requests"),
+    path("market/requests/<int:pk>/accept/", views.market_accept, name="market_accept"),
+    path("market/requests/<int:pk>/decline/", views.market_decline, name="market_decline"),
+    path("market/listings/", views.market_listings, name="market_listings"),
+    path("market/listings/<int:pk>/", views.market_listing, name="market_listing"),
 ]

@@ -239,4 +239,5 @@ def results(request):
     return [_vote_out(None, v) for v in queries.public_results()[:200]]
 
 
-from . import evaluation  # noqa: E402,F401  (its endpoints join this router)
+# Their endpoints join this router: red property's evaluation; after a dismissal, the market.
+from . import evaluation, transitions  # noqa: E402,F401

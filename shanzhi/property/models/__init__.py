@@ -3,8 +3,10 @@
 from .companies import CompanyContact, CompanyProfile, ServiceContract
 from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
 from .lists import ListRules, StandingEntry, StandingList
+from .market import MarketListing, MarketRequest
 from .schemes import Indicator, Scheme, SchemeItem, SchemeVersion
 from .supervision import SupervisionAction, SupervisionEvent
+from .transitions import HandoverItem, Transition, TransitionEvent
 from .votes import Ballot, BallotChange, Elector, OwnedUnit, Owner, Vote
 
 __all__ = [
@@ -31,4 +33,9 @@ __all__ = [
     "SupervisionAction",
     "SupervisionEvent",
     "Vote",
+    "HandoverItem",
+    "MarketListing",
+    "MarketRequest",
+    "Transition",
+    "TransitionEvent",
 ]

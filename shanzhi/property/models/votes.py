@@ -82,6 +82,11 @@ class Vote(models.Model):
         OPEN = "open", _("投票中")
         CLOSED = "closed", _("已结束")
 
+    class Purpose(models.TextChoices):
+        GENERAL = "", _("一般事项")
+        # A passed dismissal opens the compound's transition (models/transitions.py).
+        DISMISS = "dismiss_company", _("解聘物业服务企业")
+
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="votes")
     item = models.PositiveSmallIntegerField(_("表决事项类别"), choices=Item.choices)
     question = models.CharField(_("表决事项"), max_length=500)
@@ -96,6 +101,7 @@ class Vote(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # The sealed result: tally.Result's fields, areas as decimal strings (written once, at close).
     result = models.JSONField(null=True, blank=True, editable=False)
+    purpose = models.CharField(_("表决目的"), max_length=16, choices=Purpose.choices, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

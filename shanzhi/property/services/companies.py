@@ -1,6 +1,8 @@
 """Property companies' red-property record: profile (licence, credit code, party coverage),
 contacts and service contracts with compounds. The company itself is the registry's row."""
 
+import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -82,6 +84,13 @@ def add_contract(company, compound, *, starts_on, ends_on, fee_per_m2, level, by
     if compound is None or not reaches(by, compound):
         # Unknown and out-of-reach compounds read the same.
         raise DomainError(_("请选择小区。"), field="compound")
+    return write_contract(
+        company, compound, starts_on=starts_on, ends_on=ends_on, fee_per_m2=fee_per_m2, level=level, by=by
+    )
+
+
+def check_terms(*, starts_on, ends_on, fee_per_m2, level):
+    """A contract's terms, checked: (starts_on, ends_on, fee, level), or DomainError naming the field."""
     starts_on = a_date(starts_on, "starts_on", _("合同开始"))
     ends_on = a_date(ends_on, "ends_on", _("合同截止"))
     if ends_on < starts_on:
@@ -90,6 +99,30 @@ def add_contract(company, compound, *, starts_on, ends_on, fee_per_m2, level, by
     if fee <= 0:
         raise DomainError(_("物业费标准应大于 0。"), field="fee_per_m2")
     level = pick(level, ServiceContract.Level.values, "level", _("请选择服务等级。"))
+    return starts_on, ends_on, fee, level
+
+
+def write_contract(company, compound, *, starts_on, ends_on, fee_per_m2, level, by, replacing=None):
+    """The contract itself, for callers that checked their own permission (``add_contract``; a
+    dismissal's transition and the market, where the community and the company agree). With
+    ``replacing`` (the dismissed company), that company's contracts running on past the new start
+    end the day before it (民法典 第九百四十六条: the dismissal terminates the contract; 第九百五十条:
+    the outgoing company serves until the new one takes over)."""
+    starts_on, ends_on, fee, level = check_terms(
+        starts_on=starts_on, ends_on=ends_on, fee_per_m2=fee_per_m2, level=level
+    )
+    if replacing is not None and replacing.pk != company.pk:
+        running = ServiceContract.objects.select_for_update().filter(
+            compound=compound, company=replacing, ends_on__gte=starts_on
+        )
+        for old in running:
+            if old.starts_on >= starts_on:
+                raise DomainError(_("新合同应在原合同开始之后开始。"), field="starts_on")
+            old.ends_on = starts_on - datetime.timedelta(days=1)
+            old.save(update_fields=["ends_on"])
+            audit.record(
+                "property.contract_ended", actor=by, target=old, detail={"ends_on": str(old.ends_on)}
+            )
     overlap = ServiceContract.objects.filter(
         compound=compound, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).exclude(company=company)

@@ -12,11 +12,12 @@ from shanzhi.core.errors import DomainError
 from .. import queries
 from ..access import manages_compound
 from ..models import Elector, OwnedUnit, Vote
+from . import transitions
 from .common import a_date, text
 
 
 @transaction.atomic
-def create_vote(compound, *, item, question, called_by, starts_on, ends_on, notice="", by):
+def create_vote(compound, *, item, question, called_by, starts_on, ends_on, notice="", purpose="", by):
     if not manages_compound(by, compound):
         raise PermissionDenied
     try:
@@ -33,6 +34,14 @@ def create_vote(compound, *, item, question, called_by, starts_on, ends_on, noti
     ends_on = a_date(ends_on, "ends_on", _("投票截止"))
     if ends_on < starts_on:
         raise DomainError(_("投票截止日期不能早于开始日期。"), field="ends_on")
+    purpose = purpose or ""
+    if purpose not in Vote.Purpose.values:
+        raise DomainError(_("请选择表决目的。"), field="purpose")
+    if purpose == Vote.Purpose.DISMISS and (
+        item != Vote.Item.MANAGER or compound.property_company_id is None
+    ):
+        # 民法典 第二百七十八条第一款第四项: dismissing the company is item 4, and needs a company.
+        raise DomainError(_("解聘表决应为第四项事项，且小区须有物业服务企业。"), field="purpose")
     vote = Vote.objects.create(
         compound=compound,
         item=item,
@@ -41,6 +50,7 @@ def create_vote(compound, *, item, question, called_by, starts_on, ends_on, noti
         called_by=called_by,
         starts_on=starts_on,
         ends_on=ends_on,
+        purpose=purpose,
         created_by=by,
     )
     audit.record("property.vote_created", actor=by, target=vote)
@@ -89,6 +99,7 @@ def close_vote(vote, *, by):
         target=vote,
         detail={"quorum": result.quorum, "passed": result.passed},
     )
+    transitions.open_transition(vote, by=by)  # a passed dismissal: the handover begins
     return vote
 
 

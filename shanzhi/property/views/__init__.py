@@ -71,4 +71,31 @@ __all__ = [
     "vote_new",
     "vote_open",
     "vote_paper",
+    "market_accept",
+    "market_decline",
+    "market_listing",
+    "market_listings",
+    "market_public",
+    "market_requests",
+    "transition_confirm",
+    "transition_detail",
+    "transition_fallback",
+    "transition_hand",
+    "transition_list",
 ]
+
+from .market import (  # noqa: E402
+    market_accept,
+    market_decline,
+    market_listing,
+    market_listings,
+    market_public,
+    market_requests,
+)
+from .transitions import (  # noqa: E402
+    transition_confirm,
+    transition_detail,
+    transition_fallback,
+    transition_hand,
+    transition_list,
+)

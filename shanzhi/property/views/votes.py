@@ -67,6 +67,7 @@ def vote_new(request):
                 called_by=form.get("called_by"),
                 starts_on=form.get("starts_on"),
                 ends_on=form.get("ends_on"),
+                purpose=form.get("purpose", ""),
                 by=request.user,
             )
         except DomainError as exc:
@@ -81,6 +82,7 @@ def vote_new(request):
             "compounds": compounds,
             "items": Vote.Item.choices,
             "called_by": Vote.CalledBy.choices,
+            "purposes": Vote.Purpose.choices,
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
