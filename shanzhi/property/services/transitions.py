@@ -33,8 +33,8 @@ def open_transition(vote, *, by):
     company = compound.property_company
     if company is None:  # nobody to dismiss any more (the compound's company was cleared meanwhile)
         return None
-    if Transition.objects.filter(compound=compound, status=Transition.Status.OPEN).exists():
-        raise DomainError(_("该小区已有进行中的解聘交接。"), field="compound")
+    if open_for(compound):  # refused when the vote was called; never blocks sealing a result
+        return None
     transition = Transition.objects.create(compound=compound, vote=vote, company=company)
     HandoverItem.objects.bulk_create(
         [HandoverItem(transition=transition, kind=k) for k in HandoverItem.Kind.values]
@@ -52,6 +52,10 @@ def open_transition(vote, *, by):
     )
     audit.record("property.transition_opened", actor=by, target=transition, detail={"vote": vote.pk})
     return transition
+
+
+def open_for(compound):
+    return Transition.objects.filter(compound=compound, status=Transition.Status.OPEN).first()
 
 
 def _locked(transition, by, action):

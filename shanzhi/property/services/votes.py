@@ -42,6 +42,8 @@ def create_vote(compound, *, item, question, called_by, starts_on, ends_on, noti
     ):
         # 民法典 第二百七十八条第一款第四项: dismissing the company is item 4, and needs a company.
         raise DomainError(_("解聘表决应为第四项事项，且小区须有物业服务企业。"), field="purpose")
+    if purpose == Vote.Purpose.DISMISS and transitions.open_for(compound):
+        raise DomainError(_("该小区已有进行中的解聘交接。"), field="purpose")
     vote = Vote.objects.create(
         compound=compound,
         item=item,
