@@ -220,3 +220,14 @@ API_MATRIX = [
 from .matrix_red import API_ROWS  # noqa: E402
 
 API_MATRIX += API_ROWS
+
+# After a dismissal: transitions; the virtual property market (matrix_transitions.py).
+from .matrix_transitions import API_ROWS as TRANSITION_API_ROWS  # noqa: E402
+from .matrix_transitions import page_rows as _transition_page_rows  # noqa: E402
+
+API_MATRIX += TRANSITION_API_ROWS
+_page_rows_before_transitions = page_rows
+
+
+def page_rows(Row):  # noqa: F811
+    return _page_rows_before_transitions(Row) + _transition_page_rows(Row)
