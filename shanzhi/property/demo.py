@@ -19,12 +19,13 @@ from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Household
 
-from . import demo_scheme, services
+from . import demo_scheme, demo_transitions, services
 
 
 def seed(district, rng, communities=None, **_ignored):
     counts = _seed_votes(district, rng)
     counts.update(demo_scheme.seed(district, rng))
+    counts.update(demo_transitions.seed(district, rng))
     return counts
 
 
@@ -51,6 +52,8 @@ def _seed_votes(district, rng):
         called_by="committee",
         starts_on=today - datetime.timedelta(days=40),
         ends_on=today - datetime.timedelta(days=26),
+        # Marked a dismissal: once sealed as passed, the transition opens (demo_transitions.py).
+        purpose="dismiss_company" if compound.property_company_id else "",
         by=staff[0],
     )
     services.open_vote(dismissal, by=staff[0])

@@ -63,3 +63,19 @@ def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
     assert StandingList.objects.filter(status="approved").count() == 1
     assert StandingList.objects.filter(status="proposed").count() == 1
     assert Period.objects.filter(kind="quarter").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_has_a_transition_with_fallback_and_a_market(seeded):
+    from ..models import MarketListing, MarketRequest, Transition
+
+    t = Transition.objects.get()
+    assert t.vote.purpose == "dismiss_company" and t.vote.result["passed"]
+    assert t.next_kind == "fallback" and t.new_company.listing.state_owned and t.status == "open"
+    assert t.compound.property_company == t.new_company
+    assert 0 < t.items.filter(confirmed_at__isnull=False).count() < 5
+    assert MarketListing.objects.filter(listed=True).count() >= 2
+    from shanzhi.registry.models import Compound
+
+    without = Compound.objects.filter(property_company__isnull=True).exists()
+    assert MarketRequest.objects.filter(status="requested").count() == (1 if without else 0)
