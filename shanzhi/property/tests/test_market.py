@@ -161,3 +161,43 @@ def test_transition_pages_and_api(cast, m, client):
         content_type="application/json",
     )
     assert api.status_code == 200 and api.json()["next_kind"] == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"starts_on": "2026-13-01"}, "starts_on"),
+        ({"fee_per_m2": "1e3"}, "fee_per_m2"),
+        ({"fee_per_m2": "1000"}, "fee_per_m2"),
+        ({"company": "abc"}, "company"),
+        ({"note": "x\u202ey"}, "note"),
+        ({"note": "长" * 501}, "note"),
+        ({"level": "9"}, "level"),
+    ],
+)
+def test_bad_api_request_is_a_400_naming_the_field(cast, m, client, change, field):
+    from shanzhi.accounts.services import issue_api_token
+
+    dismissal_vote(cast)
+    body = {"compound": cast.compound.pk, "company": m.listed.pk, **TERMS, **change}
+    response = client.post(
+        "/api/v1/property/market/requests",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issue_api_token(cast.zhang)}"},
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+    assert not MarketRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"item": "99999999999999999999999", "note": "ok"}, {"item": "-1", "note": "ok"}, {"note": "a\x00b"}],
+)
+def test_bad_form_values_are_a_400_and_change_nothing(cast, m, client, data):
+    t = dismissal_vote(cast).transition
+    client.force_login(cast.zhang)
+    response = client.post(reverse("property:transition_confirm", args=[t.pk]), data)
+    assert response.status_code == 400
+    assert not t.items.filter(confirmed_at__isnull=False).exists()
