@@ -28,6 +28,7 @@ class VoteIn(Schema):
     called_by: Literal["committee", "community"]
     starts_on: datetime.date
     ends_on: datetime.date
+    purpose: Literal["", "dismiss_company"] = ""
 
 
 class CountOut(Schema):
@@ -51,6 +52,7 @@ class VoteOut(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
     status: str
+    purpose: str = ""
     live: CountOut | None = None
     result: dict | None = None
 
@@ -80,6 +82,7 @@ def _vote_out(user, vote, *, live=False):
         starts_on=vote.starts_on,
         ends_on=vote.ends_on,
         status=vote.status,
+        purpose=vote.purpose,
         result=vote.result,
     )
     if live and vote.status == Vote.Status.OPEN:

@@ -10,7 +10,8 @@ from shanzhi.core.errors import DomainError
 from .. import queries, services
 from ..models import HandoverItem, ServiceContract, Transition, TransitionEvent, Vote
 from ..services import transitions
-from .transition_fixtures import build_market, dismissal_vote
+from .conftest import build_roll
+from .transition_fixtures import _scan, build_market, dismissal_vote
 
 TERMS = {"starts_on": "2027-01-01", "ends_on": "2027-12-31", "fee_per_m2": "0.90", "level": "3"}
 
@@ -166,3 +167,32 @@ def test_no_second_dismissal_while_a_transition_is_open(cast, opened):
         )
     assert e.value.field == "purpose"
     assert Transition.objects.count() == 1
+
+
+def test_a_dismissal_through_the_api_opens_the_transition(cast, client):
+    from shanzhi.coop.tests.test_api import call
+
+    build_market(cast)
+    roll = build_roll(cast)
+    body = {
+        "compound": cast.compound.pk,
+        "item": 4,
+        "question": "是否解聘安居物业",
+        "called_by": "committee",
+        "starts_on": "2026-12-03",
+        "ends_on": "2026-12-17",
+        "purpose": "dismiss_company",
+    }
+    made = call(client, "post", "/api/v1/property/votes", cast.zhang, body)
+    assert made.status_code == 201 and made.json()["purpose"] == "dismiss_company"
+    vote = Vote.objects.get(pk=made.json()["id"])
+    services.open_vote(vote, by=cast.zhang)
+    services.cast(vote, "yes", by=cast.jumin)
+    services.cast(vote, "yes", by=cast.jumin, owner=None)
+    paper = services.enter_paper(vote, roll.dev, "yes", scan=_scan(), by=cast.zhang)
+    services.confirm_paper(paper, by=cast.zhao)
+    assert call(client, "post", f"/api/v1/property/votes/{vote.pk}/close", cast.zhao).status_code == 200
+    listed = call(client, "get", "/api/v1/property/transitions", cast.feng).json()
+    assert [t["company"] for t in listed] == ["安居物业"]
+    bad = call(client, "post", "/api/v1/property/votes", cast.zhang, {**body, "purpose": "sack"})
+    assert bad.status_code == 400
