@@ -71,6 +71,21 @@ class RequestIn(TermsIn):
     note: Text = ""
 
 
+class ListingIn(Schema):
+    listed: bool
+    state_owned: bool = False
+    fallback: bool = False
+    intro: Text = ""
+
+
+class ListingOut(Schema):
+    company: int
+    listed: bool
+    state_owned: bool
+    fallback: bool
+    intro: str
+
+
 class RequestOut(Schema):
     id: int
     compound: str
@@ -270,3 +285,21 @@ def accept(request, request_id: int, payload: NoteIn):
 def decline(request, request_id: int, payload: NoteIn):
     req = queries.market_request_for(request.auth, request_id)
     return _request_out(market.decline(req, note=payload.note, by=request.auth))
+
+
+@router.post(
+    "market/listings/{int:company_id}",
+    response={200: ListingOut, **ERRORS},
+    summary="物业超市入驻审核（区）",
+    url_name="property_market_listing",
+)
+def set_listing(request, company_id: int, payload: ListingIn):
+    company = queries.company_for(request.auth, company_id)
+    li = market.set_listing(company, **payload.dict(), by=request.auth)
+    return ListingOut(
+        company=li.company_id,
+        listed=li.listed,
+        state_owned=li.state_owned,
+        fallback=li.fallback,
+        intro=li.intro,
+    )

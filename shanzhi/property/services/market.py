@@ -65,8 +65,10 @@ def request_company(compound, company, *, starts_on, ends_on, fee_per_m2, level,
     transition = Transition.objects.filter(compound=compound, status=Transition.Status.OPEN).first()
     if transition is None and compound.property_company_id is not None:
         raise DomainError(_("该小区已有物业服务企业；解聘表决通过后方可选聘。"), field="compound")
-    if transition is not None and (transition.contract_id or company.pk == transition.company_id):
-        raise DomainError(_("请选择其他企业。"), field="company")
+    if transition is not None and transition.contract_id:
+        raise DomainError(_("新物业已确定。"), field="compound")
+    if transition is not None and company.pk == transition.company_id:
+        raise DomainError(_("请选择被解聘企业以外的企业。"), field="company")
     starts_on, ends_on, fee, level = check_terms(
         starts_on=starts_on, ends_on=ends_on, fee_per_m2=fee_per_m2, level=level
     )

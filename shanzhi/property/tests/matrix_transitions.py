@@ -7,7 +7,7 @@ import datetime
 
 from ..models import HandoverItem, MarketRequest, Transition
 from .matrix import objects
-from .matrix_red import ALL, NODE_STAFF, _api, _company
+from .matrix_red import ALL, NODE_STAFF, _api, _api_company, _company
 
 VIEWERS = NODE_STAFF | {"property_staff"}
 COMMUNITY = {"community_staff", "community_secretary"}
@@ -138,5 +138,12 @@ API_ROWS = [
         _api_obj("req", "request_id"),
         {"note": ""},
         _api(SEES, {"property_staff"}, ok=400),
+    ),
+    (
+        "api:property_market_listing",
+        "post",
+        _api_company,
+        {"listed": True},
+        _api(SEES_CO, {"district_staff"}),
     ),
 ]

@@ -95,6 +95,7 @@ def test_request_needs_a_compound_without_company_or_in_transition(cast, m):
 
 def test_accepting_in_a_transition_is_the_new_management(cast, m):
     t = dismissal_vote(cast).transition
+    market.set_listing(cast.company, listed=True, by=cast.sun)
     with pytest.raises(DomainError) as e:
         market.request_company(cast.compound, cast.company, **TERMS, by=cast.zhang)  # the dismissed one
     assert e.value.field == "company"
@@ -109,6 +110,9 @@ def test_accepting_in_a_transition_is_the_new_management(cast, m):
     old = ServiceContract.objects.get(company=cast.company, compound=cast.compound)
     assert old.ends_on == datetime.date(2026, 12, 31)
     assert list(t.timeline.values_list("what", flat=True))[-2:] == ["requested", "contracted"]
+    with pytest.raises(DomainError) as e:  # the new management is in place: no more requests
+        market.request_company(cast.compound, m.state, **TERMS, by=cast.zhang)
+    assert e.value.field == "compound"
 
 
 def test_pages_ask_answer_and_refuse_bad_input(cast, m, client):
