@@ -6,7 +6,8 @@ owner), a closed vote on dismissing the property company (art. 278 item 4: an or
 more than half of the participating area and heads) that passed, and a running vote on raising
 the maintenance fund (item 6: a major matter, three quarters) with about half the owners voted so
 far; the demo resident has not voted yet. Owners who vote are actors without a usable password.
-Deterministic for a given ``rng``.
+The dismissal is marked as one, so sealing it opens the compound's transition (handover, fallback
+management and the market: ``demo_transitions.py``). Deterministic for a given ``rng``.
 """
 
 import datetime
