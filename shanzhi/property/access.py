@@ -146,3 +146,16 @@ def manages_compound(user, compound):
         and path.startswith(community_path(g.node.path))
         for g in user.grants()
     )
+
+
+def keeper_district(user, action):
+    """The district that ``user``'s district-level grant for ``action`` covers (None without one):
+    opening periods and keeping the lists' rules are the district's own work."""
+    return next(
+        (
+            g.node
+            for g in user.grants()
+            if g.role in ACTIONS[action] and g.node_id and g.node.level == "district"
+        ),
+        None,
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports, periods
 
 app_name = "property"
 urlpatterns = [
@@ -45,4 +46,8 @@ urlpatterns = [
     # public
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result"),
+    # opening a period; a closed vote's tally (.xlsx) and sealed result (PDF)
+    path("evaluations/periods/new/", periods.period_new, name="period_new"),
+    path("votes/<int:pk>/tally.xlsx", exports.vote_tally_xlsx, name="vote_tally_xlsx"),
+    path("votes/<int:pk>/sealed.pdf", exports.vote_sealed_pdf, name="vote_sealed_pdf"),
 ]

@@ -240,3 +240,6 @@ def results(request):
 
 
 from . import evaluation  # noqa: E402,F401  (its endpoints join this router)
+
+# isort: split
+from . import manage  # noqa: E402,F401  (keeping red property: companies, schemes, periods, lists, supervision)
