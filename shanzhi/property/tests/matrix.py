@@ -220,3 +220,8 @@ API_MATRIX = [
 from .matrix_red import API_ROWS  # noqa: E402
 
 API_MATRIX += API_ROWS
+
+# Keeping red property over the API (matrix_manage.py).
+from .matrix_manage import API_ROWS as MANAGE_API_ROWS  # noqa: E402
+
+API_MATRIX += MANAGE_API_ROWS
