@@ -149,6 +149,7 @@ def _scheme_keeping(request, version_id):
 def version_item(request, version_id: int, payload: ItemIn):
     version = _scheme_keeping(request, version_id)
     item = services.add_item(version, **payload.dict(), by=request.auth)
+    item.refresh_from_db()  # the decimals as stored (and as every read answers them)
     return Status(201, ItemOut(id=item.pk, name=item.name, weight=str(item.weight), indicators=[]))
 
 
@@ -164,6 +165,7 @@ def version_indicator(request, version_id: int, payload: IndicatorIn):
     if item is None:
         raise DomainError(_("请选择考核项目。"), field="item")
     n = services.add_indicator(item, **payload.dict(exclude={"item"}), by=request.auth)
+    n.refresh_from_db()
     return Status(
         201,
         IndicatorOut(
@@ -331,7 +333,9 @@ def list_rules_set(request, payload: RulesIn):
     district = keeper_district(request.auth, "property.propose_list")
     if district is None:
         raise PermissionDenied
-    return _rules_out(lists.set_rules(district, **payload.dict(), by=request.auth))
+    rules = lists.set_rules(district, **payload.dict(), by=request.auth)
+    rules.refresh_from_db()
+    return _rules_out(rules)
 
 
 @router.post(
