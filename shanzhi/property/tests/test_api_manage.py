@@ -209,3 +209,79 @@ def test_control_characters_are_refused_naming_the_field(client, red):
     got = call(client, "post", f"{API}companies/{c.company.pk}/contacts", c.liu, {"name": "钱\u202e经理"})
     assert got.status_code == 400 and got.json()["field"] == "name"
     assert not CompanyContact.objects.filter(company=c.company).exists()
+
+
+def _targets(red):
+    """(user, url, body builder) for every keeping endpoint: each text or number field set to v."""
+    from ..services import supervision
+
+    c = red.cast
+    action = supervision.open_action(c.company, kind="interview", reason="约谈", by=c.liu)
+    co = f"{API}companies/{c.company.pk}"
+    v = f"{API}schemes/versions/{red.version.pk}"
+    return [
+        (c.liu, f"{co}/record", lambda x: {"credit_code": x, "licence_no": x, "party_org": x}),
+        (c.liu, f"{co}/contacts", lambda x: {"name": x, "title": x, "phone": x}),
+        (
+            c.liu,
+            f"{co}/contracts",
+            lambda x: {"compound": x, "starts_on": x, "ends_on": x, "fee_per_m2": x, "level": x},
+        ),
+        (c.liu, f"{co}/contracts", lambda x: {**_CONTRACT(c), "starts_on": x, "fee_per_m2": x}),
+        (c.sun, f"{v}/items", lambda x: {"name": x, "weight": x}),
+        (c.sun, f"{v}/indicators", lambda x: {"item": x, "name": x, "rule": x, "source": x}),
+        (c.sun, f"{v}/next", lambda x: {"effective_from": x}),
+        (c.sun, f"{API}periods", lambda x: {"kind": "half", "starts_on": x}),
+        (c.sun, f"{API}periods", lambda x: {"kind": x, "starts_on": "2027-01-01"}),
+        (
+            c.sun,
+            f"{API}lists/rules",
+            lambda x: {"red_top_n": x, "red_min_score": x, "black_bottom_n": 1, "black_below": x},
+        ),
+        (c.sun, f"{API}lists/rules", lambda x: {**_RULES, "red_min_score": x, "black_below": x}),
+        (c.liu, f"{co}/supervision", lambda x: {"kind": x, "reason": x, "workdays": x}),
+        (c.liu, f"{co}/supervision", lambda x: {"kind": "rectify", "reason": x, "workdays": 5}),
+        (c.liu, f"{API}supervision/{action.pk}/notes", lambda x: {"note": x}),
+        (c.feng, f"{API}supervision/{action.pk}/notes", lambda x: {"note": x}),
+        (c.liu, f"{API}supervision/{action.pk}/close", lambda x: {"note": x}),
+    ]
+
+
+def _CONTRACT(c):
+    return {"compound": c.compound.pk, "starts_on": "2026-01-01", "ends_on": "2026-12-31", "level": "1"}
+
+
+_RULES = {"red_top_n": 3, "red_min_score": "90", "black_bottom_n": 2, "black_below": "60"}
+
+
+def test_malformed_input_is_a_400_naming_the_field_and_writes_nothing(client, red):
+    from shanzhi.tests.malformed import ALWAYS_REFUSED, BAD
+
+    from ..models import CompanyProfile, SchemeItem, SupervisionEvent
+
+    def counts():
+        return [
+            m.objects.count()
+            for m in (
+                CompanyContact,
+                ServiceContract,
+                SchemeItem,
+                Indicator,
+                SchemeVersion,
+                Period,
+                SupervisionAction,
+                SupervisionEvent,
+                CompanyProfile,
+            )
+        ]
+
+    wrong = []
+    for user, url, build in _targets(red):
+        for name, value in BAD.items():
+            before = counts()
+            got = call(client, "post", url, user, build(value))
+            if got.status_code >= 500 or (name in ALWAYS_REFUSED and got.status_code != 400):
+                wrong.append(f"{url} [{name}]: {got.status_code}")
+            elif got.status_code == 400 and (not got.json().get("field") or counts() != before):
+                wrong.append(f"{url} [{name}]: 400 without a field, or with something written")
+    assert not wrong, "\n".join(wrong)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shanzhi.core.models import AuditEvent
+from shanzhi.tests.malformed import BAD
 
 from .. import queries, reports, services
 from ..models import Period
@@ -136,6 +137,9 @@ def test_opening_a_period_on_the_page(client, red):
     assert 'is-invalid" type="date"' in again.content.decode()  # the field is marked
     for data in ({"kind": "quarter", "starts_on": "2027-02-01"}, {"kind": "", "starts_on": "2027-04-01"}, {}):
         assert client.post(url, data).status_code == 400
+    for value in BAD.values():
+        assert client.post(url, {"kind": value, "starts_on": value}).status_code == 400
+        assert client.post(url, {"kind": "half", "starts_on": value}).status_code == 400
     assert Period.objects.count() == count
     quarter = client.post(url, {"kind": "quarter", "starts_on": "2027-04-01"})
     assert (
