@@ -184,3 +184,16 @@ def register_transitions():
     permissions.register_scope(
         "property.marketrequest", _scope_market_request, "property.view_market_request"
     )
+
+
+def keeper_district(user, action):
+    """The district that ``user``'s district-level grant for ``action`` covers (None without one):
+    opening periods and keeping the lists' rules are the district's own work."""
+    return next(
+        (
+            g.node
+            for g in user.grants()
+            if g.role in ACTIONS[action] and g.node_id and g.node.level == "district"
+        ),
+        None,
+    )

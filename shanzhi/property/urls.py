@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports, periods
 
 app_name = "property"
 urlpatterns = [
@@ -57,4 +58,8 @@ urlpatterns = [
     path("market/requests/<int:pk>/decline/", views.market_decline, name="market_decline"),
     path("market/listings/", views.market_listings, name="market_listings"),
     path("market/listings/<int:pk>/", views.market_listing, name="market_listing"),
+    # opening a period; a closed vote's tally (.xlsx) and sealed result (PDF)
+    path("evaluations/periods/new/", periods.period_new, name="period_new"),
+    path("votes/<int:pk>/tally.xlsx", exports.vote_tally_xlsx, name="vote_tally_xlsx"),
+    path("votes/<int:pk>/sealed.pdf", exports.vote_sealed_pdf, name="vote_sealed_pdf"),
 ]

@@ -20,6 +20,7 @@ from shanzhi.appeals.tests import matrix as appeals_matrix
 from shanzhi.coop.tests import matrix as coop_matrix
 from shanzhi.datacentre.tests import matrix as datacentre_matrix
 from shanzhi.property.tests import matrix as property_matrix
+from shanzhi.property.tests import matrix_manage as property_matrix_manage
 from shanzhi.property.tests import matrix_red as property_matrix_red
 from shanzhi.tests.cast import square
 from shanzhi.volunteering.tests import matrix as volunteering_matrix
@@ -338,6 +339,7 @@ MATRIX += appeals_matrix.page_rows(Row)
 EXEMPT.update(appeals_matrix.EXEMPT)
 MATRIX += property_matrix.page_rows(Row)
 MATRIX += property_matrix_red.page_rows(Row)
+MATRIX += property_matrix_manage.page_rows(Row)
 EXEMPT.update(property_matrix.EXEMPT)
 MATRIX += datacentre_matrix.page_rows(Row)
 EXEMPT.update(datacentre_matrix.EXEMPT)

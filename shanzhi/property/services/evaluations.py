@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import parse_date
 from shanzhi.registry.models import PropertyCompany
 
 from .. import figures, scoring
@@ -27,7 +28,7 @@ from ..models import (
     SchemeVersion,
 )
 from . import photos
-from .common import a_date, decimal, pick
+from .common import decimal, pick
 
 STAFF_SOURCES = {Indicator.Source.INSPECTION, Indicator.Source.OPINION}
 RUN_CHUNK = 50  # companies scored per transaction; progress is written after each chunk
@@ -41,21 +42,39 @@ def _period_end(kind, starts_on):
 
 
 @transaction.atomic
-def open_period(district, *, kind, starts_on, by):
-    """A half-year (1 Jan or 1 Jul) or a quarter (the first day of Jan, Apr, Jul, Oct)."""
+def open_period(district, *, kind, starts_on, by, new=False):
+    """A half-year (1 Jan or 1 Jul) or a quarter (the first day of Jan, Apr, Jul, Oct). With
+    ``new`` (the page and the API) a period that exists, or overlaps one of its kind, is refused."""
     if not any(
         g.role in permissions.ACTIONS["property.run_evaluation"] and g.node_id == district.pk
         for g in by.grants()
     ):
         raise PermissionDenied
     kind = pick(kind, Period.Kind.values, "kind", _("请选择考核周期。"))
-    starts_on = a_date(starts_on, "starts_on", _("开始"))
+    starts_on = parse_date(
+        starts_on.isoformat() if isinstance(starts_on, datetime.date) else str(starts_on or ""),
+        "starts_on",
+        required=True,
+        label=_("开始"),
+    )
     starts = (1, 7) if kind == Period.Kind.HALF else (1, 4, 7, 10)
     if starts_on.day != 1 or starts_on.month not in starts:
         raise DomainError(_("周期应从半年或季度的第一天开始。"), field="starts_on")
+    ends_on = _period_end(kind, starts_on)
+    if (
+        new
+        and Period.objects.filter(
+            district=district, kind=kind, starts_on__lte=ends_on, ends_on__gte=starts_on
+        )
+        .exclude(starts_on=starts_on)
+        .exists()
+    ):
+        raise DomainError(_("该周期与已有的考核周期重叠。"), field="starts_on")
     period, created = Period.objects.get_or_create(
-        district=district, kind=kind, starts_on=starts_on, defaults={"ends_on": _period_end(kind, starts_on)}
+        district=district, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on}
     )
+    if new and not created:
+        raise DomainError(_("该考核周期已存在。"), field="starts_on")
     if created:
         audit.record("property.period_opened", actor=by, target=period)
     return period

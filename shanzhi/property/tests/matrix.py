@@ -231,3 +231,9 @@ _page_rows_before_transitions = page_rows
 
 def page_rows(Row):  # noqa: F811
     return _page_rows_before_transitions(Row) + _transition_page_rows(Row)
+
+
+# Keeping red property over the API (matrix_manage.py).
+from .matrix_manage import API_ROWS as MANAGE_API_ROWS  # noqa: E402
+
+API_MATRIX += MANAGE_API_ROWS

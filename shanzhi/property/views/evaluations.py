@@ -15,6 +15,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 
 from .. import queries, services
+from ..access import keeper_district
 from ..models import Evaluation, EvaluationRun, Indicator, Period, ResidentRating
 from ..services import evaluations as evaluating
 
@@ -57,6 +58,7 @@ def evaluation_list(request):
             "may_run": chosen is not None and _runs_here(user, chosen),
             "may_inspect": permissions.has_role_for(user, "property.inspect"),
             "last_run": chosen.runs.first() if chosen else None,
+            "may_open_period": keeper_district(user, "property.run_evaluation") is not None,
         },
     )
 

@@ -1,0 +1,86 @@
+"""Matrix rows for keeping red property over the API (companies, schemes, periods, lists,
+supervision), the page that opens a period and a closed vote's tally and sealed-result downloads.
+Written out by hand from the scope rules. Bodies are well formed but refused by the rule (a bad
+credit code, a published version, a period that exists, no scores yet, an empty note), so those
+who may act get the 400 naming the field and nothing changes between roles; the others 403 or
+404 (out of scope)."""
+
+from .matrix_red import KEEPERS, SEES_CO, SEES_DISTRICT, SEES_PERIOD, VIEWERS, _api, _at_a1, red_objects
+
+
+def _company(cast, rel):
+    co = red_objects(cast).companies.get(rel)
+    return {"company_id": co.pk} if co else None
+
+
+def _action(cast, rel):
+    a = red_objects(cast).actions.get(rel)
+    return {"action_id": a.pk} if a else None
+
+
+_version = _at_a1(lambda r: {"version_id": r.version.pk})
+_period = _at_a1(lambda r: {"period_id": r.period.pk})
+_standing = _at_a1(lambda r: {"list_id": r.standing.pk})
+DISTRICT = {"district_staff"}
+
+CONTRACT = {
+    "compound": 2**40,  # unknown: read as out of reach, a 400 naming compound
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-12-31",
+    "fee_per_m2": "2.50",
+    "level": "one",
+}
+INDICATOR = {"item": 2**40, "name": "巡查", "rule": "points", "source": "inspection", "max_points": "5"}
+RULES = {"red_top_n": 3, "red_min_score": "90", "black_bottom_n": 2, "black_below": "95"}
+
+API_ROWS = [
+    ("api:property_company_edit", "post", _company, {"credit_code": "X"}, _api(SEES_CO, KEEPERS, ok=400)),
+    ("api:property_company_contact", "post", _company, {"name": ""}, _api(SEES_CO, KEEPERS, ok=400)),
+    ("api:property_company_contract", "post", _company, CONTRACT, _api(SEES_CO, KEEPERS, ok=400)),
+    # The version is published: adding to it, publishing it, or a next version dated before it: 400.
+    ("api:property_version_item", "post", _version, {"name": "项目"}, _api(SEES_DISTRICT, DISTRICT, ok=400)),
+    ("api:property_version_indicator", "post", _version, INDICATOR, _api(SEES_DISTRICT, DISTRICT, ok=400)),
+    ("api:property_version_publish", "post", _version, None, _api(SEES_DISTRICT, DISTRICT, ok=400)),
+    (
+        "api:property_version_new",
+        "post",
+        _version,
+        {"effective_from": "2025-01-01"},
+        _api(SEES_DISTRICT, DISTRICT, ok=400),
+    ),
+    ("api:property_periods", "get", None, None, _api(None, VIEWERS)),
+    # The fixtures' half-year exists already.
+    (
+        "api:property_period_new",
+        "post",
+        None,
+        lambda cast, rel: red_objects(cast) and {"kind": "half", "starts_on": "2026-07-01"},
+        _api(None, DISTRICT, ok=400),
+    ),
+    ("api:property_list_rules", "get", None, None, _api(None, DISTRICT)),
+    ("api:property_list_rules_set", "post", None, RULES, _api(None, DISTRICT, ok=400)),
+    ("api:property_list_propose", "post", _period, None, _api(SEES_PERIOD, DISTRICT, ok=400)),
+    ("api:property_list_approve", "post", _standing, None, _api(SEES_PERIOD, {"street_staff"})),
+    ("api:property_supervise", "post", _company, {"kind": "", "reason": ""}, _api(SEES_CO, KEEPERS, ok=400)),
+    ("api:property_supervision", "get", _action, None, _api(SEES_CO, VIEWERS)),
+    (
+        "api:property_supervision_note",
+        "post",
+        _action,
+        {"note": ""},
+        _api(SEES_CO, KEEPERS | {"property_staff"}, ok=400),
+    ),
+    ("api:property_supervision_close", "post", _action, {"note": ""}, _api(SEES_CO, KEEPERS, ok=400)),
+]
+
+
+def page_rows(Row):
+    from .matrix import SEES, VIEW, _vote
+
+    return [
+        # GET: the form; POST empty: the district's refusal naming the field.
+        Row("property:period_new", may=DISTRICT),
+        Row("property:period_new", "post", may=DISTRICT, ok=400),
+        Row("property:vote_tally_xlsx", obj=_vote("closed"), sees=SEES, may=VIEW),
+        Row("property:vote_sealed_pdf", obj=_vote("closed"), sees=SEES, may=VIEW),
+    ]
