@@ -281,6 +281,60 @@ def summary(samples):
     }
 
 
+BIG_TABLES = ("appeals_appeal", "appeals_appealdaystat", "appeals_appealmonthstat")
+
+
+def explain_pages():
+    """Each page once in this process (Django's test client): its statements, their time, and any
+    sequential scan of the appeals table or the rollups in their plans (EXPLAIN)."""
+    import json
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from shanzhi.accounts.models import User
+
+    print("\nStatements per page (in process, warm), and sequential scans of the big tables:", flush=True)
+    clients = {}
+    for label, username, path in phases():
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        client.get(path)  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(path).status_code
+        scans, slowest = set(), (0.0, "")
+        for q in ctx.captured_queries:
+            ms = float(q["time"]) * 1000
+            slowest = max(slowest, (ms, q["sql"][:160]))
+            if not q["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (FORMAT JSON) " + q["sql"])
+                plan = json.dumps(cursor.fetchone()[0])
+            scans |= {t for t in BIG_TABLES if _seq_on(plan, t)}
+        total = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        print(
+            f"  {label}: HTTP {status}, {len(ctx.captured_queries)} statements, {total:.0f} ms in SQL; "
+            f"seq scans: {', '.join(sorted(scans)) or 'none'}; slowest {slowest[0]:.0f} ms: {slowest[1]}",
+            flush=True,
+        )
+
+
+def _seq_on(plan_json, table):
+    """Does the plan hold a Seq Scan node on ``table``?"""
+    import json
+
+    def walk(node):
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == table:
+            return True
+        return any(walk(child) for child in node.get("Plans", []))
+
+    return any(walk(p["Plan"]) for p in json.loads(plan_json))
+
+
 def measure_reports(results):
     from django.utils import timezone
 
@@ -322,6 +376,7 @@ def main():
         from django.db import connections
 
         results = {}
+        explain_pages()
         connections.close_all()
         measure_pages(results)
         measure_reports(results)
