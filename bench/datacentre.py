@@ -15,16 +15,16 @@ well) compiled to SQL and wrapped in an ``INSERT … SELECT``, the month rows su
 grid, category and department as ``rollups._refresh_month`` does. A few cells are then recomputed
 by ``rollups.refresh`` and must come out identical (the check is printed).
 
-Then gunicorn (``--workers`` sync workers, DEBUG off, loopback only; ``collectstatic`` first) and
-one signed-in client per phase, one request after another: the dashboard of each level (district,
-street, community, grid; this month, and the year by month) and its map layer; the figures are p50
-and p95 in ms with the load average (the machine may be shared). Last, ``services.run_report`` (the
-report task's body: content, workbook and PDF) for last month of the district, a street and a
-community, timed in this process.
+Then each page once in process (statements, and sequential scans of the big tables in their
+plans), gunicorn (``--workers`` sync workers, DEBUG off, loopback) with one signed-in client per
+phase, one request after another: each level's dashboard (this month; the year by month) and map
+layer, p50/p95 in ms with the load average (the machine may be shared); last,
+``services.run_report`` (the report task's body) for last month of a district, street, community.
 """
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -123,13 +123,12 @@ def prepare(db):
     with timed("rollups by SQL"):
         now = rollups_by_sql()
     check_rollups(now)
-    with timed("VACUUM (ANALYZE)"):
-        # As autovacuum leaves a table in steady state: the visibility map lets a count of the
-        # open backlog be answered from its partial index alone.
-        from django.db import connection
+    from django.db import connection
 
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) appeals_appeal, appeals_appealdaystat, appeals_appealmonthstat")
+    # As autovacuum leaves a table in steady state: the visibility map lets a count of the open
+    # backlog be answered from its partial index alone.
+    with timed("VACUUM (ANALYZE)"), connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) appeals_appeal, appeals_appealdaystat, appeals_appealmonthstat")
 
 
 def _day_rows_sql(now):
@@ -294,8 +293,6 @@ BIG_TABLES = ("appeals_appeal", "appeals_appealdaystat", "appeals_appealmonthsta
 def explain_pages():
     """Each page once in this process (Django's test client): its statements, their time, and any
     sequential scan of the appeals table or the rollups in their plans (EXPLAIN)."""
-    import json
-
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -332,7 +329,6 @@ def explain_pages():
 
 def _seq_on(plan_json, table):
     """Does the plan hold a Seq Scan node on ``table``?"""
-    import json
 
     def walk(node):
         if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == table:
