@@ -2,8 +2,7 @@
 over N appeals of the large demo district on PostgreSQL.
 
     .venv/bin/python bench/datacentre.py                      # 1,000,000 appeals (kept for a rerun)
-    .venv/bin/python bench/datacentre.py --appeals 10000000   # the big run
-    .venv/bin/python bench/datacentre.py --appeals 20000 --requests 10   # a quick run
+    .venv/bin/python bench/datacentre.py --appeals 10000000   # the big run (or 20000: a quick one)
 
 A database of its own on the server of ``--pg`` (``bench_datacentre_<N>``, kept: a second run
 measures again without loading; ``--drop`` drops it at the end). Steps: migrate; ``seed_demo
@@ -12,8 +11,8 @@ measures again without loading; ``--drop`` drops it at the end). Steps: migrate;
 reads none); then the rollups in two statements: the day rows are Django's own query of
 ``appeals.rollups`` (``counted``, ``figure_q``, ``_aggregates``, grouped by the day of filing as
 well) compiled to SQL and wrapped in an ``INSERT … SELECT``, the month rows summed from them per
-grid, category and department as ``rollups._refresh_month`` does. A few cells are then recomputed
-by ``rollups.refresh`` and must come out identical (the check is printed).
+grid, category and department as ``rollups._refresh_month`` does; a few cells recomputed by
+``rollups.refresh`` must come out identical.
 
 Then each page once in process (statements, and sequential scans of the big tables in their
 plans), gunicorn (``--workers`` sync workers, DEBUG off, loopback) with one signed-in client per
@@ -278,13 +277,9 @@ def time_phase(session, path):
 
 
 def summary(samples):
-    ordered = sorted(samples)
-    return {
-        "p50": statistics.median(ordered),
-        "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
-        "n": len(ordered),
-        "load": load_avg(),
-    }
+    ordered, n = sorted(samples), len(samples)
+    p95 = ordered[min(n - 1, int(0.95 * n))]
+    return {"p50": statistics.median(ordered), "p95": p95, "n": n, "load": load_avg()}
 
 
 BIG_TABLES = ("appeals_appeal", "appeals_appealdaystat", "appeals_appealmonthstat")
