@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # With a read replica: a browser that just wrote reads the primary for a few seconds.
+    "shanzhi.core.dbrouter.ReadYourWritesMiddleware",
     # Last, so its process_exception sees a view's lost connection first: 503, not 500.
     "shanzhi.core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -160,6 +162,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "timeout": env_int("SHANZHI_DB_POOL_TIMEOUT", 10),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (a PostgreSQL physical standby of ``default``), optional: with
+# DATABASE_REPLICA_URL set, the data centre's dashboards, map layers, reports and their downloads
+# read from it, writes and everything else stay on ``default``, and a browser that has just
+# written reads the primary for SHANZHI_REPLICA_PIN_SECONDS (core/dbrouter.py). Same pool and
+# connection settings as ``default``; never migrated (a standby is read-only).
+SHANZHI_REPLICA_PIN_SECONDS = env_int("SHANZHI_REPLICA_PIN_SECONDS", 10)
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=DATABASES["default"].get("CONN_HEALTH_CHECKS", True),
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # The test runner makes no database of its own for it: it reads the default's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["shanzhi.core.dbrouter.ReplicaRouter"]
 
 # --- background work ---------------------------------------------------------------------
 # "db" (default): tasks live in the application's database, enqueued in the same transaction as

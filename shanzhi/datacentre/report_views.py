@@ -15,6 +15,7 @@ from shanzhi.accounts import permissions, publicdata
 from shanzhi.appeals import metrics
 from shanzhi.appeals import public as appeal_public
 from shanzhi.core import inputs
+from shanzhi.core.dbrouter import replica_view
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department, OrgNode
 
@@ -61,6 +62,7 @@ def _last_month(today):
 
 
 @never_cache
+@replica_view
 def report_list(request):
     user = request.user
     permissions.require(user, REPORTS)
@@ -92,12 +94,14 @@ def _report_context(request, pk):
 
 @never_cache
 @require_GET
+@replica_view
 def report_detail(request, pk):
     return render(request, "datacentre/report.html", _report_context(request, pk))
 
 
 @never_cache
 @require_GET
+@replica_view
 def report_progress(request, pk):
     """The part of the report's page that htmx polls every second until it is made."""
     return render(request, "datacentre/_report_progress.html", _report_context(request, pk))
@@ -105,6 +109,7 @@ def report_progress(request, pk):
 
 @never_cache
 @require_GET
+@replica_view
 def report_file(request, pk, kind):
     report = permissions.get_visible_or_404(request.user, Report, pk=pk)
     field = services.download(report, kind, by=request.user, request=request)
@@ -132,6 +137,7 @@ def public_figures(start, last):
 @login_not_required
 @never_cache
 @require_GET
+@replica_view
 def public_page(request):
     """公开: the last complete month's figures by community, and what the apps publish."""
     start, last = _last_month(timezone.localdate())

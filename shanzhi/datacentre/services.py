@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
-from shanzhi.core import audit, inputs, workdays
+from shanzhi.core import audit, dbrouter, inputs, workdays
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 from shanzhi.registry.models import Department, OrgNode
@@ -145,7 +145,10 @@ def run_report(report, today=None):
     if not claimed:
         return report  # already made (or being made): a retried task does nothing twice
     try:
-        data = reports.content(report.requested_by, report)
+        # The figures may come from the read replica (core/dbrouter.py): a report is of a period
+        # already past, and the rows it claims and updates stay on the primary.
+        with dbrouter.replica_reads():
+            data = reports.content(report.requested_by, report)
         _step(report, 40)
         name = f"report-{report.pk}-{report.start:%Y%m%d}-{report.last:%Y%m%d}"
         report.xlsx.save(f"{name}.xlsx", ContentFile(reports.xlsx(data)), save=False)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from shanzhi.accounts import permissions
+from shanzhi.core.dbrouter import replica_view
 from shanzhi.core.errors import DomainError
 
 from . import queries, services
@@ -32,6 +33,7 @@ def _page(request, node):
 
 @never_cache
 @require_GET
+@replica_view
 def home(request):
     """The dashboard of the user's own node (the highest, with several grants)."""
     permissions.require(request.user, ACTION)
@@ -43,12 +45,14 @@ def home(request):
 
 @never_cache
 @require_GET
+@replica_view
 def node(request, pk):
     return _page(request, queries.node_or_404(request.user, pk))
 
 
 @never_cache
 @require_GET
+@replica_view
 def map_layer(request, pk):
     node = queries.node_or_404(request.user, pk)
     period = queries.Period.parse(request.GET)
@@ -69,6 +73,7 @@ def _read_only(context):
 @login_not_required
 @never_cache
 @require_GET
+@replica_view
 def screen(request, token):
     """The big screen: the node's dashboard for today and this month, dark, refreshing itself."""
     wall = services.open_screen(token, request)
@@ -82,6 +87,7 @@ def screen(request, token):
 @login_not_required
 @never_cache
 @require_GET
+@replica_view
 def screen_map(request, token):
     wall = services.open_screen(token, request)
     period = queries.Period.parse(request.GET)

@@ -94,6 +94,19 @@ class AppealDayStat(StatCounters):
             models.Index(fields=["day", "path"], name="appeal_day_stat_read"),
             models.Index(fields=["department", "day"], name="appeal_day_stat_department"),
             models.Index(fields=["due_day", "path"], name="appeal_day_stat_due_day"),
+            # A grid's or community's rows over a long period (the data centre's year of one grid):
+            # the path prefix first (LIKE 'prefix%' on PostgreSQL), so they are not found by
+            # walking a year of the whole district's days.
+            models.Index(
+                fields=["path", "day"],
+                name="appeal_day_stat_path",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(
+                fields=["path", "due_day"],
+                name="appeal_day_stat_path_due",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(
                 fields=["next_due_at"], name="appeal_day_stat_due", condition=Q(next_due_at__isnull=False)
             ),

@@ -59,7 +59,8 @@ def features(user, node, period, measure):
         dimension = level or "grid"
         for u in compute(user, node, period, dimension, rules)[0]:
             figures[u.key] = u
-    overdue_rows = late(user, node, "overdue").values("path").annotate(n=Count("pk")).values_list("path", "n")
+    # COUNT(*), not of the id: the open cases' partial index on (path, deadline) answers it alone.
+    overdue_rows = late(user, node, "overdue").values("path").annotate(n=Count("*")).values_list("path", "n")
     overdue = _by_prefix(overdue_rows, units)
     household_rows = (
         visible(user, Household)

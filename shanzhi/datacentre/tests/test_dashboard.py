@@ -188,3 +188,21 @@ def test_leaders_home_opens_with_their_dashboard_and_panels(cast, client):
     assert {"志愿服务", "共建需求", "红色物业"} <= titles
     client.force_login(cast.jumin)
     assert b'id="sz-dashboard"' not in client.get(reverse("accounts:home")).content
+
+
+def test_a_trend_by_month_reads_the_month_rows_and_agrees_with_the_day_rows(cast, appeals):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shanzhi.datacentre import queries
+
+    span = {"start": "2026-02-15", "end": "2026-04-30"}
+    by_month = queries.Period.parse({**span, "grain": "month"})
+    with CaptureQueriesContext(connection) as ctx:
+        months = queries._trend(cast.wu, cast.district, by_month)
+    assert any("appeals_appealmonthstat" in q["sql"] for q in ctx.captured_queries)
+    assert [p["label"] for p in months] == ["2026-02-01", "2026-03-01", "2026-04-01"]
+    weeks = queries._trend(cast.wu, cast.district, queries.Period.parse({**span, "grain": "week"}))
+    for figure, expected in (("received", 6), ("accepted", 5), ("resolved", 1)):
+        assert sum(p[figure] for p in months) == sum(p[figure] for p in weeks) == expected
+    assert months[1]["received"] == 6
