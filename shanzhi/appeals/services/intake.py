@@ -117,9 +117,11 @@ def _existing(scope, key, hotline_case_number, digest):
     """The appeal this submission repeats, if any: same client and key (and then the same
     content), or the same hotline case (whose later versions are not re-imported)."""
     if key:
-        found = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
-        if found:
-            return _replay(found, digest)
+        # The id first (a retry is rare, and the whole row is some sixty columns), the row if any.
+        rows = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).order_by()
+        pk = next(iter(rows.values_list("pk", flat=True)[:1]), None)
+        if pk is not None:
+            return _replay(Appeal.objects.get(pk=pk), digest)
     if hotline_case_number:
         found = Appeal.objects.filter(hotline_case_number=hotline_case_number).first()
         if found:
