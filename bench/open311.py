@@ -48,7 +48,12 @@ def parse_args():
     p.add_argument("--port", type=int, default=8791)
     p.add_argument("--keep", action="store_true", help="keep both databases (and reuse them next time)")
     p.add_argument("--counts-only", action="store_true", help="statement counts only, no servers")
-    return p.parse_args()
+    p.add_argument("--tag", default="", help="suffix of the two databases' names (several benches at once)")
+    args = p.parse_args()
+    global PROJECT_DB, CEILING_DB
+    if args.tag:
+        PROJECT_DB, CEILING_DB = f"{PROJECT_DB}_{args.tag}", f"{CEILING_DB}_{args.tag}"
+    return args
 
 
 def load_avg():

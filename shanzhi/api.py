@@ -118,15 +118,17 @@ def _forbidden(request, exc):
     return api.create_response(request, {"code": "forbidden", "message": "无权执行此操作"}, status=403)
 
 
+# The appeals first: the most used, and Django tries the patterns in order (issue 11). Their
+# prefix is their own, so the order among the apps decides nothing else. Categories and metrics
+# before the appeals router: its /{number} would take "categories" for an appeal number.
+api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
+api.add_router("/appeals/metrics", "shanzhi.appeals.api.metrics.router")
+api.add_router("/appeals/", "shanzhi.appeals.api.router")
 api.add_router("/registry/places/", "shanzhi.registry.api.places.router")
 api.add_router("/registry/", "shanzhi.registry.api.router")
 api.add_router("/coop/", "shanzhi.coop.api.router")
 api.add_router("/volunteering/", "shanzhi.volunteering.api.router")
 api.add_router("/property/", "shanzhi.property.api.router")
-# Before the appeals router: its /{number} would take "categories" for an appeal number.
-api.add_router("/appeals/categories", "shanzhi.appeals.api.categories.router")
-api.add_router("/appeals/metrics", "shanzhi.appeals.api.metrics.router")
-api.add_router("/appeals/", "shanzhi.appeals.api.router")
 
 
 def not_found(request, exception=None):

@@ -15,7 +15,12 @@ def healthz(request):
 # A connection lost inside a middleware (the session saved at the end of a request) answers 503.
 handler500 = "shanzhi.core.middleware.server_error"
 
+# The machine-facing prefixes first: Django tries the patterns in order, and an API call or an
+# Open311 read should not be matched against every page's pattern before its own (issue 11).
+# No page pattern begins with these prefixes, so the order decides nothing else.
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("open311/", include("shanzhi.appeals.views.open311")),
     path("", include("shanzhi.registry.urls")),
     path("", include("shanzhi.accounts.urls")),
     path("admin-tools/", include("shanzhi.accounts.admin_urls")),
@@ -24,8 +29,6 @@ urlpatterns = [
     path("property/", include("shanzhi.property.urls")),
     path("dc/", include("shanzhi.datacentre.urls")),
     path("appeals/", include("shanzhi.appeals.urls")),
-    path("open311/", include("shanzhi.appeals.views.open311")),
-    path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("csp-report", csp.report, name="csp_report"),

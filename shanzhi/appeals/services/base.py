@@ -339,7 +339,14 @@ def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, pu
     False: the caller has written the mark itself, as intake's INSERT does)."""
     if mark:
         rollups.touch(appeal)
-    return AppealEvent.objects.create(
+    row = new_event(appeal, verb, by, from_status=from_status, note=note, data=data, at=at, public=public)
+    row.save(force_insert=True)
+    return row
+
+
+def new_event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None):
+    """``event``'s row, not saved: intake writes it in the appeal's own INSERT statement."""
+    return AppealEvent(
         appeal=appeal,
         at=at or timezone.now(),
         verb=verb,

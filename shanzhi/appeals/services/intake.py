@@ -10,7 +10,7 @@ Intake never depends on the holiday calendar: the clock starts at acceptance.
 import hashlib
 import json
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +23,9 @@ from shanzhi.registry.households import own_resident
 from shanzhi.registry.models import OrgNode
 
 from .. import outbox, rollups
-from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealCounter, AppealPhoto, AppealRollupMark, Category
+from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category
 from . import base, notify, photos
+from .numbering import insert_numbered
 from .placing import _community_of, _initial_level, place_for
 
 C = Appeal.Channel
@@ -41,86 +42,6 @@ CHANNELS = {
     Role.PROPERTY_STAFF: {C.PROPERTY},
 }
 CLIENT_CHANNELS = {C.OPEN311, C.HOTLINE}
-
-
-def _bump(day):
-    """The day's next value, or None if the day has no counter row yet (one round trip)."""
-    table = connection.ops.quote_name(AppealCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE day = %s RETURNING value", [day])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def next_number(now):
-    """SZ + local date + a 6-digit sequence of that day. The counter row is locked until the
-    intake commits, and rolls back with it, so numbers are unique and have no gaps. Every intake
-    of the day queues on that one row, so ``submit`` takes the number last, just before its
-    commit: the lock is then held for a few statements, not for the whole intake."""
-    day = timezone.localdate(now)
-    value = _bump(day)
-    if value is None:
-        try:
-            with transaction.atomic():
-                AppealCounter.objects.create(day=day, value=1)
-            value = 1
-        except IntegrityError:
-            value = _bump(day)
-    return f"SZ{day:%Y%m%d}{value:06d}"
-
-
-def _insert_numbered(appeal, now):
-    """INSERT the appeal with the day's next number, taken in the same statement on PostgreSQL
-    (``WITH c AS (UPDATE counter … RETURNING value) INSERT … SELECT … FROM c``): no placeholder
-    number and no UPDATE of the new row afterwards, which touched every index of the table again.
-    SQLite (one writer at a time anyway) bumps the counter first. Same numbers either way: the
-    counter row is locked until the intake commits and rolls back with it (no gaps, no doubles).
-    On PostgreSQL the same statement writes the metrics rollup mark (``rollups.touch``'s row);
-    returns True when it did."""
-    day = timezone.localdate(now)
-    if connection.vendor != "postgresql":
-        appeal.number = next_number(now)
-        appeal.save(force_insert=True)
-        return False
-    for _attempt in range(2):
-        row = _insert_with_counter(appeal, day)
-        if row is not None:
-            appeal.pk, appeal.number = row
-            appeal._state.adding, appeal._state.db = False, connection.alias
-            return True
-        try:  # the day's first intake: its counter row, then the same INSERT again
-            with transaction.atomic():
-                AppealCounter.objects.create(day=day, value=0)
-        except IntegrityError:
-            pass  # created meanwhile by a concurrent intake
-    raise RuntimeError("the day's appeal counter could not be created")
-
-
-def _insert_with_counter(appeal, day):
-    qn = connection.ops.quote_name
-    fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key]
-    columns, values, params = [], [], [day]
-    for f in fields:
-        columns.append(qn(f.column))
-        if f.attname == "number":
-            values.append("%s || lpad(c.value::text, 6, '0')")
-            params.append(f"SZ{day:%Y%m%d}")
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(appeal, True), connection))
-    # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
-    params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
-    sql = (
-        f"WITH c AS (UPDATE {qn(AppealCounter._meta.db_table)} SET value = value + 1 WHERE day = %s "  # noqa: S608 - names from the models
-        f"RETURNING value), a AS (INSERT INTO {qn(Appeal._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM c RETURNING {qn('id')}, {qn('number')}), "
-        f"m AS (INSERT INTO {qn(AppealRollupMark._meta.db_table)} (day, community_id, created_at) "
-        "SELECT %s, %s, %s FROM a) "
-        f"SELECT {qn('id')}, {qn('number')} FROM a"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
 
 
 # --- the place ------------------------------------------------------------------------------
@@ -196,9 +117,11 @@ def _existing(scope, key, hotline_case_number, digest):
     """The appeal this submission repeats, if any: same client and key (and then the same
     content), or the same hotline case (whose later versions are not re-imported)."""
     if key:
-        found = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
-        if found:
-            return _replay(found, digest)
+        # The id first (a retry is rare, and the whole row is some sixty columns), the row if any.
+        rows = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).order_by()
+        pk = next(iter(rows.values_list("pk", flat=True)[:1]), None)
+        if pk is not None:
+            return _replay(Appeal.objects.get(pk=pk), digest)
     if hotline_case_number:
         found = Appeal.objects.filter(hotline_case_number=hotline_case_number).first()
         if found:
@@ -333,27 +256,31 @@ def submit(
         created_at=submitted_at or now,
     )
     # Reads and files before the transaction. The day's number is taken by the appeal's own INSERT
-    # (``_insert_numbered``), which therefore comes first: every intake of the day waits on the
+    # (``insert_numbered``), which therefore comes first: every intake of the day waits on the
     # counter row from there to the commit, a few single-row INSERTs later.
     to_submitter = notify.submitter(appeal)
     names = [photos.save_file(p) for p in cleaned_photos]
     try:
         with transaction.atomic(), outbox.gather():  # the notices and the rollup nudge: one task row
-            marked = _insert_numbered(appeal, now)
-            appeal.intake_photos = [
-                photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
-                for p, name in zip(cleaned_photos, names, strict=True)
-            ]
-            appeal.intake_event = base.event(
+            first_event = base.new_event(
                 appeal,
                 base.V.SUBMIT,
                 by,
                 from_status="",
                 data={"channel": channel, "client": client} if client else {"channel": channel},
-                mark=not marked,
             )
+            marked = insert_numbered(appeal, now, first_event)
             if marked:
                 rollups.after_mark()
+            else:
+                rollups.touch(appeal)
+                first_event.appeal = appeal  # saved now: its id
+                first_event.save(force_insert=True)
+            appeal.intake_event = first_event
+            appeal.intake_photos = [
+                photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
+                for p, name in zip(cleaned_photos, names, strict=True)
+            ]
             notify.send_to_dispatchers(
                 "submitted",
                 appeal,

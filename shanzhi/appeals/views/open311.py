@@ -3,7 +3,7 @@
 Public reads need no key; POST /v2/requests needs an ``api_key`` issued by ``manage.py
 issue_open311_key NAME`` (an ``accounts.ApiToken`` of the user ``open311-NAME``, which holds no
 role, so the key opens nothing else). Posted requests enter the same loop through
-``services.submit``; reads go through ``public.public_appeals`` (anonymised). A read that carries
+``services.submit``; reads go through ``public.public_rows`` (anonymised). A read that carries
 the key of the client that posted a request shows that client its own full description, and
 nothing more of anyone else's.
 
@@ -156,12 +156,13 @@ def service_row(c):
     }
 
 
-def request_row(a, client="", texts=None):
+def request_row(a, client="", texts=None, tz=None):
     """One request as the public sees it; ``client``: the reading client, who gets back the full
-    description of the requests it filed itself. ``texts``: ``progress.stage_texts()``, taken once
-    per response; ``a`` comes through ``public.with_references``."""
+    description of the requests it filed itself. ``texts``: ``progress.stage_texts()`` and ``tz``
+    the current time zone, taken once per response; ``a``: a ``public.PublicRow``."""
     own = bool(client) and a.client == client
     texts = texts if texts is not None else progress.stage_texts()
+    tz = tz or timezone.get_current_timezone()
     row = {
         "service_request_id": a.number,
         "status": public.open311_status(a),
@@ -172,9 +173,9 @@ def request_row(a, client="", texts=None):
         "description": a.description if own else public.public_title(a),
         "agency_responsible": public.agency(a),
         "service_notice": "",
-        "requested_datetime": timezone.localtime(a.created_at),
-        "updated_datetime": timezone.localtime(a.updated_at),
-        "expected_datetime": timezone.localtime(a.deadline) if a.deadline else None,
+        "requested_datetime": a.created_at.astimezone(tz),
+        "updated_datetime": a.updated_at.astimezone(tz),
+        "expected_datetime": a.deadline.astimezone(tz) if a.deadline else None,
         "address": public.place_name(a),
         "address_id": "",
         "zipcode": "",
@@ -245,7 +246,7 @@ def _split(value):
 
 
 def _query(request):
-    rows = public.public_appeals()
+    rows = Appeal.objects.all()
     ids = _split(request.GET.get("service_request_id"))
     if ids:  # the spec: with ids, the other parameters are ignored
         return rows.filter(number__in=ids[:CAP]).order_by("-created_at")
@@ -339,15 +340,15 @@ def requests_view(request, fmt):
     if request.method != "GET":
         raise Open311Error(400, _("只支持 GET 和 POST。"))
     client = _reader(request)
-    texts = progress.stage_texts()
-    rows = public.with_references(_query(request))
-    return respond(fmt, "requests", [request_row(a, client, texts) for a in rows])
+    texts, tz = progress.stage_texts(), timezone.get_current_timezone()
+    rows = public.public_rows(_query(request))
+    return respond(fmt, "requests", [request_row(a, client, texts, tz) for a in rows])
 
 
 @open311_view
 def request_detail(request, fmt, number):
     client = _reader(request)
-    appeal = next(iter(public.with_references(public.public_appeals().filter(number=number)[:1])), None)
+    appeal = next(iter(public.public_rows(Appeal.objects.filter(number=number).order_by()[:1])), None)
     if appeal is None:
         raise Open311Error(404, _("没有编号为 %(n)s 的诉求。") % {"n": number})
     return respond(fmt, "requests", [request_row(appeal, client)])
