@@ -11,6 +11,8 @@ It builds the org tree, compounds and buildings through the services, writes a C
 people (Faker zh_CN names; ID numbers built from county 370402, a birth date, a sequence number and
 the GB 11643 check digit), then times what the import page's task does: read the file, validate
 every row, write in one transaction. Then it imports the same file again, which must change nothing.
+The last line gives both rates, with the machine's load average (the higher of before and after):
+the figures mean little on a machine that other work keeps busy.
 With --watch, a second thread polls the job's progress the way the job page does, and prints what
 it saw (PostgreSQL shows progress during the write; SQLite only after the commit).
 """
@@ -208,6 +210,7 @@ def run_once(label, path, district, job=None, watch=False):
         f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
         f"households created {counts['households_created']:,}"
     )
+    counts["rows_per_s"] = n / wall
     if watcher:
         during = sorted({s for s in seen if s})
         print(
@@ -245,9 +248,16 @@ def main():
         f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s"
     )
     job = make_job(district) if args.watch else None
+    load = os.getloadavg()
     first = run_once("first import", path, district, job=job, watch=args.watch)
     second = run_once("re-import   ", path, district)
     assert first["created"] == written and second["unchanged"] == written, "the re-import changed something"
+    load = [max(a, b) for a, b in zip(load, os.getloadavg(), strict=True)]
+    print(
+        f"{connection.vendor}: first import {first['rows_per_s']:,.0f} rows/s, "
+        f"re-import of the unchanged file {second['rows_per_s']:,.0f} rows/s "
+        f"(load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} CPUs)"
+    )
 
 
 if __name__ == "__main__":

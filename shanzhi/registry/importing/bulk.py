@@ -26,7 +26,7 @@ from psycopg import sql
 from shanzhi.core import crypto
 
 from .. import services
-from ..models import Household, Resident
+from ..models import Household, OrgNode, Resident
 
 # What is compared with the file; read as plain values: no model instances, nothing decrypted
 # (a phone is compared through its blind index).
@@ -93,34 +93,56 @@ def _cursor():
     return psycopg.Cursor(connection.connection)
 
 
+def _text_array(values):
+    """One text parameter for ``= ANY(string_to_array(%s, ','))``: binding a 2,000-item array
+    parameter costs more in the driver than the query costs the database. Blind indexes and ids
+    never contain a comma."""
+    return ",".join(map(str, values))
+
+
+ANY = sql.SQL("= ANY(string_to_array(%s, ','))")
+ANY_ID = sql.SQL("= ANY(string_to_array(%s, ',')::bigint[])")
+
+
 def stored_residents(indexes):
     """Stored values of the residents with these ID-number blind indexes, by index."""
-    query = sql.SQL("SELECT {} FROM {} WHERE id_number_index = ANY(%s)").format(
-        sql.SQL(", ").join(map(sql.Identifier, STORED)), sql.Identifier(Resident._meta.db_table)
+    query = sql.SQL("SELECT {} FROM {} WHERE id_number_index {}").format(
+        sql.SQL(", ").join(map(sql.Identifier, STORED)), sql.Identifier(Resident._meta.db_table), ANY
     )
     with _cursor() as cursor:
-        cursor.execute(query, [list(indexes)])
+        cursor.execute(query, [_text_array(indexes)])
         return {row[1]: Stored(*row) for row in cursor}
 
 
 def current_tags(resident_ids):
-    query = sql.SQL("SELECT resident_id, caretag_id FROM {} WHERE resident_id = ANY(%s)").format(
-        sql.Identifier(TagLink._meta.db_table)
+    query = sql.SQL("SELECT resident_id, caretag_id FROM {} WHERE resident_id {}").format(
+        sql.Identifier(TagLink._meta.db_table), ANY_ID
     )
     tags = {}
     with _cursor() as cursor:
-        cursor.execute(query, [list(resident_ids)])
+        cursor.execute(query, [_text_array(resident_ids)])
         for resident_id, tag_id in cursor:
             tags.setdefault(resident_id, set()).add(tag_id)
     return tags
 
 
+def outside_scope(indexes, scope_path):
+    """Those of these blind indexes whose resident is registered in a grid outside ``scope_path``."""
+    query = sql.SQL(
+        "SELECT r.id_number_index FROM {} r JOIN {} g ON g.id = r.grid_id "
+        "WHERE r.id_number_index {} AND NOT starts_with(g.path, %s)"
+    ).format(sql.Identifier(Resident._meta.db_table), sql.Identifier(OrgNode._meta.db_table), ANY)
+    with _cursor() as cursor:
+        cursor.execute(query, [_text_array(indexes), scope_path])
+        return {row[0] for row in cursor}
+
+
 def household_ids(building_ids):
-    query = sql.SQL("SELECT id, building_id, unit_no, room FROM {} WHERE building_id = ANY(%s)").format(
-        sql.Identifier(Household._meta.db_table)
+    query = sql.SQL("SELECT id, building_id, unit_no, room FROM {} WHERE building_id {}").format(
+        sql.Identifier(Household._meta.db_table), ANY_ID
     )
     with _cursor() as cursor:
-        cursor.execute(query, [list(building_ids)])
+        cursor.execute(query, [_text_array(building_ids)])
         return {(building_id, unit_no, room): pk for pk, building_id, unit_no, room in cursor}
 
 
@@ -147,11 +169,11 @@ def copy_rows(model, columns, rows):
 
 
 def delete_tags(resident_ids):
-    query = sql.SQL("DELETE FROM {} WHERE resident_id = ANY(%s)").format(
-        sql.Identifier(TagLink._meta.db_table)
+    query = sql.SQL("DELETE FROM {} WHERE resident_id {}").format(
+        sql.Identifier(TagLink._meta.db_table), ANY_ID
     )
     with _cursor() as cursor:
-        cursor.execute(query, [list(resident_ids)])
+        cursor.execute(query, [_text_array(resident_ids)])
 
 
 def create_households(missing, now):
