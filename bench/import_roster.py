@@ -23,6 +23,7 @@ import datetime
 import math
 import os
 import random
+import resource
 import sys
 import threading
 import time
@@ -177,9 +178,32 @@ def watch_progress(job_id, seen, stop):
     connection.close()
 
 
+def backend_cpu():
+    """CPU seconds of the database server process serving this connection (PostgreSQL on this
+    machine), or None: with the children's, the CPU an import costs whatever else the machine runs."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_once(label, path, district, job=None, watch=False):
     from shanzhi.registry import importing
 
+    server, children = backend_cpu(), children_cpu()
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=watch_progress, args=(job.pk, seen, stop)) if watch and job else None
     marks = [(time.perf_counter(), time.process_time())]
@@ -206,6 +230,13 @@ def run_once(label, path, district, job=None, watch=False):
     print(
         f"  total {wall:.1f}s = {n / wall:,.0f} rows/s; CPU of this process {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second"
     )
+    others = [f"worker processes {children_cpu() - children:.1f}s"]
+    if server is not None:
+        server = backend_cpu() - server
+        others.append(f"database server process {server:.1f}s")
+        cpu += server
+    cpu += children_cpu() - children
+    print(f"  CPU elsewhere: {', '.join(others)}; in all {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second")
     print(
         f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
         f"households created {counts['households_created']:,}"
