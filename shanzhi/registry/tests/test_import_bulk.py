@@ -141,3 +141,34 @@ def test_a_failure_in_the_middle_of_the_write_leaves_nothing(cast, monkeypatch, 
 
     assert len(calls) == 3  # two chunks were written before the failure...
     assert snapshot() == before  # ...and rolled back with it
+
+
+def test_the_id_number_check_is_gb_11643s_as_stdnum_computes_it():
+    import random
+
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    from shanzhi.core.errors import DomainError
+    from shanzhi.core.validators import clean_id_number, id_check_digit
+
+    rng = random.Random(11643)
+    for _ in range(2000):
+        base = f"37040{rng.randrange(10)}{rng.randrange(1900, 2020)}{rng.randrange(1, 13):02d}{rng.randrange(1, 32):02d}"
+        base += f"{rng.randrange(1000):03d}"
+        assert id_check_digit(base + "0") == ric.calc_check_digit(base + "0")
+        good = base + ric.calc_check_digit(base + "0")
+        try:
+            ric.get_birth_date(good)
+            real_date = True
+        except StdnumError:
+            real_date = False
+        if real_date:
+            assert clean_id_number(good.lower()) == good
+            wrong = base + ("0" if good[17] != "0" else "1")
+            with pytest.raises(DomainError):
+                clean_id_number(wrong)
+        else:  # a day the month does not have
+            with pytest.raises(DomainError):
+                clean_id_number(good)
+    assert services.facts_from_id("110101199003077774") == (ric.get_birth_date("110101199003077774"), "M")
