@@ -240,3 +240,41 @@ def create_tag_links(pairs):
     """``pairs``: (resident id, tag id)."""
     if pairs:
         copy_rows(TagLink, ("resident_id", "caretag_id"), pairs)
+
+
+def update_residents(changed, rephoned):
+    """Apply the changed residents (``writing._updated`` instances; ``rephoned`` ones carry a new
+    phone too) with one UPDATE ... FROM a COPY-filled temporary table."""
+    table = sql.Identifier(Resident._meta.db_table)
+    with _cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS roster_update (id bigint PRIMARY KEY, name text, "
+            "name_initials text, relation text, household_id bigint, grid_id bigint, "
+            "updated_at timestamptz, phone_set boolean, phone text, phone_index text) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE roster_update")
+        with cursor.copy("COPY roster_update FROM STDIN") as copy:
+            for r, phone_set in [(r, False) for r in changed] + [(r, True) for r in rephoned]:
+                copy.write_row(
+                    (
+                        r.pk,
+                        r.name,
+                        r.name_initials,
+                        r.relation,
+                        r.household_id,
+                        r.grid_id,
+                        r.updated_at,
+                        phone_set,
+                        crypto.encrypt(r.phone) if phone_set else None,
+                        r.phone_index if phone_set else None,
+                    )
+                )
+        cursor.execute(
+            sql.SQL(
+                "UPDATE {} r SET name = u.name, name_initials = u.name_initials, relation = u.relation, "
+                "household_id = u.household_id, grid_id = u.grid_id, updated_at = u.updated_at, "
+                "phone = CASE WHEN u.phone_set THEN u.phone ELSE r.phone END, "
+                "phone_index = CASE WHEN u.phone_set THEN u.phone_index ELSE r.phone_index END "
+                "FROM roster_update u WHERE r.id = u.id"
+            ).format(table)
+        )

@@ -199,10 +199,13 @@ def _write_residents(chunk, households, existing=None, new_values=None):
         ids = bulk.create_residents(new, new_values, now)
     elif new:
         ids = _create_residents(new)
-    if changed:
-        Resident.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
-    if rephoned:
-        Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
+    if (changed or rephoned) and bulk.enabled():
+        bulk.update_residents(changed, rephoned)
+    else:
+        if changed:
+            Resident.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
+        if rephoned:
+            Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
     if retagged and bulk.enabled():
         bulk.delete_tags(retagged)
     elif retagged:

@@ -95,10 +95,19 @@ def test_the_parallel_derivation_gives_what_the_serial_one_gives(cast):
 def test_the_copy_path_writes_what_the_orm_path_writes(cast, monkeypatch, parallel):
     rows = make_rows(12)
     data = as_csv(rows)
+    edited = [dict(row) for row in rows]
+    edited[1]["姓名"], edited[4]["手机号"], edited[7]["标签"], edited[8]["房号"] = (
+        "司马新",
+        "13700001111",
+        "党员",
+        "909",
+    )
+    changed = as_csv(edited)
     monkeypatch.setattr(writing, "CHUNK", 5)  # several chunks, the last one short
     monkeypatch.setattr(bulk, "enabled", lambda: False)
     households_before = list(Household.objects.values_list("pk", flat=True))
     orm_counts = import_file(data, cast)
+    orm_changed = import_file(changed, cast)
     orm_rows = stored_rows(rows)
     assert len(orm_rows) == len(rows)
     wipe(rows, households_before)
@@ -106,8 +115,10 @@ def test_the_copy_path_writes_what_the_orm_path_writes(cast, monkeypatch, parall
     monkeypatch.setattr(bulk, "enabled", lambda: True)
     monkeypatch.setattr(bulk, "PARALLEL_MIN", 1 if parallel else 10**9)
     copy_counts = import_file(data, cast)
+    copy_changed = import_file(changed, cast)
 
     assert copy_counts == orm_counts
+    assert copy_changed == orm_changed and orm_changed["updated"] == 4
     assert stored_rows(rows) == orm_rows
     # Ids come from the tables' own sequences: an ordinary insert afterwards does not collide.
     household = Household.objects.order_by("-id").first()
