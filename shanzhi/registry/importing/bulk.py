@@ -72,11 +72,13 @@ def deriver(total, *, parallel=None):
     """A ``map(derive, chunks)`` that yields in order: worker processes when ``total`` is large.
 
     Workers are forked (they inherit Django's settings and the key ring, and never touch the
-    database); where fork is unavailable, or with one CPU, it stays in this process.
+    database); where fork is unavailable, with one CPU, or in a daemonic worker process (which may
+    not have children), it stays in this process.
     """
     if parallel is None:
         parallel = total >= PARALLEL_MIN and WORKERS > 1
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if not parallel or not forkable or multiprocessing.current_process().daemon:  # a daemon has no children
         yield lambda chunks: map(derive, chunks)
         return
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
