@@ -11,6 +11,8 @@ It builds the org tree, compounds and buildings through the services, writes a C
 people (Faker zh_CN names; ID numbers built from county 370402, a birth date, a sequence number and
 the GB 11643 check digit), then times what the import page's task does: read the file, validate
 every row, write in one transaction. Then it imports the same file again, which must change nothing.
+The last line gives both rates, with the machine's load average (the higher of before and after):
+the figures mean little on a machine that other work keeps busy.
 With --watch, a second thread polls the job's progress the way the job page does, and prints what
 it saw (PostgreSQL shows progress during the write; SQLite only after the commit).
 """
@@ -21,6 +23,7 @@ import datetime
 import math
 import os
 import random
+import resource
 import sys
 import threading
 import time
@@ -175,9 +178,32 @@ def watch_progress(job_id, seen, stop):
     connection.close()
 
 
+def backend_cpu():
+    """CPU seconds of the database server process serving this connection (PostgreSQL on this
+    machine), or None: with the children's, the CPU an import costs whatever else the machine runs."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_once(label, path, district, job=None, watch=False):
     from shanzhi.registry import importing
 
+    server, children = backend_cpu(), children_cpu()
     seen, stop = [], threading.Event()
     watcher = threading.Thread(target=watch_progress, args=(job.pk, seen, stop)) if watch and job else None
     marks = [(time.perf_counter(), time.process_time())]
@@ -204,10 +230,18 @@ def run_once(label, path, district, job=None, watch=False):
     print(
         f"  total {wall:.1f}s = {n / wall:,.0f} rows/s; CPU of this process {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second"
     )
+    others = [f"worker processes {children_cpu() - children:.1f}s"]
+    if server is not None:
+        server = backend_cpu() - server
+        others.append(f"database server process {server:.1f}s")
+        cpu += server
+    cpu += children_cpu() - children
+    print(f"  CPU elsewhere: {', '.join(others)}; in all {cpu:.1f}s = {n / cpu:,.0f} rows per CPU-second")
     print(
         f"  created {counts['created']:,}, updated {counts['updated']:,}, unchanged {counts['unchanged']:,}, "
         f"households created {counts['households_created']:,}"
     )
+    counts["rows_per_s"] = n / wall
     if watcher:
         during = sorted({s for s in seen if s})
         print(
@@ -245,9 +279,16 @@ def main():
         f"({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s"
     )
     job = make_job(district) if args.watch else None
+    load = os.getloadavg()
     first = run_once("first import", path, district, job=job, watch=args.watch)
     second = run_once("re-import   ", path, district)
     assert first["created"] == written and second["unchanged"] == written, "the re-import changed something"
+    load = [max(a, b) for a, b in zip(load, os.getloadavg(), strict=True)]
+    print(
+        f"{connection.vendor}: first import {first['rows_per_s']:,.0f} rows/s, "
+        f"re-import of the unchanged file {second['rows_per_s']:,.0f} rows/s "
+        f"(load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} CPUs)"
+    )
 
 
 if __name__ == "__main__":

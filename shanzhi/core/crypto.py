@@ -49,12 +49,17 @@ def current_key_id():
     return keyring()[1]
 
 
+@lru_cache(maxsize=8)
+def _aead(key):
+    return AESGCM(key)
+
+
 def encrypt(plaintext):
     if plaintext in (None, ""):
         return plaintext
     ring, key_id = keyring()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring[key_id]).encrypt(nonce, plaintext.encode(), key_id.encode())
+    sealed = _aead(ring[key_id]).encrypt(nonce, plaintext.encode(), key_id.encode())
     return f"{PREFIX}{key_id}${base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -70,15 +75,22 @@ def decrypt(token):
     if key_id not in ring:
         raise ImproperlyConfigured(f"a value is encrypted with key {key_id}, which is not in the key ring")
     raw = base64.b64decode(token[token.index("$") + 1 :])
-    return AESGCM(ring[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+    return _aead(ring[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+
+
+@lru_cache(maxsize=4)
+def _hmac_base(key):
+    """The HMAC state after the key; copying it saves hashing the padded key on every value."""
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
 
 
 def blind_index(value):
     """HMAC of the normalised value: equal inputs give equal indexes, nothing else leaks."""
     if value in (None, ""):
         return ""
-    key = settings.SHANZHI_BLIND_INDEX_KEY.encode()
-    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    mac = _hmac_base(settings.SHANZHI_BLIND_INDEX_KEY).copy()
+    mac.update(value.strip().upper().encode())
+    return mac.hexdigest()
 
 
 def new_key():

@@ -1,7 +1,8 @@
 """Roster (台账) import: a spreadsheet of households and residents into the registry.
 
 ``reading`` turns a file into row dicts (the columns are listed there), ``checking`` validates
-every row, ``writing`` upserts them in one transaction, and ``jobs.import_file`` is the one
+every row, ``writing`` upserts them in one transaction (``bulk``: PostgreSQL's COPY path and the
+per-row work shared out to worker processes), and ``jobs.import_file`` is the one
 service that reads, checks, imports and audits a file for the upload page's task and the
 ``import_roster`` command alike. The rules of an import (upsert by ID number, the file is the
 truth for its columns, all or nothing, never a move out of scope): docs/ARCHITECTURE.md.

@@ -9,6 +9,7 @@ from shanzhi.core.errors import DomainError
 
 from .. import services
 from ..models import Building, CareTag, Compound, OrgNode, Resident
+from . import bulk
 from .reading import CHUNK, HEADER, MAX_LENGTH, PROGRESS_EVERY, REQUIRED, TAG_SEPARATORS
 
 # --- validating --------------------------------------------------------------------------------
@@ -69,6 +70,9 @@ class _Lookups:
         """Blind indexes of residents that are registered, but not inside the scope."""
         found = set()
         for chunk in _chunks(list(indexes), CHUNK):
+            if bulk.enabled():
+                found.update(bulk.outside_scope(chunk, self.scope.path))
+                continue
             found.update(
                 Resident.objects.filter(id_number_index__in=chunk)
                 .exclude(grid__path__startswith=self.scope.path)

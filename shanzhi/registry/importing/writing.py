@@ -2,7 +2,7 @@
 with progress visible to the polling page."""
 
 import contextlib
-import functools
+import itertools
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
@@ -14,15 +14,13 @@ from shanzhi.core.models import AuditEvent
 
 from .. import services
 from ..models import Household, ImportJob, Resident
+from . import bulk
 from .checking import _chunks, check_rows
 from .reading import CHUNK, PROGRESS_EVERY, RosterRejected
 
 logger = logging.getLogger(__name__)
 
 # --- writing -----------------------------------------------------------------------------------
-
-
-_initials = functools.lru_cache(maxsize=200_000)(services.name_initials)
 
 
 def check_permission(by, scope):
@@ -80,13 +78,25 @@ def _write(records, reporter):
         "unchanged": 0,
         "households_created": households_created,
     }
+    chunks = list(_chunks(records, CHUNK))
+    fast = bulk.enabled()
+    # On PostgreSQL the stored residents are read first, so that the new ones' per-row work can
+    # run in the worker processes while the chunks already derived are written.
+    stored = [_stored(chunk) for chunk in chunks] if fast else [None] * len(chunks)
+    work = [
+        [(r.id_number, r.phone or "", r.name) for r in chunk if r.id_index not in existing]
+        for chunk, existing in zip(chunks, stored, strict=True)
+        if existing is not None
+    ]
     done = 0
-    for chunk in _chunks(records, CHUNK):
-        for key, n in _write_residents(chunk, households).items():
-            counts[key] += n
-        before, done = done, done + len(chunk)
-        if before // PROGRESS_EVERY != done // PROGRESS_EVERY or done == len(records):
-            reporter.report("importing", done)
+    with bulk.deriver(sum(map(len, work)), parallel=None if fast else False) as derive_map:
+        derived = derive_map(work) if fast else itertools.repeat(None)
+        for chunk, existing, new_values in zip(chunks, stored, derived, strict=False):
+            for key, n in _write_residents(chunk, households, existing, new_values).items():
+                counts[key] += n
+            before, done = done, done + len(chunk)
+            if before // PROGRESS_EVERY != done // PROGRESS_EVERY or done == len(records):
+                reporter.report("importing", done)
     return counts
 
 
@@ -102,6 +112,9 @@ def _upsert_households(records):
     def existing():
         found = {}
         for chunk in _chunks(building_ids, CHUNK):
+            if bulk.enabled():
+                found.update(bulk.household_ids(chunk))
+                continue
             for pk, building_id, unit_no, room in Household.objects.filter(building_id__in=chunk).values_list(
                 "id", "building_id", "unit_no", "room"
             ):
@@ -109,56 +122,68 @@ def _upsert_households(records):
         return found
 
     found = existing()
-    missing = [
-        Household(building_id=key[0], grid_id=building.grid_id, unit_no=key[1], room=key[2])
-        for key, building in wanted.items()
-        if key not in found
-    ]
-    if missing:
-        Household.objects.bulk_create(missing, batch_size=CHUNK)
-        if all(h.pk for h in missing):
-            found.update({(h.building_id, h.unit_no, h.room): h.pk for h in missing})
+    missing = [key for key in wanted if key not in found]
+    if missing and bulk.enabled():
+        values = [(key[0], wanted[key].grid_id, key[1], key[2]) for key in missing]
+        found.update(zip(missing, bulk.create_households(values, timezone.now()), strict=True))
+    elif missing:
+        objects = [
+            Household(building_id=key[0], grid_id=wanted[key].grid_id, unit_no=key[1], room=key[2])
+            for key in missing
+        ]
+        Household.objects.bulk_create(objects, batch_size=CHUNK)
+        if all(h.pk for h in objects):
+            found.update({(h.building_id, h.unit_no, h.room): h.pk for h in objects})
         else:  # a backend that cannot return ids from a bulk insert
             found = existing()
     return found, len(missing)
 
 
-TagLink = Resident.tags.through
-# What is compared with the file; read as plain values: no model instances, nothing decrypted
-# (a phone is compared through its blind index).
-STORED = ("id", "id_number_index", "name", "name_initials", "phone_index", "relation", "household_id")
+TagLink = bulk.TagLink
 UPDATE_FIELDS = ["name", "name_initials", "relation", "household", "grid", "updated_at"]
 PHONE_FIELDS = ["phone", "phone_index"]
 
 
-def _write_residents(chunk, households):
+def _stored(chunk):
     wanted = [rec.id_index for rec in chunk]
-    existing = {
+    if bulk.enabled():
+        return bulk.stored_residents(wanted)
+    return {
         r.id_number_index: r
-        for r in Resident.objects.filter(id_number_index__in=wanted).values_list(*STORED, named=True)
+        for r in Resident.objects.filter(id_number_index__in=wanted).values_list(*bulk.STORED, named=True)
     }
-    current_tags = {}
-    if existing and any(rec.tag_ids is not None for rec in chunk):
-        links = TagLink.objects.filter(resident_id__in=[r.id for r in existing.values()])
-        for resident_id, tag_id in links.values_list("resident_id", "caretag_id"):
-            current_tags.setdefault(resident_id, set()).add(tag_id)
 
-    new, new_tags, changed, rephoned, retagged = [], [], [], [], {}
+
+def _current_tags(chunk, existing):
+    if not existing or all(rec.tag_ids is None for rec in chunk):
+        return {}
+    ids = [r.id for r in existing.values()]
+    if bulk.enabled():
+        return bulk.current_tags(ids)
+    current = {}
+    for resident_id, tag_id in TagLink.objects.filter(resident_id__in=ids).values_list(
+        "resident_id", "caretag_id"
+    ):
+        current.setdefault(resident_id, set()).add(tag_id)
+    return current
+
+
+def _write_residents(chunk, households, existing=None, new_values=None):
+    """Create the chunk's new residents, update the changed ones, leave the unchanged ones alone.
+
+    A row is unchanged when every value the file has equals the stored one (the phone compared
+    through its blind index, so nothing is decrypted): it costs one comparison and no write.
+    """
+    if existing is None:
+        existing = _stored(chunk)
+    current_tags = _current_tags(chunk, existing)
+    new, changed, rephoned, retagged = [], [], [], {}
     now = timezone.now()
     for rec in chunk:
         household_id = households[_household_key(rec)]
         stored = existing.get(rec.id_index)
         if stored is None:
-            resident = Resident(
-                household_id=household_id,
-                grid_id=rec.building.grid_id,
-                name=rec.name,
-                name_initials=_initials(rec.name),
-                relation=rec.relation or "",
-            )
-            services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone or "")
-            new.append(resident)
-            new_tags.append(rec.tag_ids or ())
+            new.append((rec, household_id))
             continue
         phone_changed = rec.phone is not None and stored.phone_index != crypto.blind_index(rec.phone)
         tags_changed = rec.tag_ids is not None and rec.tag_ids != current_tags.get(stored.id, set())
@@ -170,30 +195,58 @@ def _write_residents(chunk, households):
                 services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone)
             (rephoned if phone_changed else changed).append(resident)
 
-    if new:
-        Resident.objects.bulk_create(new, batch_size=CHUNK)
-        if not all(r.pk for r in new):
-            ids = dict(
-                Resident.objects.filter(id_number_index__in=[r.id_number_index for r in new]).values_list(
-                    "id_number_index", "id"
-                )
-            )
-            for r in new:
-                r.pk = ids[r.id_number_index]
-    if changed:
-        Resident.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
-    if rephoned:
-        Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
-    if retagged:
+    if new and new_values is not None:
+        ids = bulk.create_residents(new, new_values, now)
+    elif new:
+        ids = _create_residents(new)
+    if (changed or rephoned) and bulk.enabled():
+        bulk.update_residents(changed, rephoned)
+    else:
+        if changed:
+            Resident.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
+        if rephoned:
+            Resident.objects.bulk_update(rephoned, UPDATE_FIELDS + PHONE_FIELDS, batch_size=500)
+    if retagged and bulk.enabled():
+        bulk.delete_tags(retagged)
+    elif retagged:
         TagLink.objects.filter(resident_id__in=list(retagged)).delete()
-    links = [
-        TagLink(resident_id=r.pk, caretag_id=t) for r, tags in zip(new, new_tags, strict=True) for t in tags
-    ]
-    links += [TagLink(resident_id=rid, caretag_id=t) for rid, tags in retagged.items() for t in tags]
-    if links:
-        TagLink.objects.bulk_create(links, batch_size=CHUNK)
+    links = (
+        [(pk, t) for pk, (rec, _h) in zip(ids, new, strict=True) for t in rec.tag_ids or ()] if new else []
+    )
+    links += [(rid, t) for rid, tags in retagged.items() for t in tags]
+    if links and bulk.enabled():
+        bulk.create_tag_links(links)
+    elif links:
+        TagLink.objects.bulk_create(
+            [TagLink(resident_id=r, caretag_id=t) for r, t in links], batch_size=CHUNK
+        )
     updated = len(changed) + len(rephoned)
     return {"created": len(new), "updated": updated, "unchanged": len(chunk) - len(new) - updated}
+
+
+def _create_residents(new):
+    """The ORM's bulk insert (SQLite, and any backend without COPY); returns the new ids in order."""
+    residents = []
+    for rec, household_id in new:
+        resident = Resident(
+            household_id=household_id,
+            grid_id=rec.building.grid_id,
+            name=rec.name,
+            name_initials=bulk.initials(rec.name),
+            relation=rec.relation or "",
+        )
+        services.set_resident_identity(resident, id_number=rec.id_number, phone=rec.phone or "")
+        residents.append(resident)
+    Resident.objects.bulk_create(residents, batch_size=CHUNK)
+    if not all(r.pk for r in residents):
+        ids = dict(
+            Resident.objects.filter(id_number_index__in=[r.id_number_index for r in residents]).values_list(
+                "id_number_index", "id"
+            )
+        )
+        for r in residents:
+            r.pk = ids[r.id_number_index]
+    return [r.pk for r in residents]
 
 
 def _fields_differ(stored, rec, household_id):
@@ -209,7 +262,7 @@ def _updated(stored, rec, household_id, now):
     return Resident(
         pk=stored.id,
         name=rec.name,
-        name_initials=stored.name_initials if stored.name == rec.name else _initials(rec.name),
+        name_initials=stored.name_initials if stored.name == rec.name else bulk.initials(rec.name),
         relation=stored.relation if rec.relation is None else rec.relation,
         household_id=household_id,
         grid_id=rec.building.grid_id,

@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 from shapely.geometry import shape
 from shapely.validation import explain_validity
-from stdnum.cn import ric
 
 from shanzhi.accounts import permissions
 from shanzhi.core.errors import DomainError
+from shanzhi.core.validators import birth_date_of
 
 from .. import geo
 from ..models import Building, Compound, Household, OrgNode
@@ -16,7 +16,7 @@ from ..models import Building, Compound, Household, OrgNode
 
 def facts_from_id(id_number):
     """Birth date and gender as the ID number states them (17th digit odd = male)."""
-    return ric.get_birth_date(id_number), ("M" if int(id_number[16]) % 2 else "F")
+    return birth_date_of(id_number), ("M" if int(id_number[16]) % 2 else "F")
 
 
 def name_initials(name):
