@@ -97,6 +97,11 @@ class Figures:
     due: int = 0
     suspended: int = 0
     on_time: int = 0
+    handled_1d: int = 0  # the handling-time histogram: ``rollups.HANDLING_BUCKETS``
+    handled_3d: int = 0
+    handled_5d: int = 0
+    handled_10d: int = 0
+    handled_over_10d: int = 0
     handling_hours: float = 0.0
     basic_weight: float = 1.0
     weights: dict = field(default_factory=dict)
