@@ -3,7 +3,7 @@ clustering script in the browser); above it a heat layer, one weighted point per
 
 * **Clusters** (a grid's dashboard): the placed appeals of the grid filed in the period, newest
   first, at most ``POINTS_MAX`` (the reply says when more matched), binned on a square lattice of
-  ``CLUSTER_CELLS`` cells across their extent; each cluster carries its count, its centre and up to
+  ``CLUSTER_CELLS`` cells across the grid; each cluster carries its count, its centre and up to
   ``TITLES`` titles. Titles only: no person, no address, no number. Bounded: one grid's appeals
   (the ``path`` index), a period of at most ``MAX_DAYS``, and the cap.
 * **Heat** (a community, street or district): the appeals received per grid in the period, from
@@ -25,6 +25,7 @@ from . import compute, visible
 
 POINTS_MAX = 2000
 CLUSTER_CELLS = 12
+MIN_CELL = 0.0002
 TITLES = 5
 
 
@@ -47,11 +48,17 @@ def clusters(user, node, period):
     points = [(*maps.to_map(lng, lat, system), title) for lng, lat, title in rows]
     if not points:
         return {"kind": "clusters", "points": [], "truncated": False}
+    # The lattice spans the grid's own polygon (else the points'), so that nearby cases cluster
+    # however few they are; never finer than ``MIN_CELL`` degrees (about 20 m).
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    size = max(max(xs) - min(xs), max(ys) - min(ys)) / CLUSTER_CELLS or 1.0
+    if node.boundary:
+        x0, y0, x1, y1 = shape(maps.geometry_to_map(node.boundary, system)).bounds
+    else:
+        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    size = max((x1 - x0) / CLUSTER_CELLS, (y1 - y0) / CLUSTER_CELLS, MIN_CELL)
     cells = defaultdict(list)
     for x, y, title in points:
-        cells[(int((x - min(xs)) / size), int((y - min(ys)) / size))].append((x, y, title))
+        cells[(int((x - x0) // size), int((y - y0) // size))].append((x, y, title))
     out = []
     for members in cells.values():
         n = len(members)
