@@ -53,12 +53,12 @@ def test_bad_input_is_a_400_and_writes_nothing(cast, client):
     client.force_login(cast.zhang)
     for data, field in (
         ({"node": cast.community.pk, "label": ""}, "名称"),
-        ({"node": "abc", "label": "大屏"}, "node"),
-        ({"label": "大屏"}, "node"),
+        ({"node": "abc", "label": "大屏"}, "节点"),
+        ({"label": "大屏"}, "节点"),
     ):
         response = client.post(URL, data)
         assert response.status_code == 400, data
-        assert response.context["error"], data
+        assert field in response.context["error"], data
     assert not Screen.objects.exists()
     assert not AuditEvent.objects.filter(action="token_issued").exists()
     assert client.get(reverse("datacentre:screen_revoke", args=[1])).status_code == 405
