@@ -14,7 +14,9 @@ from .test_dashboard import IN_B, PERIOD, _list_count
 
 
 def _resolve(cast, a, after_days=0):
-    a = services.start(services.dispatch(services.accept(a, by=cast.zhang), by=cast.zhang, to_user=cast.wang), by=cast.wang)
+    a = services.start(
+        services.dispatch(services.accept(a, by=cast.zhang), by=cast.zhang, to_user=cast.wang), by=cast.wang
+    )
     with time_machine.travel(MONDAY + dt.timedelta(days=after_days, hours=1), tick=False):
         return services.resolve(a, by=cast.wang, result="已处理")
 
@@ -32,7 +34,10 @@ def test_hot_places_of_a_community_are_grids_and_compounds_with_their_lists(cast
     _seed(cast, file_appeal)
     client.force_login(cast.zhang)
     dc = client.get(reverse("datacentre:node", args=[cast.community.pk]) + "?" + PERIOD).context["dc"]
-    assert [(p["name"], p["received"]) for p in dc["hot_grids"]] == [(cast.grid.name, 3), (cast.grid2.name, 1)]
+    assert [(p["name"], p["received"]) for p in dc["hot_grids"]] == [
+        (cast.grid.name, 3),
+        (cast.grid2.name, 1),
+    ]
     assert [(p["name"], p["received"]) for p in dc["hot_compounds"]] == [(cast.compound.name, 3)]
     for place in dc["hot_grids"] + dc["hot_compounds"]:
         assert _list_count(client, place["url"]) == place["received"], place["name"]

@@ -59,7 +59,9 @@ def test_company_figures_equal_a_recount_by_the_definitions(cast, file_appeal, c
     client.force_login(cast.feng)
     dc = _dashboard(client, "company", cast.company.pk).context["dc"]
     start, end = metrics.period(dt.date(2026, 3, 1), dt.date(2026, 5, 1))
-    _units, expected = oracle(Appeal.objects.filter(assignee_company=cast.company), "category", start, end, timezone.now())
+    _units, expected = oracle(
+        Appeal.objects.filter(assignee_company=cast.company), "category", start, end, timezone.now()
+    )
     total = dc["totals"]
     assert tuple(getattr(total, f) for f in FIELDS) == tuple(getattr(expected, f) for f in FIELDS)
     assert total.received == 2 and total.satisfaction_rate == 100.0
@@ -86,6 +88,10 @@ def test_out_of_scope_is_a_404_and_bad_input_a_400(cast, client):
     client.logout()
     assert _dashboard(client, "company", cast.company.pk).status_code == 302
     client.force_login(cast.feng)
-    for query, field in (("preset=forever", "preset"), ("start=2026-13-01", "start"), ("grain=hour", "grain")):
+    for query, field in (
+        ("preset=forever", "preset"),
+        ("start=2026-13-01", "start"),
+        ("grain=hour", "grain"),
+    ):
         response = _dashboard(client, "company", cast.company.pk, query)
         assert response.status_code == 400 and field in response.content.decode(), query

@@ -96,12 +96,12 @@
       c.setOption({
         backgroundColor: "transparent", animation: false,
         series: [{
-          type: "gauge", min: 0, max: 100, radius: "95%",
+          type: "gauge", min: 0, max: 100, radius: "92%", center: ["50%", "55%"],
           progress: { show: true, width: 12 }, axisLine: { lineStyle: { width: 12 } },
-          axisTick: { show: false }, splitLine: { length: 8 }, axisLabel: { distance: 16, fontSize: 10 },
-          pointer: { width: 4 }, itemStyle: { color: [RED, BLUE, GREEN, "#f9a825"][i % 4] },
-          title: { offsetCenter: [0, "70%"], fontSize: 14, color: "#ccc" },
-          detail: { offsetCenter: [0, "35%"], fontSize: 22, formatter: function (v) { return r.value == null ? "—" : v + "%"; } },
+          axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false },
+          pointer: { show: false }, anchor: { show: false }, itemStyle: { color: [RED, BLUE, GREEN, "#f9a825"][i % 4] },
+          title: { offsetCenter: [0, "62%"], fontSize: 14, color: "#ccc" },
+          detail: { offsetCenter: [0, "0%"], fontSize: 26, fontWeight: "bold", color: "#fff", formatter: function (v) { return r.value == null ? "—" : v + "%"; } },
           data: [{ value: r.value == null ? 0 : r.value, name: r.label }]
         }]
       });
