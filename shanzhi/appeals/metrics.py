@@ -36,7 +36,8 @@ case), except the on-time closure rate, counted over the appeals whose deadline 
   its cycles was (``Appeal.ever_late`` keeps the first cycle's lateness);
 - rework (返工) clears the resolved state: a case sent back is not resolved until fixed again;
   rework rate = appeals sent back at least once / accepted;
-- average handling time: hours from acceptance to resolution, over the resolved;
+- average handling time: hours from acceptance to resolution, over the resolved; its distribution
+  (办理时长分布): the resolved by calendar days from acceptance (``rollups.HANDLING_BUCKETS``);
 - composite score (综合得分) = the weighted mean of the four rates with the weights of
   ``MetricsRules``; none when a weighted rate is none.
 
