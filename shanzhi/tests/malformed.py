@@ -88,7 +88,7 @@ def _form_targets(cast, category, appeal):
             "page_worklist_compound",
             "zhang",
             "get",
-            "/appeals/worklist/",
+            "/appeals/",
             lambda v: {"bucket": "all", "compound": v},
         ),
         (
