@@ -47,6 +47,11 @@ def test_community_dashboard_sections(browser, live_server, cast, file_appeal, w
     page.goto(f"{live_server.url}/dc/{cast.grid.pk}/")
     page.wait_for_selector(".sz-dc-cluster")
     assert page.locator(".sz-dc-cluster").first.inner_text() == "3"
+    # The screens page fits a phone as well.
+    page.goto(f"{live_server.url}/dc/screens/")
+    page.wait_for_selector("#sz-screens")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    page.goto(f"{live_server.url}/dc/{cast.grid.pk}/")
     page.locator("#dc-hot-compounds a").first.click()
     page.wait_for_selector("#sz-figure-filter")
     assert cast.compound.name in page.locator("#sz-figure-filter").inner_text()
@@ -65,4 +70,22 @@ def test_big_screen_gauges(browser, live_server, cast, file_appeal):  # noqa: F8
     assert page.locator("#dc-rates-text li").count() == 4
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/dc-screen-1920.png")
+    assert csp_refusals(page, seen) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_company_dashboard_on_a_phone(browser, live_server, cast, file_appeal):  # noqa: F811
+    a = services.accept(file_appeal(title="电梯故障", building=cast.building), by=cast.zhang)
+    a = services.start(services.dispatch(a, by=cast.zhang, to_company=cast.company), by=cast.feng)
+    services.resolve(a, by=cast.feng, result="已修好")
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    seen = watch_csp(page)
+    sign_in(page, live_server, cast.feng, cast.password)
+    page.goto(f"{live_server.url}/dc/company/{cast.company.pk}/")
+    page.wait_for_selector("#dc-hist-chart canvas")
+    page.wait_for_selector("#dc-trend-chart canvas")
+    assert page.locator("#dc-figures [data-figure=resolved] .fs-4").inner_text() == "1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/dc-company-390.png", full_page=True)
     assert csp_refusals(page, seen) == []
