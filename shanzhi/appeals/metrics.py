@@ -36,7 +36,8 @@ case), except the on-time closure rate, counted over the appeals whose deadline 
   its cycles was (``Appeal.ever_late`` keeps the first cycle's lateness);
 - rework (返工) clears the resolved state: a case sent back is not resolved until fixed again;
   rework rate = appeals sent back at least once / accepted;
-- average handling time: hours from acceptance to resolution, over the resolved;
+- average handling time: hours from acceptance to resolution, over the resolved; its distribution
+  (办理时长分布): the resolved by calendar days from acceptance (``rollups.HANDLING_BUCKETS``);
 - composite score (综合得分) = the weighted mean of the four rates with the weights of
   ``MetricsRules``; none when a weighted rate is none.
 
@@ -97,6 +98,11 @@ class Figures:
     due: int = 0
     suspended: int = 0
     on_time: int = 0
+    handled_1d: int = 0  # the handling-time histogram: ``rollups.HANDLING_BUCKETS``
+    handled_3d: int = 0
+    handled_5d: int = 0
+    handled_10d: int = 0
+    handled_over_10d: int = 0
     handling_hours: float = 0.0
     basic_weight: float = 1.0
     weights: dict = field(default_factory=dict)

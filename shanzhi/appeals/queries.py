@@ -195,7 +195,10 @@ def bucket_counts(user, buckets, narrow):
 
 # The figures a dashboard links to its list (``figure_cases``): the counters of the rollup that
 # are about the appeals filed in a period, and those about the deadlines that fell in it.
-FILED_FIGURES = ("received", "invalid", "accepted", "responded", "resolved", "rated", "solved", "unreachable")
+FILED_FIGURES = (
+    *("received", "invalid", "accepted", "responded", "resolved", "rated", "solved", "unreachable"),
+    *rollups.HANDLING_COUNTERS,
+)
 DUE_FIGURES = ("due", "on_time")
 
 

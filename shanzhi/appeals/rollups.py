@@ -26,6 +26,17 @@ DRAIN_DELAY = dt.timedelta(seconds=5)
 LOCK_NAMESPACE = 0x5A52  # "ZR": keeps these advisory locks apart from any other user of them
 MONTH_NAMESPACE = LOCK_NAMESPACE + 1
 KEY = ("path", "grid_id", "community_id", "category_id", "assignee_department_id")
+# 办理时长分布: the resolved by calendar days [from, to) from acceptance to resolution. Calendar, not
+# working days: each bucket is one SQL condition (``figure_q``) that the rollup aggregates and the
+# worklist lists, and no holiday notice entered later changes a stored count.
+HANDLING_BUCKETS = (
+    ("handled_1d", 0, 1),
+    ("handled_3d", 1, 3),
+    ("handled_5d", 3, 5),
+    ("handled_10d", 5, 10),
+    ("handled_over_10d", 10, None),
+)
+HANDLING_COUNTERS = tuple(name for name, _lo, _hi in HANDLING_BUCKETS)
 # Counters about the appeals filed in a row's day (day and month rows) ...
 COUNTERS = (
     "received",
@@ -40,6 +51,7 @@ COUNTERS = (
     "basic",
     "unreachable",
     "reworked",
+    *HANDLING_COUNTERS,
 )
 # ... and about those whose deadline falls on its ``due_day`` (day rows only, read by that day).
 DUE_COUNTERS = ("due", "suspended", "on_time")
@@ -143,6 +155,13 @@ def figure_q(now):
     accepted = valid & Q(accepted_at__isnull=False)
     visited = valid & ~Q(rating="")
     due = accepted & Q(deadline__lt=now)
+    resolved = accepted & Q(resolved_at__isnull=False)
+    handled = {}
+    for name, lo, hi in HANDLING_BUCKETS:
+        cond = resolved & Q(resolved_at__gte=F("accepted_at") + dt.timedelta(days=lo))
+        if hi is not None:
+            cond &= Q(resolved_at__lt=F("accepted_at") + dt.timedelta(days=hi))
+        handled[name] = cond
     return {
         "received": Q(),
         "invalid": ~valid,
@@ -150,7 +169,7 @@ def figure_q(now):
         "accepted": accepted,
         "responded": valid & Q(responded_on_time=True),
         "reworked": accepted & Q(rework_count__gt=0),
-        "resolved": accepted & Q(resolved_at__isnull=False),
+        "resolved": resolved,
         "rated": visited,
         "solved": visited & Q(solved=Appeal.Solved.SOLVED),
         "satisfied": visited & Q(rating=Appeal.Rating.SATISFIED),
@@ -162,6 +181,7 @@ def figure_q(now):
         # keeps the lateness of its first cycle); suspension already moved the deadline back.
         "on_time": due
         & Q(suspended=False, ever_late=False, status__in=VERIFIED, resolved_at__lte=F("deadline")),
+        **handled,
     }
 
 

@@ -17,12 +17,29 @@ from shanzhi.accounts.models import Role as R
 
 ACTION = "datacentre.view"
 REPORTS = "datacentre.reports"
+MANAGE_SCREENS = "datacentre.manage_screens"
+# A department's handlers read their department's dashboard, a property company's staff their
+# company's (the appeals assigned to it); anyone else, that page of any unit, is a 404.
+VIEW_DEPARTMENT = "datacentre.view_department"
+VIEW_COMPANY = "datacentre.view_company"
 ACTIONS = {
     ACTION: permissions.NODE_STAFF,
     # A wall screen for a node: those who coordinate it (community and up), for their subtree.
-    "datacentre.manage_screens": permissions.COMMUNITY_UP,
+    MANAGE_SCREENS: permissions.COMMUNITY_UP,
+    VIEW_DEPARTMENT: {R.DEPARTMENT_HANDLER},
+    VIEW_COMPANY: {R.PROPERTY_STAFF},
     REPORTS: permissions.COMMUNITY_UP | {R.DEPARTMENT_HANDLER},
 }
+
+
+def own_department(user, pk):
+    """True if one of the user's grants handles for department ``pk``."""
+    return any(g.role == R.DEPARTMENT_HANDLER and g.department_id == pk for g in user.grants())
+
+
+def own_company(user, pk):
+    """True if one of the user's grants is on the staff of property company ``pk``."""
+    return any(g.role == R.PROPERTY_STAFF and g.property_company_id == pk for g in user.grants())
 
 
 def report_scope(grant):

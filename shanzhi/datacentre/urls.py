@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import report_views, views
+from . import report_views, unit_views, views
 
 app_name = "datacentre"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<int:pk>/map.geojson", views.map_layer, name="map"),
     path("screen/<str:token>/", views.screen, name="screen"),
     path("screen/<str:token>/map.geojson", views.screen_map, name="screen_map"),
+    path("<int:pk>/points.json", views.map_points, name="points"),
+    path("screen/<str:token>/points.json", views.screen_points, name="screen_points"),
+    path("screens/", unit_views.screens, name="screens"),
+    path("screens/<int:pk>/revoke/", unit_views.screen_revoke, name="screen_revoke"),
+    path("department/<int:pk>/", unit_views.department, name="department"),
+    path("company/<int:pk>/", unit_views.company, name="company"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
     path("reports/<int:pk>/progress/", report_views.report_progress, name="report_progress"),

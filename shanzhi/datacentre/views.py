@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET
 
 from shanzhi.accounts import permissions
 from shanzhi.core.dbrouter import replica_view
+from shanzhi.appeals.models import MetricsRules
 from shanzhi.core.errors import DomainError
 
 from . import queries, services
 from .access import ACTION
 from .queries import map as map_queries
+from .queries import points
 
 SCRIPTS = ["vendor/echarts/echarts.min.js", "vendor/leaflet/leaflet.js", "datacentre/dashboard.js"]
 REFRESH = 60  # seconds between a big screen's reloads
@@ -64,7 +66,7 @@ def map_layer(request, pk):
 
 def _read_only(context):
     """A wall shows figures, not ways into the cases: no link leaves the screen."""
-    for key in ("categories", "ranking"):
+    for key in ("categories", "ranking", "histogram"):
         for row in context["chart_data"][key]:
             row["url"] = ""
     return context
@@ -80,6 +82,7 @@ def screen(request, token):
     period = queries.Period.parse({"preset": "month"})
     context = _read_only(queries.dashboard(None, wall.node, period))
     context["map_url"] = reverse("datacentre:screen_map", args=[token]) + "?" + period.query()
+    context["points_url"] = reverse("datacentre:screen_points", args=[token]) + "?" + period.query()
     context["ticker"] = queries.intake_today(wall.node)
     return render(request, "datacentre/screen.html", {"dc": context, "screen": wall, "refresh": REFRESH})
 
@@ -95,3 +98,22 @@ def screen_map(request, token):
     if measure not in map_queries.MEASURES:
         raise DomainError(_("没有这个指标。"), field="measure")
     return JsonResponse(map_queries.features(None, wall.node, period, measure))
+
+
+@never_cache
+@require_GET
+def map_points(request, pk):
+    """The map's points layer: clustered appeals at grid level, a heat layer above (GeoJSON-free
+    JSON: ``points.points``)."""
+    node = queries.node_or_404(request.user, pk)
+    period = queries.Period.parse(request.GET)
+    return JsonResponse(points.points(request.user, node, period, MetricsRules.current()))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def screen_points(request, token):
+    wall = services.open_screen(token, request)
+    period = queries.Period.parse(request.GET)
+    return JsonResponse(points.points(None, wall.node, period, MetricsRules.current()))

@@ -67,6 +67,30 @@ def _form_targets(cast, category, appeal):
     """Pages: (label, who, method, url-or-callable, data builder). ``v`` is the bad value."""
     n = appeal.number
     return [
+        # The data centre's screens page, unit dashboard and the worklist's compound filter.
+        ("page_dc_screen_node", "zhang", "post", "/dc/screens/", lambda v: {"node": v, "label": "大屏"}),
+        (
+            "page_dc_screen_label",
+            "zhang",
+            "post",
+            "/dc/screens/",
+            lambda v: {"node": cast.community.pk, "label": v},
+        ),
+        (
+            "page_dc_company",
+            "feng",
+            "get",
+            f"/dc/company/{cast.company.pk}/",
+            lambda v: {"start": v, "grain": v},
+        ),
+        ("page_dc_points", "zhang", "get", f"/dc/{cast.community.pk}/points.json", lambda v: {"end": v}),
+        (
+            "page_worklist_compound",
+            "zhang",
+            "get",
+            "/appeals/",
+            lambda v: {"bucket": "all", "compound": v},
+        ),
         (
             "page_submit_category",
             "jumin",

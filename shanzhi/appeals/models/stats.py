@@ -26,6 +26,12 @@ class StatCounters(models.Model):
     basic = models.PositiveIntegerField(default=0)
     unreachable = models.PositiveIntegerField(default=0)
     reworked = models.PositiveIntegerField(default=0)
+    # The resolved by calendar days from acceptance: <1, 1–3, 3–5, 5–10, ≥10 (``rollups.HANDLING_BUCKETS``).
+    handled_1d = models.PositiveIntegerField(default=0)
+    handled_3d = models.PositiveIntegerField(default=0)
+    handled_5d = models.PositiveIntegerField(default=0)
+    handled_10d = models.PositiveIntegerField(default=0)
+    handled_over_10d = models.PositiveIntegerField(default=0)
     handling = models.DurationField(default=dt.timedelta)
     refreshed_at = models.DateTimeField(default=timezone.now)
 

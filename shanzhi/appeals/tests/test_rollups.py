@@ -23,6 +23,13 @@ from .conftest import IN_A1, IN_A2, MONDAY
 
 S = Appeal.Status
 FIELDS = (*rollups.COUNTERS, *rollups.DUE_COUNTERS)
+HISTOGRAM = (
+    ("handled_1d", 0, 1),
+    ("handled_3d", 1, 3),
+    ("handled_5d", 3, 5),
+    ("handled_10d", 5, 10),
+    ("handled_over_10d", 10, None),
+)
 
 
 # --- the oracle: the scanning computation, over the appeals a reader's rollup scope stands for ---------
@@ -63,7 +70,12 @@ def oracle(appeals, dimension, start, end, now):
             f.reworked += bool(a.rework_count)
             if a.resolved_at is not None:
                 f.resolved += 1
-                f.handling_hours += (a.resolved_at - a.accepted_at).total_seconds() / 3600
+                span = a.resolved_at - a.accepted_at
+                f.handling_hours += span.total_seconds() / 3600
+                # 办理时长分布: calendar days [lo, hi) from acceptance, written out once more.
+                days = span / dt.timedelta(days=1)
+                bucket = next(n for n, lo, hi in HISTOGRAM if days >= lo and (hi is None or days < hi))
+                setattr(f, bucket, getattr(f, bucket) + 1)
     first, last = timezone.localdate(start), timezone.localdate(end)
     for a in counted.filter(invalid_kind__isnull=True, accepted_at__isnull=False, deadline__lt=now):
         if not first <= timezone.localdate(a.deadline) < last:
@@ -159,6 +171,14 @@ def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal)
         services.accept(file_appeal(node=cast.community_b), by=cast.chen), by=cast.chen, reason="需街道协调"
     )
     file_appeal(node=cast.street2, title="街道层面")  # no community: a cell of its own
+    slow = services.start(
+        services.dispatch(
+            services.accept(file_appeal(title="四天"), by=cast.zhang), by=cast.zhang, to_user=cast.wang
+        ),
+        by=cast.wang,
+    )
+    with time_machine.travel(MONDAY + dt.timedelta(days=4), tick=False):
+        services.resolve(slow, by=cast.wang, result="四天后办结")  # 办理时长 3–5 days
     with time_machine.travel(MONDAY + dt.timedelta(days=9), tick=False):
         _handled(cast, file_appeal(title="第九天"))
     with time_machine.travel(MONDAY + dt.timedelta(days=20), tick=False):
@@ -166,7 +186,10 @@ def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal)
         for name in READERS:
             assert_matches_oracle(getattr(cast, name))
         total = assert_matches_oracle(cast.wu)
-    assert total.received == 8 and total.due > 0  # nine filed, one merged into another
+    assert total.received == 9 and total.due > 0  # ten filed, one merged into another
+    # The histogram's buckets split the resolved, and the four-day case is in its own bucket.
+    assert sum(getattr(total, n) for n in rollups.HANDLING_COUNTERS) == total.resolved
+    assert total.handled_5d == 1 and total.handled_1d == total.resolved - 1
     assert not AppealRollupMark.objects.exists()  # every mark was drained
 
 

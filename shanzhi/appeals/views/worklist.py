@@ -28,7 +28,7 @@ from shanzhi.core import audit, inputs, masking, spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 from shanzhi.registry import maps
-from shanzhi.registry.models import OrgNode
+from shanzhi.registry.models import Compound, OrgNode
 
 from .. import queries
 from ..models import Appeal, Category
@@ -54,6 +54,11 @@ FIGURE_LABELS = {
     "unreachable": gettext_lazy("联系不上"),
     "due": gettext_lazy("到期"),
     "on_time": gettext_lazy("按期结案"),
+    "handled_1d": gettext_lazy("办理时长不足1天"),
+    "handled_3d": gettext_lazy("办理时长1–3天"),
+    "handled_5d": gettext_lazy("办理时长3–5天"),
+    "handled_10d": gettext_lazy("办理时长5–10天"),
+    "handled_over_10d": gettext_lazy("办理时长10天以上"),
 }
 
 
@@ -79,6 +84,9 @@ class Filter:
         node_id = inputs.parse_id(get.get("node"), "node", label=_("节点"))
         # A node outside the user's part of the tree is a 404, as on every page.
         self.node = get_visible_or_404(request.user, OrgNode, pk=node_id) if node_id else None
+        # A dashboard's hot compound (热点小区): its cases, through the buildings they were filed at.
+        compound_id = inputs.parse_id(get.get("compound"), "compound", label=_("小区"))
+        self.compound = get_visible_or_404(request.user, Compound, pk=compound_id) if compound_id else None
         self.start = inputs.parse_date(get.get("from"), "from", label=_("开始日期"))
         self.end = inputs.parse_date(get.get("to"), "to", label=_("结束日期"))
         self.figure = get.get("figure", "")
@@ -92,6 +100,8 @@ class Filter:
     def narrow(self, qs):
         if self.node is not None:
             qs = qs.filter(path__startswith=self.node.path)
+        if self.compound is not None:
+            qs = qs.filter(building__compound=self.compound)
         if self.figure:
             # ``to`` is the period's last day, inclusive as on the dashboard's form.
             end = self.end + dt.timedelta(days=1) if self.end else None
@@ -111,6 +121,7 @@ class Filter:
         params = {"bucket": self.bucket, "status": self.status, "category": self.category, "f": self.token}
         params.update(
             node=self.node.pk if self.node else "",
+            compound=self.compound.pk if self.compound else "",
             figure=self.figure,
             **{"from": self.start or "", "to": self.end or ""},
         )

@@ -276,9 +276,16 @@ def dashboard(user, node, period):
             "previous": _("上一周期"),
             "year_earlier": _("去年同期"),
             "composite": _("综合得分"),
+            "closed": _("办结件数"),
         },
     }
+    from .hot import histogram, hot_compounds, hot_grids  # (hot reads this module's helpers)
+
+    chart_data["histogram"] = histogram(node, period, total)
     return {
+        "hot_grids": hot_grids(user, node, period, rules),
+        "hot_compounds": hot_compounds(user, node, period),
+        "histogram": chart_data["histogram"],
         "node": node,
         "period": period,
         "presets": PRESETS.items(),
@@ -295,6 +302,7 @@ def dashboard(user, node, period):
         "min_cases": rules.min_cases,
         "child_level": CHILD.get(node.level),
         "map_url": reverse("datacentre:map", args=[node.pk]) + "?" + period.query(),
+        "points_url": reverse("datacentre:points", args=[node.pk]) + "?" + period.query(),
         "list_url": worklist_url(node),
         "reports_url": reverse("datacentre:reports")
         if user and permissions.has_role_for(user, REPORTS)

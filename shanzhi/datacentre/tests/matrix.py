@@ -90,6 +90,47 @@ def _report_file(cast, rel):
     return _report(cast, rel, kind="pdf")
 
 
+# Big screens kept on the page (/dc/screens/): who coordinates a node manages its screens. The
+# screen to revoke at each relation: a1, a2 = two of community A's, b = community B's, c = street 西's.
+SCREEN_KEEPERS = COMMUNITY_UP
+MANAGED_SEES = {
+    "a1": COMMUNITY_UP,
+    "a2": COMMUNITY_UP,
+    "b": {"street_staff", "district_staff", "district_leader"},
+    "c": {"district_staff", "district_leader"},
+}
+
+
+def _managed(cast, rel):
+    if not hasattr(cast, "_managed"):
+        from ..services import issue_screen
+
+        def issue(node, by):
+            return issue_screen(node, label="大屏", by=by)[0].pk
+
+        cast._managed = {
+            "a1": issue(cast.community, cast.zhang),
+            "a2": issue(cast.community, cast.zhao),
+            "b": issue(cast.community_b, cast.liu),
+            "c": issue(cast.street2, cast.sun),
+        }
+    return {"pk": cast._managed[rel]}
+
+
+def _issue(cast, rel):
+    return {"node": cast.community.pk, "label": "社区大屏"}
+
+
+# A department's and a property company's dashboards: their own staff only; a1 = the handler's
+# department (the staff member's company), a2 = another one. Everyone else: a 404.
+def _department(cast, rel):
+    return {"pk": {"a1": cast.department, "a2": cast.department2}[rel].pk} if rel in ("a1", "a2") else None
+
+
+def _company(cast, rel):
+    return {"pk": {"a1": cast.company, "a2": cast.company2}[rel].pk} if rel in ("a1", "a2") else None
+
+
 def page_rows(Row):
     return [
         Row("datacentre:home", may=NODE_STAFF),
@@ -97,6 +138,29 @@ def page_rows(Row):
         Row("datacentre:map", obj=_node, sees=SEES, may=NODE_STAFF),
         Row("datacentre:screen", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
         Row("datacentre:screen_map", obj=_screen, sees=SCREEN_SEES, may=EVERYONE, overrides=SCREEN_ANONYMOUS),
+        Row("datacentre:points", obj=_node, sees=SEES, may=NODE_STAFF),
+        Row(
+            "datacentre:screen_points",
+            obj=_screen,
+            sees=SCREEN_SEES,
+            may=EVERYONE,
+            overrides=SCREEN_ANONYMOUS,
+        ),
+        Row("datacentre:screens", may=SCREEN_KEEPERS),
+        Row("datacentre:screens", method="post", data=_issue, may=SCREEN_KEEPERS),
+        Row("datacentre:screen_revoke", method="post", obj=_managed, sees=MANAGED_SEES, may=SCREEN_KEEPERS),
+        Row(
+            "datacentre:department",
+            obj=_department,
+            sees={"a1": {"department_handler"}, "a2": set()},
+            may={"department_handler"},
+        ),
+        Row(
+            "datacentre:company",
+            obj=_company,
+            sees={"a1": {"property_staff"}, "a2": set()},
+            may={"property_staff"},
+        ),
         Row("datacentre:reports", may=REPORTS),
         Row("datacentre:report", obj=_report, sees=REPORT_SEES, may=REPORTS),
         Row("datacentre:report_progress", obj=_report, sees=REPORT_SEES, may=REPORTS),

@@ -75,6 +75,40 @@
     var re = document.getElementById("dc-rank-chart"); if (re) re.remove();
   }
 
+  var hist = data.histogram || [];
+  if (hist.length && document.getElementById("dc-hist-chart")) {
+    chart("dc-hist-chart", {
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: hist.map(function (b) { return b.label; }) },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [{ name: L_.closed, type: "bar", data: hist.map(function (b) { return b.count; }), color: BLUE }]
+    }, function (p) { go(hist[p.dataIndex] && hist[p.dataIndex].url); });
+  }
+
+  // 三率 as gauges (the big screen): one ECharts gauge per rate, "—" when there is no sample.
+  var gauges = document.getElementById("dc-gauges");
+  if (gauges && window.echarts) {
+    data.rates.forEach(function (r, i) {
+      var el = document.createElement("div");
+      el.className = "sz-screen-gauge col-6 col-xl-3";
+      gauges.appendChild(el);
+      var c = echarts.init(el, "dark", { renderer: "canvas" });
+      c.setOption({
+        backgroundColor: "transparent", animation: false,
+        series: [{
+          type: "gauge", min: 0, max: 100, radius: "92%", center: ["50%", "55%"],
+          progress: { show: true, width: 12 }, axisLine: { lineStyle: { width: 12 } },
+          axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false },
+          pointer: { show: false }, anchor: { show: false }, itemStyle: { color: [RED, BLUE, GREEN, "#f9a825"][i % 4] },
+          title: { offsetCenter: [0, "62%"], fontSize: 14, color: "#ccc" },
+          detail: { offsetCenter: [0, "0%"], fontSize: 26, fontWeight: "bold", color: "#fff", formatter: function (v) { return r.value == null ? "—" : v + "%"; } },
+          data: [{ value: r.value == null ? 0 : r.value, name: r.label }]
+        }]
+      });
+      window.addEventListener("resize", function () { c.resize(); });
+    });
+  }
+
   // --- the map ---------------------------------------------------------------------------------
   var mapEl = document.getElementById("dc-map");
   if (!mapEl || !window.L) return;
@@ -174,12 +208,44 @@
     mapEl.dataset.ready = "1";
   }
 
+  // The points over the units: clusters of the period's appeals at grid level (titles only), a heat
+  // layer of the appeals per grid above it. Both computed by the server (bounded), drawn as circles.
+  var pointsLayer = null;
+  function drawPoints(res) {
+    if (!map || !res || !res.points) return;
+    if (pointsLayer) pointsLayer.remove();
+    pointsLayer = L.layerGroup();
+    var max = Math.max.apply(null, res.points.map(function (p) { return p.count; }).concat([1]));
+    res.points.forEach(function (p) {
+      var share = p.count / max;
+      if (res.kind === "heat") {
+        L.circleMarker([p.lat, p.lng], {
+          radius: 6 + 18 * Math.sqrt(share), stroke: false, fillColor: "#d32f2f", fillOpacity: 0.25 + 0.5 * share,
+          interactive: false  // the unit under it keeps its hover card and its drill-down
+        }).addTo(pointsLayer);
+        return;
+      }
+      var titles = p.titles.map(esc).join("<br>") + (p.count > p.titles.length ? "<br>…" : "");
+      L.marker([p.lat, p.lng], {
+        icon: L.divIcon({ className: "sz-dc-cluster", html: String(p.count), iconSize: [26 + Math.round(14 * Math.sqrt(share)), 26 + Math.round(14 * Math.sqrt(share))] }),
+        keyboard: false
+      }).bindTooltip(titles).addTo(pointsLayer);
+    });
+    pointsLayer.addTo(map);
+  }
+  function loadPoints() {
+    if (!mapEl.dataset.points) return;
+    fetch(mapEl.dataset.points, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(drawPoints);
+  }
+
   function load() {
     var url = mapEl.dataset.layers + "&measure=" + encodeURIComponent(measureEl.value);
     mapEl.setAttribute("aria-busy", "true");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
-      .then(function (geo) { draw(geo); mapEl.removeAttribute("aria-busy"); });
+      .then(function (geo) { draw(geo); mapEl.removeAttribute("aria-busy"); if (!pointsLayer) loadPoints(); else { pointsLayer.remove(); pointsLayer.addTo(map); } });
   }
   measureEl.addEventListener("change", load);
   load();

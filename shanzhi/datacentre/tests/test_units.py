@@ -1,0 +1,97 @@
+"""The dashboards of a department and of a property company: their own staff only (anyone else,
+and another unit, is a 404), figures equal to a recount by the metrics' definitions, each figure a
+link to its cases, bad input a 400."""
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from shanzhi.appeals import metrics, services
+from shanzhi.appeals.models import Appeal
+from shanzhi.appeals.tests.conftest import MONDAY
+from shanzhi.appeals.tests.test_rollups import FIELDS, oracle
+
+from .test_dashboard import PERIOD, _list_count
+
+
+def _to(cast, a, **to):
+    return services.dispatch(services.accept(a, by=cast.zhang), by=cast.zhang, **to)
+
+
+def _dashboard(client, name, pk, query=PERIOD):
+    return client.get(reverse(f"datacentre:{name}", args=[pk]) + "?" + query)
+
+
+def test_department_handler_sees_their_departments_figures(cast, file_appeal, client):
+    a = _to(cast, file_appeal(title="占道经营"), to_department=cast.department)
+    services.resolve(services.start(a, by=cast.zheng), by=cast.zheng, result="已清理")
+    _to(cast, file_appeal(title="违建"), to_department=cast.department)
+    _to(cast, file_appeal(title="别的部门"), to_department=cast.department2)
+    file_appeal(title="没有交办")
+    client.force_login(cast.zheng)
+    response = _dashboard(client, "department", cast.department.pk)
+    assert response.status_code == 200
+    dc = response.context["dc"]
+    figures = {f["key"]: f for f in dc["figures"]}
+    assert figures["received"]["value"] == 2 and figures["resolved"]["value"] == 1
+    assert _list_count(client, figures["resolved"]["url"]) == 1
+    assert sum(b["count"] for b in dc["histogram"]) == 1
+    assert [p["received"] for p in dc["trend"] if p["received"]] == [2]
+    html = response.content.decode()
+    assert "别的部门" not in html and cast.jumin.display_name not in html
+    with time_machine.travel(MONDAY + dt.timedelta(days=40), tick=False):
+        client.force_login(cast.zheng)  # (the session of 40 days ago has expired)
+        late = _dashboard(client, "department", cast.department.pk)
+        figures = {f["key"]: f for f in late.context["dc"]["figures"]}
+        assert figures["overdue"]["value"] == 1  # 违建, still open past its deadline
+        assert _list_count(client, figures["overdue"]["url"]) == 1
+
+
+def test_company_figures_equal_a_recount_by_the_definitions(cast, file_appeal, client):
+    a = _to(cast, file_appeal(title="电梯故障", building=cast.building), to_company=cast.company)
+    services.resolve(services.start(a, by=cast.feng), by=cast.feng, result="已修好")
+    services.verify(Appeal.objects.get(pk=a.pk), by=cast.zhao)
+    services.rate(Appeal.objects.get(pk=a.pk), by=cast.jumin, solved="solved", rating="satisfied")
+    _to(cast, file_appeal(title="绿化", building=cast.building), to_company=cast.company)
+    _to(cast, file_appeal(title="别家物业"), to_company=cast.company2)
+    client.force_login(cast.feng)
+    dc = _dashboard(client, "company", cast.company.pk).context["dc"]
+    start, end = metrics.period(dt.date(2026, 3, 1), dt.date(2026, 5, 1))
+    _units, expected = oracle(
+        Appeal.objects.filter(assignee_company=cast.company), "category", start, end, timezone.now()
+    )
+    total = dc["totals"]
+    assert tuple(getattr(total, f) for f in FIELDS) == tuple(getattr(expected, f) for f in FIELDS)
+    assert total.received == 2 and total.satisfaction_rate == 100.0
+    figures = {f["key"]: f for f in dc["figures"]}
+    for key in ("received", "resolved"):
+        assert _list_count(client, figures[key]["url"]) == figures[key]["value"], key
+    assert [c["received"] for c in dc["categories"]] == [2]
+
+
+def test_out_of_scope_is_a_404_and_bad_input_a_400(cast, client):
+    cases = [
+        (cast.zheng, "department", cast.department2.pk),
+        (cast.zheng, "company", cast.company.pk),
+        (cast.feng, "company", cast.company2.pk),
+        (cast.feng, "department", cast.department.pk),
+        (cast.wu, "department", cast.department.pk),  # a district leader: not the department's own
+        (cast.wu, "company", cast.company.pk),
+        (cast.jumin, "company", cast.company.pk),
+        (cast.zheng, "department", 999999),
+    ]
+    for user, name, pk in cases:
+        client.force_login(user)
+        assert _dashboard(client, name, pk).status_code == 404, (user.username, name, pk)
+    client.logout()
+    assert _dashboard(client, "company", cast.company.pk).status_code == 302
+    client.force_login(cast.feng)
+    for query, field in (
+        ("preset=forever", "preset"),
+        ("start=2026-13-01", "start"),
+        ("grain=hour", "grain"),
+    ):
+        response = _dashboard(client, "company", cast.company.pk, query)
+        assert response.status_code == 400 and field in response.content.decode(), query
