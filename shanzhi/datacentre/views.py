@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from shanzhi.accounts import permissions
-from shanzhi.core.dbrouter import replica_view
 from shanzhi.appeals.models import MetricsRules
+from shanzhi.core.dbrouter import replica_view
 from shanzhi.core.errors import DomainError
 
 from . import queries, services
