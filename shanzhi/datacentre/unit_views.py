@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanzhi.accounts import permissions
 from shanzhi.core import inputs
+from shanzhi.core.dbrouter import replica_view
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import OrgNode
 
@@ -30,12 +31,14 @@ def _unit_page(request, unit, kind):
 
 @never_cache
 @require_GET
+@replica_view
 def department(request, pk):
     return _unit_page(request, units.department_or_404(request.user, pk), "department")
 
 
 @never_cache
 @require_GET
+@replica_view
 def company(request, pk):
     return _unit_page(request, units.company_or_404(request.user, pk), "company")
 

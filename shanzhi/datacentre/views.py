@@ -102,6 +102,7 @@ def screen_map(request, token):
 
 @never_cache
 @require_GET
+@replica_view
 def map_points(request, pk):
     """The map's points layer: clustered appeals at grid level, a heat layer above (GeoJSON-free
     JSON: ``points.points``)."""
@@ -113,6 +114,7 @@ def map_points(request, pk):
 @login_not_required
 @never_cache
 @require_GET
+@replica_view
 def screen_points(request, token):
     wall = services.open_screen(token, request)
     period = queries.Period.parse(request.GET)
