@@ -239,4 +239,4 @@ def results(request):
     return [_vote_out(None, v) for v in queries.public_results()[:200]]
 
 
-from . import evaluation  # noqa: E402,F401  (its endpoints join this router)
+from . import committees, evaluation  # noqa: E402,F401  (their endpoints join this router)

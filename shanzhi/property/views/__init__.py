@@ -72,3 +72,30 @@ __all__ = [
     "vote_open",
     "vote_paper",
 ]
+
+# Owners' committees and four-party meetings.
+from .committees import (  # noqa: E402
+    committee,
+    committee_list,
+    committee_member_add,
+    committee_member_remove,
+    committee_reserve_add,
+    committee_reserve_remove,
+    committee_set,
+)
+from .meetings import decision_done, meeting_decision, meeting_detail, meeting_list, meeting_new  # noqa: E402
+
+__all__ += [
+    "committee",
+    "committee_list",
+    "committee_member_add",
+    "committee_member_remove",
+    "committee_reserve_add",
+    "committee_reserve_remove",
+    "committee_set",
+    "decision_done",
+    "meeting_decision",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_new",
+]
