@@ -220,3 +220,14 @@ API_MATRIX = [
 from .matrix_red import API_ROWS  # noqa: E402
 
 API_MATRIX += API_ROWS
+
+# Owners' committees and four-party meetings (matrix_committees.py): their API rows, and their
+# page rows joined to this module's.
+from . import matrix_committees  # noqa: E402
+
+API_MATRIX += matrix_committees.API_ROWS
+_page_rows_votes = page_rows
+
+
+def page_rows(Row):  # noqa: F811
+    return _page_rows_votes(Row) + matrix_committees.page_rows(Row)

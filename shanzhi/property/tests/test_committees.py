@@ -179,3 +179,13 @@ def test_committee_list_warns_of_terms_ending(client, cast):
     client.force_login(cast.liu)
     page = client.get(reverse("property:committees")).content.decode()
     assert "幸福小区" in page and "任期已届满" in page
+
+
+def test_street_staff_read_but_cannot_remove(client, cast):
+    _committee(cast)
+    m = svc.add_member(cast.compound, resident=cast.resident.pk, role="member", by=cast.zhang)
+    client.force_login(cast.liu)
+    url = reverse("property:committee_member_remove", kwargs={"pk": cast.compound.pk, "member": m.pk})
+    assert client.post(url).status_code == 403
+    assert client.get(reverse("property:committee", kwargs={"pk": cast.compound.pk})).status_code == 200
+    assert CommitteeMember.objects.filter(pk=m.pk).exists()
