@@ -63,3 +63,21 @@ def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
     assert StandingList.objects.filter(status="approved").count() == 1
     assert StandingList.objects.filter(status="proposed").count() == 1
     assert Period.objects.filter(kind="quarter").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_has_committees_reserve_lists_and_two_meetings(seeded):
+    from ..models import Committee, Decision, Meeting, ReserveCandidate
+
+    assert Committee.objects.filter(kind="owners").exists()
+    assert Committee.objects.filter(kind="management").count() == 1
+    home = Committee.objects.get(
+        compound__buildings__households__residents__role_grants__user__username="jumin"
+    )
+    assert home.term_state() == "ending" and home.members.filter(role="director").count() == 1
+    assert ReserveCandidate.objects.filter(list="negative").exclude(reason="").exists()
+    assert Meeting.objects.count() == 2
+    appeal = Decision.objects.get(kind="appeal")
+    assert appeal.appeal_number
+    tasks = {d.task_state() for d in Decision.objects.filter(kind="task")}
+    assert tasks == {"done", "overdue"}
