@@ -6,6 +6,7 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Schema, Status
 
 from shanzhi.accounts import permissions
@@ -227,7 +228,7 @@ def meeting_new(request, payload: MeetingIn):
         raise PermissionDenied
     compound = compounds_in_reach(request.auth, "property.record_meeting").filter(pk=payload.compound).first()
     if compound is None:  # unknown and out of reach read the same
-        raise DomainError("请选择本社区的小区。", field="compound")
+        raise DomainError(_("请选择本社区的小区。"), field="compound")
     m = meetings.record_meeting(
         compound,
         held_on=payload.held_on,

@@ -58,8 +58,11 @@ def _attendees(rows):
 def record_meeting(compound, *, held_on, place, topics, attendees, by, today=None):
     _require_recorder(by, compound)
     held_on = a_date(held_on, "held_on", _("会议日期"))
-    if held_on > (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if held_on > today:
         raise DomainError(_("会议日期不能晚于今天。"), field="held_on")
+    if held_on < today.replace(year=today.year - 10, day=1):  # a record, not an archive of the ages
+        raise DomainError(_("会议日期不能早于十年前。"), field="held_on")
     place = text(place, "place", _("地点"), max_length=100)
     topics = text(topics, "topics", _("议题"), max_length=2000)
     rows = _attendees(attendees)

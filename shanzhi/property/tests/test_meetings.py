@@ -54,6 +54,7 @@ def test_a_meeting_is_recorded_with_the_company_that_attended(cast):
     [
         ({"held_on": "2026-12-31"}, "held_on"),
         ({"held_on": "yesterday"}, "held_on"),
+        ({"held_on": "0001-01-01"}, "held_on"),
         ({"place": ""}, "place"),
         ({"attendees": []}, "attendees"),
         ({"attendees": [("company", "冯物业", "")]}, "attendees"),
