@@ -106,7 +106,7 @@ def add_member(compound, *, resident, role, by):
     except IntegrityError as exc:  # a concurrent add of the same person or a second director
         raise DomainError(_("该居民已是委员，或已有主任。"), field="resident") from exc
     audit.record(
-        "property.committee_member_added",
+        "property.member_added",
         actor=by,
         target=committee,
         detail={"member": member.pk, "role": role},
@@ -123,7 +123,7 @@ def remove_member(member, *, by):
         raise Http404
     detail = {"member": member.pk, "role": member.role}
     member.delete()
-    audit.record("property.committee_member_removed", actor=by, target=compound, detail=detail)
+    audit.record("property.member_removed", actor=by, target=compound, detail=detail)
 
 
 @transaction.atomic

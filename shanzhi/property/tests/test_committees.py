@@ -139,7 +139,7 @@ def test_a_member_cannot_be_barred_before_removal(cast):
     assert exc.value.field == "resident"
     svc.remove_member(m, by=cast.zhang)
     assert not CommitteeMember.objects.exists()
-    assert AuditEvent.objects.filter(action="property.committee_member_removed").count() == 1
+    assert AuditEvent.objects.filter(action="property.member_removed").count() == 1
 
 
 @time_machine.travel(datetime.datetime(2026, 12, 3, 10, tzinfo=datetime.UTC), tick=False)
