@@ -61,6 +61,11 @@ def seed(district, rng, **_ignored):
         start = today - datetime.timedelta(days=200)
         _committee(managed, "management", start, start + datetime.timedelta(days=3 * 365), by, rng, None)
         made += 1
+    spare = next((c for c in rest if c != managed), None)
+    if elected is None and spare is not None:  # no 业委会 in the registry's demo: elect one here
+        start = today - datetime.timedelta(days=400)
+        _committee(spare, "owners", start, start + datetime.timedelta(days=5 * 365), by, rng, None)
+        made += 1
     return {"committees": made, "meetings": _meetings(home, by, today)}
 
 
