@@ -24,3 +24,11 @@ class AppealsConfig(AppConfig):
         workdays.on_year_completed(recompute.year_completed)
         # Red property scores companies on these counters (property may not import appeals).
         figures.register_compound_figures(compound_figures.compound_counters)
+        # Red property's meetings file appeals through intake (property may not import appeals).
+        from shanzhi.registry import referrals as registry_referrals
+
+        from . import referrals
+
+        registry_referrals.register_appeal_filer(
+            file=referrals.file, states=referrals.states, categories=referrals.categories
+        )

@@ -197,3 +197,82 @@ def keeper_district(user, action):
         ),
         None,
     )
+
+
+# --- owners' committees, reserve lists, four-party meetings -----------------------------------------
+# Community staff keep a compound's committee and record its meetings; staff above read them (a grid
+# worker reads the committee, not the reserve lists); a resident reads the committee of the compound
+# they live in (its public part only: the page and API show names, roles and the term). A company's
+# staff read the meetings their company attended and record the completion of tasks it owns.
+COMMITTEE_ACTIONS = {
+    "property.view_committee": NODE_STAFF | {R.RESIDENT},
+    "property.manage_committee": COMMUNITY_STAFF,
+    "property.view_reserve": COMMUNITY_UP,
+    "property.view_meeting": NODE_STAFF | {R.PROPERTY_STAFF},
+    "property.record_meeting": COMMUNITY_STAFF,
+    "property.complete_task": COMMUNITY_STAFF | {R.PROPERTY_STAFF},
+}
+
+
+def _scope_compound(prefix):
+    """Rows of a compound (``prefix`` leads to it): staff over its community, its residents."""
+
+    def scope(grant):
+        q = _staff_q(grant, f"{prefix}community")
+        if q is not None:
+            return q
+        if grant.role == R.RESIDENT and grant.resident_id:
+            from shanzhi.registry.models import Resident
+
+            home = Resident.objects.filter(pk=grant.resident_id).values("household__building__compound_id")
+            return Q(**{f"{prefix}pk__in": home})
+        return None
+
+    return scope
+
+
+def _scope_meeting(prefix):
+    def scope(grant):
+        if grant.role == R.PROPERTY_STAFF and grant.property_company_id:
+            return Q(**{f"{prefix}company_id": grant.property_company_id})
+        return _staff_q(grant, f"{prefix}compound__community")
+
+    return scope
+
+
+def register_committees():
+    permissions.register_actions(COMMITTEE_ACTIONS)
+    permissions.register_scope("property.committee", _scope_compound("compound__"), "property.view_committee")
+    permissions.register_scope(
+        "property.committeemember", _scope_compound("committee__compound__"), "property.view_committee"
+    )
+    permissions.register_scope(
+        "property.reservecandidate", _scope_compound("compound__"), "property.view_reserve"
+    )
+    permissions.register_scope("property.meeting", _scope_meeting(""), "property.view_meeting")
+    permissions.register_scope("property.decision", _scope_meeting("meeting__"), "property.view_meeting")
+
+
+def compounds_in_reach(user, action):
+    """The compounds some grant of ``user`` whose role may do ``action`` reaches (the committee
+    scope applied to the compound itself, before any committee or meeting row exists)."""
+    from shanzhi.registry.models import Compound
+
+    none = Compound.objects.none()
+    if not user.is_authenticated:
+        return none
+    scope, q = _scope_compound(""), None
+    for grant in user.grants():
+        if grant.role not in permissions.ACTIONS[action]:
+            continue
+        gq = scope(grant)
+        if gq is not None:
+            q = gq if q is None else q | gq
+    if q is None:
+        return none
+    return Compound.objects.filter(q, retired_at__isnull=True).select_related("community", "property_company")
+
+
+def compound_in_reach(user, compound_pk, action):
+    """The compound ``compound_pk`` within ``compounds_in_reach``, or None (reported as a 404)."""
+    return compounds_in_reach(user, action).filter(pk=compound_pk).first()

@@ -17,3 +17,8 @@ class PropertyConfig(AppConfig):
         dashboard.register()  # its panel on the data centre's dashboards
         # A rectification deadline counted before a year's notice is counted again once it is in.
         workdays.on_year_completed(supervision.year_completed)
+        # Owners' committees and four-party meetings (access.COMMITTEE_ACTIONS; task deadlines).
+        from .services import meetings
+
+        access.register_committees()
+        workdays.on_year_completed(meetings.year_completed)

@@ -20,13 +20,14 @@ from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Household
 
-from . import demo_scheme, demo_transitions, services
+from . import demo_committees, demo_scheme, demo_transitions, services
 
 
 def seed(district, rng, communities=None, **_ignored):
     counts = _seed_votes(district, rng)
     counts.update(demo_scheme.seed(district, rng))
     counts.update(demo_transitions.seed(district, rng))
+    counts.update(demo_committees.seed(district, rng))
     return counts
 
 

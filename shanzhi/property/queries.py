@@ -197,3 +197,95 @@ def market():
     for e in entries.order_by("company_id", "-list__period__starts_on"):
         standing.setdefault(e.company_id, e)
     return [(li, latest.get(li.company_id), standing.get(li.company_id)) for li in listings]
+
+
+# --- owners' committees and four-party meetings -------------------------------------------------
+
+
+def committee_compound(user, pk):
+    """The compound whose committee page ``user`` may open (404 otherwise)."""
+    from .access import compound_in_reach
+
+    compound = compound_in_reach(user, inputs_id(pk), "property.view_committee")
+    if compound is None:
+        raise Http404
+    return compound
+
+
+def inputs_id(value):
+    from shanzhi.core.inputs import id_or_none
+
+    return id_or_none(value) or 0
+
+
+def committee_of(user, compound):
+    """The committee (or None) and what ``user`` may read of it: members with their party flag
+    (the registry's 党员 record), and the reserve lists for staff who may see them."""
+    from shanzhi.registry.models import PartyMember
+
+    from .models import Committee, ReserveCandidate
+
+    committee = Committee.objects.filter(compound=compound).first()
+    members = []
+    if committee is not None:
+        members = list(committee.members.select_related("resident").order_by("role", "id"))
+        party = set(
+            PartyMember.objects.filter(resident__in=[m.resident_id for m in members]).values_list(
+                "resident_id", flat=True
+            )
+        )
+        order = {"director": 0, "deputy": 1, "member": 2}
+        members.sort(key=lambda m: (order.get(m.role, 9), m.pk))
+        for m in members:
+            m.party_member = m.resident_id in party
+    reserves = None
+    if permissions.has_role_for(user, "property.view_reserve"):
+        reserves = list(
+            permissions.visible(user, ReserveCandidate).filter(compound=compound).select_related("resident")
+        )
+    return committee, members, reserves
+
+
+def committees_for(user):
+    from .models import Committee
+
+    return permissions.visible(user, Committee).select_related("compound__community").order_by("term_end")
+
+
+def compound_residents(compound, limit=500):
+    """Residents of the compound to pick from (name and address only: never phone or ID number)."""
+    from shanzhi.registry.models import Resident
+
+    return (
+        Resident.objects.filter(household__building__compound=compound)
+        .select_related("household__building")
+        .order_by("household__building__name", "household__unit_no", "household__room", "id")[:limit]
+    )
+
+
+def meetings_for(user):
+    from .models import Meeting
+
+    return permissions.visible(user, Meeting).select_related("compound", "company")
+
+
+def meeting_for(user, pk):
+    from .models import Meeting
+
+    return permissions.get_visible_or_404(user, Meeting, pk=inputs_id(pk))
+
+
+def decisions_of(user, meeting, now=None):
+    """The meeting's decisions with their state: the appeal's number, status and (where the user
+    may open it) link, through ``registry.referrals``; a task's done/overdue/open."""
+    from shanzhi.registry import referrals
+
+    from .services.meetings import may_complete
+
+    decisions = list(meeting.decisions.all())
+    states = referrals.appeal_states(user, [d.appeal_id for d in decisions])
+    for d in decisions:
+        d.appeal = states.get(d.appeal_id)
+        d.state = d.task_state(now) if d.kind == "task" else (d.appeal or {}).get("status", "")
+        d.may_complete = may_complete(user, d)
+    return decisions

@@ -62,4 +62,25 @@ urlpatterns = [
     path("evaluations/periods/new/", periods.period_new, name="period_new"),
     path("votes/<int:pk>/tally.xlsx", exports.vote_tally_xlsx, name="vote_tally_xlsx"),
     path("votes/<int:pk>/sealed.pdf", exports.vote_sealed_pdf, name="vote_sealed_pdf"),
+    # owners' committees (业委会/物管会), reserve lists, four-party meetings
+    path("committees/", views.committee_list, name="committees"),
+    path("compounds/<int:pk>/committee/", views.committee, name="committee"),
+    path("compounds/<int:pk>/committee/term/", views.committee_set, name="committee_set"),
+    path("compounds/<int:pk>/committee/members/", views.committee_member_add, name="committee_member_add"),
+    path(
+        "compounds/<int:pk>/committee/members/<int:member>/remove/",
+        views.committee_member_remove,
+        name="committee_member_remove",
+    ),
+    path("compounds/<int:pk>/committee/reserves/", views.committee_reserve_add, name="committee_reserve_add"),
+    path(
+        "compounds/<int:pk>/committee/reserves/<int:candidate>/remove/",
+        views.committee_reserve_remove,
+        name="committee_reserve_remove",
+    ),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/decisions/", views.meeting_decision, name="meeting_decision"),
+    path("meetings/decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
 ]

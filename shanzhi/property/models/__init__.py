@@ -39,3 +39,9 @@ __all__ = [
     "Transition",
     "TransitionEvent",
 ]
+
+# Owners' committees, reserve lists and four-party meetings (committees.py, meetings.py).
+from .committees import Committee, CommitteeMember, ReserveCandidate  # noqa: E402
+from .meetings import Attendee, Decision, Meeting, Party  # noqa: E402
+
+__all__ += ["Attendee", "Committee", "CommitteeMember", "Decision", "Meeting", "Party", "ReserveCandidate"]

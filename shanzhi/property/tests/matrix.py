@@ -237,3 +237,14 @@ def page_rows(Row):  # noqa: F811
 from .matrix_manage import API_ROWS as MANAGE_API_ROWS  # noqa: E402
 
 API_MATRIX += MANAGE_API_ROWS
+
+# Owners' committees and four-party meetings (matrix_committees.py): their API rows, and their
+# page rows joined to this module's.
+from . import matrix_committees  # noqa: E402
+
+API_MATRIX += matrix_committees.API_ROWS
+_page_rows_votes = page_rows
+
+
+def page_rows(Row):  # noqa: F811
+    return _page_rows_votes(Row) + matrix_committees.page_rows(Row)

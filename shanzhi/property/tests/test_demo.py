@@ -79,3 +79,20 @@ def test_demo_has_a_transition_with_fallback_and_a_market(seeded):
 
     without = Compound.objects.filter(property_company__isnull=True).exists()
     assert MarketRequest.objects.filter(status="requested").count() == (1 if without else 0)
+
+
+def test_demo_has_committees_reserve_lists_and_two_meetings(seeded):
+    from ..models import Committee, Decision, Meeting, ReserveCandidate
+
+    assert Committee.objects.filter(kind="owners").exists()
+    assert Committee.objects.filter(kind="management").count() == 1
+    home = Committee.objects.get(
+        compound__buildings__households__residents__role_grants__user__username="jumin"
+    )
+    assert home.term_state() == "ending" and home.members.filter(role="director").count() == 1
+    assert ReserveCandidate.objects.filter(list="negative").exclude(reason="").exists()
+    assert Meeting.objects.count() == 2
+    appeal = Decision.objects.get(kind="appeal")
+    assert appeal.appeal_number
+    tasks = {d.task_state() for d in Decision.objects.filter(kind="task")}
+    assert tasks == {"done", "overdue"}

@@ -84,6 +84,16 @@ __all__ = [
     "transition_list",
 ]
 
+# Owners' committees and four-party meetings.
+from .committees import (  # noqa: E402
+    committee,
+    committee_list,
+    committee_member_add,
+    committee_member_remove,
+    committee_reserve_add,
+    committee_reserve_remove,
+    committee_set,
+)
 from .market import (  # noqa: E402
     market_accept,
     market_decline,
@@ -92,6 +102,7 @@ from .market import (  # noqa: E402
     market_public,
     market_requests,
 )
+from .meetings import decision_done, meeting_decision, meeting_detail, meeting_list, meeting_new  # noqa: E402
 from .transitions import (  # noqa: E402
     transition_confirm,
     transition_detail,
@@ -99,3 +110,18 @@ from .transitions import (  # noqa: E402
     transition_hand,
     transition_list,
 )
+
+__all__ += [
+    "committee",
+    "committee_list",
+    "committee_member_add",
+    "committee_member_remove",
+    "committee_reserve_add",
+    "committee_reserve_remove",
+    "committee_set",
+    "decision_done",
+    "meeting_decision",
+    "meeting_detail",
+    "meeting_list",
+    "meeting_new",
+]
