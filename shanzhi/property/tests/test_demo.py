@@ -79,3 +79,16 @@ def test_demo_has_a_transition_with_fallback_and_a_market(seeded):
 
     without = Compound.objects.filter(property_company__isnull=True).exists()
     assert MarketRequest.objects.filter(status="requested").count() == (1 if without else 0)
+
+
+@pytest.mark.django_db
+def test_demo_has_credit_histories_equal_to_their_rebuild(seeded):
+    from ..models import CreditEvent
+    from ..services import credit
+
+    kinds = set(CreditEvent.objects.values_list("kind", flat=True))
+    assert {"evaluation", "interview", "rectify", "red"} <= kinds
+    assert credit.rebuild() == (0, 0, 0)
+    with_actions = CreditEvent.objects.filter(kind="rectify").values("company")
+    last = CreditEvent.objects.filter(company__in=with_actions).order_by("-seq").first()
+    assert last.score < 100
