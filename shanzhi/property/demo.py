@@ -28,7 +28,39 @@ def seed(district, rng, communities=None, **_ignored):
     counts.update(demo_scheme.seed(district, rng))
     counts.update(demo_transitions.seed(district, rng))
     counts.update(demo_committees.seed(district, rng))
+    counts.update(_seed_supervision(district))
     return counts
+
+
+def _seed_supervision(district):
+    """After this half-year's scoring, the district talks to the lowest-scored company (约谈) and
+    sends it a rectification notice; the next one gets a talk. Each deducts from its credit score
+    (the history is written as they happen; the rebuild then confirms it, changing nothing)."""
+    from .models import CreditEvent, Evaluation
+    from .services import credit, supervision
+
+    by = demo_scheme._district_staff(district)
+    lowest = list(
+        Evaluation.objects.filter(period__district=district, period__kind="half", score__isnull=False)
+        .order_by("-period__starts_on", "score", "company_id")
+        .select_related("company")[:2]
+    )
+    if by is None or not lowest:
+        return {"credit_events": 0}
+    for i, ev in enumerate(lowest):
+        supervision.open_action(
+            ev.company, kind="interview", reason="服务质量考核得分偏低，约谈主要负责人。", by=by
+        )
+        if i == 0:
+            supervision.open_action(
+                ev.company,
+                kind="rectify",
+                reason="公共区域保洁和设施维修不到位。",
+                workdays_given="10",
+                by=by,
+            )
+    credit.rebuild(district)
+    return {"credit_events": CreditEvent.objects.filter(company__district=district).count()}
 
 
 def _seed_votes(district, rng):

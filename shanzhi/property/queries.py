@@ -9,7 +9,7 @@ from django.http import Http404
 from shanzhi.accounts import permissions
 from shanzhi.registry.models import PropertyCompany
 
-from . import figures, scoring, tally
+from . import credit, figures, scoring, tally
 from .models import Ballot, Elector, Evaluation, Indicator, Owner, Period, Scheme, SchemeVersion, Vote
 
 
@@ -100,6 +100,27 @@ def companies_for(user):
 
 def company_for(user, pk):
     return permissions.get_visible_or_404(user, PropertyCompany, "property.view_company", pk=pk)
+
+
+def credit_of(company):
+    """(score, grade, history oldest first) of a company the caller may already see; score and
+    grade are None and '' before its first recorded change."""
+    from .models import CreditEvent
+
+    events = list(CreditEvent.objects.filter(company=company).order_by("seq"))
+    score = events[-1].score if events else None
+    return score, credit.grade(score), events
+
+
+def credit_grades(company_ids):
+    """{company id: grade} from each company's latest history row (one query)."""
+    from .models import CreditEvent
+
+    latest = {}
+    rows = CreditEvent.objects.filter(company_id__in=company_ids).order_by("company_id", "-seq")
+    for company_id, score in rows.values_list("company_id", "score"):
+        latest.setdefault(company_id, credit.grade(score))
+    return latest
 
 
 def evaluations_for(user, period=None):
@@ -196,6 +217,9 @@ def market():
     ).select_related("list__period")
     for e in entries.order_by("company_id", "-list__period__starts_on"):
         standing.setdefault(e.company_id, e)
+    grades = credit_grades(ids)
+    for li in listings:
+        li.credit_grade = grades.get(li.company_id, "")
     return [(li, latest.get(li.company_id), standing.get(li.company_id)) for li in listings]
 
 

@@ -1,6 +1,7 @@
 """Red property's tables, split by subject; every name is re-exported here."""
 
 from .companies import CompanyContact, CompanyProfile, ServiceContract
+from .credit import CreditEvent, CreditRules
 from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
 from .lists import ListRules, StandingEntry, StandingList
 from .market import MarketListing, MarketRequest
@@ -14,6 +15,8 @@ __all__ = [
     "BallotChange",
     "CompanyContact",
     "CompanyProfile",
+    "CreditEvent",
+    "CreditRules",
     "Elector",
     "Evaluation",
     "EvaluationEntry",

@@ -27,7 +27,7 @@ from ..models import (
     ResidentRating,
     SchemeVersion,
 )
-from . import photos
+from . import credit, photos
 from .common import decimal, pick
 
 STAFF_SOURCES = {Indicator.Source.INSPECTION, Indicator.Source.OPINION}
@@ -189,6 +189,8 @@ def score_companies(period, companies, now=None):
         ev.figures = values[ev.pk]["figures"]
         ev.scored_at = timezone.now()
     Evaluation.objects.bulk_update(evaluations, ["score", "grade", "vetoed", "figures", "scored_at"])
+    if period.kind == Period.Kind.HALF:
+        credit.record(*companies)  # a half-year's score is the base of the credit score
     return evaluations
 
 

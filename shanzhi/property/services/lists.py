@@ -11,6 +11,7 @@ from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 
 from ..models import Evaluation, ListRules, Period, StandingEntry, StandingList
+from . import credit
 from .common import decimal
 
 
@@ -115,5 +116,7 @@ def approve(standing, *, by):
     standing.approved_by = by
     standing.approved_at = timezone.now()
     standing.save(update_fields=["status", "approved_by", "approved_at"])
+    # Approved, each placement counts towards the company's credit score.
+    credit.record(*(e.company for e in standing.entries.select_related("company")))
     audit.record("property.list_approved", actor=by, target=standing)
     return standing

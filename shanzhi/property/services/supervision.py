@@ -10,6 +10,7 @@ from shanzhi.core import audit, workdays
 from shanzhi.core.errors import DomainError
 
 from ..models import SupervisionAction, SupervisionEvent
+from . import credit
 from .common import decimal, pick, text
 
 MAX_WORKDAYS = 90
@@ -42,6 +43,7 @@ def open_action(company, *, kind, reason, workdays_given=None, by, now=None):
         created_at=now or timezone.now(),
     )
     SupervisionEvent.objects.create(action=action, what="opened", note=reason, by=by)
+    credit.record(company)  # the action deducts from the company's credit score
     audit.record("property.supervision_opened", actor=by, target=action, detail={"kind": kind})
     return action
 

@@ -214,6 +214,7 @@ def _rate(role, rel):
 API_ROWS = [
     ("api:property_companies", "get", None, None, _api(None, VIEWERS)),
     ("api:property_company", "get", _api_company, None, _api(SEES_CO, VIEWERS)),
+    ("api:property_company_credit", "get", _api_company, None, _api(SEES_CO, VIEWERS)),
     (
         "api:property_scheme_version",
         "get",

@@ -96,3 +96,16 @@ def test_demo_has_committees_reserve_lists_and_two_meetings(seeded):
     assert appeal.appeal_number
     tasks = {d.task_state() for d in Decision.objects.filter(kind="task")}
     assert tasks == {"done", "overdue"}
+
+
+@pytest.mark.django_db
+def test_demo_has_credit_histories_equal_to_their_rebuild(seeded):
+    from ..models import CreditEvent
+    from ..services import credit
+
+    kinds = set(CreditEvent.objects.values_list("kind", flat=True))
+    assert {"evaluation", "interview", "rectify", "red"} <= kinds
+    assert credit.rebuild() == (0, 0, 0)
+    with_actions = CreditEvent.objects.filter(kind="rectify").values("company")
+    last = CreditEvent.objects.filter(company__in=with_actions).order_by("-seq").first()
+    assert last.score < 100

@@ -31,6 +31,7 @@ def _page(request, company, status=200):
     user = request.user
     keeper = permissions.can(user, "property.manage_company", company)
     profile = CompanyProfile.objects.filter(company=company).first() or CompanyProfile(company=company)
+    score, grade, history = queries.credit_of(company)
     return render(
         request,
         "property/company.html",
@@ -44,6 +45,12 @@ def _page(request, company, status=200):
             .filter(company=company)
             .order_by("-period__starts_on"),
             "keeper": keeper,
+            "credit": {"score": score, "grade": grade, "history": history[::-1][:20]},
+            "credit_chart": {
+                "label": _("信用分"),
+                "at": [e.at.date().isoformat() for e in history],
+                "score": [str(e.score) for e in history],
+            },
             "actions": permissions.visible(user, SupervisionAction).filter(company=company),
             "may_supervise": permissions.can(user, "property.supervise", company),
             "kinds": SupervisionAction.Kind.choices,
