@@ -81,6 +81,7 @@ def test_demo_has_a_transition_with_fallback_and_a_market(seeded):
     assert MarketRequest.objects.filter(status="requested").count() == (1 if without else 0)
 
 
+@pytest.mark.django_db
 def test_demo_has_committees_reserve_lists_and_two_meetings(seeded):
     from ..models import Committee, Decision, Meeting, ReserveCandidate
 
