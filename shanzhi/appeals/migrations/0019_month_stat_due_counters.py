@@ -8,7 +8,8 @@ from django.utils import timezone
 # Frozen here (the live code may change): the counters of both grains as this migration knows them.
 COUNTERS = (
     "received", "invalid", "accepted", "rejected", "responded", "resolved", "rated", "solved",
-    "satisfied", "basic", "unreachable", "reworked", "due", "suspended", "on_time",
+    "satisfied", "basic", "unreachable", "reworked", "handled_1d", "handled_3d", "handled_5d",
+    "handled_10d", "handled_over_10d", "due", "suspended", "on_time",
 )
 
 
@@ -58,7 +59,7 @@ def rebuild_month_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0017_day_stat_path_indexes'),
+        ('appeals', '0018_handling_histogram'),
         ('registry', '0004_orgnode_refversion'),
     ]
 
