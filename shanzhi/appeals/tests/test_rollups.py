@@ -342,10 +342,13 @@ def test_rebuild_is_idempotent_and_repairs(cast, file_appeal):
     AppealDayStat.objects.create(
         day=dt.date(2026, 3, 5), path=cast.grid.path, category=cast_category(), received=7
     )
+    AppealMonthStat.objects.update(due=99)
     call_command("appeal_rollups", "--since", "2026-03-01")
     assert _rows() == before
+    assert_month_rows_are_their_day_rows()  # the month rows (due counters too) repaired as well
     rollups.rebuild()
     assert _rows() == before
+    assert_month_rows_are_their_day_rows()
 
 
 def cast_category():
