@@ -168,14 +168,15 @@ def rollups_by_sql():
             + f" FROM (SELECT s.*, string_to_array(rtrim(s.path, '/'), '/') AS p FROM ({sql}) s) t",
             [now, *params],
         )
-        # rollups._refresh_month: per (month, community), summed per grid, category, department.
-        month_counters = ", ".join(rollups.COUNTERS)
-        sums = ", ".join(f"SUM({c})" for c in rollups.COUNTERS)
+        # rollups.month_rows: per (month, community), summed per grid, category, department and
+        # per month of the deadline.
+        month_counters = ", ".join(counters)
+        sums = ", ".join(f"SUM({c})" for c in counters)
         place = "array_to_string((string_to_array(rtrim(path, '/'), '/'))[1:3], '/') || '/'"
         selects = [
             f"SELECT date_trunc('month', day)::date, community_id, {place}, MIN(street_path), "
-            f"'{dimension}', {key}, %s, SUM(handling), {sums} FROM appeals_appealdaystat "
-            f"GROUP BY 1, 2, 3, {key}"
+            f"'{dimension}', {key}, date_trunc('month', due_day)::date, %s, SUM(handling), {sums} "
+            f"FROM appeals_appealdaystat GROUP BY 1, 2, 3, {key}, 7"
             for dimension, key in (
                 ("grid", "grid_id"),
                 ("category", "category_id"),
@@ -184,7 +185,7 @@ def rollups_by_sql():
         ]
         cursor.execute(
             "INSERT INTO appeals_appealmonthstat (month, community_id, path, street_path, dimension, key, "
-            f"refreshed_at, handling, {month_counters}) " + " UNION ALL ".join(selects),
+            f"due_month, refreshed_at, handling, {month_counters}) " + " UNION ALL ".join(selects),
             [now, now, now],
         )
     with connection.cursor() as cursor:

@@ -2,7 +2,8 @@
 
 Read from the rollup (``AppealDayStat``/``AppealMonthStat``, kept by ``rollups.py``), never from
 the appeals table: month rows for the whole months of the period and day rows for the days at its
-edges, two grouped queries whatever the number of appeals. The caller passes the rollup rows the
+edges, by the day of filing and (the due counters) by the deadline's day, at most four grouped
+queries whatever the number of appeals. The caller passes the rollup rows the
 reader may see (``stats_for(user)``: ``permissions.visible`` on both models, whose scopes mirror
 the appeals' one, see ``access.day_stat_scope``) or the public ones (``public.public_stats``),
 so nobody counts what they may not see.
@@ -257,23 +258,43 @@ def _sums(rows, key, summed=SUMMED):
     return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
 
 
+def _parts(stats, months, dimension, first, end_day, day, month, summed):
+    """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
+    (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
+    the period's whole months when ``months`` is given, and the day rows for the other days."""
+    key = KEYS[dimension]
+    whole = _whole_months(first, end_day) if months is not None else None
+    if whole is None:
+        return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
+    month_dimension, month_key = MONTH_KEYS[dimension]
+    in_months = months.filter(
+        **{"dimension": month_dimension, f"{month}__gte": whole[0], f"{month}__lt": whole[1]}
+    )
+    parts = [[{**r, key: r[month_key]} for r in _sums(in_months, month_key, summed)]]
+    # The days at the edges, if any (none when the period is made of whole months).
+    edges = [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
+    if edges:
+        q = Q()
+        for a, b in edges:
+            q |= Q(**{f"{day}__gte": a, f"{day}__lt": b})
+        parts.append(_sums(stats.filter(q), key, summed))
+    return parts
+
+
 def compute(stats, dimension, start, end, months=None, rules=None):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
-    whole months of the period, the month rows ``months`` when given (see ``stats_for``)."""
+    whole months of the period, the month rows ``months`` when given (see ``stats_for``). The due
+    counters (按期结案率) are read the same way by the deadline's day and month."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
-    whole = _whole_months(first, end_day) if months is not None else None
-    if whole is None:
-        parts = [_sums(stats.filter(day__gte=first, day__lt=end_day), key)]
-    else:
-        month_dimension, month_key = MONTH_KEYS[dimension]
-        edges = Q(day__gte=first, day__lt=whole[0]) | Q(day__gte=whole[1], day__lt=end_day)
-        in_months = months.filter(dimension=month_dimension, month__gte=whole[0], month__lt=whole[1])
-        month_rows = _sums(in_months, month_key)
-        parts = [_sums(stats.filter(edges), key), [{**r, key: r[month_key]} for r in month_rows]]
+    parts = _parts(stats, months, dimension, first, end_day, "day", "month", SUMMED)
+    # A row with due counters has due > 0 (a deadline passed at its refresh, so on or before today:
+    # the whole months that run past today stand for the due days as well as the filing days).
+    due_stats, due_months = stats.filter(due__gt=0), None if months is None else months.filter(due__gt=0)
+    due_parts = _parts(due_stats, due_months, dimension, first, end_day, "due_day", "due_month", DUE_SUMMED)
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
     units = {}
@@ -284,11 +305,12 @@ def compute(stats, dimension, start, end, months=None, rules=None):
             unit.handling_hours += handling.total_seconds() / 3600
             for f in rollups.COUNTERS:
                 setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
-    # 按期结案率 by the day the deadline fell on: always the day rows (their ``due_day``).
-    for r in _sums(stats.filter(due_day__gte=first, due_day__lt=end_day, due__gt=0), key, DUE_SUMMED):
-        unit = units.setdefault(r[key], Figures(key=r[key], **settings))
-        for f in DUE_SUMMED:
-            setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
+    # 按期结案率 by the day (month) the deadline fell on.
+    for part in due_parts:
+        for r in part:
+            unit = units.setdefault(r[key], Figures(key=r[key], **settings))
+            for f in DUE_SUMMED:
+                setattr(unit, f, getattr(unit, f) + (r[f"n_{f}"] or 0))
     units = list(units.values())
     total = Figures(key=None, name=str(_("合计")), **settings)
     for unit in units:

@@ -53,7 +53,8 @@ COUNTERS = (
     "reworked",
     *HANDLING_COUNTERS,
 )
-# ... and about those whose deadline falls on its ``due_day`` (day rows only, read by that day).
+# ... and about those whose deadline falls on its ``due_day`` (read by that day), or in its
+# ``due_month`` in a month row (read by that month).
 DUE_COUNTERS = ("due", "suspended", "on_time")
 # Verified and not sent back or reopened since: "closed after verification" for 按期结案率.
 VERIFIED = (S.VERIFIED, S.VISITED, S.CLOSED)
@@ -276,32 +277,49 @@ def _refresh_month(month, community_id, now):
     """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
     cell = Q(community_id=community_id) if community_id else Q(community__isnull=True)
     days = AppealDayStat.objects.filter(cell, day__gte=month, day__lt=next_month(month)).values(
-        "path", "street_path", "grid_id", "category_id", "department_id", "handling", *COUNTERS
+        "path",
+        "street_path",
+        "grid_id",
+        "category_id",
+        "department_id",
+        "due_day",
+        "handling",
+        *COUNTERS,
+        *DUE_COUNTERS,
     )
+    AppealMonthStat.objects.filter(cell, month=month).delete()
+    AppealMonthStat.objects.bulk_create(month_rows(AppealMonthStat, days, month, community_id, now))
+
+
+def month_rows(model, days, month, community_id, now):
+    """The month rows (unsaved ``model`` instances) of a (month, community) from its day rows (dicts):
+    summed per dimension separately (per grid, per category, per department) and per month of the
+    deadline, so that the filed counters are read by ``month`` and the due counters by ``due_month``."""
     sums = {}
     for r in days:
         place = community_path(r["path"])
+        due_month = month_of(r["due_day"]) if r["due_day"] else None
         for dimension, key in (
             ("grid", r["grid_id"]),
             ("category", r["category_id"]),
             ("department", r["department_id"]),
         ):
-            row = sums.get((place, dimension, key))
+            row = sums.get((place, dimension, key, due_month))
             if row is None:
-                row = sums[(place, dimension, key)] = AppealMonthStat(
+                row = sums[(place, dimension, key, due_month)] = model(
                     month=month,
                     community_id=community_id,
                     path=place,
                     street_path=r["street_path"],
                     dimension=dimension,
                     key=key,
+                    due_month=due_month,
                     refreshed_at=now,
                 )
-            for c in COUNTERS:
+            for c in (*COUNTERS, *DUE_COUNTERS):
                 setattr(row, c, getattr(row, c) + r[c])
             row.handling += r["handling"]
-    AppealMonthStat.objects.filter(cell, month=month).delete()
-    AppealMonthStat.objects.bulk_create(sums.values())
+    return list(sums.values())
 
 
 # --- draining and the sweep -----------------------------------------------------------------------

@@ -124,9 +124,13 @@ class AppealDayStat(StatCounters):
 
 class AppealMonthStat(StatCounters):
     """The day rows of a (month, community) summed per dimension separately (one row per grid, one per
-    category, one per department): a month of a community in a few hundred rows at most, so that a
-    year of a whole district reads thousands of rows, not one per appeal. Rebuilt from the day rows
-    whenever one of its days is refreshed. Only readers whose scope is whole communities use it."""
+    category, one per department) and per month of the deadline: a month of a community in a few
+    hundred rows at most, so that a year of a whole district reads thousands of rows, not one per
+    appeal. Rebuilt from the day rows whenever one of its days is refreshed. Only readers whose scope
+    is whole communities use it.
+
+    The filed counters are read by ``month`` (summed over every ``due_month``), the due counters by
+    ``due_month`` (whatever month the appeals were filed in), as the day rows' by ``due_day``."""
 
     class Dimension(models.TextChoices):
         GRID = "grid", _("网格")
@@ -142,29 +146,47 @@ class AppealMonthStat(StatCounters):
     street_path = models.CharField(max_length=80, blank=True)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.PositiveIntegerField(null=True, blank=True, help_text="the grid, category or department id")
+    # The first day of the month the deadline falls in (None: no deadline), and the due counters of
+    # the appeals whose deadline falls in it (按期结案率, see ``AppealDayStat.due_day``).
+    due_month = models.DateField(null=True, blank=True)
+    due = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("诉求月统计")
         verbose_name_plural = _("诉求月统计")
         constraints = [
+            # Partial constraints instead of one: NULLs never collide in a unique index.
             models.UniqueConstraint(
-                fields=["month", "path", "dimension", "key"],
-                condition=Q(key__isnull=False),
+                fields=["month", "path", "dimension", "key", "due_month"],
+                condition=Q(key__isnull=False, due_month__isnull=False),
                 name="appeal_month_stat_key",
             ),
             models.UniqueConstraint(
-                fields=["month", "path", "dimension"],
-                condition=Q(key__isnull=True),
+                fields=["month", "path", "dimension", "due_month"],
+                condition=Q(key__isnull=True, due_month__isnull=False),
                 name="appeal_month_stat_key_none",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension", "key"],
+                condition=Q(key__isnull=False, due_month__isnull=True),
+                name="appeal_month_stat_key_no_due",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension"],
+                condition=Q(key__isnull=True, due_month__isnull=True),
+                name="appeal_month_stat_key_none_no_due",
             ),
         ]
         indexes = [
             models.Index(fields=["community", "month"], name="appeal_month_stat_cell"),
             models.Index(fields=["dimension", "month", "path"], name="appeal_month_stat_read"),
+            models.Index(fields=["dimension", "due_month", "path"], name="appeal_month_stat_due_read"),
         ]
 
     def __str__(self):
-        return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key}"
+        return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key} {self.due_month}"
 
 
 class AppealRollupMark(models.Model):

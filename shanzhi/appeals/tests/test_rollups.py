@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -110,19 +111,55 @@ def _scoped_appeals(user):
 
 
 def _numbers(f):
-    return tuple(getattr(f, n) for n in FIELDS) + (round(f.handling_hours, 6),)
+    # Handling time in whole microseconds (the stored unit): float sums in another order never differ there.
+    return tuple(getattr(f, n) for n in FIELDS) + (round(f.handling_hours * 3_600_000_000),)
 
 
 PERIODS = (
     (dt.date(2026, 3, 1), dt.date(2026, 4, 30)),  # March from the month rows, April's days from the day rows
     (dt.date(2026, 3, 2), dt.date(2026, 3, 31)),  # no whole month: day rows only
     (dt.date(2026, 2, 1), dt.date(2026, 6, 1)),  # whole months only
+    (dt.date(2026, 4, 1), dt.date(2026, 5, 1)),  # one month: deadlines in April of appeals filed in March
+    (dt.date(2025, 7, 1), dt.date(2026, 7, 1)),  # a year of whole months
+    (dt.date(2025, 12, 20), dt.date(2026, 12, 10)),  # a year with partial months at both edges
 )
+
+
+def assert_month_rows_are_their_day_rows():
+    """Every month row is the sum of its day rows, for every counter: grouped by (month of filing,
+    community, place, dimension, key, month of the deadline)."""
+    from shanzhi.registry.paths import community_path
+
+    expected = defaultdict(lambda: defaultdict(int))
+    for r in AppealDayStat.objects.values():
+        due_month = rollups.month_of(r["due_day"]) if r["due_day"] else None
+        for dimension, key in (
+            ("grid", r["grid_id"]),
+            ("category", r["category_id"]),
+            ("department", r["department_id"]),
+        ):
+            cell = (rollups.month_of(r["day"]), r["community_id"], community_path(r["path"]), dimension, key)
+            sums = expected[(*cell, due_month)]
+            for f in (*FIELDS, "handling"):
+                sums[f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    got = {}
+    for r in AppealMonthStat.objects.values():
+        k = (r["month"], r["community_id"], r["path"], r["dimension"], r["key"], r["due_month"])
+        assert k not in got, k
+        got[k] = {
+            f: r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+            for f in (*FIELDS, "handling")
+        }
+    expected = {k: dict(v) for k, v in expected.items()}
+    assert set(got) == set(expected)
+    differ = [(k, f, got[k][f], expected[k][f]) for k in got for f in got[k] if got[k][f] != expected[k][f]]
+    assert differ == []
 
 
 def assert_matches_oracle(user):
     """For every dimension and period, both ways of reading (day rows alone; month rows for the
     whole months where the user's scope allows) give what the scan gives."""
+    assert_month_rows_are_their_day_rows()
     days, months = metrics.stats_for(user)
     now = dt.datetime.now(dt.UTC)
     for first, end_day in PERIODS:
@@ -191,6 +228,25 @@ def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal)
     assert sum(getattr(total, n) for n in rollups.HANDLING_COUNTERS) == total.resolved
     assert total.handled_5d == 1 and total.handled_1d == total.resolved - 1
     assert not AppealRollupMark.objects.exists()  # every mark was drained
+
+
+def test_due_counters_follow_the_deadlines_month_not_the_filing_month(cast, file_appeal):
+    """Appeals filed at the end of March whose deadlines fall in April: April's on-time closure rate
+    counts them from the month rows of March's cells (by ``due_month``), as the recount does."""
+    with time_machine.travel(dt.datetime(2026, 3, 30, 2, 0, tzinfo=dt.UTC), tick=False):
+        late = services.accept(file_appeal(title="月底"), by=cast.zhang)
+        _handled(cast, file_appeal(title="月底办结"))
+    assert timezone.localdate(late.deadline).month == 4
+    with time_machine.travel(dt.datetime(2026, 5, 6, 2, 0, tzinfo=dt.UTC), tick=False):
+        sweep.run()
+        rows = AppealMonthStat.objects.filter(month=dt.date(2026, 3, 1), due_month=dt.date(2026, 4, 1))
+        assert rows.filter(dimension="grid").aggregate(n=Sum("due"))["n"] == 2
+        days, months = metrics.stats_for(cast.zhang)
+        april = metrics.period(dt.date(2026, 4, 1), dt.date(2026, 5, 1))
+        total = metrics.compute(days, "grid", *april, months=months)[1]
+        assert (total.received, total.due, total.on_time) == (0, 2, 1)
+        for name in ("zhang", "liu", "wu", "zheng"):
+            assert_matches_oracle(getattr(cast, name))
 
 
 def test_scope_follows_place_and_department(cast, cats, file_appeal, login):
@@ -286,10 +342,13 @@ def test_rebuild_is_idempotent_and_repairs(cast, file_appeal):
     AppealDayStat.objects.create(
         day=dt.date(2026, 3, 5), path=cast.grid.path, category=cast_category(), received=7
     )
+    AppealMonthStat.objects.update(due=99)
     call_command("appeal_rollups", "--since", "2026-03-01")
     assert _rows() == before
+    assert_month_rows_are_their_day_rows()  # the month rows (due counters too) repaired as well
     rollups.rebuild()
     assert _rows() == before
+    assert_month_rows_are_their_day_rows()
 
 
 def cast_category():

@@ -129,9 +129,14 @@ def _trend(user, node, period):
     if period.grain != "month" or whole is None:
         parts = [(days.filter(day__gte=period.start, day__lt=period.end), "day")]
     else:
-        edges = Q(day__gte=period.start, day__lt=whole[0]) | Q(day__gte=whole[1], day__lt=period.end)
         in_months = months.filter(dimension="category", month__gte=whole[0], month__lt=whole[1])
-        parts = [(days.filter(edges), "day"), (in_months, "month")]
+        parts = [(in_months, "month")]
+        edges = [(a, b) for a, b in ((period.start, whole[0]), (whole[1], period.end)) if a < b]
+        if edges:  # none when the period is made of whole months
+            q = Q()
+            for a, b in edges:
+                q |= Q(day__gte=a, day__lt=b)
+            parts.append((days.filter(q), "day"))
     points = defaultdict(lambda: {"received": 0, "accepted": 0, "resolved": 0})
     for rows, when in parts:
         for r in rows.values(when).annotate(**sums).order_by():

@@ -206,3 +206,60 @@ def test_a_trend_by_month_reads_the_month_rows_and_agrees_with_the_day_rows(cast
     for figure, expected in (("received", 6), ("accepted", 5), ("resolved", 1)):
         assert sum(p[figure] for p in months) == sum(p[figure] for p in weeks) == expected
     assert months[1]["received"] == 6
+
+
+def _due_recount(path, first, end, now):
+    """按期结案率's counters by the definitions, over the appeals table: accepted valid appeals whose
+    deadline fell in [first, end) and has passed; of them the suspended, and the closed on time."""
+    qs = Appeal.objects.filter(path__startswith=path, merged_into__isnull=True, invalid_kind__isnull=True)
+    qs = qs.exclude(status=Appeal.Status.MERGED).filter(accepted_at__isnull=False, deadline__lt=now)
+    due = [a for a in qs if first <= timezone.localdate(a.deadline) < end]
+    on_time = [
+        a
+        for a in due
+        if not a.suspended
+        and not a.ever_late
+        and a.status in (Appeal.Status.VERIFIED, Appeal.Status.VISITED, Appeal.Status.CLOSED)
+        and a.resolved_at <= a.deadline
+    ]
+    return len(due), len(on_time)
+
+
+@pytest.mark.parametrize(
+    "start,end,whole",
+    [
+        ("2026-01-01", "2026-12-31", True),  # the year before (the comparison) is whole months too
+        ("2025-12-15", "2026-12-20", False),
+        ("2026-03-01", "2026-03-31", False),  # the 31 days before it are not whole months
+    ],
+)
+def test_a_year_dashboard_equals_a_recount_and_reads_month_rows_for_whole_months(
+    cast, appeals, client, start, end, whole
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shanzhi.appeals.services import sweep
+
+    services.verify(Appeal.objects.get(pk=appeals["a1"][0].pk), by=cast.zhao)  # closed on time
+    with time_machine.travel(LATER, tick=False):
+        sweep.run()  # the deadlines passed: the sweep refreshes their cells
+        client.force_login(cast.wu)
+        for node in (cast.district, cast.street, cast.community):
+            url = reverse("datacentre:node", args=[node.pk]) + f"?start={start}&end={end}&grain=month"
+            with CaptureQueriesContext(connection) as ctx:
+                dc = client.get(url).context["dc"]
+            day_reads = [q["sql"] for q in ctx.captured_queries if "appeals_appealdaystat" in q["sql"]]
+            # A period of whole months reads the month rows alone, for every figure.
+            assert (day_reads == []) is whole, node.name
+            totals, path = dc["totals"], node.path
+            assert totals["received"] == _recount(path)
+            assert totals["accepted"] == _recount(path, accepted_at__isnull=False, invalid_kind__isnull=True)
+            assert totals["resolved"] == _recount(path, resolved_at__isnull=False)
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            due, on_time = _due_recount(path, first, last + dt.timedelta(days=1), timezone.now())
+            assert (totals["due"], totals["on_time"]) == (due, on_time), node.name
+            rates = {r["key"]: r for r in dc["rates"]}
+            assert rates["on_time_rate"]["value"] == round(100 * on_time / due, 1)
+            assert _list_count(client, rates["on_time_rate"]["url"]) == on_time
+        assert (due, on_time) == (3, 1)  # the community: A1's two accepted and A2's, one on time
