@@ -60,7 +60,7 @@ summoned.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,7 @@ from shanzhi.registry.models import Department, OrgNode
 
 from . import rollups
 from .models import AppealDayStat, AppealMonthStat, Category, MetricsRules, Summons
+from .summons_metrics import PartFigures, summons_figures  # noqa: F401  (re-exported)
 
 DIMENSIONS = {
     "grid": _("网格"),
@@ -343,58 +344,6 @@ def ranking(units, min_cases=None):
         same = i and measures(unit) == measures(ranked[i - 1])
         unit.rank = ranked[i - 1].rank if same else i + 1
     return ranked
-
-
-@dataclass
-class PartFigures:
-    """吹哨报到 figures of one department (see the module docstring)."""
-
-    key: object
-    name: str = ""
-    summoned: int = 0
-    report_due: int = 0
-    reported_on_time: int = 0
-    finish_due: int = 0
-    finished_on_time: int = 0
-
-    @property
-    def report_rate(self):
-        return Figures._share(self.reported_on_time, self.report_due)
-
-    @property
-    def finish_rate(self):
-        return Figures._share(self.finished_on_time, self.finish_due)
-
-
-def summons_figures(summonses, start, end, now=None):
-    """Per department, the parts of ``summonses`` (the rows the reader may see) summoned in
-    [start, end) and not withdrawn: one grouped query. Returns (list sorted by summoned, total)."""
-    now = now or timezone.now()
-    reported = Q(reported_at__isnull=False)
-    finished = Q(done_at__isnull=False)
-    rows = (
-        summonses.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=Summons.Status.CANCELLED)
-        .values("department_id", "department__name")
-        .annotate(
-            n_summoned=Count("pk"),
-            n_report_due=Count("pk", filter=reported | Q(due_at__lt=now)),
-            n_reported_on_time=Count("pk", filter=reported & Q(reported_at__lte=F("due_at"))),
-            n_finish_due=Count("pk", filter=finished | Q(appeal__deadline__lt=now)),
-            n_finished_on_time=Count("pk", filter=finished & Q(done_at__lte=F("appeal__deadline"))),
-        )
-        .order_by()
-    )
-    names = ("summoned", "report_due", "reported_on_time", "finish_due", "finished_on_time")
-    units, total = [], PartFigures(key=None, name=str(_("合计")))
-    for r in rows:
-        unit = PartFigures(key=r["department_id"], name=r["department__name"])
-        for n in names:
-            setattr(unit, n, r[f"n_{n}"])
-            setattr(total, n, getattr(total, n) + r[f"n_{n}"])
-        units.append(unit)
-    units.sort(key=lambda u: (-u.summoned, u.key))
-    return units, total
 
 
 def report(user, dimension, start=None, end=None, min_cases=None):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from shanzhi.registry.paths import community_path
 
 from .models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
+from .rollup_days import day_bounds, day_of, month_of, next_month, street_path  # noqa: F401  (re-exported)
 
 S = Appeal.Status
 BATCH = 500
@@ -58,29 +59,6 @@ COUNTERS = (
 DUE_COUNTERS = ("due", "suspended", "on_time")
 # Verified and not sent back or reopened since: "closed after verification" for 按期结案率.
 VERIFIED = (S.VERIFIED, S.VISITED, S.CLOSED)
-
-
-def day_of(moment):
-    return timezone.localdate(moment)
-
-
-def day_bounds(day):
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tz)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tz)
-
-
-def month_of(day):
-    return day.replace(day=1)
-
-
-def next_month(month):
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
-def street_path(path):
-    parts = [p for p in path.split("/") if p]
-    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else ""
 
 
 # --- marking -----------------------------------------------------------------------------------
