@@ -21,4 +21,8 @@ class PropertyConfig(AppConfig):
         from .services import meetings
 
         access.register_committees()
+        # The committee on the registry's compound page (registry.panels), which cannot import this app.
+        from . import compound_panel
+
+        compound_panel.register()
         workdays.on_year_completed(meetings.year_completed)

@@ -118,32 +118,6 @@ class Compound(models.Model):
         return self.name
 
 
-class OwnersCommittee(models.Model):
-    compound = models.OneToOneField(Compound, on_delete=models.CASCADE, related_name="owners_committee")
-    elected_on = models.DateField(_("选举日期"), null=True, blank=True)
-    term_ends_on = models.DateField(_("任期届满"), null=True, blank=True)
-    members = models.ManyToManyField("Resident", through="OwnersCommitteeMember", related_name="+")
-
-    class Meta:
-        verbose_name = _("业主委员会")
-        verbose_name_plural = _("业主委员会")
-
-    def __str__(self):
-        return f"{self.compound.name}业委会"
-
-
-class OwnersCommitteeMember(models.Model):
-    committee = models.ForeignKey(OwnersCommittee, on_delete=models.CASCADE)
-    resident = models.ForeignKey("Resident", on_delete=models.CASCADE)
-    position = models.CharField(_("职务"), max_length=20, default="委员")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["committee", "resident"], name="ocm_unique")]
-
-    def __str__(self):
-        return f"{self.position} {self.resident}"
-
-
 class Building(models.Model):
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
     grid = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="buildings")

@@ -21,7 +21,6 @@ from ..models import (
     Household,
     NetworkPost,
     OrgNode,
-    OwnersCommittee,
     PartyMember,
     PartyOrg,
     PropertyCompany,
@@ -30,7 +29,7 @@ from ..models import (
 )
 from .logins import DEMO_DEPARTMENT, DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_login_rows
 from .plan import SCALES, Planner, Scale
-from .writer import Writer
+from .writer import ElectedCommittee, Writer
 
 __all__ = [
     "DEMO_DEPARTMENT",
@@ -38,6 +37,7 @@ __all__ = [
     "DEMO_USERS",
     "SCALES",
     "DemoUser",
+    "ElectedCommittee",
     "Planner",
     "Scale",
     "Writer",
@@ -48,13 +48,17 @@ __all__ = [
 
 
 def seed(*, scale="small", seed=1, households_per_grid=None, say=print):
-    """Plan the district, then write it in the caller's transaction; returns the district node."""
+    """Plan the district, then write it in the caller's transaction; returns the district node.
+
+    The node carries ``elected_committees`` (``writer.ElectedCommittee``: who each compound's owners
+    elected), plain data for the app above that keeps committees (red property's demo records them)."""
     started = time.monotonic()
     say(f"规划演示数据：规模 {scale}，种子 {seed} …")
     plan = Planner(SCALES[scale], seed, households_per_grid=households_per_grid).plan()
     say(f"  规划完成（{time.monotonic() - started:.1f} 秒），开始写入 …")
     writer = Writer(plan, seed, say)
     writer.write()
+    writer.district.elected_committees = writer.elected_committees
     return writer.district
 
 
@@ -70,7 +74,6 @@ def summary_counts():
         "户": Household.objects.count(),
         "居民": Resident.objects.count(),
         "物业企业": PropertyCompany.objects.count(),
-        "业委会": OwnersCommittee.objects.count(),
         "驻区单位": Unit.objects.count(),
         "职能部门": Department.objects.count(),
         "党组织": PartyOrg.objects.count(),

@@ -4,6 +4,7 @@ roster import (``importing.import_rows``), so the demo exercises the real import
 import datetime
 import random
 import time
+from dataclasses import dataclass
 
 from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role
@@ -13,6 +14,16 @@ from .. import importing, services
 from ..models import Household, NetworkPost, Resident
 from .logins import DEMO_DEPARTMENT, DEMO_PASSWORD, DEMO_USERS
 from .names import DEPARTMENTS, DISTRICT, REFERENCE_DAY
+
+
+@dataclass(frozen=True, slots=True)
+class ElectedCommittee:
+    """An owners' committee the demo's residents elected: members are (resident id, 主任/副主任/委员)."""
+
+    compound_id: int
+    members: list
+    elected_on: datetime.date
+    term_ends_on: datetime.date
 
 
 class Writer:
@@ -28,6 +39,7 @@ class Writer:
         self.departments = {}
         self.buildings = {}  # id(BuildingPlan) → Building
         self.units = {}  # community code → [Unit]
+        self.elected_committees = []  # [ElectedCommittee]
 
     def write(self):
         district = services.create_node(level="district", code=DISTRICT[0], name=DISTRICT[1])
@@ -217,6 +229,9 @@ class Writer:
         NetworkPost.households.through.objects.bulk_create(household_links)
 
     def _committees(self, plan, compounds):
+        """Who the owners of a planned compound elected. The registry keeps no committee table (red
+        property's ``Committee`` is the one); its demo records these. Drawn here, from the writer's
+        generator, so every draw after them, and the rest of the district, stays as it was."""
         for cp in plan.compounds:
             if not cp.committee:
                 continue
@@ -234,11 +249,15 @@ class Writer:
                 continue
             elected = REFERENCE_DAY - datetime.timedelta(days=self.rng.randint(30, 1500))
             positions = ["主任", "副主任", "委员", "委员", "委员"]
-            services.form_owners_committee(
-                compound=compound,
-                members=list(zip(self.rng.sample(heads, 5), positions, strict=True)),
-                elected_on=elected,
-                term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1),
+            self.elected_committees.append(
+                ElectedCommittee(
+                    compound_id=compound.pk,
+                    members=[
+                        (r.pk, pos) for r, pos in zip(self.rng.sample(heads, 5), positions, strict=True)
+                    ],
+                    elected_on=elected,
+                    term_ends_on=elected + datetime.timedelta(days=5 * 365 + 1),
+                )
             )
 
     # accounts

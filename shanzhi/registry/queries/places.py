@@ -12,8 +12,6 @@ from ..models import (
     Household,
     NetworkPost,
     OrgNode,
-    OwnersCommittee,
-    OwnersCommitteeMember,
     PartyMember,
     Resident,
     Unit,
@@ -98,21 +96,6 @@ def compound_buildings(user, compound):
         .annotate(n_households=Count("households", distinct=True))
         .order_by("name")
     )
-
-
-def owners_committee(user, compound):
-    """The compound's owners' committee and the members the user may see (None if it has none)."""
-    committee = OwnersCommittee.objects.filter(compound=compound).first()
-    if committee is None:
-        return None
-    committee.visible_members = list(
-        OwnersCommitteeMember.objects.filter(
-            committee=committee, resident__in=permissions.visible(user, Resident)
-        )
-        .select_related("resident")
-        .order_by("id")
-    )
-    return committee
 
 
 def posts_covering(user, household):

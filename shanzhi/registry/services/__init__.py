@@ -9,7 +9,6 @@ from .organisations import (
     create_department,
     create_party_org,
     create_property_company,
-    form_owners_committee,
     register_unit,
 )
 from .people import (
@@ -74,7 +73,6 @@ __all__ = [
     "create_property_company",
     "facts_from_id",
     "find_resident_by_id_number",
-    "form_owners_committee",
     "grid_at",
     "name_initials",
     "register_resident",

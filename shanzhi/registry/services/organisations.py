@@ -1,4 +1,4 @@
-"""Writes about the organisations on the network: departments, property companies, units, owners' committees, network posts and party organisations."""
+"""Writes about the organisations on the network: departments, property companies, units, network posts and party organisations."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,8 +10,6 @@ from ..models import (
     CareTag,
     Department,
     NetworkPost,
-    OwnersCommittee,
-    OwnersCommitteeMember,
     PartyMember,
     PartyOrg,
     PropertyCompany,
@@ -68,23 +66,6 @@ def register_unit(*, community, name, kind, address="", contact_name="", contact
         contact_name=contact_name,
         contact_phone=clean_phone(contact_phone, field="contact_phone"),
     )
-
-
-@transaction.atomic
-def form_owners_committee(*, compound, members, elected_on=None, term_ends_on=None):
-    """``members``: (resident, position) pairs; every member must live in the compound."""
-    if OwnersCommittee.objects.filter(compound=compound).exists():
-        raise DomainError(_("该小区已有业主委员会。"), field="compound")
-    outsiders = [r for r, _pos in members if r.household.building.compound_id != compound.pk]
-    if outsiders:
-        raise DomainError(_("业委会成员必须是本小区的业主。"), field="members")
-    committee = OwnersCommittee.objects.create(
-        compound=compound, elected_on=elected_on, term_ends_on=term_ends_on
-    )
-    OwnersCommitteeMember.objects.bulk_create(
-        OwnersCommitteeMember(committee=committee, resident=r, position=pos) for r, pos in members
-    )
-    return committee
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import MASKERS
 from shanzhi.core.personal_numbers import looks_like_personal_number
 
-from .. import queries, services
+from .. import panels, queries, services
 from ..models import Compound, Household, OrgNode, Resident
 
 HOUSEHOLDS_PER_PAGE = 20
@@ -44,7 +44,7 @@ def compound_detail(request, pk):
         "compound": compound,
         "crumbs": _crumbs_to(user, compound.community),
         "buildings": queries.compound_buildings(user, compound),
-        "committee": queries.owners_committee(user, compound),
+        "panels": panels.compound_panels(user, compound),  # the owners' committee, from red property
         "households": households.get_page(request.GET.get("page")),
         "may_view_people": permissions.has_role_for(user, "registry.view_people"),
         "may_keep": compound.retired_at is None
