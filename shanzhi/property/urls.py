@@ -72,6 +72,11 @@ urlpatterns = [
         views.committee_member_remove,
         name="committee_member_remove",
     ),
+    path(
+        "compounds/<int:pk>/committee/members/<int:member>/role/",
+        views.committee_member_role,
+        name="committee_member_role",
+    ),
     path("compounds/<int:pk>/committee/reserves/", views.committee_reserve_add, name="committee_reserve_add"),
     path(
         "compounds/<int:pk>/committee/reserves/<int:candidate>/remove/",

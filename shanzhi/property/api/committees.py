@@ -6,10 +6,12 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Schema, Status
 
 from shanzhi.accounts import permissions
+from shanzhi.core import inputs
 from shanzhi.core.apischema import ERRORS
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
@@ -17,6 +19,7 @@ from shanzhi.registry import referrals
 
 from .. import queries
 from ..access import compounds_in_reach
+from ..models import CommitteeMember
 from ..services import committees, meetings
 from . import router
 
@@ -114,6 +117,44 @@ def committee_member(request, compound_id: int, payload: MemberIn):
     compound = queries.committee_compound(request.auth, compound_id)
     m = committees.add_member(compound, resident=payload.resident, role=payload.role, by=request.auth)
     return Status(201, MemberOut(id=m.pk, name=m.resident.name, role=m.role))
+
+
+class RoleIn(Schema):
+    role: Literal["director", "deputy", "member"]
+
+
+def _member(compound, member_id):
+    """A member of this compound's committee: a malformed id is a 400 naming ``member_id``, an
+    unknown one (or another compound's) a 404."""
+    pk = inputs.parse_id(member_id, "member_id", required=True, label=_("委员"))
+    member = CommitteeMember.objects.filter(pk=pk, committee__compound=compound).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@router.patch(
+    "compounds/{int:compound_id}/committee/members/{member_id}",
+    response={200: MemberOut, **ERRORS},
+    summary="调整委员职务（主任只有一位）",
+    url_name="property_committee_member_role",
+)
+def committee_member_role(request, compound_id: int, member_id: str, payload: RoleIn):
+    compound = queries.committee_compound(request.auth, compound_id)
+    m = committees.change_role(_member(compound, member_id), role=payload.role, by=request.auth)
+    return MemberOut(id=m.pk, name=m.resident.name, role=m.role)
+
+
+@router.delete(
+    "compounds/{int:compound_id}/committee/members/{member_id}",
+    response={200: CommitteeOut, **ERRORS},
+    summary="免去委员职务",
+    url_name="property_committee_member_remove",
+)
+def committee_member_remove(request, compound_id: int, member_id: str):
+    compound = queries.committee_compound(request.auth, compound_id)
+    committees.remove_member(_member(compound, member_id), by=request.auth)
+    return _committee_out(request.auth, compound)
 
 
 @router.post(

@@ -127,6 +127,36 @@ def remove_member(member, *, by):
 
 
 @transaction.atomic
+def change_role(member, *, role, by):
+    """A member's role (主任, 副主任, 委员). One 主任: making a second one is refused, naming ``role``,
+    until the present one's role is changed."""
+    compound = member.committee.compound
+    require_keeper(by, compound)
+    role = pick(role, CommitteeMember.Role.values, "role", _("请选择职务。"))
+    member = CommitteeMember.objects.select_for_update().filter(pk=member.pk).first()
+    if member is None:
+        raise Http404
+    if member.role == role:
+        return member
+    director = CommitteeMember.Role.DIRECTOR
+    if role == director and member.committee.members.filter(role=director).exists():
+        raise DomainError(_("已有主任，请先调整现任主任的职务。"), field="role")
+    before, member.role = member.role, role
+    try:
+        with transaction.atomic():
+            member.save(update_fields=["role"])
+    except IntegrityError as exc:  # a concurrent change made another member 主任
+        raise DomainError(_("已有主任，请先调整现任主任的职务。"), field="role") from exc
+    audit.record(
+        "property.member_role_changed",
+        actor=by,
+        target=member.committee,
+        detail={"member": member.pk, "role": role, "before": before},
+    )
+    return member
+
+
+@transaction.atomic
 def add_reserve(compound, *, resident, list_name, reason="", by):
     """Put a resident on the positive list (后备人选) or the negative list (barred, with the reason)."""
     require_keeper(by, compound)

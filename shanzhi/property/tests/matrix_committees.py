@@ -112,6 +112,15 @@ def page_rows(Row):
             may=KEEPERS,
             overrides=SECOND_KEEPER_FINDS_IT_GONE,
         ),
+        # No role chosen: the keepers get the refusal naming the field (400); readers 403.
+        Row(
+            "property:committee_member_role",
+            "post",
+            obj=_of("member"),
+            sees=SEES_COMMITTEE,
+            may=KEEPERS,
+            ok=400,
+        ),
         Row(
             "property:committee_reserve_remove",
             "post",
@@ -152,6 +161,19 @@ def _api(sees, may, ok=200):
 def _api_compound(cast, rel):
     kw = _compound(cast, rel)
     return {"compound_id": kw["pk"]} if kw else None
+
+
+def _api_member(cast, rel):
+    member = objects(cast)["member"].get(rel)
+    return {"compound_id": member.committee.compound_id, "member_id": member.pk} if member else None
+
+
+def _removed(role, rel):
+    """Removing walks the roles in order: 张社区 removes the member, and every role walked after her
+    finds nothing there (404), as on the page."""
+    if (role, rel) in SECOND_KEEPER_FINDS_IT_GONE:
+        return 404
+    return _api(SEES_COMMITTEE, KEEP)(role, rel)
 
 
 def _api_of(kind, name):
@@ -202,6 +224,15 @@ API_ROWS = [
         {"resident": 999999999, "list": "positive"},
         _api(SEES_COMMITTEE, KEEP, ok=400),
     ),
+    # The member is already 主任: the keepers' change is a no-op (200), nothing consumed.
+    (
+        "api:property_committee_member_role",
+        "patch",
+        _api_member,
+        {"role": "director"},
+        _api(SEES_COMMITTEE, KEEP),
+    ),
+    ("api:property_committee_member_remove", "delete", _api_member, None, _removed),
     ("api:property_meetings", "get", None, None, _api(None, VIEW_MEETING)),
     ("api:property_meeting_new", "post", None, _new_meeting, _record),
     ("api:property_meeting", "get", _api_of("meeting", "meeting_id"), None, _api(SEES_MEETING, VIEW_MEETING)),

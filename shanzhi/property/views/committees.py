@@ -114,6 +114,16 @@ def committee_member_remove(request, pk, member):
 
 
 @require_POST
+def committee_member_role(request, pk, member):
+    return _act(
+        request,
+        pk,
+        lambda c: service.change_role(_member(c, member), role=request.POST.get("role"), by=request.user),
+        _("已调整职务。"),
+    )
+
+
+@require_POST
 def committee_reserve_add(request, pk):
     f = request.POST
     return _act(
