@@ -12,10 +12,13 @@ from django.test import override_settings
 from .. import queries
 from ..models import Ballot, Owner, Vote
 
+SEEN = {}
+
 
 def _property_only(district, scale, seed, say):
     from .. import demo
 
+    SEEN["district"] = district
     demo.seed(district, random.Random(seed), communities=None)
 
 
@@ -97,6 +100,32 @@ def test_demo_has_committees_reserve_lists_and_two_meetings(seeded):
     assert appeal.appeal_number
     tasks = {d.task_state() for d in Decision.objects.filter(kind="task")}
     assert tasks == {"done", "overdue"}
+
+
+@pytest.mark.django_db
+def test_demo_records_every_committee_the_registrys_residents_elected(seeded):
+    """The registry keeps no committee table: its demo hands up who was elected, this app records it."""
+    from shanzhi.registry.models import Resident
+
+    from ..demo_committees import ROLES
+    from ..models import Committee
+
+    elected = SEEN["district"].elected_committees
+    assert elected
+    home = Committee.objects.get(
+        compound__buildings__households__residents__role_grants__user__username="jumin"
+    ).compound_id
+    for e in elected:
+        people = [r for r, _position in e.members]
+        assert (
+            Resident.objects.filter(pk__in=people, household__building__compound=e.compound_id).count() == 5
+        )
+        c = Committee.objects.get(compound_id=e.compound_id)
+        assert dict(c.members.values_list("resident_id", "role")) == {
+            r: ROLES.get(position, "member") for r, position in e.members
+        }
+        if e.compound_id != home:  # the demo resident's compound is given a new term
+            assert (c.kind, c.term_start, c.term_end) == ("owners", e.elected_on, e.term_ends_on)
 
 
 @pytest.mark.django_db
