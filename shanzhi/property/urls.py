@@ -57,6 +57,7 @@ urlpatterns = [
     path("market/requests/", views.market_requests, name="market_requests"),
     path("market/requests/<int:pk>/accept/", views.market_accept, name="market_accept"),
     path("market/requests/<int:pk>/decline/", views.market_decline, name="market_decline"),
+    path("market/requests/<int:pk>/withdraw/", views.market_withdraw, name="market_withdraw"),
     path("market/listings/", views.market_listings, name="market_listings"),
     path("market/listings/<int:pk>/", views.market_listing, name="market_listing"),
     # opening a period; a closed vote's tally (.xlsx) and sealed result (PDF)
