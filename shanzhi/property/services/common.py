@@ -10,7 +10,7 @@ from shanzhi.core.errors import DomainError
 
 from .. import tally
 
-_PLAIN = re.compile(r"[+-]?[0-9]{1,12}(\.[0-9]{1,12})?")
+_PLAIN = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 
 
 def text(value, field, label, *, max_length=200, required=True):
