@@ -45,6 +45,8 @@ ACTIONS = {
     # 红黑榜: the district proposes by its rules, a street approves (then it is public).
     "property.propose_list": {R.DISTRICT_STAFF},
     "property.approve_list": {R.STREET_STAFF},
+    # The district's credit rules (amounts and grade thresholds): district staff read and keep them.
+    "property.credit_rules": {R.DISTRICT_STAFF},
     # Supervision of a company: street and district staff act; the company's staff read and reply.
     "property.view_supervision": NODE_STAFF | {R.PROPERTY_STAFF},
     "property.supervise": {R.STREET_STAFF, R.DISTRICT_STAFF},

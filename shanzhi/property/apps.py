@@ -10,11 +10,12 @@ class PropertyConfig(AppConfig):
         # Adds this app's actions and scopes to accounts.permissions (see access.py).
         from shanzhi.core import workdays
 
-        from . import access, dashboard
+        from . import access, dashboard, home
         from .services import supervision
 
         access.register()
         dashboard.register()  # its panel on the data centre's dashboards
+        home.register()  # the dismissal notice on a dismissed company's staff's home
         # A rectification deadline counted before a year's notice is counted again once it is in.
         workdays.on_year_completed(supervision.year_completed)
         # Owners' committees and four-party meetings (access.COMMITTEE_ACTIONS; task deadlines).

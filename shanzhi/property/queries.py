@@ -1,6 +1,7 @@
 """Reads of owners' assembly votes, shared by pages, API and command: scoped lists, the count
 (live, or the recount of a closed vote), the export file and the public results."""
 
+from collections import defaultdict
 from dataclasses import asdict
 from decimal import Decimal
 
@@ -102,24 +103,38 @@ def company_for(user, pk):
     return permissions.get_visible_or_404(user, PropertyCompany, "property.view_company", pk=pk)
 
 
+def credit_rules(district_ids):
+    """{district id: credit.Rules}; a district without its own row gets the defaults."""
+    from .models import CreditRules
+
+    return defaultdict(
+        credit.Rules,
+        {r.district_id: r.rules() for r in CreditRules.objects.filter(district_id__in=set(district_ids))},
+    )
+
+
 def credit_of(company):
     """(score, grade, history oldest first) of a company the caller may already see; score and
-    grade are None and '' before its first recorded change."""
+    grade are None and '' before its first recorded change. The grade is by its district's rules."""
     from .models import CreditEvent
 
     events = list(CreditEvent.objects.filter(company=company).order_by("seq"))
     score = events[-1].score if events else None
-    return score, credit.grade(score), events
+    return score, credit.grade(score, credit_rules([company.district_id])[company.district_id]), events
 
 
 def credit_grades(company_ids):
-    """{company id: grade} from each company's latest history row (one query)."""
+    """{company id: grade} from each company's latest history row, by its district's rules (two
+    queries, three with rules)."""
     from .models import CreditEvent
 
+    districts = dict(PropertyCompany.objects.filter(pk__in=company_ids).values_list("pk", "district_id"))
+    rules = credit_rules(districts.values())
     latest = {}
     rows = CreditEvent.objects.filter(company_id__in=company_ids).order_by("company_id", "-seq")
     for company_id, score in rows.values_list("company_id", "score"):
-        latest.setdefault(company_id, credit.grade(score))
+        if company_id not in latest:
+            latest[company_id] = credit.grade(score, rules[districts[company_id]])
     return latest
 
 

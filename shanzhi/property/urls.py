@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import exports, periods
+from .views import credit, exports, periods
 
 app_name = "property"
 urlpatterns = [
@@ -39,6 +39,7 @@ urlpatterns = [
     path("evaluations/<int:period>/export.xlsx", views.evaluations_export, name="evaluations_export"),
     path("lists/", views.list_staff, name="lists"),
     path("lists/rules/", views.list_rules, name="list_rules"),
+    path("credit/rules/", credit.credit_rules, name="credit_rules"),
     path("lists/<int:period>/propose/", views.list_propose, name="list_propose"),
     path("lists/approve/<int:pk>/", views.list_approve, name="list_approve"),
     path("public/lists/", views.public_lists, name="public_lists"),
@@ -56,6 +57,7 @@ urlpatterns = [
     path("market/requests/", views.market_requests, name="market_requests"),
     path("market/requests/<int:pk>/accept/", views.market_accept, name="market_accept"),
     path("market/requests/<int:pk>/decline/", views.market_decline, name="market_decline"),
+    path("market/requests/<int:pk>/withdraw/", views.market_withdraw, name="market_withdraw"),
     path("market/listings/", views.market_listings, name="market_listings"),
     path("market/listings/<int:pk>/", views.market_listing, name="market_listing"),
     # opening a period; a closed vote's tally (.xlsx) and sealed result (PDF)

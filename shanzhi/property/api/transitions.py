@@ -97,6 +97,11 @@ class RequestOut(Schema):
     fee_per_m2: str
     level: str
     answer_note: str
+    withdrawn_reason: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: Text = ""
 
 
 class MarketOut(Schema):
@@ -149,6 +154,7 @@ def _request_out(r):
         fee_per_m2=str(r.fee_per_m2),
         level=r.level,
         answer_note=r.answer_note,
+        withdrawn_reason=r.withdrawn_reason,
     )
 
 
@@ -285,6 +291,17 @@ def accept(request, request_id: int, payload: NoteIn):
 def decline(request, request_id: int, payload: NoteIn):
     req = queries.market_request_for(request.auth, request_id)
     return _request_out(market.decline(req, note=payload.note, by=request.auth))
+
+
+@router.post(
+    "market/requests/{int:request_id}/withdraw",
+    response={200: RequestOut, **ERRORS},
+    summary="社区撤回待答复的选聘请求",
+    url_name="property_market_withdraw",
+)
+def withdraw(request, request_id: int, payload: WithdrawIn):
+    req = queries.market_request_for(request.auth, request_id)
+    return _request_out(market.withdraw(req, reason=payload.reason, by=request.auth))
 
 
 @router.post(

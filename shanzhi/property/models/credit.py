@@ -17,26 +17,41 @@ def _points(label, default):
 
 
 class CreditRules(models.Model):
-    """One per district: the points each event adds (negative: deducts)."""
+    """One per district: the points each event deducts (红榜: adds), each 0..100, and the lowest
+    score of grades A, B and C (A > B > C)."""
 
     district = models.OneToOneField(OrgNode, on_delete=models.PROTECT, related_name="+")
-    interview = _points(_("约谈"), credit.INTERVIEW)
-    rectify = _points(_("整改通知"), credit.RECTIFY)
-    exit = _points(_("退出程序"), credit.EXIT)
-    red = _points(_("红榜"), credit.RED)
-    black = _points(_("黑榜"), credit.BLACK)
+    interview = _points(_("约谈扣分"), credit.INTERVIEW)
+    rectify = _points(_("整改通知扣分"), credit.RECTIFY)
+    exit = _points(_("退出程序扣分"), credit.EXIT)
+    red = _points(_("红榜加分"), credit.RED)
+    black = _points(_("黑榜扣分"), credit.BLACK)
+    grade_a = _points(_("A 级最低分"), credit.GRADE_A)
+    grade_b = _points(_("B 级最低分"), credit.GRADE_B)
+    grade_c = _points(_("C 级最低分"), credit.GRADE_C)
 
     class Meta:
         verbose_name = _("信用评价规则")
         verbose_name_plural = _("信用评价规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    **{f"{f}__gte": 0 for f in (*credit.ADJUSTMENTS, *credit.THRESHOLDS)},
+                    **{f"{f}__lte": 100 for f in (*credit.ADJUSTMENTS, *credit.THRESHOLDS)},
+                ),
+                name="credit_rules_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grade_a__gt=models.F("grade_b"), grade_b__gt=models.F("grade_c")),
+                name="credit_rules_grades_ordered",
+            ),
+        ]
 
     def __str__(self):
         return str(self.district)
 
     def rules(self):
-        return credit.Rules(
-            interview=self.interview, rectify=self.rectify, exit=self.exit, red=self.red, black=self.black
-        )
+        return credit.Rules(**{f: getattr(self, f) for f in (*credit.ADJUSTMENTS, *credit.THRESHOLDS)})
 
 
 class CreditEvent(models.Model):
@@ -72,7 +87,3 @@ class CreditEvent(models.Model):
 
     def __str__(self):
         return f"{self.company_id} {self.kind} {self.delta}"
-
-    @property
-    def grade(self):
-        return credit.grade(self.score)

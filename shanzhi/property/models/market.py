@@ -44,6 +44,7 @@ class MarketRequest(models.Model):
         REQUESTED = "requested", _("待答复")
         ACCEPTED = "accepted", _("已接受")
         DECLINED = "declined", _("已谢绝")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="market_requests")
     company = models.ForeignKey(PropertyCompany, on_delete=models.PROTECT, related_name="market_requests")
@@ -67,6 +68,12 @@ class MarketRequest(models.Model):
     contract = models.ForeignKey(
         ServiceContract, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The community withdrew the request before the company answered.
+    withdrawn_reason = models.CharField(_("撤回原因"), max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -1,6 +1,7 @@
 """Value checks the property services share."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 from shanzhi.core.errors import DomainError
 
 from .. import tally
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 
 
 def text(value, field, label, *, max_length=200, required=True):
@@ -51,7 +54,8 @@ def decimal(value, field, label, *, low=None, high=None, places=2):
     """An exact decimal from text or a number (never through float), within [low, high]."""
     try:
         text_value = str(value).strip() if value is not None else ""
-        if not text_value or isinstance(value, float):
+        # Plain ASCII digits only: no float, exponent, NaN or full-width digits.
+        if isinstance(value, float) or not _PLAIN.fullmatch(text_value):
             raise InvalidOperation
         number = Decimal(text_value)
         if not number.is_finite() or number != number.quantize(Decimal(1).scaleb(-places)):

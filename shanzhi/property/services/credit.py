@@ -5,18 +5,22 @@ black list placements), inside the caller's transaction; ``rebuild`` does it for
 
 The history is always what the sources give under the district's amounts in force: a row whose
 source is unchanged is kept as it is; a rescored evaluation changes its row and the rows after
-it; changing the amounts (``set_rules``) counts the district's histories again."""
+it; changing the amounts (``set_rules``: the credit rules page, ``PUT
+/api/v1/property/credit-rules``) counts the district's histories again through ``rebuild``, as
+``manage.py rebuild_credit`` does for every district."""
 
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
+from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import PropertyCompany
 
-from .. import credit
+from .. import credit, queries
 from ..models import (
     CreditEvent,
     CreditRules,
@@ -33,12 +37,7 @@ _LINK = {"evaluation": "evaluation_id", "action": "action_id", "entry": "entry_i
 _FIELDS = ["at", "seq", "kind", "delta", "score"]
 
 
-def rules_of(district_ids):
-    """{district id: credit.Rules}; a district without its own row gets the defaults."""
-    return defaultdict(
-        credit.Rules,
-        {r.district_id: r.rules() for r in CreditRules.objects.filter(district_id__in=set(district_ids))},
-    )
+rules_of = queries.credit_rules
 
 
 def changes_of(company_ids):
@@ -127,21 +126,46 @@ def rebuild(district=None):
     return tuple(totals)
 
 
+def rules_for(district):
+    """The district's row (unsaved defaults before its staff first set them)."""
+    return CreditRules.objects.filter(district=district).first() or CreditRules(district=district)
+
+
+def labels():
+    return {f.name: str(f.verbose_name) for f in CreditRules._meta.fields}
+
+
 @transaction.atomic
-def set_rules(district, *, by, **amounts):
-    """District staff set the district's amounts (each −100..100); its histories are counted
-    again under them."""
+def set_rules(district, *, by, **values):
+    """District staff set the district's amounts (points deducted, 红榜 added: each 0..100) and
+    grade thresholds (A > B > C, each 0..100); a field not given keeps its value. The district's
+    histories are then counted again under them (``rebuild``), in the same transaction."""
     if not any(
-        g.role in permissions.ACTIONS["property.propose_list"] and g.node_id == district.pk
+        g.role in permissions.ACTIONS["property.credit_rules"] and g.node_id == district.pk
         for g in by.grants()
     ):
         raise PermissionDenied
     rules = CreditRules.objects.select_for_update().get_or_create(district=district)[0]
-    labels = {f.name: f.verbose_name for f in CreditRules._meta.fields if f.name in credit.ADJUSTMENTS}
-    for name in credit.ADJUSTMENTS:
-        if name in amounts:
-            setattr(rules, name, decimal(amounts[name], name, str(labels[name]), low=-100, high=100))
+    names = labels()
+    before = {f: getattr(rules, f) for f in (*credit.ADJUSTMENTS, *credit.THRESHOLDS)}
+    for name in before:
+        if values.get(name) is not None:
+            setattr(rules, name, decimal(values[name], name, names[name], low=0, high=100))
+    if rules.grade_a <= rules.grade_b:
+        raise DomainError(
+            _("%(b)s应低于%(a)s。") % {"b": names["grade_b"], "a": names["grade_a"]}, field="grade_b"
+        )
+    if rules.grade_b <= rules.grade_c:
+        raise DomainError(
+            _("%(c)s应低于%(b)s。") % {"c": names["grade_c"], "b": names["grade_b"]}, field="grade_c"
+        )
     rules.save()
-    record(*PropertyCompany.objects.filter(district=district))
-    audit.record("property.credit_rules", actor=by, target=rules)
+    created, updated, deleted = rebuild(district)
+    changed = {f: [str(v), str(getattr(rules, f))] for f, v in before.items() if v != getattr(rules, f)}
+    audit.record(
+        "property.credit_rules",
+        actor=by,
+        target=rules,
+        detail={"changed": changed, "rebuilt": [created, updated, deleted]},
+    )
     return rules

@@ -1,7 +1,9 @@
 """The virtual property market (虚拟物业超市): district staff list vetted companies (and designate
 state-owned ones for fallback management); community staff of a compound without a company, or in
-a dismissal's transition, request one with the terms offered; the company's staff accept (the
-terms become the service contract) or decline."""
+a dismissal's transition, request one with the terms offered, and may withdraw it while it waits;
+the company's staff accept (the terms become the service contract) or decline. The request's row
+is locked for each of these moves, so a withdrawal and an answer at the same moment never both
+succeed: the second finds the state the first left and is refused, naming it."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -145,4 +147,27 @@ def decline(req, *, note, by):
             req.transition, "declined", _("%(c)s谢绝了选聘请求。") % {"c": req.company.name}, by
         )
     audit.record("property.market_declined", actor=by, target=req)
+    return req
+
+
+@transaction.atomic
+def withdraw(req, *, reason="", by):
+    """Community staff of the compound withdraw a request still waiting for the company's answer,
+    with an optional reason; the company then sees it withdrawn and can no longer answer it."""
+    permissions.require(by, "property.request_company", req)
+    req = MarketRequest.objects.select_for_update().select_related("compound__community").get(pk=req.pk)
+    if not manages_compound(by, req.compound):
+        raise PermissionDenied
+    if req.status != MarketRequest.Status.REQUESTED:
+        raise DomainError(
+            _("该请求当前状态为“%(s)s”，不能撤回。") % {"s": req.get_status_display()}, field="status"
+        )
+    req.withdrawn_reason = text(reason, "reason", _("撤回原因"), max_length=500, required=False)
+    req.status, req.withdrawn_by, req.withdrawn_at = MarketRequest.Status.WITHDRAWN, by, timezone.now()
+    req.save(update_fields=["status", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    if req.transition_id:
+        transitions.record_event(
+            req.transition, "withdrawn", _("撤回了向%(c)s发出的选聘请求。") % {"c": req.company.name}, by
+        )
+    audit.record("property.market_withdrawn", actor=by, target=req)
     return req

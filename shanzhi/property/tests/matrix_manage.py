@@ -1,5 +1,5 @@
 """Matrix rows for keeping red property over the API (companies, schemes, periods, lists,
-supervision), the page that opens a period and a closed vote's tally and sealed-result downloads.
+supervision, credit rules), the pages that open a period and keep the credit rules and a closed vote's tally and sealed-result downloads.
 Written out by hand from the scope rules. Bodies are well formed but refused by the rule (a bad
 credit code, a published version, a period that exists, no scores yet, an empty note), so those
 who may act get the 400 naming the field and nothing changes between roles; the others 403 or
@@ -31,6 +31,12 @@ CONTRACT = {
     "level": "one",
 }
 INDICATOR = {"item": 2**40, "name": "巡查", "rule": "points", "source": "inspection", "max_points": "5"}
+CREDIT_RULES = {
+    **dict.fromkeys(("interview", "rectify", "exit", "red", "black"), "1"),
+    "grade_a": "90",
+    "grade_b": "70",
+    "grade_c": "70",
+}
 RULES = {"red_top_n": 3, "red_min_score": "90", "black_bottom_n": 2, "black_below": "95"}
 
 API_ROWS = [
@@ -71,6 +77,9 @@ API_ROWS = [
         _api(SEES_CO, KEEPERS | {"property_staff"}, ok=400),
     ),
     ("api:property_supervision_close", "post", _action, {"note": ""}, _api(SEES_CO, KEEPERS, ok=400)),
+    # The district's credit rules: C not below B, so district staff get the 400 naming grade_c.
+    ("api:property_credit_rules", "get", None, None, _api(None, DISTRICT)),
+    ("api:property_credit_rules_set", "put", None, CREDIT_RULES, _api(None, DISTRICT, ok=400)),
 ]
 
 
@@ -81,6 +90,9 @@ def page_rows(Row):
         # GET: the form; POST empty: the district's refusal naming the field.
         Row("property:period_new", may=DISTRICT),
         Row("property:period_new", "post", may=DISTRICT, ok=400),
+        # The credit rules: the form; POST empty: the refusal naming the first field.
+        Row("property:credit_rules", may=DISTRICT),
+        Row("property:credit_rules", "post", may=DISTRICT, ok=400),
         Row("property:vote_tally_xlsx", obj=_vote("closed"), sees=SEES, may=VIEW),
         Row("property:vote_sealed_pdf", obj=_vote("closed"), sees=SEES, may=VIEW),
     ]

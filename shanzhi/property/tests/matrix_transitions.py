@@ -80,6 +80,16 @@ def page_rows(Row):
         # 冯物业 accepts the request made to 安居物业 at a1 (the contract is registered: 302).
         Row("property:market_accept", "post", obj=req, sees=SEES, may={"property_staff"}),
         Row("property:market_decline", "post", obj=req, sees=SEES, may={"property_staff"}, ok=400),
+        # A reason over 500 characters: the compound's community staff get the 400 naming it.
+        Row(
+            "property:market_withdraw",
+            "post",
+            obj=req,
+            sees=SEES,
+            may=COMMUNITY,
+            ok=400,
+            data=lambda cast, rel: {"reason": "长" * 501},
+        ),
         Row("property:market_listings", may={"district_staff"}),
         Row("property:market_listing", "post", obj=_company, sees=SEES_CO, may={"district_staff"}),
     ]
@@ -138,6 +148,13 @@ API_ROWS = [
         _api_obj("req", "request_id"),
         {"note": ""},
         _api(SEES, {"property_staff"}, ok=400),
+    ),
+    (
+        "api:property_market_withdraw",
+        "post",
+        _api_obj("req", "request_id"),
+        {"reason": "长" * 501},
+        _api(SEES, COMMUNITY, ok=400),
     ),
     (
         "api:property_market_listing",

@@ -120,7 +120,7 @@ def test_each_source_writes_its_row_and_the_rebuild_equals_the_history(red):
     credit_service.rebuild()
     assert CreditEvent.objects.get(company=c.company).pk == first.pk
     # A supervision action deducts; the district's own amount applies.
-    credit_service.set_rules(c.district, rectify="-7.5", by=c.sun)
+    credit_service.set_rules(c.district, rectify="7.5", by=c.sun)
     a = supervision.open_action(c.company, kind="interview", reason="约谈", by=c.liu)
     b = supervision.open_action(c.company, kind="rectify", reason="整改", workdays_given="5", by=c.liu)
     # An approved list: red adds, black deducts.

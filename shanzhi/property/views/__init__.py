@@ -73,6 +73,7 @@ __all__ = [
     "vote_paper",
     "market_accept",
     "market_decline",
+    "market_withdraw",
     "market_listing",
     "market_listings",
     "market_public",
@@ -102,6 +103,7 @@ from .market import (  # noqa: E402
     market_listings,
     market_public,
     market_requests,
+    market_withdraw,
 )
 from .meetings import decision_done, meeting_decision, meeting_detail, meeting_list, meeting_new  # noqa: E402
 from .transitions import (  # noqa: E402

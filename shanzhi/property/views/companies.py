@@ -15,6 +15,7 @@ from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Compound, PartyOrg
 
 from .. import queries, services
+from ..access import keeper_district
 from ..models import CompanyProfile, ServiceContract, SupervisionAction
 
 
@@ -45,7 +46,14 @@ def _page(request, company, status=200):
             .filter(company=company)
             .order_by("-period__starts_on"),
             "keeper": keeper,
-            "credit": {"score": score, "grade": grade, "history": history[::-1][:20]},
+            "credit": {
+                "score": score,
+                "grade": grade,
+                "history": history[::-1][:20],
+                "rules": queries.credit_rules([company.district_id])[company.district_id],
+            },
+            "may_set_credit_rules": getattr(keeper_district(user, "property.credit_rules"), "pk", None)
+            == company.district_id,
             "credit_chart": {
                 "label": _("信用分"),
                 "at": [e.at.date().isoformat() for e in history],

@@ -1,5 +1,5 @@
-"""The virtual property market (虚拟物业超市): the public page, the requests (community staff ask,
-the company answers) and the district's listing of vetted companies."""
+"""The virtual property market (虚拟物业超市): the public page, the requests (community staff ask
+or withdraw, the company answers) and the district's listing of vetted companies."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -53,6 +53,7 @@ def _requests_page(request, status=200):
             else [],
             "levels": ServiceContract.Level.choices,
             "may_answer": permissions.has_role_for(user, "property.answer_request"),
+            "may_withdraw": permissions.has_role_for(user, "property.request_company"),
             "form": request.POST if request.method == "POST" else {},
         },
         status=status,
@@ -112,6 +113,14 @@ def market_accept(request, pk):
 def market_decline(request, pk):
     note = request.POST.get("note", "")
     return _answer(request, pk, lambda r: market.decline(r, note=note, by=request.user), _("已谢绝。"))
+
+
+@require_POST
+def market_withdraw(request, pk):
+    reason = request.POST.get("reason", "")
+    return _answer(
+        request, pk, lambda r: market.withdraw(r, reason=reason, by=request.user), _("选聘请求已撤回。")
+    )
 
 
 def _listings_page(request, status=200):
