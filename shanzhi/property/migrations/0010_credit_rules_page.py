@@ -25,7 +25,7 @@ def to_signed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("property", "0008_credit"),
+        ("property", "0009_fold_registry_committees"),
         ("registry", "0004_orgnode_refversion"),
     ]
 

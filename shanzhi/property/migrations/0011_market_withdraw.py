@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("property", "0009_credit_rules_page"),
+        ("property", "0010_credit_rules_page"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
