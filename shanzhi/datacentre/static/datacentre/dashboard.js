@@ -224,7 +224,7 @@
       var share = p.count / max;
       if (res.kind === "heat") {
         L.rectangle([[p.lat - half, p.lng - half], [p.lat + half, p.lng + half]], {
-          stroke: false, fillColor: "#d32f2f", fillOpacity: 0.1 + 0.6 * share,
+          stroke: false, fillColor: "#ff6f00", fillOpacity: 0.2 + 0.6 * share,
           interactive: false  // the unit under it keeps its hover card and its drill-down
         }).addTo(pointsLayer);
         return;
