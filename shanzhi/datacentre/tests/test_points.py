@@ -3,9 +3,12 @@ a heat layer of cells above it (the rollups' grid grain spread over each grid's 
 
 import math
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from shapely.geometry import box
 
+from shanzhi.appeals.models import Appeal
 from shanzhi.appeals.tests.conftest import IN_A1, IN_A2
 
 from .. import services
@@ -56,7 +59,10 @@ def test_above_a_grid_a_heat_layer_of_cells_from_the_rollups(cast, file_appeal, 
     quiet = _points(client, cast.community, "start=2025-01-01&end=2025-01-31").json()
     assert (quiet["cells"], quiet["total"], quiet["max"]) == ([], 0, 0)
     client.force_login(cast.wu)
-    assert _points(client, cast.district).json()["total"] == 5
+    with CaptureQueriesContext(connection) as queries:
+        assert _points(client, cast.district).json()["total"] == 5
+    table = connection.ops.quote_name(Appeal._meta.db_table)
+    assert not [q["sql"] for q in queries if table in q["sql"]]  # the rollups only, never the appeals
     # The big screen of the street reads the same layer, for its node only.
     _screen, token = services.issue_screen(cast.street, label="街道", by=cast.liu)
     client.logout()

@@ -121,6 +121,8 @@ def test_a_departments_figures_open_its_assigned_cases_not_those_it_was_summoned
     dc = _dashboard(client, "department", cast.department.pk).context["dc"]
     counts = _counts(client, dc)
     assert counts["received"] == (2, 2) and counts["resolved"] == (1, 1)
+    badge = client.get(dc["figures"][0]["url"]).content.decode()
+    assert 'id="sz-figure-filter"' in badge and cast.department.name in badge
     assert all(figure == listed for figure, listed in counts.values()), counts
     with time_machine.travel(MONDAY + dt.timedelta(days=40), tick=False):
         client.force_login(cast.zheng)
