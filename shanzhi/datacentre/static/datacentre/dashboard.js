@@ -254,7 +254,8 @@
     var data = res.cells.map(function (cell) { return [cell[0], cell[1], cell[2] / km2]; });
     c.setOption({
       backgroundColor: "transparent", animation: false,
-      geo: { map: name, roam: false, aspectScale: Math.cos(mid * Math.PI / 180), top: 8, bottom: 48, left: 8, right: 8,
+      // layoutCenter/layoutSize keep the aspect (a top/bottom/left/right box would stretch the map).
+      geo: { map: name, roam: false, aspectScale: Math.cos(mid * Math.PI / 180), layoutCenter: ["50%", "45%"], layoutSize: "84%",
              silent: true, label: { show: false }, itemStyle: { areaColor: dark ? "#222" : "#f5f5f5", borderColor: "#999" } },
       visualMap: { type: "continuous", min: 0, max: max, calculable: false, orient: "horizontal", left: "center", bottom: 4,
                    itemWidth: 12, itemHeight: 160, text: [d.more + " " + round(max), d.less + " 0"],
