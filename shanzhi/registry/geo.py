@@ -91,6 +91,12 @@ def clear():
         _cached = (None, ())
 
 
+def grid_shapes(path):
+    """[(grid id, prepared shapely polygon)] of the live grids under ``path``, from the per-process
+    cache (WGS-84 as stored). Shared by the requests of this process: read them, never change them."""
+    return [(g.pk, g.geom) for g in _grids() if g.path.startswith(path)]
+
+
 def grid_id_at(lng, lat, within_path=None):
     """The id of the first grid (by code) whose polygon covers the point, or None."""
     point = Point(lng, lat)

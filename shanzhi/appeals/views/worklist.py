@@ -12,7 +12,7 @@ import secrets
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -28,7 +28,7 @@ from shanzhi.core import audit, inputs, masking, spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
 from shanzhi.registry import maps
-from shanzhi.registry.models import Compound, OrgNode
+from shanzhi.registry.models import Compound, Department, OrgNode, PropertyCompany
 
 from .. import queries
 from ..models import Appeal, Category
@@ -65,7 +65,9 @@ FIGURE_LABELS = {
 class Filter:
     """What narrows the list: the tab, status and category (in the URL) and the search (in the
     session, named by ``token``); from a dashboard's figure also the node, the period and the
-    figure (``node``, ``from``, ``to``, ``figure``: the appeals that figure counted)."""
+    figure (``node``, ``from``, ``to``, ``figure``: the appeals that figure counted), and the
+    department or company the case is assigned to (``department``, ``company``: a unit's
+    dashboard counts its assigned cases, not those it was only summoned to)."""
 
     def __init__(self, request):
         get = request.GET
@@ -87,6 +89,11 @@ class Filter:
         # A dashboard's hot compound (热点小区): its cases, through the buildings they were filed at.
         compound_id = inputs.parse_id(get.get("compound"), "compound", label=_("小区"))
         self.compound = get_visible_or_404(request.user, Compound, pk=compound_id) if compound_id else None
+        # The assignee unit narrows the cases the user already sees (a missing unit: a 404).
+        dept_id = inputs.parse_id(get.get("department"), "department", label=_("职能部门"))
+        self.department = get_object_or_404(Department, pk=dept_id) if dept_id else None
+        company_id = inputs.parse_id(get.get("company"), "company", label=_("物业企业"))
+        self.company = get_object_or_404(PropertyCompany, pk=company_id) if company_id else None
         self.start = inputs.parse_date(get.get("from"), "from", label=_("开始日期"))
         self.end = inputs.parse_date(get.get("to"), "to", label=_("结束日期"))
         self.figure = get.get("figure", "")
@@ -102,6 +109,10 @@ class Filter:
             qs = qs.filter(path__startswith=self.node.path)
         if self.compound is not None:
             qs = qs.filter(building__compound=self.compound)
+        if self.department is not None:
+            qs = qs.filter(assignee_department=self.department)
+        if self.company is not None:
+            qs = qs.filter(assignee_company=self.company)
         if self.figure:
             # ``to`` is the period's last day, inclusive as on the dashboard's form.
             end = self.end + dt.timedelta(days=1) if self.end else None
@@ -122,6 +133,8 @@ class Filter:
         params.update(
             node=self.node.pk if self.node else "",
             compound=self.compound.pk if self.compound else "",
+            department=self.department.pk if self.department else "",
+            company=self.company.pk if self.company else "",
             figure=self.figure,
             **{"from": self.start or "", "to": self.end or ""},
         )

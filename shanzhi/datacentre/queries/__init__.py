@@ -22,7 +22,17 @@ from shanzhi.registry.models import OrgNode
 from ..access import ACTION, REPORTS
 from .period import GRAINS, PRESETS, Period
 
-__all__ = ["Period", "dashboard", "node_or_404", "root_node", "rollup_rows", "PRESETS", "GRAINS"]
+__all__ = [
+    "Period",
+    "dashboard",
+    "node_or_404",
+    "category_rows",
+    "rate_rows",
+    "root_node",
+    "rollup_rows",
+    "PRESETS",
+    "GRAINS",
+]
 
 # The level whose units a node's dashboard ranks and maps (a grid's: itself).
 CHILD = {"district": "street", "street": "community", "community": "grid"}
@@ -118,6 +128,30 @@ def _change(now, before):
     return round(now - before, 1)
 
 
+def rate_rows(total, previous, year_earlier):
+    """The 三率 and 按期结案率 of ``total`` (``metrics.Figures``) beside those of the period before and
+    of the same days a year earlier, with the changes (percentage points): every dashboard's, the
+    nodes' and the units' alike."""
+    now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
+    return [
+        {
+            "key": r,
+            "label": label,
+            "value": now[r],
+            "previous": before[r],
+            "year_earlier": last_year[r],
+            "vs_previous": _change(now[r], before[r]),
+            "vs_year": _change(now[r], last_year[r]),
+        }
+        for r, label in (
+            ("response_rate", _("响应率")),
+            ("resolution_rate", _("解决率")),
+            ("satisfaction_rate", _("满意率")),
+            ("on_time_rate", _("按期结案率")),
+        )
+    ]
+
+
 def _trend(user, node, period):
     """Received, accepted and resolved per point of the trend. By month, the whole months come from
     the month rows (one dimension's rows: each sums to the whole cell, and every appeal has a
@@ -154,16 +188,23 @@ def _trend(user, node, period):
 def _categories(user, node, period, rules):
     now, _t = compute(user, node, period, "category", rules)
     before = {u.key: u.received for u in compute(user, node, period.previous, "category", rules)[0]}
-    codes = dict(Category.objects.filter(pk__in=[u.key for u in now]).values_list("pk", "code"))
+    rows = [(u.key, u.name, u.received) for u in now[:TOP_CATEGORIES]]
+    return category_rows(rows, before, lambda code: figure_url(node, period, "received", category=code))
+
+
+def category_rows(rows, before, url):
+    """The top categories ``rows`` ((category id, name, received), most first) beside the period
+    before (``before``: {category id: received}), each a link (``url(code)``) to its cases."""
+    codes = dict(Category.objects.filter(pk__in=[k for k, _n, _r in rows]).values_list("pk", "code"))
     return [
         {
-            "name": u.name,
-            "received": u.received,
-            "previous": before.get(u.key, 0),
-            "change": u.received - before.get(u.key, 0),
-            "url": figure_url(node, period, "received", category=codes.get(u.key, "")),
+            "name": name,
+            "received": received,
+            "previous": before.get(key, 0),
+            "change": received - before.get(key, 0),
+            "url": url(codes.get(key, "")),
         }
-        for u in now[:TOP_CATEGORIES]
+        for key, name, received in rows
     ]
 
 
@@ -221,7 +262,7 @@ def dashboard(user, node, period):
     units, total = compute(user, node, period, dimension, rules)
     _u, previous = compute(user, node, period.previous, dimension, rules)
     _u, year_earlier = compute(user, node, period.year_earlier, dimension, rules)
-    now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
+    now = _totals(total)
     overdue, warning = late(user, node, "overdue"), late(user, node, "warning")
     figures = [
         {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
@@ -243,23 +284,7 @@ def dashboard(user, node, period):
             "tone": "warning",
         },
     ]
-    rates = [
-        {
-            "key": r,
-            "label": label,
-            "value": now[r],
-            "previous": before[r],
-            "year_earlier": last_year[r],
-            "vs_previous": _change(now[r], before[r]),
-            "vs_year": _change(now[r], last_year[r]),
-        }
-        for r, label in (
-            ("response_rate", _("响应率")),
-            ("resolution_rate", _("解决率")),
-            ("satisfaction_rate", _("满意率")),
-            ("on_time_rate", _("按期结案率")),
-        )
-    ]
+    rates = rate_rows(total, previous, year_earlier)
     rates[3]["url"] = figure_url(node, period, "on_time")
     above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path))
     if user is None:

@@ -1,14 +1,13 @@
 """The map's points: at grid level the appeals of the period as clusters, computed here (no
-clustering script in the browser); above it a heat layer, one weighted point per grid.
+clustering script in the browser); above it a heat layer on a lattice of cells.
 
 * **Clusters** (a grid's dashboard): the placed appeals of the grid filed in the period, newest
   first, at most ``POINTS_MAX`` (the reply says when more matched), binned on a square lattice of
   ``CLUSTER_CELLS`` cells across the grid; each cluster carries its count, its centre and up to
   ``TITLES`` titles. Titles only: no person, no address, no number. Bounded: one grid's appeals
   (the ``path`` index), a period of at most ``MAX_DAYS``, and the cap.
-* **Heat** (a community, street or district): the appeals received per grid in the period, from
-  the rollups (``compute`` by grid), placed at a point inside each grid's polygon. As many points
-  as grids under the node.
+* **Heat** (a community, street or district): the appeals received in the period on a lattice of
+  cells, from the rollups' grid grain (``heat.cells``).
 """
 
 from collections import defaultdict
@@ -21,7 +20,7 @@ from shanzhi.appeals.models import Appeal
 from shanzhi.registry import maps
 from shanzhi.registry.models import OrgNode
 
-from . import compute, visible
+from . import heat
 
 POINTS_MAX = 2000
 CLUSTER_CELLS = 12
@@ -74,25 +73,7 @@ def clusters(user, node, period):
     return {"kind": "clusters", "points": out, "truncated": truncated}
 
 
-def heat(user, node, period, rules):
-    received = {u.key: u.received for u in compute(user, node, period, "grid", rules)[0] if u.key}
-    grids = (
-        visible(user, OrgNode)
-        .filter(path__startswith=node.path, level=OrgNode.Level.GRID, boundary__isnull=False)
-        .filter(pk__in=list(received))
-        .values_list("pk", "name", "boundary")
-    )
-    system = maps.crs()
-    out = []
-    for pk, name, boundary in grids:
-        p = shape(boundary).representative_point()
-        lng, lat = maps.to_map(p.x, p.y, system)
-        out.append({"lng": round(lng, 6), "lat": round(lat, 6), "count": received[pk], "name": name})
-    out.sort(key=lambda c: -c["count"])
-    return {"kind": "heat", "points": out, "truncated": False}
-
-
 def points(user, node, period, rules):
     if node.level == OrgNode.Level.GRID:
         return clusters(user, node, period)
-    return heat(user, node, period, rules)
+    return heat.cells(user, node, period, rules)

@@ -8,6 +8,11 @@ assigned to them, for their own staff only (``access.own_department`` / ``own_co
   appeals assigned to the company, filed (or, for 按期结案率, due) in the period. Bounded: one
   company's appeals, found through the index on (assignee_company, status), in a period of at
   most ``MAX_DAYS``; never the whole table.
+* **Comparisons** are the same figures of the period before and of the same days a year earlier,
+  shown by the nodes' own ``rate_rows`` and ``category_rows``.
+* **Links** open the worklist narrowed to the cases assigned to the unit (``department=`` /
+  ``company=``): a department's worklist also holds the cases it was only summoned to (吹哨报到),
+  which no figure here counts.
 """
 
 import datetime as dt
@@ -27,6 +32,7 @@ from shanzhi.appeals.models import Appeal, AppealDayStat, Category, MetricsRules
 from shanzhi.registry.models import Department, PropertyCompany
 
 from ..access import own_company, own_department
+from . import category_rows, rate_rows
 from .hot import histogram_rows
 from .period import GRAINS, PRESETS
 
@@ -45,20 +51,27 @@ def company_or_404(user, pk):
     return PropertyCompany.objects.get(pk=pk)
 
 
-def _list_url(period, figure=None, bucket="all"):
-    """The worklist (already scoped to the reader's department or company) behind a figure."""
-    query = {"bucket": bucket}
+def _list_url(kind, unit, period, figure=None, bucket="all", **extra):
+    """The worklist behind a figure: the cases assigned to the unit (``department=`` or
+    ``company=``: a department's worklist also holds the cases it was only summoned to, which its
+    figures do not count)."""
+    query = {"bucket": bucket, kind: unit.pk, **extra}
     if figure:
         query.update(figure=figure, **period.list_query())
     return reverse("appeals:worklist") + "?" + urlencode(query)
 
 
-def _department_figures(dept, period, rules):
-    days = AppealDayStat.objects.filter(department_id=dept.pk)
+def _department_total(dept, period, rules):
+    """(units by category, total) of the department's rollup day rows in ``period``."""
     start, end = metrics.period(period.start, period.end)
-    units, total = metrics.compute(days, "category", start, end, rules=rules)
+    days = AppealDayStat.objects.filter(department_id=dept.pk)
+    return metrics.compute(days, "category", start, end, rules=rules)
+
+
+def _department_figures(dept, period, rules):
+    units, total = _department_total(dept, period, rules)
     rows = (
-        days.filter(day__gte=period.start, day__lt=period.end)
+        AppealDayStat.objects.filter(department_id=dept.pk, day__gte=period.start, day__lt=period.end)
         .values("day")
         .annotate(received=Sum("received"), accepted=Sum("accepted"), resolved=Sum("resolved"))
         .order_by()
@@ -66,18 +79,24 @@ def _department_figures(dept, period, rules):
     return total, [(u.name, u.received, u.key) for u in units[:TOP_CATEGORIES]], rows
 
 
+def _department_compared(dept, period, rules):
+    """(total, {category id: received}) of ``period``: what the comparisons read."""
+    units, total = _department_total(dept, period, rules)
+    return total, {u.key: u.received for u in units}
+
+
 def _company_appeals(company):
     return rollups.counted(Appeal.objects.filter(assignee_company_id=company.pk)).order_by()
 
 
-def company_figures(company, period, rules, now=None):
-    """(total Figures, top categories, trend rows) of the appeals assigned to ``company``."""
+def company_total(company, period, rules, now=None):
+    """The total Figures of the appeals assigned to ``company`` in ``period``: the rollup's own
+    definitions (``figure_q``) counted over its appeals."""
     now = now or timezone.now()
     q = rollups.figure_q(now)
     start, end = metrics.period(period.start, period.end)
     appeals = _company_appeals(company)
-    filed = appeals.filter(created_at__gte=start, created_at__lt=end)
-    sums = filed.aggregate(
+    sums = appeals.filter(created_at__gte=start, created_at__lt=end).aggregate(
         **{f"n_{c}": Count("pk", filter=q[c]) if q[c] else Count("pk") for c in rollups.COUNTERS},
         n_handling=Sum(
             F("resolved_at") - F("accepted_at"), filter=q["resolved"], output_field=DurationField()
@@ -92,11 +111,30 @@ def company_figures(company, period, rules, now=None):
     for c in rollups.DUE_COUNTERS:
         setattr(total, c, due[f"n_{c}"])
     total.handling_hours = (sums["n_handling"] or dt.timedelta(0)).total_seconds() / 3600
-    categories = filed.values("category_id").annotate(n=Count("pk")).order_by("-n", "category_id")
-    categories = list(categories[:TOP_CATEGORIES])
-    names = {c.pk: str(c) for c in Category.objects.filter(pk__in=[r["category_id"] for r in categories])}
+    return total
+
+
+def _company_filed(company, period):
+    start, end = metrics.period(period.start, period.end)
+    return _company_appeals(company).filter(created_at__gte=start, created_at__lt=end)
+
+
+def _company_categories(company, period, limit=None):
+    rows = _company_filed(company, period).values("category_id").annotate(n=Count("pk"))
+    rows = rows.order_by("-n", "category_id")
+    return [(r["category_id"], r["n"]) for r in (rows[:limit] if limit else rows)]
+
+
+def company_figures(company, period, rules, now=None):
+    """(total Figures, top categories, trend rows) of the appeals assigned to ``company``."""
+    now = now or timezone.now()
+    q = rollups.figure_q(now)
+    total = company_total(company, period, rules, now)
+    categories = _company_categories(company, period, TOP_CATEGORIES)
+    names = {c.pk: str(c) for c in Category.objects.filter(pk__in=[k for k, _n in categories])}
     trend = (
-        filed.annotate(day=TruncDate("created_at"))
+        _company_filed(company, period)
+        .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(
             received=Count("pk"),
@@ -104,7 +142,11 @@ def company_figures(company, period, rules, now=None):
             resolved=Count("pk", filter=q["resolved"]),
         )
     )
-    return total, [(names.get(r["category_id"], ""), r["n"], r["category_id"]) for r in categories], trend
+    return total, [(names.get(k, ""), n, k) for k, n in categories], trend
+
+
+def _company_compared(company, period, rules):
+    return company_total(company, period, rules), dict(_company_categories(company, period))
 
 
 def _trend(period, rows):
@@ -122,55 +164,45 @@ def _trend(period, rows):
 
 
 def unit_dashboard(user, unit, kind, period):
-    """What a department's (``kind`` "department") or a company's ("company") dashboard shows."""
+    """What a department's (``kind`` "department") or a company's ("company") dashboard shows, with
+    the comparisons of the nodes' dashboards (``rate_rows``, ``category_rows``): the period before
+    of the same length and the same days a year earlier."""
     rules = MetricsRules.current()
     if kind == "department":
         total, categories, rows = _department_figures(unit, period, rules)
+        compared = _department_compared
         assigned = Appeal.objects.filter(assignee_department_id=unit.pk)
     else:
         total, categories, rows = company_figures(unit, period, rules)
+        compared = _company_compared
         assigned = Appeal.objects.filter(assignee_company_id=unit.pk)
+    previous, before = compared(unit, period.previous, rules)
+    year_earlier, _c = compared(unit, period.year_earlier, rules)
     # 当前超期: the worklist's own condition, over the unit's open cases (its assignee index).
     overdue = assigned.filter(appeal_queries.late_q("overdue", timezone.now())).order_by().count()
+
+    def url(figure=None, bucket="all", **extra):
+        return _list_url(kind, unit, period, figure, bucket, **extra)
+
     figures = [
-        {
-            "key": "received",
-            "label": _("收到"),
-            "value": total.received,
-            "url": _list_url(period, "received"),
-        },
-        {
-            "key": "resolved",
-            "label": _("办结"),
-            "value": total.resolved,
-            "url": _list_url(period, "resolved"),
-        },
-        {
-            "key": "on_time",
-            "label": _("按期结案"),
-            "value": total.on_time,
-            "url": _list_url(period, "on_time"),
-        },
+        {"key": "received", "label": _("收到"), "value": total.received, "url": url("received")},
+        {"key": "resolved", "label": _("办结"), "value": total.resolved, "url": url("resolved")},
+        {"key": "on_time", "label": _("按期结案"), "value": total.on_time, "url": url("on_time")},
         {
             "key": "overdue",
             "label": _("当前超期"),
             "value": overdue,
-            "url": _list_url(period, bucket="overdue"),
+            "url": url(bucket="overdue"),
             "tone": "danger",
         },
     ]
-    rates = [
-        {"key": r, "label": label, "value": getattr(total, r), "previous": None, "year_earlier": None}
-        for r, label in (
-            ("response_rate", _("响应率")),
-            ("resolution_rate", _("解决率")),
-            ("satisfaction_rate", _("满意率")),
-            ("on_time_rate", _("按期结案率")),
-        )
-    ]
+    rates = rate_rows(total, previous, year_earlier)
+    rates[3]["url"] = url("on_time")
     trend = _trend(period, rows)
-    cats = [{"name": n, "received": c, "previous": 0, "url": ""} for n, c, _k in categories]
-    hist = histogram_rows(total, lambda name: _list_url(period, name))
+    cats = category_rows(
+        [(k, n, c) for n, c, k in categories], before, lambda code: url("received", category=code)
+    )
+    hist = histogram_rows(total, lambda name: url(name))
     return {
         "kind": kind,
         "unit": unit,
@@ -184,11 +216,11 @@ def unit_dashboard(user, unit, kind, period):
         "trend": trend,
         "categories": cats,
         "histogram": hist,
-        "list_url": _list_url(period),
+        "list_url": url(),
         "chart_data": {
             "trend": trend,
-            "rates": rates,
-            "categories": cats,
+            "rates": [{k: r[k] for k in ("label", "value", "previous", "year_earlier")} for r in rates],
+            "categories": [{k: c[k] for k in ("name", "received", "previous", "url")} for c in cats],
             "ranking": [],
             "histogram": hist,
             "labels": {

@@ -38,6 +38,10 @@ def test_community_dashboard_sections(browser, live_server, cast, file_appeal, w
     page.wait_for_selector("#dc-map[data-ready='1']")
     page.wait_for_selector("#dc-hist-chart canvas")
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    # Above grid level the heat map: an ECharts heatmap over the units' outlines, its summary in text.
+    page.wait_for_selector("#dc-heat[data-ready='1'] canvas")
+    assert "4" in page.locator("#dc-heat-text").inner_text()
+    assert page.locator("#dc-heat-section").is_visible()
     assert page.locator("#dc-hot-grids li").count() == 2
     assert page.locator("#dc-hot-compounds li").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
@@ -47,6 +51,7 @@ def test_community_dashboard_sections(browser, live_server, cast, file_appeal, w
     page.goto(f"{live_server.url}/dc/{cast.grid.pk}/")
     page.wait_for_selector(".sz-dc-cluster")
     assert page.locator(".sz-dc-cluster").first.inner_text() == "3"
+    assert page.locator("#dc-heat").count() == 0  # a grid's map has the clusters, no heat map
     # The screens page fits a phone as well.
     page.goto(f"{live_server.url}/dc/screens/")
     page.wait_for_selector("#sz-screens")

@@ -1,12 +1,19 @@
 """The map's points: clusters of the period's appeals at grid level (titles only, no person),
-a heat layer of the appeals per grid above it (from the rollups), scope 404s, bad input 400s."""
+a heat layer of cells above it (the rollups' grid grain spread over each grid's polygon), scope 404s, bad input 400s."""
 
+import math
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from shapely.geometry import box
 
+from shanzhi.appeals.models import Appeal
 from shanzhi.appeals.tests.conftest import IN_A1, IN_A2
 
 from .. import services
-from .test_dashboard import IN_B, PERIOD
+from ..queries import heat
+from .test_dashboard import IN_B, IN_C, PERIOD
 
 
 def _points(client, node, query=PERIOD):
@@ -29,21 +36,49 @@ def test_a_grid_gets_clusters_with_titles_only(cast, file_appeal, client):
     assert _points(client, cast.grid2).status_code == 404  # another grid: out of sight
 
 
-def test_above_a_grid_a_heat_layer_from_the_rollups(cast, file_appeal, client):
+def test_above_a_grid_a_heat_layer_of_cells_from_the_rollups(cast, file_appeal, client):
     file_appeal(title="一")
     file_appeal(title="二")
     file_appeal(title="三", lng=IN_A2[0], lat=IN_A2[1])
     file_appeal(title="东二", lng=IN_B[0], lat=IN_B[1])
+    file_appeal(title="西一", lng=IN_C[0], lat=IN_C[1])
     client.force_login(cast.zhang)
     res = _points(client, cast.community).json()
-    assert res["kind"] == "heat"
-    assert {p["name"]: p["count"] for p in res["points"]} == {cast.grid.name: 2, cast.grid2.name: 1}
-    assert "一" not in {t for p in res["points"] for t in p.get("titles", [])}  # no titles in a heat layer
+    assert res["kind"] == "heat" and res["total"] == 3  # the community's own grids only
+    cells, size = res["cells"], res["size"]
+    assert 0 < len(cells) <= heat.HEAT_CELLS**2
+    assert abs(sum(c[2] for c in cells) - 3) < 0.05  # every appeal spread, none lost or doubled
+    assert res["max"] == max(c[2] for c in cells)
+    assert abs(res["km2"] / ((size * 111.2) ** 2 * math.cos(math.radians(34.862))) - 1) < 0.01
+    near_a1 = [c for c in cells if abs(c[0] - IN_A1[0]) < size and abs(c[1] - IN_A1[1]) < size]
+    assert near_a1 and all(c[2] > 0 for c in near_a1)  # the cells around a point in grid A1
+    body = _points(client, cast.community).content.decode()
+    assert "一" not in body and cast.jumin.display_name not in body  # counts only
     assert _points(client, cast.community_b).status_code == 404
     assert _points(client, cast.community, "preset=forever").status_code == 400
+    quiet = _points(client, cast.community, "start=2025-01-01&end=2025-01-31").json()
+    assert (quiet["cells"], quiet["total"], quiet["max"]) == ([], 0, 0)
+    client.force_login(cast.wu)
+    with CaptureQueriesContext(connection) as queries:
+        assert _points(client, cast.district).json()["total"] == 5
+    table = connection.ops.quote_name(Appeal._meta.db_table)
+    assert not [q["sql"] for q in queries if table in q["sql"]]  # the rollups only, never the appeals
     # The big screen of the street reads the same layer, for its node only.
     _screen, token = services.issue_screen(cast.street, label="街道", by=cast.liu)
     client.logout()
     wall = client.get(reverse("datacentre:screen_points", args=[token])).json()
-    assert {p["name"] for p in wall["points"]} == {cast.grid.name, cast.grid2.name, cast.grid_b.name}
+    assert wall["kind"] == "heat" and wall["total"] == 4
     assert client.get(reverse("datacentre:screen_points", args=["scr_none"])).status_code == 404
+
+
+def test_a_grids_appeals_spread_over_the_cells_it_covers_by_area():
+    out = {}
+    heat._spread(8, box(0, 0, 2, 2), 0, 0, 1, 4, 4, out)
+    assert out == {(0, 0): 2, (0, 1): 2, (1, 0): 2, (1, 1): 2}
+    out = {}
+    heat._spread(2, box(0.5, 0, 1.5, 1), 0, 0, 1, 4, 4, out)
+    assert out == {(0, 0): 1, (1, 0): 1}
+    out = {}
+    heat._spread(3, box(3.5, 3.5, 9, 9), 0, 0, 1, 4, 4, out)  # past the lattice: clipped to it
+    assert list(out) == [(3, 3)]
+    assert heat._lattice([box(0, 0, 10, 1)]) == (0, 0, 0.25, 40, 5)  # the longer side: 40 cells

@@ -4,6 +4,7 @@ link to its cases, bad input a 400."""
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -95,3 +96,72 @@ def test_out_of_scope_is_a_404_and_bad_input_a_400(cast, client):
     ):
         response = _dashboard(client, "company", cast.company.pk, query)
         assert response.status_code == 400 and field in response.content.decode(), query
+
+
+def _counts(client, dc):
+    """{what: (figure, count of the list behind it)} for every link of a unit's dashboard."""
+    out = {f["key"]: (f["value"], _list_count(client, f["url"])) for f in dc["figures"]}
+    out.update({b["key"]: (b["count"], _list_count(client, b["url"])) for b in dc["histogram"]})
+    out.update({c["name"]: (c["received"], _list_count(client, c["url"])) for c in dc["categories"]})
+    out["on_time_rate"] = (dc["totals"].on_time, _list_count(client, dc["rates"][3]["url"]))
+    return out
+
+
+def test_a_departments_figures_open_its_assigned_cases_not_those_it_was_summoned_to(
+    cast, file_appeal, client
+):
+    handled = _to(cast, file_appeal(title="占道经营"), to_department=cast.department)
+    services.resolve(services.start(handled, by=cast.zheng), by=cast.zheng, result="已清理")
+    _to(cast, file_appeal(title="违建"), to_department=cast.department)
+    summoned = services.accept(file_appeal(title="联合执法"), by=cast.zhang)
+    services.summon(summoned, by=cast.zhang, lead=cast.department, parts={cast.department.pk: "到场"})
+    client.force_login(cast.zheng)
+    # The department's worklist holds the summoned case too; its figures do not count it.
+    assert _list_count(client, reverse("appeals:worklist") + "?bucket=all") == 3
+    dc = _dashboard(client, "department", cast.department.pk).context["dc"]
+    counts = _counts(client, dc)
+    assert counts["received"] == (2, 2) and counts["resolved"] == (1, 1)
+    badge = client.get(dc["figures"][0]["url"]).content.decode()
+    assert 'id="sz-figure-filter"' in badge and cast.department.name in badge
+    assert all(figure == listed for figure, listed in counts.values()), counts
+    with time_machine.travel(MONDAY + dt.timedelta(days=40), tick=False):
+        client.force_login(cast.zheng)
+        assert _list_count(client, reverse("appeals:worklist") + "?bucket=overdue") == 2
+        dc = _dashboard(client, "department", cast.department.pk).context["dc"]
+        counts = _counts(client, dc)
+        assert counts["overdue"] == (1, 1)  # 违建; 联合执法 is the community's case
+        assert all(figure == listed for figure, listed in counts.values()), counts
+
+
+def test_the_worklists_unit_filter_rejects_bad_input(cast, client):
+    client.force_login(cast.zheng)
+    url = reverse("appeals:worklist") + "?bucket=all&"
+    for query, field in (("department=abc", "department"), ("company=%EF%BC%91", "company")):
+        response = client.get(url + query)
+        assert response.status_code == 400 and field in response.content.decode(), query
+    assert client.get(url + "department=999999").status_code == 404
+    assert client.get(url + "company=99999999999999999999999").status_code == 400
+
+
+@pytest.mark.parametrize("kind", ["department", "company"])
+def test_a_units_comparisons_are_its_own_figures_of_the_period_before_and_a_year_earlier(
+    cast, file_appeal, client, kind
+):
+    unit, reader = (cast.department, cast.zheng) if kind == "department" else (cast.company, cast.feng)
+    done = _to(cast, file_appeal(title="甲", building=cast.building), **{f"to_{kind}": unit})
+    services.resolve(services.start(done, by=reader), by=reader, result="已处理")
+    services.verify(Appeal.objects.get(pk=done.pk), by=cast.zhao)
+    services.rate(Appeal.objects.get(pk=done.pk), by=cast.jumin, solved="solved", rating="satisfied")
+    _to(cast, file_appeal(title="乙", building=cast.building), **{f"to_{kind}": unit})
+    client.force_login(reader)
+    today = _dashboard(client, kind, unit.pk, "start=2026-03-02&end=2026-03-02").context["dc"]
+    assert [r["value"] for r in today["rates"]][1:3] == [100.0, 100.0]
+    tomorrow = _dashboard(client, kind, unit.pk, "start=2026-03-03&end=2026-03-03").context["dc"]
+    assert [r["previous"] for r in tomorrow["rates"]] == [r["value"] for r in today["rates"]]
+    assert all(r["value"] is None and r["vs_previous"] is None for r in tomorrow["rates"])
+    a_year_on = _dashboard(client, kind, unit.pk, "start=2027-03-02&end=2027-03-02").context["dc"]
+    assert [r["year_earlier"] for r in a_year_on["rates"]] == [r["value"] for r in today["rates"]]
+    assert today["rates"][2]["vs_previous"] is None  # no sample the day before: no change
+    assert [(c["received"], c["previous"]) for c in today["categories"]] == [(2, 0)]
+    html = _dashboard(client, kind, unit.pk, "start=2026-03-03&end=2026-03-03").content.decode()
+    assert "去年同期" in html and "同比" in html

@@ -208,19 +208,23 @@
     mapEl.dataset.ready = "1";
   }
 
-  // The points over the units: clusters of the period's appeals at grid level (titles only), a heat
-  // layer of the appeals per grid above it. Both computed by the server (bounded), drawn as circles.
-  var pointsLayer = null;
+  // The points over the units: clusters of the period's appeals at grid level (titles only). Above
+  // it the server sends a heat layer of cells (the rollups' grid counts spread over each grid): on
+  // a dashboard an ECharts heatmap of its own (drawHeat), on the big screen shaded cells on the map.
+  var pointsLayer = null, lastGeo = null, pointsAsked = false;
+  var heatEl = document.getElementById("dc-heat");
   function drawPoints(res) {
     if (!map || !res || !res.points) return;
+    if (res.kind === "heat" && heatEl) { drawHeat(res); return; }
     if (pointsLayer) pointsLayer.remove();
     pointsLayer = L.layerGroup();
     var max = Math.max.apply(null, res.points.map(function (p) { return p.count; }).concat([1]));
+    var half = (res.size || 0) / 2;
     res.points.forEach(function (p) {
       var share = p.count / max;
       if (res.kind === "heat") {
-        L.circleMarker([p.lat, p.lng], {
-          radius: 6 + 18 * Math.sqrt(share), stroke: false, fillColor: "#d32f2f", fillOpacity: 0.25 + 0.5 * share,
+        L.rectangle([[p.lat - half, p.lng - half], [p.lat + half, p.lng + half]], {
+          stroke: false, fillColor: "#ff6f00", fillOpacity: 0.2 + 0.6 * share,
           interactive: false  // the unit under it keeps its hover card and its drill-down
         }).addTo(pointsLayer);
         return;
@@ -232,6 +236,48 @@
       }).bindTooltip(titles).addTo(pointsLayer);
     });
     pointsLayer.addTo(map);
+  }
+
+  // The heat map: the units' outlines (the map layer already fetched) as an ECharts geo, the cells
+  // as a heatmap series over it, the legend a continuous visual map. No tiles.
+  function drawHeat(res) {
+    if (!window.echarts || !lastGeo) return;
+    heatEl.textContent = "";
+    var d = heatEl.dataset, name = "sz-dc-heat";
+    echarts.registerMap(name, { type: "FeatureCollection", features: lastGeo.features });
+    var lats = res.cells.map(function (c) { return c[1]; });
+    var mid = lats.length ? (Math.min.apply(null, lats) + Math.max.apply(null, lats)) / 2 : 35;
+    var dark = document.documentElement.dataset.bsTheme === "dark";
+    var c = echarts.init(heatEl, dark ? "dark" : null, { renderer: "canvas" });
+    // Appeals per km² (the cells carry counts: they sum to the total, whatever their size).
+    var km2 = res.km2 || 1, max = (res.max || 1) / km2, round = function (v) { return v >= 10 ? Math.round(v) : +v.toFixed(1); };
+    var data = res.cells.map(function (cell) { return [cell[0], cell[1], cell[2] / km2]; });
+    c.setOption({
+      backgroundColor: "transparent", animation: false,
+      // layoutCenter/layoutSize keep the aspect (a top/bottom/left/right box would stretch the map).
+      geo: { map: name, roam: false, aspectScale: Math.cos(mid * Math.PI / 180), layoutCenter: ["50%", "45%"], layoutSize: "84%",
+             silent: true, label: { show: false }, itemStyle: { areaColor: dark ? "#222" : "#f5f5f5", borderColor: "#999" } },
+      visualMap: { type: "continuous", min: 0, max: max, calculable: false, orient: "horizontal", left: "center", bottom: 4,
+                   itemWidth: 12, itemHeight: 160, text: [d.more + " " + round(max), d.less + " 0"],
+                   inRange: { color: ["#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"] } },
+      series: [{ type: "heatmap", coordinateSystem: "geo", data: data, pointSize: 8, blurSize: 12 }]
+    });
+    // A cell's side in pixels at this size of the chart: the heat then covers the cells it stands for.
+    function fit() {
+      if (!res.cells.length || !res.size) return;
+      var a = c.convertToPixel({ geoIndex: 0 }, [res.cells[0][0], res.cells[0][1]]);
+      var b = c.convertToPixel({ geoIndex: 0 }, [res.cells[0][0] + res.size, res.cells[0][1]]);
+      var px = Math.max(2, Math.abs(b[0] - a[0]));
+      c.setOption({ series: [{ pointSize: Math.ceil(px * 0.7), blurSize: Math.ceil(px * 1.1) }] });
+    }
+    fit();
+    window.addEventListener("resize", function () { c.resize(); fit(); });
+    var text = document.getElementById("dc-heat-text");
+    if (text) {
+      text.textContent = res.cells.length ? d.summary.replace("{total}", res.total)
+        .replace("{max}", round(max)) : d.none;
+    }
+    heatEl.dataset.ready = "1";
   }
   function loadPoints() {
     if (!mapEl.dataset.points) return;
@@ -245,7 +291,7 @@
     mapEl.setAttribute("aria-busy", "true");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
-      .then(function (geo) { draw(geo); mapEl.removeAttribute("aria-busy"); if (!pointsLayer) loadPoints(); else { pointsLayer.remove(); pointsLayer.addTo(map); } });
+      .then(function (geo) { lastGeo = geo; draw(geo); mapEl.removeAttribute("aria-busy"); if (!pointsAsked) { pointsAsked = true; loadPoints(); } else if (pointsLayer) { pointsLayer.remove(); pointsLayer.addTo(map); } });
   }
   measureEl.addEventListener("change", load);
   load();
