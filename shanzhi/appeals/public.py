@@ -6,7 +6,11 @@ as a projection that carries no person: no contact, no submitter, no words the r
 rounded to about 100 metres.
 """
 
-from django.db.models import Q
+import datetime as dt
+from collections import namedtuple
+
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -84,52 +88,79 @@ ROW_FIELDS = (
     "assignee_node_id",
     "assignee_department__name",
     "assignee_company__name",
-    "created_at",
-    "updated_at",
-    "deadline",
     "lat",
     "lng",
 )
+# Read as text and parsed by ``datetime.fromisoformat``: the timestamptz loader Django installs on
+# psycopg is Python code (a regular expression per value), and these three columns took three
+# quarters of a 1,000-row fetch that way.
+TIME_FIELDS = ("created_at", "updated_at", "deadline")
 
 
-class PublicRow:
-    """One appeal as the public reads show it: the columns of ``ROW_FIELDS`` as attributes, the
-    category and places from the reference caches, the assigned department and company by name.
-    ``agency``, ``place_name``, ``public_title`` and ``open311_status`` read it as an appeal."""
-
-    __slots__ = (
-        *(f.replace("__name", "") for f in ROW_FIELDS),
-        "category",
-        "grid",
-        "community",
-        "assignee_node",
+class PublicRow(
+    namedtuple(
+        "PublicRow",
+        (
+            *(f.replace("__name", "") for f in ROW_FIELDS),
+            *TIME_FIELDS,
+            "category",
+            "grid",
+            "community",
+            "assignee_node",
+        ),
     )
+):
+    """One appeal as the public reads show it: the columns of ``ROW_FIELDS`` and ``TIME_FIELDS``,
+    the category and places from the reference caches, the assigned department and company by
+    name. ``agency``, ``place_name``, ``public_title`` and ``open311_status`` read it as an
+    appeal. A tuple: a thousand of them are built per list."""
+
+    __slots__ = ()
+
+
+def _aware(text):
+    """A timestamp read as text: PostgreSQL writes it in the session's zone (UTC) with its offset,
+    SQLite stores UTC without one."""
+    if text is None:
+        return None
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def public_rows(appeals):
     """``appeals``: a query of ``Appeal`` (filtered, ordered, sliced), read as ``PublicRow``s with
     one query and the reference caches."""
     categories = refs.categories()["by_id"]
-    names = [f.replace("__name", "") for f in ROW_FIELDS]
-    rows = []
-    nodes = {}
+    nodes = {None: None}
 
     def place(pk):
-        if pk is None:
-            return None
         if pk not in nodes:
             nodes[pk] = geo.node(pk)
         return nodes[pk]
 
-    for values in appeals.values_list(*ROW_FIELDS):
-        row = PublicRow()
-        for name, value in zip(names, values, strict=True):
-            setattr(row, name, value)
-        category = categories.get(row.category_id)
-        row.category = category if category is not None else refs.by_id(row.category_id)
-        row.grid, row.community = place(row.grid_id), place(row.community_id)
-        row.assignee_node = place(row.assignee_node_id)
-        rows.append(row)
+    texts = {f"t_{name}": Cast(name, TextField()) for name in TIME_FIELDS}
+    query = appeals.annotate(**texts).values_list(*ROW_FIELDS, *texts)
+    at = {name: i for i, name in enumerate(PublicRow._fields)}
+    category_at, grid_at, community_at, node_at = (
+        at[f] for f in ("category_id", "grid_id", "community_id", "assignee_node_id")
+    )
+    rows = []
+    for *values, created, updated, deadline in query:
+        category = categories.get(values[category_at])
+        if category is None:
+            category = refs.by_id(values[category_at])
+        rows.append(
+            PublicRow(
+                *values,
+                _aware(created),
+                _aware(updated),
+                _aware(deadline),
+                category,
+                place(values[grid_at]),
+                place(values[community_at]),
+                place(values[node_at]),
+            )
+        )
     return rows
 
 

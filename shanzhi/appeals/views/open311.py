@@ -156,26 +156,39 @@ def service_row(c):
     }
 
 
-def request_row(a, client="", texts=None, tz=None):
+def json_time(value):
+    """``value`` as ``DjangoJSONEncoder`` writes a datetime (milliseconds, "Z" for UTC), done here
+    so that the encoder of a 1,000-item list meets plain strings only (a call back per value was a
+    third of its time)."""
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def request_row(a, client="", texts=None, tz=None, fmt="json"):
     """One request as the public sees it; ``client``: the reading client, who gets back the full
     description of the requests it filed itself. ``texts``: ``progress.stage_texts()`` and ``tz``
-    the current time zone, taken once per response; ``a``: a ``public.PublicRow``."""
+    the current time zone, taken once per response; ``a``: a ``public.PublicRow``. The times are
+    written out here, as each format writes them (JSON as Django's encoder, XML in full)."""
     own = bool(client) and a.client == client
     texts = texts if texts is not None else progress.stage_texts()
     tz = tz or timezone.get_current_timezone()
+    stamp = json_time if fmt == "json" else dt.datetime.isoformat
+    category = a.category
     row = {
         "service_request_id": a.number,
         "status": public.open311_status(a),
         # Plain words, never the office's internal status (待销号 …) nor any note (issue 13 §7).
         "status_notes": texts.get(a.status, ""),
-        "service_name": a.category.name,
-        "service_code": a.category.code,
+        "service_name": category.name,
+        "service_code": category.code,
         "description": a.description if own else public.public_title(a),
         "agency_responsible": public.agency(a),
         "service_notice": "",
-        "requested_datetime": a.created_at.astimezone(tz),
-        "updated_datetime": a.updated_at.astimezone(tz),
-        "expected_datetime": a.deadline.astimezone(tz) if a.deadline else None,
+        "requested_datetime": stamp(a.created_at.astimezone(tz)),
+        "updated_datetime": stamp(a.updated_at.astimezone(tz)),
+        "expected_datetime": stamp(a.deadline.astimezone(tz)) if a.deadline else None,
         "address": public.place_name(a),
         "address_id": "",
         "zipcode": "",
@@ -342,7 +355,7 @@ def requests_view(request, fmt):
     client = _reader(request)
     texts, tz = progress.stage_texts(), timezone.get_current_timezone()
     rows = public.public_rows(_query(request))
-    return respond(fmt, "requests", [request_row(a, client, texts, tz) for a in rows])
+    return respond(fmt, "requests", [request_row(a, client, texts, tz, fmt) for a in rows])
 
 
 @open311_view
@@ -351,7 +364,7 @@ def request_detail(request, fmt, number):
     appeal = next(iter(public.public_rows(Appeal.objects.filter(number=number).order_by()[:1])), None)
     if appeal is None:
         raise Open311Error(404, _("没有编号为 %(n)s 的诉求。") % {"n": number})
-    return respond(fmt, "requests", [request_row(appeal, client)])
+    return respond(fmt, "requests", [request_row(appeal, client, fmt=fmt)])
 
 
 @open311_view
