@@ -24,7 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from shanzhi.accounts.services import user_for_token
+from shanzhi.accounts import apikeys
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building
 
@@ -285,10 +285,10 @@ def _query(request):
 
 
 def _client_name(api_key):
-    user = user_for_token(api_key) if api_key else None
-    if user is None or not user.username.startswith(CLIENT_PREFIX):
+    key = apikeys.key_for(api_key) if api_key else None  # a valid key of an active account, or None
+    if key is None or not key.username.startswith(CLIENT_PREFIX):
         raise Open311Error(403, _("api_key 无效。"))
-    return user.username
+    return key.username
 
 
 def _reader(request):
