@@ -8,10 +8,12 @@ Two throw-away databases on the PostgreSQL server of ``--pg`` (created here and 
 end, ``--keep`` keeps them): one for Shanzhi (migrated, ``seed_demo --scale medium`` with few
 households, then N appeals COPYed in by ``bench/appeals/load.py``: bulk rows, not services) and
 one for the ceiling app in ``bench/ceiling`` (N rows by one INSERT … SELECT generate_series).
-Each server runs alone (gunicorn, ``--workers`` sync workers, DEBUG off, loopback only); the
-clients are separate processes (no shared GIL with each other), each sending one request at a time
-for ``--seconds``. The table gives req/s, p50, p95, errors and the ratio to the ceiling's matching
-phase, with the load average at the end of each phase: the machine may be shared with others.
+Both servers run at once (gunicorn, ``--workers`` sync workers, DEBUG off, loopback only; an idle
+sync worker costs no CPU) and the phases alternate: each Shanzhi phase runs right after the
+ceiling phase it is compared with, so that load from others on a shared machine weighs on both
+alike. The clients are separate processes (no shared GIL with each other), each sending one
+request at a time for ``--seconds``. The table gives req/s, p50, p95, errors and the ratio to the
+ceiling's matching phase, with the load average at the end of each phase.
 The statement counts are taken in this process with Django's test client and
 ``CaptureQueriesContext`` against the same database.
 """
@@ -379,33 +381,41 @@ def main():
         ceiling_env = prepare_ceiling(ARGS.preload)
         ceiling = {"codes": ["road", "light"], "points": spec["points"]}
         ids = [random.Random(i).randint(1, ARGS.preload) for i in range(2000)]
-        with Server("bench.ceiling.wsgi:application", ceiling_env, ARGS.port):
-            for label, kind, extra in (
-                ("ceiling POST", "ceiling_post", {}),
-                ("ceiling list-100", "get", {"paths": ["/list"]}),
-                ("ceiling get-one", "get", {"paths": [f"/one/{i}" for i in ids]}),
-            ):
-                results[label] = phase(ARGS.port, kind, {**ceiling, **extra})
-                print(f"  {label}: {results[label]['rps']:,.1f} req/s", flush=True)
         env = dict(
             os.environ,
             SHANZHI_DEBUG="0",
             SHANZHI_ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_SETTINGS_MODULE="shanzhi.settings",
         )
-        with Server("shanzhi.wsgi:application", env, ARGS.port + 1):
-            for label, kind, extra in (
-                ("Open311 POST", "o311_post", {}),
-                ("JSON API POST", "api_post", {}),
-                ("Open311 GET list-100", "get", {"paths": [f"/open311/v2/requests.json?{spec['window']}"]}),
-                ("Open311 GET list-default", "get", {"paths": ["/open311/v2/requests.json"]}),
-                (
-                    "Open311 GET one",
-                    "get",
-                    {"paths": [f"/open311/v2/requests/{n}.json" for n in spec["numbers"]]},
-                ),
-            ):
-                results[label] = phase(ARGS.port + 1, kind, {**spec, **extra})
+        port = {"ceiling": ARGS.port, "shanzhi": ARGS.port + 1}
+        phases = (
+            ("ceiling POST", "ceiling", "ceiling_post", ceiling, {}),
+            ("Open311 POST", "shanzhi", "o311_post", spec, {}),
+            ("JSON API POST", "shanzhi", "api_post", spec, {}),
+            ("ceiling list-100", "ceiling", "get", ceiling, {"paths": ["/list"]}),
+            (
+                "Open311 GET list-100",
+                "shanzhi",
+                "get",
+                spec,
+                {"paths": [f"/open311/v2/requests.json?{spec['window']}"]},
+            ),
+            ("Open311 GET list-default", "shanzhi", "get", spec, {"paths": ["/open311/v2/requests.json"]}),
+            ("ceiling get-one", "ceiling", "get", ceiling, {"paths": [f"/one/{i}" for i in ids]}),
+            (
+                "Open311 GET one",
+                "shanzhi",
+                "get",
+                spec,
+                {"paths": [f"/open311/v2/requests/{n}.json" for n in spec["numbers"]]},
+            ),
+        )
+        with (
+            Server("bench.ceiling.wsgi:application", ceiling_env, port["ceiling"]),
+            Server("shanzhi.wsgi:application", env, port["shanzhi"]),
+        ):
+            for label, server, kind, base, extra in phases:
+                results[label] = phase(port[server], kind, {**base, **extra})
                 print(f"  {label}: {results[label]['rps']:,.1f} req/s", flush=True)
         table(results)
     finally:

@@ -161,6 +161,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("SHANZHI_DB_POOL_SIZE", 4),
         "timeout": env_int("SHANZHI_DB_POOL_TIMEOUT", 10),
     }
+# Prepared statements allowed (psycopg prepares none while this is None, Django's default). Django's
+# own cursors bind on the client and never prepare; the few statements that ask for it do
+# (``appeals.services.numbering``: the intake's INSERT, planned once per connection). A pooler
+# in transaction mode (PgBouncer before 1.21) would need this off: set SHANZHI_DB_PREPARE=0.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("SHANZHI_DB_PREPARE", True):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica (a PostgreSQL physical standby of ``default``), optional: with
 # DATABASE_REPLICA_URL set, the data centre's dashboards, map layers, reports and their downloads

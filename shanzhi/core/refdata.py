@@ -6,7 +6,9 @@ every request; they change a few times a year. Each cache here is keyed by the o
 tables change (see the model). A request reads that row once (one primary-key read instead of
 the reference tables themselves); a worker process that sees a new value reloads what it needs.
 
-Nothing scoped to a user is cached here: only rows that every user reads alike.
+Nothing scoped to a user is cached here: only rows that every user reads alike. A second row,
+``api_keys``, versions the API keys the same way (``accounts.apikeys``); all rows are read in the
+one statement.
 When the row is missing (a test database flushed by TRUNCATE), nothing is cached at all.
 """
 
@@ -26,29 +28,29 @@ _caches = {}  # name -> (version, value)
 
 
 def _read():
+    """Every version row, by name (two rows: one statement for all the caches of a request)."""
     from .models import ReferenceVersion
 
     table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [NAME])  # noqa: S608 - our table name
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(f"SELECT name, value FROM {table}")  # noqa: S608 - our table name
+        return dict(cursor.fetchall())
 
 
-def version():
-    """The current reference version (None: unknown, do not cache)."""
+def version(name=NAME):
+    """The current value of the version row ``name`` (None: unknown, do not cache)."""
     memo = _request_value.get()
     if memo is not None and memo["value"] is not _UNKNOWN:
-        return memo["value"]
-    value = _read()
+        return memo["value"].get(name)
+    values = _read()
     if memo is not None:
-        memo["value"] = value
-    return value
+        memo["value"] = values
+    return values.get(name)
 
 
-def cached(name, load):
-    """``load()``'s result, reused while the reference version stays the same."""
-    current = version()
+def cached(name, load, *, version_name=NAME):
+    """``load()``'s result, reused while the version row ``version_name`` stays the same."""
+    current = version(version_name)
     if current is None:
         return load()
     hit = _caches.get(name)
@@ -103,39 +105,56 @@ def _forget_receiver(**kwargs):
 # --- the triggers, for the migrations of the apps that own the tables -------------------------
 
 
-def trigger_sql(vendor, table):
-    """(forward, backward) SQL that renews the version on any write to ``table``."""
-    name = f"{table}_refversion"
+# One function for the triggers of every version row but the first: the row's name is the
+# trigger's argument.
+PG_NAMED_FUNCTION = """
+CREATE OR REPLACE FUNCTION core_refversion_renew_named() RETURNS trigger AS $$
+BEGIN
+    UPDATE core_referenceversion SET value = (random() * 9e18)::bigint WHERE name = TG_ARGV[0];
+    RETURN NULL;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def trigger_sql(vendor, table, *, name=NAME, columns=()):
+    """(forward, backward) SQL that renews the version row ``name`` on any write to ``table``;
+    with ``columns``, on an update only when it sets one of them (a write of others, such as a
+    token's "last used" time, leaves the caches alone)."""
+    trigger = f"{table}_refversion" if name == NAME else f"{table}_{name}_version"
+    update = f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
     if vendor == "postgresql":
+        call = "core_refversion_renew()" if name == NAME else f"core_refversion_renew_named('{name}')"
         return (
-            [
-                f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION core_refversion_renew()"
+            ([] if name == NAME else [PG_NAMED_FUNCTION])
+            + [
+                f"CREATE TRIGGER {trigger} AFTER INSERT OR {update} OR DELETE OR TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {call}"
             ],
-            [f"DROP TRIGGER IF EXISTS {name} ON {table}"],
+            [f"DROP TRIGGER IF EXISTS {trigger} ON {table}"],
         )
     if vendor == "sqlite":
-        renew = f"UPDATE core_referenceversion SET value = abs(random()) WHERE name = '{NAME}'; "  # noqa: S608
+        renew = f"UPDATE core_referenceversion SET value = abs(random()) WHERE name = '{name}'; "  # noqa: S608
+        ops = {"insert": "INSERT", "update": update, "delete": "DELETE"}
         return (
             [
-                f"CREATE TRIGGER {name}_{op.lower()} AFTER {op} ON {table} BEGIN {renew}END"
-                for op in ("INSERT", "UPDATE", "DELETE")
+                f"CREATE TRIGGER {trigger}_{op} AFTER {sql} ON {table} BEGIN {renew}END"
+                for op, sql in ops.items()
             ],
-            [f"DROP TRIGGER IF EXISTS {name}_{op.lower()}" for op in ("INSERT", "UPDATE", "DELETE")],
+            [f"DROP TRIGGER IF EXISTS {trigger}_{op}" for op in ops],
         )
     return [], []
 
 
-def install(table):
+def install(table, *, name=NAME, columns=()):
     """A migration operation: the triggers on ``table`` (PostgreSQL, SQLite)."""
     from django.db import migrations
 
     def forward(apps, schema_editor):
-        for sql in trigger_sql(schema_editor.connection.vendor, table)[0]:
+        for sql in trigger_sql(schema_editor.connection.vendor, table, name=name, columns=columns)[0]:
             schema_editor.execute(sql)
 
     def backward(apps, schema_editor):
-        for sql in trigger_sql(schema_editor.connection.vendor, table)[1]:
+        for sql in trigger_sql(schema_editor.connection.vendor, table, name=name, columns=columns)[1]:
             schema_editor.execute(sql)
 
     return migrations.RunPython(forward, backward)

@@ -1,6 +1,10 @@
 """The appeal's number and its first INSERT (intake): the day's counter, taken in the appeal's own
 statement on PostgreSQL with its first event and rollup mark. Split from ``intake`` by subject."""
 
+import functools
+import re
+
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -64,39 +68,68 @@ def insert_numbered(appeal, now, first_event):
     raise RuntimeError("the day's appeal counter could not be created")
 
 
-def _insert_with_counter(appeal, day, first_event):
+class _PreparedCursor(psycopg.Cursor):
+    """Parameters bound by the server and the statement prepared at its first run on a connection
+    (Django's own cursors bind on the client and prepare nothing): an intake's INSERT is the same
+    text every time, so PostgreSQL parses and plans it once per pooled connection."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A ``_PreparedCursor`` on Django's connection, wrapped as Django wraps its own (so it is
+    logged and counted, and its errors are Django's); Django's own cursor when the settings
+    allow no prepared statement (binding on the server without preparing costs more)."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:  # prepared statements off (settings)
+        return connection.cursor()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PreparedCursor(connection.connection))
+
+
+def _param(field):
+    """A placeholder typed as ``field``'s column, without its length (an explicit cast would cut a
+    long text where an INSERT refuses it): bound by the server, a parameter in a SELECT list has
+    no type of its own."""
+    return "%s::" + re.sub(r"\(.*\)", "", field.db_type(connection))
+
+
+@functools.cache
+def _insert_statement():
+    """(SQL, the appeal's fields, the event's fields) of ``_insert_with_counter``: the same for
+    every intake, so written once per process."""
     qn = connection.ops.quote_name
     fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key]
-    columns, values, params = [], [], [day]
-    for f in fields:
-        columns.append(qn(f.column))
-        if f.attname == "number":
-            values.append("%s || lpad(c.value::text, 6, '0')")
-            params.append(f"SZ{day:%Y%m%d}")
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(appeal, True), connection))
+    values = ["%s || lpad(c.value::text, 6, '0')" if f.attname == "number" else _param(f) for f in fields]
     # The first event, its appeal's id from ``a``.
-    event_columns, event_values = [], []
-    for f in (f for f in AppealEvent._meta.local_concrete_fields if not f.primary_key):
-        event_columns.append(qn(f.column))
-        if f.attname == "appeal_id":
-            event_values.append(f"a.{qn('id')}")
-        else:
-            event_values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(first_event, True), connection))
-    # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
-    params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
+    event_fields = [f for f in AppealEvent._meta.local_concrete_fields if not f.primary_key]
+    event_values = [f"a.{qn('id')}" if f.attname == "appeal_id" else _param(f) for f in event_fields]
     sql = (
-        f"WITH c AS (UPDATE {qn(AppealCounter._meta.db_table)} SET value = value + 1 WHERE day = %s "  # noqa: S608 - names from the models
-        f"RETURNING value), a AS (INSERT INTO {qn(Appeal._meta.db_table)} ({', '.join(columns)}) "
+        f"WITH c AS (UPDATE {qn(AppealCounter._meta.db_table)} SET value = value + 1 WHERE day = %s::date "  # noqa: S608 - names from the models
+        f"RETURNING value), a AS (INSERT INTO {qn(Appeal._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}) "
         f"SELECT {', '.join(values)} FROM c RETURNING {qn('id')}, {qn('number')}), "
-        f"e AS (INSERT INTO {qn(AppealEvent._meta.db_table)} ({', '.join(event_columns)}) "
+        f"e AS (INSERT INTO {qn(AppealEvent._meta.db_table)} ({', '.join(qn(f.column) for f in event_fields)}) "
         f"SELECT {', '.join(event_values)} FROM a RETURNING {qn('id')}), "
         f"m AS (INSERT INTO {qn(AppealRollupMark._meta.db_table)} (day, community_id, created_at) "
-        "SELECT %s, %s, %s FROM a) "
+        "SELECT %s::date, %s::bigint, %s::timestamptz FROM a) "
         f"SELECT a.{qn('id')}, a.{qn('number')}, e.{qn('id')} FROM a, e"
     )
-    with connection.cursor() as cursor:
+    return sql, fields, [f for f in event_fields if f.attname != "appeal_id"]
+
+
+def _insert_with_counter(appeal, day, first_event):
+    sql, fields, event_fields = _insert_statement()
+    params = [day]
+    for f in fields:
+        if f.attname == "number":
+            params.append(f"SZ{day:%Y%m%d}")
+        else:
+            params.append(f.get_db_prep_save(f.pre_save(appeal, True), connection))
+    params += [f.get_db_prep_save(f.pre_save(first_event, True), connection) for f in event_fields]
+    # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
+    params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
