@@ -18,6 +18,7 @@ import math
 
 import shapely
 
+from shanzhi.core import refdata
 from shanzhi.registry import geo, maps
 from shanzhi.registry.models import OrgNode
 
@@ -40,11 +41,11 @@ def _lattice(polygons):
     return x0, y0, size, columns, rows
 
 
-def _spread(count, polygon, x0, y0, size, columns, rows, out):
-    """Add ``count`` to ``out`` over the cells ``polygon`` covers, in proportion to the area."""
+def _shares(polygon, x0, y0, size, columns, rows):
+    """[((i, j), share)]: the cells ``polygon`` covers and the part of its area in each."""
     area = polygon.area
     if area <= 0:
-        return
+        return []
     gx0, gy0, gx1, gy1 = polygon.bounds
     i0, i1 = max(0, int((gx0 - x0) // size)), min(columns - 1, int((gx1 - x0) // size))
     j0, j1 = max(0, int((gy0 - y0) // size)), min(rows - 1, int((gy1 - y0) // size))
@@ -56,9 +57,24 @@ def _spread(count, polygon, x0, y0, size, columns, rows, out):
             strict=True,
         )
     )
-    for key, covered in zip(keys, shapely.area(shapely.intersection(polygon, boxes)).tolist(), strict=True):
-        if covered > 0:
-            out[key] = out.get(key, 0.0) + count * covered / area
+    covered = shapely.area(shapely.intersection(polygon, boxes)).tolist()
+    return [(key, c / area) for key, c in zip(keys, covered, strict=True) if c > 0]
+
+
+def _load_layout(path):
+    grids = geo.grid_shapes(path)
+    if not grids:
+        return None, {}
+    lattice = _lattice([g for _pk, g in grids])
+    return lattice, {pk: _shares(g, *lattice) for pk, g in grids}
+
+
+def _layout(path):
+    """(lattice, {grid id: its cells and shares}) of the node at ``path``: geometry only, the same
+    for every reader and period, so computed once per process and reference version (a grid's
+    boundary edited anywhere renews the version, ``core.refdata``). Intersecting every grid with
+    its cells on each request cost more than the rest of the map layer at district level."""
+    return refdata.cached(f"datacentre.heat.{path}", lambda: _load_layout(path))
 
 
 def cells(user, node, period, rules):
@@ -72,8 +88,8 @@ def cells(user, node, period, rules):
         .filter(path__startswith=node.path, level=OrgNode.Level.GRID, pk__in=list(received))
         .values_list("pk", flat=True)
     )
-    grids = geo.grid_shapes(node.path)
-    shapes = [(received[pk], g) for pk, g in grids if pk in seen]
+    lattice, shares = _layout(node.path)
+    shapes = [(received[pk], shares[pk]) for pk in seen if pk in shares]
     if not shapes:
         return {
             "kind": "heat",
@@ -84,10 +100,11 @@ def cells(user, node, period, rules):
             "total": 0,
             "truncated": False,
         }
-    x0, y0, size, columns, rows = _lattice([g for _pk, g in grids])
+    x0, y0, size, columns, rows = lattice
     sums = {}
-    for count, polygon in shapes:
-        _spread(count, polygon, x0, y0, size, columns, rows, sums)
+    for count, cells_of_grid in shapes:
+        for key, share in cells_of_grid:
+            sums[key] = sums.get(key, 0.0) + count * share
     system = maps.crs()
     out = []
     for (i, j), value in sorted(sums.items()):
@@ -102,6 +119,6 @@ def cells(user, node, period, rules):
         # which does not change with the size of the cells.
         "km2": round(_KM_PER_DEGREE**2 * size * size * math.cos(math.radians(y0 + rows * size / 2)), 6),
         "max": max(c[2] for c in out) if out else 0,
-        "total": sum(n for n, _g in shapes),
+        "total": sum(n for n, _c in shapes),
         "truncated": False,
     }

@@ -72,13 +72,13 @@ def test_above_a_grid_a_heat_layer_of_cells_from_the_rollups(cast, file_appeal, 
 
 
 def test_a_grids_appeals_spread_over_the_cells_it_covers_by_area():
-    out = {}
-    heat._spread(8, box(0, 0, 2, 2), 0, 0, 1, 4, 4, out)
-    assert out == {(0, 0): 2, (0, 1): 2, (1, 0): 2, (1, 1): 2}
-    out = {}
-    heat._spread(2, box(0.5, 0, 1.5, 1), 0, 0, 1, 4, 4, out)
-    assert out == {(0, 0): 1, (1, 0): 1}
-    out = {}
-    heat._spread(3, box(3.5, 3.5, 9, 9), 0, 0, 1, 4, 4, out)  # past the lattice: clipped to it
-    assert list(out) == [(3, 3)]
+    assert dict(heat._shares(box(0, 0, 2, 2), 0, 0, 1, 4, 4)) == {
+        (0, 0): 0.25,
+        (0, 1): 0.25,
+        (1, 0): 0.25,
+        (1, 1): 0.25,
+    }
+    assert dict(heat._shares(box(0.5, 0, 1.5, 1), 0, 0, 1, 4, 4)) == {(0, 0): 0.5, (1, 0): 0.5}
+    # Past the lattice: clipped to it.
+    assert [key for key, _share in heat._shares(box(3.5, 3.5, 9, 9), 0, 0, 1, 4, 4)] == [(3, 3)]
     assert heat._lattice([box(0, 0, 10, 1)]) == (0, 0, 0.25, 40, 5)  # the longer side: 40 cells
