@@ -3,6 +3,7 @@ over N appeals of the large demo district on PostgreSQL.
 
     .venv/bin/python bench/datacentre.py                      # 1,000,000 appeals (kept for a rerun)
     .venv/bin/python bench/datacentre.py --appeals 10000000   # the big run (or 20000: a quick one)
+    .venv/bin/python bench/datacentre.py --appeals 1000000,10000000  # both, one table with the ratio
 
 A database of its own on the server of ``--pg`` (``bench_datacentre_<N>``, kept: a second run
 measures again without loading; ``--drop`` drops it at the end). Steps: migrate; ``seed_demo
@@ -48,7 +49,13 @@ USERS = (
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
-    p.add_argument("--appeals", type=int, default=1_000_000)
+    p.add_argument(
+        "--appeals",
+        default="1000000",
+        help="N, or several (comma-separated): each in its own database and process, then one table "
+        "of every phase at each N with the ratio of the last N to the first",
+    )
+    p.add_argument("--json", help=argparse.SUPPRESS)  # where a child run writes its results
     p.add_argument("--households-per-grid", type=int, default=20)
     p.add_argument("--requests", type=int, default=40, help="sequential requests per phase")
     p.add_argument("--phase-seconds", type=float, default=20, help="stop a phase after this long")
@@ -89,7 +96,7 @@ def timed(label):
 # --- the data ------------------------------------------------------------------------------------
 
 
-def prepare(db):
+def prepare(db, n):
     import django
 
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
@@ -111,14 +118,14 @@ def prepare(db):
                 scale="large", seed=1, households_per_grid=ARGS.households_per_grid, say=lambda *_a: None
             )
     have = Appeal.objects.count()
-    if have >= ARGS.appeals:
+    if have >= n:
         print(f"{have:,} appeals already loaded", flush=True)
         return
     from bench.appeals import load as loader
 
     loader._events = lambda *_a: ()  # no timelines: the data centre reads none
-    with timed(f"COPY {ARGS.appeals - have:,} appeals"):
-        loader.load(ARGS.appeals - have, 0.1, have + 1, say=lambda *_a: None)
+    with timed(f"COPY {n - have:,} appeals"):
+        loader.load(n - have, 0.1, have + 1, say=lambda *_a: None)
     with timed("rollups by SQL"):
         now = rollups_by_sql()
     check_rollups(now)
@@ -243,12 +250,15 @@ def phases():
     return out
 
 
-def measure_pages(results):
-    from bench.appeals.server import Gunicorn, Session
-
+def collectstatic():
     subprocess.run(  # noqa: S603 - fixed command line: hashed static files for DEBUG off
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True
     )
+
+
+def measure_pages(results):
+    from bench.appeals.server import Gunicorn, Session
+
     env = dict(os.environ, SHANZHI_DEBUG="0")
     os.environ.update(env)
     log = ROOT / "var" / "bench-datacentre-gunicorn.log"
@@ -362,25 +372,27 @@ def measure_reports(results):
         print(f"  {level} monthly report: p50 {r['p50']:.0f} ms ({r['n']} made)", flush=True)
 
 
-def main():
-    db = f"bench_datacentre_{ARGS.appeals}"
+def run_one(n):
+    """Load (if needed) and measure ``n`` appeals in this process; returns {phase: summary}."""
+    db = f"bench_datacentre_{n}"
     started = time.perf_counter()
     print(
-        f"bench/datacentre: {os.cpu_count()} cores, load {load_avg()}, {ARGS.appeals:,} appeals, "
+        f"bench/datacentre: {os.cpu_count()} cores, load {load_avg()}, {n:,} appeals, "
         f"{ARGS.workers} sync workers, {ARGS.requests} requests a phase (at most {ARGS.phase_seconds:g} s)",
         flush=True,
     )
+    results = {}
     try:
-        prepare(db)
+        prepare(db, n)
         from django.db import connections
 
-        results = {}
+        collectstatic()  # before the pages in process too: DEBUG off reads the manifest
         explain_pages()
         connections.close_all()
         measure_pages(results)
         measure_reports(results)
         print(
-            f"\n{ARGS.appeals:,} appeals\n\n| phase | p50 ms | p95 ms | requests | load avg |\n| --- | ---: | ---: | ---: | --- |"
+            f"\n{n:,} appeals\n\n| phase | p50 ms | p95 ms | requests | load avg |\n| --- | ---: | ---: | ---: | --- |"
         )
         for label, r in results.items():
             print(f"| {label} | {r['p50']:.0f} | {r['p95']:.0f} | {r['n']} | {r['load']} |")
@@ -391,6 +403,42 @@ def main():
             connections.close_all()
             psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         print(f"\ntotal {time.perf_counter() - started:.0f} s, load {load_avg()}", flush=True)
+    return results
+
+
+def run_several(sizes):
+    """Each N in a child process of its own (Django binds one database per process), then one
+    table: p50/p95 at every N and the ratio of the last to the first (cost must not grow with
+    history: the goal is at most 1.5)."""
+    import tempfile
+
+    runs = {}
+    for n in sizes:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            argv = [a for a in sys.argv[1:]]
+            at = argv.index("--appeals")
+            argv[at + 1] = str(n)
+            subprocess.run([sys.executable, __file__, *argv, "--json", out.name], check=True)  # noqa: S603
+            runs[n] = json.loads(Path(out.name).read_text())
+    first, last = sizes[0], sizes[-1]
+    head = " | ".join(f"{n:,} p50 | {n:,} p95" for n in sizes)
+    print(f"\n| phase | {head} | p95 ratio {last:,}/{first:,} | load avg |")
+    print("| --- |" + " ---: |" * (2 * len(sizes) + 1) + " --- |")
+    for label in runs[first]:
+        cells = " | ".join(f"{runs[n][label]['p50']:.0f} | {runs[n][label]['p95']:.0f}" for n in sizes)
+        ratio = runs[last][label]["p95"] / max(runs[first][label]["p95"], 0.001)
+        loads = " / ".join(runs[n][label]["load"] for n in sizes)
+        print(f"| {label} | {cells} | {ratio:.2f} | {loads} |")
+
+
+def main():
+    sizes = [int(n.replace("_", "")) for n in str(ARGS.appeals).split(",")]
+    if len(sizes) > 1:
+        run_several(sizes)
+        return
+    results = run_one(sizes[0])
+    if ARGS.json:
+        Path(ARGS.json).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":
