@@ -183,6 +183,19 @@ class AppealMonthStat(StatCounters):
             models.Index(fields=["community", "month"], name="appeal_month_stat_cell"),
             models.Index(fields=["dimension", "month", "path"], name="appeal_month_stat_read"),
             models.Index(fields=["dimension", "due_month", "path"], name="appeal_month_stat_due_read"),
+            # A community's or street's year (the data centre's): the path prefix first (LIKE
+            # 'prefix%' on PostgreSQL), as the day rows' ``appeal_day_stat_path``, so it is not
+            # found by walking a year of the whole district's rows of the dimension.
+            models.Index(
+                fields=["path", "dimension", "month"],
+                name="appeal_month_stat_path",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
+            models.Index(
+                fields=["path", "dimension", "due_month"],
+                name="appeal_month_stat_path_due",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
         ]
 
     def __str__(self):

@@ -153,8 +153,8 @@ def _change(now, before):
 
 def _trend(user, node, period):
     """Received, accepted and resolved per point of the trend. By month, the whole months come from
-    the month rows (one dimension's rows: each sums to the whole cell, and every appeal has a
-    category), the days at the edges from the day totals: a year costs its months, not its
+    the month rows (one dimension's rows: each sums to the whole cell; the grid's are the fewest,
+    an appeal with no grid in its row with no key), the days at the edges from the day totals: a year costs its months, not its
     appeals. By day or week, the day totals of the period (at most ``MAX_DAY_POINTS`` days, or a
     week grain); a grid's dashboard (no month rows) reads its day rows."""
     days, months = rollup_rows(user, node)
@@ -165,7 +165,7 @@ def _trend(user, node, period):
     if period.grain != "month" or whole is None:
         parts = [(days.filter(day__gte=period.start, day__lt=period.end), "day")]
     else:
-        in_months = months.filter(dimension="category", month__gte=whole[0], month__lt=whole[1])
+        in_months = months.filter(dimension="grid", month__gte=whole[0], month__lt=whole[1])
         parts = [(in_months, "month")]
         edges = [(a, b) for a, b in ((period.start, whole[0]), (whole[1], period.end)) if a < b]
         if edges:  # none when the period is made of whole months
@@ -256,11 +256,12 @@ def dashboard(user, node, period):
     rules = MetricsRules.current()
     dimension = CHILD.get(node.level, "category")
     units, total = compute(user, node, period, dimension, rules)
-    # The comparisons show totals only, the same in any dimension: by category, which the day totals
-    # answer at every level above grid (a street's or community's units are not in them), and
-    # which the categories' section compares with as well.
+    # The comparisons show totals only, the same in any dimension: the previous period by category,
+    # which the categories' section compares with as well; the year before by community, the
+    # fewest month rows (a grid's units, in neither the month rows nor the day totals, are not
+    # needed for a total). Above grid level both are answered by the day totals for partial months.
     previous_units, previous = compute(user, node, period.previous, "category", rules)
-    _u, year_earlier = compute(user, node, period.year_earlier, "category", rules)
+    _u, year_earlier = compute(user, node, period.year_earlier, "community", rules)
     now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
     figures = [
         {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
