@@ -238,15 +238,20 @@ def _cell(day, community_id):
     return Q(day=day, community_id=community_id) if community_id else Q(day=day, community__isnull=True)
 
 
-def refresh(day, community_id, *, now=None, wait=True):
-    """Recompute the rows of one (day, community) cell from the appeals table. Returns False only
-    when ``wait`` is off and another transaction holds the cell."""
+def refresh(day, community_id, *, now=None, wait=True, backlogs=None):
+    """Recompute the rows of one (day, community) cell from the appeals table, and the community's
+    backlog rows unless ``backlogs`` (a set, for a caller refreshing many cells in one transaction)
+    holds the community already: the backlog reads the appeals, not the cells, so once a
+    transaction is enough; ``backlogs=False``: not at all (the sweep's refresh of passed deadlines
+    changes no open case). Returns False only when ``wait`` is off and another transaction holds
+    the cell."""
     with transaction.atomic():
         month = month_of(day)
+        backlog = backlogs is not False and community_id not in (backlogs or ())
         if not (
             _lock(day, community_id, wait)
             and _lock(month, community_id, wait, MONTH_NAMESPACE)
-            and _lock_backlog(community_id, wait)
+            and (not backlog or _lock_backlog(community_id, wait))
         ):
             return False
         now = now or timezone.now()
@@ -261,8 +266,10 @@ def refresh(day, community_id, *, now=None, wait=True):
         AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
         rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
         _refresh_month(month, community_id, now)
-        # The community's backlog as a whole: a move that changes an open case's clock marks its cell.
-        rollup_grains.refresh_backlog(community_id, now)
+        if backlog:  # the community's as a whole: a move that changes an open case's clock marks its cell
+            rollup_grains.refresh_backlog(community_id, now)
+            if backlogs is not None:
+                backlogs.add(community_id)
     return True
 
 
@@ -297,10 +304,10 @@ def drain(now=None):
             marks = [m for m in marks if (m[1], m[2]) not in busy]
             if not marks:
                 return refreshed
-            done = []
+            done, backlogs = [], set()  # each community's backlog once per transaction
             # Sorted, so that two drains (or a rebuild) take the cell locks in one order.
             for cell in sorted({(d, c) for _pk, d, c in marks}, key=lambda c: (c[0], c[1] or 0)):
-                if refresh(*cell, now=now, wait=False):
+                if refresh(*cell, now=now, wait=False, backlogs=backlogs):
                     done.append(cell)
                     refreshed += 1
                 else:
@@ -322,7 +329,7 @@ def refresh_due(now=None):
     )
     count = 0
     for day, community_id in sorted(set(cells), key=lambda c: (c[0], c[1] or 0)):
-        count += bool(refresh(day, community_id, now=now, wait=False))
+        count += bool(refresh(day, community_id, now=now, wait=False, backlogs=False))
     return count
 
 

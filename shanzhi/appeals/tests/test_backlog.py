@@ -84,3 +84,20 @@ def test_a_move_keeps_the_backlog_in_step(cast, placed):
 def test_an_unknown_bucket_is_refused():
     with pytest.raises(ValueError):
         backlog.count("1/", "soon", T)
+
+
+@pytest.mark.django_db
+def test_a_drain_rebuilds_each_communitys_backlog_once_and_the_sweep_none(cast, placed, monkeypatch):
+    from shanzhi.appeals import rollup_grains
+    from shanzhi.appeals.models import AppealRollupMark
+
+    rebuilt = []
+    real = rollup_grains.refresh_backlog
+    monkeypatch.setattr(rollup_grains, "refresh_backlog", lambda c, now: rebuilt.append(c) or real(c, now))
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 3, 2)):  # two cells of one community
+        AppealRollupMark.objects.create(day=day, community_id=cast.community.pk)
+    assert rollups.drain() == 2
+    assert rebuilt == [cast.community.pk]
+    rebuilt.clear()
+    assert rollups.refresh_due(T + 5 * D) > 0  # deadlines passing change no open case
+    assert rebuilt == []
