@@ -187,9 +187,11 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _categories(user, node, period, rules, previous):
-    """The top categories of the period against the previous one (``previous``: its units by category)."""
-    now, _t = compute(user, node, period, "category", rules)
+def _categories(user, node, period, rules, previous, now=None):
+    """The top categories of the period against the previous one (``previous``: its units by
+    category; ``now``: the period's, when the caller has them already, as a grid's dashboard does)."""
+    if now is None:
+        now, _t = compute(user, node, period, "category", rules)
     before = {u.key: u.received for u in previous}
     codes = dict(Category.objects.filter(pk__in=[u.key for u in now]).values_list("pk", "code"))
     return [
@@ -306,7 +308,9 @@ def dashboard(user, node, period):
         above = above.filter(path__startswith=node.path)
     breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
     trend = _trend(user, node, period)
-    categories = _categories(user, node, period, rules, previous_units)
+    categories = _categories(
+        user, node, period, rules, previous_units, units if dimension == "category" else None
+    )
     ranking = _ranking(user, node, period, rules, units)
     chart_data = {
         "trend": trend,
