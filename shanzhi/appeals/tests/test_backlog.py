@@ -4,6 +4,7 @@ the same counts as the worklist's tabs (``queries.late_q``) at any moment, whate
 and a grid; suspended and closed cases never count; a move keeps the rows in step."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.db.models import Count
@@ -101,3 +102,30 @@ def test_a_drain_rebuilds_each_communitys_backlog_once_and_the_sweep_none(cast, 
     rebuilt.clear()
     assert rollups.refresh_due(T + 5 * D) > 0  # deadlines passing change no open case
     assert rebuilt == []
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_day_totals_and_the_backlog_as_the_rollups_keep_them(cast, placed):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from shanzhi.appeals.models import AppealDayTotal
+
+    from .test_rollups import assert_backlog_is_the_open_cases, assert_day_totals_are_their_day_rows
+
+    migration = import_module("shanzhi.appeals.migrations.0020_day_totals_backlog")
+    AppealDayTotal.objects.all().delete()
+    AppealBacklogStat.objects.all().delete()
+
+    def execute(sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    # The schema editor's part the fill uses (SQLite opens none inside the test's transaction).
+    editor = SimpleNamespace(connection=connection, execute=execute)
+    migration.fill(apps, editor)  # set-based on PostgreSQL, row by row elsewhere
+    assert AppealDayTotal.objects.exists() and AppealBacklogStat.objects.exists()
+    assert_day_totals_are_their_day_rows()
+    assert_backlog_is_the_open_cases()
