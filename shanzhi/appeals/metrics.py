@@ -337,6 +337,17 @@ def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
     return units, total
 
 
+def received(stats, dimension, start, end, months=None, totals=None):
+    """{unit key: appeals received} over [start, end), read as ``compute`` reads its filed counters
+    but that counter alone (a section that shows no rate, such as the data centre's categories)."""
+    first, end_day = timezone.localdate(start), timezone.localdate(end)
+    out = {}
+    for part in _parts(stats, months, dimension, first, end_day, "day", "month", ("received",), totals):
+        for r in part:
+            out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)
+    return out
+
+
 TIE_BREAKS = ("composite", "on_time_rate", "satisfaction_rate", "resolution_rate", "response_rate")
 
 

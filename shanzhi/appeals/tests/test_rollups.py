@@ -217,6 +217,8 @@ def assert_matches_oracle(user):
             expected_units, expected_total = oracle(_scoped_appeals(user), dimension, start, end, now)
             for how, day_totals in ((None, None), (months, None), (months, totals)):
                 units, total = metrics.compute(days, dimension, start, end, months=how, totals=day_totals)
+                received = metrics.received(days, dimension, start, end, months=how, totals=day_totals)
+                assert received == {k: f.received for k, f in expected_units.items() if f.received}
                 assert _numbers(total) == _numbers(expected_total), (dimension, first, how is None)
                 assert {u.key: _numbers(u) for u in units} == {
                     k: _numbers(f) for k, f in expected_units.items()

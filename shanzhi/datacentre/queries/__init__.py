@@ -187,22 +187,30 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _categories(user, node, period, rules, previous, now=None):
-    """The top categories of the period against the previous one (``previous``: its units by
-    category; ``now``: the period's, when the caller has them already, as a grid's dashboard does)."""
-    if now is None:
-        now, _t = compute(user, node, period, "category", rules)
-    before = {u.key: u.received for u in previous}
-    codes = dict(Category.objects.filter(pk__in=[u.key for u in now]).values_list("pk", "code"))
+def _received_by_category(user, node, period):
+    days, months = rollup_rows(user, node)
+    totals = day_totals(user, node) if months is not None else None
+    start, end = metrics.period(period.start, period.end)
+    return metrics.received(days, "category", start, end, months=months, totals=totals)
+
+
+def _categories(user, node, period):
+    """The top categories of the period against the previous one: their appeals received only (no
+    rate is shown, so no due counters are read)."""
+    now = _received_by_category(user, node, period)
+    before = _received_by_category(user, node, period.previous)
+    categories = Category.objects.filter(pk__in=list(now)).select_related("parent")
+    names, codes = {c.pk: str(c) for c in categories}, {c.pk: c.code for c in categories}
+    top = sorted(now.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))[:TOP_CATEGORIES]
     return [
         {
-            "name": u.name,
-            "received": u.received,
-            "previous": before.get(u.key, 0),
-            "change": u.received - before.get(u.key, 0),
-            "url": figure_url(node, period, "received", category=codes.get(u.key, "")),
+            "name": names.get(key) or _("（未归属）"),
+            "received": n,
+            "previous": before.get(key, 0),
+            "change": n - before.get(key, 0),
+            "url": figure_url(node, period, "received", category=codes.get(key, "")),
         }
-        for u in now[:TOP_CATEGORIES]
+        for key, n in top
     ]
 
 
@@ -258,11 +266,10 @@ def dashboard(user, node, period):
     rules = MetricsRules.current()
     dimension = CHILD.get(node.level, "category")
     units, total = compute(user, node, period, dimension, rules)
-    # The comparisons show totals only, the same in any dimension: the previous period by category,
-    # which the categories' section compares with as well; the year before by community, the
-    # fewest month rows (a grid's units, in neither the month rows nor the day totals, are not
-    # needed for a total). Above grid level both are answered by the day totals for partial months.
-    previous_units, previous = compute(user, node, period.previous, "category", rules)
+    # The comparisons show totals only, the same in any dimension: by community, the fewest month
+    # rows, and answered by the day totals for partial months (a street's or a grid's units are not
+    # needed for a total); a grid's dashboard reads its day rows whatever the dimension.
+    _u, previous = compute(user, node, period.previous, "community", rules)
     _u, year_earlier = compute(user, node, period.year_earlier, "community", rules)
     now, before, last_year = _totals(total), _totals(previous), _totals(year_earlier)
     figures = [
@@ -308,9 +315,7 @@ def dashboard(user, node, period):
         above = above.filter(path__startswith=node.path)
     breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
     trend = _trend(user, node, period)
-    categories = _categories(
-        user, node, period, rules, previous_units, units if dimension == "category" else None
-    )
+    categories = _categories(user, node, period)
     ranking = _ranking(user, node, period, rules, units)
     chart_data = {
         "trend": trend,
