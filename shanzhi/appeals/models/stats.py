@@ -231,6 +231,18 @@ class AppealDayTotal(StatCounters):
             models.Index(fields=["community", "day"], name="appeal_day_total_cell"),
             models.Index(fields=["day", "path"], name="appeal_day_total_read"),
             models.Index(fields=["due_day", "path"], name="appeal_day_total_due"),
+            # A street's or community's days: the path prefix first (LIKE 'prefix%' on PostgreSQL),
+            # so they are not found among the whole district's rows of those days.
+            models.Index(
+                fields=["path", "day"],
+                name="appeal_day_total_path",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(
+                fields=["path", "due_day"],
+                name="appeal_day_total_path_due",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
         ]
 
     def __str__(self):
