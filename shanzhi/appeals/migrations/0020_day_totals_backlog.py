@@ -45,6 +45,8 @@ def _fill_sql(schema_editor):
             f"due_day, refreshed_at, handling, {cols}) "
             f"SELECT day, community_id, {COMMUNITY_PATH}, MIN(street_path), {category}, due_day, %s, "
             f"SUM(handling), {sums} FROM appeals_appealdaystat GROUP BY day, community_id, 3, 5, due_day"
+            # In cell order, as refreshes write them: a day's rows together on disk.
+            " ORDER BY day, community_id"
         )
         schema_editor.execute(sql, [now])
     schema_editor.execute(
