@@ -3,6 +3,7 @@ over N appeals of the large demo district on PostgreSQL.
 
     .venv/bin/python bench/datacentre.py                      # 1,000,000 appeals (kept for a rerun)
     .venv/bin/python bench/datacentre.py --appeals 10000000   # the big run (or 20000: a quick one)
+    .venv/bin/python bench/datacentre.py --appeals 1000000,10000000  # both, one table with the ratio
 
 A database of its own on the server of ``--pg`` (``bench_datacentre_<N>``, kept: a second run
 measures again without loading; ``--drop`` drops it at the end). Steps: migrate; ``seed_demo
@@ -31,12 +32,19 @@ import statistics
 import subprocess
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PSQL = shutil.which("psql") or "/usr/bin/psql"
 PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (registry/demo/logins.py)
+ROLLUP_TABLES = (
+    "appeals_appealdaystat",
+    "appeals_appealmonthstat",
+    "appeals_appealdaytotal",
+    "appeals_appealbacklogstat",
+)
 USERS = (
     ("district", "wuquzhang"),
     ("street", "liujiedao"),
@@ -48,7 +56,13 @@ USERS = (
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
-    p.add_argument("--appeals", type=int, default=1_000_000)
+    p.add_argument(
+        "--appeals",
+        default="1000000",
+        help="N, or several (comma-separated): each in its own database and process, then one table "
+        "of every phase at each N with the ratio of the last N to the first",
+    )
+    p.add_argument("--json", help=argparse.SUPPRESS)  # where a child run writes its results
     p.add_argument("--households-per-grid", type=int, default=20)
     p.add_argument("--requests", type=int, default=40, help="sequential requests per phase")
     p.add_argument("--phase-seconds", type=float, default=20, help="stop a phase after this long")
@@ -89,7 +103,7 @@ def timed(label):
 # --- the data ------------------------------------------------------------------------------------
 
 
-def prepare(db):
+def prepare(db, n):
     import django
 
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") != "1":
@@ -111,14 +125,14 @@ def prepare(db):
                 scale="large", seed=1, households_per_grid=ARGS.households_per_grid, say=lambda *_a: None
             )
     have = Appeal.objects.count()
-    if have >= ARGS.appeals:
+    if have >= n:
         print(f"{have:,} appeals already loaded", flush=True)
         return
     from bench.appeals import load as loader
 
     loader._events = lambda *_a: ()  # no timelines: the data centre reads none
-    with timed(f"COPY {ARGS.appeals - have:,} appeals"):
-        loader.load(ARGS.appeals - have, 0.1, have + 1, say=lambda *_a: None)
+    with timed(f"COPY {n - have:,} appeals"):
+        loader.load(n - have, 0.1, have + 1, say=lambda *_a: None)
     with timed("rollups by SQL"):
         now = rollups_by_sql()
     check_rollups(now)
@@ -127,7 +141,7 @@ def prepare(db):
     # As autovacuum leaves a table in steady state: the visibility map lets a count of the open
     # backlog be answered from its partial index alone.
     with timed("VACUUM (ANALYZE)"), connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) appeals_appeal, appeals_appealdaystat, appeals_appealmonthstat")
+        cursor.execute(f"VACUUM (ANALYZE) appeals_appeal, {', '.join(ROLLUP_TABLES)}")
 
 
 def _day_rows_sql(now):
@@ -188,18 +202,34 @@ def rollups_by_sql():
             f"due_month, refreshed_at, handling, {month_counters}) " + " UNION ALL ".join(selects),
             [now, now, now],
         )
+        # The day totals from the day rows and the backlog from the open cases: the statements of
+        # the migration that made them (rollups.refresh rebuilds the same rows, check_rollups says).
+        cursor.execute("DELETE FROM appeals_appealdaytotal; DELETE FROM appeals_appealbacklogstat")
+    with transaction.atomic(), connection.schema_editor() as editor:
+        import_module("shanzhi.appeals.migrations.0020_day_totals_backlog")._fill_sql(editor)
     with connection.cursor() as cursor:
-        for table in ("appeals_appealdaystat", "appeals_appealmonthstat"):
+        for table in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")
             cursor.execute(f"SELECT count(*) FROM {table}")
             print(f"  {table}: {cursor.fetchone()[0]:,} rows", flush=True)
     return now
 
 
+def _cell_rows(rows, day, month, community):
+    from shanzhi.appeals.models import AppealBacklogStat, AppealDayStat, AppealDayTotal, AppealMonthStat
+
+    return (
+        rows(AppealDayStat, day=day, community_id=community),
+        rows(AppealMonthStat, month=month, community_id=community),
+        rows(AppealDayTotal, day=day, community_id=community),
+        rows(AppealBacklogStat, community_id=community),
+    )
+
+
 def check_rollups(now, cells=3):
     """Recompute a few cells with ``rollups.refresh`` (same ``now``): the rows must not change."""
     from shanzhi.appeals import rollups
-    from shanzhi.appeals.models import AppealDayStat, AppealMonthStat
+    from shanzhi.appeals.models import AppealDayStat
 
     skip = {"id", "refreshed_at"}
 
@@ -210,15 +240,9 @@ def check_rollups(now, cells=3):
     picked = list(AppealDayStat.objects.values_list("day", "community_id").distinct().order_by("?")[:cells])
     for day, community in picked:
         month = rollups.month_of(day)
-        before = (
-            rows(AppealDayStat, day=day, community_id=community),
-            rows(AppealMonthStat, month=month, community_id=community),
-        )
+        before = _cell_rows(rows, day, month, community)
         rollups.refresh(day, community, now=now)
-        after = (
-            rows(AppealDayStat, day=day, community_id=community),
-            rows(AppealMonthStat, month=month, community_id=community),
-        )
+        after = _cell_rows(rows, day, month, community)
         if before != after:
             raise SystemExit(f"rollup check: cell ({day}, {community}) differs from rollups.refresh")
     print(f"  rollup check: {len(picked)} cells recomputed by appeals.rollups.refresh: identical", flush=True)
@@ -243,12 +267,15 @@ def phases():
     return out
 
 
-def measure_pages(results):
-    from bench.appeals.server import Gunicorn, Session
-
+def collectstatic():
     subprocess.run(  # noqa: S603 - fixed command line: hashed static files for DEBUG off
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True
     )
+
+
+def measure_pages(results):
+    from bench.appeals.server import Gunicorn, Session
+
     env = dict(os.environ, SHANZHI_DEBUG="0")
     os.environ.update(env)
     log = ROOT / "var" / "bench-datacentre-gunicorn.log"
@@ -283,7 +310,7 @@ def summary(samples):
     return {"p50": statistics.median(ordered), "p95": p95, "n": n, "load": load_avg()}
 
 
-BIG_TABLES = ("appeals_appeal", "appeals_appealdaystat", "appeals_appealmonthstat")
+BIG_TABLES = ("appeals_appeal", *ROLLUP_TABLES)
 
 
 def explain_pages():
@@ -362,25 +389,27 @@ def measure_reports(results):
         print(f"  {level} monthly report: p50 {r['p50']:.0f} ms ({r['n']} made)", flush=True)
 
 
-def main():
-    db = f"bench_datacentre_{ARGS.appeals}"
+def run_one(n):
+    """Load (if needed) and measure ``n`` appeals in this process; returns {phase: summary}."""
+    db = f"bench_datacentre_{n}"
     started = time.perf_counter()
     print(
-        f"bench/datacentre: {os.cpu_count()} cores, load {load_avg()}, {ARGS.appeals:,} appeals, "
+        f"bench/datacentre: {os.cpu_count()} cores, load {load_avg()}, {n:,} appeals, "
         f"{ARGS.workers} sync workers, {ARGS.requests} requests a phase (at most {ARGS.phase_seconds:g} s)",
         flush=True,
     )
+    results = {}
     try:
-        prepare(db)
+        prepare(db, n)
         from django.db import connections
 
-        results = {}
+        collectstatic()  # before the pages in process too: DEBUG off reads the manifest
         explain_pages()
         connections.close_all()
         measure_pages(results)
         measure_reports(results)
         print(
-            f"\n{ARGS.appeals:,} appeals\n\n| phase | p50 ms | p95 ms | requests | load avg |\n| --- | ---: | ---: | ---: | --- |"
+            f"\n{n:,} appeals\n\n| phase | p50 ms | p95 ms | requests | load avg |\n| --- | ---: | ---: | ---: | --- |"
         )
         for label, r in results.items():
             print(f"| {label} | {r['p50']:.0f} | {r['p95']:.0f} | {r['n']} | {r['load']} |")
@@ -391,6 +420,42 @@ def main():
             connections.close_all()
             psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
         print(f"\ntotal {time.perf_counter() - started:.0f} s, load {load_avg()}", flush=True)
+    return results
+
+
+def run_several(sizes):
+    """Each N in a child process of its own (Django binds one database per process), then one
+    table: p50/p95 at every N and the ratio of the last to the first (cost must not grow with
+    history: the goal is at most 1.5)."""
+    import tempfile
+
+    runs = {}
+    for n in sizes:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            argv = [a for a in sys.argv[1:]]
+            at = argv.index("--appeals")
+            argv[at + 1] = str(n)
+            subprocess.run([sys.executable, __file__, *argv, "--json", out.name], check=True)  # noqa: S603
+            runs[n] = json.loads(Path(out.name).read_text())
+    first, last = sizes[0], sizes[-1]
+    head = " | ".join(f"{n:,} p50 | {n:,} p95" for n in sizes)
+    print(f"\n| phase | {head} | p95 ratio {last:,}/{first:,} | load avg |")
+    print("| --- |" + " ---: |" * (2 * len(sizes) + 1) + " --- |")
+    for label in runs[first]:
+        cells = " | ".join(f"{runs[n][label]['p50']:.0f} | {runs[n][label]['p95']:.0f}" for n in sizes)
+        ratio = runs[last][label]["p95"] / max(runs[first][label]["p95"], 0.001)
+        loads = " / ".join(runs[n][label]["load"] for n in sizes)
+        print(f"| {label} | {cells} | {ratio:.2f} | {loads} |")
+
+
+def main():
+    sizes = [int(n.replace("_", "")) for n in str(ARGS.appeals).split(",")]
+    if len(sizes) > 1:
+        run_several(sizes)
+        return
+    results = run_one(sizes[0])
+    if ARGS.json:
+        Path(ARGS.json).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -259,11 +259,19 @@ def _sums(rows, key, summed=SUMMED):
     return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
 
 
-def _parts(stats, months, dimension, first, end_day, day, month, summed):
+# In the day totals (``AppealDayTotal``): the dimensions they answer, and whether by their category rows.
+TOTALS_BY_CATEGORY = {"community": False, "street": False, "category": True}
+
+
+def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None):
     """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
     (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
-    the period's whole months when ``months`` is given, and the day rows for the other days."""
+    the period's whole months when ``months`` is given, and for the other days the day totals
+    (``totals``, when given and they answer the dimension: tens of rows a community-day) or else
+    the day rows (about one an appeal)."""
     key = KEYS[dimension]
+    if totals is not None and dimension in TOTALS_BY_CATEGORY:
+        stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
     whole = _whole_months(first, end_day) if months is not None else None
     if whole is None:
         return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
@@ -282,20 +290,25 @@ def _parts(stats, months, dimension, first, end_day, day, month, summed):
     return parts
 
 
-def compute(stats, dimension, start, end, months=None, rules=None):
+def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
-    whole months of the period, the month rows ``months`` when given (see ``stats_for``). The due
-    counters (按期结案率) are read the same way by the deadline's day and month."""
+    whole months of the period, the month rows ``months`` when given (see ``stats_for``), the other
+    days from the day totals ``totals`` when given (with ``months``: the same scope) for a
+    dimension they answer. The due counters (按期结案率) are read the same way by the deadline's
+    day and month."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
-    parts = _parts(stats, months, dimension, first, end_day, "day", "month", SUMMED)
+    parts = _parts(stats, months, dimension, first, end_day, "day", "month", SUMMED, totals)
     # A row with due counters has due > 0 (a deadline passed at its refresh, so on or before today:
     # the whole months that run past today stand for the due days as well as the filing days).
     due_stats, due_months = stats.filter(due__gt=0), None if months is None else months.filter(due__gt=0)
-    due_parts = _parts(due_stats, due_months, dimension, first, end_day, "due_day", "due_month", DUE_SUMMED)
+    due_totals = None if totals is None else totals.filter(due__gt=0)
+    due_parts = _parts(
+        due_stats, due_months, dimension, first, end_day, "due_day", "due_month", DUE_SUMMED, due_totals
+    )
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
     units = {}
@@ -322,6 +335,17 @@ def compute(stats, dimension, start, end, months=None, rules=None):
         unit.name = names.get(unit.key) or str(_("（未归属）"))
     units.sort(key=lambda u: (-u.received, u.name))
     return units, total
+
+
+def received(stats, dimension, start, end, months=None, totals=None):
+    """{unit key: appeals received} over [start, end), read as ``compute`` reads its filed counters
+    but that counter alone (a section that shows no rate, such as the data centre's categories)."""
+    first, end_day = timezone.localdate(start), timezone.localdate(end)
+    out = {}
+    for part in _parts(stats, months, dimension, first, end_day, "day", "month", ("received",), totals):
+        for r in part:
+            out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)
+    return out
 
 
 TIE_BREAKS = ("composite", "on_time_rate", "satisfaction_rate", "resolution_rate", "response_rate")

@@ -16,9 +16,15 @@ from django.db.models import Count, DurationField, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from shanzhi.registry.paths import community_path
-
-from .models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
+from . import rollup_grains
+from .models import (
+    Appeal,
+    AppealBacklogStat,
+    AppealDayStat,
+    AppealDayTotal,
+    AppealMonthStat,
+    AppealRollupMark,
+)
 from .rollup_days import day_bounds, day_of, month_of, next_month, street_path  # noqa: F401  (re-exported)
 
 S = Appeal.Status
@@ -26,6 +32,7 @@ BATCH = 500
 DRAIN_DELAY = dt.timedelta(seconds=5)
 LOCK_NAMESPACE = 0x5A52  # "ZR": keeps these advisory locks apart from any other user of them
 MONTH_NAMESPACE = LOCK_NAMESPACE + 1
+BACKLOG_NAMESPACE = LOCK_NAMESPACE + 2  # a community's backlog rows (the day bits are 0)
 KEY = ("path", "grid_id", "community_id", "category_id", "assignee_department_id")
 # 办理时长分布: the resolved by calendar days [from, to) from acceptance to resolution. Calendar, not
 # working days: each bucket is one SQL condition (``figure_q``) that the rollup aggregates and the
@@ -57,6 +64,7 @@ COUNTERS = (
 # ... and about those whose deadline falls on its ``due_day`` (read by that day), or in its
 # ``due_month`` in a month row (read by that month).
 DUE_COUNTERS = ("due", "suspended", "on_time")
+ALL_COUNTERS = (*COUNTERS, *DUE_COUNTERS)
 # Verified and not sent back or reopened since: "closed after verification" for 按期结案率.
 VERIFIED = (S.VERIFIED, S.VISITED, S.CLOSED)
 
@@ -230,12 +238,21 @@ def _cell(day, community_id):
     return Q(day=day, community_id=community_id) if community_id else Q(day=day, community__isnull=True)
 
 
-def refresh(day, community_id, *, now=None, wait=True):
-    """Recompute the rows of one (day, community) cell from the appeals table. Returns False only
-    when ``wait`` is off and another transaction holds the cell."""
+def refresh(day, community_id, *, now=None, wait=True, backlogs=None):
+    """Recompute the rows of one (day, community) cell from the appeals table, and the community's
+    backlog rows unless ``backlogs`` (a set, for a caller refreshing many cells in one transaction)
+    holds the community already: the backlog reads the appeals, not the cells, so once a
+    transaction is enough; ``backlogs=False``: not at all (the sweep's refresh of passed deadlines
+    changes no open case). Returns False only when ``wait`` is off and another transaction holds
+    the cell."""
     with transaction.atomic():
         month = month_of(day)
-        if not (_lock(day, community_id, wait) and _lock(month, community_id, wait, MONTH_NAMESPACE)):
+        backlog = backlogs is not False and community_id not in (backlogs or ())
+        if not (
+            _lock(day, community_id, wait)
+            and _lock(month, community_id, wait, MONTH_NAMESPACE)
+            and (not backlog or _lock_backlog(community_id, wait))
+        ):
             return False
         now = now or timezone.now()
         start, end = day_bounds(day)
@@ -247,57 +264,28 @@ def refresh(day, community_id, *, now=None, wait=True):
         )
         AppealDayStat.objects.filter(_cell(day, community_id)).delete()
         AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
+        rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
         _refresh_month(month, community_id, now)
+        if backlog:  # the community's as a whole: a move that changes an open case's clock marks its cell
+            rollup_grains.refresh_backlog(community_id, now)
+            if backlogs is not None:
+                backlogs.add(community_id)
     return True
+
+
+def _lock_backlog(community_id, wait=True):
+    """The lock of a community's backlog rows, taken after its day and month cells' locks."""
+    return _lock(dt.date.min, community_id, wait, BACKLOG_NAMESPACE)
 
 
 def _refresh_month(month, community_id, now):
     """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
-    cell = Q(community_id=community_id) if community_id else Q(community__isnull=True)
-    days = AppealDayStat.objects.filter(cell, day__gte=month, day__lt=next_month(month)).values(
-        "path",
-        "street_path",
-        "grid_id",
-        "category_id",
-        "department_id",
-        "due_day",
-        "handling",
-        *COUNTERS,
-        *DUE_COUNTERS,
-    )
-    AppealMonthStat.objects.filter(cell, month=month).delete()
-    AppealMonthStat.objects.bulk_create(month_rows(AppealMonthStat, days, month, community_id, now))
+    rollup_grains.refresh_month(month, community_id, now, ALL_COUNTERS)
 
 
 def month_rows(model, days, month, community_id, now):
-    """The month rows (unsaved ``model`` instances) of a (month, community) from its day rows (dicts):
-    summed per dimension separately (per grid, per category, per department) and per month of the
-    deadline, so that the filed counters are read by ``month`` and the due counters by ``due_month``."""
-    sums = {}
-    for r in days:
-        place = community_path(r["path"])
-        due_month = month_of(r["due_day"]) if r["due_day"] else None
-        for dimension, key in (
-            ("grid", r["grid_id"]),
-            ("category", r["category_id"]),
-            ("department", r["department_id"]),
-        ):
-            row = sums.get((place, dimension, key, due_month))
-            if row is None:
-                row = sums[(place, dimension, key, due_month)] = model(
-                    month=month,
-                    community_id=community_id,
-                    path=place,
-                    street_path=r["street_path"],
-                    dimension=dimension,
-                    key=key,
-                    due_month=due_month,
-                    refreshed_at=now,
-                )
-            for c in (*COUNTERS, *DUE_COUNTERS):
-                setattr(row, c, getattr(row, c) + r[c])
-            row.handling += r["handling"]
-    return list(sums.values())
+    """``rollup_grains.month_rows`` with every counter (per dimension and month of the deadline)."""
+    return rollup_grains.month_rows(model, days, month, community_id, now, ALL_COUNTERS)
 
 
 # --- draining and the sweep -----------------------------------------------------------------------
@@ -316,10 +304,10 @@ def drain(now=None):
             marks = [m for m in marks if (m[1], m[2]) not in busy]
             if not marks:
                 return refreshed
-            done = []
+            done, backlogs = [], set()  # each community's backlog once per transaction
             # Sorted, so that two drains (or a rebuild) take the cell locks in one order.
             for cell in sorted({(d, c) for _pk, d, c in marks}, key=lambda c: (c[0], c[1] or 0)):
-                if refresh(*cell, now=now, wait=False):
+                if refresh(*cell, now=now, wait=False, backlogs=backlogs):
                     done.append(cell)
                     refreshed += 1
                 else:
@@ -341,7 +329,7 @@ def refresh_due(now=None):
     )
     count = 0
     for day, community_id in sorted(set(cells), key=lambda c: (c[0], c[1] or 0)):
-        count += bool(refresh(day, community_id, now=now, wait=False))
+        count += bool(refresh(day, community_id, now=now, wait=False, backlogs=False))
     return count
 
 
@@ -365,12 +353,18 @@ def rebuild(start=None, end=None, now=None):
             on_day = appeals.filter(created_at__gte=day_start, created_at__lt=day_end)
             stale = AppealDayStat.objects.filter(day=day)
             cells = set(on_day.values_list("community_id", flat=True).distinct().order_by())
-            cells |= set(stale.values_list("community_id", flat=True).distinct().order_by())
-            for community_id in sorted(cells, key=lambda c: c or 0):
+            for model in (AppealDayStat, AppealDayTotal):
+                cells |= set(
+                    model.objects.filter(day=day).values_list("community_id", flat=True).distinct().order_by()
+                )
+            cells = sorted(cells, key=lambda c: c or 0)
+            for community_id in cells:
                 _lock(day, community_id)
             stale.delete()
             rows = _rows(on_day, now, day)
             AppealDayStat.objects.bulk_create(rows, batch_size=1000)
+            for community_id in cells:
+                rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
             written += len(rows)
         day += dt.timedelta(days=1)
     month = month_of(start)
@@ -392,4 +386,12 @@ def rebuild(start=None, end=None, now=None):
                 _lock(month, community_id, namespace=MONTH_NAMESPACE)
                 _refresh_month(month, community_id, now)
         month = next_month(month)
+    # The backlog is per community whatever the days: every community with open cases or rows.
+    timed = Appeal.objects.filter(status__in=Appeal.TIMED)
+    cells = set(timed.values_list("community_id", flat=True).distinct().order_by())
+    cells |= set(AppealBacklogStat.objects.values_list("community_id", flat=True).distinct().order_by())
+    for community_id in sorted(cells, key=lambda c: c or 0):
+        with transaction.atomic():
+            _lock_backlog(community_id)
+            rollup_grains.refresh_backlog(community_id, now)
     return written

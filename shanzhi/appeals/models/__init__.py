@@ -8,7 +8,14 @@ from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .imports import HotlineImportJob
 from .notifications import Notification
 from .rules import InvalidKind, MetricsRules
-from .stats import AppealDayStat, AppealMonthStat, AppealRollupMark, StatCounters
+from .stats import (
+    AppealBacklogStat,
+    AppealDayStat,
+    AppealDayTotal,
+    AppealMonthStat,
+    AppealRollupMark,
+    StatCounters,
+)
 from .summons import Summons
 
 __all__ = [
@@ -32,5 +39,7 @@ __all__ = [
     "StatCounters",
     "AppealDayStat",
     "AppealMonthStat",
+    "AppealDayTotal",
+    "AppealBacklogStat",
     "AppealRollupMark",
 ]

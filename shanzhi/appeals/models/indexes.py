@@ -57,10 +57,20 @@ INDEXES = [
     # over the open rows keep them off the ~90% that are closed. 超期/预警 of a district:
     # walk the deadline order; of a community: the path prefix (varchar_pattern_ops makes
     # LIKE 'prefix%' use it on PostgreSQL; SQLite ignores opclasses), then sort the few.
+    # Also today's part of the data centre's "overdue now" and "warning now" (``appeals.backlog``:
+    # the whole days before today come from ``AppealBacklogStat``): path and warn_at included, so
+    # the deadlines and the warnings falling today are counted from these two indexes alone.
     models.Index(
         fields=["deadline", "-id"],
         name="appeal_timed_deadline",
         condition=Q(status__in=TIMED, suspended=False),
+        include=["path", "warn_at"],
+    ),
+    models.Index(
+        fields=["warn_at"],
+        name="appeal_timed_warn",
+        condition=Q(status__in=TIMED, suspended=False),
+        include=["path", "deadline"],
     ),
     models.Index(
         fields=["path", "deadline"],

@@ -183,10 +183,102 @@ class AppealMonthStat(StatCounters):
             models.Index(fields=["community", "month"], name="appeal_month_stat_cell"),
             models.Index(fields=["dimension", "month", "path"], name="appeal_month_stat_read"),
             models.Index(fields=["dimension", "due_month", "path"], name="appeal_month_stat_due_read"),
+            # A community's or street's year (the data centre's): the path prefix first (LIKE
+            # 'prefix%' on PostgreSQL), as the day rows' ``appeal_day_stat_path``, so it is not
+            # found by walking a year of the whole district's rows of the dimension.
+            models.Index(
+                fields=["path", "dimension", "month"],
+                name="appeal_month_stat_path",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
+            models.Index(
+                fields=["path", "dimension", "due_month"],
+                name="appeal_month_stat_path_due",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
         ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key} {self.due_month}"
+
+
+class AppealDayTotal(StatCounters):
+    """The day rows of a (day, community) summed per place (the community, or the place of appeals
+    filed above any community) and due day, once over every category (``category`` None) and once
+    per category: a day of a whole community in tens of rows however many appeals it had. Rebuilt
+    with its day rows. What a period's partial months cost at a district, street or community (a
+    dashboard's trend by day, the previous period it is compared with, its categories then)
+    instead of about one day row per appeal filed in them. Only readers whose scope is whole
+    communities use it; as in the day rows, the filed counters are read by ``day``, the due
+    counters by ``due_day``."""
+
+    day = models.DateField()
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=80)  # the community's path, as in the month rows
+    street_path = models.CharField(max_length=80, blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_day = models.DateField(null=True, blank=True)
+    due = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求日合计")
+        verbose_name_plural = _("诉求日合计")
+        indexes = [
+            models.Index(fields=["community", "day"], name="appeal_day_total_cell"),
+            models.Index(fields=["day", "path"], name="appeal_day_total_read"),
+            models.Index(fields=["due_day", "path"], name="appeal_day_total_due"),
+            # A street's or community's days: the path prefix first (LIKE 'prefix%' on PostgreSQL),
+            # so they are not found among the whole district's rows of those days.
+            models.Index(
+                fields=["path", "day"],
+                name="appeal_day_total_path",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(
+                fields=["path", "due_day"],
+                name="appeal_day_total_path_due",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.path} {self.category_id} {self.due_day}"
+
+
+class AppealBacklogStat(models.Model):
+    """The open cases on the clock now (a timed status, not suspended) of a community, counted per
+    place, day of the deadline and day of the warning: what "overdue now" and "in the warning band
+    now" add up for the whole days before today, so that those counts cost the days the backlog
+    spans, not the cases in it (``appeals.backlog``). Rebuilt as a whole for its community whenever
+    one of the community's rollup cells is refreshed (``rollups.refresh``)."""
+
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=80)  # the appeals' own place path (grid, else community …)
+    due_day = models.DateField()
+    warn_day = models.DateField(null=True, blank=True)
+    open = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("在办诉求统计")
+        verbose_name_plural = _("在办诉求统计")
+        indexes = [
+            models.Index(fields=["community"], name="appeal_backlog_cell"),
+            models.Index(
+                fields=["path", "due_day"],
+                name="appeal_backlog_read",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.path} {self.due_day} {self.open}"
 
 
 class AppealRollupMark(models.Model):

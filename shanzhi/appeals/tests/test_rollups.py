@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from shanzhi.accounts import permissions
 from shanzhi.appeals import access, metrics, rollups, services
-from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, AppealRollupMark
+from shanzhi.appeals.models import (
+    Appeal,
+    AppealBacklogStat,
+    AppealDayStat,
+    AppealDayTotal,
+    AppealMonthStat,
+    AppealRollupMark,
+)
 from shanzhi.appeals.services import sweep
 
 from .conftest import IN_A1, IN_A2, MONDAY
@@ -156,18 +163,62 @@ def assert_month_rows_are_their_day_rows():
     assert differ == []
 
 
+def assert_day_totals_are_their_day_rows():
+    """Every day total is the sum of its day rows, for every counter: grouped by (day, community,
+    place, due day), once over every category and once per category."""
+    from shanzhi.registry.paths import community_path
+
+    expected = defaultdict(lambda: defaultdict(int))
+    for r in AppealDayStat.objects.values():
+        for category in (None, r["category_id"]):
+            k = (r["day"], r["community_id"], community_path(r["path"]), category, r["due_day"])
+            for f in (*FIELDS, "handling"):
+                expected[k][f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    got = {}
+    for r in AppealDayTotal.objects.values():
+        k = (r["day"], r["community_id"], r["path"], r["category_id"], r["due_day"])
+        assert k not in got, k
+        got[k] = {
+            f: r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+            for f in (*FIELDS, "handling")
+        }
+    assert got == {k: dict(v) for k, v in expected.items()}
+
+
+def assert_backlog_is_the_open_cases():
+    """The backlog rows are the open cases on the clock (a timed status, not suspended, with a
+    deadline) counted per community, place, local day of the deadline and of the warning."""
+    expected = defaultdict(int)
+    for a in Appeal.objects.filter(deadline__isnull=False):
+        if a.status in Appeal.TIMED and not a.suspended:
+            warn_day = timezone.localdate(a.warn_at) if a.warn_at else None
+            expected[(a.community_id, a.path, timezone.localdate(a.deadline), warn_day)] += 1
+    got = {}
+    for r in AppealBacklogStat.objects.values():
+        k = (r["community_id"], r["path"], r["due_day"], r["warn_day"])
+        assert k not in got and r["open"] > 0, k
+        got[k] = r["open"]
+    assert got == dict(expected)
+
+
 def assert_matches_oracle(user):
-    """For every dimension and period, both ways of reading (day rows alone; month rows for the
-    whole months where the user's scope allows) give what the scan gives."""
+    """For every dimension and period, every way of reading (day rows alone; month rows for the
+    whole months where the user's scope allows, with the day totals for the other days or not)
+    gives what the scan gives; and the coarser rows are the sums of the day rows."""
     assert_month_rows_are_their_day_rows()
+    assert_day_totals_are_their_day_rows()
+    assert_backlog_is_the_open_cases()
     days, months = metrics.stats_for(user)
+    totals = permissions.visible(user, AppealDayTotal) if months is not None else None
     now = dt.datetime.now(dt.UTC)
     for first, end_day in PERIODS:
         start, end = metrics.period(first, end_day)
         for dimension in metrics.DIMENSIONS:
             expected_units, expected_total = oracle(_scoped_appeals(user), dimension, start, end, now)
-            for how in (None, months):
-                units, total = metrics.compute(days, dimension, start, end, months=how)
+            for how, day_totals in ((None, None), (months, None), (months, totals)):
+                units, total = metrics.compute(days, dimension, start, end, months=how, totals=day_totals)
+                received = metrics.received(days, dimension, start, end, months=how, totals=day_totals)
+                assert received == {k: f.received for k, f in expected_units.items() if f.received}
                 assert _numbers(total) == _numbers(expected_total), (dimension, first, how is None)
                 assert {u.key: _numbers(u) for u in units} == {
                     k: _numbers(f) for k, f in expected_units.items()

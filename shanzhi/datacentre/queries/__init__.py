@@ -6,7 +6,7 @@ worklist's own tabs), within the reader's part of the tree (``permissions.visibl
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import dashboards, permissions
 from shanzhi.appeals import access as appeal_access
-from shanzhi.appeals import metrics, rollups
+from shanzhi.appeals import backlog, metrics, rollups
 from shanzhi.appeals import queries as appeal_queries
-from shanzhi.appeals.models import Appeal, AppealDayStat, AppealMonthStat, Category, MetricsRules
+from shanzhi.appeals.models import (
+    Appeal,
+    AppealDayStat,
+    AppealDayTotal,
+    AppealMonthStat,
+    Category,
+    MetricsRules,
+)
 from shanzhi.registry.models import OrgNode
 
 from ..access import ACTION, REPORTS
@@ -60,12 +67,29 @@ def visible(user, model):
 
 
 def late(user, node, bucket):
-    """The open cases under ``node`` overdue or in the warning band now (an indexed count)."""
+    """The open cases under ``node`` overdue or in the warning band now, as the reader's worklist
+    lists them."""
     if user is None or _sees_all_under(user, node):
         qs = Appeal.objects.filter(appeal_queries.late_q(bucket, timezone.now()))
     else:
         qs = appeal_queries.worklist(user, bucket)
     return qs.filter(path__startswith=node.path).order_by()
+
+
+def late_count(user, node, bucket):
+    """How many ``late`` lists. For a reader who sees every appeal under the node, the backlog
+    rollup and today's part of the open cases' indexes (``appeals.backlog``: the cost follows the
+    days the backlog spans, not its cases); anyone else counts their worklist."""
+    if user is None or _sees_all_under(user, node):
+        return backlog.count(node.path, bucket, timezone.now())
+    return late(user, node, bucket).count()
+
+
+def late_by_path(user, node, bucket):
+    """[(appeal path, count)] of ``late_count`` (the map sums them per unit)."""
+    if user is None or _sees_all_under(user, node):
+        return list(backlog.by_path(node.path, bucket, timezone.now()).items())
+    return list(late(user, node, bucket).values("path").annotate(n=Count("*")).values_list("path", "n"))
 
 
 def _sees_all_under(user, node):
@@ -90,10 +114,19 @@ def rollup_rows(user, node):
     return days, months
 
 
+def day_totals(user, node):
+    """The day totals (``AppealDayTotal``) under ``node`` that the user may read, where the month rows
+    are read (``rollup_rows``), else None: a period's partial months in tens of rows a community-day."""
+    if node.level == OrgNode.Level.GRID:
+        return None
+    return visible(user, AppealDayTotal).filter(path__startswith=node.path)
+
+
 def compute(user, node, period, dimension, rules):
     days, months = rollup_rows(user, node)
+    totals = day_totals(user, node) if months is not None else None
     start, end = metrics.period(period.start, period.end)
-    return metrics.compute(days, dimension, start, end, months=months, rules=rules)
+    return metrics.compute(days, dimension, start, end, months=months, rules=rules, totals=totals)
 
 
 def worklist_url(node, bucket="all", **params):
@@ -154,16 +187,19 @@ def rate_rows(total, previous, year_earlier):
 
 def _trend(user, node, period):
     """Received, accepted and resolved per point of the trend. By month, the whole months come from
-    the month rows (one dimension's rows: each sums to the whole cell, and every appeal has a
-    category), the days at the edges from the day rows: a year costs its months, not its appeals.
-    By day or week, the day rows of the period (at most ``MAX_DAY_POINTS`` days, or a week grain)."""
+    the month rows (one dimension's rows: each sums to the whole cell; the grid's are the fewest,
+    an appeal with no grid in its row with no key), the days at the edges from the day totals: a year costs its months, not its
+    appeals. By day or week, the day totals of the period (at most ``MAX_DAY_POINTS`` days, or a
+    week grain); a grid's dashboard (no month rows) reads its day rows."""
     days, months = rollup_rows(user, node)
+    if months is not None:  # the days from the day totals' place rows (tens a community-day)
+        days = day_totals(user, node).filter(category__isnull=True)
     sums = {"received": Sum("received"), "accepted": Sum("accepted"), "resolved": Sum("resolved")}
     whole = metrics.whole_months(period.start, period.end) if months is not None else None
     if period.grain != "month" or whole is None:
         parts = [(days.filter(day__gte=period.start, day__lt=period.end), "day")]
     else:
-        in_months = months.filter(dimension="category", month__gte=whole[0], month__lt=whole[1])
+        in_months = months.filter(dimension="grid", month__gte=whole[0], month__lt=whole[1])
         parts = [(in_months, "month")]
         edges = [(a, b) for a, b in ((period.start, whole[0]), (whole[1], period.end)) if a < b]
         if edges:  # none when the period is made of whole months
@@ -185,17 +221,33 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _categories(user, node, period, rules):
-    now, _t = compute(user, node, period, "category", rules)
-    before = {u.key: u.received for u in compute(user, node, period.previous, "category", rules)[0]}
-    rows = [(u.key, u.name, u.received) for u in now[:TOP_CATEGORIES]]
-    return category_rows(rows, before, lambda code: figure_url(node, period, "received", category=code))
+def _received_by_category(user, node, period):
+    days, months = rollup_rows(user, node)
+    totals = day_totals(user, node) if months is not None else None
+    start, end = metrics.period(period.start, period.end)
+    return metrics.received(days, "category", start, end, months=months, totals=totals)
 
 
-def category_rows(rows, before, url):
+def _categories(user, node, period):
+    """The top categories of the period against the previous one: their appeals received only (no
+    rate is shown, so no due counters are read)."""
+    now = _received_by_category(user, node, period)
+    before = _received_by_category(user, node, period.previous)
+    categories = Category.objects.filter(pk__in=list(now)).select_related("parent")
+    names, codes = {c.pk: str(c) for c in categories}, {c.pk: c.code for c in categories}
+    top = sorted(now.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))[:TOP_CATEGORIES]
+    rows = [(key, names.get(key) or _("（未归属）"), n) for key, n in top]
+    return category_rows(
+        rows, before, lambda code: figure_url(node, period, "received", category=code), codes
+    )
+
+
+def category_rows(rows, before, url, codes=None):
     """The top categories ``rows`` ((category id, name, received), most first) beside the period
-    before (``before``: {category id: received}), each a link (``url(code)``) to its cases."""
-    codes = dict(Category.objects.filter(pk__in=[k for k, _n, _r in rows]).values_list("pk", "code"))
+    before (``before``: {category id: received}), each a link (``url(code)``) to its cases;
+    ``codes`` ({category id: code}) when the caller has them already."""
+    if codes is None:
+        codes = dict(Category.objects.filter(pk__in=[k for k, _n, _r in rows]).values_list("pk", "code"))
     return [
         {
             "name": name,
@@ -260,10 +312,12 @@ def dashboard(user, node, period):
     rules = MetricsRules.current()
     dimension = CHILD.get(node.level, "category")
     units, total = compute(user, node, period, dimension, rules)
-    _u, previous = compute(user, node, period.previous, dimension, rules)
-    _u, year_earlier = compute(user, node, period.year_earlier, dimension, rules)
+    # The comparisons show totals only, the same in any dimension: by community, the fewest month
+    # rows, and answered by the day totals for partial months (a street's or a grid's units are not
+    # needed for a total); a grid's dashboard reads its day rows whatever the dimension.
+    _u, previous = compute(user, node, period.previous, "community", rules)
+    _u, year_earlier = compute(user, node, period.year_earlier, "community", rules)
     now = _totals(total)
-    overdue, warning = late(user, node, "overdue"), late(user, node, "warning")
     figures = [
         {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
         for k, label in (("received", _("收到")), ("accepted", _("受理")), ("resolved", _("办结")))
@@ -272,14 +326,14 @@ def dashboard(user, node, period):
         {
             "key": "overdue",
             "label": _("当前超期"),
-            "value": overdue.count(),
+            "value": late_count(user, node, "overdue"),
             "url": worklist_url(node, "overdue"),
             "tone": "danger",
         },
         {
             "key": "warning",
             "label": _("当前预警"),
-            "value": warning.count(),
+            "value": late_count(user, node, "warning"),
             "url": worklist_url(node, "warning"),
             "tone": "warning",
         },
@@ -291,7 +345,7 @@ def dashboard(user, node, period):
         above = above.filter(path__startswith=node.path)
     breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
     trend = _trend(user, node, period)
-    categories = _categories(user, node, period, rules)
+    categories = _categories(user, node, period)
     ranking = _ranking(user, node, period, rules, units)
     chart_data = {
         "trend": trend,

@@ -11,7 +11,7 @@ from shanzhi.appeals.models import MetricsRules
 from shanzhi.registry import geo, maps
 from shanzhi.registry.models import Household, OrgNode
 
-from . import CHILD, compute, dashboard_url, figure_url, late, visible
+from . import CHILD, compute, dashboard_url, figure_url, late_by_path, visible
 
 MEASURES = {
     "per_1000": gettext_lazy("每千户诉求量"),
@@ -59,9 +59,7 @@ def features(user, node, period, measure):
         dimension = level or "grid"
         for u in compute(user, node, period, dimension, rules)[0]:
             figures[u.key] = u
-    # COUNT(*), not of the id: the open cases' partial index on (path, deadline) answers it alone.
-    overdue_rows = late(user, node, "overdue").values("path").annotate(n=Count("*")).values_list("path", "n")
-    overdue = _by_prefix(overdue_rows, units)
+    overdue = _by_prefix(late_by_path(user, node, "overdue"), units)
     household_rows = (
         visible(user, Household)
         .filter(grid__path__startswith=node.path)
