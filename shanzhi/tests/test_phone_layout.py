@@ -58,8 +58,10 @@ def _session_cookie(live_server, user):
 @pytest.mark.django_db(transaction=True)
 def test_every_page_fits_a_phone(browser, live_server, matrix_cast):  # noqa: F811
     cast = matrix_cast
-    contexts = {}
-    problems = []
+    # Every database read and session written before the first page opens: a page's own requests
+    # (a map's or a chart's JSON) may still be running in the live server's thread when the next
+    # page is asked for, and SQLite's shared in-memory database refuses a second writer outright.
+    visits, cookies = [], {}
     for row in _pages():
         role, rel = _opener(row)
         if role is None:
@@ -67,15 +69,22 @@ def test_every_page_fits_a_phone(browser, live_server, matrix_cast):  # noqa: F8
         kwargs = row.obj(cast, rel) if row.obj is not None else None
         if row.obj is not None and kwargs is None:
             continue
-        if role not in contexts:
-            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-            if ROLE_USERS[role]:
-                context.add_cookies([_session_cookie(live_server, getattr(cast, ROLE_USERS[role]))])
-            contexts[role] = context.new_page()
-        page = contexts[role]
         url = reverse(row.name, kwargs=kwargs)
         if "." in url.rstrip("/").rsplit("/", 1)[-1] or "/progress/" in url:
             continue  # files and fragments, not pages
+        if role not in cookies:
+            user = ROLE_USERS[role]
+            cookies[role] = _session_cookie(live_server, getattr(cast, user)) if user else None
+        visits.append((role, url))
+    contexts = {}
+    problems = []
+    for role, url in visits:
+        if role not in contexts:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            if cookies[role]:
+                context.add_cookies([cookies[role]])
+            contexts[role] = context.new_page()
+        page = contexts[role]
         response = page.goto(live_server.url + url)
         if (
             response is None
