@@ -4,16 +4,44 @@ each, and one account per role (王网格 and 李网格 are grid workers of neig
 Test names describe behaviour, never people's data; all people are synthetic (Faker zh_CN).
 """
 
+import threading
 import types
 from collections import defaultdict
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import transaction
+from django.test import testcases
 
 from shanzhi.tests.cast import build_cast
 
 PASSWORD = "Ceshi#2026pass"
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server for browser tests, serving one request at a time when its threads share the
+    test's in-memory SQLite connection (``connections_override``: SQLite only). A page that asks
+    for its map and its points at once had both requests write their sessions through that one
+    connection, and SQLite refused the second ("database table is locked": a 400 in the browser).
+    Connections stay threaded, so a browser's idle keep-alive connection blocks nobody; on
+    PostgreSQL each thread has its own connection and nothing is serialised."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = self._lock
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+testcases.LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_configure(config):
