@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from shanzhi.accounts import permissions
@@ -29,6 +29,9 @@ class VoteIn(Schema):
     starts_on: datetime.date
     ends_on: datetime.date
     purpose: Literal["", "dismiss_company"] = ""
+    buildings: list[int] = Field(
+        default=[], max_length=500, description="表决范围：本小区楼栋的编号；不填为全体业主"
+    )
 
 
 class CountOut(Schema):
@@ -53,6 +56,7 @@ class VoteOut(Schema):
     ends_on: datetime.date
     status: str
     purpose: str = ""
+    buildings: list[str] = []
     live: CountOut | None = None
     result: dict | None = None
 
@@ -83,6 +87,7 @@ def _vote_out(user, vote, *, live=False):
         ends_on=vote.ends_on,
         status=vote.status,
         purpose=vote.purpose,
+        buildings=[b.name for b in vote.buildings.order_by("name")],
         result=vote.result,
     )
     if live and vote.status == Vote.Status.OPEN:

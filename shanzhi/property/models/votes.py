@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shanzhi.registry.models import Compound, Household, Resident
+from shanzhi.registry.models import Building, Compound, Household, Resident
 
 from .. import tally
 
@@ -102,6 +102,13 @@ class Vote(models.Model):
     # The sealed result: tally.Result's fields, areas as decimal strings (written once, at close).
     result = models.JSONField(null=True, blank=True, editable=False)
     purpose = models.CharField(_("表决目的"), max_length=16, choices=Purpose.choices, blank=True, default="")
+    # A building zone: a matter of some buildings only (a lift for one building, the maintenance
+    # fund of its own common parts) is decided by the owners of those buildings, counted by art.
+    # 278 within the zone (《住宅专项维修资金管理办法》: the owners of the parts concerned decide on
+    # their use of the fund). None chosen: the whole compound, as the owners' assembly.
+    buildings = models.ManyToManyField(
+        Building, blank=True, related_name="+", verbose_name=_("表决范围（楼栋）")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -117,6 +124,11 @@ class Vote(models.Model):
     @property
     def matter(self):
         return tally.matter_of_item(self.item)
+
+    def zone_label(self):
+        """The buildings voting, or the whole compound."""
+        names = [b.name for b in self.buildings.order_by("name")]
+        return "、".join(names) if names else str(_("全体业主"))
 
 
 class Elector(models.Model):

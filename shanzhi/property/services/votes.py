@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
+from shanzhi.registry.models import Building
 
 from .. import queries
 from ..access import manages_compound
@@ -16,8 +17,27 @@ from . import transitions
 from .common import a_date, text
 
 
+def _zone(compound, buildings):
+    """The compound's live buildings named by id in ``buildings`` (none: the whole compound)."""
+    ids = set()
+    for value in buildings or ():
+        digits = str(value).strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+            raise DomainError(_("请选择本小区的楼栋。"), field="buildings")
+        ids.add(int(digits))
+    found = (
+        list(Building.objects.filter(compound=compound, pk__in=ids, retired_at__isnull=True)) if ids else []
+    )
+    if len(found) != len(ids):
+        raise DomainError(_("请选择本小区的楼栋。"), field="buildings")
+    return found
+
+
 @transaction.atomic
-def create_vote(compound, *, item, question, called_by, starts_on, ends_on, notice="", purpose="", by):
+def create_vote(
+    compound, *, item, question, called_by, starts_on, ends_on, notice="", purpose="", buildings=(), by
+):
+    """A draft vote over ``compound``, or over a zone of its ``buildings`` (ids)."""
     if not manages_compound(by, compound):
         raise PermissionDenied
     try:
@@ -44,6 +64,10 @@ def create_vote(compound, *, item, question, called_by, starts_on, ends_on, noti
         raise DomainError(_("解聘表决应为第四项事项，且小区须有物业服务企业。"), field="purpose")
     if purpose == Vote.Purpose.DISMISS and transitions.open_for(compound):
         raise DomainError(_("该小区已有进行中的解聘交接。"), field="purpose")
+    zone = _zone(compound, buildings)
+    if zone and purpose == Vote.Purpose.DISMISS:
+        # The company serves the whole compound: only the whole owners' assembly dismisses it.
+        raise DomainError(_("解聘物业服务企业须由全体业主表决，不能只限部分楼栋。"), field="buildings")
     vote = Vote.objects.create(
         compound=compound,
         item=item,
@@ -55,7 +79,11 @@ def create_vote(compound, *, item, question, called_by, starts_on, ends_on, noti
         purpose=purpose,
         created_by=by,
     )
-    audit.record("property.vote_created", actor=by, target=vote)
+    if zone:
+        vote.buildings.set(zone)
+    audit.record(
+        "property.vote_created", actor=by, target=vote, detail={"buildings": sorted(b.pk for b in zone)}
+    )
     return vote
 
 
@@ -74,7 +102,12 @@ def open_vote(vote, *, by):
     """Open the ballot and freeze the electorate: the roll's units, owners and areas as they are now."""
     vote = _locked(vote, by, Vote.Status.DRAFT)
     units = OwnedUnit.objects.filter(owner__compound=vote.compound_id).select_related("household__building")
+    zone = list(vote.buildings.values_list("pk", flat=True))
+    if zone:
+        units = units.filter(household__building__in=zone)
     electors = [Elector(vote=vote, unit=_label(u.household), owner_id=u.owner_id, area=u.area) for u in units]
+    if not electors and zone:
+        raise DomainError(_("所选楼栋没有登记的业主，无法开始表决。"), field="buildings")
     if not electors:
         raise DomainError(_("该小区的业主名册为空，无法开始表决。"), field="compound")
     Elector.objects.bulk_create(electors, batch_size=1000)

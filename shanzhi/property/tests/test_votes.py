@@ -187,3 +187,94 @@ def test_developer_is_one_owner_per_compound(cast, roll):
     with pytest.raises(DomainError) as e:
         services.add_owner(cast.compound, "开发商二", is_developer=True)
     assert e.value.field == "is_developer"
+
+
+def test_a_building_zone_votes_alone_and_is_counted_within_the_zone(cast, roll):
+    """1号楼 holds owner A's two units and the developer's two; 2号楼 owner B's one."""
+    vote = services.create_vote(
+        cast.compound,
+        item=5,
+        question="1号楼加装电梯，使用本栋维修资金",
+        called_by="community",
+        starts_on="2026-12-03",
+        ends_on="2026-12-17",
+        buildings=[str(cast.building.pk)],
+        by=cast.zhang,
+    )
+    assert vote.zone_label() == "1号楼"
+    vote = services.open_vote(vote, by=cast.zhang)
+    live = queries.count(vote)
+    assert (live.total_heads, str(live.total_area)) == (2, "299.95")
+    # Owner B's unit is in 2号楼: not in this vote's electorate.
+    assert set(vote.electors.values_list("owner_id", flat=True)) == {roll.a.pk, roll.dev.pk}
+
+
+@pytest.mark.parametrize("buildings", [["abc"], ["-1"], ["１"], ["9" * 30], ["999999"]])
+def test_a_zone_outside_the_compound_or_malformed_names_buildings_and_writes_nothing(cast, roll, buildings):
+    with pytest.raises(DomainError) as refused:
+        services.create_vote(
+            cast.compound,
+            item=1,
+            question="议事规则",
+            called_by="committee",
+            starts_on="2026-12-03",
+            ends_on="2026-12-17",
+            buildings=buildings,
+            by=cast.zhang,
+        )
+    assert refused.value.field == "buildings"
+    assert not Vote.objects.exists()
+
+
+def test_another_compounds_building_and_a_zoned_dismissal_are_refused(cast, roll):
+    common = {
+        "question": "事项",
+        "called_by": "committee",
+        "starts_on": "2026-12-03",
+        "ends_on": "2026-12-17",
+    }
+    with pytest.raises(DomainError) as refused:
+        services.create_vote(cast.compound, item=1, buildings=[cast.building_b.pk], by=cast.zhang, **common)
+    assert refused.value.field == "buildings"
+    with pytest.raises(DomainError) as refused:
+        services.create_vote(
+            cast.compound,
+            item=4,
+            purpose="dismiss_company",
+            buildings=[cast.building.pk],
+            by=cast.zhang,
+            **common,
+        )
+    assert refused.value.field == "buildings"
+    assert not Vote.objects.exists()
+
+
+def test_a_zone_through_the_api_and_the_page(cast, roll, client):
+    from shanzhi.coop.tests.test_api import call
+
+    body = {
+        "compound": cast.compound.pk,
+        "item": 1,
+        "question": "2号楼议事规则",
+        "called_by": "community",
+        "starts_on": "2026-12-03",
+        "ends_on": "2026-12-17",
+        "buildings": [cast.building2.pk],
+    }
+    made = call(client, "post", "/api/v1/property/votes", cast.zhang, body)
+    assert made.status_code == 201 and made.json()["buildings"] == ["2号楼"]
+    for wrong in ([cast.building_b.pk], [10**30], ["二"], "2号楼"):
+        bad = call(client, "post", "/api/v1/property/votes", cast.zhang, {**body, "buildings": wrong})
+        assert bad.status_code == 400 and "buildings" in bad.content.decode(), wrong
+    assert Vote.objects.count() == 1
+    client.force_login(cast.zhang)
+    page = client.post(
+        "/property/votes/new/",
+        {**{k: v for k, v in body.items() if k != "buildings"}, "buildings": [cast.building_b.pk]},
+    )
+    assert page.status_code == 400 and "请选择本小区的楼栋" in page.content.decode()
+    page = client.post("/property/votes/new/", {**body, "buildings": [cast.building.pk, cast.building2.pk]})
+    assert page.status_code == 302
+    vote = Vote.objects.latest("pk")
+    assert vote.zone_label() == "1号楼、2号楼"
+    assert "1号楼、2号楼" in client.get(page.url).content.decode()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shanzhi.accounts import permissions
 from shanzhi.accounts.permissions import NODE_STAFF
 from shanzhi.core.errors import DomainError
-from shanzhi.registry.models import Compound
+from shanzhi.registry.models import Building, Compound
 
 from .. import queries, services
 from ..access import manages_compound
@@ -68,6 +68,7 @@ def vote_new(request):
                 starts_on=form.get("starts_on"),
                 ends_on=form.get("ends_on"),
                 purpose=form.get("purpose", ""),
+                buildings=request.POST.getlist("buildings"),
                 by=request.user,
             )
         except DomainError as exc:
@@ -83,6 +84,10 @@ def vote_new(request):
             "items": Vote.Item.choices,
             "called_by": Vote.CalledBy.choices,
             "purposes": Vote.Purpose.choices,
+            "buildings": Building.objects.filter(compound__in=compounds, retired_at__isnull=True)
+            .select_related("compound")
+            .order_by("compound_id", "name"),
+            "chosen": request.POST.getlist("buildings") if request.method == "POST" else [],
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
