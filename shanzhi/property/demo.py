@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from shanzhi.accounts import services as accounts
 from shanzhi.accounts.models import Role, RoleGrant, User
-from shanzhi.registry.models import Household
+from shanzhi.registry.models import Building, Household
 
 from . import demo_committees, demo_scheme, demo_transitions, services
 
@@ -123,7 +123,20 @@ def _seed_votes(district, rng):
         services.cast(
             fund, rng.choices(["yes", "no", "abstain"], weights=[70, 20, 10])[0], by=_voter(owner, grant)
         )
-    return {"owners": len(owners), "votes": 2}
+    # A building's own matter, voted by that building's owners only (a draft, for staff to open).
+    building = Building.objects.filter(compound=compound, retired_at__isnull=True).order_by("name").first()
+    if building is not None:
+        services.create_vote(
+            compound,
+            item=5,
+            question=f"{building.name}加装电梯，使用本栋专项维修资金",
+            called_by="community",
+            starts_on=today + datetime.timedelta(days=7),
+            ends_on=today + datetime.timedelta(days=21),
+            buildings=[building.pk],
+            by=staff[0],
+        )
+    return {"owners": len(owners), "votes": 3 if building is not None else 2}
 
 
 def _staff(community):
