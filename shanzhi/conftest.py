@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection as db_connection
 from django.db import transaction
 from django.test import testcases
 
@@ -20,17 +21,17 @@ PASSWORD = "Ceshi#2026pass"
 
 
 class _OneRequestAtATime(ThreadedWSGIServer):
-    """The live server for browser tests, serving one request at a time when its threads share the
-    test's in-memory SQLite connection (``connections_override``: SQLite only). A page that asks
-    for its map and its points at once had both requests write their sessions through that one
-    connection, and SQLite refused the second ("database table is locked": a 400 in the browser).
-    Connections stay threaded, so a browser's idle keep-alive connection blocks nobody; on
-    PostgreSQL each thread has its own connection and nothing is serialised."""
+    """The live server for browser tests, serving one request at a time on SQLite. Its threads each
+    open a connection to the test's shared-cache in-memory database, where a write meets another
+    connection's open read with an immediate "database table is locked" (no busy wait): a page that
+    asks for its map and its points at once had both requests write their sessions, and the browser
+    got a 400. Connections stay threaded, so a browser's idle keep-alive connection blocks nobody;
+    on PostgreSQL nothing is serialised."""
 
     _lock = threading.Lock()
 
     def set_app(self, application):
-        if not self.connections_override:
+        if db_connection.vendor != "sqlite":
             return super().set_app(application)
         lock = self._lock
 
