@@ -27,7 +27,6 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PSQL = shutil.which("psql") or "/usr/bin/psql"
+
+from bench import common  # noqa: E402
+from bench.common import load_avg  # noqa: E402
+
 PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (registry/demo/logins.py)
 ROLLUP_TABLES = (
     "appeals_appealdaystat",
@@ -73,17 +75,8 @@ def parse_args():
     return p.parse_args()
 
 
-def load_avg():
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
 def psql(sql, db="postgres"):
-    return subprocess.run(  # noqa: S603 - fixed command line, our own statements
-        [PSQL, "-tAq", "-v", "ON_ERROR_STOP=1", f"{ARGS.pg}/{db}", "-c", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    return common.psql(ARGS.pg, sql, db)
 
 
 def timed(label):

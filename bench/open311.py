@@ -25,7 +25,6 @@ import json
 import multiprocessing
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PSQL = shutil.which("psql") or "/usr/bin/psql"
+
+from bench import common  # noqa: E402
+from bench.common import PSQL, load_avg  # noqa: E402
+
 PROJECT_DB, CEILING_DB = "bench_o311_shanzhi", "bench_o311_ceiling"
 
 
@@ -58,16 +60,8 @@ def parse_args():
     return args
 
 
-def load_avg():
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
 def psql(sql, db="postgres"):
-    subprocess.run(  # noqa: S603 - fixed command line, our own statements
-        [PSQL, "-q", "-v", "ON_ERROR_STOP=1", f"{ARGS.pg}/{db}", "-c", sql],
-        check=True,
-        capture_output=True,
-    )
+    return common.psql(ARGS.pg, sql, db)
 
 
 def database_exists(name):

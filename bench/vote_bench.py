@@ -40,7 +40,6 @@ import argparse
 import datetime
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PSQL = shutil.which("psql") or "/usr/bin/psql"
+
+from bench import common  # noqa: E402
+from bench.common import load_avg, pct  # noqa: E402
+
 DB = "bench_vote"
 STAFF_PASSWORD = "Bench#2026pass"  # noqa: S105 - a bench-only account in a throw-away database
 
@@ -71,22 +73,8 @@ def parse_args():
     return p.parse_args()
 
 
-def load_avg():
-    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
 def psql(sql, db="postgres"):
-    return subprocess.run(  # noqa: S603 - fixed command line, our own statements
-        [PSQL, "-tAq", "-v", "ON_ERROR_STOP=1", f"{ARGS.pg}/{db}", "-c", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else float("nan")
+    return common.psql(ARGS.pg, sql, db)
 
 
 def prepare():
