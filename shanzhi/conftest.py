@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection as db_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import testcases
 
 from shanzhi.tests.cast import build_cast
@@ -21,12 +21,15 @@ PASSWORD = "Ceshi#2026pass"
 
 
 class _OneRequestAtATime(ThreadedWSGIServer):
-    """The live server for browser tests, serving one request at a time on SQLite. Its threads each
-    open a connection to the test's shared-cache in-memory database, where a write meets another
-    connection's open read with an immediate "database table is locked" (no busy wait): a page that
-    asks for its map and its points at once had both requests write their sessions, and the browser
-    got a 400. Connections stay threaded, so a browser's idle keep-alive connection blocks nobody;
-    on PostgreSQL nothing is serialised."""
+    """The live server for browser tests, serving one request at a time through one connection on
+    SQLite. Each server thread would open its own connection to the test's shared-cache in-memory
+    database, where a write meets another connection's lock with an immediate "database table is
+    locked" (no busy wait), and Django never closes an in-memory connection, so a finished thread's
+    connection lingers: a page that asks for its map and its points at once had a session write
+    refused, and the browser got a 400. So every request runs under one lock, on one connection kept
+    for the server, and its whole response is produced (body read, ``close()`` and its
+    ``request_finished`` handlers run) before the lock is let go. Sockets stay threaded, so a
+    browser's idle keep-alive connection blocks nobody; on PostgreSQL nothing is serialised."""
 
     _lock = threading.Lock()
 
@@ -34,10 +37,23 @@ class _OneRequestAtATime(ThreadedWSGIServer):
         if db_connection.vendor != "sqlite":
             return super().set_app(application)
         lock = self._lock
+        shared = {}  # alias -> the server's one connection
 
         def one_at_a_time(environ, start_response):
             with lock:
-                return application(environ, start_response)
+                for alias, conn in shared.items():
+                    connections[alias] = conn
+                result = application(environ, start_response)
+                try:
+                    body = list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+                for conn in connections.all(initialized_only=True):
+                    if conn.alias not in shared:
+                        conn.inc_thread_sharing()
+                        shared[conn.alias] = conn
+                return body
 
         return super().set_app(one_at_a_time)
 
