@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import publicdata
-from shanzhi.registry import geo
+from shanzhi.core import prepared
+from shanzhi.registry import geo, unitnames
 
 from . import refs
 from .models import Appeal, AppealDayStat, AppealMonthStat
@@ -87,8 +88,8 @@ ROW_FIELDS = (
     "grid_id",
     "community_id",
     "assignee_node_id",
-    "assignee_department__name",
-    "assignee_company__name",
+    "assignee_department_id",
+    "assignee_company_id",
     "lat",
     "lng",
 )
@@ -98,23 +99,18 @@ ROW_FIELDS = (
 TIME_FIELDS = ("created_at", "updated_at", "deadline")
 
 
-class PublicRow(
+class Shown(
     namedtuple(
-        "PublicRow",
-        (
-            *(f.replace("__name", "") for f in ROW_FIELDS),
-            *TIME_FIELDS,
-            "category",
-            "grid",
-            "community",
-            "assignee_node",
-        ),
+        "Shown",
+        ("number", "status", "category", "text", "agency", "place", "lat", "lng", *TIME_FIELDS),
     )
 ):
-    """One appeal as the public reads show it: the columns of ``ROW_FIELDS`` and ``TIME_FIELDS``,
-    the category and places from the reference caches, the assigned department and company by
-    name. ``agency``, ``place_name``, ``public_title`` and ``open311_status`` read it as an
-    appeal. A tuple: a thousand of them are built per list."""
+    """One appeal as a public read shows it, and nothing else: its number, status (the code; the
+    read words it), category, the words shown (``public_title``, or the full description to the
+    client that filed it), the unit answerable (``agency``), the place (``place_name``), the
+    position rounded, and the three times as fetched text (``stamps.Stamps`` writes them). The
+    resident's words, contact and exact position never reach it. A tuple: a thousand are built per
+    list."""
 
     __slots__ = ()
 
@@ -162,9 +158,11 @@ class Where:
         return ", ".join(["%s"] * len(values))
 
 
-def public_rows(where, *, newest_first=True, limit=None):
-    """The appeals matching ``where`` (a ``Where``), newest first, at most ``limit``, read as
-    ``PublicRow``s with one statement and the reference caches."""
+def public_rows(where, *, reader="", newest_first=True, limit=None):
+    """The appeals matching ``where`` (a ``Where``), newest first, at most ``limit``, as ``Shown``
+    rows: one statement, the reference caches, and the labels worked out once per distinct
+    category, place and unit of the read (``_Labels``), not once per row. ``reader``: the Open311
+    client reading ('' for the public), shown the full description of the appeals it filed."""
     sql = _select(where.alias)
     if where.parts:
         sql += " WHERE " + " AND ".join(where.parts)
@@ -172,39 +170,103 @@ def public_rows(where, *, newest_first=True, limit=None):
         sql += f" ORDER BY {where.column('created_at')} DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    with connections[where.alias].cursor() as cursor:
+    # Prepared (``core.prepared``): a read's text depends only on which conditions it has, so a
+    # pooled connection plans the default list, a date window or one request once. On the appeals
+    # table alone (the unit names from ``registry.unitnames``, not joined), so the plan PostgreSQL
+    # keeps for any window is the index read newest first, stopping at the limit: joined, its
+    # generic plan guessed 500 rows, joined and sorted the whole window (100 times slower).
+    with prepared.cursor(connections[where.alias]) as cursor:
         cursor.execute(sql, where.params)
         fetched = cursor.fetchall()
-    categories = refs.categories()["by_id"]
-    nodes = {None: None}
-
-    def place(pk):
-        if pk not in nodes:
-            nodes[pk] = geo.node(pk)
-        return nodes[pk]
-
-    at = {name: i for i, name in enumerate(PublicRow._fields)}
-    category_at, grid_at, community_at, node_at = (
-        at[f] for f in ("category_id", "grid_id", "community_id", "assignee_node_id")
-    )
+    labels = _Labels()
+    category_of, agency_of, place_of = labels.category, labels.agency, labels.place
+    unchecked = UNCHECKED
     rows = []
-    for *values, created, updated, deadline in fetched:
-        category = categories.get(values[category_at])
-        if category is None:
-            category = refs.by_id(values[category_at])
+    # The columns in the order of ROW_FIELDS and TIME_FIELDS (``_select``).
+    for (
+        number,
+        client,
+        status,
+        title,
+        description,
+        category_id,
+        grid_id,
+        community_id,
+        node_id,
+        department_id,
+        company_id,
+        lat,
+        lng,
+        created,
+        updated,
+        deadline,
+    ) in fetched:
+        category = category_of(category_id)
+        if reader and client == reader:
+            text = description
+        elif status in unchecked:
+            text = labels.category_label(category)
+        else:
+            text = title
+        agency = agency_of(department_id, company_id, node_id, community_id, grid_id)
         rows.append(
-            PublicRow(
-                *values,
+            Shown(
+                number,
+                status,
+                category,
+                text,
+                agency,
+                place_of(community_id, grid_id),
+                None if lat is None else round(lat, POSITION_DECIMALS),
+                None if lng is None else round(lng, POSITION_DECIMALS),
                 created,
                 updated,
                 deadline,
-                category,
-                place(values[grid_at]),
-                place(values[community_at]),
-                place(values[node_at]),
             )
         )
     return rows
+
+
+class _Labels:
+    """The reference-derived words of one read (``public_rows``), each worked out once per
+    distinct key by the same rules as the disclosure page's (``agency``, ``place_name``,
+    ``public_title``): a list of a thousand rows names a few dozen places and units."""
+
+    def __init__(self):
+        self.categories = refs.categories()["by_id"]
+        self.labels, self.places, self.agencies = {}, {}, {}
+
+    def category(self, pk):
+        found = self.categories.get(pk)
+        return found if found is not None else refs.by_id(pk)
+
+    def category_label(self, category):
+        if category.pk not in self.labels:
+            self.labels[category.pk] = str(category)
+        return self.labels[category.pk]
+
+    def place(self, community_id, grid_id):
+        key = (community_id, grid_id)
+        if key not in self.places:
+            self.places[key] = _place_name(_node(community_id), _node(grid_id))
+        return self.places[key]
+
+    def agency(self, *ids):
+        """``agency`` of the department, company, node, community and grid ``ids``."""
+        if ids not in self.agencies:
+            department, company, node, community, grid = ids
+            self.agencies[ids] = _agency(
+                None if department is None else unitnames.department(department),
+                None if company is None else unitnames.company(company),
+                _node(node),
+                _node(community),
+                _node(grid),
+            )
+        return self.agencies[ids]
+
+
+def _node(pk):
+    return None if pk is None else geo.node(pk)
 
 
 def public_stats():
@@ -212,25 +274,37 @@ def public_stats():
     return AppealDayStat.objects.all(), AppealMonthStat.objects.all()
 
 
-def open311_status(appeal):
-    return "closed" if appeal.status in OPEN311_CLOSED else "open"
+def open311_status(status):
+    return "closed" if status in OPEN311_CLOSED else "open"
 
 
 def agency(appeal):
     """The unit answerable for the appeal now (a person's name is never published)."""
-    for target in (appeal.assignee_department, appeal.assignee_company, appeal.assignee_node):
+    return _agency(
+        appeal.assignee_department,
+        appeal.assignee_company,
+        appeal.assignee_node,
+        appeal.community,
+        appeal.grid,
+    )
+
+
+def _agency(department, company, node, community, grid):
+    """``agency``'s rule on its parts: the department, company (instances or their names) or node
+    assigned, else the community or grid the appeal is in."""
+    for target in (department, company, node):
         if target is not None:
             return str(getattr(target, "name", target))
-    place = appeal.community or appeal.grid
+    place = community or grid
     return place.name if place is not None else ""
 
 
 def place_name(appeal):
-    return " ".join(n.name for n in (appeal.community, appeal.grid) if n is not None)
+    return _place_name(appeal.community, appeal.grid)
 
 
-def rounded(value):
-    return None if value is None else round(value, POSITION_DECIMALS)
+def _place_name(community, grid):
+    return " ".join(n.name for n in (community, grid) if n is not None)
 
 
 def public_title(appeal):

@@ -11,8 +11,9 @@ class RegistryConfig(AppConfig):
         from shanzhi.core import refdata
 
         from . import access, home
-        from .models import OrgNode
+        from .models import Department, OrgNode, PropertyCompany
 
         access.register()
-        refdata.watch(OrgNode)  # this process's own tree edits are seen within the same request
+        # This process's own edits of the tree and the unit names are seen within the same request.
+        refdata.watch(OrgNode, Department, PropertyCompany)
         home.register()  # its panel on every role's home page
