@@ -23,7 +23,7 @@ from .conftest import IN_A1, IN_A2
 # three statements more there (numbering.insert_numbered). PostgreSQL is the production database.
 PG = connection.vendor == "postgresql"
 # The API key from the per-process cache (accounts.apikeys), the account with its grants in one query.
-LIMIT = 8 if PG else 11
+LIMIT = 7 if PG else 10
 OPEN311_POST_LIMIT = 6 if PG else 9
 # A public read: the reference version and the rows (category and places from the caches).
 OPEN311_READ_LIMIT = 2
@@ -57,7 +57,7 @@ def test_api_intake_statements(client, cast, cats, versioned, settings, django_a
     from django_tasks_db.models import DBTaskResult
 
     # Tasks queued in the database, as in production: the count is the request's, not the worker's.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     token = issue_api_token(cast.zhang)
     assert _submit(client, token, cats, "warm").status_code == 201  # this process's caches filled
     tasks_before = DBTaskResult.objects.count()
@@ -83,7 +83,7 @@ def test_open311_intake_statements(client, cast, cats, versioned, settings, djan
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     out = io.StringIO()
     call_command("issue_open311_key", "cost", stdout=out)
     key = out.getvalue().strip()
