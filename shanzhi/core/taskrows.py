@@ -4,10 +4,9 @@ row written by one INSERT compiled once per process and prepared (issue 11).
 Every intake and every move writes one task row (``appeals.outbox``) in its own transaction.
 django-tasks-db writes it with ``DBTaskResult.objects.create``: the ORM builds the same INSERT
 again each time, a tenth of an intake's CPU. Here the row is the same model instance, with the
-same values and defaults (``pre_save``/``get_db_prep_save`` of each field and the model's
-``pre_save``/``post_save`` signals, as ``create`` does),
-written by a statement made once; the returned result and the ``task_enqueued`` signal are the
-backend's own.
+same values and defaults (each field's ``pre_save`` and ``get_db_prep_save``, the model's
+``pre_save`` and ``post_save`` signals, as ``create`` does), written by a statement made once;
+the returned result and the ``task_enqueued`` signal are the backend's own.
 """
 
 import functools
