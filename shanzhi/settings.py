@@ -193,7 +193,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # the move that made them; `manage.py run_worker` runs them on the machine beside the database.
 # "rq": tasks go to Redis (SHANZHI_REDIS_URL) after the move commits, and `manage.py rqworker`
 # runs them on as many machines as needed. A dotted path names any other django-tasks backend.
-_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "shanzhi.core.taskqueue.RQBackend"}
+_TASK_BACKENDS = {"db": "shanzhi.core.taskrows.DatabaseBackend", "rq": "shanzhi.core.taskqueue.RQBackend"}
 SHANZHI_TASK_BACKEND = os.environ.get("SHANZHI_TASK_BACKEND", "db")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(SHANZHI_TASK_BACKEND, SHANZHI_TASK_BACKEND)}}
 # The data centre's monthly reports, made by the sweep on the first working day of each month.

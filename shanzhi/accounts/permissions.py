@@ -158,9 +158,10 @@ def covers(user, obj, action=None):
 
 
 class Reach:
-    """Which of a user's grants reach one object, asked of the database once (one query for all
-    of them), so that every ``can`` about that object after it (the actions, the timeline, the
-    resident's view of a detail) is answered without asking again. Same answers as ``can``."""
+    """Which of a user's grants reach one object, decided on the object where its app registered a
+    ``test`` (as ``covers``), else asked of the database once (one query for all of them), so that
+    every ``can`` about that object after it (the actions, the timeline, the resident's view of a
+    detail) is answered without asking again. Same answers as ``can``."""
 
     def __init__(self, user, obj):
         from django.db.models import BooleanField, ExpressionWrapper
@@ -171,6 +172,10 @@ class Reach:
             return
         label = _label(type(obj))
         scope_fn, grants, wanted = SCOPES[label], user.grants(), {}
+        test = TESTS.get(label)
+        if test is not None:  # decided on the loaded object, as ``covers`` does
+            self.covering = [g for g in grants if test(g, obj)]
+            return
         for i, grant in enumerate(grants):
             q = scope_fn(grant)
             if q is None:
@@ -180,7 +185,7 @@ class Reach:
             else:
                 wanted[f"g{i}"] = ExpressionWrapper(q, output_field=BooleanField())
         if wanted:
-            rows = type(obj)._default_manager.filter(pk=obj.pk).annotate(**wanted).values(*wanted)
+            rows = type(obj)._default_manager.filter(pk=obj.pk).order_by().annotate(**wanted).values(*wanted)
             hits = {name for row in rows for name, value in row.items() if value}
             self.covering += [g for i, g in enumerate(grants) if f"g{i}" in hits]
 

@@ -95,6 +95,33 @@ def appeal_scope(prefix="", pk="pk"):
     return scope
 
 
+def appeal_test(grant, a):
+    """``appeal_scope()`` decided on a loaded appeal (``permissions.covers`` and ``Reach``): the
+    same conditions on its fields, so that the permission check on an appeal just written or just
+    read asks the database nothing; only a department's summonses are still looked up.
+    ``test_reach_answers_as_can`` holds the two to the same answers."""
+    role = grant.role
+    if role == R.RESIDENT:
+        return a.submitter_id == grant.user_id
+    if role == R.DEPARTMENT_HANDLER and grant.department_id:
+        if a.assignee_department_id == grant.department_id:
+            return True
+        return (
+            a.pk is not None
+            and Summons.objects.filter(appeal_id=a.pk, department_id=grant.department_id).exists()
+        )
+    if role == R.PROPERTY_STAFF and grant.property_company_id:
+        return a.assignee_company_id == grant.property_company_id
+    if role in NODE and grant.node_id:
+        path, own = grant.node.path, a.path or ""
+        if own.startswith(path) or a.assignee_user_id == grant.user_id:
+            return True
+        if role in LOCATORS and a.unplaced and own == path.split("/")[0] + "/":
+            return True
+        return role == R.GRID_WORKER and a.status == "pooled" and own.startswith(_parent_path(path))
+    return False
+
+
 def day_stat_scope(grant):
     """The metrics rollup rows a grant sees: ``appeal_scope`` for what a rollup row can tell (its
     place path and its department). The per-person parts of that scope (assigned to me, the
@@ -129,7 +156,7 @@ def _everything(grant):
 
 def register():
     permissions.register_actions(ACTIONS)
-    permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view")
+    permissions.register_scope("appeals.appeal", appeal_scope(), "appeals.view", test=appeal_test)
     for label in (
         "appealevent",
         "appealphoto",

@@ -175,7 +175,7 @@ def public_rows(where, *, reader="", newest_first=True, limit=None):
     # table alone (the unit names from ``registry.unitnames``, not joined), so the plan PostgreSQL
     # keeps for any window is the index read newest first, stopping at the limit: joined, its
     # generic plan guessed 500 rows, joined and sorted the whole window (100 times slower).
-    with prepared.cursor(connections[where.alias]) as cursor:
+    with prepared.cursor(where.alias) as cursor:
         cursor.execute(sql, where.params)
         fetched = cursor.fetchall()
     labels = _Labels()

@@ -5,13 +5,14 @@ only the notes addressed to them (issue 13 §7, ``progress``), staff the office'
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field, Schema
 
 from shanzhi.accounts import permissions
 from shanzhi.core.masking import mask_phone
 
 from .. import progress, queries, services
-from ..models import AppealPhoto, Summons
+from ..models import Appeal, AppealEvent, AppealPhoto, Summons
 from ..services import actions as action_rules
 from ..services import moves
 
@@ -94,6 +95,20 @@ class AppealDetailOut(AppealOut):
     actions: list[str] = Field(description="当前用户此刻可执行的操作")
 
 
+_LABELS = {}  # (model, field, language) -> {value: label}
+
+
+def _label(model, field, value):
+    """``get_FOO_display()`` of a choice field, its labels translated once per process and
+    language: Django's own rebuilds a hashable copy of every choice (lazy strings, each one
+    translated to be hashed) on each call, a good part of an answer's CPU."""
+    key = (model, field, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+    return labels.get(value, value)
+
+
 def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
@@ -107,7 +122,7 @@ def appeal_out(a, resident=False):
         "category": str(a.category),
         "channel": a.channel,
         "status": a.status,
-        "status_label": str(plain) if resident else str(a.get_status_display()),
+        "status_label": str(plain) if resident else _label(Appeal, "status", a.status),
         "level": a.level,
         "grid": a.grid.name if a.grid_id else None,
         "community": a.community.name if a.community_id else None,
@@ -136,7 +151,7 @@ def appeal_out(a, resident=False):
 def _event_row(e):
     return {
         "verb": e.verb,
-        "verb_label": str(e.get_verb_display()),
+        "verb_label": _label(AppealEvent, "verb", e.verb),
         "actor": e.actor_name,
         "at": _iso(e.at),
         "from_status": e.from_status,

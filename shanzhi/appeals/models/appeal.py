@@ -120,8 +120,8 @@ class Appeal(models.Model):
 
     title = models.CharField(_("标题"), max_length=100)
     description = models.TextField(_("诉求内容"))
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("分类")
+    category = models.ForeignKey(  # indexed by appeal_nearby, which it leads (indexes.py)
+        Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("分类"), db_index=False
     )
     lng = models.FloatField(null=True, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -164,8 +164,8 @@ class Appeal(models.Model):
     assignee_user = models.ForeignKey(
         db_index=False, to=USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    assignee_node = models.ForeignKey(
-        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    assignee_node = models.ForeignKey(  # indexed where set (indexes.py)
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     assignee_department = models.ForeignKey(
         db_index=False,

@@ -21,9 +21,21 @@ SPARSE = (
 
 # Reviewed with EXPLAIN at 100,000 appeals (issue 11): every index is written by every
 # INSERT, so each one here is there for a query. A foreign key leading a composite index
-# (assignee_*, submitter) has no index of its own; the references most appeals lack are
+# (assignee_*, submitter, category) has no index of its own; the references most appeals lack are
 # indexed only where set (SPARSE: the PROTECT check when the row they name is deleted, and
 # "merged into"); the phone's blind index only where there is a phone (the phone search).
+# A new appeal is assigned to nobody and, unless a resident filed it on the web, has no
+# submitter: the indexes led by those columns hold only the rows where they are set, so an intake
+# writes none of them. Every query they serve compares the column with a value
+# (``assignee_user_id = X``, ``IN (…)`` of the PROTECT check), which PostgreSQL and SQLite both
+# know implies IS NOT NULL, so the partial index still serves it.
+ASSIGNED = {
+    "assignee_user": Q(assignee_user__isnull=False),
+    "assignee_node": Q(assignee_node__isnull=False),
+    "assignee_department": Q(assignee_department__isnull=False),
+    "assignee_company": Q(assignee_company__isnull=False),
+}
+OPEN = ~Q(status__in=("rejected", "closed", "merged"))
 INDEXES = [
     *(models.Index(fields=[f], name=f"appeal_{f}", condition=Q(**{f"{f}__isnull": False})) for f in SPARSE),
     models.Index(fields=["contact_phone_index"], name="appeal_phone", condition=~Q(contact_phone_index="")),
@@ -32,12 +44,27 @@ INDEXES = [
     # "Assigned to me / my department / my company" by status (the worklist's 我的 tab, the scope
     # checks' assignee_* = X); each also serves the foreign key's PROTECT check, so the field has
     # no index of its own.
-    models.Index(fields=["assignee_user", "status"], name="appeal_assignee_user"),
-    models.Index(fields=["assignee_department", "status"], name="appeal_assignee_dept"),
-    models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
+    models.Index(
+        fields=["assignee_user", "status"], name="appeal_assignee_user", condition=ASSIGNED["assignee_user"]
+    ),
+    models.Index(
+        fields=["assignee_department", "status"],
+        name="appeal_assignee_dept",
+        condition=ASSIGNED["assignee_department"],
+    ),
+    models.Index(
+        fields=["assignee_company", "status"],
+        name="appeal_assignee_company",
+        condition=ASSIGNED["assignee_company"],
+    ),
+    # The assigned node's PROTECT check, and its closed appeals (appeal_open_node has the open ones).
+    models.Index(fields=["assignee_node"], name="appeal_assignee_node", condition=ASSIGNED["assignee_node"]),
     # A resident's own appeals, newest first (submitter_id = X ORDER BY created_at DESC).
-    models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
-    # Possible duplicates near a new report: same category, open, latitude band (services.nearby).
+    models.Index(
+        fields=["submitter", "created_at"], name="appeal_submitter", condition=Q(submitter__isnull=False)
+    ),
+    # Possible duplicates near a new report: same category, open, latitude band (services.nearby);
+    # led by the category, it is also the foreign key's index (the PROTECT check, category = X).
     models.Index(fields=["category", "status", "lat"], name="appeal_nearby"),
     # The dispatchers' 待定位 queue: the few unplaced appeals, oldest first.
     models.Index(fields=["created_at"], name="appeal_unplaced", condition=Q(unplaced=True)),
@@ -82,11 +109,11 @@ INDEXES = [
     models.Index(
         fields=["assignee_node", "deadline"],
         name="appeal_open_node",
-        condition=~Q(status__in=("rejected", "closed", "merged")),
+        condition=OPEN & ASSIGNED["assignee_node"],
     ),
     models.Index(
         fields=["assignee_user", "deadline"],
         name="appeal_open_user",
-        condition=~Q(status__in=("rejected", "closed", "merged")),
+        condition=OPEN & ASSIGNED["assignee_user"],
     ),
 ]

@@ -1,12 +1,17 @@
 """The appeal's number and its first INSERT (intake): the day's counter, taken in the appeal's own
 statement on PostgreSQL with its first event and rollup mark. Split from ``intake`` by subject."""
 
+import datetime as dt
+import decimal
 import functools
-import re
+import json
+import uuid
 
-import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from shanzhi.core import prepared
 
 from .. import rollups
 from ..models import Appeal, AppealCounter, AppealEvent, AppealRollupMark
@@ -68,68 +73,66 @@ def insert_numbered(appeal, now, first_event):
     raise RuntimeError("the day's appeal counter could not be created")
 
 
-class _PreparedCursor(psycopg.Cursor):
-    """Parameters bound by the server and the statement prepared at its first run on a connection
-    (Django's own cursors bind on the client and prepare nothing): an intake's INSERT is the same
-    text every time, so PostgreSQL parses and plans it once per pooled connection."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-def _prepared_cursor():
-    """A ``_PreparedCursor`` on Django's connection, wrapped as Django wraps its own (so it is
-    logged and counted, and its errors are Django's); Django's own cursor when the settings
-    allow no prepared statement (binding on the server without preparing costs more)."""
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:  # prepared statements off (settings)
-        return connection.cursor()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PreparedCursor(connection.connection))
+def _json_value(value):
+    """``json.dumps``' fallback for what ``get_db_prep_save`` gives that JSON has no type for; each
+    is written as PostgreSQL reads it back into the column (times in full, with their offset)."""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Jsonb):  # a JSONField's value: inside the row it is JSON already
+        return value.obj
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"no JSON for {type(value).__name__}")
 
 
-def _param(field):
-    """A placeholder typed as ``field``'s column, without its length (an explicit cast would cut a
-    long text where an INSERT refuses it): bound by the server, a parameter in a SELECT list has
-    no type of its own."""
-    return "%s::" + re.sub(r"\(.*\)", "", field.db_type(connection))
+def _row(obj, fields):
+    """``obj``'s columns as one JSON object, each value as the field prepares it for an INSERT."""
+    row = {f.column: f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields}
+    return json.dumps(row, default=_json_value, ensure_ascii=False)
 
 
 @functools.cache
 def _insert_statement():
     """(SQL, the appeal's fields, the event's fields) of ``_insert_with_counter``: the same for
-    every intake, so written once per process."""
+    every intake, so written once per process.
+
+    Each new row travels as one JSON parameter (``jsonb_populate_record`` of the table's own row
+    type, so every column is read by its type's input, lengths checked as by a plain INSERT) with
+    its id from the table's sequence: six parameters instead of seventy-nine, which psycopg
+    re-parsed and re-bound on every intake (it keeps the parsed form of a statement of at most 50
+    parameters only) and PostgreSQL received one by one."""
     qn = connection.ops.quote_name
-    fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key]
-    values = ["%s || lpad(c.value::text, 6, '0')" if f.attname == "number" else _param(f) for f in fields]
-    # The first event, its appeal's id from ``a``.
+    fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key and f.attname != "number"]
     event_fields = [f for f in AppealEvent._meta.local_concrete_fields if not f.primary_key]
-    event_values = [f"a.{qn('id')}" if f.attname == "appeal_id" else _param(f) for f in event_fields]
+    event_fields = [f for f in event_fields if f.attname != "appeal_id"]  # from ``a``
+
+    def new_row(model, source, extra):
+        table = qn(model._meta.db_table)
+        pk = model._meta.pk.column
+        return (
+            f"INSERT INTO {table} SELECT r.* FROM {source}, jsonb_populate_record(NULL::{table}, "  # noqa: S608 - names from the models
+            f"%s::jsonb || jsonb_build_object('{pk}', nextval(pg_get_serial_sequence('{table}', '{pk}')), {extra})) r "
+        )
+
+    appeal_row = new_row(Appeal, "c", "'number', %s::text || lpad(c.value::text, 6, '0')")
+    event_row = new_row(AppealEvent, "a", f"'appeal_id', a.{qn('id')}")
     sql = (
         f"WITH c AS (UPDATE {qn(AppealCounter._meta.db_table)} SET value = value + 1 WHERE day = %s::date "  # noqa: S608 - names from the models
-        f"RETURNING value), a AS (INSERT INTO {qn(Appeal._meta.db_table)} "
-        f"({', '.join(qn(f.column) for f in fields)}) "
-        f"SELECT {', '.join(values)} FROM c RETURNING {qn('id')}, {qn('number')}), "
-        f"e AS (INSERT INTO {qn(AppealEvent._meta.db_table)} ({', '.join(qn(f.column) for f in event_fields)}) "
-        f"SELECT {', '.join(event_values)} FROM a RETURNING {qn('id')}), "
+        f"RETURNING value), a AS ({appeal_row}RETURNING {qn('id')}, {qn('number')}), "
+        f"e AS ({event_row}RETURNING {qn('id')}), "
         f"m AS (INSERT INTO {qn(AppealRollupMark._meta.db_table)} (day, community_id, created_at) "
         "SELECT %s::date, %s::bigint, %s::timestamptz FROM a) "
         f"SELECT a.{qn('id')}, a.{qn('number')}, e.{qn('id')} FROM a, e"
     )
-    return sql, fields, [f for f in event_fields if f.attname != "appeal_id"]
+    return sql, fields, event_fields
 
 
 def _insert_with_counter(appeal, day, first_event):
     sql, fields, event_fields = _insert_statement()
-    params = [day]
-    for f in fields:
-        if f.attname == "number":
-            params.append(f"SZ{day:%Y%m%d}")
-        else:
-            params.append(f.get_db_prep_save(f.pre_save(appeal, True), connection))
-    params += [f.get_db_prep_save(f.pre_save(first_event, True), connection) for f in event_fields]
+    params = [day, _row(appeal, fields), f"SZ{day:%Y%m%d}", _row(first_event, event_fields)]
     # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
     params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
-    with _prepared_cursor() as cursor:
+    # Prepared: the same text on every intake, planned once per pooled connection.
+    with prepared.cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

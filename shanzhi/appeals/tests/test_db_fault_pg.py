@@ -74,7 +74,7 @@ def _post(url, token, key, body):
 def test_terminated_backends_lose_nothing_double_nothing_and_the_worker_carries_on(
     cast, cats, live_server, settings
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     token = issue_api_token(cast.zhang)
     url = live_server.url + "/api/v1/appeals/"
     answers, keys, lock = Counter(), [], threading.Lock()

@@ -70,7 +70,7 @@ def _cut_at_the_task_row(box):
 
 
 def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothing(cast, cats, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
 
     from shanzhi.appeals import outbox
@@ -155,7 +155,7 @@ def test_a_notification_task_run_again_after_a_lost_connection_notifies_once(
     from shanzhi.appeals.services import notify
     from shanzhi.core.management.commands.run_worker import SupervisedWorker
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     notify.send("resolved", None, [cast.zhang, cast.chen], "诉求已办结。")
     real, cuts = DBTaskResult.set_successful, []
 

@@ -357,7 +357,7 @@ def test_a_queued_drain_is_enqueued_once_per_transaction(cast, file_appeal, sett
     from django_tasks_db.models import DBTaskResult
 
     a = file_appeal()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     drains = DBTaskResult.objects.filter(task_path__endswith="drain_rollups")
     with transaction.atomic():
         try:

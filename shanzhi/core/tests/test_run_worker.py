@@ -24,7 +24,7 @@ def lost_connection():
 
 @pytest.fixture
 def db_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
 
 
 def worker(**kw):
