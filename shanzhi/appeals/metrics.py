@@ -68,7 +68,7 @@ from shanzhi.accounts import permissions
 from shanzhi.registry.models import Department, OrgNode
 
 from . import rollups
-from .models import AppealDayStat, AppealMonthStat, Category, MetricsRules, Summons
+from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, Category, MetricsRules, Summons
 from .summons_metrics import PartFigures, summons_figures  # noqa: F401  (re-exported)
 
 DIMENSIONS = {
@@ -220,7 +220,7 @@ def _names(dimension, keys):
     return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
 
 
-# In the month rows: which dimension's rows answer, and what they are grouped by.
+# In the month rows (and the month totals): which dimension's rows answer, and what they are grouped by.
 MONTH_KEYS = {
     "grid": ("grid", "key"),
     "community": ("grid", "community_id"),
@@ -228,6 +228,10 @@ MONTH_KEYS = {
     "department": ("department", "key"),
     "category": ("category", "key"),
 }
+# Within one grid (its rows under the grid's path): the per-grid rows, and by category the month
+# totals' per grid and category rows (the due counters by category: the day rows).
+GRID_MONTH_KEYS = {d: MONTH_KEYS[d] for d in ("grid", "community", "street")}
+GRID_TOTAL_KEYS = {**GRID_MONTH_KEYS, "category": ("grid_category", "key")}
 
 
 def stats_for(user):
@@ -263,19 +267,20 @@ def _sums(rows, key, summed=SUMMED):
 TOTALS_BY_CATEGORY = {"community": False, "street": False, "category": True}
 
 
-def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None):
+def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None, keys=MONTH_KEYS):
     """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
     (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
-    the period's whole months when ``months`` is given, and for the other days the day totals
-    (``totals``, when given and they answer the dimension: tens of rows a community-day) or else
-    the day rows (about one an appeal)."""
+    the period's whole months when ``months`` is given and ``keys`` (dimension: its month rows'
+    dimension and key) answers the dimension, and for the other days the day totals (``totals``,
+    when given and they answer the dimension: tens of rows a community-day) or else the day rows
+    (about one an appeal)."""
     key = KEYS[dimension]
     if totals is not None and dimension in TOTALS_BY_CATEGORY:
         stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
-    whole = _whole_months(first, end_day) if months is not None else None
+    whole = _whole_months(first, end_day) if months is not None and dimension in keys else None
     if whole is None:
         return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
-    month_dimension, month_key = MONTH_KEYS[dimension]
+    month_dimension, month_key = keys[dimension]
     in_months = months.filter(
         **{"dimension": month_dimension, f"{month}__gte": whole[0], f"{month}__lt": whole[1]}
     )
@@ -290,24 +295,47 @@ def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=
     return parts
 
 
-def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
+def _filed_months(months, month_totals, within_grid):
+    """(rows, keys) the filed counters of whole months are read from: the month totals when given
+    (not split by the deadline's month: a third of the month rows), else the month rows."""
+    if month_totals is not None:
+        return month_totals, GRID_TOTAL_KEYS if within_grid else MONTH_KEYS
+    return months, GRID_MONTH_KEYS if within_grid else MONTH_KEYS
+
+
+def compute(
+    stats, dimension, start, end, months=None, rules=None, totals=None, month_totals=None, within_grid=False
+):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
-    whole months of the period, the month rows ``months`` when given (see ``stats_for``), the other
+    whole months of the period, the month rows ``months`` when given (see ``stats_for``; the filed
+    counters from the month totals ``month_totals`` when given, with the same scope), the other
     days from the day totals ``totals`` when given (with ``months``: the same scope) for a
     dimension they answer. The due counters (按期结案率) are read the same way by the deadline's
-    day and month."""
+    day and month. ``within_grid``: the rows are one grid's (under its path), whose month rows
+    answer only the grid's own dimensions (and its month totals the categories too)."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
-    parts = _parts(stats, months, dimension, first, end_day, "day", "month", SUMMED, totals)
+    filed, filed_keys = _filed_months(months, month_totals, within_grid)
+    parts = _parts(stats, filed, dimension, first, end_day, "day", "month", SUMMED, totals, filed_keys)
     # A row with due counters has due > 0 (a deadline passed at its refresh, so on or before today:
     # the whole months that run past today stand for the due days as well as the filing days).
     due_stats, due_months = stats.filter(due__gt=0), None if months is None else months.filter(due__gt=0)
     due_totals = None if totals is None else totals.filter(due__gt=0)
+    due_keys = GRID_MONTH_KEYS if within_grid else MONTH_KEYS
     due_parts = _parts(
-        due_stats, due_months, dimension, first, end_day, "due_day", "due_month", DUE_SUMMED, due_totals
+        due_stats,
+        due_months,
+        dimension,
+        first,
+        end_day,
+        "due_day",
+        "due_month",
+        DUE_SUMMED,
+        due_totals,
+        due_keys,
     )
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
@@ -337,12 +365,13 @@ def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
     return units, total
 
 
-def received(stats, dimension, start, end, months=None, totals=None):
+def received(stats, dimension, start, end, months=None, totals=None, month_totals=None, within_grid=False):
     """{unit key: appeals received} over [start, end), read as ``compute`` reads its filed counters
     but that counter alone (a section that shows no rate, such as the data centre's categories)."""
     first, end_day = timezone.localdate(start), timezone.localdate(end)
+    filed, keys = _filed_months(months, month_totals, within_grid)
     out = {}
-    for part in _parts(stats, months, dimension, first, end_day, "day", "month", ("received",), totals):
+    for part in _parts(stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, keys):
         for r in part:
             out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)
     return out
@@ -379,7 +408,10 @@ def report(user, dimension, start=None, end=None, min_cases=None):
     min_cases = rules.min_cases if min_cases is None else min_cases
     start_at, end_at = period(start, end)
     days, months = stats_for(user)
-    units, total = compute(days, dimension, start_at, end_at, months=months, rules=rules)
+    month_totals = None if months is None else permissions.visible(user, AppealMonthTotal)
+    units, total = compute(
+        days, dimension, start_at, end_at, months=months, rules=rules, month_totals=month_totals
+    )
     parts, parts_total = summons_figures(permissions.visible(user, Summons), start_at, end_at)
     return {
         "dimension": dimension,

@@ -1,14 +1,21 @@
-"""The coarser rollup grains rebuilt from a cell's day rows (``AppealMonthStat``, ``AppealDayTotal``)
-and the open backlog's counts (``AppealBacklogStat``); the upkeep half of ``appeals.rollups``, which
-calls these under its cell locks and re-exports them. Why each grain: docs/ARCHITECTURE.md, "The
-metrics rollups"."""
+"""The coarser rollup grains rebuilt from a cell's day rows (``AppealMonthStat``, ``AppealMonthTotal``,
+``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``); the upkeep half of
+``appeals.rollups``, which calls these under its cell locks and re-exports them. Why each grain:
+docs/ARCHITECTURE.md, "The metrics rollups"."""
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from shanzhi.registry.paths import community_path
 
-from .models import Appeal, AppealBacklogStat, AppealDayStat, AppealDayTotal, AppealMonthStat
+from .models import (
+    Appeal,
+    AppealBacklogStat,
+    AppealDayStat,
+    AppealDayTotal,
+    AppealMonthStat,
+    AppealMonthTotal,
+)
 from .rollup_days import month_of, next_month
 
 DAY_FIELDS = ("path", "street_path", "grid_id", "category_id", "department_id", "due_day", "handling")
@@ -28,39 +35,77 @@ def _add(row, r, counters):
     row.handling += r["handling"]
 
 
-# --- month rows ---------------------------------------------------------------------------------
+# --- month rows and month totals ----------------------------------------------------------------
 
 
-def refresh_month(month, community_id, now, counters):
-    """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
-    days = _day_rows(community_id, counters, day__gte=month, day__lt=next_month(month))
+def refresh_month(month, community_id, now, counters, filed):
+    """Rebuild the month rows and the month totals of a (month, community) from its day rows (one
+    read of them; caller holds the month cell's lock). ``filed``: the counters the totals keep."""
+    days = list(_day_rows(community_id, counters, day__gte=month, day__lt=next_month(month)))
     AppealMonthStat.objects.filter(_cell(community_id), month=month).delete()
     AppealMonthStat.objects.bulk_create(month_rows(AppealMonthStat, days, month, community_id, now, counters))
+    AppealMonthTotal.objects.filter(_cell(community_id), month=month).delete()
+    AppealMonthTotal.objects.bulk_create(month_total_rows(days, month, community_id, now, filed))
+
+
+def grid_place(r):
+    """The place a per-grid row is filed under: the day row's own path when it has a grid (the
+    grid's), else its community's (``community_path``)."""
+    return r["path"] if r["grid_id"] else community_path(r["path"])
 
 
 def month_rows(model, days, month, community_id, now, counters):
     """The month rows (unsaved ``model`` instances) of a (month, community) from its day rows (dicts):
     summed per dimension separately (per grid, per category, per department) and per month of the
-    deadline, so that the filed counters are read by ``month`` and the due counters by ``due_month``."""
+    deadline, so that the filed counters are read by ``month`` and the due counters by ``due_month``.
+    A grid's rows are under its own path (``grid_place``), the others under the community's."""
     sums = {}
     for r in days:
         place = community_path(r["path"])
         due_month = month_of(r["due_day"]) if r["due_day"] else None
-        for dimension, key in (
-            ("grid", r["grid_id"]),
-            ("category", r["category_id"]),
-            ("department", r["department_id"]),
+        for dimension, key, path in (
+            ("grid", r["grid_id"], grid_place(r)),
+            ("category", r["category_id"], place),
+            ("department", r["department_id"], place),
         ):
-            row = sums.get((place, dimension, key, due_month))
+            row = sums.get((path, dimension, key, due_month))
             if row is None:
-                row = sums[(place, dimension, key, due_month)] = model(
+                row = sums[(path, dimension, key, due_month)] = model(
                     month=month,
                     community_id=community_id,
-                    path=place,
+                    path=path,
                     street_path=r["street_path"],
                     dimension=dimension,
                     key=key,
                     due_month=due_month,
+                    refreshed_at=now,
+                )
+            _add(row, r, counters)
+    return list(sums.values())
+
+
+def month_total_rows(days, month, community_id, now, counters):
+    """The month totals (unsaved) of a (month, community) from its day rows (dicts): the month rows'
+    dimensions without the month of the deadline, and per grid and category under the grid's path;
+    ``counters``: the filed ones."""
+    sums = {}
+    for r in days:
+        place = community_path(r["path"])
+        for dimension, key, path in (
+            ("grid", r["grid_id"], grid_place(r)),
+            ("category", r["category_id"], place),
+            ("department", r["department_id"], place),
+            ("grid_category", r["category_id"], grid_place(r)),
+        ):
+            row = sums.get((path, dimension, key))
+            if row is None:
+                row = sums[(path, dimension, key)] = AppealMonthTotal(
+                    month=month,
+                    community_id=community_id,
+                    path=path,
+                    street_path=r["street_path"],
+                    dimension=dimension,
+                    key=key,
                     refreshed_at=now,
                 )
             _add(row, r, counters)

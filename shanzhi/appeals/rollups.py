@@ -1,4 +1,4 @@
-"""The rollups the metrics read (``AppealDayStat``, ``AppealMonthStat``), kept in step with the appeals.
+"""The rollups the metrics read (``AppealDayStat`` and the coarser grains), kept in step with the appeals.
 
 A *cell* is (day of filing, community); ``refresh`` rebuilds a cell's day rows and its month rows
 from the appeals, ``touch`` marks a cell dirty inside a move's transaction, ``drain`` (a task and
@@ -23,6 +23,7 @@ from .models import (
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     AppealRollupMark,
 )
 from .rollup_days import day_bounds, day_of, month_of, next_month, street_path  # noqa: F401  (re-exported)
@@ -279,8 +280,8 @@ def _lock_backlog(community_id, wait=True):
 
 
 def _refresh_month(month, community_id, now):
-    """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
-    rollup_grains.refresh_month(month, community_id, now, ALL_COUNTERS)
+    """Rebuild the month rows and totals of a (month, community) from its day rows (caller holds the lock)."""
+    rollup_grains.refresh_month(month, community_id, now, ALL_COUNTERS, COUNTERS)
 
 
 def month_rows(model, days, month, community_id, now):
@@ -376,12 +377,13 @@ def rebuild(start=None, end=None, now=None):
                 .distinct()
                 .order_by()
             )
-            cells |= set(
-                AppealMonthStat.objects.filter(month=month)
-                .values_list("community_id", flat=True)
-                .distinct()
-                .order_by()
-            )
+            for model in (AppealMonthStat, AppealMonthTotal):
+                cells |= set(
+                    model.objects.filter(month=month)
+                    .values_list("community_id", flat=True)
+                    .distinct()
+                    .order_by()
+                )
             for community_id in sorted(cells, key=lambda c: c or 0):
                 _lock(month, community_id, namespace=MONTH_NAMESPACE)
                 _refresh_month(month, community_id, now)

@@ -13,6 +13,7 @@ from .stats import (
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     AppealRollupMark,
     StatCounters,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "StatCounters",
     "AppealDayStat",
     "AppealMonthStat",
+    "AppealMonthTotal",
     "AppealDayTotal",
     "AppealBacklogStat",
     "AppealRollupMark",

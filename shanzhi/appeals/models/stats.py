@@ -141,7 +141,8 @@ class AppealMonthStat(StatCounters):
     community = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The community's path (for appeals filed above any community: their place's path).
+    # The community's path (for appeals filed above any community: their place's path); a grid
+    # row's is the appeals' place (the grid's), so that a grid's own dashboard reads it too.
     path = models.CharField(max_length=80)
     street_path = models.CharField(max_length=80, blank=True)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
@@ -200,6 +201,65 @@ class AppealMonthStat(StatCounters):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key} {self.due_month}"
+
+
+class AppealMonthTotal(StatCounters):
+    """The month rows of a (month, community) summed over the months of the deadline: the filed
+    counters only, read by ``month``, in a third of the rows (an appeal's deadline falls in its
+    month, the next, or nowhere), so that a year of a district reads one row per community, month
+    and grid, category or department. Rebuilt with the month rows, from the same day rows, under the
+    same lock. The due counters stay in ``AppealMonthStat`` (read by ``due_month``).
+
+    Besides the month rows' dimensions, one a grid's own dashboard reads: per grid and category
+    (``grid_category``, ``key`` the category). Its rows and the per-grid rows carry the appeals'
+    place path (the grid's, else the community's), so a grid's year is read under the grid's path:
+    a dozen rows a month whatever the appeals, where its day rows grow with them."""
+
+    class Dimension(models.TextChoices):
+        GRID = "grid", _("网格")
+        CATEGORY = "category", _("诉求分类")
+        DEPARTMENT = "department", _("职能部门")
+        GRID_CATEGORY = "grid_category", _("网格诉求分类")
+
+    month = models.DateField(help_text="first day of the month")
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The community's path; for the per-grid dimensions the appeals' place (grid, else community).
+    path = models.CharField(max_length=80)
+    street_path = models.CharField(max_length=80, blank=True)
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.PositiveIntegerField(null=True, blank=True, help_text="the grid, category or department id")
+
+    class Meta:
+        verbose_name = _("诉求月合计")
+        verbose_name_plural = _("诉求月合计")
+        constraints = [
+            # Partial constraints instead of one: NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension", "key"],
+                condition=Q(key__isnull=False),
+                name="appeal_month_total_key",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension"],
+                condition=Q(key__isnull=True),
+                name="appeal_month_total_key_none",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "month"], name="appeal_month_total_cell"),
+            models.Index(fields=["dimension", "month", "path"], name="appeal_month_total_read"),
+            # A street's, community's or grid's months: the path prefix first (LIKE 'prefix%').
+            models.Index(
+                fields=["path", "dimension", "month"],
+                name="appeal_month_total_path",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key}"
 
 
 class AppealDayTotal(StatCounters):
