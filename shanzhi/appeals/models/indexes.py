@@ -35,6 +35,19 @@ INDEXES = [
     models.Index(fields=["assignee_user", "status"], name="appeal_assignee_user"),
     models.Index(fields=["assignee_department", "status"], name="appeal_assignee_dept"),
     models.Index(fields=["assignee_company", "status"], name="appeal_assignee_company"),
+    # A property company's dashboard (``datacentre.queries.units``, which has no rollup grain of
+    # its own): its appeals filed, or due, in the period, rather than every appeal the company was
+    # ever assigned (the index above), so its cost follows the period, not the history.
+    models.Index(
+        fields=["assignee_company", "created_at"],
+        name="appeal_company_filed",
+        condition=Q(assignee_company__isnull=False),
+    ),
+    models.Index(
+        fields=["assignee_company", "deadline"],
+        name="appeal_company_due",
+        condition=Q(assignee_company__isnull=False),
+    ),
     # A resident's own appeals, newest first (submitter_id = X ORDER BY created_at DESC).
     models.Index(fields=["submitter", "created_at"], name="appeal_submitter"),
     # Possible duplicates near a new report: same category, open, latitude band (services.nearby).
