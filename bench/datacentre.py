@@ -49,6 +49,8 @@ ROLLUP_TABLES = (
     "appeals_appealmonthtotal",
     "appeals_appealdaytotal",
     "appeals_appealbacklogstat",
+    "appeals_appealbacklogmonth",
+    "appeals_appealbacklogcell",
 )
 USERS = (
     ("district", "wuquzhang"),
@@ -130,8 +132,8 @@ def prepare(db, n):
         print(f"{have:,} appeals already loaded", flush=True)
         if pending and have:
             # A migration that made or reshaped a rollup filled it by SQL from the loaded rows
-            # (``appeals/0023``'s ``fill_sql``): the same check as after a load, at the load's own
-            # ``now`` (the due counters depend on it), and fresh statistics for the planner.
+            # (``appeals/0023``'s and ``0025``'s ``fill_sql``): the same check as after a load, at
+            # the load's own ``now`` (the due counters depend on it), and fresh planner statistics.
             from shanzhi.appeals.models import AppealDayStat
 
             check_rollups(
@@ -222,8 +224,10 @@ def rollups_by_sql():
         cursor.execute("DELETE FROM appeals_appealdaytotal; DELETE FROM appeals_appealbacklogstat")
     with transaction.atomic(), connection.schema_editor() as editor:
         import_module("shanzhi.appeals.migrations.0020_day_totals_backlog")._fill_sql(editor)
-        # The month rows' grid rows under the grid's path and the month totals (appeals/0023).
+        # The month rows' grid rows under the grid's path and the month totals (appeals/0023), the
+        # backlog's cells and month rows (0025).
         import_module("shanzhi.appeals.migrations.0023_month_totals").fill_sql(editor, now)
+        import_module("shanzhi.appeals.migrations.0025_backlog_cells_months").fill_sql(editor, now)
     with connection.cursor() as cursor:
         for table in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")
@@ -234,6 +238,8 @@ def rollups_by_sql():
 
 def _cell_rows(rows, day, month, community):
     from shanzhi.appeals.models import (
+        AppealBacklogCell,
+        AppealBacklogMonth,
         AppealBacklogStat,
         AppealDayStat,
         AppealDayTotal,
@@ -247,6 +253,8 @@ def _cell_rows(rows, day, month, community):
         rows(AppealMonthTotal, month=month, community_id=community),
         rows(AppealDayTotal, day=day, community_id=community),
         rows(AppealBacklogStat, community_id=community),
+        rows(AppealBacklogMonth, community_id=community),
+        rows(AppealBacklogCell, community_id=community),
     )
 
 

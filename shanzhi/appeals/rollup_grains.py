@@ -1,15 +1,19 @@
 """The coarser rollup grains rebuilt from a cell's day rows (``AppealMonthStat``, ``AppealMonthTotal``,
-``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``); the upkeep half of
+``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``, ``AppealBacklogMonth``); the upkeep half of
 ``appeals.rollups``, which calls these under its cell locks and re-exports them. Why each grain:
 docs/ARCHITECTURE.md, "The metrics rollups"."""
 
-from django.db.models import Count, Q
+from collections import Counter
+
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from shanzhi.registry.paths import community_path
 
 from .models import (
     Appeal,
+    AppealBacklogCell,
+    AppealBacklogMonth,
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
@@ -145,34 +149,102 @@ def day_total_rows(model, days, day, community_id, now, counters):
 
 
 # --- the open backlog ---------------------------------------------------------------------------
+# Three grains, all the open cases on the clock (a timed status, not suspended, with a deadline):
+# per cell (``AppealBacklogCell``: day of filing, community) and place, day of the deadline and day
+# of the warning; their sums per community (``AppealBacklogStat``, what "overdue now" and "warning
+# now" read); and those per month of the deadline (``AppealBacklogMonth``). All three change only
+# under the community's backlog lock, so the cells' shares always add up to the other two.
 
 
-def backlog_rows(community_id, now):
-    """The backlog rows (unsaved) of a community, from its open cases on the clock (a timed status,
-    not suspended, with a deadline), per place, day of the deadline and day of the warning."""
-    appeals = Appeal.objects.filter(
-        _cell(community_id), status__in=Appeal.TIMED, suspended=False, deadline__isnull=False
-    )
+def _open_counts(appeals, *by):
+    """{(*by, path, day of the deadline, day of the warning): cases} of the open cases on the clock
+    among ``appeals``, grouped by the fields ``by`` too."""
     rows = (
-        appeals.annotate(due=TruncDate("deadline"), warn=TruncDate("warn_at"))
-        .values("path", "due", "warn")
+        appeals.filter(status__in=Appeal.TIMED, suspended=False, deadline__isnull=False)
+        .annotate(due=TruncDate("deadline"), warn=TruncDate("warn_at"), filed=TruncDate("created_at"))
+        .values(*by, "path", "due", "warn")
         .annotate(n=Count("*"))
         .order_by()
     )
-    return [
-        AppealBacklogStat(
-            community_id=community_id,
-            path=r["path"],
-            due_day=r["due"],
-            warn_day=r["warn"],
-            open=r["n"],
-            refreshed_at=now,
-        )
-        for r in rows
-    ]
+    return {(*(r[b] for b in by), r["path"], r["due"], r["warn"]): r["n"] for r in rows}
 
 
 def refresh_backlog(community_id, now):
-    """Rebuild a community's backlog rows (caller holds the community's backlog lock)."""
-    AppealBacklogStat.objects.filter(_cell(community_id)).delete()
-    AppealBacklogStat.objects.bulk_create(backlog_rows(community_id, now), batch_size=1000)
+    """Recount a community's backlog as a whole, its cells' shares, rows and month rows from one
+    grouped count of its open cases (one snapshot: they add up), for ``rollups.rebuild`` and when
+    a cell's change cannot be added (caller holds the community's backlog lock)."""
+    cells = _open_counts(Appeal.objects.filter(_cell(community_id)), "filed")
+    rows, months = Counter(), Counter()
+    for (_day, path, due_day, warn_day), n in cells.items():
+        rows[(path, due_day, warn_day)] += n
+        months[(path, month_of(due_day))] += n
+    for model in (AppealBacklogCell, AppealBacklogStat, AppealBacklogMonth):
+        model.objects.filter(_cell(community_id)).delete()
+    AppealBacklogCell.objects.bulk_create(
+        (
+            AppealBacklogCell(day=day, community_id=community_id, path=p, due_day=d, warn_day=w, open=n)
+            for (day, p, d, w), n in cells.items()
+        ),
+        batch_size=1000,
+    )
+    AppealBacklogStat.objects.bulk_create(
+        (
+            AppealBacklogStat(
+                community_id=community_id, path=p, due_day=d, warn_day=w, open=n, refreshed_at=now
+            )
+            for (p, d, w), n in rows.items()
+        ),
+        batch_size=1000,
+    )
+    AppealBacklogMonth.objects.bulk_create(
+        (
+            AppealBacklogMonth(community_id=community_id, path=p, due_month=m, open=n, refreshed_at=now)
+            for (p, m), n in months.items()
+        ),
+        batch_size=1000,
+    )
+
+
+def refresh_backlog_cell(day, community_id, appeals, now):
+    """Recount a cell's share of the backlog from ``appeals`` (the cell's own) and add its change to
+    the community's backlog rows and month rows, so a refresh costs the cell's open cases, not the
+    community's (caller holds the cell's lock and the community's backlog lock). Rows that cannot
+    take the change (a share they never had: rows edited by hand, a restore) are recounted as a
+    whole instead."""
+    new = _open_counts(appeals)
+    cell = AppealBacklogCell.objects.filter(_cell(community_id), day=day)
+    old = {(r.path, r.due_day, r.warn_day): r.open for r in cell}
+    if new == old:
+        return
+    cell.delete()
+    AppealBacklogCell.objects.bulk_create(
+        AppealBacklogCell(day=day, community_id=community_id, path=p, due_day=d, warn_day=w, open=n)
+        for (p, d, w), n in new.items()
+    )
+    change, months = Counter(new), Counter()
+    change.subtract(old)
+    added = True
+    for (path, due_day, warn_day), n in change.items():
+        if n:
+            key = {"path": path, "due_day": due_day, "warn_day": warn_day}
+            added &= _add_open(AppealBacklogStat, community_id, n, now, **key)
+            months[(path, month_of(due_day))] += n
+    for (path, due_month), n in months.items():
+        if n:
+            added &= _add_open(AppealBacklogMonth, community_id, n, now, path=path, due_month=due_month)
+    if not added:
+        refresh_backlog(community_id, now)
+
+
+def _add_open(model, community_id, n, now, **key):
+    """Add ``n`` (may be negative) to one backlog row's open cases, creating it or deleting it as it
+    comes from or goes to zero; False when it cannot take it (no row, or too few open cases)."""
+    rows = model.objects.filter(_cell(community_id), **key)
+    if rows.filter(open__gte=max(0, -n)).update(open=F("open") + n, refreshed_at=now):
+        if n < 0:
+            rows.filter(open=0).delete()
+        return True
+    if n < 0:
+        return False
+    model.objects.create(community_id=community_id, open=n, refreshed_at=now, **key)
+    return True

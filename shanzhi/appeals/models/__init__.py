@@ -3,13 +3,13 @@
 
 from .appeal import DESCRIPTION_MAX_LENGTH, TIMED, USER, Appeal, AppealCounter, AppealEvent
 from .attachments import AppealPhoto, Supervision
+from .backlog_stats import AppealBacklogCell, AppealBacklogMonth, AppealBacklogStat
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .imports import HotlineImportJob
 from .notifications import Notification
 from .rules import InvalidKind, MetricsRules
 from .stats import (
-    AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
@@ -43,5 +43,7 @@ __all__ = [
     "AppealMonthTotal",
     "AppealDayTotal",
     "AppealBacklogStat",
+    "AppealBacklogMonth",
+    "AppealBacklogCell",
     "AppealRollupMark",
 ]

@@ -126,8 +126,8 @@ class AppealMonthStat(StatCounters):
     """The day rows of a (month, community) summed per dimension separately (one row per grid, one per
     category, one per department) and per month of the deadline: a month of a community in a few
     hundred rows at most, so that a year of a whole district reads thousands of rows, not one per
-    appeal. Rebuilt from the day rows whenever one of its days is refreshed. Only readers whose scope
-    is whole communities use it.
+    appeal. Rebuilt from the day rows whenever one of its days is refreshed. Readers whose scope is
+    whole communities use it, and a grid's own dashboard its grid rows (under the grid's path).
 
     The filed counters are read by ``month`` (summed over every ``due_month``), the due counters by
     ``due_month`` (whatever month the appeals were filed in), as the day rows' by ``due_day``."""
@@ -307,38 +307,6 @@ class AppealDayTotal(StatCounters):
 
     def __str__(self):
         return f"{self.day} {self.path} {self.category_id} {self.due_day}"
-
-
-class AppealBacklogStat(models.Model):
-    """The open cases on the clock now (a timed status, not suspended) of a community, counted per
-    place, day of the deadline and day of the warning: what "overdue now" and "in the warning band
-    now" add up for the whole days before today, so that those counts cost the days the backlog
-    spans, not the cases in it (``appeals.backlog``). Rebuilt as a whole for its community whenever
-    one of the community's rollup cells is refreshed (``rollups.refresh``)."""
-
-    community = models.ForeignKey(
-        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=80)  # the appeals' own place path (grid, else community …)
-    due_day = models.DateField()
-    warn_day = models.DateField(null=True, blank=True)
-    open = models.PositiveIntegerField(default=0)
-    refreshed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("在办诉求统计")
-        verbose_name_plural = _("在办诉求统计")
-        indexes = [
-            models.Index(fields=["community"], name="appeal_backlog_cell"),
-            models.Index(
-                fields=["path", "due_day"],
-                name="appeal_backlog_read",
-                opclasses=["varchar_pattern_ops", "date_ops"],
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.path} {self.due_day} {self.open}"
 
 
 class AppealRollupMark(models.Model):

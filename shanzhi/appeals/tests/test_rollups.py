@@ -19,6 +19,8 @@ from shanzhi.accounts import permissions
 from shanzhi.appeals import access, metrics, rollups, services
 from shanzhi.appeals.models import (
     Appeal,
+    AppealBacklogCell,
+    AppealBacklogMonth,
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
@@ -219,7 +221,9 @@ def assert_day_totals_are_their_day_rows():
 
 def assert_backlog_is_the_open_cases():
     """The backlog rows are the open cases on the clock (a timed status, not suspended, with a
-    deadline) counted per community, place, local day of the deadline and of the warning."""
+    deadline) counted per community, place, local day of the deadline and of the warning; its
+    month rows per community, place and month of the deadline; its cells' shares per day of filing
+    too."""
     expected = defaultdict(int)
     for a in Appeal.objects.filter(deadline__isnull=False):
         if a.status in Appeal.TIMED and not a.suspended:
@@ -231,6 +235,34 @@ def assert_backlog_is_the_open_cases():
         assert k not in got and r["open"] > 0, k
         got[k] = r["open"]
     assert got == dict(expected)
+    # The month rows: the same open cases per community, place and month of the deadline.
+    months = defaultdict(int)
+    for (community_id, path, due_day, _warn), n in expected.items():
+        months[(community_id, path, rollups.month_of(due_day))] += n
+    got = {}
+    for r in AppealBacklogMonth.objects.values():
+        k = (r["community_id"], r["path"], r["due_month"])
+        assert k not in got, k
+        got[k] = r["open"]
+    assert got == dict(months)
+    # The cells' shares: the same open cases per day of filing as well; they add up to the rows.
+    cells = defaultdict(int)
+    for a in Appeal.objects.filter(deadline__isnull=False, status__in=Appeal.TIMED, suspended=False):
+        warn_day = timezone.localdate(a.warn_at) if a.warn_at else None
+        k = (
+            timezone.localdate(a.created_at),
+            a.community_id,
+            a.path,
+            timezone.localdate(a.deadline),
+            warn_day,
+        )
+        cells[k] += 1
+    got = {}
+    for r in AppealBacklogCell.objects.values():
+        k = (r["day"], r["community_id"], r["path"], r["due_day"], r["warn_day"])
+        assert k not in got and r["open"] > 0, k
+        got[k] = r["open"]
+    assert got == dict(cells)
 
 
 def assert_matches_oracle(user):
