@@ -60,7 +60,6 @@ summoned.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +67,17 @@ from shanzhi.accounts import permissions
 from shanzhi.registry.models import Department, OrgNode
 
 from . import rollups
+from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and the tests read them)
+    DUE_SUMMED,
+    GRID_MONTH_KEYS,
+    KEYS,
+    MONTH_KEYS,
+    SUMMED,
+    _filed_months,
+    _parts,
+    _whole_months,
+    whole_months,
+)
 from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, Category, MetricsRules, Summons
 from .summons_metrics import PartFigures, summons_figures  # noqa: F401  (re-exported)
 
@@ -197,18 +207,6 @@ def period(start=None, end=None, now=None):
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
 
 
-KEYS = {
-    "grid": "grid_id",
-    "community": "community_id",
-    "street": "street_path",
-    "department": "department_id",
-    "category": "category_id",
-}
-# The rollup's counters (listed once, in ``rollups.COUNTERS``) and the summed handling time last.
-SUMMED = (*rollups.COUNTERS, "handling")
-DUE_SUMMED = rollups.DUE_COUNTERS
-
-
 def _names(dimension, keys):
     keys = [k for k in keys if k]
     if dimension in ("grid", "community"):
@@ -220,20 +218,6 @@ def _names(dimension, keys):
     return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
 
 
-# In the month rows (and the month totals): which dimension's rows answer, and what they are grouped by.
-MONTH_KEYS = {
-    "grid": ("grid", "key"),
-    "community": ("grid", "community_id"),
-    "street": ("grid", "street_path"),
-    "department": ("department", "key"),
-    "category": ("category", "key"),
-}
-# Within one grid (its rows under the grid's path): the per-grid rows, and by category the month
-# totals' per grid and category rows (the due counters by category: the day rows).
-GRID_MONTH_KEYS = {d: MONTH_KEYS[d] for d in ("grid", "community", "street")}
-GRID_TOTAL_KEYS = {**GRID_MONTH_KEYS, "category": ("grid_category", "key")}
-
-
 def stats_for(user):
     """(day rows, month rows or None) the user may read. The month rows stand for the day rows only
     when every grant that sees figures covers whole communities (a community, street or district):
@@ -242,65 +226,6 @@ def stats_for(user):
     grants = [g for g in user.grants() if g.role in permissions.ACTIONS["appeals.view_metrics"]]
     whole = grants and all(g.node_id and g.node.level in ("community", "street", "district") for g in grants)
     return days, (permissions.visible(user, AppealMonthStat) if whole else None)
-
-
-def _whole_months(first, end, today=None):
-    """[first full month, end of the last full month) inside the days [first, end), or None. Nothing
-    is filed after today, so a period that runs past today holds this month whole: its month rows
-    (month to date) stand for its day rows, which at a district are the bulk of a default period."""
-    today = today or timezone.localdate()
-    start = first if first.day == 1 else rollups.next_month(first)
-    stop = rollups.month_of(end)
-    if end > today:
-        stop = max(stop, rollups.next_month(rollups.month_of(today)))
-    return (start, stop) if start < stop else None
-
-
-whole_months = _whole_months  # the data centre's trend reads the same months from the month rows
-
-
-def _sums(rows, key, summed=SUMMED):
-    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
-
-
-# In the day totals (``AppealDayTotal``): the dimensions they answer, and whether by their category rows.
-TOTALS_BY_CATEGORY = {"community": False, "street": False, "category": True}
-
-
-def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None, keys=MONTH_KEYS):
-    """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
-    (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
-    the period's whole months when ``months`` is given and ``keys`` (dimension: its month rows'
-    dimension and key) answers the dimension, and for the other days the day totals (``totals``,
-    when given and they answer the dimension: tens of rows a community-day) or else the day rows
-    (about one an appeal)."""
-    key = KEYS[dimension]
-    if totals is not None and dimension in TOTALS_BY_CATEGORY:
-        stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
-    whole = _whole_months(first, end_day) if months is not None and dimension in keys else None
-    if whole is None:
-        return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
-    month_dimension, month_key = keys[dimension]
-    in_months = months.filter(
-        **{"dimension": month_dimension, f"{month}__gte": whole[0], f"{month}__lt": whole[1]}
-    )
-    parts = [[{**r, key: r[month_key]} for r in _sums(in_months, month_key, summed)]]
-    # The days at the edges, if any (none when the period is made of whole months).
-    edges = [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
-    if edges:
-        q = Q()
-        for a, b in edges:
-            q |= Q(**{f"{day}__gte": a, f"{day}__lt": b})
-        parts.append(_sums(stats.filter(q), key, summed))
-    return parts
-
-
-def _filed_months(months, month_totals, within_grid):
-    """(rows, keys) the filed counters of whole months are read from: the month totals when given
-    (not split by the deadline's month: a third of the month rows), else the month rows."""
-    if month_totals is not None:
-        return month_totals, GRID_TOTAL_KEYS if within_grid else MONTH_KEYS
-    return months, GRID_MONTH_KEYS if within_grid else MONTH_KEYS
 
 
 def compute(
@@ -365,13 +290,24 @@ def compute(
     return units, total
 
 
-def received(stats, dimension, start, end, months=None, totals=None, month_totals=None, within_grid=False):
+def received(
+    stats, dimension, start, end, months=None, totals=None, month_totals=None, within_grid=False, keys=None
+):
     """{unit key: appeals received} over [start, end), read as ``compute`` reads its filed counters
-    but that counter alone (a section that shows no rate, such as the data centre's categories)."""
+    but that counter alone (a section that shows no rate, such as the data centre's categories);
+    ``keys``: of those units only (the rows of the others are not summed)."""
     first, end_day = timezone.localdate(start), timezone.localdate(end)
-    filed, keys = _filed_months(months, month_totals, within_grid)
+    filed, month_keys = _filed_months(months, month_totals, within_grid)
+    if keys is not None:
+        only = {f"{KEYS[dimension]}__in": list(keys)}
+        stats = stats.filter(**only)
+        totals = None if totals is None else totals.filter(**only)
+        if filed is not None and dimension in month_keys:
+            filed = filed.filter(**{f"{month_keys[dimension][1]}__in": list(keys)})
     out = {}
-    for part in _parts(stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, keys):
+    for part in _parts(
+        stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, month_keys
+    ):
         for r in part:
             out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)
     return out

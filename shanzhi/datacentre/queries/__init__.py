@@ -194,20 +194,21 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _received_by_category(user, node, period):
+def _received_by_category(user, node, period, keys=None):
     days, reads = _reads(user, node)
     start, end = metrics.period(period.start, period.end)
-    return metrics.received(days, "category", start, end, **reads)
+    return metrics.received(days, "category", start, end, keys=keys, **reads)
 
 
 def _categories(user, node, period):
     """The top categories of the period against the previous one: their appeals received only (no
     rate is shown, so no due counters are read)."""
     now = _received_by_category(user, node, period)
-    before = _received_by_category(user, node, period.previous)
     categories = Category.objects.filter(pk__in=list(now)).select_related("parent")
     names, codes = {c.pk: str(c) for c in categories}, {c.pk: c.code for c in categories}
     top = sorted(now.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))[:TOP_CATEGORIES]
+    # The period before, of the categories shown only (a district's days: rows of every category).
+    before = _received_by_category(user, node, period.previous, keys=[k for k, _n in top if k is not None])
     rows = [(key, names.get(key) or _("（未归属）"), n) for key, n in top]
     return category_rows(
         rows, before, lambda code: figure_url(node, period, "received", category=code), codes
