@@ -135,8 +135,9 @@ def day_stat_scope(grant):
 
 
 def month_stat_scope(grant):
-    """Month rows (and day totals) are per community: only a grant on a whole community (or above) reads them
-    (``metrics.stats_for`` decides when they may stand in for the day rows)."""
+    """Month rows (month and day totals too) are per community, or per grid under the grid's own path:
+    a grant reads those under its node's path (``metrics.stats_for`` decides when they may stand in
+    for the day rows)."""
     if grant.role in NODE and grant.node_id:
         return Q(path__startswith=grant.node.path)
     return permissions.NONE
@@ -169,6 +170,7 @@ def register():
     permissions.register_scope("appeals.appealdaystat", day_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.appealmonthstat", month_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.appealdaytotal", month_stat_scope, "appeals.view_metrics")
+    permissions.register_scope("appeals.appealmonthtotal", month_stat_scope, "appeals.view_metrics")
     permissions.register_scope("appeals.category", _everything, "appeals.view_categories")
     permissions.register_scope("appeals.notification", _own_notifications, "appeals.view_notifications")
     # A hotline upload's report is its uploader's (the appeals it created are scoped as appeals).

@@ -60,7 +60,6 @@ summoned.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +67,18 @@ from shanzhi.accounts import permissions
 from shanzhi.registry.models import Department, OrgNode
 
 from . import rollups
-from .models import AppealDayStat, AppealMonthStat, Category, MetricsRules, Summons
+from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and the tests read them)
+    DUE_SUMMED,
+    GRID_MONTH_KEYS,
+    KEYS,
+    MONTH_KEYS,
+    SUMMED,
+    _filed_months,
+    _parts,
+    _whole_months,
+    whole_months,
+)
+from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, Category, MetricsRules, Summons
 from .summons_metrics import PartFigures, summons_figures  # noqa: F401  (re-exported)
 
 DIMENSIONS = {
@@ -197,18 +207,6 @@ def period(start=None, end=None, now=None):
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
 
 
-KEYS = {
-    "grid": "grid_id",
-    "community": "community_id",
-    "street": "street_path",
-    "department": "department_id",
-    "category": "category_id",
-}
-# The rollup's counters (listed once, in ``rollups.COUNTERS``) and the summed handling time last.
-SUMMED = (*rollups.COUNTERS, "handling")
-DUE_SUMMED = rollups.DUE_COUNTERS
-
-
 def _names(dimension, keys):
     keys = [k for k in keys if k]
     if dimension in ("grid", "community"):
@@ -218,16 +216,6 @@ def _names(dimension, keys):
     if dimension == "department":
         return dict(Department.objects.filter(pk__in=keys).values_list("pk", "name"))
     return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
-
-
-# In the month rows: which dimension's rows answer, and what they are grouped by.
-MONTH_KEYS = {
-    "grid": ("grid", "key"),
-    "community": ("grid", "community_id"),
-    "street": ("grid", "street_path"),
-    "department": ("department", "key"),
-    "category": ("category", "key"),
-}
 
 
 def stats_for(user):
@@ -240,74 +228,39 @@ def stats_for(user):
     return days, (permissions.visible(user, AppealMonthStat) if whole else None)
 
 
-def _whole_months(first, end, today=None):
-    """[first full month, end of the last full month) inside the days [first, end), or None. Nothing
-    is filed after today, so a period that runs past today holds this month whole: its month rows
-    (month to date) stand for its day rows, which at a district are the bulk of a default period."""
-    today = today or timezone.localdate()
-    start = first if first.day == 1 else rollups.next_month(first)
-    stop = rollups.month_of(end)
-    if end > today:
-        stop = max(stop, rollups.next_month(rollups.month_of(today)))
-    return (start, stop) if start < stop else None
-
-
-whole_months = _whole_months  # the data centre's trend reads the same months from the month rows
-
-
-def _sums(rows, key, summed=SUMMED):
-    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
-
-
-# In the day totals (``AppealDayTotal``): the dimensions they answer, and whether by their category rows.
-TOTALS_BY_CATEGORY = {"community": False, "street": False, "category": True}
-
-
-def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None):
-    """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
-    (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
-    the period's whole months when ``months`` is given, and for the other days the day totals
-    (``totals``, when given and they answer the dimension: tens of rows a community-day) or else
-    the day rows (about one an appeal)."""
-    key = KEYS[dimension]
-    if totals is not None and dimension in TOTALS_BY_CATEGORY:
-        stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
-    whole = _whole_months(first, end_day) if months is not None else None
-    if whole is None:
-        return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
-    month_dimension, month_key = MONTH_KEYS[dimension]
-    in_months = months.filter(
-        **{"dimension": month_dimension, f"{month}__gte": whole[0], f"{month}__lt": whole[1]}
-    )
-    parts = [[{**r, key: r[month_key]} for r in _sums(in_months, month_key, summed)]]
-    # The days at the edges, if any (none when the period is made of whole months).
-    edges = [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
-    if edges:
-        q = Q()
-        for a, b in edges:
-            q |= Q(**{f"{day}__gte": a, f"{day}__lt": b})
-        parts.append(_sums(stats.filter(q), key, summed))
-    return parts
-
-
-def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
+def compute(
+    stats, dimension, start, end, months=None, rules=None, totals=None, month_totals=None, within_grid=False
+):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
-    whole months of the period, the month rows ``months`` when given (see ``stats_for``), the other
+    whole months of the period, the month rows ``months`` when given (see ``stats_for``; the filed
+    counters from the month totals ``month_totals`` when given, with the same scope), the other
     days from the day totals ``totals`` when given (with ``months``: the same scope) for a
     dimension they answer. The due counters (按期结案率) are read the same way by the deadline's
-    day and month."""
+    day and month. ``within_grid``: the rows are one grid's (under its path), whose month rows
+    answer only the grid's own dimensions (and its month totals the categories too)."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
-    parts = _parts(stats, months, dimension, first, end_day, "day", "month", SUMMED, totals)
+    filed, filed_keys = _filed_months(months, month_totals, within_grid)
+    parts = _parts(stats, filed, dimension, first, end_day, "day", "month", SUMMED, totals, filed_keys)
     # A row with due counters has due > 0 (a deadline passed at its refresh, so on or before today:
     # the whole months that run past today stand for the due days as well as the filing days).
     due_stats, due_months = stats.filter(due__gt=0), None if months is None else months.filter(due__gt=0)
     due_totals = None if totals is None else totals.filter(due__gt=0)
+    due_keys = GRID_MONTH_KEYS if within_grid else MONTH_KEYS
     due_parts = _parts(
-        due_stats, due_months, dimension, first, end_day, "due_day", "due_month", DUE_SUMMED, due_totals
+        due_stats,
+        due_months,
+        dimension,
+        first,
+        end_day,
+        "due_day",
+        "due_month",
+        DUE_SUMMED,
+        due_totals,
+        due_keys,
     )
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
@@ -337,12 +290,24 @@ def compute(stats, dimension, start, end, months=None, rules=None, totals=None):
     return units, total
 
 
-def received(stats, dimension, start, end, months=None, totals=None):
+def received(
+    stats, dimension, start, end, months=None, totals=None, month_totals=None, within_grid=False, keys=None
+):
     """{unit key: appeals received} over [start, end), read as ``compute`` reads its filed counters
-    but that counter alone (a section that shows no rate, such as the data centre's categories)."""
+    but that counter alone (a section that shows no rate, such as the data centre's categories);
+    ``keys``: of those units only (the rows of the others are not summed)."""
     first, end_day = timezone.localdate(start), timezone.localdate(end)
+    filed, month_keys = _filed_months(months, month_totals, within_grid)
+    if keys is not None:
+        only = {f"{KEYS[dimension]}__in": list(keys)}
+        stats = stats.filter(**only)
+        totals = None if totals is None else totals.filter(**only)
+        if filed is not None and dimension in month_keys:
+            filed = filed.filter(**{f"{month_keys[dimension][1]}__in": list(keys)})
     out = {}
-    for part in _parts(stats, months, dimension, first, end_day, "day", "month", ("received",), totals):
+    for part in _parts(
+        stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, month_keys
+    ):
         for r in part:
             out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)
     return out
@@ -379,7 +344,10 @@ def report(user, dimension, start=None, end=None, min_cases=None):
     min_cases = rules.min_cases if min_cases is None else min_cases
     start_at, end_at = period(start, end)
     days, months = stats_for(user)
-    units, total = compute(days, dimension, start_at, end_at, months=months, rules=rules)
+    month_totals = None if months is None else permissions.visible(user, AppealMonthTotal)
+    units, total = compute(
+        days, dimension, start_at, end_at, months=months, rules=rules, month_totals=month_totals
+    )
     parts, parts_total = summons_figures(permissions.visible(user, Summons), start_at, end_at)
     return {
         "dimension": dimension,

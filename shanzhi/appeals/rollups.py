@@ -1,4 +1,4 @@
-"""The rollups the metrics read (``AppealDayStat``, ``AppealMonthStat``), kept in step with the appeals.
+"""The rollups the metrics read (``AppealDayStat`` and the coarser grains), kept in step with the appeals.
 
 A *cell* is (day of filing, community); ``refresh`` rebuilds a cell's day rows and its month rows
 from the appeals, ``touch`` marks a cell dirty inside a move's transaction, ``drain`` (a task and
@@ -19,10 +19,13 @@ from django.utils import timezone
 from . import rollup_grains
 from .models import (
     Appeal,
+    AppealBacklogCell,
+    AppealBacklogMonth,
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     AppealRollupMark,
 )
 from .rollup_days import day_bounds, day_of, month_of, next_month, street_path  # noqa: F401  (re-exported)
@@ -238,16 +241,13 @@ def _cell(day, community_id):
     return Q(day=day, community_id=community_id) if community_id else Q(day=day, community__isnull=True)
 
 
-def refresh(day, community_id, *, now=None, wait=True, backlogs=None):
-    """Recompute the rows of one (day, community) cell from the appeals table, and the community's
-    backlog rows unless ``backlogs`` (a set, for a caller refreshing many cells in one transaction)
-    holds the community already: the backlog reads the appeals, not the cells, so once a
-    transaction is enough; ``backlogs=False``: not at all (the sweep's refresh of passed deadlines
-    changes no open case). Returns False only when ``wait`` is off and another transaction holds
-    the cell."""
+def refresh(day, community_id, *, now=None, wait=True, backlog=True):
+    """Recompute the rows of one (day, community) cell from the appeals table, and the cell's share
+    of its community's backlog rows unless ``backlog`` is off (the sweep's refresh of passed
+    deadlines changes no open case). Returns False only when ``wait`` is off and another
+    transaction holds the cell."""
     with transaction.atomic():
         month = month_of(day)
-        backlog = backlogs is not False and community_id not in (backlogs or ())
         if not (
             _lock(day, community_id, wait)
             and _lock(month, community_id, wait, MONTH_NAMESPACE)
@@ -266,10 +266,8 @@ def refresh(day, community_id, *, now=None, wait=True, backlogs=None):
         AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
         rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
         _refresh_month(month, community_id, now)
-        if backlog:  # the community's as a whole: a move that changes an open case's clock marks its cell
-            rollup_grains.refresh_backlog(community_id, now)
-            if backlogs is not None:
-                backlogs.add(community_id)
+        if backlog:  # the cell's share: a move that changes an open case's clock marks its cell
+            rollup_grains.refresh_backlog_cell(day, community_id, appeals, now)
     return True
 
 
@@ -279,8 +277,8 @@ def _lock_backlog(community_id, wait=True):
 
 
 def _refresh_month(month, community_id, now):
-    """Rebuild the month rows of a (month, community) from its day rows (caller holds the lock)."""
-    rollup_grains.refresh_month(month, community_id, now, ALL_COUNTERS)
+    """Rebuild the month rows and totals of a (month, community) from its day rows (caller holds the lock)."""
+    rollup_grains.refresh_month(month, community_id, now, ALL_COUNTERS, COUNTERS)
 
 
 def month_rows(model, days, month, community_id, now):
@@ -304,10 +302,10 @@ def drain(now=None):
             marks = [m for m in marks if (m[1], m[2]) not in busy]
             if not marks:
                 return refreshed
-            done, backlogs = [], set()  # each community's backlog once per transaction
+            done = []
             # Sorted, so that two drains (or a rebuild) take the cell locks in one order.
             for cell in sorted({(d, c) for _pk, d, c in marks}, key=lambda c: (c[0], c[1] or 0)):
-                if refresh(*cell, now=now, wait=False, backlogs=backlogs):
+                if refresh(*cell, now=now, wait=False):
                     done.append(cell)
                     refreshed += 1
                 else:
@@ -329,7 +327,7 @@ def refresh_due(now=None):
     )
     count = 0
     for day, community_id in sorted(set(cells), key=lambda c: (c[0], c[1] or 0)):
-        count += bool(refresh(day, community_id, now=now, wait=False, backlogs=False))
+        count += bool(refresh(day, community_id, now=now, wait=False, backlog=False))
     return count
 
 
@@ -376,12 +374,13 @@ def rebuild(start=None, end=None, now=None):
                 .distinct()
                 .order_by()
             )
-            cells |= set(
-                AppealMonthStat.objects.filter(month=month)
-                .values_list("community_id", flat=True)
-                .distinct()
-                .order_by()
-            )
+            for model in (AppealMonthStat, AppealMonthTotal):
+                cells |= set(
+                    model.objects.filter(month=month)
+                    .values_list("community_id", flat=True)
+                    .distinct()
+                    .order_by()
+                )
             for community_id in sorted(cells, key=lambda c: c or 0):
                 _lock(month, community_id, namespace=MONTH_NAMESPACE)
                 _refresh_month(month, community_id, now)
@@ -389,7 +388,8 @@ def rebuild(start=None, end=None, now=None):
     # The backlog is per community whatever the days: every community with open cases or rows.
     timed = Appeal.objects.filter(status__in=Appeal.TIMED)
     cells = set(timed.values_list("community_id", flat=True).distinct().order_by())
-    cells |= set(AppealBacklogStat.objects.values_list("community_id", flat=True).distinct().order_by())
+    for model in (AppealBacklogCell, AppealBacklogStat, AppealBacklogMonth):
+        cells |= set(model.objects.values_list("community_id", flat=True).distinct().order_by())
     for community_id in sorted(cells, key=lambda c: c or 0):
         with transaction.atomic():
             _lock_backlog(community_id)

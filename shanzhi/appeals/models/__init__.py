@@ -3,16 +3,17 @@
 
 from .appeal import DESCRIPTION_MAX_LENGTH, TIMED, USER, Appeal, AppealCounter, AppealEvent
 from .attachments import AppealPhoto, Supervision
+from .backlog_stats import AppealBacklogCell, AppealBacklogMonth, AppealBacklogStat
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
 from .imports import HotlineImportJob
 from .notifications import Notification
 from .rules import InvalidKind, MetricsRules
 from .stats import (
-    AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     AppealRollupMark,
     StatCounters,
 )
@@ -39,7 +40,10 @@ __all__ = [
     "StatCounters",
     "AppealDayStat",
     "AppealMonthStat",
+    "AppealMonthTotal",
     "AppealDayTotal",
     "AppealBacklogStat",
+    "AppealBacklogMonth",
+    "AppealBacklogCell",
     "AppealRollupMark",
 ]

@@ -59,6 +59,19 @@ INDEXES = [
     ),
     # The assigned node's PROTECT check, and its closed appeals (appeal_open_node has the open ones).
     models.Index(fields=["assignee_node"], name="appeal_assignee_node", condition=ASSIGNED["assignee_node"]),
+    # A property company's dashboard (``datacentre.queries.units``, which has no rollup grain of
+    # its own): its appeals filed, or due, in the period, rather than every appeal the company was
+    # ever assigned (the index above), so its cost follows the period, not the history.
+    models.Index(
+        fields=["assignee_company", "created_at"],
+        name="appeal_company_filed",
+        condition=Q(assignee_company__isnull=False),
+    ),
+    models.Index(
+        fields=["assignee_company", "deadline"],
+        name="appeal_company_due",
+        condition=Q(assignee_company__isnull=False),
+    ),
     # A resident's own appeals, newest first (submitter_id = X ORDER BY created_at DESC).
     models.Index(
         fields=["submitter", "created_at"], name="appeal_submitter", condition=Q(submitter__isnull=False)

@@ -126,8 +126,8 @@ class AppealMonthStat(StatCounters):
     """The day rows of a (month, community) summed per dimension separately (one row per grid, one per
     category, one per department) and per month of the deadline: a month of a community in a few
     hundred rows at most, so that a year of a whole district reads thousands of rows, not one per
-    appeal. Rebuilt from the day rows whenever one of its days is refreshed. Only readers whose scope
-    is whole communities use it.
+    appeal. Rebuilt from the day rows whenever one of its days is refreshed. Readers whose scope is
+    whole communities use it, and a grid's own dashboard its grid rows (under the grid's path).
 
     The filed counters are read by ``month`` (summed over every ``due_month``), the due counters by
     ``due_month`` (whatever month the appeals were filed in), as the day rows' by ``due_day``."""
@@ -141,7 +141,8 @@ class AppealMonthStat(StatCounters):
     community = models.ForeignKey(
         "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The community's path (for appeals filed above any community: their place's path).
+    # The community's path (for appeals filed above any community: their place's path); a grid
+    # row's is the appeals' place (the grid's), so that a grid's own dashboard reads it too.
     path = models.CharField(max_length=80)
     street_path = models.CharField(max_length=80, blank=True)
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
@@ -202,6 +203,65 @@ class AppealMonthStat(StatCounters):
         return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key} {self.due_month}"
 
 
+class AppealMonthTotal(StatCounters):
+    """The month rows of a (month, community) summed over the months of the deadline: the filed
+    counters only, read by ``month``, in a third of the rows (an appeal's deadline falls in its
+    month, the next, or nowhere), so that a year of a district reads one row per community, month
+    and grid, category or department. Rebuilt with the month rows, from the same day rows, under the
+    same lock. The due counters stay in ``AppealMonthStat`` (read by ``due_month``).
+
+    Besides the month rows' dimensions, one a grid's own dashboard reads: per grid and category
+    (``grid_category``, ``key`` the category). Its rows and the per-grid rows carry the appeals'
+    place path (the grid's, else the community's), so a grid's year is read under the grid's path:
+    a dozen rows a month whatever the appeals, where its day rows grow with them."""
+
+    class Dimension(models.TextChoices):
+        GRID = "grid", _("网格")
+        CATEGORY = "category", _("诉求分类")
+        DEPARTMENT = "department", _("职能部门")
+        GRID_CATEGORY = "grid_category", _("网格诉求分类")
+
+    month = models.DateField(help_text="first day of the month")
+    community = models.ForeignKey(
+        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The community's path; for the per-grid dimensions the appeals' place (grid, else community).
+    path = models.CharField(max_length=80)
+    street_path = models.CharField(max_length=80, blank=True)
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.PositiveIntegerField(null=True, blank=True, help_text="the grid, category or department id")
+
+    class Meta:
+        verbose_name = _("诉求月合计")
+        verbose_name_plural = _("诉求月合计")
+        constraints = [
+            # Partial constraints instead of one: NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension", "key"],
+                condition=Q(key__isnull=False),
+                name="appeal_month_total_key",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "path", "dimension"],
+                condition=Q(key__isnull=True),
+                name="appeal_month_total_key_none",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "month"], name="appeal_month_total_cell"),
+            models.Index(fields=["dimension", "month", "path"], name="appeal_month_total_read"),
+            # A street's, community's or grid's months: the path prefix first (LIKE 'prefix%').
+            models.Index(
+                fields=["path", "dimension", "month"],
+                name="appeal_month_total_path",
+                opclasses=["varchar_pattern_ops", "varchar_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.path} {self.dimension} {self.key}"
+
+
 class AppealDayTotal(StatCounters):
     """The day rows of a (day, community) summed per place (the community, or the place of appeals
     filed above any community) and due day, once over every category (``category`` None) and once
@@ -247,38 +307,6 @@ class AppealDayTotal(StatCounters):
 
     def __str__(self):
         return f"{self.day} {self.path} {self.category_id} {self.due_day}"
-
-
-class AppealBacklogStat(models.Model):
-    """The open cases on the clock now (a timed status, not suspended) of a community, counted per
-    place, day of the deadline and day of the warning: what "overdue now" and "in the warning band
-    now" add up for the whole days before today, so that those counts cost the days the backlog
-    spans, not the cases in it (``appeals.backlog``). Rebuilt as a whole for its community whenever
-    one of the community's rollup cells is refreshed (``rollups.refresh``)."""
-
-    community = models.ForeignKey(
-        "registry.OrgNode", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=80)  # the appeals' own place path (grid, else community …)
-    due_day = models.DateField()
-    warn_day = models.DateField(null=True, blank=True)
-    open = models.PositiveIntegerField(default=0)
-    refreshed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("在办诉求统计")
-        verbose_name_plural = _("在办诉求统计")
-        indexes = [
-            models.Index(fields=["community"], name="appeal_backlog_cell"),
-            models.Index(
-                fields=["path", "due_day"],
-                name="appeal_backlog_read",
-                opclasses=["varchar_pattern_ops", "date_ops"],
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.path} {self.due_day} {self.open}"
 
 
 class AppealRollupMark(models.Model):

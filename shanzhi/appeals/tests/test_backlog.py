@@ -88,20 +88,51 @@ def test_an_unknown_bucket_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_drain_rebuilds_each_communitys_backlog_once_and_the_sweep_none(cast, placed, monkeypatch):
+def test_a_drain_recounts_only_its_cells_open_cases_and_the_sweep_none(cast, placed, monkeypatch):
     from shanzhi.appeals import rollup_grains
     from shanzhi.appeals.models import AppealRollupMark
 
-    rebuilt = []
-    real = rollup_grains.refresh_backlog
-    monkeypatch.setattr(rollup_grains, "refresh_backlog", lambda c, now: rebuilt.append(c) or real(c, now))
+    from .test_rollups import assert_backlog_is_the_open_cases
+
+    whole, cells = [], []
+    real_whole, real_cell = rollup_grains.refresh_backlog, rollup_grains.refresh_backlog_cell
+    monkeypatch.setattr(
+        rollup_grains, "refresh_backlog", lambda c, now: whole.append(c) or real_whole(c, now)
+    )
+    monkeypatch.setattr(
+        rollup_grains,
+        "refresh_backlog_cell",
+        lambda d, c, appeals, now: cells.append((d, c, appeals.count())) or real_cell(d, c, appeals, now),
+    )
     for day in (dt.date(2026, 3, 1), dt.date(2026, 3, 2)):  # two cells of one community
         AppealRollupMark.objects.create(day=day, community_id=cast.community.pk)
     assert rollups.drain() == 2
-    assert rebuilt == [cast.community.pk]
-    rebuilt.clear()
+    # Each cell's own appeals (those filed that day), never the community's as a whole.
+    days = (dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+    bounds = [rollups.day_bounds(d) for d in days]
+    filed = [
+        Appeal.objects.filter(community=cast.community, created_at__gte=a, created_at__lt=b).count()
+        for a, b in bounds
+    ]
+    assert whole == [] and cells == [(d, cast.community.pk, n) for d, n in zip(days, filed, strict=True)]
+    cells.clear()
     assert rollups.refresh_due(T + 5 * D) > 0  # deadlines passing change no open case
-    assert rebuilt == []
+    assert cells == [] and whole == []
+    assert_backlog_is_the_open_cases()
+
+
+@pytest.mark.django_db
+def test_a_cells_change_the_rows_cannot_take_recounts_the_community(cast, placed):
+    from shanzhi.appeals.models import AppealBacklogMonth
+
+    from .test_rollups import assert_backlog_is_the_open_cases
+
+    AppealBacklogStat.objects.all().delete()  # rows lost (a restore, say): a closing case has none to leave
+    AppealBacklogMonth.objects.all().delete()
+    late = Appeal.objects.filter(late_q("overdue", T)).order_by("pk").first()
+    kind = InvalidKind.objects.get_or_create(code="out_of_scope", defaults={"name": "不属于受理范围"})[0]
+    services.reject(late, by=cast.zhang, reason="不属于受理范围", kind=kind)
+    assert_backlog_is_the_open_cases()
 
 
 @pytest.mark.django_db
@@ -128,4 +159,49 @@ def test_the_migration_fills_the_day_totals_and_the_backlog_as_the_rollups_keep_
     migration.fill(apps, editor)  # set-based on PostgreSQL, row by row elsewhere
     assert AppealDayTotal.objects.exists() and AppealBacklogStat.objects.exists()
     assert_day_totals_are_their_day_rows()
+    assert_backlog_is_the_open_cases()
+
+
+@pytest.mark.django_db
+def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_the_rollups_keep_them(
+    cast, placed, file_appeal
+):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from shanzhi.appeals.models import (
+        AppealBacklogCell,
+        AppealBacklogMonth,
+        AppealMonthStat,
+        AppealMonthTotal,
+    )
+    from shanzhi.registry.paths import community_path
+
+    from .test_rollups import (
+        assert_backlog_is_the_open_cases,
+        assert_month_rows_are_their_day_rows,
+        assert_month_totals_are_their_day_rows,
+    )
+
+    file_appeal(node=cast.community)  # an appeal with no grid: its grid row under the community
+    # As before appeals/0024 and 0026: grid rows under the community's path, no totals, no months.
+    for row in AppealMonthStat.objects.filter(dimension="grid"):
+        AppealMonthStat.objects.filter(pk=row.pk).update(path=community_path(row.path))
+    AppealMonthTotal.objects.all().delete()
+    AppealBacklogMonth.objects.all().delete()
+    AppealBacklogCell.objects.all().delete()
+
+    def execute(sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+    editor = SimpleNamespace(connection=connection, execute=execute)
+    for name in ("0024_month_totals", "0026_backlog_cells_months"):
+        import_module(f"shanzhi.appeals.migrations.{name}").fill(apps, editor)  # SQL on PostgreSQL
+    assert AppealMonthTotal.objects.filter(dimension="grid_category").exists()
+    assert AppealBacklogMonth.objects.exists() and AppealBacklogCell.objects.exists()
+    assert_month_rows_are_their_day_rows()
+    assert_month_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()

@@ -19,10 +19,13 @@ from shanzhi.accounts import permissions
 from shanzhi.appeals import access, metrics, rollups, services
 from shanzhi.appeals.models import (
     Appeal,
+    AppealBacklogCell,
+    AppealBacklogMonth,
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     AppealRollupMark,
 )
 from shanzhi.appeals.services import sweep
@@ -140,12 +143,13 @@ def assert_month_rows_are_their_day_rows():
     expected = defaultdict(lambda: defaultdict(int))
     for r in AppealDayStat.objects.values():
         due_month = rollups.month_of(r["due_day"]) if r["due_day"] else None
-        for dimension, key in (
-            ("grid", r["grid_id"]),
-            ("category", r["category_id"]),
-            ("department", r["department_id"]),
+        for dimension, key, place in (
+            # A grid's rows under the grid's own path (its dashboard reads them), the others the community's.
+            ("grid", r["grid_id"], r["path"] if r["grid_id"] else community_path(r["path"])),
+            ("category", r["category_id"], community_path(r["path"])),
+            ("department", r["department_id"], community_path(r["path"])),
         ):
-            cell = (rollups.month_of(r["day"]), r["community_id"], community_path(r["path"]), dimension, key)
+            cell = (rollups.month_of(r["day"]), r["community_id"], place, dimension, key)
             sums = expected[(*cell, due_month)]
             for f in (*FIELDS, "handling"):
                 sums[f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
@@ -161,6 +165,36 @@ def assert_month_rows_are_their_day_rows():
     assert set(got) == set(expected)
     differ = [(k, f, got[k][f], expected[k][f]) for k in got for f in got[k] if got[k][f] != expected[k][f]]
     assert differ == []
+
+
+def assert_month_totals_are_their_day_rows():
+    """Every month total is the sum of its day rows, for every filed counter: grouped by (month of
+    filing, community, place, dimension, key), whatever the month of the deadline; per grid and
+    per grid and category under the grid's path."""
+    from shanzhi.registry.paths import community_path
+
+    expected = defaultdict(lambda: defaultdict(int))
+    for r in AppealDayStat.objects.values():
+        place = community_path(r["path"])
+        grid_place = r["path"] if r["grid_id"] else place
+        for dimension, key, path in (
+            ("grid", r["grid_id"], grid_place),
+            ("category", r["category_id"], place),
+            ("department", r["department_id"], place),
+            ("grid_category", r["category_id"], grid_place),
+        ):
+            sums = expected[(rollups.month_of(r["day"]), r["community_id"], path, dimension, key)]
+            for f in (*rollups.COUNTERS, "handling"):
+                sums[f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    got = {}
+    for r in AppealMonthTotal.objects.values():
+        k = (r["month"], r["community_id"], r["path"], r["dimension"], r["key"])
+        assert k not in got, k
+        got[k] = {
+            f: r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+            for f in (*rollups.COUNTERS, "handling")
+        }
+    assert got == {k: dict(v) for k, v in expected.items()}
 
 
 def assert_day_totals_are_their_day_rows():
@@ -187,7 +221,9 @@ def assert_day_totals_are_their_day_rows():
 
 def assert_backlog_is_the_open_cases():
     """The backlog rows are the open cases on the clock (a timed status, not suspended, with a
-    deadline) counted per community, place, local day of the deadline and of the warning."""
+    deadline) counted per community, place, local day of the deadline and of the warning; its
+    month rows per community, place and month of the deadline; its cells' shares per day of filing
+    too."""
     expected = defaultdict(int)
     for a in Appeal.objects.filter(deadline__isnull=False):
         if a.status in Appeal.TIMED and not a.suspended:
@@ -199,25 +235,58 @@ def assert_backlog_is_the_open_cases():
         assert k not in got and r["open"] > 0, k
         got[k] = r["open"]
     assert got == dict(expected)
+    # The month rows: the same open cases per community, place and month of the deadline.
+    months = defaultdict(int)
+    for (community_id, path, due_day, _warn), n in expected.items():
+        months[(community_id, path, rollups.month_of(due_day))] += n
+    got = {}
+    for r in AppealBacklogMonth.objects.values():
+        k = (r["community_id"], r["path"], r["due_month"])
+        assert k not in got, k
+        got[k] = r["open"]
+    assert got == dict(months)
+    # The cells' shares: the same open cases per day of filing as well; they add up to the rows.
+    cells = defaultdict(int)
+    for a in Appeal.objects.filter(deadline__isnull=False, status__in=Appeal.TIMED, suspended=False):
+        warn_day = timezone.localdate(a.warn_at) if a.warn_at else None
+        k = (
+            timezone.localdate(a.created_at),
+            a.community_id,
+            a.path,
+            timezone.localdate(a.deadline),
+            warn_day,
+        )
+        cells[k] += 1
+    got = {}
+    for r in AppealBacklogCell.objects.values():
+        k = (r["day"], r["community_id"], r["path"], r["due_day"], r["warn_day"])
+        assert k not in got and r["open"] > 0, k
+        got[k] = r["open"]
+    assert got == dict(cells)
 
 
 def assert_matches_oracle(user):
     """For every dimension and period, every way of reading (day rows alone; month rows for the
-    whole months where the user's scope allows, with the day totals for the other days or not)
-    gives what the scan gives; and the coarser rows are the sums of the day rows."""
+    whole months where the user's scope allows, with the month totals for the filed counters and
+    the day totals for the other days or not) gives what the scan gives; and the coarser rows are
+    the sums of the day rows."""
     assert_month_rows_are_their_day_rows()
+    assert_month_totals_are_their_day_rows()
     assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()
     days, months = metrics.stats_for(user)
     totals = permissions.visible(user, AppealDayTotal) if months is not None else None
+    month_totals = permissions.visible(user, AppealMonthTotal) if months is not None else None
     now = dt.datetime.now(dt.UTC)
+    ways = ((None, None, None), (months, None, None), (months, totals, month_totals))
     for first, end_day in PERIODS:
         start, end = metrics.period(first, end_day)
         for dimension in metrics.DIMENSIONS:
             expected_units, expected_total = oracle(_scoped_appeals(user), dimension, start, end, now)
-            for how, day_totals in ((None, None), (months, None), (months, totals)):
-                units, total = metrics.compute(days, dimension, start, end, months=how, totals=day_totals)
-                received = metrics.received(days, dimension, start, end, months=how, totals=day_totals)
+            for how, day_totals, filed in ways:
+                reads = {"months": how, "totals": day_totals, "month_totals": filed}
+                units, total = metrics.compute(days, dimension, start, end, **reads)
+                received = metrics.received(days, dimension, start, end, **reads)
                 assert received == {k: f.received for k, f in expected_units.items() if f.received}
                 assert _numbers(total) == _numbers(expected_total), (dimension, first, how is None)
                 assert {u.key: _numbers(u) for u in units} == {
@@ -225,6 +294,32 @@ def assert_matches_oracle(user):
                 }, (dimension, first, how is None)
     start, end = metrics.period(*PERIODS[0])
     return metrics.compute(days, "grid", start, end, months=months)[1]
+
+
+def assert_grid_matches_oracle(grid):
+    """A grid's own reading (the data centre's grid dashboard): the rows under the grid's path, its
+    month rows and month totals for whole months (``within_grid``: by category the totals' per grid
+    and category rows, the due counters by category from the day rows), for every dimension and
+    period, against the scan of the grid's appeals; and the coarser rows are their day rows' sums."""
+    assert_month_rows_are_their_day_rows()
+    assert_month_totals_are_their_day_rows()
+    under = {"path__startswith": grid.path}
+    days, months = AppealDayStat.objects.filter(**under), AppealMonthStat.objects.filter(**under)
+    reads = {"months": months, "month_totals": AppealMonthTotal.objects.filter(**under), "within_grid": True}
+    now = dt.datetime.now(dt.UTC)
+    for first, end_day in PERIODS:
+        start, end = metrics.period(first, end_day)
+        for dimension in metrics.DIMENSIONS:
+            expected_units, expected_total = oracle(
+                Appeal.objects.filter(**under), dimension, start, end, now
+            )
+            units, total = metrics.compute(days, dimension, start, end, **reads)
+            received = metrics.received(days, dimension, start, end, **reads)
+            assert received == {k: f.received for k, f in expected_units.items() if f.received}
+            assert _numbers(total) == _numbers(expected_total), (dimension, first)
+            assert {u.key: _numbers(u) for u in units} == {
+                k: _numbers(f) for k, f in expected_units.items()
+            }, (dimension, first)
 
 
 READERS = ("zhang", "zhao", "chen", "liu", "zhou", "sun", "wu", "zheng")
@@ -273,6 +368,8 @@ def test_rollup_equals_a_scan_after_a_sequence_of_moves(cast, cats, file_appeal)
         sweep.run()
         for name in READERS:
             assert_matches_oracle(getattr(cast, name))
+        for grid in (cast.grid, cast.grid2):
+            assert_grid_matches_oracle(grid)
         total = assert_matches_oracle(cast.wu)
     assert total.received == 9 and total.due > 0  # ten filed, one merged into another
     # The histogram's buckets split the resolved, and the four-day case is in its own bucket.
@@ -298,6 +395,7 @@ def test_due_counters_follow_the_deadlines_month_not_the_filing_month(cast, file
         assert (total.received, total.due, total.on_time) == (0, 2, 1)
         for name in ("zhang", "liu", "wu", "zheng"):
             assert_matches_oracle(getattr(cast, name))
+        assert_grid_matches_oracle(cast.grid)
 
 
 def test_scope_follows_place_and_department(cast, cats, file_appeal, login):

@@ -21,6 +21,7 @@ from shanzhi.appeals.models import (
     AppealDayStat,
     AppealDayTotal,
     AppealMonthStat,
+    AppealMonthTotal,
     Category,
     MetricsRules,
 )
@@ -105,28 +106,42 @@ def _sees_all_under(user, node):
 
 
 def rollup_rows(user, node):
-    """(day rows, month rows or None) of the appeals under ``node`` that the user may read. Month
-    rows are per community: a grid's dashboard reads day rows only."""
+    """(day rows, month rows) of the appeals under ``node`` that the user may read. A grid's month
+    rows are its own (under its path: the per-grid rows), which answer its totals."""
     days = visible(user, AppealDayStat).filter(path__startswith=node.path)
-    if node.level == OrgNode.Level.GRID:
-        return days, None
     months = visible(user, AppealMonthStat).filter(path__startswith=node.path)
     return days, months
 
 
+def month_totals(user, node):
+    """The month totals (``AppealMonthTotal``) under ``node`` that the user may read: the filed
+    counters of whole months, not split by the deadline's month (a grid's: its own rows)."""
+    return visible(user, AppealMonthTotal).filter(path__startswith=node.path)
+
+
 def day_totals(user, node):
-    """The day totals (``AppealDayTotal``) under ``node`` that the user may read, where the month rows
-    are read (``rollup_rows``), else None: a period's partial months in tens of rows a community-day."""
+    """The day totals (``AppealDayTotal``) under ``node`` that the user may read, else None (a grid:
+    the day totals are per community): a period's partial months in tens of rows a community-day."""
     if node.level == OrgNode.Level.GRID:
         return None
     return visible(user, AppealDayTotal).filter(path__startswith=node.path)
 
 
-def compute(user, node, period, dimension, rules):
+def _reads(user, node):
+    """The rollup rows ``metrics.compute`` and ``metrics.received`` read for ``node``."""
     days, months = rollup_rows(user, node)
-    totals = day_totals(user, node) if months is not None else None
+    return days, {
+        "months": months,
+        "totals": day_totals(user, node),
+        "month_totals": month_totals(user, node),
+        "within_grid": node.level == OrgNode.Level.GRID,
+    }
+
+
+def compute(user, node, period, dimension, rules):
+    days, reads = _reads(user, node)
     start, end = metrics.period(period.start, period.end)
-    return metrics.compute(days, dimension, start, end, months=months, rules=rules, totals=totals)
+    return metrics.compute(days, dimension, start, end, rules=rules, **reads)
 
 
 def worklist_url(node, bucket="all", **params):
@@ -144,19 +159,20 @@ def dashboard_url(node, period):
 
 def _trend(user, node, period):
     """Received, accepted and resolved per point of the trend. By month, the whole months come from
-    the month rows (one dimension's rows: each sums to the whole cell; the grid's are the fewest,
-    an appeal with no grid in its row with no key), the days at the edges from the day totals: a year costs its months, not its
-    appeals. By day or week, the day totals of the period (at most ``MAX_DAY_POINTS`` days, or a
-    week grain); a grid's dashboard (no month rows) reads its day rows."""
-    days, months = rollup_rows(user, node)
-    if months is not None:  # the days from the day totals' place rows (tens a community-day)
-        days = day_totals(user, node).filter(category__isnull=True)
+    the month totals (one dimension's rows: each sums to the whole cell; the grid's are the fewest,
+    an appeal with no grid in its row with no key), the days at the edges from the day totals (a
+    grid's: its day rows): a year costs its months, not its appeals. By day or week, the day
+    totals of the period (at most ``MAX_DAY_POINTS`` days, or a week grain), a grid's day rows."""
+    days, _months = rollup_rows(user, node)
+    totals = day_totals(user, node)
+    if totals is not None:  # the days from the day totals' place rows (tens a community-day)
+        days = totals.filter(category__isnull=True)
     sums = {"received": Sum("received"), "accepted": Sum("accepted"), "resolved": Sum("resolved")}
-    whole = metrics.whole_months(period.start, period.end) if months is not None else None
+    whole = metrics.whole_months(period.start, period.end)
     if period.grain != "month" or whole is None:
         parts = [(days.filter(day__gte=period.start, day__lt=period.end), "day")]
     else:
-        in_months = months.filter(dimension="grid", month__gte=whole[0], month__lt=whole[1])
+        in_months = month_totals(user, node).filter(dimension="grid", month__gte=whole[0], month__lt=whole[1])
         parts = [(in_months, "month")]
         edges = [(a, b) for a, b in ((period.start, whole[0]), (whole[1], period.end)) if a < b]
         if edges:  # none when the period is made of whole months
@@ -178,21 +194,21 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _received_by_category(user, node, period):
-    days, months = rollup_rows(user, node)
-    totals = day_totals(user, node) if months is not None else None
+def _received_by_category(user, node, period, keys=None):
+    days, reads = _reads(user, node)
     start, end = metrics.period(period.start, period.end)
-    return metrics.received(days, "category", start, end, months=months, totals=totals)
+    return metrics.received(days, "category", start, end, keys=keys, **reads)
 
 
 def _categories(user, node, period):
     """The top categories of the period against the previous one: their appeals received only (no
     rate is shown, so no due counters are read)."""
     now = _received_by_category(user, node, period)
-    before = _received_by_category(user, node, period.previous)
     categories = Category.objects.filter(pk__in=list(now)).select_related("parent")
     names, codes = {c.pk: str(c) for c in categories}, {c.pk: c.code for c in categories}
     top = sorted(now.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))[:TOP_CATEGORIES]
+    # The period before, of the categories shown only (a district's days: rows of every category).
+    before = _received_by_category(user, node, period.previous, keys=[k for k, _n in top if k is not None])
     rows = [(key, names.get(key) or _("（未归属）"), n) for key, n in top]
     return category_rows(
         rows, before, lambda code: figure_url(node, period, "received", category=code), codes
@@ -249,11 +265,12 @@ def _child_nodes(user, node, child, keys):
 def dashboard(user, node, period):
     """Everything one node's dashboard shows for ``period``."""
     rules = MetricsRules.current()
-    dimension = CHILD.get(node.level, "category")
+    # A grid's units are itself (no ranking below it): by grid, its month rows answer both clocks.
+    dimension = CHILD.get(node.level, "grid")
     units, total = compute(user, node, period, dimension, rules)
     # The comparisons show totals only, the same in any dimension: by community, the fewest month
     # rows, and answered by the day totals for partial months (a street's or a grid's units are not
-    # needed for a total); a grid's dashboard reads its day rows whatever the dimension.
+    # needed for a total); a grid's, its own month rows and its day rows at the edges.
     _u, previous = compute(user, node, period.previous, "community", rules)
     _u, year_earlier = compute(user, node, period.year_earlier, "community", rules)
     now = _totals(total)

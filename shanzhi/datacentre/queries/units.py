@@ -5,9 +5,11 @@ assigned to them, for their own staff only (``access.own_department`` / ``own_co
   served by the index on (department, day)), as ``metrics.stats_for`` does for its handlers.
 * **A property company**: the rollups have no company grain, so its figures are the rollup's own
   definitions (``rollups.figure_q``, the same aggregates a rollup cell sums) counted over the
-  appeals assigned to the company, filed (or, for 按期结案率, due) in the period. Bounded: one
-  company's appeals, found through the index on (assignee_company, status), in a period of at
-  most ``MAX_DAYS``; never the whole table.
+  appeals assigned to the company, filed (or, for 按期结案率, due) in the period. Bounded: the
+  company's appeals of the period, found through the partial indexes on (assignee_company,
+  created_at) and (assignee_company, deadline), in a period of at most ``MAX_DAYS``; never the
+  whole table, nor every appeal the company was ever assigned (its cost follows the period, not
+  the history).
 * **Comparisons** are the same figures of the period before and of the same days a year earlier,
   shown by the nodes' own ``rate_rows`` and ``category_rows``.
 * **Links** open the worklist narrowed to the cases assigned to the unit (``department=`` /
