@@ -22,7 +22,21 @@ class _PreparedCursor(psycopg.Cursor):
     on a generic plan for it."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+        super().execute(query, params, prepare=True, binary=binary)
+        if self._query is None:
+            # psycopg records no query when it runs an already prepared statement, and Django's
+            # debug cursor (query logging, ``CaptureQueriesContext``) reads the text from there:
+            # without this the tests' and DEBUG's record of such a statement says None.
+            self._query = _Ran(query, params)
+        return self
+
+
+class _Ran:
+    __slots__ = ("query", "params")
+
+    def __init__(self, query, params):
+        self.query = query.encode() if isinstance(query, str) else query
+        self.params = params
 
 
 def cursor(alias="default"):
