@@ -51,8 +51,12 @@ clean-demo:
 # Each role's home and the main pages at 390 and 1366 px, as PNG under docs/screenshots/: the
 # browser walk (shanzhi/tests/test_walk.py) saves them as it goes. Needs Debian's chromium.
 # The 15-user browser walk (phone and desk, axe-core, English), on its own: it seeds its own demo.
+# It runs on a test database in a file, where a lock is waited for (see _OneRequestAtATime in
+# shanzhi/conftest.py).
+walk: export SHANZHI_TEST_SQLITE ?= $(CURDIR)/var/walk-test.sqlite3
 walk: install
 	$(BIN)/python -m pytest -p no:cacheprovider -n 0 -m walk shanzhi/tests/test_walk.py
 
+screenshots: export SHANZHI_TEST_SQLITE ?= $(CURDIR)/var/walk-test.sqlite3
 screenshots: install
 	SHANZHI_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -n 0 -m walk shanzhi/tests/test_walk.py
