@@ -4,6 +4,7 @@ each, and one account per role (王网格 and 李网格 are grid workers of neig
 Test names describe behaviour, never people's data; all people are synthetic (Faker zh_CN).
 """
 
+import contextlib
 import threading
 import types
 from collections import defaultdict
@@ -176,6 +177,21 @@ def _load(keys):
         for name, pk in names.items():
             setattr(c, name, rows[pk])
     return c
+
+
+@pytest.fixture(scope="module")
+def cast_once(_module_cast, django_db_blocker):
+    """For a module-scoped fixture that does a costly thing once and lets several tests check what
+    came of it: ``with cast_once() as cast:`` gives the cast inside a savepoint that is rolled back
+    when the block ends, so nothing it wrote reaches the module's other tests."""
+
+    @contextlib.contextmanager
+    def once():
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield build_cast(password=PASSWORD) if _module_cast is None else _load(_module_cast)
+            transaction.set_rollback(True)
+
+    return once
 
 
 @pytest.fixture

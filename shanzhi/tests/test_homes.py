@@ -6,12 +6,13 @@ each test runs in its own savepoint inside that transaction.
 
 import io
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from shanzhi.accounts.models import Role
 from shanzhi.registry.demo import DEMO_PASSWORD, DEMO_USERS
@@ -54,6 +55,26 @@ def demo_district(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
+def _one_per_shape(urls):
+    """One link per view and set of query parameter names: a leader's dashboard links every
+    figure to the worklist with its own filter values, and a grid worker's home every case, over
+    a hundred links that differ only in values, which one view parses with one form. Every link
+    with its values is opened in a browser by the walk (``make walk``); a path no view answers is
+    always kept, so it is reported."""
+    seen = set()
+    for url in urls:
+        parts = urlsplit(url)
+        try:
+            view = resolve(parts.path).view_name
+        except Resolver404:
+            yield url
+            continue
+        shape = (view, frozenset(key for key, _ in parse_qsl(parts.query, keep_blank_values=True)))
+        if shape not in seen:
+            seen.add(shape)
+            yield url
+
+
 def signed_in(username):
     client = Client()
     response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
@@ -76,8 +97,7 @@ def test_every_demo_login_lands_on_its_home_and_every_link_there_opens(demo):
     for bad in NEVER.get(demo.role, []):
         assert not any(href == bad or href.startswith(bad + "?") for href in links), (demo.username, bad)
     broken = []
-    for href in links:
-        url = href.replace("&amp;", "&")
+    for url in _one_per_shape(href.replace("&amp;", "&") for href in links):
         # A page that sends on (a resident's household, co-op overview to "mine") must land on a 200.
         status = client.get(url, follow=True).status_code
         if status != 200:
