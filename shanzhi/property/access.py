@@ -45,6 +45,8 @@ ACTIONS = {
     # 红黑榜: the district proposes by its rules, a street approves (then it is public).
     "property.propose_list": {R.DISTRICT_STAFF},
     "property.approve_list": {R.STREET_STAFF},
+    # 季度公示: the district publishes a finished quarter's figures (frozen; then public).
+    "property.publish_disclosure": {R.DISTRICT_STAFF},
     # The district's credit rules (amounts and grade thresholds): district staff read and keep them.
     "property.credit_rules": {R.DISTRICT_STAFF},
     # Supervision of a company: street and district staff act; the company's staff read and reply.
