@@ -172,3 +172,24 @@ def test_the_schedule_leaves_a_quarter_its_staff_published(red, scheduled):
 def test_the_schedule_is_off_where_turned_off(red):
     assert periodic.run(_at(dt.date(2026, 10, 8)))["quarterly_disclosure"] == 0
     assert not Disclosure.objects.exists()
+
+
+@pytest.fixture
+def race_red(pg_race_db):
+    from shanzhi.tests.cast import build_cast
+
+    from .conftest import PASSWORD, build_red
+
+    return build_red(build_cast(password=PASSWORD))
+
+
+def test_staff_and_sweeps_publishing_at_once_make_one_disclosure(race_red):
+    from .test_races import at_once
+
+    c = race_red.cast
+    quarter = services.open_period(c.district, kind="quarter", starts_on="2026-07-01", by=c.sun)
+    results = at_once(*[lambda by=by: disclosures.publish(quarter, by=by) for by in [c.sun, None] * 4])
+    assert sum(isinstance(r, Disclosure) for r in results) == 1
+    assert all(isinstance(r, (Disclosure, DomainError)) for r in results), results
+    assert Disclosure.objects.count() == 1
+    assert AuditEvent.objects.filter(action="property.disclosure_published").count() == 1
