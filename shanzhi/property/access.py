@@ -190,6 +190,14 @@ def register_transitions():
     )
 
 
+def reads_staff_lists(user):
+    """Whether ``user`` reads the district's lists with the proposed ones (the staff page and API):
+    those who propose them and those who approve them."""
+    return permissions.has_role_for(user, "property.propose_list") or permissions.has_role_for(
+        user, "property.approve_list"
+    )
+
+
 def keeper_district(user, action):
     """The district that ``user``'s district-level grant for ``action`` covers (None without one):
     opening periods and keeping the lists' rules are the district's own work."""

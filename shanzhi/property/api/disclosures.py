@@ -16,6 +16,7 @@ from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import OrgNode
 
 from .. import queries
+from ..access import reads_staff_lists
 from ..models import Disclosure
 from ..services import disclosures
 from . import router
@@ -85,13 +86,9 @@ def public_lists(request, district: int | None = None):
 )
 @paginate(Pages, prepare=_standings_out)
 def staff_lists(request):
-    user = request.auth
-    if not (
-        permissions.has_role_for(user, "property.propose_list")
-        or permissions.has_role_for(user, "property.approve_list")
-    ):
+    if not reads_staff_lists(request.auth):
         raise PermissionDenied
-    return queries.standings_for(user)
+    return queries.standings_for(request.auth)
 
 
 # --- quarterly disclosure (公示) -------------------------------------------------------------------

@@ -17,14 +17,9 @@ from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 
 from .. import queries, sheets
+from ..access import reads_staff_lists
 from ..models import Period, StandingList
 from ..services import lists
-
-
-def _may_list(user):
-    return permissions.has_role_for(user, "property.propose_list") or permissions.has_role_for(
-        user, "property.approve_list"
-    )
 
 
 def _district(user):
@@ -52,7 +47,7 @@ def _page(request, status=200):
 @never_cache
 @require_GET
 def list_staff(request):
-    if not _may_list(request.user):
+    if not reads_staff_lists(request.user):
         raise PermissionDenied
     return _page(request)
 
