@@ -70,9 +70,10 @@ testcases.LiveServerThread.server_class = _OneRequestAtATime
 def pytest_configure(config):
     # Fast hashing and tasks that run inline: the same code paths, without the waiting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Every test that runs the sweep would otherwise make a month of reports; the report tests
-    # switch them on.
+    # Every test that runs the sweep would otherwise make a month of reports (and publish a
+    # quarter's disclosures); the report and disclosure tests switch them on.
     settings.SHANZHI_MONTHLY_REPORTS = False
+    settings.SHANZHI_QUARTERLY_DISCLOSURE = False
     if settings.SHANZHI_TASK_BACKEND == "rq":
         # CI's RQ run (.ci/run): the same task tests through Redis, each job run as it is enqueued
         # (RQ's synchronous queue), since the test's transaction never commits to trigger it.

@@ -198,6 +198,8 @@ SHANZHI_TASK_BACKEND = os.environ.get("SHANZHI_TASK_BACKEND", "db")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(SHANZHI_TASK_BACKEND, SHANZHI_TASK_BACKEND)}}
 # The data centre's monthly reports, made by the sweep on the first working day of each month.
 SHANZHI_MONTHLY_REPORTS = env_bool("SHANZHI_MONTHLY_REPORTS", True)
+# Red property's quarterly disclosure (公示), published by the sweep on the first working day of a quarter.
+SHANZHI_QUARTERLY_DISCLOSURE = env_bool("SHANZHI_QUARTERLY_DISCLOSURE", True)
 SHANZHI_REDIS_URL = os.environ.get("SHANZHI_REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASKS["default"]["BACKEND"].endswith("RQBackend"):
     INSTALLED_APPS.append("django_rq")

@@ -57,5 +57,7 @@ class Pages(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
         if self.prepare is not None:
-            page[self.items_attribute] = self.prepare(request.auth, page[self.items_attribute])
+            # A public endpoint (``auth=None``) has no ``request.auth``: its rows are prepared for nobody.
+            user = getattr(request, "auth", None)
+            page[self.items_attribute] = self.prepare(user, page[self.items_attribute])
         return page

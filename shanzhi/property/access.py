@@ -45,6 +45,8 @@ ACTIONS = {
     # 红黑榜: the district proposes by its rules, a street approves (then it is public).
     "property.propose_list": {R.DISTRICT_STAFF},
     "property.approve_list": {R.STREET_STAFF},
+    # 季度公示: the district publishes a finished quarter's figures (frozen; then public).
+    "property.publish_disclosure": {R.DISTRICT_STAFF},
     # The district's credit rules (amounts and grade thresholds): district staff read and keep them.
     "property.credit_rules": {R.DISTRICT_STAFF},
     # Supervision of a company: street and district staff act; the company's staff read and reply.
@@ -185,6 +187,14 @@ def register_transitions():
     permissions.register_scope("property.transition", _scope_transition, "property.view_transition")
     permissions.register_scope(
         "property.marketrequest", _scope_market_request, "property.view_market_request"
+    )
+
+
+def reads_staff_lists(user):
+    """Whether ``user`` reads the district's lists with the proposed ones (the staff page and API):
+    those who propose them and those who approve them."""
+    return permissions.has_role_for(user, "property.propose_list") or permissions.has_role_for(
+        user, "property.approve_list"
     )
 
 

@@ -27,3 +27,9 @@ class PropertyConfig(AppConfig):
 
         compound_panel.register()
         workdays.on_year_completed(meetings.year_completed)
+        # Last quarter's disclosure (公示) on the first working day of a quarter, from the sweep.
+        from shanzhi.core import periodic
+
+        from .services import disclosures
+
+        periodic.register("quarterly_disclosure", disclosures.schedule)

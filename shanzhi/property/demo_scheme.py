@@ -1,6 +1,7 @@
 """Demo data for red property: a district scheme of 16 items and 95 indicators (the size of
 Saihan's Longfeng compound assessment), two half-year periods, every company inspected and rated,
-and both periods scored through the run. Written through the services; deterministic for ``rng``."""
+both periods scored through the run, and the quarters since then published as disclosures.
+Written through the services; deterministic for ``rng``."""
 
 import datetime
 
@@ -10,8 +11,8 @@ from shanzhi.accounts.models import Role, RoleGrant
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import PropertyCompany
 
-from .models import Indicator
-from .services import evaluations, lists, schemes
+from .models import Disclosure, Indicator
+from .services import disclosures, evaluations, lists, schemes
 
 P, D, V = "points", "deduction", "veto"
 # (item, [(indicator, rule, source, points)]): 86 staff-scored indicators of 1 point, three veto
@@ -204,7 +205,16 @@ def seed(district, rng):
         if starts_on == previous and approver:
             lists.approve(standing, by=approver.user)
             out["lists"] = out.get("lists", 0) + 1
+    # Quarterly disclosure: each quarter the demo has data for (from the previous half-year on)
+    # that has ended is published, as the district (or the schedule) would have; this quarter is
+    # open and unpublished.
     quarter = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    for q in (quarter, datetime.date(quarter.year - (quarter.month == 1), (quarter.month - 4) % 12 + 1, 1)):
-        evaluations.open_period(district, kind="quarter", starts_on=q, by=by)
+    evaluations.open_period(district, kind="quarter", starts_on=quarter, by=by)
+    q = previous
+    while q < quarter:
+        period = evaluations.open_period(district, kind="quarter", starts_on=q, by=by)
+        if not Disclosure.objects.filter(period=period).exists():
+            disclosures.publish(period, by=by)
+            out["disclosures"] = out.get("disclosures", 0) + 1
+        q = datetime.date(q.year + (q.month == 10), (q.month + 2) % 12 + 1, 1)
     return out

@@ -151,6 +151,21 @@ def schemes_for(user):
     return permissions.visible(user, Scheme)
 
 
+def schemes_with_versions(user):
+    """The schemes ``user`` reads, each with its versions (newest first) counting their items and
+    indicators (the schemes page and the API list)."""
+    from django.db.models import Count, Prefetch
+
+    versions = SchemeVersion.objects.annotate(
+        items_n=Count("items", distinct=True), indicators_n=Count("items__indicators")
+    ).order_by("-number")
+    return schemes_for(user).prefetch_related(Prefetch("versions", queryset=versions)).order_by("name", "pk")
+
+
+def scheme_for(user, pk):
+    return permissions.get_visible_or_404(user, Scheme, pk=pk)
+
+
 def version_for(user, pk):
     version = SchemeVersion.objects.filter(pk=pk).select_related("scheme").first()
     if version is None or not permissions.visible(user, Scheme).filter(pk=version.scheme_id).exists():
@@ -328,3 +343,52 @@ def decisions_of(user, meeting, now=None):
         d.state = d.task_state(now) if d.kind == "task" else (d.appeal or {}).get("status", "")
         d.may_complete = may_complete(user, d)
     return decisions
+
+
+# --- red/black lists, disclosures, supervision (pages and API read the same) ----------------------
+
+
+def public_standings(district=None):
+    """Approved (public) red and black lists, newest first; of one district when given."""
+    from .models import StandingList
+
+    qs = StandingList.objects.filter(status=StandingList.Status.APPROVED)
+    if district is not None:
+        qs = qs.filter(period__district=district)
+    return qs.select_related("period").prefetch_related("entries__company").order_by("-period__starts_on")
+
+
+def standings_for(user):
+    """The lists of the user's districts, proposed ones too (the staff page; who may call it is
+    the caller's check: district staff propose, street staff approve)."""
+    from .models import StandingList
+
+    qs = StandingList.objects.filter(period__in=periods_for(user)).select_related("period")
+    return qs.prefetch_related("entries__company").order_by("-period__starts_on")
+
+
+def disclosure_districts():
+    """Districts with a published quarterly disclosure (the public page's picker)."""
+    from shanzhi.registry.models import OrgNode
+
+    from .models import Disclosure
+
+    return OrgNode.objects.filter(pk__in=Disclosure.objects.values("period__district_id")).order_by("name")
+
+
+def disclosures(district):
+    """A district's published quarterly disclosures, newest first (public; never the live figures)."""
+    from .models import Disclosure
+
+    return (
+        Disclosure.objects.filter(period__district=district)
+        .select_related("period")
+        .order_by("-period__starts_on")
+    )
+
+
+def supervision_of(user, company):
+    """The supervision actions against ``company`` that ``user`` may see, newest first."""
+    from .models import SupervisionAction
+
+    return permissions.visible(user, SupervisionAction).filter(company=company).order_by("-created_at", "-pk")

@@ -44,6 +44,8 @@ urlpatterns = [
     path("lists/approve/<int:pk>/", views.list_approve, name="list_approve"),
     path("public/lists/", views.public_lists, name="public_lists"),
     path("public/disclosure/", views.public_disclosure, name="public_disclosure"),
+    path("disclosures/", views.disclosure_staff, name="disclosures"),
+    path("disclosures/<int:period>/publish/", views.disclosure_publish, name="disclosure_publish"),
     # public
     path("results/", views.results, name="results"),
     path("results/<int:pk>/", views.result_detail, name="result"),

@@ -9,10 +9,11 @@ from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
 from shanzhi.accounts import permissions
+from shanzhi.core import spreadsheets
 from shanzhi.core.apischema import ERRORS
 from shanzhi.core.masking import mask_phone
 
-from .. import queries, services
+from .. import queries, services, sheets
 from ..models import EvaluationRun
 from . import router
 
@@ -165,14 +166,30 @@ def company(request, company_id: int):
     return _company_out(queries.company_for(request.auth, company_id), detail=True)
 
 
-@router.get(
-    "schemes/versions/{int:version_id}",
-    response={200: VersionOut, **ERRORS},
-    summary="考核方案版本",
-    url_name="property_scheme_version",
-)
-def scheme_version(request, version_id: int):
-    v = queries.version_for(request.auth, version_id)
+class VersionSummaryOut(Schema):
+    id: int
+    number: int
+    status: str
+    effective_from: datetime.date
+    items: int
+    indicators: int
+
+
+class SchemeOut(Schema):
+    id: int
+    name: str
+    district: int
+    versions: list[VersionSummaryOut]
+
+
+class SchemeDetailOut(Schema):
+    id: int
+    name: str
+    district: int
+    versions: list[VersionOut]
+
+
+def _version_out(v):
     items = [
         ItemOut(
             id=i.pk,
@@ -207,6 +224,59 @@ def scheme_version(request, version_id: int):
 
 
 @router.get(
+    "schemes",
+    response={200: list[SchemeOut], **ERRORS},
+    summary="考核方案及其版本",
+    url_name="property_schemes",
+)
+def schemes(request):
+    _need(request.auth, "property.view_scheme")
+    return [
+        SchemeOut(
+            id=s.pk,
+            name=s.name,
+            district=s.district_id,
+            versions=[
+                VersionSummaryOut(
+                    id=v.pk,
+                    number=v.number,
+                    status=v.status,
+                    effective_from=v.effective_from,
+                    items=v.items_n,
+                    indicators=v.indicators_n,
+                )
+                for v in s.versions.all()
+            ],
+        )
+        for s in queries.schemes_with_versions(request.auth)[:100]
+    ]
+
+
+@router.get(
+    "schemes/{int:scheme_id}",
+    response={200: SchemeDetailOut, **ERRORS},
+    summary="考核方案：各版本的考核项目与指标",
+    url_name="property_scheme",
+)
+def scheme(request, scheme_id: int):
+    s = queries.scheme_for(request.auth, scheme_id)
+    versions = s.versions.select_related("scheme").order_by("-number")
+    return SchemeDetailOut(
+        id=s.pk, name=s.name, district=s.district_id, versions=[_version_out(v) for v in versions]
+    )
+
+
+@router.get(
+    "schemes/versions/{int:version_id}",
+    response={200: VersionOut, **ERRORS},
+    summary="考核方案版本",
+    url_name="property_scheme_version",
+)
+def scheme_version(request, version_id: int):
+    return _version_out(queries.version_for(request.auth, version_id))
+
+
+@router.get(
     "evaluations",
     response={200: list[EvaluationOut], **ERRORS},
     summary="我能看到的考核结果",
@@ -234,6 +304,29 @@ def _period(user, pk):
     if period is None:
         raise Http404
     return period
+
+
+@router.get(
+    "periods/{int:period_id}/evaluations.xlsx",
+    response=ERRORS,
+    summary="导出本周期考核结果（Excel，与页面导出相同）",
+    url_name="property_evaluations_export",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {
+                    spreadsheets.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def evaluations_export(request, period_id: int):
+    period = _period(request.auth, period_id)  # another district's period: 404, as on the page
+    _need(request.auth, "property.view_evaluation")
+    data = sheets.evaluations_xlsx(period, queries.evaluations_for(request.auth, period))
+    return spreadsheets.xlsx_response(data, sheets.evaluations_filename(period))
 
 
 @router.post(

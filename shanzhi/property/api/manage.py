@@ -244,4 +244,4 @@ def period_new(request, payload: PeriodIn):
     return Status(201, _period_out(period))
 
 
-from . import oversight  # noqa: E402,F401  (lists and supervision join the router)
+from . import disclosures, oversight  # noqa: E402,F401  (lists, disclosures and supervision join the router)

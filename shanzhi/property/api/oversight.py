@@ -7,9 +7,10 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Schema, Status
+from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Pages
 from shanzhi.core.inputs import Text
 
 from .. import queries
@@ -200,6 +201,20 @@ def supervise(request, company_id: int, payload: ActionIn):
         company, kind=payload.kind, reason=payload.reason, workdays_given=payload.workdays, by=request.auth
     )
     return Status(201, _action_out(action))
+
+
+@router.get(
+    "companies/{int:company_id}/supervision",
+    response={200: list[ActionOut], **ERRORS},
+    summary="企业的监管措施（企业本身、街道和区按范围可见）",
+    url_name="property_company_supervision",
+)
+@paginate(Pages, prepare=lambda user, rows: [_action_out(a) for a in rows])
+def supervision_list(request, company_id: int):
+    company = queries.company_for(request.auth, company_id)  # out of scope: 404
+    if not permissions.has_role_for(request.auth, "property.view_supervision"):
+        raise PermissionDenied
+    return queries.supervision_of(request.auth, company).prefetch_related("timeline")
 
 
 @router.get(

@@ -2,6 +2,7 @@
 
 from .companies import CompanyContact, CompanyProfile, ServiceContract
 from .credit import CreditEvent, CreditRules
+from .disclosures import Disclosure
 from .evaluations import Evaluation, EvaluationEntry, EvaluationRun, Period, ResidentRating
 from .lists import ListRules, StandingEntry, StandingList
 from .market import MarketListing, MarketRequest
@@ -17,6 +18,7 @@ __all__ = [
     "CompanyProfile",
     "CreditEvent",
     "CreditRules",
+    "Disclosure",
     "Elector",
     "Evaluation",
     "EvaluationEntry",

@@ -70,14 +70,25 @@ def open_period(district, *, kind, starts_on, by, new=False):
         .exists()
     ):
         raise DomainError(_("该周期与已有的考核周期重叠。"), field="starts_on")
-    period, created = Period.objects.get_or_create(
-        district=district, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on}
-    )
+    period, created = _period_row(district, kind, starts_on, by)
     if new and not created:
         raise DomainError(_("该考核周期已存在。"), field="starts_on")
+    return period
+
+
+def _period_row(district, kind, starts_on, by):
+    period, created = Period.objects.get_or_create(
+        district=district, kind=kind, starts_on=starts_on, defaults={"ends_on": _period_end(kind, starts_on)}
+    )
     if created:
         audit.record("property.period_opened", actor=by, target=period)
-    return period
+    return period, created
+
+
+def scheduled_quarter(district, starts_on):
+    """The quarter the disclosure schedule publishes (``services.disclosures.schedule``), opened
+    here with no user when district staff never opened it (audited as opened by nobody)."""
+    return _period_row(district, Period.Kind.QUARTER, starts_on, None)[0]
 
 
 def version_for(period):

@@ -5,6 +5,12 @@ credit code, a published version, a period that exists, no scores yet, an empty 
 who may act get the 400 naming the field and nothing changes between roles; the others 403 or
 404 (out of scope)."""
 
+import datetime
+
+from django.utils import timezone
+
+from ..models import Disclosure
+from ..services import evaluations
 from .matrix_red import KEEPERS, SEES_CO, SEES_DISTRICT, SEES_PERIOD, VIEWERS, _api, _at_a1, red_objects
 
 
@@ -22,6 +28,29 @@ _version = _at_a1(lambda r: {"version_id": r.version.pk})
 _period = _at_a1(lambda r: {"period_id": r.period.pk})
 _standing = _at_a1(lambda r: {"list_id": r.standing.pk})
 DISTRICT = {"district_staff"}
+LIST_STAFF = {"district_staff", "street_staff"}
+
+
+def disclosure_objects(cast):
+    """A finished quarter of the fixtures' district, published already (so publishing it again is
+    the district's 400 naming the period, and nothing changes between roles)."""
+    r = red_objects(cast)
+    if not hasattr(r, "disclosure"):
+        quarter = evaluations.scheduled_quarter(cast.district, datetime.date(2026, 4, 1))
+        r.disclosure = Disclosure.objects.create(period=quarter, figures=[], published_at=timezone.now())
+    return r.disclosure
+
+
+def _public(role, rel):
+    return 200
+
+
+def _disclosed(make):
+    def kwargs(cast, rel):
+        return make(disclosure_objects(cast)) if rel == "a1" else None
+
+    return kwargs
+
 
 CONTRACT = {
     "compound": 2**40,  # unknown: read as out of reach, a 400 naming compound
@@ -80,6 +109,37 @@ API_ROWS = [
     # The district's credit rules: C not below B, so district staff get the 400 naming grade_c.
     ("api:property_credit_rules", "get", None, None, _api(None, DISTRICT)),
     ("api:property_credit_rules_set", "put", None, CREDIT_RULES, _api(None, DISTRICT, ok=400)),
+    # Reads: the lists (public: approved; staff: proposed too), the published disclosures (public),
+    # the schemes, a company's supervision and the evaluations' export.
+    ("api:property_public_lists", "get", None, None, _public),
+    ("api:property_lists", "get", None, None, _api(None, LIST_STAFF)),
+    ("api:property_disclosure_districts", "get", None, None, _public),
+    (
+        "api:property_public_disclosures",
+        "get",
+        _disclosed(lambda d: {"district_id": d.period.district_id}),
+        None,
+        _public,
+    ),
+    ("api:property_public_disclosure", "get", _disclosed(lambda d: {"disclosure_id": d.pk}), None, _public),
+    # Already published: the district's 400 naming the period.
+    (
+        "api:property_disclosure_publish",
+        "post",
+        _disclosed(lambda d: {"period_id": d.period_id}),
+        None,
+        _api(SEES_PERIOD, DISTRICT, ok=400),
+    ),
+    ("api:property_schemes", "get", None, None, _api(None, VIEWERS)),
+    (
+        "api:property_scheme",
+        "get",
+        _at_a1(lambda r: {"scheme_id": r.version.scheme_id}),
+        None,
+        _api(SEES_DISTRICT, VIEWERS),
+    ),
+    ("api:property_company_supervision", "get", _company, None, _api(SEES_CO, VIEWERS)),
+    ("api:property_evaluations_export", "get", _period, None, _api(SEES_PERIOD, VIEWERS)),
 ]
 
 
@@ -95,4 +155,14 @@ def page_rows(Row):
         Row("property:credit_rules", "post", may=DISTRICT, ok=400),
         Row("property:vote_tally_xlsx", obj=_vote("closed"), sees=SEES, may=VIEW),
         Row("property:vote_sealed_pdf", obj=_vote("closed"), sees=SEES, may=VIEW),
+        # Quarterly disclosure: the district's page; publishing a quarter already published: 400.
+        Row("property:disclosures", may=DISTRICT),
+        Row(
+            "property:disclosure_publish",
+            "post",
+            obj=_disclosed(lambda d: {"period": d.period_id}),
+            sees=SEES_PERIOD,
+            may=DISTRICT,
+            ok=400,
+        ),
     ]

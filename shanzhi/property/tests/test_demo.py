@@ -65,7 +65,18 @@ def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
 
     assert StandingList.objects.filter(status="approved").count() == 1
     assert StandingList.objects.filter(status="proposed").count() == 1
-    assert Period.objects.filter(kind="quarter").count() == 2
+    # Every quarter from the previous half-year to the last one is published; this one is open.
+    from django.utils import timezone
+
+    from ..models import Disclosure
+
+    today = timezone.localdate()
+    quarters = Period.objects.filter(kind="quarter").order_by("starts_on")
+    assert quarters.count() in (3, 4) and quarters.first().starts_on == min(
+        p.starts_on for p in Period.objects.filter(kind="half")
+    )
+    assert quarters.last().ends_on >= today and not Disclosure.objects.filter(period=quarters.last()).exists()
+    assert Disclosure.objects.count() == quarters.count() - 1
 
 
 @pytest.mark.django_db

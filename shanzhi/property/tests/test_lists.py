@@ -14,7 +14,7 @@ from shanzhi.registry import services as registry
 
 from .. import services
 from ..models import Evaluation, StandingList
-from ..services import evaluations, lists
+from ..services import disclosures, evaluations, lists
 
 pytestmark = pytest.mark.django_db
 
@@ -151,19 +151,29 @@ def test_the_street_approves_and_then_it_is_public(client, red, many):
     )
 
 
-def test_the_quarterly_disclosure_is_public(client, red):
+def test_the_quarterly_disclosure_is_public_once_published(client, red):
     c = red.cast
-    services.open_period(c.district, kind="quarter", starts_on="2026-10-01", by=c.sun)
+    quarter = services.open_period(c.district, kind="quarter", starts_on="2026-07-01", by=c.sun)
+    page = client.get(reverse("property:public_disclosure"))
+    assert page.status_code == 200 and "安居物业" not in page.content.decode()  # not yet published
+    disclosures.publish(quarter, by=c.sun)
     page = client.get(reverse("property:public_disclosure"))
     assert page.status_code == 200 and "安居物业" in page.content.decode()
 
 
-def test_the_export_neutralises_formulas(client, red):
+def test_the_export_neutralises_formulas_and_carries_the_scores(client, red):
     c = red.cast
     formula = registry.create_property_company(name="=HYPERLINK(1)物业", district=c.district)
     evaluations.evaluation_of(formula, red.period)
+    _scores(red, [(c.company, "95.50", False), (c.company2, "58.00", True)])
+    Evaluation.objects.filter(company=c.company2).update(grade="fail")
     client.force_login(c.sun)
     r = client.get(reverse("property:evaluations_export", kwargs={"period": red.period.pk}))
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.content)).active.values)
-    assert "'=HYPERLINK(1)物业" in {row[0] for row in rows}
+    assert rows[0][:4] == ("物业企业", "得分", "等级", "一票否决")
+    by_name = {row[0]: row for row in rows[1:]}
+    assert "'=HYPERLINK(1)物业" in by_name
+    assert by_name["安居物业"][1:4] == (95.5, "合格", None)
+    assert by_name["宜家物业"][1:4] == (58, "不合格", "是")
+    assert by_name["'=HYPERLINK(1)物业"][1] is None  # not scored yet

@@ -1,4 +1,5 @@
 from .companies import company_contact, company_contract, company_detail, company_edit, company_list
+from .disclosures import disclosure_publish, disclosure_staff
 from .evaluations import evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
 from .lists import (
     evaluations_export,
@@ -38,6 +39,8 @@ __all__ = [
     "company_detail",
     "company_edit",
     "company_list",
+    "disclosure_publish",
+    "disclosure_staff",
     "evaluation_detail",
     "evaluation_list",
     "evaluations_export",

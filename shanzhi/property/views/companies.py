@@ -59,7 +59,7 @@ def _page(request, company, status=200):
                 "at": [e.at.date().isoformat() for e in history],
                 "score": [str(e.score) for e in history],
             },
-            "actions": permissions.visible(user, SupervisionAction).filter(company=company),
+            "actions": queries.supervision_of(user, company),
             "may_supervise": permissions.can(user, "property.supervise", company),
             "kinds": SupervisionAction.Kind.choices,
             "levels": ServiceContract.Level.choices,

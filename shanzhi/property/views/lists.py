@@ -1,5 +1,6 @@
 """The red and black lists (staff: rules, proposal, the street's approval), the public list and
-quarterly disclosure pages (no login), and the evaluations' Excel export."""
+quarterly disclosure pages (no login), and the evaluations' Excel export. Publishing a quarter's
+disclosure is ``disclosures.py``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,23 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from shanzhi.accounts import permissions
 from shanzhi.core import spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
-from shanzhi.registry.models import PropertyCompany
 
-from .. import figures, queries
+from .. import queries, sheets
+from ..access import reads_staff_lists
 from ..models import Period, StandingList
 from ..services import lists
-
-
-def _may_list(user):
-    return permissions.has_role_for(user, "property.propose_list") or permissions.has_role_for(
-        user, "property.approve_list"
-    )
 
 
 def _district(user):
@@ -41,7 +35,7 @@ def _page(request, status=200):
         "property/lists.html",
         {
             "periods": periods,
-            "standings": StandingList.objects.filter(period__in=periods).prefetch_related("entries__company"),
+            "standings": queries.standings_for(user)[:10],
             "rules": lists.rules_for(district) if district else None,
             "may_propose": permissions.has_role_for(user, "property.propose_list"),
             "may_approve": permissions.has_role_for(user, "property.approve_list"),
@@ -53,7 +47,7 @@ def _page(request, status=200):
 @never_cache
 @require_GET
 def list_staff(request):
-    if not _may_list(request.user):
+    if not reads_staff_lists(request.user):
         raise PermissionDenied
     return _page(request)
 
@@ -117,27 +111,34 @@ def list_rules(request):
 @login_not_required
 @require_GET
 def public_lists(request):
-    standings = (
-        StandingList.objects.filter(status=StandingList.Status.APPROVED)
-        .select_related("period")
-        .prefetch_related("entries__company")[:8]
-    )
-    return render(request, "property/public_lists.html", {"standings": standings})
+    return render(request, "property/public_lists.html", {"standings": queries.public_standings()[:8]})
+
+
+def _pick(rows, value):
+    """The row of ``rows`` whose pk is ``value`` (a picker's choice), else the first."""
+    return next((r for r in rows if r.pk == id_or_none(value)), rows[0] if rows else None)
 
 
 @login_not_required
 @require_GET
 def public_disclosure(request):
-    """公示: each company's figures of a quarter (the latest, or ``?period=``); counts only."""
-    quarters = list(Period.objects.filter(kind=Period.Kind.QUARTER).order_by("-starts_on")[:12])
-    chosen = next((p for p in quarters if p.pk == id_or_none(request.GET.get("period"))), None)
-    chosen = chosen or (quarters[0] if quarters else None)
-    rows = []
-    if chosen:
-        companies = list(PropertyCompany.objects.filter(district=chosen.district_id).order_by("name")[:500])
-        rows = figures.disclosure(chosen, companies)
+    """公示: a district's published quarters (``?district=``, ``?period=``; the newest by default).
+    Only frozen disclosures: a quarter is shown once it ended and was published. Counts only."""
+    districts = list(queries.disclosure_districts()[:200])
+    district = _pick(districts, request.GET.get("district"))
+    published = list(queries.disclosures(district)[:40]) if district else []
+    chosen = next((d for d in published if d.period_id == id_or_none(request.GET.get("period"))), None)
+    chosen = chosen or (published[0] if published else None)
     return render(
-        request, "property/public_disclosure.html", {"quarters": quarters, "period": chosen, "rows": rows}
+        request,
+        "property/public_disclosure.html",
+        {
+            "districts": districts,
+            "district": district,
+            "published": published,
+            "disclosure": chosen,
+            "rows": chosen.figures if chosen else [],
+        },
     )
 
 
@@ -148,32 +149,5 @@ def evaluations_export(request, period):
     period = _period(user, period)  # another district's period is a 404, as elsewhere
     if not permissions.has_role_for(user, "property.view_evaluation"):
         raise PermissionDenied
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(period))
-    spreadsheets.append(
-        sheet,
-        [
-            _("物业企业"),
-            _("得分"),
-            _("等级"),
-            _("一票否决"),
-            _("每百户投诉量"),
-            _("按期办结率"),
-            _("诉求满意率"),
-        ],
-    )
-    for e in queries.evaluations_for(user, period).order_by("company__name"):
-        f = e.figures or {}
-        spreadsheets.append(
-            sheet,
-            [
-                e.company.name,
-                e.score,
-                e.get_grade_display(),
-                _("是") if e.vetoed else "",
-                f.get("complaints_per_100"),
-                f.get("on_time"),
-                f.get("satisfaction"),
-            ],
-        )
-    return spreadsheets.xlsx_response(spreadsheets.xlsx_bytes(book), f"evaluations-{period.starts_on}.xlsx")
+    data = sheets.evaluations_xlsx(period, queries.evaluations_for(user, period))
+    return spreadsheets.xlsx_response(data, sheets.evaluations_filename(period))

@@ -21,7 +21,7 @@ from ..models import Indicator
 def scheme_list(request):
     if not permissions.has_role_for(request.user, "property.view_scheme"):
         raise PermissionDenied
-    schemes = queries.schemes_for(request.user).prefetch_related("versions")
+    schemes = queries.schemes_with_versions(request.user)
     return render(request, "property/schemes.html", {"schemes": schemes})
 
 
