@@ -1,5 +1,5 @@
 from .companies import company_contact, company_contract, company_detail, company_edit, company_list
-from .evaluations import evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
+from .evaluations import entry_photo, evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
 from .lists import (
     evaluations_export,
     list_approve,
@@ -38,6 +38,7 @@ __all__ = [
     "company_detail",
     "company_edit",
     "company_list",
+    "entry_photo",
     "evaluation_detail",
     "evaluation_list",
     "evaluations_export",

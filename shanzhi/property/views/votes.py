@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.permissions import NODE_STAFF
+from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building, Compound
 
@@ -118,9 +119,13 @@ def vote_detail(request, pk):
             "owners": [(o, mine.get(o.pk)) for o in owners],
             "may_cast": bool(owners) and permissions.can(user, "property.cast", vote),
             "choices": Ballot.Choice.choices,
-            "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False)
+            "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False, void="")
             if staff
             else [],
+            "voided": queries.ballots_for(user, vote).exclude(void="") if staff else [],
+            # Per-unit choices (the JSON file, the workbook's 分户 sheet): staff only (an owner sees
+            # only their own ballot; the summary and digest are for everyone who sees the vote).
+            "per_unit": permissions.can(user, "property.view_tally", vote),
         },
     )
 
@@ -180,10 +185,13 @@ def ballot_confirm(request, pk, ballot_pk):
 
 @require_GET
 def vote_export(request, pk):
-    """The closed vote in the tally_vote file format, for an independent recount."""
+    """The closed vote in the tally_vote file format, for an independent recount: each owner's
+    choice, so staff only (an owner gets the summary and the digest from the workbook and PDF)."""
     vote = queries.vote_for(request.user, pk)
     if vote.status != Vote.Status.CLOSED:
         raise Http404
+    permissions.require(request.user, "property.view_tally", vote)
+    audit.record("export", request=request, target=vote, detail={"report": "property_vote", "format": "json"})
     body = json.dumps(queries.export_file(vote), ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vote-{vote.pk}.json"'
