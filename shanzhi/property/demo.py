@@ -92,11 +92,13 @@ def _seed_votes(district, rng):
     )
     services.open_vote(dismissal, by=staff[0])
     voters = [o for o in owners if o.residents.exists()]
+    rejected = False
     for i, owner in enumerate(voters):
         if rng.random() < 0.85:
             choice = rng.choices(["yes", "no", "abstain"], weights=[75, 18, 7])[0]
             if i % 10 == 0:  # some owners hand in paper: entered by one, confirmed by another
-                if i == 10:  # entered for the wrong choice: the second person rejects it first
+                if not rejected:  # entered for the wrong choice: the second person rejects it first
+                    rejected = True
                     wrong = "no" if choice == "yes" else "yes"
                     ballot = services.enter_paper(dismissal, owner, wrong, scan=_scan(i), by=staff[0])
                     services.reject_paper(ballot, reason="录入意见与纸质选票不符", by=staff[1])
