@@ -136,7 +136,8 @@ def page_rows(Row):
             may={"resident"},
             data=lambda c, r: {"choice": "yes"},
         ),
-        Row("property:vote_paper", "post", obj=_vote("open"), sees=SEES, may=MANAGERS),
+        # An empty form: the managers get the page again with the refusal (400).
+        Row("property:vote_paper", "post", obj=_vote("open"), sees=SEES, may=MANAGERS, ok=400),
         Row("property:ballot_confirm", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),
         Row("property:ballot_reject", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),
         Row("property:ballot_withdraw", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),

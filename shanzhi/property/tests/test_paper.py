@@ -137,10 +137,17 @@ def test_an_oversize_scan_is_refused(cast, roll, monkeypatch):
     assert refused.value.field == "scan" and not Ballot.objects.exists()
 
 
-def test_a_bad_scan_through_the_api_is_a_400_naming_the_field(client, cast, roll):
+def test_a_bad_scan_on_the_page_and_the_api_is_a_400_naming_the_field(client, cast, roll):
     from .test_api import _auth
 
     vote = new_vote(cast)
+    client.force_login(cast.zhang)
+    text = SimpleUploadedFile("ballot.jpg", b"just text", content_type="image/jpeg")
+    page = client.post(
+        reverse("property:vote_paper", kwargs={"pk": vote.pk}),
+        {"owner_code": roll.b.code, "choice": "no", "scan": text},
+    )
+    assert page.status_code == 400 and "扫描件只能是" in page.content.decode()
     bad = io.BytesIO(b"MZ not an image")
     bad.name = "ballot.jpg"
     got = client.post(

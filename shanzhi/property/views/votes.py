@@ -98,8 +98,11 @@ def vote_new(request):
 @never_cache
 @require_GET
 def vote_detail(request, pk):
+    return _detail(request, queries.vote_for(request.user, pk))
+
+
+def _detail(request, vote, status=200):
     user = request.user
-    vote = queries.vote_for(user, pk)
     staff = permissions.can(user, "property.manage_vote", vote)
     result = vote.result if vote.status == Vote.Status.CLOSED else None
     live = queries.count(vote) if vote.status == Vote.Status.OPEN else None
@@ -127,6 +130,7 @@ def vote_detail(request, pk):
             # only their own ballot; the summary and digest are for everyone who sees the vote).
             "per_unit": permissions.can(user, "property.view_tally", vote),
         },
+        status=status,
     )
 
 
@@ -164,14 +168,18 @@ def vote_paper(request, pk):
     code = (request.POST.get("owner_code") or "").strip().upper()
     owner = Owner.objects.filter(code=code, compound=vote.compound_id).first() if code else None
 
-    def enter():
+    try:
         if owner is None:
             raise DomainError(_("请填写名册中的业主编号（例如 O00012）。"), field="owner_code")
         services.enter_paper(
             vote, owner, request.POST.get("choice"), scan=request.FILES.get("scan"), by=request.user
         )
-
-    return _act(request, vote, enter, _("纸质选票已录入，待另一位工作人员确认后计入。"))
+    except DomainError as exc:
+        # The page again with the refusal (a wrong scan, an unknown owner number): a 400.
+        messages.error(request, str(exc.message))
+        return _detail(request, vote, status=400)
+    messages.success(request, _("纸质选票已录入，待另一位工作人员确认后计入。"))
+    return redirect("property:vote", pk=vote.pk)
 
 
 @require_POST
