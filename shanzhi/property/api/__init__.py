@@ -264,6 +264,19 @@ def withdraw(request, vote_id: int, ballot_id: int):
     response={200: None, **ERRORS},
     summary="纸质选票扫描件（仅可确认纸质选票的工作人员）",
     url_name="property_scan",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "扫描件",
+                "content": {
+                    "image/jpeg": {},
+                    "image/png": {},
+                    "application/pdf": {},
+                    "application/octet-stream": {},
+                },
+            }
+        }
+    },
 )
 def scan(request, vote_id: int, ballot_id: int):
     from ..views.ballots import open_scan, scan_response

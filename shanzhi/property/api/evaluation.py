@@ -264,6 +264,11 @@ def enter(
     response={200: None, **ERRORS},
     summary="检查录入的现场照片（可见该考核者）",
     url_name="property_entry_photo",
+    openapi_extra={
+        "responses": {
+            200: {"description": "照片", "content": {"image/jpeg": {}, "application/octet-stream": {}}}
+        }
+    },
 )
 def entry_photo(request, entry_id: int):
     from ..views.evaluations import open_photo
