@@ -202,6 +202,10 @@ def test_reject_and_withdraw_on_the_page_and_the_api(client, cast, roll):
 
     vote = new_vote(cast)
     first = services.enter_paper(vote, roll.b, "no", scan=jpeg(), by=cast.zhang)
+    client.force_login(cast.zhang)  # the enterer: withdraw, not confirm or reject
+    page = client.get(reverse("property:vote", kwargs={"pk": vote.pk})).content.decode()
+    assert reverse("property:ballot_withdraw", kwargs={"pk": vote.pk, "ballot_pk": first.pk}) in page
+    assert reverse("property:ballot_reject", kwargs={"pk": vote.pk, "ballot_pk": first.pk}) not in page
     client.force_login(cast.zhao)
     page = client.get(reverse("property:vote", kwargs={"pk": vote.pk})).content.decode()
     assert reverse("property:ballot_reject", kwargs={"pk": vote.pk, "ballot_pk": first.pk}) in page
