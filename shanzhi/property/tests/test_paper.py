@@ -224,6 +224,9 @@ def test_reject_and_withdraw_on_the_page_and_the_api(client, cast, roll):
     assert bad.status_code == 400 and bad.json()["field"] == "reason"
     done = call(client, "post", f"{api}/withdraw", cast.zhang)
     assert done.status_code == 200 and done.json()["void"] == "withdrawn"
+    client.logout()
     scan = call(client, "get", f"{api}/scan", cast.zhao)
     assert scan.status_code == 200 and scan["X-Content-Type-Options"] == "nosniff"
+    viewed = AuditEvent.objects.filter(action="property.ballot_scan_viewed", target_id=str(second.pk))
+    assert [e.actor_username for e in viewed] == [cast.zhao.username]
     assert call(client, "get", f"{api}/scan", cast.jumin).status_code == 404

@@ -71,7 +71,9 @@ def scan_response(request, ballot, handle, kind):
     response["Content-Disposition"] = content_disposition_header(not inline, f"ballot-{ballot.pk}.{ext}")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    audit.record("property.ballot_scan_viewed", request=request, target=ballot)
+    # Over the API the caller is ``request.auth`` (a bearer token), not the session's user.
+    actor = getattr(request, "auth", None) or request.user
+    audit.record("property.ballot_scan_viewed", actor=actor, request=request, target=ballot)
     return response
 
 
