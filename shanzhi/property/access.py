@@ -31,6 +31,9 @@ ACTIONS = {
     "property.enter_paper": COMMUNITY_STAFF,
     "property.cast": {R.RESIDENT},
     "property.view_ballot": NODE_STAFF | {R.RESIDENT},
+    # A closed vote's per-unit choices (the export file, the workbook's 分户 sheet): staff who see
+    # the vote. An owner sees their own ballot only, and of the count the sealed summary.
+    "property.view_tally": NODE_STAFF,
     # Red property: companies, schemes, evaluations.
     "property.view_company": NODE_STAFF | {R.PROPERTY_STAFF},
     "property.manage_company": {R.STREET_STAFF, R.DISTRICT_STAFF},

@@ -92,10 +92,16 @@ def _seed_votes(district, rng):
     )
     services.open_vote(dismissal, by=staff[0])
     voters = [o for o in owners if o.residents.exists()]
+    rejected = False
     for i, owner in enumerate(voters):
         if rng.random() < 0.85:
             choice = rng.choices(["yes", "no", "abstain"], weights=[75, 18, 7])[0]
             if i % 10 == 0:  # some owners hand in paper: entered by one, confirmed by another
+                if not rejected:  # entered for the wrong choice: the second person rejects it first
+                    rejected = True
+                    wrong = "no" if choice == "yes" else "yes"
+                    ballot = services.enter_paper(dismissal, owner, wrong, scan=_scan(i), by=staff[0])
+                    services.reject_paper(ballot, reason="录入意见与纸质选票不符", by=staff[1])
                 ballot = services.enter_paper(dismissal, owner, choice, scan=_scan(i), by=staff[0])
                 services.confirm_paper(ballot, by=staff[1])
             else:
@@ -117,12 +123,17 @@ def _seed_votes(district, rng):
         by=staff[0],
     )
     services.open_vote(fund, by=staff[0])
+    pending = None
     for owner in voters:
         if grant.resident in owner.residents.all() or rng.random() > 0.5:
+            if pending is None and grant.resident not in owner.residents.all():
+                pending = owner
             continue
         services.cast(
             fund, rng.choices(["yes", "no", "abstain"], weights=[70, 20, 10])[0], by=_voter(owner, grant)
         )
+    if pending is not None:  # a paper ballot waiting for the second person (confirm or reject)
+        services.enter_paper(fund, pending, "yes", scan=_scan(1, pdf=True), by=staff[0])
     # A building's own matter, voted by that building's owners only (a draft, for staff to open).
     building = Building.objects.filter(compound=compound, retired_at__isnull=True).order_by("name").first()
     if building is not None:
@@ -191,5 +202,25 @@ def _voter(owner, demo_grant):
     return user
 
 
-def _scan(i):
-    return ContentFile(f"scan of paper ballot {i}".encode(), name=f"ballot-{i}.txt")
+def _scan(i, pdf=False):
+    """A small real scan (a PNG, or a one-page PDF) with the ballot's number on it: what the
+    upload check accepts, and what staff open from the vote page."""
+    import io
+
+    out = io.BytesIO()
+    if pdf:
+        from reportlab.pdfgen import canvas
+
+        page = canvas.Canvas(out, pagesize=(420, 297))
+        page.drawString(40, 250, f"Paper ballot No. {i} (demo scan)")
+        page.rect(40, 120, 340, 100)
+        page.save()
+        return ContentFile(out.getvalue(), name=f"ballot-{i}.pdf")
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (420, 297), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), f"Paper ballot No. {i} (demo scan)", fill="black")
+    draw.rectangle((40, 120, 380, 220), outline="black")
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name=f"ballot-{i}.png")

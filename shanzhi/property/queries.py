@@ -34,7 +34,7 @@ def _rows(vote):
 
 def _votes(vote):
     # Only counted ballots: a paper ballot waits for its second person's confirmation.
-    return dict(Ballot.objects.filter(vote=vote, counted=True).values_list("owner__code", "choice"))
+    return dict(Ballot.objects.filter(vote=vote, counted=True, void="").values_list("owner__code", "choice"))
 
 
 def count(vote):
@@ -70,7 +70,8 @@ def owners_of(user, vote):
 
 
 def my_ballots(user, vote):
-    return permissions.visible(user, Ballot).filter(vote=vote, owner__in=owners_of(user, vote))
+    """The user's live ballots (a rejected or withdrawn paper entry is not the owner's ballot)."""
+    return permissions.visible(user, Ballot).filter(vote=vote, owner__in=owners_of(user, vote), void="")
 
 
 def ballots_for(user, vote):

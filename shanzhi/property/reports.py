@@ -1,7 +1,8 @@
 """A closed vote's tally as an .xlsx workbook and its sealed result as an A4 PDF (pure rendering:
 no database, no user scope; the caller passes the vote, its export file and the recount check).
 
-Both carry owner codes and units, never names or phones (as the ``tally_vote`` export does). The
+The workbook's 分户 sheet carries owner codes and units (never names or phones, as the
+``tally_vote`` export does) and goes to staff only; the summary and the PDF carry no unit. The
 digest is SHA-256 over the export file in canonical JSON (keys sorted, no spaces, UTF-8), so anyone
 holding the JSON export can recompute it and see that the ballots are the ones sealed. The PDF
 uses reportlab's built-in CID font STSong-Light (every PDF reader carries it): no font file ships.
@@ -97,12 +98,15 @@ def unit_rows(export):
     ]
 
 
-def tally_xlsx(vote, export, *, recount_ok):
-    """The workbook: 汇总 (the summary) and 分户 (per unit); every text cell neutralised."""
+def tally_xlsx(vote, export, *, recount_ok, per_unit=True):
+    """The workbook: 汇总 (the summary) and, with ``per_unit`` (staff), 分户 (each unit's
+    choice); every text cell neutralised."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("汇总"))
     for label, value in summary(vote, export, recount_ok=recount_ok):
         spreadsheets.append(sheet, [label, value])
+    if not per_unit:
+        return spreadsheets.xlsx_bytes(book)
     units = book.create_sheet(_("分户"))
     spreadsheets.append(units, [_("房屋"), _("业主编号"), _("专有部分面积（㎡）"), _("意见")])
     for row in unit_rows(export):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import credit, exports, periods
+from .views import ballots, credit, exports, periods
 
 app_name = "property"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("votes/<int:pk>/paper/", views.vote_paper, name="vote_paper"),
     path("votes/<int:pk>/paper/<int:ballot_pk>/confirm/", views.ballot_confirm, name="ballot_confirm"),
     path("votes/<int:pk>/export.json", views.vote_export, name="vote_export"),
+    path("votes/<int:pk>/paper/<int:ballot_pk>/reject/", ballots.ballot_reject, name="ballot_reject"),
+    path("votes/<int:pk>/paper/<int:ballot_pk>/withdraw/", ballots.ballot_withdraw, name="ballot_withdraw"),
+    path("votes/<int:pk>/paper/<int:ballot_pk>/scan/", ballots.ballot_scan, name="ballot_scan"),
     # red property: companies, schemes, evaluations
     path("companies/", views.company_list, name="companies"),
     path("companies/<int:pk>/", views.company_detail, name="company"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("evaluations/", views.evaluation_list, name="evaluations"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
     path("evaluations/<int:period>/<int:company>/inspect/", views.inspect, name="inspect"),
+    path("evaluations/entries/<int:pk>/photo/", views.entry_photo, name="entry_photo"),
     path("evaluations/<int:period>/run/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("rate/", views.rate, name="rate"),

@@ -9,6 +9,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from shanzhi.accounts import permissions
+from shanzhi.core import audit
 from shanzhi.core.apischema import ERRORS
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Compound
@@ -73,6 +74,11 @@ class BallotOut(Schema):
     channel: str
     counted: bool
     changes: int
+    void: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
 
 
 def _vote_out(user, vote, *, live=False):
@@ -108,7 +114,13 @@ def _vote_out(user, vote, *, live=False):
 
 def _ballot_out(b):
     return BallotOut(
-        id=b.pk, owner=b.owner.code, choice=b.choice, channel=b.channel, counted=b.counted, changes=b.changes
+        id=b.pk,
+        owner=b.owner.code,
+        choice=b.choice,
+        channel=b.channel,
+        counted=b.counted,
+        changes=b.changes,
+        void=b.void,
     )
 
 
@@ -223,6 +235,55 @@ def confirm(request, vote_id: int, ballot_id: int):
     return _ballot_out(services.confirm_paper(ballot, by=request.auth))
 
 
+@router.post(
+    "votes/{int:vote_id}/paper/{int:ballot_id}/reject",
+    response={200: BallotOut, **ERRORS},
+    summary="退回纸质选票（作废，须说明原因）",
+    url_name="property_reject",
+)
+def reject(request, vote_id: int, ballot_id: int, payload: RejectIn):
+    vote = queries.vote_for(request.auth, vote_id)
+    ballot = permissions.get_visible_or_404(request.auth, Ballot, pk=ballot_id, vote=vote)
+    return _ballot_out(services.reject_paper(ballot, reason=payload.reason, by=request.auth))
+
+
+@router.post(
+    "votes/{int:vote_id}/paper/{int:ballot_id}/withdraw",
+    response={200: BallotOut, **ERRORS},
+    summary="撤回本人录入的纸质选票",
+    url_name="property_withdraw",
+)
+def withdraw(request, vote_id: int, ballot_id: int):
+    vote = queries.vote_for(request.auth, vote_id)
+    ballot = permissions.get_visible_or_404(request.auth, Ballot, pk=ballot_id, vote=vote)
+    return _ballot_out(services.withdraw_paper(ballot, by=request.auth))
+
+
+@router.get(
+    "votes/{int:vote_id}/paper/{int:ballot_id}/scan",
+    response={200: None, **ERRORS},
+    summary="纸质选票扫描件（仅可确认纸质选票的工作人员）",
+    url_name="property_scan",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "扫描件",
+                "content": {
+                    "image/jpeg": {},
+                    "image/png": {},
+                    "application/pdf": {},
+                    "application/octet-stream": {},
+                },
+            }
+        }
+    },
+)
+def scan(request, vote_id: int, ballot_id: int):
+    from ..views.ballots import open_scan, scan_response
+
+    return scan_response(request, *open_scan(request.auth, vote_id, ballot_id))
+
+
 @router.get(
     "votes/{int:vote_id}/export",
     response={200: dict, **ERRORS},
@@ -230,9 +291,18 @@ def confirm(request, vote_id: int, ballot_id: int):
     url_name="property_export",
 )
 def export(request, vote_id: int):
+    """Each owner's choice: staff only, audited (as the page's file)."""
     vote = queries.vote_for(request.auth, vote_id)
     if vote.status != Vote.Status.CLOSED:
         raise Http404
+    permissions.require(request.auth, "property.view_tally", vote)
+    audit.record(
+        "export",
+        actor=request.auth,
+        request=request,
+        target=vote,
+        detail={"report": "property_vote", "format": "json"},
+    )
     return queries.export_file(vote)
 
 

@@ -85,6 +85,7 @@ class EvaluationOut(Schema):
 
 
 class EntryOut(Schema):
+    id: int
     indicator: int
     value: str
     note: str
@@ -104,6 +105,7 @@ class RunOut(Schema):
     done: int
     percent: int
     seconds: str | None = None
+    error: str = ""
 
 
 def _company_out(company, detail=False):
@@ -347,7 +349,24 @@ def enter(
     period = _period(request.auth, period_id)
     company = queries.company_for(request.auth, company_id)
     e = services.enter(company, period, indicator, value=value, note=note, photo=photo, by=request.auth)
-    return EntryOut(indicator=e.indicator_id, value=str(e.value), note=e.note, photo=bool(e.photo))
+    return EntryOut(id=e.pk, indicator=e.indicator_id, value=str(e.value), note=e.note, photo=bool(e.photo))
+
+
+@router.get(
+    "evaluations/entries/{int:entry_id}/photo",
+    response={200: None, **ERRORS},
+    summary="检查录入的现场照片（可见该考核者）",
+    url_name="property_entry_photo",
+    openapi_extra={
+        "responses": {
+            200: {"description": "照片", "content": {"image/jpeg": {}, "application/octet-stream": {}}}
+        }
+    },
+)
+def entry_photo(request, entry_id: int):
+    from ..views.evaluations import open_photo
+
+    return open_photo(request.auth, entry_id)
 
 
 @router.post("ratings", response={200: dict, **ERRORS}, summary="居民评价物业", url_name="property_rate")
@@ -366,6 +385,7 @@ def _run_out(run):
         done=run.done,
         percent=run.percent,
         seconds=None if run.seconds is None else str(run.seconds),
+        error=run.error,
     )
 
 

@@ -129,6 +129,9 @@ class EvaluationRun(models.Model):
     error = models.TextField(blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written when the run is claimed and after each chunk: a run "running" with no progress for
+    # STALE_AFTER (services.evaluations) is taken for dead (a killed worker) and no longer blocks.
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
 

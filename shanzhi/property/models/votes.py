@@ -150,8 +150,11 @@ class Elector(models.Model):
 
 
 class Ballot(models.Model):
-    """One per owner per vote (the unique constraint is what stops a double ballot under
-    concurrency). An online ballot counts at once; a paper one once a second person confirms it."""
+    """One live ballot per owner per vote (the unique constraint is what stops a double ballot
+    under concurrency). An online ballot counts at once; a paper one once a second person confirms
+    it. An unconfirmed paper ballot the second person rejects, or its enterer withdraws, is void:
+    kept with its history and scan, never counted, and the owner may be entered again or vote
+    online (a void ballot is outside the constraint)."""
 
     class Choice(models.TextChoices):
         YES = tally.YES, _("同意")
@@ -161,6 +164,11 @@ class Ballot(models.Model):
     class Channel(models.TextChoices):
         ONLINE = "online", _("网上")
         PAPER = "paper", _("纸质")
+
+    class Void(models.TextChoices):
+        LIVE = "", _("有效")
+        REJECTED = "rejected", _("已退回")
+        WITHDRAWN = "withdrawn", _("已撤回")
 
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ballots")
@@ -174,25 +182,32 @@ class Ballot(models.Model):
     )
     counted = models.BooleanField(default=False)  # online at once; paper when confirmed
     changes = models.PositiveIntegerField(default=0)
+    void = models.CharField(_("作废"), max_length=10, choices=Void.choices, blank=True, default="")
+    void_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
-        constraints = [models.UniqueConstraint(fields=["vote", "owner"], name="ballot_one_per_owner")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "owner"], condition=Q(void=""), name="ballot_one_live_per_owner"
+            )
+        ]
 
     def __str__(self):
         return f"{self.owner} {self.get_choice_display()}"
 
 
 class BallotChange(models.Model):
-    """Every cast, change and confirmation of a ballot, in order (the ballot's own history)."""
+    """Every cast, change, confirmation, rejection and withdrawal of a ballot, in order (the
+    ballot's own history)."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="history")
     before = models.CharField(max_length=8, blank=True)
     after = models.CharField(max_length=8)
-    what = models.CharField(max_length=16)  # cast | change | paper | confirm
+    what = models.CharField(max_length=16)  # cast | change | paper | confirm | reject | withdraw
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

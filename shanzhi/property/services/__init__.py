@@ -2,7 +2,7 @@
 evaluations. One function per verb; each is atomic, checks permission through the one permission
 module and raises DomainError naming the field on bad input, leaving nothing half-written."""
 
-from .ballots import cast, confirm_paper, enter_paper
+from .ballots import cast, confirm_paper, enter_paper, reject_paper, withdraw_paper
 from .companies import add_contact, add_contract, set_party_members, update_company
 from .evaluations import enter, open_period, rate, score_one, start_run
 from .roll import add_owner, put_unit
@@ -28,9 +28,11 @@ __all__ = [
     "publish",
     "put_unit",
     "rate",
+    "reject_paper",
     "score_one",
     "set_party_members",
     "set_thresholds",
     "start_run",
     "update_company",
+    "withdraw_paper",
 ]

@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import clean_text
 
 from .. import queries
 from ..models import Ballot, BallotChange, Elector, Owner, Vote
+from . import scans
 from .common import choice as a_choice
 
 
@@ -51,7 +53,7 @@ def cast(vote, choice, *, by, owner=None):
     voter = next(
         g.resident for g in by.grants() if g.resident_id and owner.residents.filter(pk=g.resident_id).exists()
     )
-    ballot = Ballot.objects.filter(vote=vote, owner=owner).first()
+    ballot = Ballot.objects.filter(vote=vote, owner=owner, void="").first()
     if ballot is None:
         try:
             with transaction.atomic():
@@ -87,13 +89,12 @@ def enter_paper(vote, owner, choice, *, scan, by):
     """Staff enter a paper ballot with its scan; it counts once a second person confirms it."""
     permissions.require(by, "property.enter_paper", vote)
     choice = a_choice(choice)
-    if not scan:
-        raise DomainError(_("请上传纸质选票的扫描件。"), field="scan")
+    scan = scans.clean(scan)  # JPEG, PNG or PDF by content, at most 10 MB
     vote = _open_vote(vote)
     if not Elector.objects.filter(vote=vote, owner=owner).exists():
         raise DomainError(_("该业主不在本次表决的名册中。"), field="owner")
     owner = Owner.objects.select_for_update().get(pk=owner.pk)
-    if Ballot.objects.filter(vote=vote, owner=owner).exists():
+    if Ballot.objects.filter(vote=vote, owner=owner, void="").exists():
         raise DomainError(_("该业主已经投过票。"), field="owner")
     ballot = Ballot(vote=vote, owner=owner, choice=choice, channel="paper", cast_by=by, counted=False)
     ballot.scan.save(scan.name, scan, save=False)
@@ -108,7 +109,7 @@ def confirm_paper(ballot, *, by):
     permissions.require(by, "property.enter_paper", ballot.vote)
     _open_vote(ballot.vote)
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    if ballot.channel != Ballot.Channel.PAPER or ballot.counted:
+    if ballot.channel != Ballot.Channel.PAPER or ballot.counted or ballot.void:
         raise DomainError(_("该选票无需确认。"), field="ballot")
     if ballot.cast_by_id == by.pk:
         raise DomainError(_("录入人不能确认自己录入的选票，请由另一位工作人员确认。"), field="confirmed_by")
@@ -117,3 +118,47 @@ def confirm_paper(ballot, *, by):
     ballot.save(update_fields=["counted", "confirmed_by", "updated_at"])
     _history(ballot, ballot.choice, "confirm", by)
     return ballot
+
+
+def _pending(ballot, by):
+    """The unconfirmed paper ballot, locked, while its vote is open (or a 400 naming ``ballot``)."""
+    permissions.require(by, "property.enter_paper", ballot.vote)
+    _open_vote(ballot.vote)
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.channel != Ballot.Channel.PAPER or ballot.counted or ballot.void:
+        raise DomainError(_("只有待确认的纸质选票可以退回或撤回。"), field="ballot")
+    return ballot
+
+
+def _void(ballot, kind, reason, by):
+    what = {Ballot.Void.REJECTED: "reject", Ballot.Void.WITHDRAWN: "withdraw"}[kind]
+    ballot.void = kind
+    ballot.void_reason = reason
+    ballot.save(update_fields=["void", "void_reason", "updated_at"])
+    BallotChange.objects.create(ballot=ballot, before=ballot.choice, after=ballot.choice, what=what, by=by)
+    # The reason stays on the ballot (staff's words may name a person); the trail records the act.
+    audit.record(f"property.ballot_{what}", actor=by, target=ballot, detail={"owner": ballot.owner.code})
+    return ballot
+
+
+@transaction.atomic
+def reject_paper(ballot, *, reason, by):
+    """The second person finds the entry wrong (not the owner's ballot, the wrong choice, an
+    unreadable scan): the ballot is void and kept; the owner may be entered again or vote online.
+    As with confirming, never the person who entered it."""
+    ballot = _pending(ballot, by)
+    if ballot.cast_by_id == by.pk:
+        raise DomainError(_("录入人不能退回自己录入的选票，可以撤回。"), field="ballot")
+    if reason is not None and not isinstance(reason, str):
+        raise DomainError(_("请填写退回原因。"), field="reason")
+    reason = clean_text(reason, "reason", max_length=200, required=True, label=_("退回原因"))
+    return _void(ballot, Ballot.Void.REJECTED, reason, by)
+
+
+@transaction.atomic
+def withdraw_paper(ballot, *, by):
+    """The staff member who entered a paper ballot takes it back before anyone confirms it."""
+    ballot = _pending(ballot, by)
+    if ballot.cast_by_id != by.pk:
+        raise DomainError(_("只有录入人可以撤回；其他工作人员请退回并说明原因。"), field="ballot")
+    return _void(ballot, Ballot.Void.WITHDRAWN, "", by)

@@ -3,11 +3,13 @@ community's and committee's opinion), residents' ratings, and scoring (one compa
 period as a background run). The arithmetic is ``scoring.py``; the figures ``figures.py``."""
 
 import datetime
+import logging
 import time
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,10 @@ from .common import decimal, pick
 
 STAFF_SOURCES = {Indicator.Source.INSPECTION, Indicator.Source.OPINION}
 RUN_CHUNK = 50  # companies scored per transaction; progress is written after each chunk
+# A run queued or running with no progress for this long is taken for dead (a killed worker, a
+# lost task): a new run may start, and the dead one is marked failed. 200 companies take seconds.
+STALE_AFTER = datetime.timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 def _period_end(kind, starts_on):
@@ -221,8 +227,16 @@ def start_run(period, *, by):
         raise PermissionDenied
     if version_for(period) is None:
         raise DomainError(_("该周期没有已发布且已生效的考核方案。"), field="period")
-    if EvaluationRun.objects.filter(period=period, status__in=["queued", "running"]).exists():
+    if _live_runs(period).exists():
         raise DomainError(_("该周期的考核正在计算中。"), field="period")
+    # A run that died without a word (a killed worker) is marked failed, so it blocks no longer.
+    EvaluationRun.objects.filter(
+        period=period, status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING]
+    ).update(
+        status=EvaluationRun.Status.FAILED,
+        error=_("计算超过一小时没有进展，已视为中断。"),
+        finished_at=timezone.now(),
+    )
     run = EvaluationRun.objects.create(
         period=period,
         started_by=by,
@@ -237,29 +251,54 @@ def start_run(period, *, by):
     return run
 
 
+def _live_runs(period, now=None):
+    """The period's queued or running runs that have shown a sign of life within STALE_AFTER."""
+    since = (now or timezone.now()) - STALE_AFTER
+    return EvaluationRun.objects.filter(
+        period=period, status__in=[EvaluationRun.Status.QUEUED, EvaluationRun.Status.RUNNING]
+    ).filter(Q(progress_at__gte=since) | Q(progress_at__isnull=True, created_at__gte=since))
+
+
 def run(run):
     """The run itself (the task calls it): chunks of companies, progress after each chunk. A run
-    that is not queued (a retried task) does nothing."""
+    that is not queued (a retried task) does nothing. Whatever goes wrong ends the run as failed,
+    with the chunks already scored kept (each is its own transaction) and a message for staff;
+    the details go to the log, not the page."""
     claimed = EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.QUEUED).update(
-        status=EvaluationRun.Status.RUNNING
+        status=EvaluationRun.Status.RUNNING, progress_at=timezone.now()
     )
     if not claimed:
         return EvaluationRun.objects.get(pk=run.pk)
     began = time.perf_counter()
-    companies = list(PropertyCompany.objects.filter(district=run.period.district_id).order_by("pk"))
-    done = 0
+    done, companies = 0, []
     try:
+        companies = list(PropertyCompany.objects.filter(district=run.period.district_id).order_by("pk"))
         for i in range(0, len(companies), RUN_CHUNK):
             chunk = companies[i : i + RUN_CHUNK]
             with transaction.atomic():
                 score_companies(run.period, chunk)
             done += len(chunk)
-            EvaluationRun.objects.filter(pk=run.pk).update(done=done, total=len(companies))
+            EvaluationRun.objects.filter(pk=run.pk).update(
+                done=done, total=len(companies), progress_at=timezone.now()
+            )
     except DomainError as exc:
-        EvaluationRun.objects.filter(pk=run.pk).update(status="failed", error=str(exc.message))
-        return EvaluationRun.objects.get(pk=run.pk)
+        return _failed(run, str(exc.message))
+    except Exception:  # noqa: BLE001 - any failure must end the run, or it blocks the period
+        log.exception("evaluation run %s failed after %s companies", run.pk, done)
+        return _failed(
+            run,
+            _("计算出错：已完成 %(done)d / %(total)d 家企业（已保存）。请联系系统管理员处理后重新计算。")
+            % {"done": done, "total": len(companies)},
+        )
     seconds = Decimal(time.perf_counter() - began).quantize(Decimal("0.001"))
     EvaluationRun.objects.filter(pk=run.pk).update(
         status=EvaluationRun.Status.DONE, finished_at=timezone.now(), seconds=seconds
+    )
+    return EvaluationRun.objects.get(pk=run.pk)
+
+
+def _failed(run, message):
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        status=EvaluationRun.Status.FAILED, error=message, finished_at=timezone.now()
     )
     return EvaluationRun.objects.get(pk=run.pk)

@@ -12,7 +12,7 @@ from shanzhi.registry.models import Building
 
 from .. import queries
 from ..access import manages_compound
-from ..models import Elector, OwnedUnit, Vote
+from ..models import Ballot, Elector, OwnedUnit, Vote
 from . import transitions
 from .common import a_date, text
 
@@ -123,6 +123,13 @@ def close_vote(vote, *, by):
     """Close the ballot and seal the result. The row lock waits for every ballot being cast (they
     hold a shared lock on the vote), so no ballot lands after the count."""
     vote = _locked(vote, by, Vote.Status.OPEN)
+    # A paper ballot entered but neither confirmed nor rejected would silently drop out of the
+    # sealed count: staff settle each one first.
+    pending = Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER, counted=False, void="").count()
+    if pending:
+        raise DomainError(
+            _("尚有 %(n)d 张纸质选票待确认，请先确认或退回后再结束投票。") % {"n": pending}, field="ballots"
+        )
     result = queries.count(vote)
     vote.status = Vote.Status.CLOSED
     vote.closed_at = timezone.now()

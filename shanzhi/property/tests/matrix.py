@@ -55,6 +55,8 @@ SEES = {
 # The paper ballot at a1 is owner 乙's: 居民甲 sees the vote, not that ballot.
 SEES_BALLOT = {**SEES, "a1": NODE_STAFF}
 MAY_MANAGE = {"a1": MANAGERS, "a2": set(), "b": set(), "c": set()}
+# A ballot's scan shows an owner's signature: only the staff who confirm paper ballots there see it.
+SEES_SCAN = MAY_MANAGE
 MAY_CAST = {"a1": {"resident"}, "a2": set(), "b": set(), "c": set()}
 RELS = ("a1", "a2", "b", "c")
 
@@ -122,7 +124,8 @@ def page_rows(Row):
         Row("property:votes", may=VIEW),
         Row("property:vote_new", may=MANAGERS),
         Row("property:vote", obj=_vote("open"), sees=SEES, may=VIEW),
-        Row("property:vote_export", obj=_vote("closed"), sees=SEES, may=VIEW),
+        # Each unit's choice: staff only (an owner sees the vote and their own ballot, not this).
+        Row("property:vote_export", obj=_vote("closed"), sees=SEES, may=NODE_STAFF),
         Row("property:vote_open", "post", obj=_vote("open"), sees=SEES, may=MANAGERS),
         Row("property:vote_close", "post", obj=_vote("closed"), sees=SEES, may=MANAGERS),
         Row(
@@ -133,8 +136,12 @@ def page_rows(Row):
             may={"resident"},
             data=lambda c, r: {"choice": "yes"},
         ),
-        Row("property:vote_paper", "post", obj=_vote("open"), sees=SEES, may=MANAGERS),
+        # An empty form: the managers get the page again with the refusal (400).
+        Row("property:vote_paper", "post", obj=_vote("open"), sees=SEES, may=MANAGERS, ok=400),
         Row("property:ballot_confirm", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),
+        Row("property:ballot_reject", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),
+        Row("property:ballot_withdraw", "post", obj=_ballot, sees=SEES_BALLOT, may=MANAGERS),
+        Row("property:ballot_scan", obj=_ballot, sees=SEES_SCAN, may=MANAGERS),
         Row("property:results", may=ALL, anonymous=200),
         Row("property:result", obj=_vote("closed"), sees=everyone, may=ALL, anonymous=200),
     ]
@@ -193,6 +200,18 @@ def _confirm(role, rel):
     return _api(SEES_BALLOT, MAY_MANAGE)(role, rel)
 
 
+def _reject(role, rel):
+    if rel == "a1" and role == "community_secretary":
+        return 400
+    return _api(SEES_BALLOT, MAY_MANAGE)(role, rel)
+
+
+def _withdraw(role, rel):
+    if rel == "a1" and role == "community_staff":
+        return 400
+    return _api(SEES_BALLOT, MAY_MANAGE)(role, rel)
+
+
 def _public(role, rel):
     return 200
 
@@ -207,12 +226,17 @@ API_MATRIX = [
     ("api:property_create_vote", "post", None, _new_vote, _create),
     ("api:property_vote", "get", _api_vote("open"), None, _api(SEES, VIEW)),
     ("api:property_my_ballots", "get", _api_vote("open"), None, _api(SEES, VIEW)),
-    ("api:property_export", "get", _api_vote("closed"), None, _api(SEES, VIEW)),
+    ("api:property_export", "get", _api_vote("closed"), None, _api(SEES, NODE_STAFF)),
     ("api:property_open", "post", _api_vote("open"), None, _staff_refused(SEES, MAY_MANAGE)),
     ("api:property_close", "post", _api_vote("closed"), None, _staff_refused(SEES, MAY_MANAGE)),
     ("api:property_cast", "post", _api_vote("open"), {"choice": "yes"}, _api(SEES, MAY_CAST)),
     ("api:property_paper", "post", _api_vote("open"), {}, _staff_refused(SEES, MAY_MANAGE)),
     ("api:property_confirm", "post", _api_ballot, None, _confirm),
+    # 张社区 first: she did not enter the ballot, so she may reject it (a1); 赵书记 then finds it
+    # void. Withdrawing: only 赵书记 entered it (张社区 gets the refusal naming the ballot).
+    ("api:property_reject", "post", _api_ballot, {"reason": "录入有误"}, _reject),
+    ("api:property_withdraw", "post", _api_ballot, None, _withdraw),
+    ("api:property_scan", "get", _api_ballot, None, _api(SEES_SCAN, MAY_MANAGE)),
     ("api:property_results", "get", None, None, _public),
 ]
 

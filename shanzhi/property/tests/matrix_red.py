@@ -1,9 +1,15 @@
 """Matrix rows for red property's companies, schemes and evaluations (pages and API), written out
 by hand from the scope rules. Objects per relation: the company serving a compound there (a1: 安居
 物业, 幸福小区, whose staff is 冯物业; b: 宜家物业, 和谐小区; c: 西苑物业, 西苑小区; a2: none),
-its evaluation of the period; the district's scheme version and period, and a finished run (a1)."""
+its evaluation of the period with an inspection entry carrying a photo; the district's scheme
+version and period, and a finished run (a1)."""
 
-from ..models import EvaluationRun, StandingList, SupervisionAction
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from ..models import EvaluationEntry, EvaluationRun, StandingList, SupervisionAction
 from ..services import evaluations
 from .conftest import build_red
 
@@ -52,6 +58,13 @@ def red_objects(cast):
     companies = {"a1": cast.company, "b": cast.company2, "c": r.company3}
     r.companies = companies
     r.evaluations = {rel: evaluations.evaluation_of(co, r.period) for rel, co in companies.items()}
+    r.entries = {}
+    for rel, ev in r.evaluations.items():
+        jpeg = io.BytesIO()
+        Image.new("RGB", (8, 8), "gray").save(jpeg, format="JPEG")
+        entry = EvaluationEntry(evaluation=ev, indicator=r.rules, value=8, by=cast.zhang)
+        entry.photo.save("inspection.jpg", ContentFile(jpeg.getvalue()), save=True)
+        r.entries[rel] = entry
     r.run = EvaluationRun.objects.create(period=r.period, started_by=cast.sun, status="done", total=3, done=3)
     r.standing = StandingList.objects.create(period=r.period, proposed_by=cast.sun)
     r.actions = {
@@ -72,6 +85,14 @@ def _company(cast, rel):
 def _evaluation(cast, rel):
     ev = red_objects(cast).evaluations.get(rel)
     return {"pk": ev.pk} if ev else None
+
+
+def _entry(key):
+    def kwargs(cast, rel):
+        entry = red_objects(cast).entries.get(rel)
+        return {key: entry.pk} if entry else None
+
+    return kwargs
 
 
 def _action(cast, rel):
@@ -125,6 +146,8 @@ def page_rows(Row):
         Row("property:evaluations", may=VIEWERS),
         Row("property:evaluation", obj=_evaluation, sees=SEES_CO, may=VIEWERS),
         Row("property:inspect", obj=_inspect, sees=SEES_CO, may=COMMUNITY_UP),
+        # An inspection photo: whoever sees the evaluation (the company's staff too: its evidence).
+        Row("property:entry_photo", obj=_entry("pk"), sees=SEES_CO, may=VIEWERS),
         Row(
             "property:run_start",
             "post",
@@ -227,6 +250,7 @@ API_ROWS = [
     # No indicator in the form: those who may inspect get the refusal naming it.
     ("api:property_enter", "post", _api_enter, None, _api(SEES_CO, COMMUNITY_UP, ok=400)),
     ("api:property_rate", "post", None, _rating, _rate),
+    ("api:property_entry_photo", "get", _entry("entry_id"), None, _api(SEES_CO, VIEWERS)),
     (
         "api:property_run_start",
         "post",

@@ -50,6 +50,25 @@ def test_demo_has_a_closed_dismissal_and_a_running_major_vote(seeded):
 
 
 @pytest.mark.django_db
+def test_demo_paper_ballots_have_real_scans_a_rejection_and_one_waiting(seeded):
+    from ..services import scans
+
+    closed = Vote.objects.get(status="closed")
+    rejected = Ballot.objects.get(vote=closed, void="rejected")
+    assert rejected.void_reason and not rejected.counted
+    assert Ballot.objects.filter(vote=closed, owner=rejected.owner, void="", counted=True).exists()
+    running = Vote.objects.get(status="open")
+    waiting = Ballot.objects.get(vote=running, channel="paper", counted=False, void="")
+    names = {b.scan.name.rsplit(".", 1)[-1] for b in Ballot.objects.filter(channel="paper")}
+    assert names == {"png", "pdf"} and waiting.scan.name.endswith(".pdf")
+    # What the demo stores is a real PNG and a real PDF: what the upload check accepts.
+    from ..demo import _scan
+
+    assert scans.kind_of(_scan(1).read(8)) == ("png", "image/png")
+    assert scans.kind_of(_scan(1, pdf=True).read(8)) == ("pdf", "application/pdf")
+
+
+@pytest.mark.django_db
 def test_demo_has_a_16_item_95_indicator_scheme_and_two_scored_periods(seeded):
     from ..models import Evaluation, Indicator, Period, SchemeVersion
 

@@ -35,7 +35,7 @@ def _sheets(response):
 
 def test_the_tally_workbook(client, cast, roll):
     vote = _closed(cast, question='=HYPERLINK("http://x","续聘")')
-    client.force_login(cast.jumin)  # an owner of the compound sees its result
+    client.force_login(cast.zhang)  # the community's staff: the summary and each unit's choice
     got = client.get(reverse("property:vote_tally_xlsx", kwargs={"pk": vote.pk}))
     assert got.status_code == 200 and got["Content-Type"].startswith("application/vnd.openxmlformats")
     summary, units = _sheets(got)
@@ -60,6 +60,40 @@ def test_the_tally_workbook(client, cast, roll):
     assert not every_cell & {roll.a.name, roll.b.name, roll.dev.name, cast.resident.name}
     event = AuditEvent.objects.get(action="export", target_id=str(vote.pk))
     assert event.target_type == "property.vote" and event.detail["format"] == "xlsx"
+
+
+def test_an_owner_gets_the_summary_and_digest_never_the_neighbours_choices(client, cast, roll):
+    vote = _closed(cast)
+    client.force_login(cast.jumin)  # an owner of the compound
+    got = client.get(reverse("property:vote_tally_xlsx", kwargs={"pk": vote.pk}))
+    assert got.status_code == 200
+    sheets = _sheets(got)
+    assert len(sheets) == 1  # 汇总 only: no 分户 sheet
+    figures = dict((row[0], row[1]) for row in sheets[0])
+    assert figures["选票摘要（SHA-256）"] == reports.ballots_digest(queries.export_file(vote))
+    every_cell = {str(v) for row in sheets[0] for v in row}
+    assert not every_cell & {roll.a.code, roll.b.code, roll.dev.code}
+    assert client.get(reverse("property:vote_sealed_pdf", kwargs={"pk": vote.pk})).status_code == 200
+    export = reverse("property:vote_export", kwargs={"pk": vote.pk})
+    assert client.get(export).status_code == 403
+    page = client.get(reverse("property:vote", kwargs={"pk": vote.pk})).content.decode()
+    assert export not in page and reverse("property:vote_tally_xlsx", kwargs={"pk": vote.pk}) in page
+    assert not AuditEvent.objects.filter(action="export", detail__format="json").exists()
+
+
+def test_the_json_export_is_for_staff_and_audited(client, cast, roll):
+    from shanzhi.coop.tests.test_api import call
+
+    vote = _closed(cast)
+    client.force_login(cast.wang)  # a grid worker over the compound sees the roll and the tally
+    got = client.get(reverse("property:vote_export", kwargs={"pk": vote.pk}))
+    assert got.status_code == 200 and json.loads(got.content) == queries.export_file(vote)
+    event = AuditEvent.objects.get(action="export", target_id=str(vote.pk), detail__format="json")
+    assert event.actor_username == cast.wang.username
+    api = f"/api/v1/property/votes/{vote.pk}/export"
+    assert call(client, "get", api, cast.jumin).status_code == 403
+    assert call(client, "get", api, cast.zhang).status_code == 200
+    assert AuditEvent.objects.filter(action="export", detail__format="json").count() == 2
 
 
 def test_a_major_matter_states_three_quarters(cast, roll):

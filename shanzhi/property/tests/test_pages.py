@@ -42,7 +42,7 @@ def test_staff_call_open_enter_paper_confirm_and_close(cast, roll, login):
     vote = Vote.objects.get()
     assert made.url == reverse("property:vote", args=[vote.pk])
     zhang.post(reverse("property:vote_open", args=[vote.pk]))
-    scan = SimpleUploadedFile("b.jpg", b"\xff\xd8 scan", content_type="image/jpeg")
+    scan = SimpleUploadedFile("b.jpg", b"\xff\xd8\xff scan", content_type="image/jpeg")
     zhang.post(
         reverse("property:vote_paper", args=[vote.pk]),
         {"owner_code": roll.b.code.lower(), "choice": "yes", "scan": scan},

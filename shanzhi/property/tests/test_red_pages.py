@@ -49,12 +49,16 @@ def test_the_api_entry_and_its_refusal_name_the_field(client, red, settings, tmp
     bad = client.post(url, {"indicator": red.clean.pk, "value": "1.5"}, headers=token)
     assert bad.status_code == 400 and bad.json()["field"] == "value"
     ok = client.post(url, {"indicator": red.clean.pk, "value": "2", "photo": _jpeg()}, headers=token)
+    entry = EvaluationEntry.objects.get(indicator=red.clean)
     assert ok.status_code == 200 and ok.json() == {
+        "id": entry.pk,  # the photo: GET evaluations/entries/{id}/photo
         "indicator": red.clean.pk,
         "value": "2.00",
         "note": "",
         "photo": True,
     }
+    photo = client.get(f"{API}evaluations/entries/{entry.pk}/photo", headers=token)
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"
 
 
 def _token(user):

@@ -1,6 +1,6 @@
 from .companies import company_contact, company_contract, company_detail, company_edit, company_list
 from .disclosures import disclosure_publish, disclosure_staff
-from .evaluations import evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
+from .evaluations import entry_photo, evaluation_detail, evaluation_list, inspect, rate, run_detail, run_start
 from .lists import (
     evaluations_export,
     list_approve,
@@ -41,6 +41,7 @@ __all__ = [
     "company_list",
     "disclosure_publish",
     "disclosure_staff",
+    "entry_photo",
     "evaluation_detail",
     "evaluation_list",
     "evaluations_export",

@@ -3,7 +3,7 @@ breakdown, the inspection page on a phone (entries with a photo), and the reside
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from shanzhi.core.inputs import id_or_none
 
 from .. import queries, services
 from ..access import keeper_district
-from ..models import Evaluation, EvaluationRun, Indicator, Period, ResidentRating
+from ..models import Evaluation, EvaluationEntry, EvaluationRun, Indicator, Period, ResidentRating
 from ..services import evaluations as evaluating
 
 
@@ -204,3 +204,37 @@ def rate(request):
         {"period": period, "compound": compound, "mine": mine, "stars": range(1, 6)},
         status=status,
     )
+
+
+def open_photo(user, pk):
+    """An inspection photo, for whoever sees its evaluation (``property.evaluation`` scope: the
+    staff over a compound the company serves, the district, and the company's own staff: it is
+    the evidence its score rests on). Everyone else, and an entry without a photo: 404."""
+    entry = (
+        EvaluationEntry.objects.filter(pk=pk, evaluation__in=permissions.visible(user, Evaluation))
+        .exclude(photo="")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    try:
+        handle = entry.photo.open("rb")
+    except OSError:
+        raise Http404 from None
+    # Stored re-encoded as JPEG (services/photos.py); the type is still read from the bytes.
+    head = handle.read(3)
+    handle.seek(0)
+    ctype = "image/jpeg" if head == b"\xff\xd8\xff" else "application/octet-stream"
+    response = FileResponse(handle, content_type=ctype)
+    response["Content-Disposition"] = (
+        f'{"inline" if ctype.startswith("image/") else "attachment"}; filename="inspection-{entry.pk}.jpg"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@require_GET
+def entry_photo(request, pk):
+    return open_photo(request.user, pk)

@@ -1,6 +1,8 @@
 """A closed vote's tally (.xlsx) and its sealed result (A4 PDF), for whoever may see the vote (its
 community's staff and the staff above, the compound's owners); a draft or open vote is a 404.
-Every download is audited as an export."""
+An owner's workbook holds the summary only (the sealed figures and the digest): how each unit
+voted is for staff (``property.view_tally``); the PDF carries no unit. Every download is audited
+as an export."""
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -8,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from shanzhi.accounts import permissions
 from shanzhi.core import audit, spreadsheets
 
 from .. import queries, reports
@@ -28,7 +31,8 @@ def _closed(request, pk, kind):
 @require_GET
 def vote_tally_xlsx(request, pk):
     vote, export, ok = _closed(request, pk, "xlsx")
-    data = reports.tally_xlsx(vote, export, recount_ok=ok)
+    per_unit = permissions.can(request.user, "property.view_tally", vote)
+    data = reports.tally_xlsx(vote, export, recount_ok=ok, per_unit=per_unit)
     return spreadsheets.xlsx_response(data, f"vote-{vote.pk}-tally.xlsx")
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.permissions import NODE_STAFF
+from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building, Compound
 
@@ -97,8 +98,11 @@ def vote_new(request):
 @never_cache
 @require_GET
 def vote_detail(request, pk):
+    return _detail(request, queries.vote_for(request.user, pk))
+
+
+def _detail(request, vote, status=200):
     user = request.user
-    vote = queries.vote_for(user, pk)
     staff = permissions.can(user, "property.manage_vote", vote)
     result = vote.result if vote.status == Vote.Status.CLOSED else None
     live = queries.count(vote) if vote.status == Vote.Status.OPEN else None
@@ -118,10 +122,15 @@ def vote_detail(request, pk):
             "owners": [(o, mine.get(o.pk)) for o in owners],
             "may_cast": bool(owners) and permissions.can(user, "property.cast", vote),
             "choices": Ballot.Choice.choices,
-            "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False)
+            "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False, void="")
             if staff
             else [],
+            "voided": queries.ballots_for(user, vote).exclude(void="") if staff else [],
+            # Per-unit choices (the JSON file, the workbook's 分户 sheet): staff only (an owner sees
+            # only their own ballot; the summary and digest are for everyone who sees the vote).
+            "per_unit": permissions.can(user, "property.view_tally", vote),
         },
+        status=status,
     )
 
 
@@ -159,14 +168,18 @@ def vote_paper(request, pk):
     code = (request.POST.get("owner_code") or "").strip().upper()
     owner = Owner.objects.filter(code=code, compound=vote.compound_id).first() if code else None
 
-    def enter():
+    try:
         if owner is None:
             raise DomainError(_("请填写名册中的业主编号（例如 O00012）。"), field="owner_code")
         services.enter_paper(
             vote, owner, request.POST.get("choice"), scan=request.FILES.get("scan"), by=request.user
         )
-
-    return _act(request, vote, enter, _("纸质选票已录入，待另一位工作人员确认后计入。"))
+    except DomainError as exc:
+        # The page again with the refusal (a wrong scan, an unknown owner number): a 400.
+        messages.error(request, str(exc.message))
+        return _detail(request, vote, status=400)
+    messages.success(request, _("纸质选票已录入，待另一位工作人员确认后计入。"))
+    return redirect("property:vote", pk=vote.pk)
 
 
 @require_POST
@@ -180,10 +193,13 @@ def ballot_confirm(request, pk, ballot_pk):
 
 @require_GET
 def vote_export(request, pk):
-    """The closed vote in the tally_vote file format, for an independent recount."""
+    """The closed vote in the tally_vote file format, for an independent recount: each owner's
+    choice, so staff only (an owner gets the summary and the digest from the workbook and PDF)."""
     vote = queries.vote_for(request.user, pk)
     if vote.status != Vote.Status.CLOSED:
         raise Http404
+    permissions.require(request.user, "property.view_tally", vote)
+    audit.record("export", request=request, target=vote, detail={"report": "property_vote", "format": "json"})
     body = json.dumps(queries.export_file(vote), ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vote-{vote.pk}.json"'
