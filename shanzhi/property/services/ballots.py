@@ -1,6 +1,7 @@
 """Casting, changing and entering ballots. One ballot per owner per vote."""
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
@@ -21,6 +22,17 @@ def _open_vote(vote):
         vote = Vote.objects.get(pk=vote.pk)
     if vote.status != Vote.Status.OPEN:
         raise DomainError(_("该表决不在投票期内。"), field="vote")
+    # The period is whole local days (Vote.period_state): the end day counts until 23:59:59 in
+    # Asia/Shanghai; online and paper ballots alike (物业管理条例 第十四条: the notice's period).
+    state = vote.period_state(timezone.localdate())
+    if state == "before":
+        raise DomainError(
+            _("投票期自 %(d)s 开始，届时才能投票。") % {"d": vote.starts_on.isoformat()}, field="starts_on"
+        )
+    if state == "over":
+        raise DomainError(
+            _("投票期已于 %(d)s 截止，不能再投票。") % {"d": vote.ends_on.isoformat()}, field="ends_on"
+        )
     return vote
 
 

@@ -1,8 +1,10 @@
 """Many clients at once for one owner (PostgreSQL only: real row locks, one connection per thread)."""
 
+import datetime
 import threading
 
 from django.db import connection
+from django.utils import timezone
 
 from .. import services
 from ..models import Ballot, BallotChange
@@ -49,8 +51,11 @@ def test_closing_while_ballots_arrive_keeps_the_seal_equal_to_the_recount(race_r
 
     cast = race_roll.cast
     vote = new_vote(cast)
+    # The close as it comes at the period's end (a sweep's ``now``) while casts from just before
+    # the end are still in flight.
+    after_end = timezone.now() + datetime.timedelta(days=15)
     calls = [lambda: services.cast(vote, "yes", by=cast.jumin)] * 4 + [
-        lambda: services.close_vote(vote, by=cast.zhao)
+        lambda: services.close_vote(vote, by=cast.zhao, now=after_end)
     ]
     at_once(*calls)
     vote.refresh_from_db()

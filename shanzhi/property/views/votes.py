@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,6 +105,7 @@ def vote_detail(request, pk):
     live = queries.count(vote) if vote.status == Vote.Status.OPEN else None
     owners = list(queries.owners_of(user, vote))
     mine = {b.owner_id: b for b in queries.my_ballots(user, vote)}
+    period = vote.period_state(timezone.localdate())
     return render(
         request,
         "property/vote.html",
@@ -116,7 +118,8 @@ def vote_detail(request, pk):
             "shares": queries.participation(live) if live else None,
             "result": result,
             "owners": [(o, mine.get(o.pk)) for o in owners],
-            "may_cast": bool(owners) and permissions.can(user, "property.cast", vote),
+            "period": period,
+            "may_cast": bool(owners) and period == "running" and permissions.can(user, "property.cast", vote),
             "choices": Ballot.Choice.choices,
             "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False)
             if staff
