@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
-from shanzhi.registry.models import Building
+from shanzhi.registry.models import Building, Compound
 
 from .. import queries
 from ..access import manages_compound
@@ -104,6 +104,8 @@ def open_vote(vote, *, by):
     vote = _locked(vote, by, Vote.Status.DRAFT)
     if vote.period_state(timezone.localdate()) == "over":
         raise DomainError(_("投票截止日期已过，请重新确定投票期。"), field="ends_on")
+    # The compound's row lock: a roll change (services.roll) waits, then sees the vote open.
+    Compound.objects.select_for_update().filter(pk=vote.compound_id).first()
     units = OwnedUnit.objects.filter(owner__compound=vote.compound_id).select_related("household__building")
     zone = list(vote.buildings.values_list("pk", flat=True))
     if zone:

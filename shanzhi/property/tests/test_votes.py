@@ -36,7 +36,11 @@ def test_opening_freezes_the_electorate_with_one_head_per_owner(cast, roll):
     vote = new_vote(cast)
     live = queries.count(vote)
     assert (live.total_heads, str(live.total_area)) == (3, "419.95")
-    services.put_unit(cast.household2, roll.b, "500.00")  # the roll changes after the opening
+    with pytest.raises(DomainError) as e:
+        services.put_unit(cast.household2, roll.b, "500.00")  # the roll is frozen while it runs
+    assert e.value.field == "compound"
+    services.close_vote(end_period(vote), by=cast.zhang)
+    services.put_unit(cast.household2, roll.b, "500.00")  # the roll changes after the close
     assert queries.count(vote).total_area == live.total_area
 
 

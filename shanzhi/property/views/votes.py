@@ -18,8 +18,10 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building, Compound
 
 from .. import queries, services
-from ..access import manages_compound
+from ..access import compound_in_reach, compounds_in_reach, manages_compound
 from ..models import Ballot, Owner, Vote
+
+ROLLS_LISTED = 30  # compounds whose owners' roll the list links (the vote page links its own)
 
 
 def _act(request, vote, fn, ok):
@@ -45,7 +47,8 @@ def vote_list(request):
         raise PermissionDenied
     votes = queries.votes_for(request.user).order_by("-created_at")[:200]
     may_call = permissions.has_role_for(request.user, "property.manage_vote")
-    return render(request, "property/votes.html", {"votes": votes, "may_call": may_call})
+    rolls = compounds_in_reach(request.user, "property.view_roll").order_by("name")[:ROLLS_LISTED]
+    return render(request, "property/votes.html", {"votes": votes, "may_call": may_call, "rolls": rolls})
 
 
 @never_cache
@@ -119,6 +122,7 @@ def vote_detail(request, pk):
             "result": result,
             "owners": [(o, mine.get(o.pk)) for o in owners],
             "period": period,
+            "roll_link": compound_in_reach(user, vote.compound_id, "property.view_roll") is not None,
             "may_cast": bool(owners) and period == "running" and permissions.can(user, "property.cast", vote),
             "choices": Ballot.Choice.choices,
             "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False)

@@ -1,0 +1,170 @@
+"""A compound's owners' roll (业主名册): the page (units with area and owner, totals, the households
+not on it yet) for community staff and the staff above, and one POST view per change, each calling
+one service (``services.roll``, ``services.roll_import``). Owners' names are shown masked."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from shanzhi.core.errors import DomainError
+from shanzhi.core.inputs import id_or_none
+from shanzhi.core.masking import mask_name
+
+from .. import queries
+from ..access import compound_in_reach
+from ..models import OwnedUnit, Vote
+from ..services import roll as service
+from ..services import roll_import
+
+UNITS_PER_PAGE = 200
+LISTED = 500  # owners and households not on the roll shown at once
+
+
+def _page(request, compound, status=200, errors=()):
+    user = request.user
+    units, owners, totals, unlisted = queries.roll_of(compound)
+    keeper = compound_in_reach(user, compound.pk, "property.manage_roll") is not None
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    for u in page:
+        u.owner_label = queries.owner_label(u.owner)
+    owners = list(owners[:LISTED])
+    for o in owners:
+        o.label = queries.owner_label(o)
+    residents = list(queries.compound_residents(compound)) if keeper else []
+    for r in residents:
+        r.label = mask_name(r.name)
+    # "修改" on a unit's row opens the page with that unit in the form (?unit=<id>).
+    editing = OwnedUnit.objects.filter(pk=id_or_none(request.GET.get("unit")), owner__compound=compound)
+    editing = editing.select_related("household__building", "owner").first() if keeper else None
+    households = list(unlisted[:LISTED]) if keeper else []
+    if editing is not None:
+        households.insert(0, editing.household)
+    return render(
+        request,
+        "property/roll.html",
+        {
+            "compound": compound,
+            "page": page,
+            "owners": owners,
+            "more_owners": len(owners) == LISTED,
+            "totals": totals,
+            "unlisted": unlisted[:LISTED],
+            "unlisted_count": unlisted.count(),
+            "keeper": keeper,
+            "voting": Vote.objects.filter(compound=compound, status=Vote.Status.OPEN).exists(),
+            "residents": residents,
+            "households": households,
+            "editing": editing,
+            "errors": errors,
+            "max_mb": roll_import.MAX_BYTES // (1024 * 1024),
+            "form": request.POST if status != 200 else {},
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def roll(request, pk):
+    return _page(request, queries.roll_compound(request.user, pk))
+
+
+def _act(request, pk, call, ok):
+    compound = queries.roll_compound(request.user, pk)
+    try:
+        call(compound)
+    except roll_import.RollRejected as exc:
+        messages.error(request, str(exc.message))
+        return _page(request, compound, status=400, errors=exc.errors)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return _page(request, compound, status=400)
+    messages.success(request, ok)
+    return redirect("property:roll", pk=compound.pk)
+
+
+def _flag(request):
+    return request.POST.get("is_developer") in ("1", "on", "true")
+
+
+@require_POST
+def roll_owner_add(request, pk):
+    f = request.POST
+    return _act(
+        request,
+        pk,
+        lambda c: service.add_owner(
+            c, f.get("name"), residents=f.getlist("residents"), is_developer=_flag(request), by=request.user
+        ),
+        _("已登记业主。"),
+    )
+
+
+@require_POST
+def roll_owner_edit(request, pk):
+    f = request.POST
+
+    def edit(compound):
+        service.require_keeper(request.user, compound)
+        service.edit_owner(
+            service.owner_of(compound, f.get("owner")),
+            name=f.get("name"),
+            residents=f.getlist("residents"),
+            is_developer=_flag(request),
+            by=request.user,
+        )
+
+    return _act(request, pk, edit, _("已修改业主信息。"))
+
+
+@require_POST
+def roll_unit_put(request, pk):
+    f = request.POST
+
+    def put(compound):
+        service.require_keeper(request.user, compound)
+        household = service.household_of(compound, f.get("household"))
+        owner = service.owner_of(compound, f.get("owner"))
+        service.put_unit(household, owner, f.get("area"), by=request.user)
+
+    return _act(request, pk, put, _("已登记专有部分。"))
+
+
+def _unit(compound, unit_pk):
+    unit = OwnedUnit.objects.filter(pk=id_or_none(unit_pk), owner__compound=compound).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@require_POST
+def roll_unit_remove(request, pk, unit):
+    return _act(
+        request, pk, lambda c: service.remove_unit(_unit(c, unit), by=request.user), _("已从名册中移除。")
+    )
+
+
+@require_POST
+def roll_import_file(request, pk):
+    def run(compound):
+        upload = request.FILES.get("file")
+        if upload is None:
+            service.require_keeper(request.user, compound)
+            raise DomainError(_("请选择名册文件（.xlsx）。"), field="file")
+        counts = roll_import.import_roll(compound, upload, by=request.user)
+        messages.info(
+            request,
+            _("共 %(rows)d 行：新登记 %(added)d 户，更新 %(changed)d 户，新增业主 %(owners)d 位。")
+            % {
+                "rows": counts["rows"],
+                "added": counts["units_added"],
+                "changed": counts["units_changed"],
+                "owners": counts["owners_added"],
+            },
+        )
+
+    return _act(request, pk, run, _("名册已导入。"))
