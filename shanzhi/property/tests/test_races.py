@@ -60,3 +60,19 @@ def test_closing_while_ballots_arrive_keeps_the_seal_equal_to_the_recount(race_r
     at_once(*calls)
     vote.refresh_from_db()
     assert vote.status == "closed" and queries.recount_matches(vote)
+
+
+def test_a_roll_change_racing_the_opening_is_either_frozen_in_or_refused(race_roll):
+    from ..models import Elector, OwnedUnit
+
+    cast = race_roll.cast
+    vote = new_vote(cast, open_it=False)
+    results = at_once(
+        lambda: services.open_vote(vote, by=cast.zhang),
+        lambda: services.put_unit(cast.household2, race_roll.b, "500.00", by=cast.zhao),
+    )
+    vote.refresh_from_db()
+    assert vote.status == "open", results
+    # The compound's row lock orders them: the roll never differs from the frozen electorate.
+    unit = OwnedUnit.objects.get(household=cast.household2)
+    assert Elector.objects.get(vote=vote, owner=race_roll.b).area == unit.area
