@@ -2,10 +2,14 @@
 their audit and their refusal while a vote is open, exact areas, and the .xlsx import (all or
 nothing, every bad cell reported), through the services, the page and the API."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
@@ -215,8 +219,6 @@ def test_a_file_without_the_columns_or_rows_is_refused(cast, roll, upload, row):
 
 
 def test_a_file_that_is_not_xlsx_or_too_big_is_refused(cast, roll):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fake = SimpleUploadedFile("roll.xlsx", b"\xef\xbb\xbf\xe6\x88\xbf\xe5\xb1\x8b,\xe9\x9d\xa2\xe7\xa7\xaf\n")
     with pytest.raises(roll_import.RollRejected):
         roll_import.import_roll(cast.compound, fake, by=cast.zhang)
@@ -282,3 +284,22 @@ def _auth(user):
     from shanzhi.accounts.services import issue_api_token
 
     return {"Authorization": f"Bearer {issue_api_token(user)}"}
+
+
+def test_the_template_lists_the_households_and_reimports_once_filled(cast, roll, login):
+    url = reverse("property:roll", args=[cast.compound.pk]) + "?template=1"
+    response = login(cast.zhang).get(url)
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("房屋", "面积", "业主")
+    assert (label(cast.household), "89.50") in [r[:2] for r in rows]  # areas, never names
+    filled = Workbook()
+    filled.active.append(list(rows[0]))
+    for r in rows[1:]:
+        filled.active.append([r[0], r[1] or "50.00", "乙", None, None])
+    data = io.BytesIO()
+    filled.save(data)
+    counts = roll_import.import_roll(
+        cast.compound, SimpleUploadedFile("t.xlsx", data.getvalue()), by=cast.zhang
+    )
+    assert counts["rows"] == len(rows) - 1
+    assert login(cast.liu).get(url)["Content-Type"].startswith("text/html")  # readers get the page

@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
 
+from shanzhi.core import spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 from shanzhi.core.masking import mask_name
@@ -70,7 +72,26 @@ def _page(request, compound, status=200, errors=()):
 @never_cache
 @require_GET
 def roll(request, pk):
-    return _page(request, queries.roll_compound(request.user, pk))
+    compound = queries.roll_compound(request.user, pk)
+    if request.GET.get("template") and compound_in_reach(request.user, compound.pk, "property.manage_roll"):
+        return _template(compound)
+    return _page(request, compound)
+
+
+def _template(compound):
+    """The import's workbook for this compound: every household's label, with the area already on
+    the roll (no names: the community fills them in from the register)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("业主名册")
+    spreadsheets.append(sheet, [header for _key, header, _required in roll_import.COLUMNS])
+    areas = dict(OwnedUnit.objects.filter(owner__compound=compound).values_list("household_id", "area"))
+    for label, household in sorted(roll_import.unit_labels(compound).items()):
+        spreadsheets.append(sheet, [label, str(areas.get(household.pk, "")), "", "", ""])
+    for cell in sheet[1]:
+        sheet.column_dimensions[cell.column_letter].width = 20
+        sheet.column_dimensions[cell.column_letter].number_format = "@"  # areas stay text, exact
+    return spreadsheets.xlsx_response(spreadsheets.xlsx_bytes(book), "业主名册导入模板.xlsx")
 
 
 def _act(request, pk, call, ok):
