@@ -69,6 +69,14 @@ ACTIONS = {
 }
 
 
+# The owners' roll (业主名册): the community keeps it (it runs the count from it); staff of the
+# street and district above read it. Grid workers, owners and companies do not see it.
+ROLL_ACTIONS = {
+    "property.view_roll": COMMUNITY_UP,
+    "property.manage_roll": COMMUNITY_STAFF,
+}
+
+
 def _staff_q(grant, field):
     if grant.role in NODE_STAFF and grant.node_id:
         return Q(**{f"{field}__path__startswith": community_path(grant.node.path)})
@@ -136,6 +144,7 @@ def _scope_scheme(grant):
 
 def register():
     permissions.register_actions(ACTIONS)
+    permissions.register_actions(ROLL_ACTIONS)
     permissions.register_scope("property.vote", _scope_vote, "property.view_vote")
     permissions.register_scope("property.owner", _scope_owner, "property.view_vote")
     permissions.register_scope("property.ballot", _scope_ballot, "property.view_ballot")

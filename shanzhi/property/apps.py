@@ -26,6 +26,12 @@ class PropertyConfig(AppConfig):
         from . import compound_panel
 
         compound_panel.register()
+        # A vote whose ballot period is over is sealed by the sweep (services.votes.close_ended).
+        from shanzhi.core import periodic
+
+        from .services import votes
+
+        periodic.register("property_votes_sealed", votes.close_ended)
         workdays.on_year_completed(meetings.year_completed)
         # Last quarter's disclosure (公示) on the first working day of a quarter, from the sweep.
         from shanzhi.core import periodic

@@ -21,6 +21,7 @@ from shanzhi.accounts.models import Role, RoleGrant, User
 from shanzhi.registry.models import Building, Household
 
 from . import demo_committees, demo_scheme, demo_transitions, services
+from .models import Vote
 
 
 def seed(district, rng, communities=None, **_ignored):
@@ -84,8 +85,10 @@ def _seed_votes(district, rng):
         question=f"是否解聘{compound.property_company or '现'}物业服务企业，并由社区引入兜底物业",
         notice="依据《民法典》第二百七十八条，解聘物业服务企业须经参与表决专有部分面积过半数且人数过半数的业主同意。",
         called_by="committee",
-        starts_on=today - datetime.timedelta(days=40),
-        ends_on=today - datetime.timedelta(days=26),
+        # Ballots are taken only within the period, so the demo votes in one that ends today and
+        # dates it back to its story (40 to 26 days ago) before sealing it.
+        starts_on=today - datetime.timedelta(days=14),
+        ends_on=today,
         # Marked a dismissal: once sealed as passed, the transition opens (demo_transitions.py).
         purpose="dismiss_company" if compound.property_company_id else "",
         by=staff[0],
@@ -110,6 +113,9 @@ def _seed_votes(district, rng):
     if developer.units.exists():  # the developer (a company) votes on paper
         ballot = services.enter_paper(dismissal, developer, "abstain", scan=_scan(0), by=staff[1])
         services.confirm_paper(ballot, by=staff[0])
+    Vote.objects.filter(pk=dismissal.pk).update(
+        starts_on=today - datetime.timedelta(days=40), ends_on=today - datetime.timedelta(days=26)
+    )
     services.close_vote(dismissal, by=staff[1])
 
     fund = services.create_vote(

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import ballots, credit, exports, periods
+from .views import ballots, credit, exports, periods, roll
 
 app_name = "property"
 urlpatterns = [
@@ -91,6 +91,13 @@ urlpatterns = [
         views.committee_reserve_remove,
         name="committee_reserve_remove",
     ),
+    # the owners' roll (业主名册) of a compound
+    path("compounds/<int:pk>/roll/", roll.roll, name="roll"),
+    path("compounds/<int:pk>/roll/owners/", roll.roll_owner_add, name="roll_owner_add"),
+    path("compounds/<int:pk>/roll/owners/edit/", roll.roll_owner_edit, name="roll_owner_edit"),
+    path("compounds/<int:pk>/roll/units/", roll.roll_unit_put, name="roll_unit_put"),
+    path("compounds/<int:pk>/roll/units/<int:unit>/remove/", roll.roll_unit_remove, name="roll_unit_remove"),
+    path("compounds/<int:pk>/roll/import/", roll.roll_import_file, name="roll_import"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),

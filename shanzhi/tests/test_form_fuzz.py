@@ -103,10 +103,11 @@ def _pages(c):
         ("anquan", f"/accounts/users/{c.cast.wang.pk}/"),
         ("xitong", "/admin-tools/workdays/"),
         ("shenji", "/audit/"),
+        ("zhang", f"/property/compounds/{c.cast.compound.pk}/roll/"),
     ]
 
 
-PAGE_COUNT = 38
+PAGE_COUNT = 39
 
 
 @pytest.fixture

@@ -95,7 +95,10 @@ class TransitionEvent(models.Model):
     # opened | notice | handed | confirmed | requested | fallback | contracted | closed
     what = models.CharField(max_length=16)
     note = models.TextField(max_length=2000, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the system (a dismissal sealed by the sweep when its ballot period ended).
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -125,6 +125,14 @@ class Vote(models.Model):
     def matter(self):
         return tally.matter_of_item(self.item)
 
+    def period_state(self, today):
+        """``before``, ``running`` or ``over`` on the local date ``today``. The ballot period is
+        whole days in local time (dates, TIME_ZONE Asia/Shanghai): from 00:00 of ``starts_on`` to
+        the end of ``ends_on``, the days the notice gave the owners (物业管理条例 第十四条)."""
+        if today < self.starts_on:
+            return "before"
+        return "running" if today <= self.ends_on else "over"
+
     def zone_label(self):
         """The buildings voting, or the whole compound."""
         names = [b.name for b in self.buildings.order_by("name")]

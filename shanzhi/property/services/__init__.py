@@ -5,7 +5,7 @@ module and raises DomainError naming the field on bad input, leaving nothing hal
 from .ballots import cast, confirm_paper, enter_paper, reject_paper, withdraw_paper
 from .companies import add_contact, add_contract, set_party_members, update_company
 from .evaluations import enter, open_period, rate, score_one, start_run
-from .roll import add_owner, put_unit
+from .roll import add_owner, edit_owner, put_unit, remove_unit
 from .schemes import add_indicator, add_item, create_scheme, new_version, publish, set_thresholds
 from .votes import close_vote, create_vote, open_vote
 
@@ -20,6 +20,7 @@ __all__ = [
     "confirm_paper",
     "create_scheme",
     "create_vote",
+    "edit_owner",
     "enter",
     "enter_paper",
     "new_version",
@@ -29,6 +30,7 @@ __all__ = [
     "put_unit",
     "rate",
     "reject_paper",
+    "remove_unit",
     "score_one",
     "set_party_members",
     "set_thresholds",

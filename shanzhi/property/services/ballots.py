@@ -1,6 +1,7 @@
 """Casting, changing and entering ballots. One ballot per owner per vote."""
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
@@ -14,15 +15,28 @@ from . import scans
 from .common import choice as a_choice
 
 
-def _open_vote(vote):
+def _open_vote(vote, *, settling=False):
     """Hold the vote open for the length of this transaction. On PostgreSQL a shared row lock:
-    ballots do not wait for each other, but close (FOR UPDATE) waits for them and they for it."""
+    ballots do not wait for each other, but close (FOR UPDATE) waits for them and they for it.
+    ``settling``: confirming, rejecting or withdrawing a paper ballot entered in the period, which
+    staff may still do after its last day and until the close (the close waits for every one)."""
     if connection.vendor == "postgresql":
         vote = Vote.objects.raw("SELECT * FROM property_vote WHERE id = %s FOR SHARE", [vote.pk])[0]
     else:
         vote = Vote.objects.get(pk=vote.pk)
     if vote.status != Vote.Status.OPEN:
         raise DomainError(_("该表决不在投票期内。"), field="vote")
+    # The period is whole local days (Vote.period_state): the end day counts until 23:59:59 in
+    # Asia/Shanghai; online and paper ballots alike (物业管理条例 第十四条: the notice's period).
+    state = vote.period_state(timezone.localdate())
+    if state == "before":
+        raise DomainError(
+            _("投票期自 %(d)s 开始，届时才能投票。") % {"d": vote.starts_on.isoformat()}, field="starts_on"
+        )
+    if state == "over" and not settling:
+        raise DomainError(
+            _("投票期已于 %(d)s 截止，不能再投票。") % {"d": vote.ends_on.isoformat()}, field="ends_on"
+        )
     return vote
 
 
@@ -107,7 +121,7 @@ def enter_paper(vote, owner, choice, *, scan, by):
 def confirm_paper(ballot, *, by):
     """The second person's confirmation: never the one who entered it."""
     permissions.require(by, "property.enter_paper", ballot.vote)
-    _open_vote(ballot.vote)
+    _open_vote(ballot.vote, settling=True)
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.channel != Ballot.Channel.PAPER or ballot.counted or ballot.void:
         raise DomainError(_("该选票无需确认。"), field="ballot")
@@ -123,7 +137,7 @@ def confirm_paper(ballot, *, by):
 def _pending(ballot, by):
     """The unconfirmed paper ballot, locked, while its vote is open (or a 400 naming ``ballot``)."""
     permissions.require(by, "property.enter_paper", ballot.vote)
-    _open_vote(ballot.vote)
+    _open_vote(ballot.vote, settling=True)
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.channel != Ballot.Channel.PAPER or ballot.counted or ballot.void:
         raise DomainError(_("只有待确认的纸质选票可以退回或撤回。"), field="ballot")

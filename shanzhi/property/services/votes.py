@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
 from shanzhi.core.errors import DomainError
-from shanzhi.registry.models import Building
+from shanzhi.registry.models import Building, Compound
 
 from .. import queries
 from ..access import manages_compound
@@ -88,7 +88,8 @@ def create_vote(
 
 
 def _locked(vote, by, expected):
-    permissions.require(by, "property.manage_vote", vote)
+    if by is not None:  # None: the system (the sweep sealing a vote whose period is over)
+        permissions.require(by, "property.manage_vote", vote)
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     if vote.status != expected:
         raise DomainError(
@@ -101,6 +102,10 @@ def _locked(vote, by, expected):
 def open_vote(vote, *, by):
     """Open the ballot and freeze the electorate: the roll's units, owners and areas as they are now."""
     vote = _locked(vote, by, Vote.Status.DRAFT)
+    if vote.period_state(timezone.localdate()) == "over":
+        raise DomainError(_("投票截止日期已过，请重新确定投票期。"), field="ends_on")
+    # The compound's row lock: a roll change (services.roll) waits, then sees the vote open.
+    Compound.objects.select_for_update().filter(pk=vote.compound_id).first()
     units = OwnedUnit.objects.filter(owner__compound=vote.compound_id).select_related("household__building")
     zone = list(vote.buildings.values_list("pk", flat=True))
     if zone:
@@ -119,12 +124,23 @@ def open_vote(vote, *, by):
 
 
 @transaction.atomic
-def close_vote(vote, *, by):
-    """Close the ballot and seal the result. The row lock waits for every ballot being cast (they
-    hold a shared lock on the vote), so no ballot lands after the count."""
+def close_vote(vote, *, by, now=None):
+    """Close the ballot and seal the result, once its period is over. The row lock waits for every
+    ballot being cast (they hold a shared lock on the vote), so no ballot lands after the count.
+    ``by=None`` is the sweep (``close_ended``)."""
+    now = now or timezone.now()
     vote = _locked(vote, by, Vote.Status.OPEN)
+    if vote.period_state(timezone.localdate(now)) != "over":
+        # The period is what the notice promised the owners (物业管理条例 第十四条): closing
+        # early would shut out owners still entitled to vote, so nobody may end it before then.
+        raise DomainError(
+            _("投票期至 %(d)s 结束（含当日），期满后才能结束投票并封存结果。")
+            % {"d": vote.ends_on.isoformat()},
+            field="ends_on",
+        )
     # A paper ballot entered but neither confirmed nor rejected would silently drop out of the
-    # sealed count: staff settle each one first.
+    # sealed count: staff settle each one first (they may after the last day: ``ballots._open_vote(settling=True)``). The
+    # sweep skips such a vote until they have.
     pending = Ballot.objects.filter(vote=vote, channel=Ballot.Channel.PAPER, counted=False, void="").count()
     if pending:
         raise DomainError(
@@ -132,7 +148,7 @@ def close_vote(vote, *, by):
         )
     result = queries.count(vote)
     vote.status = Vote.Status.CLOSED
-    vote.closed_at = timezone.now()
+    vote.closed_at = now
     vote.result = queries.sealed(result)
     vote.save(update_fields=["status", "closed_at", "result"])
     audit.record(
@@ -143,6 +159,22 @@ def close_vote(vote, *, by):
     )
     transitions.open_transition(vote, by=by)  # a passed dismissal: the handover begins
     return vote
+
+
+def close_ended(now):
+    """Registered with ``core.periodic`` (run by the sweep): seal every open vote whose period
+    ended before ``now``'s local date, through ``close_vote`` and its row lock. A vote another
+    sweep or staff closed meanwhile is refused there (its status) and skipped, so two sweeps at
+    once seal it once. Returns how many it sealed."""
+    due = Vote.objects.filter(status=Vote.Status.OPEN, ends_on__lt=timezone.localdate(now))
+    sealed = 0
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        try:
+            close_vote(Vote(pk=pk), by=None, now=now)
+        except DomainError:
+            continue
+        sealed += 1
+    return sealed
 
 
 def _label(household):

@@ -10,6 +10,7 @@ import types
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from shanzhi.registry import services as registry
 from shanzhi.tests.cast import build_cast
@@ -40,16 +41,31 @@ def build_roll(cast):
 
 
 def new_vote(cast, compound=None, item=4, by=None, open_it=True):
+    """A vote whose ballot period runs from today for two weeks (ballots are taken only within it)."""
+    today = timezone.localdate()
     vote = services.create_vote(
         compound or cast.compound,
         item=item,
         question="是否解聘安居物业",
         called_by="committee",
-        starts_on=TODAY,
-        ends_on=TODAY + datetime.timedelta(days=14),
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=14),
         by=by or cast.zhang,
     )
     return services.open_vote(vote, by=by or cast.zhang) if open_it else vote
+
+
+def end_period(vote):
+    """Date a vote's ballot period back so that it ended yesterday: a vote may be closed only once
+    its period is over, and a test cannot wait two weeks."""
+    from ..models import Vote
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Vote.objects.filter(pk=vote.pk).update(
+        starts_on=yesterday - datetime.timedelta(days=14), ends_on=yesterday
+    )
+    vote.refresh_from_db()
+    return vote
 
 
 @pytest.fixture

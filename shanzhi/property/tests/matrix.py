@@ -272,3 +272,14 @@ _page_rows_votes = page_rows
 
 def page_rows(Row):  # noqa: F811
     return _page_rows_votes(Row) + matrix_committees.page_rows(Row)
+
+
+# The owners' roll (matrix_roll.py): its API rows, and its page rows joined to this module's.
+from . import matrix_roll  # noqa: E402
+
+API_MATRIX += matrix_roll.API_ROWS
+_page_rows_committees = page_rows
+
+
+def page_rows(Row):  # noqa: F811
+    return _page_rows_committees(Row) + matrix_roll.page_rows(Row)

@@ -1,15 +1,17 @@
 """The votes API: every endpoint × every role × every relation, then a vote end to end."""
 
+import datetime
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shanzhi.coop.tests.test_api import ROLE_USERS, api_names, call
 
 from .. import queries
 from ..models import Ballot, Vote
-from .conftest import new_vote
+from .conftest import end_period, new_vote
 from .matrix import API_MATRIX, RELS
 
 API = "/api/v1/property/"
@@ -48,8 +50,8 @@ def test_a_vote_through_the_api(client, cast, roll):
         "item": 4,
         "question": "是否解聘安居物业",
         "called_by": "committee",
-        "starts_on": "2026-12-03",
-        "ends_on": "2026-12-17",
+        "starts_on": str(timezone.localdate()),  # ballots are taken within the period
+        "ends_on": str(timezone.localdate() + datetime.timedelta(days=14)),
     }
     made = call(client, "post", f"{API}votes", cast.zhang, body)
     assert made.status_code == 201, made.content
@@ -76,6 +78,9 @@ def test_a_vote_through_the_api(client, cast, roll):
     assert call(client, "post", f"{API}votes/{vid}/paper/{paper.json()['id']}/confirm", cast.zhao).json()[
         "counted"
     ]
+    early = call(client, "post", f"{API}votes/{vid}/close", cast.zhang)
+    assert early.status_code == 400 and early.json()["field"] == "ends_on"  # its period runs on
+    end_period(Vote.objects.get(pk=vid))
     closed = call(client, "post", f"{API}votes/{vid}/close", cast.zhang).json()
     assert closed["result"]["quorum"] is True and closed["result"]["passed"] is True
     # Each unit's choice is for staff; an owner is refused it.

@@ -15,7 +15,7 @@ from shanzhi.tests.malformed import BAD
 
 from .. import queries, reports, services
 from ..models import Period
-from .conftest import new_vote
+from .conftest import end_period, new_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _closed(cast, question="是否续聘安居物业"):
     type(vote).objects.filter(pk=vote.pk).update(question=question)  # as a caller might type it
     vote.refresh_from_db()
     services.cast(vote, "yes", by=cast.jumin)
-    return services.close_vote(vote, by=cast.zhang)
+    return services.close_vote(end_period(vote), by=cast.zhang)
 
 
 def _sheets(response):
@@ -98,7 +98,7 @@ def test_the_json_export_is_for_staff_and_audited(client, cast, roll):
 
 def test_a_major_matter_states_three_quarters(cast, roll):
     vote = new_vote(cast, item=6)
-    services.close_vote(vote, by=cast.zhang)
+    services.close_vote(end_period(vote), by=cast.zhang)
     vote.refresh_from_db()
     rules = reports.thresholds(vote.matter)
     assert "四分之三" in rules[1] and "第六项至第八项" in rules[1]
@@ -145,7 +145,7 @@ def test_the_vote_page_links_the_downloads_once_closed(client, cast, roll):
     client.force_login(cast.jumin)
     page = client.get(reverse("property:vote", kwargs={"pk": vote.pk})).content.decode()
     assert reverse("property:vote_sealed_pdf", kwargs={"pk": vote.pk}) not in page
-    services.close_vote(vote, by=cast.zhang)
+    services.close_vote(end_period(vote), by=cast.zhang)
     page = client.get(reverse("property:vote", kwargs={"pk": vote.pk})).content.decode()
     assert reverse("property:vote_sealed_pdf", kwargs={"pk": vote.pk}) in page
     assert reverse("property:vote_tally_xlsx", kwargs={"pk": vote.pk}) in page

@@ -1,10 +1,13 @@
 """The vote pages: an owner votes on the phone, staff call, open, enter paper, confirm and close."""
 
+import datetime
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from ..models import Ballot, Vote
-from .conftest import new_vote
+from .conftest import end_period, new_vote
 
 
 def test_owner_votes_and_changes_on_the_vote_page(cast, roll, login):
@@ -35,8 +38,8 @@ def test_staff_call_open_enter_paper_confirm_and_close(cast, roll, login):
             "item": 4,
             "question": "是否解聘安居物业",
             "called_by": "committee",
-            "starts_on": "2026-12-03",
-            "ends_on": "2026-12-17",
+            "starts_on": str(timezone.localdate()),  # ballots are taken within the period
+            "ends_on": str(timezone.localdate() + datetime.timedelta(days=14)),
         },
     )
     vote = Vote.objects.get()
@@ -56,6 +59,7 @@ def test_staff_call_open_enter_paper_confirm_and_close(cast, roll, login):
     assert Ballot.objects.get(pk=ballot.pk).counted
     page = zhao.get(reverse("property:vote", args=[vote.pk]))
     assert "同意面积" in page.text and "120.00" in page.text
+    end_period(vote)
     zhao.post(reverse("property:vote_close", args=[vote.pk]))
     vote.refresh_from_db()
     assert vote.status == "closed" and vote.result["quorum"] is False  # 1 of 3 heads took part
@@ -69,7 +73,7 @@ def test_public_results_show_closed_votes_only(cast, roll, client):
     closed = new_vote(cast)
     from .. import services
 
-    services.close_vote(closed, by=cast.zhang)
+    services.close_vote(end_period(closed), by=cast.zhang)
     listing = client.get(reverse("property:results"))
     assert listing.status_code == 200 and closed.question in listing.text
     assert client.get(reverse("property:result", args=[closed.pk])).status_code == 200

@@ -1,8 +1,10 @@
 """Many clients at once for one owner (PostgreSQL only: real row locks, one connection per thread)."""
 
+import datetime
 import threading
 
 from django.db import connection
+from django.utils import timezone
 
 from .. import services
 from ..models import Ballot, BallotChange
@@ -49,9 +51,28 @@ def test_closing_while_ballots_arrive_keeps_the_seal_equal_to_the_recount(race_r
 
     cast = race_roll.cast
     vote = new_vote(cast)
+    # The close as it comes at the period's end (a sweep's ``now``) while casts from just before
+    # the end are still in flight.
+    after_end = timezone.now() + datetime.timedelta(days=15)
     calls = [lambda: services.cast(vote, "yes", by=cast.jumin)] * 4 + [
-        lambda: services.close_vote(vote, by=cast.zhao)
+        lambda: services.close_vote(vote, by=cast.zhao, now=after_end)
     ]
     at_once(*calls)
     vote.refresh_from_db()
     assert vote.status == "closed" and queries.recount_matches(vote)
+
+
+def test_a_roll_change_racing_the_opening_is_either_frozen_in_or_refused(race_roll):
+    from ..models import Elector, OwnedUnit
+
+    cast = race_roll.cast
+    vote = new_vote(cast, open_it=False)
+    results = at_once(
+        lambda: services.open_vote(vote, by=cast.zhang),
+        lambda: services.put_unit(cast.household2, race_roll.b, "500.00", by=cast.zhao),
+    )
+    vote.refresh_from_db()
+    assert vote.status == "open", results
+    # The compound's row lock orders them: the roll never differs from the frozen electorate.
+    unit = OwnedUnit.objects.get(household=cast.household2)
+    assert Elector.objects.get(vote=vote, owner=race_roll.b).area == unit.area

@@ -1,16 +1,19 @@
 """A passed dismissal's transition through its services: opening, the checklist, fallback
 management, closing; refusals and bad input leave nothing half-written."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from shanzhi.core.errors import DomainError
 
 from .. import queries, services
 from ..models import HandoverItem, ServiceContract, Transition, TransitionEvent, Vote
 from ..services import transitions
-from .conftest import build_roll
+from .conftest import build_roll, end_period
 from .transition_fixtures import _scan, build_market, dismissal_vote
 
 TERMS = {"starts_on": "2027-01-01", "ends_on": "2027-12-31", "fee_per_m2": "0.90", "level": "3"}
@@ -179,8 +182,8 @@ def test_a_dismissal_through_the_api_opens_the_transition(cast, client):
         "item": 4,
         "question": "是否解聘安居物业",
         "called_by": "committee",
-        "starts_on": "2026-12-03",
-        "ends_on": "2026-12-17",
+        "starts_on": str(timezone.localdate()),  # ballots are taken within the period
+        "ends_on": str(timezone.localdate() + datetime.timedelta(days=14)),
         "purpose": "dismiss_company",
     }
     made = call(client, "post", "/api/v1/property/votes", cast.zhang, body)
@@ -191,6 +194,7 @@ def test_a_dismissal_through_the_api_opens_the_transition(cast, client):
     services.cast(vote, "yes", by=cast.jumin, owner=None)
     paper = services.enter_paper(vote, roll.dev, "yes", scan=_scan(), by=cast.zhang)
     services.confirm_paper(paper, by=cast.zhao)
+    end_period(vote)
     assert call(client, "post", f"/api/v1/property/votes/{vote.pk}/close", cast.zhao).status_code == 200
     listed = call(client, "get", "/api/v1/property/transitions", cast.feng).json()
     assert [t["company"] for t in listed] == ["安居物业"]

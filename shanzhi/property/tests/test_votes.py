@@ -1,5 +1,6 @@
 """Votes through their services: the electorate, ballots, paper, sealing, recount and export."""
 
+import datetime
 import json
 from io import StringIO
 
@@ -8,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.http import Http404
+from django.utils import timezone
 
 from shanzhi.accounts import services as accounts
 from shanzhi.core.errors import DomainError
 
 from .. import queries, services
 from ..models import Ballot, BallotChange, Vote
-from .conftest import new_vote
+from .conftest import end_period, new_vote
 
 
 def scan():
@@ -36,7 +38,11 @@ def test_opening_freezes_the_electorate_with_one_head_per_owner(cast, roll):
     vote = new_vote(cast)
     live = queries.count(vote)
     assert (live.total_heads, str(live.total_area)) == (3, "419.95")
-    services.put_unit(cast.household2, roll.b, "500.00")  # the roll changes after the opening
+    with pytest.raises(DomainError) as e:
+        services.put_unit(cast.household2, roll.b, "500.00")  # the roll is frozen while it runs
+    assert e.value.field == "compound"
+    services.close_vote(end_period(vote), by=cast.zhang)
+    services.put_unit(cast.household2, roll.b, "500.00")  # the roll changes after the close
     assert queries.count(vote).total_area == live.total_area
 
 
@@ -65,7 +71,7 @@ def test_owner_casts_changes_until_close_and_every_change_is_kept(cast, roll):
     ]
     live = queries.count(vote)
     assert live.yes_heads == 1 and str(live.yes_area) == "149.75"
-    services.close_vote(vote, by=cast.zhao)
+    services.close_vote(end_period(vote), by=cast.zhao)
     with pytest.raises(DomainError) as e:
         services.cast(vote, "no", by=cast.jumin)
     assert e.value.field == "vote"
@@ -96,7 +102,7 @@ def test_an_owner_of_another_compound_cannot_see_or_vote(cast, roll):
 def test_staff_of_another_community_cannot_call_or_close(cast, roll):
     with pytest.raises(PermissionDenied):
         new_vote(cast, by=cast.chen)
-    vote = new_vote(cast)
+    vote = end_period(new_vote(cast))
     with pytest.raises(Http404):
         services.close_vote(vote, by=cast.chen)
     with pytest.raises(PermissionDenied):
@@ -133,7 +139,7 @@ def test_sealed_result_equals_the_recount_and_the_exported_file(cast, roll, tmp_
     services.confirm_paper(
         services.enter_paper(vote, roll.b, "abstain", scan=scan(), by=cast.zhang), by=cast.zhao
     )
-    vote = services.close_vote(vote, by=cast.zhang)
+    vote = services.close_vote(end_period(vote), by=cast.zhang)
     assert vote.result["quorum"] and vote.result["passed"]
     assert vote.result["yes_area"] == "299.95" and vote.result["abstain_heads"] == 1
     assert queries.recount_matches(vote)
@@ -149,7 +155,7 @@ def test_sealed_result_equals_the_recount_and_the_exported_file(cast, roll, tmp_
 def test_a_tampered_ballot_no_longer_matches_the_seal(cast, roll):
     vote = new_vote(cast)
     services.cast(vote, "yes", by=cast.jumin)
-    vote = services.close_vote(vote, by=cast.zhang)
+    vote = services.close_vote(end_period(vote), by=cast.zhang)
     Ballot.objects.filter(vote=vote).update(choice="no")
     assert not queries.recount_matches(vote)
 
@@ -162,7 +168,7 @@ def test_major_matter_follows_item_and_needs_three_quarters(cast, roll):
         services.enter_paper(vote, roll.dev, "yes", scan=scan(), by=cast.zhang), by=cast.zhao
     )
     services.confirm_paper(services.enter_paper(vote, roll.b, "no", scan=scan(), by=cast.zhang), by=cast.zhao)
-    vote = services.close_vote(vote, by=cast.zhang)
+    vote = services.close_vote(end_period(vote), by=cast.zhang)
     assert vote.result["quorum"] and not vote.result["passed"]  # 2 of 3 heads < 3/4
 
 
@@ -196,8 +202,8 @@ def test_a_building_zone_votes_alone_and_is_counted_within_the_zone(cast, roll):
         item=5,
         question="1号楼加装电梯，使用本栋维修资金",
         called_by="community",
-        starts_on="2026-12-03",
-        ends_on="2026-12-17",
+        starts_on=timezone.localdate(),  # a vote past its period cannot be opened
+        ends_on=timezone.localdate() + datetime.timedelta(days=14),
         buildings=[str(cast.building.pk)],
         by=cast.zhang,
     )

@@ -6,15 +6,14 @@ import datetime
 import types
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from shanzhi.accounts import services as accounts
 from shanzhi.registry import services as registry
 
 from .. import services
 from ..services import market
-from .conftest import build_roll
-
-TODAY = datetime.date(2026, 12, 3)
+from .conftest import build_roll, end_period
 
 
 def _scan():
@@ -29,8 +28,8 @@ def dismissal_vote(cast, *, passed=True, purpose="dismiss_company", roll=None):
         item=4,
         question="是否解聘安居物业",
         called_by="committee",
-        starts_on=TODAY,
-        ends_on=TODAY + datetime.timedelta(days=14),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=14),
         purpose=purpose,
         by=cast.zhang,
     )
@@ -39,7 +38,7 @@ def dismissal_vote(cast, *, passed=True, purpose="dismiss_company", roll=None):
     services.cast(vote, choice, by=cast.jumin)
     paper = services.enter_paper(vote, roll.dev, choice, scan=_scan(), by=cast.zhang)
     services.confirm_paper(paper, by=cast.zhao)
-    return services.close_vote(vote, by=cast.zhao)
+    return services.close_vote(end_period(vote), by=cast.zhao)
 
 
 def staff_of(company, username):

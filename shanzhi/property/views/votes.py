@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,8 +19,10 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building, Compound
 
 from .. import queries, services
-from ..access import manages_compound
+from ..access import compound_in_reach, compounds_in_reach, manages_compound
 from ..models import Ballot, Owner, Vote
+
+ROLLS_LISTED = 30  # compounds whose owners' roll the list links (the vote page links its own)
 
 
 def _act(request, vote, fn, ok):
@@ -45,7 +48,8 @@ def vote_list(request):
         raise PermissionDenied
     votes = queries.votes_for(request.user).order_by("-created_at")[:200]
     may_call = permissions.has_role_for(request.user, "property.manage_vote")
-    return render(request, "property/votes.html", {"votes": votes, "may_call": may_call})
+    rolls = compounds_in_reach(request.user, "property.view_roll").order_by("name")[:ROLLS_LISTED]
+    return render(request, "property/votes.html", {"votes": votes, "may_call": may_call, "rolls": rolls})
 
 
 @never_cache
@@ -108,6 +112,7 @@ def _detail(request, vote, status=200):
     live = queries.count(vote) if vote.status == Vote.Status.OPEN else None
     owners = list(queries.owners_of(user, vote))
     mine = {b.owner_id: b for b in queries.my_ballots(user, vote)}
+    period = vote.period_state(timezone.localdate())
     return render(
         request,
         "property/vote.html",
@@ -120,7 +125,9 @@ def _detail(request, vote, status=200):
             "shares": queries.participation(live) if live else None,
             "result": result,
             "owners": [(o, mine.get(o.pk)) for o in owners],
-            "may_cast": bool(owners) and permissions.can(user, "property.cast", vote),
+            "period": period,
+            "roll_link": compound_in_reach(user, vote.compound_id, "property.view_roll") is not None,
+            "may_cast": bool(owners) and period == "running" and permissions.can(user, "property.cast", vote),
             "choices": Ballot.Choice.choices,
             "pending": queries.ballots_for(user, vote).filter(channel="paper", counted=False, void="")
             if staff

@@ -187,3 +187,11 @@ def read_rows(path_or_file, filename):
         return _rows_from(_xlsx_values(path_or_file))
     text = decode_csv(path_or_file.read())
     return _rows_from(csv.reader(io.StringIO(text, newline="")))
+
+
+# The same reading for other apps' importers (red property's owners' roll): a workbook's first
+# sheet as value tuples (RosterRejected when it cannot be opened), a cell as text, a header
+# cell without its spaces and required-marks.
+xlsx_values = _xlsx_values
+cell_text = _cell
+normalise_header = _normalise_header
