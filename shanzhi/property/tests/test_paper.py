@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from shanzhi.core.errors import DomainError
 from shanzhi.core.models import AuditEvent
@@ -15,7 +16,8 @@ from shanzhi.tests.malformed import BAD
 from .. import queries, services
 from ..models import Ballot, BallotChange, Vote
 from ..services import scans
-from .conftest import new_vote
+from ..services import votes as vote_services
+from .conftest import end_period, new_vote
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.4\n%demo\n"
@@ -40,7 +42,7 @@ def test_a_rejected_ballot_is_void_kept_and_never_counted(cast, roll):
     right = services.enter_paper(vote, roll.b, "no", scan=jpeg(), by=cast.zhang)
     services.confirm_paper(right, by=cast.zhao)
     services.cast(vote, "yes", by=cast.jumin)
-    vote = services.close_vote(vote, by=cast.zhang)
+    vote = services.close_vote(end_period(vote), by=cast.zhang)
     assert vote.result["no_heads"] == 1 and vote.result["yes_heads"] == 1
     assert queries.export_file(vote)["votes"][roll.b.code] == "no"
     assert queries.recount_matches(vote)
@@ -100,10 +102,14 @@ def test_the_close_waits_for_every_paper_ballot(cast, roll):
     vote = new_vote(cast)
     entry = services.enter_paper(vote, roll.b, "no", scan=jpeg(), by=cast.zhang)
     services.enter_paper(vote, roll.dev, "yes", scan=jpeg(), by=cast.zhang)
+    vote = end_period(vote)
     with pytest.raises(DomainError) as refused:
         services.close_vote(vote, by=cast.zhao)
     assert refused.value.field == "ballots" and "2 张" in str(refused.value.message)
+    # Nor does the sweep seal it: it waits until staff have settled them.
+    assert vote_services.close_ended(timezone.now()) == 0
     assert Vote.objects.get(pk=vote.pk).status == "open"
+    # Settled after the last day: they were entered within the period.
     services.confirm_paper(entry, by=cast.zhao)
     services.reject_paper(Ballot.objects.get(vote=vote, owner=roll.dev), reason="扫描件不清", by=cast.zhao)
     vote = services.close_vote(vote, by=cast.zhao)

@@ -76,12 +76,14 @@ def test_the_next_day_at_midnight_is_refused_naming_ends_on(cast, roll):
         for call in (
             lambda: services.cast(vote, "yes", by=cast.jumin),
             lambda: services.enter_paper(vote, roll.dev, "yes", scan=scan(), by=cast.zhang),
-            lambda: services.confirm_paper(paper, by=cast.zhao),
         ):
             with pytest.raises(DomainError) as e:
                 call()
             assert e.value.field == "ends_on" and "2027-03-14" in str(e.value.message)
-    assert list(Ballot.objects.values_list("owner", "counted")) == [(roll.b.pk, False)]
+        assert list(Ballot.objects.values_list("owner", "counted")) == [(roll.b.pk, False)]
+        # A paper ballot entered within the period is still settled after it, before the close.
+        services.confirm_paper(paper, by=cast.zhao)
+    assert list(Ballot.objects.values_list("owner", "counted")) == [(roll.b.pk, True)]
 
 
 def test_staff_cannot_close_before_the_period_ends(cast, roll):
