@@ -24,7 +24,7 @@ from ..services import committees, meetings
 from . import router
 
 
-class MemberOut(Schema):
+class CommitteeMemberOut(Schema):
     id: int
     name: str
     role: str
@@ -44,7 +44,7 @@ class CommitteeOut(Schema):
     term_start: datetime.date | None = None
     term_end: datetime.date | None = None
     term_state: str | None = None  # current | ending (within 90 days) | expired
-    members: list[MemberOut] = []
+    members: list[CommitteeMemberOut] = []
     reserves: list[ReserveOut] | None = None  # staff who may see the lists
 
 
@@ -54,7 +54,7 @@ class TermIn(Schema):
     term_end: datetime.date
 
 
-class MemberIn(Schema):
+class CommitteeMemberIn(Schema):
     resident: int
     role: Literal["director", "deputy", "member"] = "member"
 
@@ -73,7 +73,7 @@ def _committee_out(user, compound):
         out.kind, out.term_start, out.term_end = committee.kind, committee.term_start, committee.term_end
         out.term_state = committee.term_state()
         out.members = [
-            MemberOut(
+            CommitteeMemberOut(
                 id=m.pk, name=m.resident.name, role=m.role, party_member=m.party_member if staff else None
             )
             for m in members
@@ -109,14 +109,14 @@ def committee_set(request, compound_id: int, payload: TermIn):
 
 @router.post(
     "compounds/{int:compound_id}/committee/members",
-    response={201: MemberOut, **ERRORS},
+    response={201: CommitteeMemberOut, **ERRORS},
     summary="增补委员",
     url_name="property_committee_member",
 )
-def committee_member(request, compound_id: int, payload: MemberIn):
+def committee_member(request, compound_id: int, payload: CommitteeMemberIn):
     compound = queries.committee_compound(request.auth, compound_id)
     m = committees.add_member(compound, resident=payload.resident, role=payload.role, by=request.auth)
-    return Status(201, MemberOut(id=m.pk, name=m.resident.name, role=m.role))
+    return Status(201, CommitteeMemberOut(id=m.pk, name=m.resident.name, role=m.role))
 
 
 class RoleIn(Schema):
@@ -135,14 +135,14 @@ def _member(compound, member_id):
 
 @router.patch(
     "compounds/{int:compound_id}/committee/members/{member_id}",
-    response={200: MemberOut, **ERRORS},
+    response={200: CommitteeMemberOut, **ERRORS},
     summary="调整委员职务（主任只有一位）",
     url_name="property_committee_member_role",
 )
 def committee_member_role(request, compound_id: int, member_id: str, payload: RoleIn):
     compound = queries.committee_compound(request.auth, compound_id)
     m = committees.change_role(_member(compound, member_id), role=payload.role, by=request.auth)
-    return MemberOut(id=m.pk, name=m.resident.name, role=m.role)
+    return CommitteeMemberOut(id=m.pk, name=m.resident.name, role=m.role)
 
 
 @router.delete(

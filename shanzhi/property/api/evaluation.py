@@ -53,7 +53,7 @@ class IndicatorOut(Schema):
     floor: str
 
 
-class ItemOut(Schema):
+class SchemeItemOut(Schema):
     id: int
     name: str
     weight: str
@@ -69,7 +69,7 @@ class VersionOut(Schema):
     excellent_min: str
     good_min: str
     pass_min: str
-    items: list[ItemOut]
+    items: list[SchemeItemOut]
 
 
 class EvaluationOut(Schema):
@@ -193,7 +193,7 @@ class SchemeDetailOut(Schema):
 
 def _version_out(v):
     items = [
-        ItemOut(
+        SchemeItemOut(
             id=i.pk,
             name=i.name,
             weight=str(i.weight),

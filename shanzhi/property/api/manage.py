@@ -27,7 +27,7 @@ from .evaluation import (
     ContactOut,
     ContractOut,
     IndicatorOut,
-    ItemOut,
+    SchemeItemOut,
     VersionOut,
     _company_out,
     scheme_version,
@@ -140,7 +140,7 @@ def _scheme_keeping(request, version_id):
 
 @router.post(
     "schemes/versions/{int:version_id}/items",
-    response={201: ItemOut, **ERRORS},
+    response={201: SchemeItemOut, **ERRORS},
     summary="草稿版本：添加考核项目",
     url_name="property_version_item",
 )
@@ -148,7 +148,7 @@ def version_item(request, version_id: int, payload: ItemIn):
     version = _scheme_keeping(request, version_id)
     item = services.add_item(version, **payload.dict(), by=request.auth)
     item.refresh_from_db()  # the decimals as stored (and as every read answers them)
-    return Status(201, ItemOut(id=item.pk, name=item.name, weight=str(item.weight), indicators=[]))
+    return Status(201, SchemeItemOut(id=item.pk, name=item.name, weight=str(item.weight), indicators=[]))
 
 
 @router.post(

@@ -142,17 +142,17 @@ def list_approve(request, list_id: int):
 # --- supervision ----------------------------------------------------------------------------------
 
 
-class ActionIn(Schema):
+class SupervisionActionIn(Schema):
     kind: Text
     reason: Text
     workdays: int | None = None
 
 
-class NoteIn(Schema):
+class SupervisionNoteIn(Schema):
     note: Text
 
 
-class EventOut(Schema):
+class SupervisionEventOut(Schema):
     what: str
     note: str
     at: datetime.datetime
@@ -167,7 +167,7 @@ class ActionOut(Schema):
     workdays: int | None
     deadline: datetime.datetime | None
     deadline_provisional: bool
-    timeline: list[EventOut]
+    timeline: list[SupervisionEventOut]
 
 
 def _action_out(a):
@@ -180,7 +180,7 @@ def _action_out(a):
         workdays=a.workdays,
         deadline=a.deadline,
         deadline_provisional=a.deadline_provisional,
-        timeline=[EventOut(what=e.what, note=e.note, at=e.at) for e in a.timeline.all()],
+        timeline=[SupervisionEventOut(what=e.what, note=e.note, at=e.at) for e in a.timeline.all()],
     )
 
 
@@ -194,7 +194,7 @@ def _action(request, action_id):
     summary="对企业采取监管措施（约谈、整改通知、退出程序）",
     url_name="property_supervise",
 )
-def supervise(request, company_id: int, payload: ActionIn):
+def supervise(request, company_id: int, payload: SupervisionActionIn):
     company = queries.company_for(request.auth, company_id)
     permissions.require(request.auth, "property.supervise", company)
     action = supervision.open_action(
@@ -229,13 +229,13 @@ def supervision_detail(request, action_id: int):
 
 @router.post(
     "supervision/{int:action_id}/notes",
-    response={201: EventOut, **ERRORS},
+    response={201: SupervisionEventOut, **ERRORS},
     summary="记录说明（企业：回复）",
     url_name="property_supervision_note",
 )
-def supervision_note(request, action_id: int, payload: NoteIn):
+def supervision_note(request, action_id: int, payload: SupervisionNoteIn):
     event = supervision.add_note(_action(request, action_id), note=payload.note, by=request.auth)
-    return Status(201, EventOut(what=event.what, note=event.note, at=event.at))
+    return Status(201, SupervisionEventOut(what=event.what, note=event.note, at=event.at))
 
 
 @router.post(
@@ -244,6 +244,6 @@ def supervision_note(request, action_id: int, payload: NoteIn):
     summary="办结监管措施",
     url_name="property_supervision_close",
 )
-def supervision_close(request, action_id: int, payload: NoteIn):
+def supervision_close(request, action_id: int, payload: SupervisionNoteIn):
     action = supervision.close_action(_action(request, action_id), note=payload.note, by=request.auth)
     return _action_out(action)

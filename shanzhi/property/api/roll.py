@@ -18,7 +18,7 @@ from ..services import roll_import
 from . import router
 
 
-class UnitOut(Schema):
+class RollUnitOut(Schema):
     id: int
     household: int
     unit: str
@@ -26,7 +26,7 @@ class UnitOut(Schema):
     owner: str  # the owner's code
 
 
-class OwnerOut(Schema):
+class RollOwnerOut(Schema):
     id: int
     code: str
     name: str  # masked
@@ -36,7 +36,7 @@ class OwnerOut(Schema):
     residents: int = 0  # title holders linked (registered residents)
 
 
-class HouseholdOut(Schema):
+class RollHouseholdOut(Schema):
     household: int
     unit: str
 
@@ -46,24 +46,24 @@ class RollOut(Schema):
     frozen: bool  # a vote on the compound is open: no change until it is sealed
     total_area: str
     total_heads: int
-    units: list[UnitOut]
-    owners: list[OwnerOut]
-    unlisted: list[HouseholdOut]  # the compound's households not on the roll
+    units: list[RollUnitOut]
+    owners: list[RollOwnerOut]
+    unlisted: list[RollHouseholdOut]  # the compound's households not on the roll
 
 
-class OwnerIn(Schema):
+class RollOwnerIn(Schema):
     name: Text
     residents: list[int] = Field(default=[], max_length=20, description="本小区登记居民的编号（产权人）")
     is_developer: bool = False
 
 
-class UnitIn(Schema):
+class RollUnitIn(Schema):
     household: int
     area: Text = Field(description='专有部分面积（㎡），十进制字符串，最多两位小数，例如 "89.50"')
     owner: Text = Field(description="业主编号（例如 O00012）")
 
 
-class ImportOut(Schema):
+class RollImportOut(Schema):
     rows: int
     units_added: int
     units_changed: int
@@ -75,7 +75,7 @@ def _label(h):
 
 
 def _owner_out(o):
-    return OwnerOut(
+    return RollOwnerOut(
         id=o.pk,
         code=o.code,
         name=roll_reads.owner_label(o),
@@ -87,7 +87,7 @@ def _owner_out(o):
 
 
 def _unit_out(u):
-    return UnitOut(
+    return RollUnitOut(
         id=u.pk, household=u.household_id, unit=_label(u.household), area=str(u.area), owner=u.owner.code
     )
 
@@ -108,17 +108,17 @@ def roll(request, compound_id: int):
         total_heads=totals["heads"],
         units=[_unit_out(u) for u in units],
         owners=[_owner_out(o) for o in owners],
-        unlisted=[HouseholdOut(household=h.pk, unit=_label(h)) for h in unlisted],
+        unlisted=[RollHouseholdOut(household=h.pk, unit=_label(h)) for h in unlisted],
     )
 
 
 @router.post(
     "compounds/{int:compound_id}/roll/owners",
-    response={201: OwnerOut, **ERRORS},
+    response={201: RollOwnerOut, **ERRORS},
     summary="登记业主",
     url_name="property_roll_owner_add",
 )
-def owner_add(request, compound_id: int, payload: OwnerIn):
+def owner_add(request, compound_id: int, payload: RollOwnerIn):
     compound = roll_reads.roll_compound(request.auth, compound_id)
     owner = service.add_owner(compound, payload.name, **payload.dict(exclude={"name"}), by=request.auth)
     return Status(201, _owner_out(owner))
@@ -126,11 +126,11 @@ def owner_add(request, compound_id: int, payload: OwnerIn):
 
 @router.post(
     "compounds/{int:compound_id}/roll/owners/{int:owner_id}",
-    response={200: OwnerOut, **ERRORS},
+    response={200: RollOwnerOut, **ERRORS},
     summary="修改业主（姓名、产权人、建设单位）",
     url_name="property_roll_owner_edit",
 )
-def owner_edit(request, compound_id: int, owner_id: int, payload: OwnerIn):
+def owner_edit(request, compound_id: int, owner_id: int, payload: RollOwnerIn):
     compound = roll_reads.roll_compound(request.auth, compound_id)
     service.require_keeper(request.auth, compound)
     owner = service.owner_of(compound, owner_id)
@@ -139,11 +139,11 @@ def owner_edit(request, compound_id: int, owner_id: int, payload: OwnerIn):
 
 @router.post(
     "compounds/{int:compound_id}/roll/units",
-    response={200: UnitOut, **ERRORS},
+    response={200: RollUnitOut, **ERRORS},
     summary="登记或修改专有部分（面积、业主）",
     url_name="property_roll_unit_put",
 )
-def unit_put(request, compound_id: int, payload: UnitIn):
+def unit_put(request, compound_id: int, payload: RollUnitIn):
     compound = roll_reads.roll_compound(request.auth, compound_id)
     service.require_keeper(request.auth, compound)
     household = service.household_of(compound, payload.household)
@@ -153,7 +153,7 @@ def unit_put(request, compound_id: int, payload: UnitIn):
 
 @router.post(
     "compounds/{int:compound_id}/roll/units/{int:unit_id}/remove",
-    response={200: UnitOut, **ERRORS},
+    response={200: RollUnitOut, **ERRORS},
     summary="从名册中移除专有部分",
     url_name="property_roll_unit_remove",
 )
@@ -172,7 +172,7 @@ def unit_remove(request, compound_id: int, unit_id: int):
 
 @router.post(
     "compounds/{int:compound_id}/roll/import",
-    response={200: ImportOut, **ERRORS},
+    response={200: RollImportOut, **ERRORS},
     summary="导入业主名册（.xlsx，全部正确才导入；错误逐行列出）",
     url_name="property_roll_import",
 )

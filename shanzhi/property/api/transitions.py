@@ -17,7 +17,7 @@ from ..services import market, transitions
 from . import router
 
 
-class ItemOut(Schema):
+class HandoverItemOut(Schema):
     id: int
     kind: str
     handed_note: str
@@ -26,7 +26,7 @@ class ItemOut(Schema):
     confirmed_at: datetime.datetime | None
 
 
-class EventOut(Schema):
+class TransitionEventOut(Schema):
     what: str
     note: str
     at: datetime.datetime
@@ -40,11 +40,11 @@ class TransitionOut(Schema):
     next_kind: str
     new_company: str | None = None
     agreement_no: str = ""
-    items: list[ItemOut] = []
-    timeline: list[EventOut] = []
+    items: list[HandoverItemOut] = []
+    timeline: list[TransitionEventOut] = []
 
 
-class NoteIn(Schema):
+class TransitionNoteIn(Schema):
     note: Text = ""
 
 
@@ -128,7 +128,7 @@ def _transition_out(t, *, full=False):
     )
     if full:
         out.items = [
-            ItemOut(
+            HandoverItemOut(
                 id=i.pk,
                 kind=i.kind,
                 handed_note=i.handed_note,
@@ -138,7 +138,7 @@ def _transition_out(t, *, full=False):
             )
             for i in t.items.all()
         ]
-        out.timeline = [EventOut(what=e.what, note=e.note, at=e.at) for e in t.timeline.all()]
+        out.timeline = [TransitionEventOut(what=e.what, note=e.note, at=e.at) for e in t.timeline.all()]
     return out
 
 
@@ -277,7 +277,7 @@ def create_request(request, payload: RequestIn):
     summary="企业接受选聘（登记服务合同）",
     url_name="property_market_accept",
 )
-def accept(request, request_id: int, payload: NoteIn):
+def accept(request, request_id: int, payload: TransitionNoteIn):
     req = queries.market_request_for(request.auth, request_id)
     return _request_out(market.accept(req, note=payload.note, by=request.auth))
 
@@ -288,7 +288,7 @@ def accept(request, request_id: int, payload: NoteIn):
     summary="企业谢绝选聘",
     url_name="property_market_decline",
 )
-def decline(request, request_id: int, payload: NoteIn):
+def decline(request, request_id: int, payload: TransitionNoteIn):
     req = queries.market_request_for(request.auth, request_id)
     return _request_out(market.decline(req, note=payload.note, by=request.auth))
 

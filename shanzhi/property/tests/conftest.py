@@ -40,6 +40,17 @@ def build_roll(cast):
     return r
 
 
+def cast_roll(cast):
+    """The roll of a URL-matrix cast, built once per cast: the vote rows and the roll rows share it
+    (a walk over every page builds both, and once a vote is open the roll can no longer change)."""
+    if not hasattr(cast, "_roll"):
+        r = build_roll(cast)
+        r.c = services.add_owner(cast.compound_c, "丁", residents=[cast.resident_c])
+        services.put_unit(cast.household_c, r.c, "95.00")
+        cast._roll = r
+    return cast._roll
+
+
 def new_vote(cast, compound=None, item=4, by=None, open_it=True):
     """A vote whose ballot period runs from today for two weeks (ballots are taken only within it)."""
     today = timezone.localdate()

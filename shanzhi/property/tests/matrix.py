@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from .. import queries
 from ..models import Ballot, Elector, Vote
-from ..services import add_owner, put_unit
-from .conftest import build_roll
+from .conftest import cast_roll
 
 ALL = {
     "anonymous",
@@ -64,9 +63,7 @@ RELS = ("a1", "a2", "b", "c")
 def objects(cast):
     if hasattr(cast, "_property_objects"):
         return cast._property_objects
-    roll = build_roll(cast)
-    roll.c = add_owner(cast.compound_c, "丁", residents=[cast.resident_c])
-    put_unit(cast.household_c, roll.c, "95.00")
+    roll = cast_roll(cast)
     owners = {"a1": [roll.a, roll.b, roll.dev], "b": [roll.other], "c": [roll.c]}
     compounds = {"a1": cast.compound, "b": cast.compound_b, "c": cast.compound_c}
     today = timezone.localdate()

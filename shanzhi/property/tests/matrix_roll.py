@@ -9,8 +9,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from ..services import add_owner, put_unit
-from .conftest import build_roll
+from .conftest import cast_roll
 
 KEEPERS = {"community_staff", "community_secretary"}
 ABOVE = {"street_staff", "district_staff", "district_leader"}
@@ -25,9 +24,8 @@ GONE = {(role, "a1"): 404 for role in ("community_secretary", *sorted(ABOVE))}
 def objects(cast):
     if hasattr(cast, "_roll_objects"):
         return cast._roll_objects
-    r = build_roll(cast)
-    owner_c = add_owner(cast.compound_c, "丁", residents=[cast.resident_c])
-    put_unit(cast.household_c, owner_c, "95.00")
+    r = cast_roll(cast)
+    owner_c = r.c
     out = {
         "compound": {"a1": cast.compound, "b": cast.compound_b, "c": cast.compound_c},
         "owner": {"a1": r.a, "b": r.other, "c": owner_c},
