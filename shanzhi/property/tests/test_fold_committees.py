@@ -37,6 +37,7 @@ def _old_tables():
     editor is not entered (SQLite refuses one inside a transaction); its CREATE TABLE is run as is."""
     old = MigrationLoader(connection).project_state(BEFORE).apps
     editor = connection.schema_editor()
+    editor.deferred_sql = []  # set on entering; the constraints it collects are not needed here
     with connection.cursor() as cursor:
         for name in OLD:
             sql, params = editor.table_sql(old.get_model("registry", name))
