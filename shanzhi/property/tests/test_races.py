@@ -76,3 +76,30 @@ def test_a_roll_change_racing_the_opening_is_either_frozen_in_or_refused(race_ro
     # The compound's row lock orders them: the roll never differs from the frozen electorate.
     unit = OwnedUnit.objects.get(household=cast.household2)
     assert Elector.objects.get(vote=vote, owner=race_roll.b).area == unit.area
+
+
+def test_two_co_owners_voting_at_once_leave_one_ballot_by_one_voter(race_roll):
+    """Co-owners choose one voter (the first to vote); both pressing at once, eight times each,
+    still leave one ballot, and every change after the first is that voter's."""
+    from .test_votes import co_owner
+
+    cast = race_roll.cast
+    vote = new_vote(cast)
+    wife = co_owner(cast, race_roll)
+    calls = [
+        lambda: services.cast(vote, "yes", by=cast.jumin),
+        lambda: services.cast(vote, "no", by=wife),
+    ] * 8
+    results = at_once(*calls)
+    assert Ballot.objects.filter(vote=vote).count() == 1
+    ballot = Ballot.objects.get(vote=vote)
+    voter = ballot.cast_by
+    assert voter in (cast.jumin, wife)
+    # The other co-owner is refused each time, naming the owner; the voter's own presses all land.
+    other = wife if voter == cast.jumin else cast.jumin
+    for call_by, result in zip([cast.jumin, wife] * 8, results, strict=True):
+        if call_by == other:
+            assert getattr(result, "field", None) == "owner", result
+        else:
+            assert isinstance(result, Ballot), result
+    assert set(BallotChange.objects.filter(ballot=ballot).values_list("by", flat=True)) == {voter.pk}
