@@ -193,6 +193,24 @@ def test_scoring_a_company_from_every_source(red):
         services.score_one(ev, by=c.feng)
 
 
+def test_the_run_writes_its_progress_after_each_chunk(red, monkeypatch):
+    """What the run page polls: ``done`` of ``total`` after each chunk, not only at the end."""
+    monkeypatch.setattr(evaluations, "RUN_CHUNK", 1)
+    seen = []
+    score = evaluations.score_companies
+
+    def watched(period, chunk):
+        seen.append(EvaluationRun.objects.values_list("status", "done", "total").get())
+        return score(period, chunk)
+
+    monkeypatch.setattr(evaluations, "score_companies", watched)
+    run = services.start_run(red.period, by=red.cast.sun)
+    run.refresh_from_db()
+    # Before each company: running, with the companies scored so far of the three.
+    assert seen == [("running", 0, 3), ("running", 1, 3), ("running", 2, 3)]
+    assert (run.status, run.done, run.total, run.percent) == ("done", 3, 3, 100)
+
+
 def test_the_run_scores_every_company_with_progress(red):
     c = red.cast
     run = services.start_run(red.period, by=c.sun)  # tasks run inline in tests
