@@ -287,6 +287,7 @@ def main():
     try:
         prepare()
         from django.db import connections
+        from django.utils import timezone
 
         from bench.appeals.server import Gunicorn
         from shanzhi.property import queries, services
@@ -364,7 +365,8 @@ def main():
             )
         )
         t = time.perf_counter()
-        services.close_vote(vote, by=staff)
+        # Closed as the sweep or staff would after the period's last day (never before it).
+        services.close_vote(vote, by=staff, now=timezone.now() + datetime.timedelta(days=15))
         vote.refresh_from_db()
         print(
             f"Close and seal: {time.perf_counter() - t:.2f} s; recount equals seal: {queries.recount_matches(vote)}",
