@@ -36,10 +36,8 @@ run: install
 	$(BIN)/python manage.py demo_logins
 	sh scripts/serve.sh $(PORT) $(WORKERS)
 
-# Two workers (CI has two cores); a worker that runs out of tests takes some of the other's, so the
-# slow browser tests at the end (pytest-django runs committing tests last) do not leave one idle.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist worksteal -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
