@@ -291,7 +291,9 @@ def run(run):
             % {"done": done, "total": len(companies)},
         )
     seconds = Decimal(time.perf_counter() - began).quantize(Decimal("0.001"))
-    EvaluationRun.objects.filter(pk=run.pk).update(
+    # Only a run still running is done: one a newer run took for dead (STALE_AFTER) stays failed,
+    # so the page never shows two runs of the period as the latest word.
+    EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.RUNNING).update(
         status=EvaluationRun.Status.DONE, finished_at=timezone.now(), seconds=seconds
     )
     return EvaluationRun.objects.get(pk=run.pk)

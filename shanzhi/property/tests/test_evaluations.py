@@ -211,6 +211,20 @@ def test_the_run_writes_its_progress_after_each_chunk(red, monkeypatch):
     assert (run.status, run.done, run.total, run.percent) == ("done", 3, 3, 100)
 
 
+def test_a_run_taken_for_dead_meanwhile_stays_failed_when_it_finishes(red, monkeypatch):
+    score = evaluations.score_companies
+
+    def stalled(period, chunk):
+        # A newer run found this one silent for an hour and marked it failed (STALE_AFTER).
+        EvaluationRun.objects.update(status="failed", error="stale")
+        return score(period, chunk)
+
+    monkeypatch.setattr(evaluations, "score_companies", stalled)
+    run = services.start_run(red.period, by=red.cast.sun)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "stale")
+
+
 def test_the_run_scores_every_company_with_progress(red):
     c = red.cast
     run = services.start_run(red.period, by=c.sun)  # tasks run inline in tests
