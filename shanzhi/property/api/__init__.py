@@ -318,7 +318,7 @@ def results(request):
 
 
 # Their endpoints join this router: red property's evaluation; after a dismissal, the market.
-from . import committees, credit, evaluation, roll, transitions  # noqa: E402,F401
+from . import committees, credit, evaluation, roll, schemes, transitions  # noqa: E402,F401
 
 # isort: split
 from . import manage  # noqa: E402,F401  (keeping red property: companies, schemes, periods, lists, supervision)

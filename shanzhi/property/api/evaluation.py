@@ -168,29 +168,6 @@ def company(request, company_id: int):
     return _company_out(queries.company_for(request.auth, company_id), detail=True)
 
 
-class VersionSummaryOut(Schema):
-    id: int
-    number: int
-    status: str
-    effective_from: datetime.date
-    items: int
-    indicators: int
-
-
-class SchemeOut(Schema):
-    id: int
-    name: str
-    district: int
-    versions: list[VersionSummaryOut]
-
-
-class SchemeDetailOut(Schema):
-    id: int
-    name: str
-    district: int
-    versions: list[VersionOut]
-
-
 def _version_out(v):
     items = [
         SchemeItemOut(
@@ -222,49 +199,6 @@ def _version_out(v):
         good_min=str(v.good_min),
         pass_min=str(v.pass_min),
         items=items,
-    )
-
-
-@router.get(
-    "schemes",
-    response={200: list[SchemeOut], **ERRORS},
-    summary="考核方案及其版本",
-    url_name="property_schemes",
-)
-def schemes(request):
-    _need(request.auth, "property.view_scheme")
-    return [
-        SchemeOut(
-            id=s.pk,
-            name=s.name,
-            district=s.district_id,
-            versions=[
-                VersionSummaryOut(
-                    id=v.pk,
-                    number=v.number,
-                    status=v.status,
-                    effective_from=v.effective_from,
-                    items=v.items_n,
-                    indicators=v.indicators_n,
-                )
-                for v in s.versions.all()
-            ],
-        )
-        for s in queries.schemes_with_versions(request.auth)[:100]
-    ]
-
-
-@router.get(
-    "schemes/{int:scheme_id}",
-    response={200: SchemeDetailOut, **ERRORS},
-    summary="考核方案：各版本的考核项目与指标",
-    url_name="property_scheme",
-)
-def scheme(request, scheme_id: int):
-    s = queries.scheme_for(request.auth, scheme_id)
-    versions = s.versions.select_related("scheme").order_by("-number")
-    return SchemeDetailOut(
-        id=s.pk, name=s.name, district=s.district_id, versions=[_version_out(v) for v in versions]
     )
 
 
