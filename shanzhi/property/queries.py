@@ -22,6 +22,14 @@ def vote_for(user, pk):
     return permissions.get_visible_or_404(user, Vote, pk=pk)
 
 
+def ballot_for(user, vote_pk, ballot_pk):
+    """A ballot of a vote the user may see, as the user may see it (404 otherwise); its vote loaded."""
+    vote = vote_for(user, vote_pk)
+    ballot = permissions.get_visible_or_404(user, Ballot, pk=ballot_pk, vote=vote)
+    ballot.vote = vote
+    return ballot
+
+
 def public_results():
     """Closed votes and their sealed results: public (no ballots, no names)."""
     return Vote.objects.filter(status=Vote.Status.CLOSED).select_related("compound").order_by("-closed_at")
@@ -344,52 +352,3 @@ def decisions_of(user, meeting, now=None):
         d.state = d.task_state(now) if d.kind == "task" else (d.appeal or {}).get("status", "")
         d.may_complete = may_complete(user, d)
     return decisions
-
-
-# --- red/black lists, disclosures, supervision (pages and API read the same) ----------------------
-
-
-def public_standings(district=None):
-    """Approved (public) red and black lists, newest first; of one district when given."""
-    from .models import StandingList
-
-    qs = StandingList.objects.filter(status=StandingList.Status.APPROVED)
-    if district is not None:
-        qs = qs.filter(period__district=district)
-    return qs.select_related("period").prefetch_related("entries__company").order_by("-period__starts_on")
-
-
-def standings_for(user):
-    """The lists of the user's districts, proposed ones too (the staff page; who may call it is
-    the caller's check: district staff propose, street staff approve)."""
-    from .models import StandingList
-
-    qs = StandingList.objects.filter(period__in=periods_for(user)).select_related("period")
-    return qs.prefetch_related("entries__company").order_by("-period__starts_on")
-
-
-def disclosure_districts():
-    """Districts with a published quarterly disclosure (the public page's picker)."""
-    from shanzhi.registry.models import OrgNode
-
-    from .models import Disclosure
-
-    return OrgNode.objects.filter(pk__in=Disclosure.objects.values("period__district_id")).order_by("name")
-
-
-def disclosures(district):
-    """A district's published quarterly disclosures, newest first (public; never the live figures)."""
-    from .models import Disclosure
-
-    return (
-        Disclosure.objects.filter(period__district=district)
-        .select_related("period")
-        .order_by("-period__starts_on")
-    )
-
-
-def supervision_of(user, company):
-    """The supervision actions against ``company`` that ``user`` may see, newest first."""
-    from .models import SupervisionAction
-
-    return permissions.visible(user, SupervisionAction).filter(company=company).order_by("-created_at", "-pk")

@@ -16,7 +16,7 @@ from shanzhi.registry.models import Compound
 
 from .. import queries, services
 from ..access import manages_compound
-from ..models import Ballot, Owner, Vote
+from ..models import Owner, Vote
 
 router = Router(tags=["property"])
 
@@ -230,8 +230,7 @@ def paper(
     url_name="property_confirm",
 )
 def confirm(request, vote_id: int, ballot_id: int):
-    vote = queries.vote_for(request.auth, vote_id)
-    ballot = permissions.get_visible_or_404(request.auth, Ballot, pk=ballot_id, vote=vote)
+    ballot = queries.ballot_for(request.auth, vote_id, ballot_id)
     return _ballot_out(services.confirm_paper(ballot, by=request.auth))
 
 
@@ -242,8 +241,7 @@ def confirm(request, vote_id: int, ballot_id: int):
     url_name="property_reject",
 )
 def reject(request, vote_id: int, ballot_id: int, payload: RejectIn):
-    vote = queries.vote_for(request.auth, vote_id)
-    ballot = permissions.get_visible_or_404(request.auth, Ballot, pk=ballot_id, vote=vote)
+    ballot = queries.ballot_for(request.auth, vote_id, ballot_id)
     return _ballot_out(services.reject_paper(ballot, reason=payload.reason, by=request.auth))
 
 
@@ -254,8 +252,7 @@ def reject(request, vote_id: int, ballot_id: int, payload: RejectIn):
     url_name="property_withdraw",
 )
 def withdraw(request, vote_id: int, ballot_id: int):
-    vote = queries.vote_for(request.auth, vote_id)
-    ballot = permissions.get_visible_or_404(request.auth, Ballot, pk=ballot_id, vote=vote)
+    ballot = queries.ballot_for(request.auth, vote_id, ballot_id)
     return _ballot_out(services.withdraw_paper(ballot, by=request.auth))
 
 

@@ -15,7 +15,7 @@ from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
 from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import OrgNode
 
-from .. import queries
+from .. import list_reads, queries
 from ..access import reads_staff_lists
 from ..models import Disclosure
 from ..services import disclosures
@@ -75,7 +75,7 @@ def _standings_out(user, rows):
 )
 @paginate(Pages, prepare=_standings_out)
 def public_lists(request, district: int | None = None):
-    return queries.public_standings(None if district is None else _district(district))
+    return list_reads.public_standings(None if district is None else _district(district))
 
 
 @router.get(
@@ -88,7 +88,7 @@ def public_lists(request, district: int | None = None):
 def staff_lists(request):
     if not reads_staff_lists(request.auth):
         raise PermissionDenied
-    return queries.standings_for(request.auth)
+    return list_reads.standings_for(request.auth)
 
 
 # --- quarterly disclosure (公示) -------------------------------------------------------------------
@@ -150,7 +150,7 @@ def _district(pk):
     url_name="property_disclosure_districts",
 )
 def disclosure_districts(request):
-    return [DistrictOut(id=d.pk, name=d.name) for d in queries.disclosure_districts()[:200]]
+    return [DistrictOut(id=d.pk, name=d.name) for d in list_reads.disclosure_districts()[:200]]
 
 
 @router.get(
@@ -162,7 +162,7 @@ def disclosure_districts(request):
 )
 @paginate(Pages, prepare=lambda user, rows: [_disclosure_out(d) for d in rows])
 def public_disclosures(request, district_id: int):
-    return queries.disclosures(_district(district_id))
+    return list_reads.disclosures(_district(district_id))
 
 
 @router.get(

@@ -13,7 +13,7 @@ from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, Pages
 from shanzhi.core.inputs import Text
 
-from .. import queries
+from .. import list_reads, queries
 from ..access import keeper_district
 from ..models import StandingList, SupervisionAction
 from ..services import lists, supervision
@@ -214,7 +214,7 @@ def supervision_list(request, company_id: int):
     company = queries.company_for(request.auth, company_id)  # out of scope: 404
     if not permissions.has_role_for(request.auth, "property.view_supervision"):
         raise PermissionDenied
-    return queries.supervision_of(request.auth, company).prefetch_related("timeline")
+    return list_reads.supervision_of(request.auth, company).prefetch_related("timeline")
 
 
 @router.get(

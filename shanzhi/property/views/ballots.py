@@ -18,8 +18,8 @@ from .votes import _act
 
 
 def _ballot(request, pk, ballot_pk):
-    vote = queries.vote_for(request.user, pk)
-    return vote, permissions.get_visible_or_404(request.user, Ballot, pk=ballot_pk, vote=vote)
+    ballot = queries.ballot_for(request.user, pk, ballot_pk)
+    return ballot.vote, ballot
 
 
 @require_POST

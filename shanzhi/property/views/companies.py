@@ -14,7 +14,7 @@ from shanzhi.core.inputs import id_or_none
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import Compound, PartyOrg
 
-from .. import queries, services
+from .. import list_reads, queries, services
 from ..access import keeper_district
 from ..models import CompanyProfile, ServiceContract, SupervisionAction
 
@@ -59,7 +59,7 @@ def _page(request, company, status=200):
                 "at": [e.at.date().isoformat() for e in history],
                 "score": [str(e.score) for e in history],
             },
-            "actions": queries.supervision_of(user, company),
+            "actions": list_reads.supervision_of(user, company),
             "may_supervise": permissions.can(user, "property.supervise", company),
             "kinds": SupervisionAction.Kind.choices,
             "levels": ServiceContract.Level.choices,

@@ -16,7 +16,7 @@ from shanzhi.core import spreadsheets
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 
-from .. import queries, sheets
+from .. import list_reads, queries, sheets
 from ..access import reads_staff_lists
 from ..models import Period, StandingList
 from ..services import lists
@@ -35,7 +35,7 @@ def _page(request, status=200):
         "property/lists.html",
         {
             "periods": periods,
-            "standings": queries.standings_for(user)[:10],
+            "standings": list_reads.standings_for(user)[:10],
             "rules": lists.rules_for(district) if district else None,
             "may_propose": permissions.has_role_for(user, "property.propose_list"),
             "may_approve": permissions.has_role_for(user, "property.approve_list"),
@@ -111,7 +111,7 @@ def list_rules(request):
 @login_not_required
 @require_GET
 def public_lists(request):
-    return render(request, "property/public_lists.html", {"standings": queries.public_standings()[:8]})
+    return render(request, "property/public_lists.html", {"standings": list_reads.public_standings()[:8]})
 
 
 def _pick(rows, value):
@@ -124,9 +124,9 @@ def _pick(rows, value):
 def public_disclosure(request):
     """公示: a district's published quarters (``?district=``, ``?period=``; the newest by default).
     Only frozen disclosures: a quarter is shown once it ended and was published. Counts only."""
-    districts = list(queries.disclosure_districts()[:200])
+    districts = list(list_reads.disclosure_districts()[:200])
     district = _pick(districts, request.GET.get("district"))
-    published = list(queries.disclosures(district)[:40]) if district else []
+    published = list(list_reads.disclosures(district)[:40]) if district else []
     chosen = next((d for d in published if d.period_id == id_or_none(request.GET.get("period"))), None)
     chosen = chosen or (published[0] if published else None)
     return render(
