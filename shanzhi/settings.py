@@ -74,7 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout below, renewed at most once a minute (not a session write per request).
+    "shanzhi.core.sessions.IdleTimeoutSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -237,9 +238,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password rotation for staff and administrators (0 = off): an older password must be changed.
 SHANZHI_PASSWORD_MAX_AGE_DAYS = env_int("SHANZHI_PASSWORD_MAX_AGE_DAYS", 0)
 # Idle timeout: the session expires SESSION_COOKIE_AGE seconds after the last request,
-# enforced server-side because the expiry is stored with the session row.
+# enforced server-side because the expiry is stored with the session row; renewed at most once a
+# minute by shanzhi.core.sessions (not SESSION_SAVE_EVERY_REQUEST: a write on every page view).
 SESSION_COOKIE_AGE = env_int("SHANZHI_IDLE_TIMEOUT", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Secure cookies follow HTTPS, not DEBUG: the demo runs with DEBUG off on plain http://127.0.0.1,

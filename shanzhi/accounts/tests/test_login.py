@@ -142,6 +142,46 @@ def test_idle_session_expires(client, cast):
         assert response["Location"].startswith(LOGIN)
 
 
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_the_idle_timeout_is_renewed_at_most_once_a_minute(client, cast):
+    """A page view within a minute of the last renewal writes no session row (shanzhi.core.sessions);
+    the first one after it moves the expiry to a full SESSION_COOKIE_AGE from now."""
+    from shanzhi.core.sessions import RENEW_EVERY
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        post_login(client, "wang_grid", cast.password)
+        assert client.get(PROFILE).status_code == 200
+        first = _expiry(client)
+        traveller.shift(datetime.timedelta(seconds=RENEW_EVERY - 1))
+        response = client.get(PROFILE)
+        assert response.status_code == 200 and settings.SESSION_COOKIE_NAME not in response.cookies
+        assert _expiry(client) == first
+        traveller.shift(datetime.timedelta(seconds=2))
+        response = client.get(PROFILE)
+        assert settings.SESSION_COOKIE_NAME in response.cookies
+        assert _expiry(client) == timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_the_session_ends_within_the_idle_timeout_of_the_last_request(client, cast):
+    """Renewed a minute at most before the last request, a session outlives that request by at
+    least SESSION_COOKIE_AGE minus a minute, and never by more than SESSION_COOKIE_AGE."""
+    from shanzhi.core.sessions import RENEW_EVERY
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        post_login(client, "wang_grid", cast.password)
+        traveller.shift(datetime.timedelta(seconds=RENEW_EVERY - 1))
+        assert client.get(PROFILE).status_code == 200  # not renewed: the login's expiry stands
+        traveller.shift(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - RENEW_EVERY))
+        assert client.get(PROFILE).status_code == 200  # renewed
+        traveller.shift(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
+        assert client.get(PROFILE).status_code == 302
+
+
 def test_activity_keeps_the_session_alive(client, cast):
     step = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE * 2 // 3)
     with time_machine.travel(timezone.now(), tick=False) as traveller:
