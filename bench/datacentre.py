@@ -145,7 +145,7 @@ def prepare(db, n):
 
     loader._events = lambda *_a: ()  # no timelines: the data centre reads none
     with timed(f"COPY {n - have:,} appeals"):
-        loader.load(n - have, 0.1, have + 1, say=lambda *_a: None)
+        loader.load(n - have, 0.1, have + 1, say=lambda m: print(m, flush=True))
     with timed("rollups by SQL"):
         now = rollups_by_sql()
     check_rollups(now)

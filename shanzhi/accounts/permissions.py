@@ -102,11 +102,22 @@ def has_role_for(user, action):
 
 
 def _scope_q(user, model, action):
-    """OR of the scopes of the user's grants whose role may perform ``action``; None if none."""
-    allowed = ACTIONS[action]
-    scope_fn = SCOPES[_label(model)]
+    """OR of the scopes of the user's grants whose role may perform ``action``; None if none.
+    Kept on the user object beside its grants (so for one request, never across requests, and
+    dropped with the grants when they are reloaded): a dashboard asks it some forty times."""
+    grants = user.grants()
+    kept = user.__dict__.get("_scope_q_cache")
+    if kept is None or kept[0] is not grants:
+        kept = user.__dict__["_scope_q_cache"] = (grants, {})
+    key = (_label(model), action)
+    if key not in kept[1]:
+        kept[1][key] = _grants_scope(grants, SCOPES[key[0]], ACTIONS[action])
+    return kept[1][key]
+
+
+def _grants_scope(grants, scope_fn, allowed):
     q = None
-    for grant in user.grants():
+    for grant in grants:
         if grant.role not in allowed:
             continue
         gq = scope_fn(grant)

@@ -229,7 +229,16 @@ def stats_for(user):
 
 
 def compute(
-    stats, dimension, start, end, months=None, rules=None, totals=None, month_totals=None, within_grid=False
+    stats,
+    dimension,
+    start,
+    end,
+    months=None,
+    rules=None,
+    totals=None,
+    month_totals=None,
+    within_grid=False,
+    named=True,
 ):
     """(per-unit Figures sorted by received, the total) for the appeals filed in [start, end) (aware
     datetimes at local midnight, as ``period`` gives), from the day rows ``stats`` and, for the
@@ -238,7 +247,8 @@ def compute(
     days from the day totals ``totals`` when given (with ``months``: the same scope) for a
     dimension they answer. The due counters (按期结案率) are read the same way by the deadline's
     day and month. ``within_grid``: the rows are one grid's (under its path), whose month rows
-    answer only the grid's own dimensions (and its month totals the categories too)."""
+    answer only the grid's own dimensions (and its month totals the categories too). ``named``:
+    False when only the total is wanted (the units' names are not read)."""
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
@@ -283,7 +293,7 @@ def compute(
     for unit in units:
         for f in (*rollups.COUNTERS, *DUE_SUMMED, "handling_hours"):
             setattr(total, f, getattr(total, f) + getattr(unit, f))
-    names = _names(dimension, [u.key for u in units])
+    names = _names(dimension, [u.key for u in units]) if named else {}
     for unit in units:
         unit.name = names.get(unit.key) or str(_("（未归属）"))
     units.sort(key=lambda u: (-u.received, u.name))

@@ -64,6 +64,7 @@ def test_counts_equal_the_worklists_at_every_moment(cast, placed):
             for bucket in backlog.BUCKETS:
                 expected = Appeal.objects.filter(late_q(bucket, now), path__startswith=path)
                 assert backlog.count(path, bucket, now) == expected.count(), (now, path, bucket)
+                assert backlog.counts(path, now)[bucket] == expected.count(), (now, path, bucket)
                 grouped = dict(expected.values("path").annotate(n=Count("*")).values_list("path", "n"))
                 assert {p: n for p, n in backlog.by_path(path, bucket, now).items() if n} == grouped
     # The fixture's moment itself: two overdue (not the suspended, closed or resolved ones), three warned.

@@ -77,17 +77,18 @@ def late(user, node, bucket):
     return qs.filter(path__startswith=node.path).order_by()
 
 
-def late_count(user, node, bucket):
-    """How many ``late`` lists. For a reader who sees every appeal under the node, the backlog
-    rollup and today's part of the open cases' indexes (``appeals.backlog``: the cost follows the
-    days the backlog spans, not its cases); anyone else counts their worklist."""
+def late_counts(user, node):
+    """{bucket: how many ``late`` lists} for "overdue" and "warning". For a reader who sees every
+    appeal under the node, the backlog rollup and today's part of the open cases' indexes
+    (``appeals.backlog``: the cost follows the days the backlog spans, not its cases); anyone else
+    counts their worklist."""
     if user is None or _sees_all_under(user, node):
-        return backlog.count(node.path, bucket, timezone.now())
-    return late(user, node, bucket).count()
+        return backlog.counts(node.path, timezone.now())
+    return {bucket: late(user, node, bucket).count() for bucket in backlog.BUCKETS}
 
 
 def late_by_path(user, node, bucket):
-    """[(appeal path, count)] of ``late_count`` (the map sums them per unit)."""
+    """[(appeal path, count)] of ``late_counts``' bucket (the map sums them per unit)."""
     if user is None or _sees_all_under(user, node):
         return list(backlog.by_path(node.path, bucket, timezone.now()).items())
     return list(late(user, node, bucket).values("path").annotate(n=Count("*")).values_list("path", "n"))
@@ -138,10 +139,16 @@ def _reads(user, node):
     }
 
 
-def compute(user, node, period, dimension, rules):
+def compute(user, node, period, dimension, rules, named=True):
     days, reads = _reads(user, node)
     start, end = metrics.period(period.start, period.end)
-    return metrics.compute(days, dimension, start, end, rules=rules, **reads)
+    return metrics.compute(days, dimension, start, end, rules=rules, named=named, **reads)
+
+
+def period_total(user, node, period, rules):
+    """The period's total alone (a comparison's): by community, the fewest month rows, and
+    answered by the day totals for partial months; no unit's name is read."""
+    return compute(user, node, period, "community", rules, named=False)[1]
 
 
 def worklist_url(node, bucket="all", **params):
@@ -194,21 +201,22 @@ def _trend(user, node, period):
     return [{"label": b.isoformat(), **points[b]} for b in labels]
 
 
-def _received_by_category(user, node, period, keys=None):
+def received(user, node, period, dimension, keys=None):
+    """{unit key: appeals received} in the period (``metrics.received``: that counter alone)."""
     days, reads = _reads(user, node)
     start, end = metrics.period(period.start, period.end)
-    return metrics.received(days, "category", start, end, keys=keys, **reads)
+    return metrics.received(days, dimension, start, end, keys=keys, **reads)
 
 
 def _categories(user, node, period):
     """The top categories of the period against the previous one: their appeals received only (no
     rate is shown, so no due counters are read)."""
-    now = _received_by_category(user, node, period)
+    now = received(user, node, period, "category")
     categories = Category.objects.filter(pk__in=list(now)).select_related("parent")
     names, codes = {c.pk: str(c) for c in categories}, {c.pk: c.code for c in categories}
     top = sorted(now.items(), key=lambda kv: (-kv[1], names.get(kv[0], "")))[:TOP_CATEGORIES]
     # The period before, of the categories shown only (a district's days: rows of every category).
-    before = _received_by_category(user, node, period.previous, keys=[k for k, _n in top if k is not None])
+    before = received(user, node, period.previous, "category", keys=[k for k, _n in top if k is not None])
     rows = [(key, names.get(key) or _("（未归属）"), n) for key, n in top]
     return category_rows(
         rows, before, lambda code: figure_url(node, period, "received", category=code), codes
@@ -258,7 +266,7 @@ def _departments(user, node, period, rules):
 
 def _child_nodes(user, node, child, keys):
     """{unit key (a node id, or a street's path): node} among the node's visible children."""
-    qs = visible(user, OrgNode).filter(parent=node, level=child)
+    qs = visible(user, OrgNode).filter(parent=node, level=child).defer("boundary")  # not drawn here
     return {(n.path if child == "street" else n.pk): n for n in qs}
 
 
@@ -268,11 +276,11 @@ def dashboard(user, node, period):
     # A grid's units are itself (no ranking below it): by grid, its month rows answer both clocks.
     dimension = CHILD.get(node.level, "grid")
     units, total = compute(user, node, period, dimension, rules)
-    # The comparisons show totals only, the same in any dimension: by community, the fewest month
-    # rows, and answered by the day totals for partial months (a street's or a grid's units are not
-    # needed for a total); a grid's, its own month rows and its day rows at the edges.
-    _u, previous = compute(user, node, period.previous, "community", rules)
-    _u, year_earlier = compute(user, node, period.year_earlier, "community", rules)
+    # The comparisons show totals only, the same in any dimension (a grid's: its own month rows and
+    # its day rows at the edges).
+    previous = period_total(user, node, period.previous, rules)
+    year_earlier = period_total(user, node, period.year_earlier, rules)
+    late = late_counts(user, node)
     now = _totals(total)
     figures = [
         {"key": k, "label": label, "value": now[k], "url": figure_url(node, period, k)}
@@ -282,21 +290,21 @@ def dashboard(user, node, period):
         {
             "key": "overdue",
             "label": _("当前超期"),
-            "value": late_count(user, node, "overdue"),
+            "value": late["overdue"],
             "url": worklist_url(node, "overdue"),
             "tone": "danger",
         },
         {
             "key": "warning",
             "label": _("当前预警"),
-            "value": late_count(user, node, "warning"),
+            "value": late["warning"],
             "url": worklist_url(node, "warning"),
             "tone": "warning",
         },
     ]
     rates = rate_rows(total, previous, year_earlier)
     rates[3]["url"] = figure_url(node, period, "on_time")
-    above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path))
+    above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path)).only("pk", "name", "path")
     if user is None:
         above = above.filter(path__startswith=node.path)
     breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
@@ -323,7 +331,7 @@ def dashboard(user, node, period):
 
     chart_data["histogram"] = histogram(node, period, total)
     return {
-        "hot_grids": hot_grids(user, node, period, rules),
+        "hot_grids": hot_grids(user, node, period),
         "hot_compounds": hot_compounds(user, node, period),
         "histogram": chart_data["histogram"],
         "node": node,

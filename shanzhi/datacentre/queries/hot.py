@@ -23,7 +23,7 @@ from shanzhi.appeals import metrics, rollups
 from shanzhi.appeals.models import Appeal
 from shanzhi.registry.models import OrgNode
 
-from . import compute, figure_url, visible
+from . import figure_url, received, visible
 
 HOT = 8  # places listed
 COMPOUND_LEVELS = (OrgNode.Level.COMMUNITY, OrgNode.Level.GRID)
@@ -36,17 +36,15 @@ BUCKET_LABELS = {
 }
 
 
-def hot_grids(user, node, period, rules):
-    """The grids under ``node`` with the most appeals received in the period (the rollups)."""
+def hot_grids(user, node, period):
+    """The grids under ``node`` with the most appeals received in the period (the rollups' received
+    counter alone: no rate is shown), most first, ties by name."""
     if node.level == OrgNode.Level.GRID:
         return []
-    units = [u for u in compute(user, node, period, "grid", rules)[0] if u.key and u.received][:HOT]
-    grids = visible(user, OrgNode).in_bulk([u.key for u in units])
-    return [
-        {"name": u.name, "received": u.received, "url": figure_url(grids[u.key], period, "received")}
-        for u in units
-        if u.key in grids
-    ]
+    counts = {k: n for k, n in received(user, node, period, "grid").items() if k and n}
+    grids = visible(user, OrgNode).filter(pk__in=list(counts)).only("pk", "name", "path")
+    top = sorted(grids, key=lambda g: (-counts[g.pk], g.name))[:HOT]
+    return [{"name": g.name, "received": counts[g.pk], "url": figure_url(g, period, "received")} for g in top]
 
 
 def _appeals(user, node):
