@@ -20,7 +20,8 @@ reshapes a rollup, ``migrate`` fills it by SQL from the loaded rows and the same
 Then each page once in process (statements, and sequential scans of the big tables in their
 plans), gunicorn (``--workers`` sync workers, DEBUG off, loopback) with one signed-in client per
 phase, one request after another: each level's dashboard (this month; the year by month) and map
-layer, p50/p95 in ms with the load average (the machine may be shared); last,
+layer, a department's and a property company's dashboards, p50/p95 in ms with the load average
+(the machine may be shared); last,
 ``services.run_report`` (the report task's body) for last month of a district, street, community.
 """
 
@@ -45,6 +46,7 @@ from bench.common import load_avg  # noqa: E402
 PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (registry/demo/logins.py)
 ROLLUP_TABLES = (
     "appeals_appealdaystat",
+    "appeals_appealdepartmentmonth",
     "appeals_appealmonthstat",
     "appeals_appealmonthtotal",
     "appeals_appealdaytotal",
@@ -228,6 +230,8 @@ def rollups_by_sql():
         # backlog's cells and month rows (0026).
         import_module("shanzhi.appeals.migrations.0024_month_totals").fill_sql(editor, now)
         import_module("shanzhi.appeals.migrations.0026_backlog_cells_months").fill_sql(editor, now)
+        # The department rows (appeals/0027).
+        import_module("shanzhi.appeals.migrations.0027_department_months").fill_sql(editor, now)
     with connection.cursor() as cursor:
         for table in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")
@@ -243,6 +247,7 @@ def _cell_rows(rows, day, month, community):
         AppealBacklogStat,
         AppealDayStat,
         AppealDayTotal,
+        AppealDepartmentMonth,
         AppealMonthStat,
         AppealMonthTotal,
     )
@@ -251,6 +256,7 @@ def _cell_rows(rows, day, month, community):
         rows(AppealDayStat, day=day, community_id=community),
         rows(AppealMonthStat, month=month, community_id=community),
         rows(AppealMonthTotal, month=month, community_id=community),
+        rows(AppealDepartmentMonth, month=month, community_id=community),
         rows(AppealDayTotal, day=day, community_id=community),
         rows(AppealBacklogStat, community_id=community),
         rows(AppealBacklogMonth, community_id=community),
@@ -295,6 +301,16 @@ def phases():
             (f"{level} dashboard (month)", username, f"/dc/{node}/"),
             (f"{level} dashboard (year)", username, f"/dc/{node}/?preset=year&grain=month"),
             (f"{level} map (month)", username, f"/dc/{node}/map.geojson"),
+        ]
+    # A department's and a property company's dashboards (their own staff's).
+    for kind, username, field in (
+        ("department", "zhengbumen", "department"),
+        ("company", "fengwuye", "property_company"),
+    ):
+        unit = RoleGrant.objects.filter(user__username=username).values_list(field, flat=True)[0]
+        out += [
+            (f"{kind} dashboard (month)", username, f"/dc/{kind}/{unit}/"),
+            (f"{kind} dashboard (year)", username, f"/dc/{kind}/{unit}/?preset=year&grain=month"),
         ]
     return out
 

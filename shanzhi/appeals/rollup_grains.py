@@ -1,5 +1,5 @@
 """The coarser rollup grains rebuilt from a cell's day rows (``AppealMonthStat``, ``AppealMonthTotal``,
-``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``, ``AppealBacklogMonth``); the upkeep half of
+``AppealDepartmentMonth``, ``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``, ``AppealBacklogMonth``); the upkeep half of
 ``appeals.rollups``, which calls these under its cell locks and re-exports them. Why each grain:
 docs/ARCHITECTURE.md, "The metrics rollups"."""
 
@@ -17,6 +17,7 @@ from .models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
 )
@@ -50,6 +51,8 @@ def refresh_month(month, community_id, now, counters, filed):
     AppealMonthStat.objects.bulk_create(month_rows(AppealMonthStat, days, month, community_id, now, counters))
     AppealMonthTotal.objects.filter(_cell(community_id), month=month).delete()
     AppealMonthTotal.objects.bulk_create(month_total_rows(days, month, community_id, now, filed))
+    AppealDepartmentMonth.objects.filter(_cell(community_id), month=month).delete()
+    AppealDepartmentMonth.objects.bulk_create(department_month_rows(days, month, community_id, now, counters))
 
 
 def grid_place(r):
@@ -113,6 +116,30 @@ def month_total_rows(days, month, community_id, now, counters):
                     refreshed_at=now,
                 )
             _add(row, r, counters)
+    return list(sums.values())
+
+
+def department_month_rows(days, month, community_id, now, counters):
+    """The department rows (unsaved ``AppealDepartmentMonth``) of a (month, community) from its day
+    rows (dicts): the rows assigned to a department, per department, category and month of the
+    deadline."""
+    sums = {}
+    for r in days:
+        if r["department_id"] is None:
+            continue
+        due_month = month_of(r["due_day"]) if r["due_day"] else None
+        k = (r["department_id"], r["category_id"], due_month)
+        row = sums.get(k)
+        if row is None:
+            row = sums[k] = AppealDepartmentMonth(
+                month=month,
+                community_id=community_id,
+                department_id=r["department_id"],
+                key=r["category_id"],
+                due_month=due_month,
+                refreshed_at=now,
+            )
+        _add(row, r, counters)
     return list(sums.values())
 
 

@@ -24,6 +24,7 @@ from .models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
     AppealRollupMark,
@@ -374,7 +375,7 @@ def rebuild(start=None, end=None, now=None):
                 .distinct()
                 .order_by()
             )
-            for model in (AppealMonthStat, AppealMonthTotal):
+            for model in (AppealMonthStat, AppealMonthTotal, AppealDepartmentMonth):
                 cells |= set(
                     model.objects.filter(month=month)
                     .values_list("community_id", flat=True)

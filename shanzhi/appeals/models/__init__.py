@@ -12,6 +12,7 @@ from .rules import InvalidKind, MetricsRules
 from .stats import (
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
     AppealRollupMark,
@@ -38,6 +39,7 @@ __all__ = [
     "InvalidKind",
     "MetricsRules",
     "StatCounters",
+    "AppealDepartmentMonth",
     "AppealDayStat",
     "AppealMonthStat",
     "AppealMonthTotal",

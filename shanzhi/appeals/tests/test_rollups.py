@@ -24,6 +24,7 @@ from shanzhi.appeals.models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
     AppealRollupMark,
@@ -197,6 +198,26 @@ def assert_month_totals_are_their_day_rows():
     assert got == {k: dict(v) for k, v in expected.items()}
 
 
+def assert_department_months_are_their_day_rows():
+    """Every department row is the sum of its day rows assigned to the department, for every
+    counter: grouped by (month of filing, community, department, category, month of the deadline)."""
+    expected = defaultdict(lambda: defaultdict(int))
+    for r in AppealDayStat.objects.filter(department__isnull=False).values():
+        due_month = rollups.month_of(r["due_day"]) if r["due_day"] else None
+        k = (rollups.month_of(r["day"]), r["community_id"], r["department_id"], r["category_id"], due_month)
+        for f in (*FIELDS, "handling"):
+            expected[k][f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    got = {}
+    for r in AppealDepartmentMonth.objects.values():
+        k = (r["month"], r["community_id"], r["department_id"], r["key"], r["due_month"])
+        assert k not in got and r["dimension"] == "category", k
+        got[k] = {
+            f: r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+            for f in (*FIELDS, "handling")
+        }
+    assert got == {k: dict(v) for k, v in expected.items()}
+
+
 def assert_day_totals_are_their_day_rows():
     """Every day total is the sum of its day rows, for every counter: grouped by (day, community,
     place, due day), once over every category and once per category."""
@@ -272,6 +293,7 @@ def assert_matches_oracle(user):
     the sums of the day rows."""
     assert_month_rows_are_their_day_rows()
     assert_month_totals_are_their_day_rows()
+    assert_department_months_are_their_day_rows()
     assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()
     days, months = metrics.stats_for(user)
@@ -292,6 +314,18 @@ def assert_matches_oracle(user):
                 assert {u.key: _numbers(u) for u in units} == {
                     k: _numbers(f) for k, f in expected_units.items()
                 }, (dimension, first, how is None)
+    # A department's own reading (the data centre's department dashboard): its department rows for
+    # whole months give what its day rows alone give (themselves checked against the scan above).
+    departments = AppealDayStat.objects.exclude(department=None).values_list("department_id", flat=True)
+    for department in set(departments):
+        own = AppealDayStat.objects.filter(department_id=department)
+        rows = AppealDepartmentMonth.objects.filter(department_id=department)
+        for first, end_day in PERIODS:
+            start, end = metrics.period(first, end_day)
+            alone = metrics.compute(own, "category", start, end)
+            read = metrics.compute(own, "category", start, end, months=rows)
+            assert [_numbers(u) for u in read[0]] == [_numbers(u) for u in alone[0]], (department, first)
+            assert _numbers(read[1]) == _numbers(alone[1]), (department, first)
     start, end = metrics.period(*PERIODS[0])
     return metrics.compute(days, "grid", start, end, months=months)[1]
 

@@ -1,8 +1,10 @@
 """The dashboards of a department (职能部门) and of a property company (物业企业): the appeals
 assigned to them, for their own staff only (``access.own_department`` / ``own_company``).
 
-* **A department** reads the rollups' day rows of its department (the rollup's department grain,
-  served by the index on (department, day)), as ``metrics.stats_for`` does for its handlers.
+* **A department** reads its department rows (``AppealDepartmentMonth``: per department, category
+  and month of the deadline) for the whole months of its period, and the rollups' day rows of its
+  department (served by the index on (department, day)) for the days at the edges: a year costs
+  its months, not the appeals the department handled in it.
 * **A property company**: the rollups have no company grain, so its figures are the rollup's own
   definitions (``rollups.figure_q``, the same aggregates a rollup cell sums) counted over the
   appeals assigned to the company, filed (or, for 按期结案率, due) in the period. Bounded: the
@@ -20,7 +22,7 @@ assigned to them, for their own staff only (``access.own_department`` / ``own_co
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, DurationField, F, Sum
+from django.db.models import Count, DurationField, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.appeals import metrics, rollups
 from shanzhi.appeals import queries as appeal_queries
-from shanzhi.appeals.models import Appeal, AppealDayStat, Category, MetricsRules
+from shanzhi.appeals.models import Appeal, AppealDayStat, AppealDepartmentMonth, Category, MetricsRules
 from shanzhi.registry.models import Department, PropertyCompany
 
 from ..access import own_company, own_department
@@ -64,20 +66,43 @@ def _list_url(kind, unit, period, figure=None, bucket="all", **extra):
 
 
 def _department_total(dept, period, rules):
-    """(units by category, total) of the department's rollup day rows in ``period``."""
+    """(units by category, total) of the department in ``period``: its department rows for the
+    whole months (read as the month rows' category dimension), its day rows for the other days."""
     start, end = metrics.period(period.start, period.end)
     days = AppealDayStat.objects.filter(department_id=dept.pk)
-    return metrics.compute(days, "category", start, end, rules=rules)
+    months = AppealDepartmentMonth.objects.filter(department_id=dept.pk)
+    return metrics.compute(days, "category", start, end, months=months, rules=rules)
+
+
+TREND = {"received": Sum("received"), "accepted": Sum("accepted"), "resolved": Sum("resolved")}
+
+
+def _department_trend_rows(dept, period):
+    """[{day, received, accepted, resolved}] of the department's trend: by month, the whole months
+    from its department rows (dated their first day) and the days at the edges from its day rows;
+    by day or week, its day rows."""
+    days = AppealDayStat.objects.filter(department_id=dept.pk)
+    whole = metrics.whole_months(period.start, period.end)
+    if period.grain != "month" or whole is None:
+        return list(
+            days.filter(day__gte=period.start, day__lt=period.end).values("day").annotate(**TREND).order_by()
+        )
+    months = AppealDepartmentMonth.objects.filter(
+        department_id=dept.pk, month__gte=whole[0], month__lt=whole[1]
+    )
+    rows = [{**r, "day": r.pop("month")} for r in months.values("month").annotate(**TREND).order_by()]
+    edges = Q()
+    for a, b in ((period.start, whole[0]), (whole[1], period.end)):
+        if a < b:
+            edges |= Q(day__gte=a, day__lt=b)
+    if edges:
+        rows += list(days.filter(edges).values("day").annotate(**TREND).order_by())
+    return rows
 
 
 def _department_figures(dept, period, rules):
     units, total = _department_total(dept, period, rules)
-    rows = (
-        AppealDayStat.objects.filter(department_id=dept.pk, day__gte=period.start, day__lt=period.end)
-        .values("day")
-        .annotate(received=Sum("received"), accepted=Sum("accepted"), resolved=Sum("resolved"))
-        .order_by()
-    )
+    rows = _department_trend_rows(dept, period)
     return total, [(u.name, u.received, u.key) for u in units[:TOP_CATEGORIES]], rows
 
 
