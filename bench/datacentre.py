@@ -230,8 +230,9 @@ def rollups_by_sql():
         # backlog's cells and month rows (0026).
         import_module("shanzhi.appeals.migrations.0024_month_totals").fill_sql(editor, now)
         import_module("shanzhi.appeals.migrations.0026_backlog_cells_months").fill_sql(editor, now)
-        # The department rows (appeals/0027).
+        # The department rows (appeals/0027); the day totals in their filed and due rows (0028).
         import_module("shanzhi.appeals.migrations.0027_department_months").fill_sql(editor, now)
+        import_module("shanzhi.appeals.migrations.0028_day_totals_filed_rows").fill_sql(editor, now)
     with connection.cursor() as cursor:
         for table in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")

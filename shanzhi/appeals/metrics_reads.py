@@ -67,6 +67,8 @@ def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=
     key = KEYS[dimension]
     if totals is not None and dimension in TOTALS_BY_CATEGORY:
         stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
+        if day == "day":  # the filed counters: the filed rows (the due rows hold none of them)
+            stats = stats.filter(due_day__isnull=True)
     whole = _whole_months(first, end_day) if months is not None and dimension in keys else None
     if whole is None:
         return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]

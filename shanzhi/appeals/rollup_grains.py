@@ -146,32 +146,45 @@ def department_month_rows(days, month, community_id, now, counters):
 # --- day totals ---------------------------------------------------------------------------------
 
 
-def refresh_day_totals(day, community_id, now, counters):
+def refresh_day_totals(day, community_id, now, counters, filed):
     """Rebuild the day totals of a (day, community) cell from its day rows (caller holds the lock)."""
     days = _day_rows(community_id, counters, day=day)
     AppealDayTotal.objects.filter(_cell(community_id), day=day).delete()
-    AppealDayTotal.objects.bulk_create(day_total_rows(AppealDayTotal, days, day, community_id, now, counters))
+    AppealDayTotal.objects.bulk_create(day_total_rows(days, day, community_id, now, counters, filed))
 
 
-def day_total_rows(model, days, day, community_id, now, counters):
-    """The day totals (unsaved ``model`` instances) of a (day, community) from its day rows (dicts):
-    summed per place and due day (``category`` None), and per place, category and due day."""
+def day_total_rows(days, day, community_id, now, counters, filed):
+    """The day totals (unsaved) of a (day, community) from its day rows (dicts), once over every
+    category (``category`` None) and once per category, in two kinds of rows: the *filed* rows
+    (``due_day`` None), per place, with the ``filed`` counters and the handling time; the *due*
+    rows, per place and due day, with the other counters (the due ones) alone, only where an
+    appeal is due. A period's filed counters read the filed rows, a few dozen a community-day
+    whatever the deadlines of its appeals (split by due day, they were three times as many)."""
+    due_counters = [c for c in counters if c not in filed]
     sums = {}
+
+    def row_of(place, category, due_day, street_path):
+        row = sums.get((place, category, due_day))
+        if row is None:
+            row = sums[(place, category, due_day)] = AppealDayTotal(
+                day=day,
+                community_id=community_id,
+                path=place,
+                street_path=street_path,
+                category_id=category,
+                due_day=due_day,
+                refreshed_at=now,
+            )
+        return row
+
     for r in days:
-        place, due_day = community_path(r["path"]), r["due_day"]
+        place = community_path(r["path"])
         for category in (None, r["category_id"]):
-            row = sums.get((place, category, due_day))
-            if row is None:
-                row = sums[(place, category, due_day)] = model(
-                    day=day,
-                    community_id=community_id,
-                    path=place,
-                    street_path=r["street_path"],
-                    category_id=category,
-                    due_day=due_day,
-                    refreshed_at=now,
-                )
-            _add(row, r, counters)
+            _add(row_of(place, category, None, r["street_path"]), r, filed)
+            if r["due"]:  # the due counters are of the due (``rollups.DUE_COUNTERS``): none without
+                due = row_of(place, category, r["due_day"], r["street_path"])
+                for c in due_counters:
+                    setattr(due, c, getattr(due, c) + r[c])
     return list(sums.values())
 
 

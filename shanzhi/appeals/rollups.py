@@ -265,7 +265,7 @@ def refresh(day, community_id, *, now=None, wait=True, backlog=True):
         )
         AppealDayStat.objects.filter(_cell(day, community_id)).delete()
         AppealDayStat.objects.bulk_create(_rows(appeals, now, day))
-        rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
+        rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS, COUNTERS)
         _refresh_month(month, community_id, now)
         if backlog:  # the cell's share: a move that changes an open case's clock marks its cell
             rollup_grains.refresh_backlog_cell(day, community_id, appeals, now)
@@ -363,7 +363,7 @@ def rebuild(start=None, end=None, now=None):
             rows = _rows(on_day, now, day)
             AppealDayStat.objects.bulk_create(rows, batch_size=1000)
             for community_id in cells:
-                rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS)
+                rollup_grains.refresh_day_totals(day, community_id, now, ALL_COUNTERS, COUNTERS)
             written += len(rows)
         day += dt.timedelta(days=1)
     month = month_of(start)

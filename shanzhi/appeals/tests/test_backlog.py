@@ -158,6 +158,8 @@ def test_the_migration_fills_the_day_totals_and_the_backlog_as_the_rollups_keep_
     # The schema editor's part the fill uses (SQLite opens none inside the test's transaction).
     editor = SimpleNamespace(connection=connection, execute=execute)
     migration.fill(apps, editor)  # set-based on PostgreSQL, row by row elsewhere
+    # ... and the day totals in their two kinds of rows since appeals/0028, as a migrate runs both.
+    import_module("shanzhi.appeals.migrations.0028_day_totals_filed_rows").fill(apps, editor)
     assert AppealDayTotal.objects.exists() and AppealBacklogStat.objects.exists()
     assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()
@@ -175,6 +177,8 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
     from shanzhi.appeals.models import (
         AppealBacklogCell,
         AppealBacklogMonth,
+        AppealDayTotal,
+        AppealDepartmentMonth,
         AppealMonthStat,
         AppealMonthTotal,
     )
@@ -182,6 +186,8 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
 
     from .test_rollups import (
         assert_backlog_is_the_open_cases,
+        assert_day_totals_are_their_day_rows,
+        assert_department_months_are_their_day_rows,
         assert_month_rows_are_their_day_rows,
         assert_month_totals_are_their_day_rows,
     )
@@ -199,10 +205,21 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
             cursor.execute(sql, params)
 
     editor = SimpleNamespace(connection=connection, execute=execute)
-    for name in ("0024_month_totals", "0026_backlog_cells_months"):
+    # As before appeals/0027 and 0028: no department rows, day totals split by due day throughout.
+    AppealDepartmentMonth.objects.all().delete()
+    AppealDayTotal.objects.update(due_day=None)
+    names = (
+        "0024_month_totals",
+        "0026_backlog_cells_months",
+        "0027_department_months",
+        "0028_day_totals_filed_rows",
+    )
+    for name in names:
         import_module(f"shanzhi.appeals.migrations.{name}").fill(apps, editor)  # SQL on PostgreSQL
     assert AppealMonthTotal.objects.filter(dimension="grid_category").exists()
     assert AppealBacklogMonth.objects.exists() and AppealBacklogCell.objects.exists()
     assert_month_rows_are_their_day_rows()
     assert_month_totals_are_their_day_rows()
+    assert_department_months_are_their_day_rows()
+    assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()

@@ -219,16 +219,28 @@ def assert_department_months_are_their_day_rows():
 
 
 def assert_day_totals_are_their_day_rows():
-    """Every day total is the sum of its day rows, for every counter: grouped by (day, community,
-    place, due day), once over every category and once per category."""
+    """Every day total is the sum of its day rows, once over every category and once per category:
+    the filed rows (no due day) for the filed counters and the handling time, grouped by (day,
+    community, place); the due rows for the due counters, grouped by due day too, only where some
+    appeal is due; every other counter of a row 0."""
     from shanzhi.registry.paths import community_path
 
     expected = defaultdict(lambda: defaultdict(int))
     for r in AppealDayStat.objects.values():
         for category in (None, r["category_id"]):
-            k = (r["day"], r["community_id"], community_path(r["path"]), category, r["due_day"])
+            cell = (r["day"], r["community_id"], community_path(r["path"]), category)
+            filed, due = expected[(*cell, None)], expected[(*cell, r["due_day"])]
             for f in (*FIELDS, "handling"):
-                expected[k][f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+                filed[f] += 0
+                if f in rollups.DUE_COUNTERS:
+                    due[f] += r[f]
+                else:
+                    filed[f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    # A due row exists where some appeal is due (a row of zeros otherwise is none).
+    expected = {k: v for k, v in expected.items() if k[-1] is None or v["due"]}
+    for v in expected.values():
+        for f in (*FIELDS, "handling"):
+            v[f] += 0
     got = {}
     for r in AppealDayTotal.objects.values():
         k = (r["day"], r["community_id"], r["path"], r["category_id"], r["due_day"])

@@ -172,8 +172,8 @@ def _trend(user, node, period):
     totals of the period (at most ``MAX_DAY_POINTS`` days, or a week grain), a grid's day rows."""
     days, _months = rollup_rows(user, node)
     totals = day_totals(user, node)
-    if totals is not None:  # the days from the day totals' place rows (tens a community-day)
-        days = totals.filter(category__isnull=True)
+    if totals is not None:  # the days from the day totals' filed place rows (a few a community-day)
+        days = totals.filter(category__isnull=True, due_day__isnull=True)
     sums = {"received": Sum("received"), "accepted": Sum("accepted"), "resolved": Sum("resolved")}
     whole = metrics.whole_months(period.start, period.end)
     if period.grain != "month" or whole is None:
