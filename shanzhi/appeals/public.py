@@ -205,7 +205,7 @@ def public_rows(where, *, reader="", newest_first=True, limit=None):
         if reader and client == reader:
             text = description
         elif status in unchecked:
-            text = labels.category_label(category)
+            text = labels.category_label(category_id, category)
         else:
             text = title
         agency = agency_of(department_id, company_id, node_id, community_id, grid_id)
@@ -240,10 +240,13 @@ class _Labels:
         found = self.categories.get(pk)
         return found if found is not None else refs.by_id(pk)
 
-    def category_label(self, category):
-        if category.pk not in self.labels:
-            self.labels[category.pk] = str(category)
-        return self.labels[category.pk]
+    def category_label(self, pk, category):
+        """``str(category)`` (of id ``pk``), once per read: by the id, since ``category.pk`` is a
+        property that goes through the model's meta on every use."""
+        label = self.labels.get(pk)
+        if label is None:
+            label = self.labels[pk] = str(category)
+        return label
 
     def place(self, community_id, grid_id):
         key = (community_id, grid_id)
