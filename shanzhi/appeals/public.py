@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shanzhi.accounts import publicdata
-from shanzhi.core import prepared
+from shanzhi.core import prepared, refdata
 from shanzhi.registry import geo, unitnames
 
 from . import refs
@@ -205,7 +205,7 @@ def public_rows(where, *, reader="", newest_first=True, limit=None):
         if reader and client == reader:
             text = description
         elif status in unchecked:
-            text = labels.category_label(category)
+            text = labels.category_label(category_id, category)
         else:
             text = title
         agency = agency_of(department_id, company_id, node_id, community_id, grid_id)
@@ -227,23 +227,34 @@ def public_rows(where, *, reader="", newest_first=True, limit=None):
     return rows
 
 
+def _label_maps():
+    return {"labels": {}, "places": {}, "agencies": {}}
+
+
 class _Labels:
-    """The reference-derived words of one read (``public_rows``), each worked out once per
-    distinct key by the same rules as the disclosure page's (``agency``, ``place_name``,
-    ``public_title``): a list of a thousand rows names a few dozen places and units."""
+    """The reference-derived words of a read (``public_rows``), each worked out once per distinct
+    key by the same rules as the disclosure page's (``agency``, ``place_name``, ``public_title``).
+    Kept by the process while the reference version stays the same (``core.refdata``: every table
+    they come from, categories, the org tree, departments and companies, renews it), so a list
+    works out only the keys no read met before: a window of a hundred appeals names some eighty
+    places and units. Public words only, the same for every reader: nothing of a person."""
 
     def __init__(self):
         self.categories = refs.categories()["by_id"]
-        self.labels, self.places, self.agencies = {}, {}, {}
+        maps = refdata.cached("appeals.public_labels", _label_maps)
+        self.labels, self.places, self.agencies = maps["labels"], maps["places"], maps["agencies"]
 
     def category(self, pk):
         found = self.categories.get(pk)
         return found if found is not None else refs.by_id(pk)
 
-    def category_label(self, category):
-        if category.pk not in self.labels:
-            self.labels[category.pk] = str(category)
-        return self.labels[category.pk]
+    def category_label(self, pk, category):
+        """``str(category)`` (of id ``pk``), once per read: by the id, since ``category.pk`` is a
+        property that goes through the model's meta on every use."""
+        label = self.labels.get(pk)
+        if label is None:
+            label = self.labels[pk] = str(category)
+        return label
 
     def place(self, community_id, grid_id):
         key = (community_id, grid_id)

@@ -13,6 +13,12 @@ offset is not whole hours, and any text of another shape, go through datetime ob
 import datetime as dt
 
 HOUR_END = dt.timedelta(minutes=59, seconds=59, microseconds=999999)
+# (zone, format, UTC hour) -> what ``Stamps._hour`` gives: the same in every response, so kept by
+# the process (a window of a hundred old appeals meets a hundred-odd distinct hours, each worked
+# out through two ``astimezone``). Bounded: emptied when full (about two years of hours a format).
+_HOURS = {}
+HOURS_KEPT = 40_000
+_UNSEEN = object()
 
 
 def aware(text):
@@ -38,7 +44,10 @@ class Stamps:
 
     def __init__(self, tz, fmt="json"):
         self.tz, self.json = tz, fmt == "json"
-        self.hours = {}  # "YYYY-MM-DD HH" in UTC -> (local "YYYY-MM-DDTHH", offset as written) or None
+        # "YYYY-MM-DD HH" in UTC -> (local "YYYY-MM-DDTHH", offset as written) or None
+        self.hours = _HOURS.setdefault((tz, self.json), {})
+        if len(self.hours) > HOURS_KEPT:
+            self.hours.clear()
 
     def __call__(self, text):
         if text is None:
@@ -47,7 +56,9 @@ class Stamps:
         if len(body) < 19 or body[10] != " " or (len(body) > 19 and (body[19] != "." or len(body) > 26)):
             return self.slow(text)
         key = body[:13]
-        hour = self.hours[key] if key in self.hours else self.hours.setdefault(key, self._hour(key))
+        hour = self.hours.get(key, _UNSEEN)  # one lookup: another thread may empty the dict
+        if hour is _UNSEEN:
+            hour = self.hours.setdefault(key, self._hour(key))
         if hour is None:
             return self.slow(text)
         fraction = body[20:]

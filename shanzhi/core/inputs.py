@@ -43,8 +43,17 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 TEXT_CONTROLS = frozenset("\t\n\r")
 
 
+# Every character ``bad_character`` refuses, as one class: NUL and the other controls (Unicode's Cc
+# is exactly U+0000-U+001F and U+007F-U+009F) but tab and line ends, the bidi controls, and lone
+# surrogates (Cs is exactly U+D800-U+DFFF). Text without any is passed by one search in C; the
+# loop below, a Python step and a category lookup per character, only names the reason.
+REFUSED_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def bad_character(value):
     """The reason ``value`` is not acceptable text, or ``None``."""
+    if REFUSED_RE.search(value) is None:
+        return None
     for ch in value:
         if ch == "\x00":
             return _("含有空字符（NUL）")

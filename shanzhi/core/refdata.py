@@ -18,6 +18,8 @@ import threading
 from django.core.signals import request_finished, request_started
 from django.db import connection
 
+from . import prepared
+
 NAME = "reference"
 _UNKNOWN = object()
 # The value read during the current request (a request reads it once); outside a request, every
@@ -32,7 +34,9 @@ def _read():
     from .models import ReferenceVersion
 
     table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
-    with connection.cursor() as cursor:
+    # Prepared (``prepared.cursor``): every Open311 and API request sends this same text, and
+    # parsing and planning it again cost PostgreSQL more than reading the two rows.
+    with prepared.cursor(connection.alias) as cursor:
         cursor.execute(f"SELECT name, value FROM {table}")  # noqa: S608 - our table name
         return dict(cursor.fetchall())
 

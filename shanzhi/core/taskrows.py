@@ -31,6 +31,14 @@ def _insert(alias):
 
 
 class DatabaseBackend(db_backend.DatabaseBackend):
+    def enqueue(self, task, args, kwargs):
+        """django-tasks-db's ``enqueue``, its result built once: it built the same ``TaskResult``
+        twice (for the ``task_enqueued`` signal, then to return), importing the task again each time."""
+        self.validate_task(task)
+        result = self._task_to_db_task(task, args, kwargs).task_result
+        db_backend.task_enqueued.send(type(self), task_result=result)  # the signal its own enqueue sends
+        return result
+
     def _task_to_db_task(self, task, args, kwargs):
         row = DBTaskResult(
             id=self._get_id(),

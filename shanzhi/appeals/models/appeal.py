@@ -95,7 +95,9 @@ class Appeal(models.Model):
 
     number = models.CharField(_("编号"), max_length=24, unique=True)
     channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
-    hotline_case_number = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True, unique=True)
+    # Unique where set (``appeal_hotline_case``, a partial unique index): most appeals have no hotline
+    # case, and a plain UNIQUE indexed every one of them, written by every intake.
+    hotline_case_number = models.CharField(_("热线工单号"), max_length=40, null=True, blank=True)
     # The 12345 centre's own deadline for a hotline case, kept as the centre's file gives it, beside
     # ours (``deadline``, counted on our working-day calendar from acceptance); never recomputed.
     city_deadline = models.DateTimeField(_("市级平台办理时限"), null=True, blank=True)
@@ -150,7 +152,7 @@ class Appeal(models.Model):
     )
     # Path of the deepest known place node (grid, else community, else street): one prefix match
     # answers "in my part of the tree" for every level, as registry rows do.
-    path = models.CharField(max_length=80, db_index=True)
+    path = models.CharField(max_length=80)  # indexed for prefix reads: indexes.py, appeal_path
     # 待定位: filed with an address nobody could place (no point, no building, no known compound),
     # so ``path`` is only the district's. The district's and its streets' dispatchers place it on
     # the map (``services.place``); until then it cannot be accepted, but it is never refused.
@@ -261,6 +263,13 @@ class Appeal(models.Model):
                 fields=["idempotency_scope", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="appeal_idempotency",
+            ),
+            # Every read of it is ``hotline_case_number = X`` (the import's "already filed?"),
+            # which implies IS NOT NULL, so the partial index serves it.
+            models.UniqueConstraint(
+                fields=["hotline_case_number"],
+                condition=Q(hotline_case_number__isnull=False),
+                name="appeal_hotline_case",
             ),
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False),

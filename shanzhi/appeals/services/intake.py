@@ -10,6 +10,7 @@ Intake never depends on the holiday calendar: the clock starts at acceptance.
 import hashlib
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,10 +203,70 @@ def submit(
     if city_deadline is not None:  # only when given, so that earlier submissions keep their digest
         payload["city_deadline"] = city_deadline.isoformat()
     digest = _digest(payload)
-    existing = _existing(scope, key, hotline_case_number, digest)
-    if existing is not None:
+    if hotline_case_number:  # an import: a case already filed is not filed again, whatever it says now
+        existing = _existing(scope, key, hotline_case_number, digest)
+        if existing is not None:
+            return existing
+    # A repeated idempotency key is not looked for before every intake (a retry is rare, and the
+    # SELECT was a round trip of each): the key's unique constraint refuses the INSERT, and the
+    # ``IntegrityError`` below answers with the first appeal. A retry that would be refused now
+    # (a category since retired, a grant since lost) is answered with it too, as before.
+    try:
+        return _new(
+            by=by,
+            client=client,
+            channel=channel,
+            title=title,
+            description=description,
+            category=category,
+            lng=lng,
+            lat=lat,
+            building=building,
+            household=household,
+            node=node,
+            address=address,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            cleaned_photos=cleaned_photos,
+            key=key,
+            scope=scope,
+            digest=digest,
+            hotline_case_number=hotline_case_number,
+            submitted_at=submitted_at,
+            city_deadline=city_deadline,
+        )
+    except (DomainError, PermissionDenied):
+        existing = _existing(scope, key, None, digest) if key else None
+        if existing is None:
+            raise
         return existing
 
+
+def _new(
+    *,
+    by,
+    client,
+    channel,
+    title,
+    description,
+    category,
+    lng,
+    lat,
+    building,
+    household,
+    node,
+    address,
+    contact_name,
+    contact_phone,
+    cleaned_photos,
+    key,
+    scope,
+    digest,
+    hotline_case_number,
+    submitted_at,
+    city_deadline,
+):
+    """``submit``'s checks and its new appeal (``submit``'s arguments, cleaned)."""
     if channel not in C.values:
         raise DomainError(_("未知的诉求来源。"), field="channel")
     if not title:

@@ -9,7 +9,7 @@ from django.db import connection
 from PIL import Image
 
 from shanzhi.appeals import services
-from shanzhi.appeals.models import Appeal, AppealPhoto, Notification
+from shanzhi.appeals.models import Appeal, AppealPhoto, Category, Notification
 from shanzhi.core.crypto import blind_index
 from shanzhi.core.errors import DomainError
 
@@ -114,6 +114,23 @@ def test_the_same_key_with_different_content_is_refused(cast, file_appeal):
         file_appeal(idempotency_key="k", title="完全不同的问题")
     assert err.value.code == "idempotency_mismatch"
     assert Appeal.objects.count() == 1
+
+
+def test_a_retry_is_answered_even_if_it_would_be_refused_now(cast, file_appeal, cats):
+    # The key is looked up when a check refuses the submission, not before every intake: a retry
+    # after its category was retired still gets its appeal, and different content is still refused.
+    first = file_appeal(idempotency_key="k-retired")
+    Category.objects.filter(pk=cats.neighbour_noise.pk).update(active=False)
+    retired = Category.objects.get(pk=cats.neighbour_noise.pk)
+    again = file_appeal(idempotency_key="k-retired", category=retired)
+    assert again.pk == first.pk and again.is_replay
+    with pytest.raises(DomainError) as err:
+        file_appeal(idempotency_key="k-retired", category=retired, title="另一件事")
+    assert err.value.code == "idempotency_mismatch"
+    with pytest.raises(DomainError) as err:
+        file_appeal(idempotency_key="k-new", category=retired)
+    assert err.value.field == "category"
+    assert Appeal.objects.count() == 1 and first.events.count() == 1
 
 
 def test_keys_are_per_submitter(cast, file_appeal):

@@ -23,8 +23,8 @@ from .conftest import IN_A1, IN_A2
 # three statements more there (numbering.insert_numbered). PostgreSQL is the production database.
 PG = connection.vendor == "postgresql"
 # The API key from the per-process cache (accounts.apikeys), the account with its grants in one query.
-LIMIT = 7 if PG else 10
-OPEN311_POST_LIMIT = 6 if PG else 9
+LIMIT = 6 if PG else 9
+OPEN311_POST_LIMIT = 5 if PG else 8
 # A public read: the reference version and the rows (category and places from the caches).
 OPEN311_READ_LIMIT = 2
 

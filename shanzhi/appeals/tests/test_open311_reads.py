@@ -11,9 +11,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
 from shanzhi.appeals import services
-from shanzhi.appeals.models import Appeal
+from shanzhi.appeals.models import Appeal, Category
 from shanzhi.core.models import ReferenceVersion
-from shanzhi.registry.models import Department
+from shanzhi.registry.models import Department, OrgNode
 
 from .conftest import IN_A1
 
@@ -109,6 +109,18 @@ def test_a_renamed_department_is_read_at_once(client, cast, cats, versioned, fil
     Department.objects.filter(pk=department.pk).update(name="区城市管理局")  # no signal: the trigger sees it
     [row] = client.get(f"/open311/v2/requests/{appeal.number}.json").json()
     assert row["agency_responsible"] == "区城市管理局"
+
+
+def test_a_renamed_grid_and_category_are_read_at_once(client, cast, cats, versioned, file_appeal):
+    # The labels a read works out are kept by the process between reads (public._Labels), while
+    # the reference version stays the same: any write to those tables renews it.
+    appeal = file_appeal()
+    [row] = client.get(f"/open311/v2/requests/{appeal.number}.json").json()
+    assert row["address"].endswith(cast.grid.name) and row["description"] == str(cats.neighbour_noise)
+    OrgNode.objects.filter(pk=cast.grid.pk).update(name="改名网格")
+    Category.objects.filter(pk=cats.neighbour_noise.pk).update(name="改名分类")
+    [row] = client.get(f"/open311/v2/requests/{appeal.number}.json").json()
+    assert row["address"].endswith("改名网格") and row["description"].endswith("/改名分类")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
