@@ -279,9 +279,8 @@ class AppealDayTotal(StatCounters):
     )
     path = models.CharField(max_length=80)  # the community's path, as in the month rows
     street_path = models.CharField(max_length=80, blank=True)
-    # No index of its own: with one, PostgreSQL ANDed a period's few thousand filed rows (their
-    # index) with the category index's hundreds of thousands (41 ms where the filed index alone
-    # takes 2). Only deleting a category reads by it, and categories are retired, not deleted.
+    # No index of its own (``appeal_day_total_filed`` leads with it): with one, PostgreSQL ANDed a
+    # period's few thousand filed rows with the category index's hundreds of thousands (41 ms).
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -295,10 +294,17 @@ class AppealDayTotal(StatCounters):
         verbose_name_plural = _("诉求日合计")
         indexes = [
             models.Index(fields=["community", "day"], name="appeal_day_total_cell"),
-            # The filed rows alone (the filed counters' reads say ``due_day IS NULL``): a period's
-            # days without the due rows beside them.
-            models.Index(fields=["day", "path"], name="appeal_day_total_filed", condition=Q(due_day=None)),
-            models.Index(fields=["due_day", "path"], name="appeal_day_total_due"),
+            # The filed rows alone (the filed counters' reads say ``due_day IS NULL``), and the due
+            # rows alone (``due > 0``), the category first: a period's totals (category IS NULL)
+            # and its categories (category IN …) are each a range of their own, not a filter over
+            # every category's rows of those days (a tenth of them are the totals). Led by the
+            # category, it also serves the foreign key's PROTECT check.
+            models.Index(
+                fields=["category", "day", "path"], name="appeal_day_total_filed", condition=Q(due_day=None)
+            ),
+            models.Index(
+                fields=["category", "due_day", "path"], name="appeal_day_total_due", condition=Q(due__gt=0)
+            ),
             # A street's or community's days: the path prefix first (LIKE 'prefix%' on PostgreSQL),
             # so they are not found among the whole district's rows of those days.
             models.Index(
@@ -311,6 +317,7 @@ class AppealDayTotal(StatCounters):
                 fields=["path", "due_day"],
                 name="appeal_day_total_path_due",
                 opclasses=["varchar_pattern_ops", "date_ops"],
+                condition=Q(due__gt=0),
             ),
         ]
 
