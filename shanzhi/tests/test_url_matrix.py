@@ -363,7 +363,7 @@ def test_every_url_has_a_row():
 
 def _api_names():
     """Each app's JSON API has its own matrix next to its tests; this only checks one exists."""
-    from shanzhi.appeals.tests.test_api import MATRIX as APPEALS_API
+    from shanzhi.appeals.tests.test_api_matrix import MATRIX as APPEALS_API
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
     return {
