@@ -12,6 +12,7 @@ Relations of the object to the cast (see tests/cast.py):
 """
 
 import json
+import time
 
 import pytest
 from django.conf import settings
@@ -363,7 +364,7 @@ def test_every_url_has_a_row():
 
 def _api_names():
     """Each app's JSON API has its own matrix next to its tests; this only checks one exists."""
-    from shanzhi.appeals.tests.test_api import MATRIX as APPEALS_API
+    from shanzhi.appeals.tests.test_api_matrix import MATRIX as APPEALS_API
     from shanzhi.registry.tests.test_api import MATRIX as REGISTRY_API
 
     return {
@@ -390,22 +391,33 @@ def role_sessions(_module_cast, django_db_blocker):
     """One session per role, made once for the module inside the module's cast transaction (a
     sign-in writes the session, the last login and an audit row: as much as the request itself,
     sixteen times per cell). Each test swaps the session cookie instead; what a request changes in
-    its session is rolled back with the test. Without the module's cast, None: sign in per role."""
+    its session is rolled back with the test. Without the module's cast, None: sign in per role.
+
+    The rollback would take the session's renewal stamp with it, so every request would renew
+    (rewrite) its session row: each session is stamped as renewed and the renewal put off for the
+    module (it is tested in accounts/tests/test_login.py; the matrix is about answers)."""
     if _module_cast is None:
-        return None
+        yield None
+        return
     from django.test import Client
 
     from shanzhi.conftest import _load
+    from shanzhi.core import sessions as idle
 
     users = _load(_module_cast)
     sessions = {}
-    with django_db_blocker.unblock():
-        for role, username in ROLE_USERS.items():
-            if username:
-                signed_in = Client()
-                signed_in.force_login(getattr(users, username))
-                sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(idle, "RENEW_EVERY", 24 * 3600)
+        with django_db_blocker.unblock():
+            for role, username in ROLE_USERS.items():
+                if username:
+                    signed_in = Client()
+                    signed_in.force_login(getattr(users, username))
+                    session = signed_in.session
+                    session[idle.KEY] = int(time.time())
+                    session.save()
+                    sessions[role] = session.session_key
+        yield sessions
 
 
 def _sign_in(client, cast, role, sessions):

@@ -1,75 +1,17 @@
-"""The appeals JSON API: the role × scope matrix of every endpoint, idempotent submission, the loop
-through the move endpoints, conflicts (409 with what changed) and refusals naming the field."""
+"""The appeals JSON API: idempotent submission, the loop through the move endpoints, conflicts (409
+with what changed) and refusals naming the field. Its role × scope matrix: test_api_matrix.py."""
 
 import json
 
-import pytest
 from django.urls import reverse
 
 from shanzhi.accounts.services import issue_api_token
 from shanzhi.appeals import services
 from shanzhi.appeals.models import Appeal
 
-from . import matrix
 from .conftest import IN_A1
 
-MATRIX = matrix.API_MATRIX
-ROLE_USERS = {
-    "anonymous": None,
-    "resident": "jumin",
-    "grid_worker": "wang",
-    "community_staff": "zhang",
-    "community_secretary": "zhao",
-    "street_staff": "liu",
-    "district_staff": "sun",
-    "district_leader": "wu",
-    "department_handler": "zheng",
-    "property_staff": "feng",
-    "unit_member": "he",
-    "volunteer": "ma",
-    "system_admin": "xitong",
-    "security_admin": "anquan",
-    "audit_admin": "shenji",
-    "no_role": "nobody",
-}
 S = Appeal.Status
-
-
-def test_every_appeals_endpoint_has_a_row():
-    from shanzhi.api import api
-
-    names = {f"api:{p.name}" for p in api.urls[0] if (p.name or "").startswith("appeals_")}
-    assert names == {row[0] for row in MATRIX}
-
-
-def _cells():
-    for row in MATRIX:
-        for rel in matrix.RELS if row[2] is not None else (None,):
-            yield pytest.param(row, rel, id=f"{row[0]}-{rel or 'list'}")
-
-
-@pytest.mark.parametrize(("row", "rel"), list(_cells()))
-def test_api_matrix(client, cast, row, rel):
-    name, method, kwargs, body, expected = row
-    url = reverse(name, kwargs=kwargs(cast, rel) if kwargs else None)
-    data = body(cast, rel) if callable(body) else body
-    before = list(Appeal.objects.order_by("pk").values_list("status", "version"))
-    wrong = []
-    for role, username in ROLE_USERS.items():
-        user = getattr(cast, username) if username else None
-        options = {"headers": {"Authorization": f"Bearer {issue_api_token(user)}"}} if user else {}
-        if isinstance(data, matrix.Multipart):
-            options.update(data=dict(data))
-        elif data is not None:
-            options.update(data=json.dumps(data), content_type="application/json")
-        response = getattr(client, method)(url, **options)
-        if response.status_code != expected(role, rel):
-            wrong.append(
-                f"{role}: expected {expected(role, rel)}, got {response.status_code}"
-                f" {response.content[:120].decode(errors='replace')}"
-            )
-    assert not wrong, f"{method.upper()} {url}\n  " + "\n  ".join(wrong)
-    assert list(Appeal.objects.order_by("pk").values_list("status", "version")) == before
 
 
 def bearer(user):
