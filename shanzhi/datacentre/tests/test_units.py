@@ -165,3 +165,26 @@ def test_a_units_comparisons_are_its_own_figures_of_the_period_before_and_a_year
     assert [(c["received"], c["previous"]) for c in today["categories"]] == [(2, 0)]
     html = _dashboard(client, kind, unit.pk, "start=2026-03-03&end=2026-03-03").content.decode()
     assert "去年同期" in html and "同比" in html
+
+
+def test_a_departments_year_reads_its_department_rows_and_agrees_with_its_day_rows(cast, file_appeal, client):
+    """A year of whole months is read from the department rows (``AppealDepartmentMonth``); the
+    same days as dates that cut a month read the day rows at the edges: the same figures."""
+    from shanzhi.appeals.models import AppealDepartmentMonth
+
+    a = _to(cast, file_appeal(title="占道经营"), to_department=cast.department)
+    services.resolve(services.start(a, by=cast.zheng), by=cast.zheng, result="已清理")
+    _to(cast, file_appeal(title="违建"), to_department=cast.department)
+    _to(cast, file_appeal(title="别的部门"), to_department=cast.department2)
+    assert AppealDepartmentMonth.objects.filter(department=cast.department).exists()
+    with time_machine.travel(MONDAY + dt.timedelta(days=40), tick=False):
+        client.force_login(cast.zheng)
+        year = _dashboard(client, "department", cast.department.pk, "preset=year&grain=month").context["dc"]
+        start = MONDAY.date() - dt.timedelta(days=3)
+        cut = f"start={start}&end={MONDAY.date() + dt.timedelta(days=3)}&grain=month"
+        days = _dashboard(client, "department", cast.department.pk, cut).context["dc"]
+    for dc in (year, days):
+        figures = {f["key"]: f["value"] for f in dc["figures"]}
+        assert figures["received"] == 2 and figures["resolved"] == 1
+        assert [p["received"] for p in dc["trend"] if p["received"]] == [2]
+        assert [c["received"] for c in dc["categories"]] == [2]
