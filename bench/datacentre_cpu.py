@@ -6,13 +6,16 @@ with DEBUG off; run it from two checkouts in turn to compare two versions of the
     .venv/bin/python bench/datacentre_cpu.py                       # 1 M, the district leader's pages
     .venv/bin/python bench/datacentre_cpu.py --appeals 10000000 --requests 30 \\
         "wuquzhang" "wuquzhang ?preset=year&grain=month" "zhengbumen /dc/department/2/"
+    .venv/bin/python bench/datacentre_cpu.py --profile 25 "wuquzhang"   # where the process's time goes
 
 Each page is "USER [PATH]": a path starting with "/" as it is, else appended to the user's own
 node's dashboard (/dc/<node>/).
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -34,6 +37,7 @@ def main():
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     p.add_argument("--appeals", type=int, default=1_000_000)
     p.add_argument("--requests", type=int, default=20)
+    p.add_argument("--profile", type=int, default=0, help="print the N costliest functions (cProfile)")
     args = p.parse_args()
     os.environ["DATABASE_URL"] = f"{args.pg}/bench_datacentre_{args.appeals}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanzhi.settings")
@@ -59,9 +63,14 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
+        profiler = cProfile.Profile() if args.profile else None
         cpu, db, wall = time.process_time(), backend_cpu(pid), time.perf_counter()
+        if profiler:
+            profiler.enable()
         for _ in range(args.requests):
             client.get(path)
+        if profiler:
+            profiler.disable()
         n = args.requests
         print(
             f"{username:11s} {path:45s} python {1000 * (time.process_time() - cpu) / n:6.1f} ms  "
@@ -69,6 +78,10 @@ def main():
             f"wall {1000 * (time.perf_counter() - wall) / n:6.1f} ms",
             flush=True,
         )
+        if profiler:
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("tottime").print_stats(args.profile)
+            stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":

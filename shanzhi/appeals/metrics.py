@@ -64,9 +64,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shanzhi.accounts import permissions
-from shanzhi.registry.models import Department, OrgNode
+from shanzhi.registry import geo, unitnames
 
-from . import rollups
+from . import refs, rollups
 from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and the tests read them)
     DUE_SUMMED,
     GRID_MONTH_KEYS,
@@ -78,7 +78,7 @@ from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and th
     _whole_months,
     whole_months,
 )
-from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, Category, MetricsRules, Summons
+from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, MetricsRules, Summons
 from .summons_metrics import PartFigures, summons_figures  # noqa: F401  (re-exported)
 
 DIMENSIONS = {
@@ -208,14 +208,18 @@ def period(start=None, end=None, now=None):
 
 
 def _names(dimension, keys):
-    keys = [k for k in keys if k]
+    """{key: name} of the units: from the process's copies of the reference data (``core.refdata``:
+    the org tree, departments and categories), not a query per read."""
     if dimension in ("grid", "community"):
-        return dict(OrgNode.objects.filter(pk__in=keys).values_list("pk", "name"))
-    if dimension == "street":
-        return dict(OrgNode.objects.filter(path__in=keys).values_list("path", "name"))
-    if dimension == "department":
-        return dict(Department.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys).select_related("parent")}
+        found = {k: geo.node(k) for k in keys if k}
+    elif dimension == "street":
+        found = {k: geo.node_at(k) for k in keys if k}
+    elif dimension == "department":
+        return {k: name for k in keys if k and (name := unitnames.department(k))}
+    else:
+        found = {k: refs.by_id(k) for k in keys if k}
+        return {k: str(c) for k, c in found.items() if c is not None}
+    return {k: n.name for k, n in found.items() if n is not None}
 
 
 def stats_for(user):

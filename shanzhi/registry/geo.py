@@ -124,6 +124,16 @@ def node(pk):
     return found
 
 
+def node_at(path):
+    """The org-tree row whose path is ``path``, from the same per-process cache as ``node`` (None if
+    there is none)."""
+    nodes = refdata.cached("registry.nodes", _all_nodes)
+    found = refdata.cached("registry.node_paths", lambda: {n.path: n for n in nodes.values()}).get(path)
+    if found is None:  # created this very moment in another process: read it, do not trust the miss
+        found = OrgNode.objects.filter(path=path).first()
+    return found
+
+
 _outlines = {}  # (fingerprint of the grid rows, path) -> GeoJSON geometry or None
 
 
