@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -24,6 +25,7 @@ from shanzhi.appeals.models import (
     AppealMonthTotal,
     MetricsRules,
 )
+from shanzhi.registry import geo
 from shanzhi.registry.models import OrgNode
 
 from ..access import ACTION, REPORTS
@@ -54,8 +56,21 @@ def root_node(user):
 
 
 def node_or_404(user, pk):
-    """A node whose figures the user reads; any other (also for users who read none) is a 404."""
-    return permissions.get_visible_or_404(user, OrgNode, ACTION, pk=pk)
+    """A node whose figures the user reads; any other (also for users who read none) is a 404.
+    The node is the process's copy of the org tree (``registry.geo.node``: read it, never change
+    it), the scope decided on it (``permissions.covers``) rather than asked of the database."""
+    node = geo.node(pk)
+    if node is None or not permissions.covers(user, node, ACTION):
+        raise Http404
+    return node
+
+
+def _seen(user, node, others):
+    """The nodes of ``others`` (the process's copies) the reader may see: a big screen sees its own
+    node's subtree only."""
+    if user is None:
+        return [n for n in others if n is not None and n.path.startswith(node.path)]
+    return [n for n in others if n is not None and permissions.covers(user, n, ACTION)]
 
 
 def visible(user, model):
@@ -331,10 +346,8 @@ def dashboard(user, node, period):
     ]
     rates = rate_rows(total, previous, year_earlier)
     rates[3]["url"] = figure_url(node, period, "on_time")
-    above = visible(user, OrgNode).filter(path__in=_ancestor_paths(node.path)).only("pk", "name", "path")
-    if user is None:
-        above = above.filter(path__startswith=node.path)
-    breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above.order_by("path")]
+    above = _seen(user, node, [geo.node_at(p) for p in _ancestor_paths(node.path)])
+    breadcrumbs = [{"name": p.name, "url": dashboard_url(p, period)} for p in above]
     trend = _trend(user, node, period)
     categories = _categories(user, node, period)
     ranking = _ranking(user, node, period, rules, units)

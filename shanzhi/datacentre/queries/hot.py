@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from shanzhi.accounts import permissions
 from shanzhi.appeals import metrics, rollups
 from shanzhi.appeals.models import Appeal
+from shanzhi.registry import geo
 from shanzhi.registry.models import OrgNode
 
-from . import figure_url, received, visible
+from . import _seen, figure_url, received
 
 HOT = 8  # places listed
 COMPOUND_LEVELS = (OrgNode.Level.COMMUNITY, OrgNode.Level.GRID)
@@ -42,7 +43,7 @@ def hot_grids(user, node, period):
     if node.level == OrgNode.Level.GRID:
         return []
     counts = {k: n for k, n in received(user, node, period, "grid").items() if k and n}
-    grids = visible(user, OrgNode).filter(pk__in=list(counts)).only("pk", "name", "path")
+    grids = _seen(user, node, [geo.node(k) for k in counts])
     top = sorted(grids, key=lambda g: (-counts[g.pk], g.name))[:HOT]
     return [{"name": g.name, "received": counts[g.pk], "url": figure_url(g, period, "received")} for g in top]
 
