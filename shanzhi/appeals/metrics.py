@@ -76,6 +76,7 @@ from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and th
     _filed_months,
     _parts,
     _whole_months,
+    total_sums,
     whole_months,
 )
 from .models import AppealDayStat, AppealMonthStat, AppealMonthTotal, MetricsRules, Summons
@@ -302,6 +303,23 @@ def compute(
         unit.name = names.get(unit.key) or str(_("（未归属）"))
     units.sort(key=lambda u: (-u.received, u.name))
     return units, total
+
+
+def totals(stats, periods, months=None, rules=None, totals=None, month_totals=None, within_grid=False):
+    """[the total Figures of ``compute``] for each period (start, end) of ``periods`` (aware
+    datetimes, as ``period`` gives), read as ``compute`` reads them but summed without a unit, all
+    the periods in one statement per table (``metrics_reads.total_sums``): a comparison's figures."""
+    rules = rules or MetricsRules.current()
+    settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
+    days = [(timezone.localdate(start), timezone.localdate(end)) for start, end in periods]
+    out = []
+    for sums in total_sums(stats, days, months, totals, month_totals, within_grid):
+        total = Figures(key=None, name=str(_("合计")), **settings)
+        for f in (*rollups.COUNTERS, *DUE_SUMMED):
+            setattr(total, f, sums[f] or 0)
+        total.handling_hours = (sums["handling"] or dt.timedelta(0)).total_seconds() / 3600
+        out.append(total)
+    return out
 
 
 def received(

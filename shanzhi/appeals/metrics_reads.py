@@ -93,3 +93,87 @@ def _filed_months(months, month_totals, within_grid):
     if month_totals is not None:
         return month_totals, GRID_TOTAL_KEYS if within_grid else MONTH_KEYS
     return months, GRID_MONTH_KEYS if within_grid else MONTH_KEYS
+
+
+def _split(first, end_day, with_months):
+    """(whole months or None, [day ranges at the edges]) of the days [first, end_day), as ``_parts``
+    splits them."""
+    whole = _whole_months(first, end_day) if with_months else None
+    if whole is None:
+        return None, [(first, end_day)]
+    return whole, [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
+
+
+def _within(field, ranges):
+    q = Q()
+    for a, b in ranges:
+        q |= Q(**{f"{field}__gte": a, f"{field}__lt": b})
+    return q
+
+
+def _filtered(rows, conditions, summed, prefix):
+    """One statement: ``rows`` where any of ``conditions`` (per period: a Q or None) holds, each
+    counter of ``summed`` summed once per period under its own condition (``{prefix}{i}_{f}``)."""
+    wanted = {i: q for i, q in enumerate(conditions) if q is not None}
+    if not wanted:
+        return {}
+    either = Q()
+    for q in wanted.values():
+        either |= q
+    sums = {f"{prefix}{i}_{f}": Sum(f, filter=q) for i, q in wanted.items() for f in summed}
+    return rows.filter(either).order_by().aggregate(**sums)
+
+
+def total_sums(stats, periods, months=None, totals=None, month_totals=None, within_grid=False):
+    """[{counter: sum}] for each period (first day, day after the last) of ``periods``: what
+    ``compute`` sums into its total, read from the same rows (the whole months from the month rows'
+    grid dimension, which sums to the whole cell; the other days from the day totals' place rows,
+    else the day rows), but without a unit: each table read once for all the periods, each
+    period's sums filtered, so a dashboard's two comparisons cost three statements, not eight."""
+    filed_months, _keys = _filed_months(months, month_totals, within_grid)
+    filed = [_split(first, end_day, filed_months is not None) for first, end_day in periods]
+    due = [_split(first, end_day, months is not None) for first, end_day in periods]
+    reads = [
+        (filed_months, "month", [w for w, _e in filed], SUMMED),
+        (None if months is None else months.filter(due__gt=0), "due_month", [w for w, _e in due], DUE_SUMMED),
+    ]
+    out = [dict.fromkeys((*SUMMED, *DUE_SUMMED)) for _p in periods]
+    for rows, field, wholes, summed in reads:
+        if any(wholes):
+            conditions = [_within(field, [w]) if w else None for w in wholes]
+            _add_all(out, _filtered(rows.filter(dimension="grid"), conditions, summed))
+    # The days at the edges: the day totals' place rows (filed ones have no due day), else the day
+    # rows; filed and due conditions of every period in one statement.
+    days, filed_q = stats, Q()
+    if totals is not None:
+        days, filed_q = totals.filter(category__isnull=True), Q(due_day__isnull=True)
+    conditions, summed = [], []
+    for (_w, edges), (_dw, due_edges) in zip(filed, due, strict=True):
+        conditions += [filed_q & _within("day", edges) if edges else None]
+        conditions += [Q(due__gt=0) & _within("due_day", due_edges) if due_edges else None]
+    _add_all(out, _filtered(days, conditions, [SUMMED, DUE_SUMMED] * len(periods)), halves=True)
+    return out
+
+
+def _filtered(rows, conditions, summed):
+    """One statement: ``rows`` where any of ``conditions`` (a Q, or None for nothing) holds, the
+    counters of ``summed`` (the same for each condition, or a list of them, one per condition)
+    summed once per condition under its own (``c{i}_{counter}``); {} when there is no condition."""
+    wanted = {i: q for i, q in enumerate(conditions) if q is not None}
+    if not wanted:
+        return {}
+    either = Q()
+    for q in wanted.values():
+        either |= q
+    fields = summed if isinstance(summed, list) else [summed] * len(conditions)
+    sums = {f"c{i}_{f}": Sum(f, filter=q) for i, q in wanted.items() for f in fields[i]}
+    return rows.filter(either).order_by().aggregate(**sums)
+
+
+def _add_all(out, row, halves=False):
+    """Add ``_filtered``'s sums to the periods' (``halves``: two conditions a period)."""
+    for key, value in row.items():
+        i, field = key[1:].split("_", 1)
+        i = int(i) // 2 if halves else int(i)
+        if value is not None:
+            out[i][field] = value if out[i][field] is None else out[i][field] + value

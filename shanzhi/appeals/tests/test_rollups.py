@@ -326,6 +326,12 @@ def assert_matches_oracle(user):
                 assert {u.key: _numbers(u) for u in units} == {
                     k: _numbers(f) for k, f in expected_units.items()
                 }, (dimension, first, how is None)
+    # The comparisons' totals: every period at once, each way of reading, as the scan's totals.
+    bounds = [metrics.period(first, end_day) for first, end_day in PERIODS]
+    expected = [_numbers(oracle(_scoped_appeals(user), "grid", s, e, now)[1]) for s, e in bounds]
+    for how, day_totals, filed in ways:
+        reads = {"months": how, "totals": day_totals, "month_totals": filed}
+        assert [_numbers(t) for t in metrics.totals(days, bounds, **reads)] == expected, how is None
     # A department's own reading (the data centre's department dashboard): its department rows for
     # whole months give what its day rows alone give (themselves checked against the scan above).
     departments = AppealDayStat.objects.exclude(department=None).values_list("department_id", flat=True)
@@ -366,6 +372,9 @@ def assert_grid_matches_oracle(grid):
             assert {u.key: _numbers(u) for u in units} == {
                 k: _numbers(f) for k, f in expected_units.items()
             }, (dimension, first)
+    bounds = [metrics.period(first, end_day) for first, end_day in PERIODS]
+    expected = [_numbers(oracle(Appeal.objects.filter(**under), "grid", s, e, now)[1]) for s, e in bounds]
+    assert [_numbers(t) for t in metrics.totals(days, bounds, **reads)] == expected
 
 
 READERS = ("zhang", "zhao", "chen", "liu", "zhou", "sun", "wu", "zheng")

@@ -187,10 +187,12 @@ def compute(user, node, period, dimension, rules, named=True):
     return metrics.compute(days, dimension, start, end, rules=rules, named=named, **reads)
 
 
-def period_total(user, node, period, rules):
-    """The period's total alone (a comparison's): by community, the fewest month rows, and
-    answered by the day totals for partial months; no unit's name is read."""
-    return compute(user, node, period, "community", rules, named=False)[1]
+def period_totals(user, node, periods, rules):
+    """[the total of each period] alone (the comparisons'): ``metrics.totals``, the same rows
+    ``compute`` reads, all the periods at once and no unit's name."""
+    days, reads = _reads(user, node)
+    bounds = [metrics.period(p.start, p.end) for p in periods]
+    return metrics.totals(days, bounds, rules=rules, **reads)
 
 
 def worklist_url(node, bucket="all", **params):
@@ -320,8 +322,7 @@ def dashboard(user, node, period):
     units, total = compute(user, node, period, dimension, rules)
     # The comparisons show totals only, the same in any dimension (a grid's: its own month rows and
     # its day rows at the edges).
-    previous = period_total(user, node, period.previous, rules)
-    year_earlier = period_total(user, node, period.year_earlier, rules)
+    previous, year_earlier = period_totals(user, node, [period.previous, period.year_earlier], rules)
     late = late_counts(user, node)
     now = _totals(total)
     figures = [
