@@ -76,6 +76,7 @@ from .metrics_reads import (  # noqa: F401  (re-exported: the data centre and th
     _filed_months,
     _parts,
     _whole_months,
+    rows_of,
     total_sums,
     whole_months,
 )
@@ -258,24 +259,24 @@ def compute(
         raise ValueError(dimension)
     first, end_day = timezone.localdate(start), timezone.localdate(end)
     key = KEYS[dimension]
+    stats, months, totals, month_totals = map(rows_of, (stats, months, totals, month_totals))
     filed, filed_keys = _filed_months(months, month_totals, within_grid)
     parts = _parts(stats, filed, dimension, first, end_day, "day", "month", SUMMED, totals, filed_keys)
     # A row with due counters has due > 0 (a deadline passed at its refresh, so on or before today:
     # the whole months that run past today stand for the due days as well as the filing days).
-    due_stats, due_months = stats.filter(due__gt=0), None if months is None else months.filter(due__gt=0)
-    due_totals = None if totals is None else totals.filter(due__gt=0)
     due_keys = GRID_MONTH_KEYS if within_grid else MONTH_KEYS
     due_parts = _parts(
-        due_stats,
-        due_months,
+        stats,
+        months,
         dimension,
         first,
         end_day,
         "due_day",
         "due_month",
         DUE_SUMMED,
-        due_totals,
+        totals,
         due_keys,
+        due=True,
     )
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
@@ -313,7 +314,8 @@ def totals(stats, periods, months=None, rules=None, totals=None, month_totals=No
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
     days = [(timezone.localdate(start), timezone.localdate(end)) for start, end in periods]
     out = []
-    for sums in total_sums(stats, days, months, totals, month_totals, within_grid):
+    reads = map(rows_of, (stats, months, totals, month_totals))
+    for sums in total_sums(*reads, periods=days, within_grid=within_grid):
         total = Figures(key=None, name=str(_("合计")), **settings)
         for f in (*rollups.COUNTERS, *DUE_SUMMED):
             setattr(total, f, sums[f] or 0)
@@ -329,16 +331,12 @@ def received(
     but that counter alone (a section that shows no rate, such as the data centre's categories);
     ``keys``: of those units only (the rows of the others are not summed)."""
     first, end_day = timezone.localdate(start), timezone.localdate(end)
+    stats, months, totals, month_totals = map(rows_of, (stats, months, totals, month_totals))
     filed, month_keys = _filed_months(months, month_totals, within_grid)
-    if keys is not None:
-        only = {f"{KEYS[dimension]}__in": list(keys)}
-        stats = stats.filter(**only)
-        totals = None if totals is None else totals.filter(**only)
-        if filed is not None and dimension in month_keys:
-            filed = filed.filter(**{f"{month_keys[dimension][1]}__in": list(keys)})
+    only = None if keys is None else list(keys)
     out = {}
     for part in _parts(
-        stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, month_keys
+        stats, filed, dimension, first, end_day, "day", "month", ("received",), totals, month_keys, only=only
     ):
         for r in part:
             out[r[KEYS[dimension]]] = out.get(r[KEYS[dimension]], 0) + (r["n_received"] or 0)

@@ -3,10 +3,10 @@ whole months of the period the month rows (due counters by ``due_month``) and mo
 counters), for the other days the day totals where they answer the dimension; within one grid its
 own rows (``metrics.compute``'s reads, apart so that ``metrics`` keeps the definitions)."""
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from . import rollups
+from .rollup_sql import Rows
 
 KEYS = {
     "grid": "grid_id",
@@ -49,41 +49,66 @@ def _whole_months(first, end, today=None):
 whole_months = _whole_months  # the data centre's trend reads the same months from the month rows
 
 
-def _sums(rows, key, summed=SUMMED):
-    return rows.values(key).annotate(**{f"n_{f}": Sum(f) for f in summed}).order_by()
+def rows_of(qs):
+    """The queryset's rows as ``rollup_sql.Rows`` (None for None), its WHERE compiled once per
+    queryset: a dashboard reads the same scoped rows a dozen times."""
+    if qs is None:
+        return None
+    kept = qs.__dict__.get("_rollup_rows")
+    if kept is None:
+        kept = qs.__dict__["_rollup_rows"] = Rows(qs)
+    return kept
 
 
 # In the day totals (``AppealDayTotal``): the dimensions they answer, and whether by their category rows.
 TOTALS_BY_CATEGORY = {"community": False, "street": False, "category": True}
 
 
-def _parts(stats, months, dimension, first, end_day, day, month, summed, totals=None, keys=MONTH_KEYS):
+def _parts(
+    stats,
+    months,
+    dimension,
+    first,
+    end_day,
+    day,
+    month,
+    summed,
+    totals=None,
+    keys=MONTH_KEYS,
+    due=False,
+    only=None,
+):
     """The grouped sums of ``summed`` over the days [first, end_day) of the rows' ``day`` field
     (``day``: "day" or "due_day"), from the month rows' ``month`` field ("month" or "due_month") for
     the period's whole months when ``months`` is given and ``keys`` (dimension: its month rows'
     dimension and key) answers the dimension, and for the other days the day totals (``totals``,
     when given and they answer the dimension: tens of rows a community-day) or else the day rows
-    (about one an appeal)."""
+    (about one an appeal). All are ``Rows``. ``due``: only rows with due counters (``due > 0``);
+    ``only``: only these units' rows."""
     key = KEYS[dimension]
+
+    def restricted(rows, field):
+        conditions = [rows.positive("due")] if due else []
+        if only is not None:
+            conditions.append(rows.among(field, only))
+        return rows.where(*conditions)
+
     if totals is not None and dimension in TOTALS_BY_CATEGORY:
-        stats = totals.filter(category__isnull=not TOTALS_BY_CATEGORY[dimension])
+        stats = totals.where(totals.null("category", not TOTALS_BY_CATEGORY[dimension]))
         if day == "day":  # the filed counters: the filed rows (the due rows hold none of them)
-            stats = stats.filter(due_day__isnull=True)
+            stats = stats.where(stats.null("due_day"))
+    days = restricted(stats, key)
     whole = _whole_months(first, end_day) if months is not None and dimension in keys else None
     if whole is None:
-        return [_sums(stats.filter(**{f"{day}__gte": first, f"{day}__lt": end_day}), key, summed)]
+        return [days.where(days.within(day, [(first, end_day)])).grouped(key, summed)]
     month_dimension, month_key = keys[dimension]
-    in_months = months.filter(
-        **{"dimension": month_dimension, f"{month}__gte": whole[0], f"{month}__lt": whole[1]}
-    )
-    parts = [[{**r, key: r[month_key]} for r in _sums(in_months, month_key, summed)]]
+    in_months = restricted(months, month_key)
+    in_months = in_months.where(in_months.eq("dimension", month_dimension), in_months.within(month, [whole]))
+    parts = [in_months.grouped(month_key, summed, as_key=key)]
     # The days at the edges, if any (none when the period is made of whole months).
     edges = [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
     if edges:
-        q = Q()
-        for a, b in edges:
-            q |= Q(**{f"{day}__gte": a, f"{day}__lt": b})
-        parts.append(_sums(stats.filter(q), key, summed))
+        parts.append(days.where(days.within(day, edges)).grouped(key, summed))
     return parts
 
 
@@ -104,76 +129,53 @@ def _split(first, end_day, with_months):
     return whole, [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
 
 
-def _within(field, ranges):
-    q = Q()
-    for a, b in ranges:
-        q |= Q(**{f"{field}__gte": a, f"{field}__lt": b})
-    return q
-
-
-def _filtered(rows, conditions, summed, prefix):
-    """One statement: ``rows`` where any of ``conditions`` (per period: a Q or None) holds, each
-    counter of ``summed`` summed once per period under its own condition (``{prefix}{i}_{f}``)."""
-    wanted = {i: q for i, q in enumerate(conditions) if q is not None}
-    if not wanted:
-        return {}
-    either = Q()
-    for q in wanted.values():
-        either |= q
-    sums = {f"{prefix}{i}_{f}": Sum(f, filter=q) for i, q in wanted.items() for f in summed}
-    return rows.filter(either).order_by().aggregate(**sums)
-
-
-def total_sums(stats, periods, months=None, totals=None, month_totals=None, within_grid=False):
+def total_sums(stats, months, totals, month_totals, periods, within_grid=False):
     """[{counter: sum}] for each period (first day, day after the last) of ``periods``: what
     ``compute`` sums into its total, read from the same rows (the whole months from the month rows'
     grid dimension, which sums to the whole cell; the other days from the day totals' place rows,
     else the day rows), but without a unit: each table read once for all the periods, each
-    period's sums filtered, so a dashboard's two comparisons cost three statements, not eight."""
+    period's sums filtered, so a dashboard's two comparisons cost three statements, not eight.
+    ``stats``, ``months``, ``totals``, ``month_totals``: ``Rows``."""
     filed_months, _keys = _filed_months(months, month_totals, within_grid)
     filed = [_split(first, end_day, filed_months is not None) for first, end_day in periods]
     due = [_split(first, end_day, months is not None) for first, end_day in periods]
-    reads = [
-        (filed_months, "month", [w for w, _e in filed], SUMMED),
-        (None if months is None else months.filter(due__gt=0), "due_month", [w for w, _e in due], DUE_SUMMED),
-    ]
     out = [dict.fromkeys((*SUMMED, *DUE_SUMMED)) for _p in periods]
-    for rows, field, wholes, summed in reads:
+    due_months = None if months is None else months.where(months.positive("due"))
+    for rows, field, wholes, summed in (
+        (filed_months, "month", [w for w, _e in filed], SUMMED),
+        (due_months, "due_month", [w for w, _e in due], DUE_SUMMED),
+    ):
         if any(wholes):
-            conditions = [_within(field, [w]) if w else None for w in wholes]
-            _add_all(out, _filtered(rows.filter(dimension="grid"), conditions, summed))
+            rows = rows.where(rows.eq("dimension", "grid"))
+            conditions = [rows.within(field, [w]) if w else None for w in wholes]
+            _add_all(out, rows.filtered(conditions, [summed] * len(conditions)))
     # The days at the edges: the day totals' place rows (filed ones have no due day), else the day
     # rows; filed and due conditions of every period in one statement.
-    days, filed_q = stats, Q()
+    days, filed_q = stats, None
     if totals is not None:
-        days, filed_q = totals.filter(category__isnull=True), Q(due_day__isnull=True)
-    conditions, summed = [], []
+        days = totals.where(totals.null("category"))
+        filed_q = days.null("due_day")
+    conditions = []
     for (_w, edges), (_dw, due_edges) in zip(filed, due, strict=True):
-        conditions += [filed_q & _within("day", edges) if edges else None]
-        conditions += [Q(due__gt=0) & _within("due_day", due_edges) if due_edges else None]
-    _add_all(out, _filtered(days, conditions, [SUMMED, DUE_SUMMED] * len(periods)), halves=True)
+        conditions.append(_both(filed_q, days.within("day", edges)) if edges else None)
+        conditions.append(
+            _both(days.positive("due"), days.within("due_day", due_edges)) if due_edges else None
+        )
+    _add_all(out, days.filtered(conditions, [SUMMED, DUE_SUMMED] * len(periods)), halves=True)
     return out
 
 
-def _filtered(rows, conditions, summed):
-    """One statement: ``rows`` where any of ``conditions`` (a Q, or None for nothing) holds, the
-    counters of ``summed`` (the same for each condition, or a list of them, one per condition)
-    summed once per condition under its own (``c{i}_{counter}``); {} when there is no condition."""
-    wanted = {i: q for i, q in enumerate(conditions) if q is not None}
-    if not wanted:
-        return {}
-    either = Q()
-    for q in wanted.values():
-        either |= q
-    fields = summed if isinstance(summed, list) else [summed] * len(conditions)
-    sums = {f"c{i}_{f}": Sum(f, filter=q) for i, q in wanted.items() for f in fields[i]}
-    return rows.filter(either).order_by().aggregate(**sums)
+def _both(a, b):
+    """AND of two conditions (``a`` may be None)."""
+    if a is None:
+        return b
+    return f"({a[0]}) AND ({b[0]})", [*a[1], *b[1]]
 
 
 def _add_all(out, row, halves=False):
-    """Add ``_filtered``'s sums to the periods' (``halves``: two conditions a period)."""
-    for key, value in row.items():
-        i, field = key[1:].split("_", 1)
+    """Add ``Rows.filtered``'s sums to the periods' (``halves``: two conditions a period)."""
+    for label, value in row.items():
+        i, field = label[1:].split("_", 1)
         i = int(i) // 2 if halves else int(i)
         if value is not None:
             out[i][field] = value if out[i][field] is None else out[i][field] + value

@@ -125,6 +125,16 @@ INDEXES = [
         opclasses=["varchar_pattern_ops", "timestamptz_ops"],
         condition=Q(status__in=TIMED, suspended=False),
     ),
+    # A department's "overdue now" (``datacentre.queries.units``: its open cases on the clock past
+    # their deadline): counted from this index alone, the department's overdue entries, where the
+    # assignee index above made it fetch every open case of the department from the table (54 ms
+    # warm, 450 ms cold, at 10 M appeals with 19,000 open a department). Only the open cases on the
+    # clock that a department holds, so an intake writes none of it.
+    models.Index(
+        fields=["assignee_department", "deadline"],
+        name="appeal_timed_dept",
+        condition=Q(status__in=TIMED, suspended=False) & ASSIGNED["assignee_department"],
+    ),
     # 我的待办: what is assigned to me or my community and not final.
     models.Index(
         fields=["assignee_node", "deadline"],

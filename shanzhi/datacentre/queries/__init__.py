@@ -137,7 +137,10 @@ def _reads_whole(user, node):
     if node.path not in kept[1]:
         roles = permissions.ACTIONS[ACTION]
         kept[1][node.path] = any(
-            g.role in roles and g.role in appeal_access.NODE and g.node_id and node.path.startswith(g.node.path)
+            g.role in roles
+            and g.role in appeal_access.NODE
+            and g.node_id
+            and node.path.startswith(g.node.path)
             for g in grants
         )
     return kept[1][node.path]
