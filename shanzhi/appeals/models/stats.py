@@ -100,6 +100,14 @@ class AppealDayStat(StatCounters):
             models.Index(fields=["day", "path"], name="appeal_day_stat_read"),
             models.Index(fields=["department", "day"], name="appeal_day_stat_department"),
             models.Index(fields=["due_day", "path"], name="appeal_day_stat_due_day"),
+            # A department's due counters over the days of a partial month (its dashboard's
+            # comparisons): its own rows of those due days, where ANDing the due-day index (a
+            # district's rows of those days) with the department's cost 14 ms at 10 M appeals.
+            models.Index(
+                fields=["department", "due_day"],
+                name="appeal_day_stat_department_due",
+                condition=Q(due__gt=0),
+            ),
             # A grid's or community's rows over a long period (the data centre's year of one grid):
             # the path prefix first (LIKE 'prefix%' on PostgreSQL), so they are not found by
             # walking a year of the whole district's days.
