@@ -47,6 +47,7 @@ PASSWORD = "Shanzhi@2026"  # noqa: S105 - the published demo password (registry/
 ROLLUP_TABLES = (
     "appeals_appealdaystat",
     "appeals_appealdepartmentmonth",
+    "appeals_appealdepartmentday",
     "appeals_appealmonthstat",
     "appeals_appealmonthtotal",
     "appeals_appealdaytotal",
@@ -230,9 +231,11 @@ def rollups_by_sql():
         # backlog's cells and month rows (0026).
         import_module("shanzhi.appeals.migrations.0024_month_totals").fill_sql(editor, now)
         import_module("shanzhi.appeals.migrations.0026_backlog_cells_months").fill_sql(editor, now)
-        # The department rows (appeals/0027); the day totals in their filed and due rows (0028).
+        # The department rows (appeals/0027); the day totals in their filed and due rows (0028); the
+        # department days (0034).
         import_module("shanzhi.appeals.migrations.0027_department_months").fill_sql(editor, now)
         import_module("shanzhi.appeals.migrations.0028_day_totals_filed_rows").fill_sql(editor, now)
+        import_module("shanzhi.appeals.migrations.0034_department_days").fill_sql(editor, now)
     with connection.cursor() as cursor:
         for table in ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")
@@ -248,6 +251,7 @@ def _cell_rows(rows, day, month, community):
         AppealBacklogStat,
         AppealDayStat,
         AppealDayTotal,
+        AppealDepartmentDay,
         AppealDepartmentMonth,
         AppealMonthStat,
         AppealMonthTotal,
@@ -259,6 +263,7 @@ def _cell_rows(rows, day, month, community):
         rows(AppealMonthTotal, month=month, community_id=community),
         rows(AppealDepartmentMonth, month=month, community_id=community),
         rows(AppealDayTotal, day=day, community_id=community),
+        rows(AppealDepartmentDay, day=day, community_id=community),
         rows(AppealBacklogStat, community_id=community),
         rows(AppealBacklogMonth, community_id=community),
         rows(AppealBacklogCell, community_id=community),

@@ -306,16 +306,29 @@ def compute(
     return units, total
 
 
-def totals(stats, periods, months=None, rules=None, totals=None, month_totals=None, within_grid=False):
+def totals(
+    stats,
+    periods,
+    months=None,
+    rules=None,
+    totals=None,
+    month_totals=None,
+    within_grid=False,
+    month_dimension="grid",
+    filed_rows=False,
+):
     """[the total Figures of ``compute``] for each period (start, end) of ``periods`` (aware
     datetimes, as ``period`` gives), read as ``compute`` reads them but summed without a unit, all
-    the periods in one statement per table (``metrics_reads.total_sums``): a comparison's figures."""
+    the periods in one statement per table (``metrics_reads.total_sums``, which says what
+    ``month_dimension`` and ``filed_rows`` are): a comparison's figures."""
     rules = rules or MetricsRules.current()
     settings = {"basic_weight": float(rules.basic_weight), "weights": rules.weights}
     days = [(timezone.localdate(start), timezone.localdate(end)) for start, end in periods]
     out = []
     reads = map(rows_of, (stats, months, totals, month_totals))
-    for sums in total_sums(*reads, periods=days, within_grid=within_grid):
+    for sums in total_sums(
+        *reads, periods=days, within_grid=within_grid, month_dimension=month_dimension, filed_rows=filed_rows
+    ):
         total = Figures(key=None, name=str(_("合计")), **settings)
         for f in (*rollups.COUNTERS, *DUE_SUMMED):
             setattr(total, f, sums[f] or 0)

@@ -129,13 +129,19 @@ def _split(first, end_day, with_months):
     return whole, [(a, b) for a, b in ((first, whole[0]), (whole[1], end_day)) if a < b]
 
 
-def total_sums(stats, months, totals, month_totals, periods, within_grid=False):
+def total_sums(
+    stats, months, totals, month_totals, periods, within_grid=False, month_dimension="grid", filed_rows=False
+):
     """[{counter: sum}] for each period (first day, day after the last) of ``periods``: what
     ``compute`` sums into its total, read from the same rows (the whole months from the month rows'
     grid dimension, which sums to the whole cell; the other days from the day totals' place rows,
     else the day rows), but without a unit: each table read once for all the periods, each
     period's sums filtered, so a dashboard's two comparisons cost three statements, not eight.
-    ``stats``, ``months``, ``totals``, ``month_totals``: ``Rows``."""
+    ``stats``, ``months``, ``totals``, ``month_totals``: ``Rows``; ``month_dimension``: the month
+    rows' dimension that is summed (a department's rows have the category one only);
+    ``filed_rows``: the day rows ``stats`` come in the day totals' two kinds (a department's days:
+    the filed counters in the rows with no due day), so that each condition names its kind's
+    partial index."""
     filed_months, _keys = _filed_months(months, month_totals, within_grid)
     filed = [_split(first, end_day, filed_months is not None) for first, end_day in periods]
     due = [_split(first, end_day, months is not None) for first, end_day in periods]
@@ -146,12 +152,12 @@ def total_sums(stats, months, totals, month_totals, periods, within_grid=False):
         (due_months, "due_month", [w for w, _e in due], DUE_SUMMED),
     ):
         if any(wholes):
-            rows = rows.where(rows.eq("dimension", "grid"))
+            rows = rows.where(rows.eq("dimension", month_dimension))
             conditions = [rows.within(field, [w]) if w else None for w in wholes]
             _add_all(out, rows.filtered(conditions, [summed] * len(conditions)))
     # The days at the edges: the day totals' place rows (filed ones have no due day), else the day
     # rows; filed and due conditions of every period in one statement.
-    days, filed_q = stats, None
+    days, filed_q = stats, stats.null("due_day") if filed_rows else None
     if totals is not None:
         days = totals.where(totals.null("category"))
         filed_q = days.null("due_day")

@@ -1,5 +1,5 @@
 """The coarser rollup grains rebuilt from a cell's day rows (``AppealMonthStat``, ``AppealMonthTotal``,
-``AppealDepartmentMonth``, ``AppealDayTotal``) and the open backlog's counts (``AppealBacklogStat``, ``AppealBacklogMonth``); the upkeep half of
+``AppealDepartmentMonth``, ``AppealDayTotal``, ``AppealDepartmentDay``) and the open backlog's counts (``AppealBacklogStat``, ``AppealBacklogMonth``); the upkeep half of
 ``appeals.rollups``, which calls these under its cell locks and re-exports them. Why each grain:
 docs/ARCHITECTURE.md, "The metrics rollups"."""
 
@@ -17,6 +17,7 @@ from .models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentDay,
     AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
@@ -147,10 +148,43 @@ def department_month_rows(days, month, community_id, now, counters):
 
 
 def refresh_day_totals(day, community_id, now, counters, filed):
-    """Rebuild the day totals of a (day, community) cell from its day rows (caller holds the lock)."""
-    days = _day_rows(community_id, counters, day=day)
+    """Rebuild the day totals and the department days of a (day, community) cell from its day rows
+    (one read of them; caller holds the lock)."""
+    days = list(_day_rows(community_id, counters, day=day))
     AppealDayTotal.objects.filter(_cell(community_id), day=day).delete()
     AppealDayTotal.objects.bulk_create(day_total_rows(days, day, community_id, now, counters, filed))
+    AppealDepartmentDay.objects.filter(_cell(community_id), day=day).delete()
+    AppealDepartmentDay.objects.bulk_create(
+        department_day_rows(days, day, community_id, now, counters, filed)
+    )
+
+
+def department_day_rows(days, day, community_id, now, counters, filed):
+    """The department days (unsaved ``AppealDepartmentDay``) of a (day, community) from its day rows
+    (dicts): the rows assigned to a department, per department, in the day totals' two kinds (the
+    filed counters in a row with no due day; the due counters per due day, where any is due)."""
+    due_counters = [c for c in counters if c not in filed]
+    sums = {}
+    for r in days:
+        if r["department_id"] is None:
+            continue
+        keys = [(r["department_id"], None)] + ([(r["department_id"], r["due_day"])] if r["due"] else [])
+        for department, due_day in keys:
+            row = sums.get((department, due_day))
+            if row is None:
+                row = sums[(department, due_day)] = AppealDepartmentDay(
+                    day=day,
+                    community_id=community_id,
+                    department_id=department,
+                    due_day=due_day,
+                    refreshed_at=now,
+                )
+            if due_day is None:
+                _add(row, r, filed)
+            else:
+                for c in due_counters:
+                    setattr(row, c, getattr(row, c) + r[c])
+    return list(sums.values())
 
 
 def day_total_rows(days, day, community_id, now, counters, filed):

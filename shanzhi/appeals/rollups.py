@@ -24,6 +24,7 @@ from .models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentDay,
     AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
@@ -352,7 +353,7 @@ def rebuild(start=None, end=None, now=None):
             on_day = appeals.filter(created_at__gte=day_start, created_at__lt=day_end)
             stale = AppealDayStat.objects.filter(day=day)
             cells = set(on_day.values_list("community_id", flat=True).distinct().order_by())
-            for model in (AppealDayStat, AppealDayTotal):
+            for model in (AppealDayStat, AppealDayTotal, AppealDepartmentDay):
                 cells |= set(
                     model.objects.filter(day=day).values_list("community_id", flat=True).distinct().order_by()
                 )

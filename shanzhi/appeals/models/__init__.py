@@ -12,6 +12,7 @@ from .rules import InvalidKind, MetricsRules
 from .stats import (
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentDay,
     AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
@@ -40,6 +41,7 @@ __all__ = [
     "MetricsRules",
     "StatCounters",
     "AppealDepartmentMonth",
+    "AppealDepartmentDay",
     "AppealDayStat",
     "AppealMonthStat",
     "AppealMonthTotal",

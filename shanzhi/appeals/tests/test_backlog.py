@@ -178,6 +178,7 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
         AppealBacklogCell,
         AppealBacklogMonth,
         AppealDayTotal,
+        AppealDepartmentDay,
         AppealDepartmentMonth,
         AppealMonthStat,
         AppealMonthTotal,
@@ -187,12 +188,19 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
     from .test_rollups import (
         assert_backlog_is_the_open_cases,
         assert_day_totals_are_their_day_rows,
+        assert_department_days_are_their_day_rows,
         assert_department_months_are_their_day_rows,
         assert_month_rows_are_their_day_rows,
         assert_month_totals_are_their_day_rows,
     )
 
     file_appeal(node=cast.community)  # an appeal with no grid: its grid row under the community
+    # One handled by a department: its department rows and department days.
+    from shanzhi.appeals import services
+
+    services.dispatch(
+        services.accept(file_appeal(), by=cast.zhang), by=cast.zhang, to_department=cast.department
+    )
     # As before appeals/0024 and 0026: grid rows under the community's path, no totals, no months.
     for row in AppealMonthStat.objects.filter(dimension="grid"):
         AppealMonthStat.objects.filter(pk=row.pk).update(path=community_path(row.path))
@@ -208,11 +216,13 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
     # As before appeals/0027 and 0028: no department rows, day totals split by due day throughout.
     AppealDepartmentMonth.objects.all().delete()
     AppealDayTotal.objects.update(due_day=None)
+    AppealDepartmentDay.objects.all().delete()  # as before appeals/0034
     names = (
         "0024_month_totals",
         "0026_backlog_cells_months",
         "0027_department_months",
         "0028_day_totals_filed_rows",
+        "0034_department_days",
     )
     for name in names:
         import_module(f"shanzhi.appeals.migrations.{name}").fill(apps, editor)  # SQL on PostgreSQL
@@ -221,5 +231,7 @@ def test_the_migrations_fill_the_month_totals_grid_rows_and_backlog_months_as_th
     assert_month_rows_are_their_day_rows()
     assert_month_totals_are_their_day_rows()
     assert_department_months_are_their_day_rows()
+    assert AppealDepartmentDay.objects.exists()
+    assert_department_days_are_their_day_rows()
     assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()

@@ -24,6 +24,7 @@ from shanzhi.appeals.models import (
     AppealBacklogStat,
     AppealDayStat,
     AppealDayTotal,
+    AppealDepartmentDay,
     AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
@@ -218,6 +219,34 @@ def assert_department_months_are_their_day_rows():
     assert got == {k: dict(v) for k, v in expected.items()}
 
 
+def assert_department_days_are_their_day_rows():
+    """Every department day is the sum of its day rows assigned to the department: the filed row (no
+    due day) of the filed counters and the handling time, per (day, community, department); the
+    due rows of the due counters per due day too, only where some appeal is due."""
+    expected = defaultdict(lambda: defaultdict(int))
+    for r in AppealDayStat.objects.filter(department__isnull=False).values():
+        cell = (r["day"], r["community_id"], r["department_id"])
+        filed, due = expected[(*cell, None)], expected[(*cell, r["due_day"])]
+        for f in (*FIELDS, "handling"):
+            if f in rollups.DUE_COUNTERS:
+                due[f] += r[f]
+            else:
+                filed[f] += r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+    expected = {k: v for k, v in expected.items() if k[-1] is None or v["due"]}
+    for v in expected.values():
+        for f in (*FIELDS, "handling"):
+            v[f] += 0
+    got = {}
+    for r in AppealDepartmentDay.objects.values():
+        k = (r["day"], r["community_id"], r["department_id"], r["due_day"])
+        assert k not in got, k
+        got[k] = {
+            f: r[f] if f != "handling" else r[f] // dt.timedelta(microseconds=1)
+            for f in (*FIELDS, "handling")
+        }
+    assert got == {k: dict(v) for k, v in expected.items()}
+
+
 def assert_day_totals_are_their_day_rows():
     """Every day total is the sum of its day rows, once over every category and once per category:
     the filed rows (no due day) for the filed counters and the handling time, grouped by (day,
@@ -306,6 +335,7 @@ def assert_matches_oracle(user):
     assert_month_rows_are_their_day_rows()
     assert_month_totals_are_their_day_rows()
     assert_department_months_are_their_day_rows()
+    assert_department_days_are_their_day_rows()
     assert_day_totals_are_their_day_rows()
     assert_backlog_is_the_open_cases()
     days, months = metrics.stats_for(user)
@@ -344,6 +374,12 @@ def assert_matches_oracle(user):
             read = metrics.compute(own, "category", start, end, months=rows)
             assert [_numbers(u) for u in read[0]] == [_numbers(u) for u in alone[0]], (department, first)
             assert _numbers(read[1]) == _numbers(alone[1]), (department, first)
+        # Its comparisons' totals: its department rows and department days, every period at once.
+        own_days = AppealDepartmentDay.objects.filter(department_id=department)
+        bounds = [metrics.period(first, end_day) for first, end_day in PERIODS]
+        read = metrics.totals(own_days, bounds, months=rows, month_dimension="category", filed_rows=True)
+        alone = [metrics.compute(own, "category", start, end)[1] for start, end in bounds]
+        assert [_numbers(t) for t in read] == [_numbers(t) for t in alone], department
     start, end = metrics.period(*PERIODS[0])
     return metrics.compute(days, "grid", start, end, months=months)[1]
 

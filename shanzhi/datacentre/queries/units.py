@@ -2,9 +2,11 @@
 assigned to them, for their own staff only (``access.own_department`` / ``own_company``).
 
 * **A department** reads its department rows (``AppealDepartmentMonth``: per department, category
-  and month of the deadline) for the whole months of its period, and the rollups' day rows of its
-  department (served by the index on (department, day)) for the days at the edges: a year costs
-  its months, not the appeals the department handled in it.
+  and month of the deadline) for the whole months of its period, and for the days at the edges
+  its department days (``AppealDepartmentDay``: one row a community-day) for its trend and its
+  comparisons' totals, the rollups' day rows of its department (the index on (department, day))
+  for its figures by category: a year costs its months, and a comparison its days, not the
+  appeals the department handled in them.
 * **A property company**: the rollups have no company grain, so its figures are the rollup's own
   definitions (``rollups.figure_q``, the same aggregates a rollup cell sums) counted over the
   appeals assigned to the company, filed (or, for 按期结案率, due) in the period. Bounded: the
@@ -32,7 +34,14 @@ from django.utils.translation import gettext as _
 
 from shanzhi.appeals import metrics, rollups
 from shanzhi.appeals import queries as appeal_queries
-from shanzhi.appeals.models import Appeal, AppealDayStat, AppealDepartmentMonth, Category, MetricsRules
+from shanzhi.appeals.models import (
+    Appeal,
+    AppealDayStat,
+    AppealDepartmentDay,
+    AppealDepartmentMonth,
+    Category,
+    MetricsRules,
+)
 from shanzhi.registry.models import Department, PropertyCompany
 
 from ..access import own_company, own_department
@@ -79,9 +88,9 @@ TREND = {"received": Sum("received"), "accepted": Sum("accepted"), "resolved": S
 
 def _department_trend_rows(dept, period):
     """[{day, received, accepted, resolved}] of the department's trend: by month, the whole months
-    from its department rows (dated their first day) and the days at the edges from its day rows;
-    by day or week, its day rows."""
-    days = AppealDayStat.objects.filter(department_id=dept.pk)
+    from its department rows (dated their first day) and the days at the edges from its department
+    days; by day or week, its department days (their filed rows: one a community-day)."""
+    days = AppealDepartmentDay.objects.filter(department_id=dept.pk, due_day__isnull=True)
     whole = metrics.whole_months(period.start, period.end)
     if period.grain != "month" or whole is None:
         return list(
@@ -106,10 +115,24 @@ def _department_figures(dept, period, rules):
     return total, [(u.name, u.received, u.key) for u in units[:TOP_CATEGORIES]], rows
 
 
-def _department_compared(dept, period, rules):
-    """(total, {category id: received}) of ``period``: what the comparisons read."""
-    units, total = _department_total(dept, period, rules)
-    return total, {u.key: u.received for u in units}
+def _department_totals(dept, periods, rules):
+    """[the department's total of each period] (the comparisons): its department rows for the
+    whole months, its department days for the other days, all the periods at once
+    (``metrics.totals``), so that their cost follows the days, not the appeals it handled."""
+    days = AppealDepartmentDay.objects.filter(department_id=dept.pk)
+    months = AppealDepartmentMonth.objects.filter(department_id=dept.pk)
+    bounds = [metrics.period(p.start, p.end) for p in periods]
+    return metrics.totals(
+        days, bounds, months=months, rules=rules, month_dimension="category", filed_rows=True
+    )
+
+
+def _department_received(dept, period, keys):
+    """{category id: received} of ``period``, of the categories ``keys`` only (those shown)."""
+    start, end = metrics.period(period.start, period.end)
+    days = AppealDayStat.objects.filter(department_id=dept.pk)
+    months = AppealDepartmentMonth.objects.filter(department_id=dept.pk)
+    return metrics.received(days, "category", start, end, months=months, keys=keys)
 
 
 def _company_appeals(company):
@@ -197,14 +220,14 @@ def unit_dashboard(user, unit, kind, period):
     rules = MetricsRules.current()
     if kind == "department":
         total, categories, rows = _department_figures(unit, period, rules)
-        compared = _department_compared
+        previous, year_earlier = _department_totals(unit, [period.previous, period.year_earlier], rules)
+        before = _department_received(unit, period.previous, [k for _n, _c, k in categories if k is not None])
         assigned = Appeal.objects.filter(assignee_department_id=unit.pk)
     else:
         total, categories, rows = company_figures(unit, period, rules)
-        compared = _company_compared
+        previous, before = _company_compared(unit, period.previous, rules)
+        year_earlier, _c = _company_compared(unit, period.year_earlier, rules)
         assigned = Appeal.objects.filter(assignee_company_id=unit.pk)
-    previous, before = compared(unit, period.previous, rules)
-    year_earlier, _c = compared(unit, period.year_earlier, rules)
     # 当前超期: the worklist's own condition, over the unit's open cases (its assignee index).
     overdue = assigned.filter(appeal_queries.late_q("overdue", timezone.now())).order_by().count()
 
