@@ -21,9 +21,8 @@ class Rows:
 
     def __init__(self, qs):
         query = qs.query
-        joined = [
-            alias for alias in query.alias_map if query.alias_refcount[alias]
-        ]  # trimmed joins stay listed
+        # The tables the SQL names (a join Django trimmed stays in the alias map, unreferenced).
+        joined = [alias for alias in query.alias_map if query.alias_refcount[alias]]
         if len(joined) > 1 or query.distinct or query.is_sliced or query.combinator:
             raise ValueError(f"rollup_sql reads one table under simple conditions: {query}")
         self.model, self.using = qs.model, qs.db
@@ -98,11 +97,16 @@ class Rows:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        names = [f"n_{f}" for f in summed]
-        as_key = as_key or key
-        return [
-            {as_key: r[0], **dict(zip(names, map(self._summed, summed, r[1:]), strict=True))} for r in rows
-        ]
+        names, as_key = [f"n_{f}" for f in summed], as_key or key
+        durations = [i for i, f in enumerate(summed, 1) if self._is_duration(f)]
+        out = []
+        for r in rows:
+            if durations:
+                r = list(r)
+                for i in durations:
+                    r[i] = self._summed(r[i])
+            out.append({as_key: r[0], **dict(zip(names, r[1:], strict=True))})
+        return out
 
     def filtered(self, conditions, summed):
         """{"c<i>_<counter>": sum} of the rows where any of ``conditions`` (a condition, or None for
@@ -124,14 +128,18 @@ class Rows:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params + wparams)
             row = cursor.fetchone()
-        return {label: self._summed(f, v) for (label, f), v in zip(labels, row, strict=True)}
+        return {
+            label: self._summed(v) if self._is_duration(f) else v
+            for (label, f), v in zip(labels, row, strict=True)
+        }
 
-    def _summed(self, field, value):
-        """A sum as the ORM gives it: a duration's sum is a timedelta (SQLite sums its microseconds)."""
-        if (
-            isinstance(value, int | float)
-            and self.model._meta.get_field(field).get_internal_type() == "DurationField"
-        ):
+    def _is_duration(self, field):
+        return self.model._meta.get_field(field).get_internal_type() == "DurationField"
+
+    @staticmethod
+    def _summed(value):
+        """A duration's sum as the ORM gives it, a timedelta: SQLite sums the stored microseconds."""
+        if isinstance(value, int | float):
             return dt.timedelta(microseconds=value)
         return value
 
