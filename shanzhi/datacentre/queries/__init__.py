@@ -108,42 +108,41 @@ def late_by_path(user, node, bucket):
     return list(late(user, node, bucket).values("path").annotate(n=Count("*")).values_list("path", "n"))
 
 
-def _sees_all_under(user, node):
-    """Does one of the user's grants see every appeal under ``node``? A node role's grant at or above
-    it does (``appeals.access.appeal_scope``: the grant's subtree, or more). Then the count under the
-    node needs no scope of its own (whose ORs would keep the partial index on (path, deadline) from
-    answering it alone: a district's backlog read from the table instead of the index)."""
-    roles = permissions.ACTIONS["appeals.view"]
-    return any(
-        g.role in roles and g.role in appeal_access.NODE and g.node_id and node.path.startswith(g.node.path)
-        for g in user.grants()
-    )
-
-
-def _reads_whole(user, node):
-    """Does one of the user's grants that read figures see every rollup row under ``node``? A node
-    role's grant at or above it does (``appeals.access.day_stat_scope`` and ``month_stat_scope``:
-    the rows under the grant node's path), as does a big screen (``user`` None, bound to the node).
-    Then the rows under the node need no scope of their own: a dashboard builds some forty
-    querysets, and the scope's OR of the grants' paths cost each one its filter and its SQL a
-    second ``LIKE``. Kept on the user object for the request, as its scopes are
-    (``permissions._scope_q``), dropped with its grants."""
-    if user is None:
-        return True
+def _node_grant_covers(user, node, action):
+    """Does one of the user's grants for ``action`` hold a node role at or above ``node``? Such a
+    grant's scope is the node's whole subtree, or more (``appeals.access``: ``appeal_scope``,
+    ``day_stat_scope``, ``month_stat_scope``: the rows under the grant node's path). Kept on the
+    user object for the request, as its scopes are (``permissions._scope_q``), dropped with its
+    grants: a dashboard asks it for every read."""
     grants = user.grants()
-    kept = user.__dict__.get("_dc_whole")
+    kept = user.__dict__.get("_dc_covers")
     if kept is None or kept[0] is not grants:
-        kept = user.__dict__["_dc_whole"] = (grants, {})
-    if node.path not in kept[1]:
-        roles = permissions.ACTIONS[ACTION]
-        kept[1][node.path] = any(
+        kept = user.__dict__["_dc_covers"] = (grants, {})
+    if (action, node.path) not in kept[1]:
+        roles = permissions.ACTIONS[action]
+        kept[1][(action, node.path)] = any(
             g.role in roles
             and g.role in appeal_access.NODE
             and g.node_id
             and node.path.startswith(g.node.path)
             for g in grants
         )
-    return kept[1][node.path]
+    return kept[1][(action, node.path)]
+
+
+def _sees_all_under(user, node):
+    """Does one of the user's grants see every appeal under ``node``? Then the count under the node
+    needs no scope of its own (whose ORs would keep the partial index on (path, deadline) from
+    answering it alone: a district's backlog read from the table instead of the index)."""
+    return _node_grant_covers(user, node, "appeals.view")
+
+
+def _reads_whole(user, node):
+    """Does the reader see every rollup row under ``node`` (a grant reading figures at or above it,
+    or a big screen, ``user`` None, bound to the node)? Then the rows under the node need no scope
+    of their own: a dashboard builds some forty querysets, and the scope's OR of the grants' paths
+    cost each one its filter and its SQL a second ``LIKE``."""
+    return user is None or _node_grant_covers(user, node, ACTION)
 
 
 def _under(user, node, model):
