@@ -228,7 +228,9 @@ def unit_dashboard(user, unit, kind, period):
         previous, before = _company_compared(unit, period.previous, rules)
         year_earlier, _c = _company_compared(unit, period.year_earlier, rules)
         assigned = Appeal.objects.filter(assignee_company_id=unit.pk)
-    # 当前超期: the worklist's own condition, over the unit's open cases (its assignee index).
+    # 当前超期: the worklist's own condition, over the unit's open cases (a department's from the
+    # partial index of its open cases on the clock by deadline, ``appeal_timed_dept``; a company's
+    # from its assignee index).
     overdue = assigned.filter(appeal_queries.late_q("overdue", timezone.now())).order_by().count()
 
     def url(figure=None, bucket="all", **extra):
