@@ -16,6 +16,17 @@ def public_standings(district=None):
     return qs.select_related("period").prefetch_related("entries__company").order_by("-period__starts_on")
 
 
+def list_districts():
+    """Districts with an approved red/black list (the public page's picker): each district's
+    companies are ranked against its own rules and period, so its lists are shown apart."""
+    from shanzhi.registry.models import OrgNode
+
+    from .models import StandingList
+
+    approved = StandingList.objects.filter(status=StandingList.Status.APPROVED)
+    return OrgNode.objects.filter(pk__in=approved.values("period__district_id")).order_by("name")
+
+
 def standings_for(user):
     """The lists of the user's districts, proposed ones too (the staff page; who may call it is
     the caller's check: district staff propose, street staff approve)."""

@@ -177,3 +177,37 @@ def test_the_export_neutralises_formulas_and_carries_the_scores(client, red):
     assert by_name["安居物业"][1:4] == (95.5, "合格", None)
     assert by_name["宜家物业"][1:4] == (58, "不合格", "是")
     assert by_name["'=HYPERLINK(1)物业"][1] is None  # not scored yet
+
+
+def test_the_public_lists_show_one_districts_lists_at_a_time(client, red, many):
+    """Each district ranks its companies by its own rules: its lists are shown apart, picked by
+    ``?district=`` (the first by name by default; a district without lists, or nonsense, is that
+    first one too)."""
+    from ..models import Period, StandingEntry
+
+    c = red.cast
+    lists.approve(lists.propose(red.period, by=c.sun), by=c.liu)
+    other = registry.create_node(level="district", code="370403", name="邻区")
+    company = registry.create_property_company(name="邻区物业", district=other)
+    period = Period.objects.create(
+        district=other, kind="quarter", starts_on="2026-04-01", ends_on="2026-06-30"
+    )
+    theirs = StandingList.objects.create(
+        period=period, status="approved", proposed_by=c.sun, approved_by=c.liu
+    )
+    StandingEntry.objects.create(
+        list=theirs, company=company, standing="black", score=D("40"), reason="投诉多"
+    )
+    url = reverse("property:public_lists")
+    first = client.get(url).content.decode()  # one district's lists, never both
+    assert ("安居物业" in first) != ("邻区物业" in first)
+    own = client.get(url, {"district": c.district.pk}).content.decode()
+    assert "安居物业" in own and "邻区物业" not in own and "示范区" in own
+    neighbours = client.get(url, {"district": other.pk}).content.decode()
+    assert "邻区物业" in neighbours and "安居物业" not in neighbours
+    assert f'<option value="{other.pk}"' in first and f'<option value="{c.district.pk}"' in first
+    for nonsense in ("abc", "0", str(c.street.pk), "١"):
+        page = client.get(url, {"district": nonsense})
+        assert page.status_code == 200 and page.content.decode().count("list-group-item") == first.count(
+            "list-group-item"
+        )

@@ -111,7 +111,17 @@ def list_rules(request):
 @login_not_required
 @require_GET
 def public_lists(request):
-    return render(request, "property/public_lists.html", {"standings": list_reads.public_standings()[:8]})
+    """红黑榜: one district's approved lists (``?district=``, the first by name by default), newest
+    first: a district ranks its companies by its own rules, so its lists are never mixed with
+    another district's."""
+    districts = list(list_reads.list_districts()[:200])
+    district = _pick(districts, request.GET.get("district"))
+    standings = list(list_reads.public_standings(district)[:8]) if district else []
+    return render(
+        request,
+        "property/public_lists.html",
+        {"districts": districts, "district": district, "standings": standings},
+    )
 
 
 def _pick(rows, value):
