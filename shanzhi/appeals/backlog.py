@@ -5,7 +5,7 @@ warning day, kept by ``rollups``; for "overdue", the months before this one from
 month, ``AppealBacklogMonth``), today's deadlines and warnings from the appeals' own partial
 indexes on the open cases (``appeal_timed_deadline``, ``appeal_timed_warn``, which include the path,
 so the count is read from the index alone). The caller decides that the reader sees every appeal
-under the path (``datacentre.queries._sees_all_under``); anyone else counts the worklist itself."""
+under the path (``datacentre.queries.scope._sees_all_under``); anyone else counts the worklist itself."""
 
 from collections import Counter
 

@@ -6,14 +6,13 @@ from .attachments import AppealPhoto, Supervision
 from .backlog_stats import AppealBacklogCell, AppealBacklogMonth, AppealBacklogStat
 from .category import Category
 from .delays import DelayRequest, ExtensionRequest, SuspensionRequest
+from .department_stats import AppealDepartmentDay, AppealDepartmentMonth
 from .imports import HotlineImportJob
 from .notifications import Notification
 from .rules import InvalidKind, MetricsRules
 from .stats import (
     AppealDayStat,
     AppealDayTotal,
-    AppealDepartmentDay,
-    AppealDepartmentMonth,
     AppealMonthStat,
     AppealMonthTotal,
     AppealRollupMark,
