@@ -147,12 +147,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # and the pool keeps ``min_size`` 1 open and allows up to SHANZHI_DB_POOL_SIZE (default 4) for a
 # threaded server (gthread: one per thread). Size it so that processes × size stays below the
 # server's max_connections (100 by default): 17 gunicorn workers × 4 = 68 leaves room for the task
-# workers and psql. CONN_HEALTH_CHECKS stays as set above: with a pool Django passes it on as the
-# pool's ``check``, which tests each connection as it is taken, so after a PostgreSQL restart a
-# dead one is replaced, not used for a 500. Pool and CONN_MAX_AGE exclude
+# workers and psql. With CONN_HEALTH_CHECKS (on unless SHANZHI_CONN_HEALTH_CHECKS=0) the pool
+# tests each connection as it is taken, so after a PostgreSQL restart a dead one is replaced, not
+# used for a 500; its test is ``refdata.check_connection``, which reads the reference versions in
+# that round trip (Django would give the pool psycopg_pool's own, an empty query: the ENGINE
+# ``shanzhi.core.postgresql`` is Django's with that one change). Pool and CONN_MAX_AGE exclude
 # each other, so the latter is 0 here. Off under pytest (the test database is created and dropped
 # by the test runner on a plain connection) and when DEBUG is on, unless SHANZHI_DB_POOL says so.
 _testing = "PYTEST_VERSION" in os.environ
+_PG_ENGINES = ("django.db.backends.postgresql", "shanzhi.core.postgresql")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "SHANZHI_DB_POOL", not DEBUG and not _testing
 ):
@@ -162,11 +165,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("SHANZHI_DB_POOL_SIZE", 4),
         "timeout": env_int("SHANZHI_DB_POOL_TIMEOUT", 10),
     }
+    DATABASES["default"]["ENGINE"] = "shanzhi.core.postgresql"  # Django's, its pool's check ours
 # Prepared statements allowed (psycopg prepares none while this is None, Django's default). Django's
 # own cursors bind on the client and never prepare; the few statements that ask for it do
 # (``appeals.services.numbering``: the intake's INSERT, planned once per connection). A pooler
 # in transaction mode (PgBouncer before 1.21) would need this off: set SHANZHI_DB_PREPARE=0.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("SHANZHI_DB_PREPARE", True):
+if DATABASES["default"]["ENGINE"] in _PG_ENGINES and env_bool("SHANZHI_DB_PREPARE", True):
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica (a PostgreSQL physical standby of ``default``), optional: with

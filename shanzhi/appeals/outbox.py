@@ -10,6 +10,10 @@ stays durable exactly when the move is. A send made in a savepoint that is rolle
 with it: each one leaves a marker in the transaction's on-commit list, which Django prunes with
 the savepoint, and only sends whose marker is still there are delivered.
 Outside ``gather()`` (or outside any transaction) everything is enqueued at once, as before.
+
+``collect()`` gathers the same way where there is no transaction to gather in: a write that is
+one statement in autocommit (an intake on PostgreSQL, ``services.numbering``) puts the one task
+row into that statement itself, so it is durable exactly when the write is.
 """
 
 import threading
@@ -21,18 +25,28 @@ _state = threading.local()
 
 
 class _Box:
-    def __init__(self):
-        self.notices = []  # (marker, (kind, appeal_id, user_ids, text))
+    def __init__(self, detached=False):
+        self.detached = detached  # ``collect``: no transaction, no markers
+        self.notices = []  # (marker, (kind, appeal_id, user_ids, text, to_path, exclude_id))
         self.drain = []  # markers of rollup marks
+
+    def gathered(self):
+        """``collect``'s notices, each (kind, appeal_id, user_ids, text, to_path, exclude_id)."""
+        return [notice for _mark, notice in self.notices]
 
 
 def current():
-    """The open box of this thread's transaction, or None."""
+    """The open box of this thread's transaction (or of ``collect``), or None."""
     box = getattr(_state, "box", None)
-    return box if box is not None and transaction.get_connection().in_atomic_block else None
+    if box is not None and (box.detached or transaction.get_connection().in_atomic_block):
+        return box
+    return None
 
 
-def _marker():
+def _marker(box):
+    if box.detached:
+        return None
+
     def marker():
         """Only a marker in the on-commit list (dropped with a rolled-back savepoint)."""
 
@@ -46,7 +60,7 @@ def add_notice(kind, appeal_id, user_ids, text, *, to_path="", exclude_id=None):
     box = current()
     if box is None:
         return False
-    box.notices.append((_marker(), (kind, appeal_id, list(user_ids), text, to_path, exclude_id)))
+    box.notices.append((_marker(box), (kind, appeal_id, list(user_ids), text, to_path, exclude_id)))
     return True
 
 
@@ -54,7 +68,7 @@ def add_drain():
     box = current()
     if box is None:
         return False
-    box.drain.append(_marker())
+    box.drain.append(_marker(box))
     return True
 
 
@@ -73,6 +87,20 @@ def gather():
         raise
     _state.box = None
     _flush(box)
+
+
+@contextmanager
+def collect():
+    """A box for a write that is one statement without a transaction (module docstring): the
+    block's sends are gathered, nothing is enqueued; the caller reads ``box.gathered()`` and
+    writes the one task row in its statement. Only where no box is open."""
+    if getattr(_state, "box", None) is not None:
+        raise RuntimeError("outbox.collect inside an open box")
+    box = _state.box = _Box(detached=True)
+    try:
+        yield box
+    finally:
+        _state.box = None
 
 
 def _flush(box):

@@ -92,6 +92,11 @@ def batched():
     drain()  # not reached when the block raised: its transaction is rolled back anyway
 
 
+def nudges():
+    """Whether a mark written now is followed by a drain: not inside ``batched``."""
+    return not _batching.get()
+
+
 def touch(appeal):
     """Mark the appeal's cell for a refresh, in the caller's transaction, and nudge a drain (carried
     by the transaction's one task when ``outbox.gather`` is open)."""
@@ -104,7 +109,7 @@ def after_mark():
     ``batched``, which drains once at its end."""
     from . import outbox
 
-    if _batching.get():
+    if not nudges():
         return
     if not outbox.add_drain():
         nudge()

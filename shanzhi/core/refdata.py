@@ -8,11 +8,15 @@ the reference tables themselves); a worker process that sees a new value reloads
 
 Nothing scoped to a user is cached here: only rows that every user reads alike. A second row,
 ``api_keys``, versions the API keys the same way (``accounts.apikeys``); all rows are read in the
-one statement.
+one statement. On PostgreSQL with the connection pool that statement is the pool's check of the
+connection a request takes (``check_connection``), so a request reads the versions in the round
+trip that tested its connection anyway.
 When the row is missing (a test database flushed by TRUNCATE), nothing is cached at all.
 """
 
+import contextlib
 import contextvars
+import functools
 import threading
 
 from django.core.signals import request_finished, request_started
@@ -29,16 +33,57 @@ _lock = threading.Lock()
 _caches = {}  # name -> (version, value)
 
 
-def _read():
-    """Every version row, by name (two rows: one statement for all the caches of a request)."""
+@functools.cache
+def _sql():
     from .models import ReferenceVersion
 
     table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
+    return f"SELECT name, value FROM {table}"  # noqa: S608 - our table name
+
+
+def _read():
+    """Every version row, by name (two rows: one statement for all the caches of a request)."""
     # Prepared (``prepared.cursor``): every Open311 and API request sends this same text, and
     # parsing and planning it again cost PostgreSQL more than reading the two rows.
     with prepared.cursor(connection.alias) as cursor:
-        cursor.execute(f"SELECT name, value FROM {table}")  # noqa: S608 - our table name
+        cursor.execute(_sql())
         return dict(cursor.fetchall())
+
+
+def check_connection(conn):
+    """The connection pool's check of a connection as it is taken (settings: the pool's
+    ``check``), which reads the version rows as it tests the connection: the request that took
+    it then finds them in ``_checked`` and sends no statement of its own for them. Raises as
+    psycopg_pool's own check does when the connection is broken (after a PostgreSQL restart:
+    the pool replaces it). A database without the table yet (before ``migrate``) passes."""
+    import psycopg
+
+    autocommit = conn.autocommit
+    if not autocommit:
+        conn.autocommit = True
+    try:
+        try:
+            versions = dict(conn.execute(_sql(), prepare=True).fetchall())
+        except psycopg.errors.UndefinedTable:
+            versions = None
+    finally:
+        if not autocommit:
+            with contextlib.suppress(Exception):  # a closed connection's own error is the one raised
+                conn.autocommit = False
+    conn.shanzhi_versions = versions
+
+
+def _checked():
+    """The versions the pool's check read when this request's connection was taken, once: the
+    connection goes back to the pool at the request's end and is checked again when next taken."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    raw = connection.connection
+    versions = getattr(raw, "shanzhi_versions", None)
+    if versions is not None:
+        raw.shanzhi_versions = None
+    return versions
 
 
 def version(name=NAME):
@@ -46,9 +91,10 @@ def version(name=NAME):
     memo = _request_value.get()
     if memo is not None and memo["value"] is not _UNKNOWN:
         return memo["value"].get(name)
-    values = _read()
-    if memo is not None:
-        memo["value"] = values
+    if memo is None:
+        return _read().get(name)
+    values = _checked() or _read()
+    memo["value"] = values
     return values.get(name)
 
 

@@ -35,11 +35,24 @@ class DatabaseBackend(db_backend.DatabaseBackend):
         """django-tasks-db's ``enqueue``, its result built once: it built the same ``TaskResult``
         twice (for the ``task_enqueued`` signal, then to return), importing the task again each time."""
         self.validate_task(task)
-        result = self._task_to_db_task(task, args, kwargs).task_result
-        db_backend.task_enqueued.send(type(self), task_result=result)  # the signal its own enqueue sends
-        return result
+        return self.enqueued(self._task_to_db_task(task, args, kwargs))
 
     def _task_to_db_task(self, task, args, kwargs):
+        row = self.new_row(task, args, kwargs)
+        alias = router.db_for_write(DBTaskResult)
+        connection = connections[alias]
+        sql, fields = _insert(alias)
+        params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+        with prepared.cursor(alias) as cursor:
+            cursor.execute(sql, params)
+        self.written(row, alias)
+        return row
+
+    def new_row(self, task, args, kwargs):
+        """The task row, not saved, its ``pre_save`` signal sent as ``save`` sends it (django-tasks-db
+        sets ``run_after`` in one). A caller that writes it in a statement of its own (the intake:
+        ``appeals.services.numbering``) then calls ``written`` and ``enqueued``."""
+        self.validate_task(task)
         row = DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
@@ -50,15 +63,18 @@ class DatabaseBackend(db_backend.DatabaseBackend):
             backend_name=self.alias,
         )
         alias = router.db_for_write(DBTaskResult)
-        connection = connections[alias]
-        # The model's signals, as ``save`` sends them (django-tasks-db sets ``run_after`` in one).
         signals.pre_save.send(DBTaskResult, instance=row, raw=False, using=alias, update_fields=None)
-        sql, fields = _insert(alias)
-        params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-        with prepared.cursor(alias) as cursor:
-            cursor.execute(sql, params)
+        return row
+
+    def written(self, row, alias):
+        """The row is in the database: its state and ``post_save`` signal, as ``save`` leaves them."""
         row._state.adding, row._state.db = False, alias
         signals.post_save.send(
             DBTaskResult, instance=row, created=True, update_fields=None, raw=False, using=alias
         )
-        return row
+
+    def enqueued(self, row):
+        """The result, and the ``task_enqueued`` signal that django-tasks-db's own ``enqueue`` sends."""
+        result = row.task_result
+        db_backend.task_enqueued.send(type(self), task_result=result)
+        return result

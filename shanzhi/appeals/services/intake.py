@@ -25,8 +25,7 @@ from shanzhi.registry.models import OrgNode
 
 from .. import outbox, rollups
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category
-from . import base, notify, photos
-from .numbering import insert_numbered
+from . import base, notify, numbering, photos
 from .placing import _community_of, _initial_level, place_for
 
 C = Appeal.Channel
@@ -324,22 +323,43 @@ def _new(
         level=Appeal.Level.DISTRICT if unplaced else _initial_level(category, grid, community),
         created_at=submitted_at or now,
     )
-    # Reads and files before the transaction. The day's number is taken by the appeal's own INSERT
-    # (``insert_numbered``), which therefore comes first: every intake of the day waits on the
-    # counter row from there to the commit, a few single-row INSERTs later.
     to_submitter = notify.submitter(appeal)
+    first_event = base.new_event(
+        appeal,
+        base.V.SUBMIT,
+        by,
+        from_status="",
+        data={"channel": channel, "client": client} if client else {"channel": channel},
+    )
+    try:
+        if not cleaned_photos and numbering.one_statement():
+            # PostgreSQL with its tasks in the database: the whole intake is one statement.
+            with outbox.collect() as box:
+                appeal.number = numbering.NUMBER_MARK  # in the notices' texts, until the statement
+                _tell(appeal, by, title, unplaced, to_submitter)
+            numbering.insert_whole(appeal, now, first_event, box.gathered())
+            appeal.intake_event, appeal.intake_photos = first_event, []
+        else:
+            _in_transaction(appeal, now, first_event, by, title, unplaced, to_submitter, cleaned_photos)
+    except IntegrityError:
+        # A concurrent retry (or the same hotline case) won the race: return what it created.
+        existing = _existing(scope, key, hotline_case_number, digest)
+        if existing is None:
+            raise
+        return existing
+    appeal.is_replay = False
+    return appeal
+
+
+def _in_transaction(appeal, now, first_event, by, title, unplaced, to_submitter, cleaned_photos):
+    """The intake's writes in a transaction (SQLite, a task queue outside the database, photos).
+    The day's number is taken by the appeal's own INSERT (``insert_numbered``), which therefore
+    comes first: every intake of the day waits on the counter row from there to the commit, a
+    few single-row INSERTs later. The photos' files are written before the transaction."""
     names = [photos.save_file(p) for p in cleaned_photos]
     try:
         with transaction.atomic(), outbox.gather():  # the notices and the rollup nudge: one task row
-            first_event = base.new_event(
-                appeal,
-                base.V.SUBMIT,
-                by,
-                from_status="",
-                data={"channel": channel, "client": client} if client else {"channel": channel},
-            )
-            marked = insert_numbered(appeal, now, first_event)
-            if marked:
+            if numbering.insert_numbered(appeal, now, first_event):
                 rollups.after_mark()
             else:
                 rollups.touch(appeal)
@@ -350,25 +370,19 @@ def _new(
                 photos.store(appeal, p, stage=AppealPhoto.Stage.INTAKE, by=by, name=name)
                 for p, name in zip(cleaned_photos, names, strict=True)
             ]
-            notify.send_to_dispatchers(
-                "submitted",
-                appeal,
-                (_("新诉求待定位：%(n)s %(t)s") if unplaced else _("新诉求待受理：%(n)s %(t)s"))
-                % {"n": appeal.number, "t": title},
-                exclude=by,
-            )
-            notify.send(
-                "received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number}
-            )
-    except IntegrityError:
-        photos.discard_files(names)
-        # A concurrent retry (or the same hotline case) won the race: return what it created.
-        existing = _existing(scope, key, hotline_case_number, digest)
-        if existing is None:
-            raise
-        return existing
+            _tell(appeal, by, title, unplaced, to_submitter)
     except BaseException:
         photos.discard_files(names)
         raise
-    appeal.is_replay = False
-    return appeal
+
+
+def _tell(appeal, by, title, unplaced, to_submitter):
+    """The intake's notices: the dispatchers who place or accept it, and the submitter."""
+    notify.send_to_dispatchers(
+        "submitted",
+        appeal,
+        (_("新诉求待定位：%(n)s %(t)s") if unplaced else _("新诉求待受理：%(n)s %(t)s"))
+        % {"n": appeal.number, "t": title},
+        exclude=by,
+    )
+    notify.send("received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})

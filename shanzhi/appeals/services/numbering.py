@@ -1,20 +1,29 @@
 """The appeal's number and its first INSERT (intake): the day's counter, taken in the appeal's own
-statement on PostgreSQL with its first event and rollup mark. Split from ``intake`` by subject."""
+statement on PostgreSQL with its first event and rollup mark, and there, when the tasks are queued
+in the database, with the one task row of its notices (``insert_whole``). Split from ``intake`` by
+subject."""
 
+import contextlib
 import datetime as dt
 import decimal
 import functools
 import json
+import secrets
 import uuid
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from psycopg.types.json import Jsonb
 
-from shanzhi.core import prepared
+from shanzhi.core import prepared, taskrows
 
-from .. import rollups
+from .. import outbox, rollups
 from ..models import Appeal, AppealCounter, AppealEvent, AppealRollupMark
+
+# Stands for the new appeal's number in its notices' texts until ``insert_whole``'s statement,
+# which takes the number, writes them. Random per process: no text a resident sends contains it.
+NUMBER_MARK = f"[{secrets.token_hex(12)}]"
 
 
 def _bump(day):
@@ -52,19 +61,64 @@ def insert_numbered(appeal, now, first_event):
     On PostgreSQL the same statement writes the metrics rollup mark (``rollups.touch``'s row) and
     ``first_event`` (``base.new_event``'s row: the appeal's first timeline entry); returns True
     when it did, False when the caller must write both (``base.event``)."""
-    day = timezone.localdate(now)
     if connection.vendor != "postgresql":
         appeal.number = next_number(now)
         appeal.save(force_insert=True)
         return False
+    _numbered(appeal, timezone.localdate(now), first_event, None)
+    return True
+
+
+def one_statement():
+    """Whether ``insert_whole`` can write this intake: PostgreSQL, the tasks queued in its own
+    table (``core.taskrows``; a queue elsewhere, Redis, cannot be in the statement) and no outbox
+    already gathering (a caller's transaction that sends one task for all it does)."""
+    from ..tasks import deliver_notifications
+
+    return (
+        connection.vendor == "postgresql"
+        and isinstance(deliver_notifications.get_backend(), taskrows.DatabaseBackend)
+        and outbox.current() is None
+    )
+
+
+def insert_whole(appeal, now, first_event, notices):
+    """``insert_numbered``'s statement with the intake's one task row in it, run on its own in
+    autocommit (``one_statement`` says when): the appeal, its first event, its rollup mark and the
+    ``deliver_notifications`` task of ``notices`` (``outbox.collect``'s, their appeal id None and
+    the number written as ``NUMBER_MARK``) are committed together or not at all, in one round
+    trip where BEGIN, the INSERT, the task's INSERT and COMMIT were four. The statement fills in
+    each notice's appeal id and number; the task also drains the rollup mark (``rollups.nudges``). Inside a caller's
+    transaction (a test's) it runs in a savepoint, so that a refused INSERT (a repeated
+    idempotency key: ``IntegrityError``) leaves that transaction usable."""
+    from ..tasks import deliver_notifications
+
+    backend = deliver_notifications.get_backend()
+    row = backend.new_row(deliver_notifications, (notices, rollups.nudges()), {})
+    day = timezone.localdate(now)
+    with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+        _numbered(appeal, day, first_event, row)
+    row.args_kwargs["args"][0] = [_filled(n, appeal) for n in row.args_kwargs["args"][0]]
+    backend.written(row, connection.alias)
+    backend.enqueued(row)
+
+
+def _filled(notice, appeal):
+    """A notice as the statement wrote it: the appeal's id and number in place (``NUMBER_MARK``)."""
+    notice = list(notice)
+    notice[1], notice[3] = appeal.pk, notice[3].replace(NUMBER_MARK, appeal.number)
+    return notice
+
+
+def _numbered(appeal, day, first_event, task_row):
     for _attempt in range(2):
-        row = _insert_with_counter(appeal, day, first_event)
+        row = _insert_with_counter(appeal, day, first_event, task_row)
         if row is not None:
             appeal.pk, appeal.number, first_event.pk = row
             first_event.appeal = appeal  # sets appeal_id too
             for saved in (appeal, first_event):
                 saved._state.adding, saved._state.db = False, connection.alias
-            return True
+            return
         try:  # the day's first intake: its counter row, then the same INSERT again
             with transaction.atomic():
                 AppealCounter.objects.create(day=day, value=0)
@@ -102,11 +156,23 @@ _PLAIN = {
     models.PositiveSmallIntegerField: (int,),
     models.AutoField: (int,),
     models.BigAutoField: (int,),
+    # A UUID goes into the JSON as its text (``_json_value``), as PostgreSQL reads it back.
+    models.UUIDField: (uuid.UUID,),
 }
+# A time is converted (made aware if naive, with a warning), but a None stays None: most of an
+# appeal's times are None at intake. Not for auto_now(_add), whose ``pre_save`` sets the time.
+_NONE_ONLY = (type(None),)
 
 
 def _plain_types(field):
-    return _PLAIN.get(type(field.target_field if field.is_relation else field), ())
+    field = field.target_field if field.is_relation else field
+    if type(field) is models.DateTimeField and not (field.auto_now or field.auto_now_add):
+        return _NONE_ONLY
+    if type(field) is models.JSONField and field.encoder is None:
+        # Its value as the JSON it is stored as (``get_db_prep_save`` wraps it, ``_json_value``
+        # unwraps it). A None converts: a JSONField's None may be JSON null or SQL NULL.
+        return (dict, list, str, int, float, bool)
+    return _PLAIN.get(type(field), ())
 
 
 def _row(obj, fields):
@@ -122,21 +188,23 @@ def _row(obj, fields):
 
 
 @functools.cache
-def _insert_statement():
-    """(SQL, the appeal's fields, the event's fields) of ``_insert_with_counter``: the same for
-    every intake, so written once per process.
+def _insert_statement(with_task):
+    """(SQL, the appeal's fields, the event's fields, the task row's fields) of
+    ``_insert_with_counter``: the same for every intake, so written once per process.
 
     Each new row travels as one JSON parameter (``jsonb_populate_record`` of the table's own row
     type, so every column is read by its type's input, lengths checked as by a plain INSERT) with
-    its id from the table's sequence: six parameters instead of seventy-nine, which psycopg
-    re-parsed and re-bound on every intake (it keeps the parsed form of a statement of at most 50
-    parameters only) and PostgreSQL received one by one."""
+    its id from the table's sequence: a handful of parameters instead of seventy-nine, which
+    psycopg re-parsed and re-bound on every intake (it keeps the parsed form of a statement of at
+    most 50 parameters only) and PostgreSQL received one by one. ``with_task``: the task row too
+    (``insert_whole``), its arguments made in the statement from the notices and the new row."""
     qn = connection.ops.quote_name
     fields = [f for f in Appeal._meta.local_concrete_fields if not f.primary_key and f.attname != "number"]
     event_fields = [f for f in AppealEvent._meta.local_concrete_fields if not f.primary_key]
     event_fields = [f for f in event_fields if f.attname != "appeal_id"]  # from ``a``
     fields = [(f, _plain_types(f)) for f in fields]
     event_fields = [(f, _plain_types(f)) for f in event_fields]
+    task_fields = [(f, _plain_types(f)) for f in DBTaskResult._meta.local_concrete_fields]
 
     def new_row(model, source, extra):
         table = qn(model._meta.db_table)
@@ -154,16 +222,33 @@ def _insert_statement():
         f"e AS ({event_row}RETURNING {qn('id')}), "
         f"m AS (INSERT INTO {qn(AppealRollupMark._meta.db_table)} (day, community_id, created_at) "
         "SELECT %s::date, %s::bigint, %s::timestamptz FROM a) "
-        f"SELECT a.{qn('id')}, a.{qn('number')}, e.{qn('id')} FROM a, e"
     )
-    return sql, fields, event_fields
+    if with_task:
+        # deliver_notifications(notices, drain): each notice (kind, appeal id, users, text, ...) with
+        # the new appeal's id at [1] and its number in place of NUMBER_MARK in [3], in their order.
+        table = qn(DBTaskResult._meta.db_table)
+        notices = (
+            "(SELECT coalesce(jsonb_agg(jsonb_set(jsonb_set(n, '{1}', to_jsonb(a.id)), '{3}', "  # noqa: S608 - names from the models
+            f"to_jsonb(replace(n->>3, %s, a.{qn('number')}))) ORDER BY i), '[]'::jsonb) "
+            "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS x(n, i))"
+        )
+        sql += (
+            f", t AS (INSERT INTO {table} SELECT r.* FROM a, jsonb_populate_record(NULL::{table}, "  # noqa: S608 - names from the models
+            "%s::jsonb || jsonb_build_object('args_kwargs', jsonb_build_object('args', "
+            f"jsonb_build_array({notices}, %s::boolean), 'kwargs', '{{}}'::jsonb))) r) "
+        )
+    sql += f"SELECT a.{qn('id')}, a.{qn('number')}, e.{qn('id')} FROM a, e"  # noqa: S608 - names from the models
+    return sql, fields, event_fields, task_fields
 
 
-def _insert_with_counter(appeal, day, first_event):
-    sql, fields, event_fields = _insert_statement()
+def _insert_with_counter(appeal, day, first_event, task_row=None):
+    sql, fields, event_fields, task_fields = _insert_statement(task_row is not None)
     params = [day, _row(appeal, fields), f"SZ{day:%Y%m%d}", _row(first_event, event_fields)]
     # The rollup mark of the appeal's cell (day of filing, community), as ``rollups.touch`` writes it.
     params += [rollups.day_of(appeal.created_at), appeal.community_id, timezone.now()]
+    if task_row is not None:
+        notices = json.dumps(task_row.args_kwargs["args"][0], ensure_ascii=False)
+        params += [_row(task_row, task_fields), NUMBER_MARK, notices, task_row.args_kwargs["args"][1]]
     # Prepared: the same text on every intake, planned once per pooled connection.
     with prepared.cursor(connection.alias) as cursor:
         cursor.execute(sql, params)

@@ -1,0 +1,122 @@
+"""An intake on PostgreSQL with its tasks in the database is one statement in autocommit
+(``numbering.insert_whole``): the appeal, its first event, its rollup mark and the one task row of
+its notices, the notices' appeal id and number filled in by the statement."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django_tasks_db.models import DBTaskResult
+
+from shanzhi.appeals import outbox, services
+from shanzhi.appeals.models import Appeal, AppealRollupMark, Notification
+from shanzhi.appeals.services import numbering
+from shanzhi.appeals.tasks import deliver_notifications
+
+from .conftest import IN_A1, make_category
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
+
+C = Appeal.Channel
+DB_TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = DB_TASKS
+
+
+def _task_rows():
+    return list(
+        DBTaskResult.objects.filter(task_path=deliver_notifications.module_path).order_by("enqueued_at")
+    )
+
+
+def test_one_statement_writes_the_appeal_its_event_mark_and_task(cast, file_appeal, db_tasks):
+    assert numbering.one_statement()
+    before = len(_task_rows())
+    appeal = file_appeal(idempotency_key="whole-1")
+    assert appeal.number.startswith("SZ") and numbering.NUMBER_MARK not in appeal.number
+    assert [e.verb for e in appeal.events.all()] == ["submit"] and appeal.intake_event.pk
+    assert AppealRollupMark.objects.filter(community_id=appeal.community_id).exists()
+    rows = _task_rows()
+    assert len(rows) == before + 1
+    notices, drain = rows[-1].args_kwargs["args"]
+    assert drain is True
+    by_kind = {n[0]: n for n in notices}
+    assert set(by_kind) == {"submitted", "received"}
+    for notice in notices:  # each notice's appeal and number, filled in by the statement
+        assert notice[1] == appeal.pk
+        assert appeal.number in notice[3] and numbering.NUMBER_MARK not in notice[3]
+    assert by_kind["received"][2] == [cast.jumin.pk]
+    # The worker's run of that row tells the dispatchers and the resident, with the number.
+    deliver_notifications.call(*rows[-1].args_kwargs["args"])
+    told = Notification.objects.filter(appeal=appeal)
+    assert {n.user_id for n in told if n.kind == "submitted"} == {cast.zhang.pk, cast.zhao.pk}
+    assert all(appeal.number in n.text for n in told) and told.filter(user=cast.jumin).exists()
+
+
+def test_a_retry_writes_nothing_more(cast, file_appeal, db_tasks):
+    first = file_appeal(idempotency_key="whole-retry")
+    rows = len(_task_rows())
+    again = file_appeal(idempotency_key="whole-retry")
+    assert again.pk == first.pk and again.is_replay
+    assert len(_task_rows()) == rows and Appeal.objects.filter(idempotency_key="whole-retry").count() == 1
+    assert first.events.count() == 1
+
+
+def test_inside_a_gathering_transaction_the_notices_join_its_one_task(cast, file_appeal, db_tasks):
+    before = len(_task_rows())
+    with transaction.atomic(), outbox.gather():
+        assert not numbering.one_statement()
+        a = file_appeal(title="第一件")
+        b = file_appeal(title="第二件")
+    rows = _task_rows()
+    assert len(rows) == before + 1
+    notices, _drain = rows[-1].args_kwargs["args"]
+    assert {n[1] for n in notices} == {a.pk, b.pk}
+
+
+def test_without_tasks_in_the_database_the_intake_is_a_transaction(cast, file_appeal):
+    # The tests' tasks run at once: no task row to put in the statement.
+    assert not numbering.one_statement()
+    appeal = file_appeal()
+    assert Notification.objects.filter(appeal=appeal, kind="submitted").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_in_one_statement_make_one_appeal_and_one_task(cast, settings):
+    settings.TASKS = DB_TASKS
+    category = make_category("TC02", "并发测试")
+    barrier = threading.Barrier(8)
+    results, errors = [], []
+
+    def retry():
+        try:
+            barrier.wait()
+            appeal = services.submit(
+                by=cast.jumin,
+                channel=C.WEB,
+                title="并发重试",
+                description="弱网下重复提交",
+                category=category,
+                lng=IN_A1[0],
+                lat=IN_A1[1],
+                idempotency_key="flaky-phone-whole",
+            )
+            results.append(appeal.pk)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1 and len(results) == 8
+    (appeal,) = Appeal.objects.filter(idempotency_key="flaky-phone-whole")
+    assert appeal.events.count() == 1
+    assert [r.args_kwargs["args"][0][0][1] for r in _task_rows()] == [appeal.pk]

@@ -1,0 +1,37 @@
+"""Django's PostgreSQL backend with one change: the connection pool tests a connection as it is
+taken with ``refdata.check_connection``, which reads the reference versions in that round trip,
+instead of psycopg_pool's own check (an empty query). Django passes the pool its ``check`` itself
+and takes no other, so this makes the pool as Django does (``pool`` in Django 5.2's
+``django/db/backends/postgresql/base.py``) with that one argument changed, before Django's
+property, which then finds it made. The settings name it as the ENGINE when they pool."""
+
+from django.db.backends.postgresql import base
+from django.db.backends.postgresql.base import NO_DB_ALIAS
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    @property
+    def pool(self):
+        options = self.settings_dict["OPTIONS"].get("pool")
+        if (
+            options
+            and self.alias != NO_DB_ALIAS
+            and self.alias not in self._connection_pools
+            and self.settings_dict["CONN_HEALTH_CHECKS"]
+            and self.settings_dict.get("CONN_MAX_AGE", 0) == 0  # else Django's refusal, below
+        ):
+            from psycopg_pool import ConnectionPool
+
+            from shanzhi.core import refdata
+
+            params = self.get_connection_params()
+            params["autocommit"] = True  # as Django's: it sets autocommit itself later on
+            pool = ConnectionPool(
+                kwargs=params,
+                open=False,
+                configure=self._configure_connection,
+                check=refdata.check_connection,
+                **({} if options is True else options),
+            )
+            self._connection_pools.setdefault(self.alias, pool)
+        return super().pool
