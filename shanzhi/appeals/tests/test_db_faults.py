@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from shanzhi.accounts.services import issue_api_token
 from shanzhi.appeals.models import Appeal, AppealEvent
+from shanzhi.appeals.services import numbering
 from shanzhi.core.dbfaults import is_connection_error
 
 from .test_intake_place import staff_form
@@ -69,6 +70,17 @@ def _cut_at_the_task_row(box):
     raise lost_connection()
 
 
+def _cut_after_the_statement(real):
+    """On PostgreSQL with the tasks in the database the intake is one statement, task row included
+    (``numbering.insert_whole``): the connection is lost as its answer comes back."""
+
+    def cut(*args, **kwargs):
+        real(*args, **kwargs)
+        raise lost_connection()
+
+    return cut
+
+
 def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothing(cast, cats, settings):
     settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     from django_tasks_db.models import DBTaskResult
@@ -83,7 +95,12 @@ def test_api_submission_cut_off_answers_503_in_the_error_shape_and_writes_nothin
         "node_id": cast.community.pk,
     }
     headers = {"Authorization": f"Bearer {issue_api_token(cast.zhang)}", "Idempotency-Key": "cut-1"}
-    with mock.patch.object(outbox, "_flush", _cut_at_the_task_row):
+    with (
+        mock.patch.object(outbox, "_flush", _cut_at_the_task_row),
+        mock.patch.object(
+            numbering, "_insert_with_counter", _cut_after_the_statement(numbering._insert_with_counter)
+        ),
+    ):
         response = Client().post(
             reverse("api:appeals_submit"), json.dumps(body), content_type="application/json", headers=headers
         )
