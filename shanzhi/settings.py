@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "shanzhi.core.csp.CSPMiddleware",  # django-csp's, its header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The idle timeout below, renewed at most once a minute (not a session write per request).
     "shanzhi.core.sessions.IdleTimeoutSessionMiddleware",

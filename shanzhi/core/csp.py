@@ -1,4 +1,5 @@
-"""Where browsers report what the Content-Security-Policy refused (the policy's report-uri).
+"""The Content-Security-Policy: its middleware, and where browsers report what it refused (the
+policy's report-uri).
 
 Only the refused directive, where the blocked thing came from and the page's path are logged:
 query strings and the sample of the offending code may carry what someone typed (a resident's
@@ -7,9 +8,15 @@ name in a search), so they are dropped.
 
 import json
 import logging
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.signals import setting_changed
 from django.http import HttpResponse, HttpResponseBadRequest, RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -51,3 +58,52 @@ def report(request):
         return HttpResponseBadRequest("report: not JSON")
     log.warning("CSP refused %(directive)s from %(blocked)s on %(page)s", summary(parsed))
     return HttpResponse(status=204)
+
+
+# --- the header ---------------------------------------------------------------------------------
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's middleware (``process_response`` as in django-csp 4.0), its header built once
+    per policy and process: django-csp builds the same string again for every response (a deep
+    copy of the policy's parts and a join of every directive, a twentieth of an Open311 intake's
+    CPU). A response with a policy of its own (django-csp's decorators) or a nonce is built as
+    before; the settings' header is built again when the settings change (tests)."""
+
+    def process_response(self, request, response):
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response  # Django's debug pages, as django-csp leaves them
+        for report_only, header, setting, exempt in (
+            (False, HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+            (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
+        ):
+            parts = self.get_policy_parts(request=request, response=response, report_only=report_only)
+            policy = _header(parts, report_only)
+            if not policy or header in response or getattr(response, exempt, False) is not False:
+                continue
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
+            if not request.path_info.startswith(tuple(prefixes)):
+                response[header] = policy
+        # As django-csp: a nonce asked for after the header is written is an error, not a silent gap.
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+_built = {}  # report_only -> the settings' header
+
+
+def _header(parts, report_only=False):
+    if parts.config is None and parts.update is None and parts.replace is None and parts.nonce is None:
+        if report_only not in _built:
+            _built[report_only] = build_policy(report_only=report_only)
+        return _built[report_only]
+    return build_policy(**asdict(parts), report_only=report_only)
+
+
+def _settings_changed(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _built.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="shanzhi.core.csp.settings_changed")

@@ -13,9 +13,11 @@ import functools
 
 from django.db import connections, router
 from django.db.models import signals
+from django_tasks.base import TaskResultStatus
 from django_tasks.utils import normalize_json
 from django_tasks_db import backend as db_backend
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import normalize_uuid
 
 from . import prepared
 
@@ -35,7 +37,7 @@ class DatabaseBackend(db_backend.DatabaseBackend):
         """django-tasks-db's ``enqueue``, its result built once: it built the same ``TaskResult``
         twice (for the ``task_enqueued`` signal, then to return), importing the task again each time."""
         self.validate_task(task)
-        return self.enqueued(self._task_to_db_task(task, args, kwargs))
+        return self.enqueued(self._task_to_db_task(task, args, kwargs), task)
 
     def _task_to_db_task(self, task, args, kwargs):
         row = self.new_row(task, args, kwargs)
@@ -73,8 +75,26 @@ class DatabaseBackend(db_backend.DatabaseBackend):
             DBTaskResult, instance=row, created=True, update_fields=None, raw=False, using=alias
         )
 
-    def enqueued(self, row):
-        """The result, and the ``task_enqueued`` signal that django-tasks-db's own ``enqueue`` sends."""
-        result = row.task_result
+    def enqueued(self, row, task):
+        """The result, and the ``task_enqueued`` signal that django-tasks-db's own ``enqueue``
+        sends. The result is ``row.task_result`` made with the ``task`` just enqueued (the row's
+        ``task`` property imports it again by its path and copies it with the row's options: the
+        same task, at a fifth of an intake's task row)."""
+        result = db_backend.TaskResult(
+            db_result=row,
+            task=task if task.backend == row.backend_name else task.using(backend=row.backend_name),
+            id=normalize_uuid(row.id),
+            status=TaskResultStatus[row.status],
+            enqueued_at=row.enqueued_at,
+            started_at=row.started_at,
+            last_attempted_at=row.started_at,
+            finished_at=row.finished_at,
+            args=row.args_kwargs["args"],
+            kwargs=row.args_kwargs["kwargs"],
+            backend=row.backend_name,
+            errors=[],
+            worker_ids=row.worker_ids,
+        )
+        object.__setattr__(result, "_return_value", row.return_value)
         db_backend.task_enqueued.send(type(self), task_result=result)
         return result

@@ -105,3 +105,15 @@ def test_the_policy_names_the_report_view():
     from django.conf import settings
 
     assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] == [reverse("csp_report")]
+
+
+def test_the_header_is_built_again_when_the_policy_changes(client, settings):
+    # Built once per process (shanzhi.core.csp.CSPMiddleware), so a changed policy must still show.
+    first = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in first
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https://tiles.example"]}
+    }
+    changed = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert changed != first and "https://tiles.example" in changed
+    assert "Content-Security-Policy-Report-Only" not in client.get("/accounts/login/")
