@@ -75,17 +75,19 @@ MIDDLEWARE = [
     "shanzhi.core.csp.CSPMiddleware",  # django-csp's, its header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The idle timeout below, renewed at most once a minute (not a session write per request).
-    "shanzhi.core.sessions.IdleTimeoutSessionMiddleware",
+    # ``shanzhi.core.machines``: the browser's middleware, stepping aside for a request to Open311
+    # or the API that carries no cookie at all (a client with its key or token).
+    "shanzhi.core.machines.Sessions",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shanzhi.core.machines.Csrf",
+    "shanzhi.core.machines.Authentication",
     # Before any view: NUL, control, surrogate and bidi characters and unparsable JSON are a 400.
     "shanzhi.core.inputs.InputGuardMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "shanzhi.accounts.middleware.SecondFactorMiddleware",
+    "shanzhi.core.machines.Otp",
+    "shanzhi.core.machines.SecondFactor",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "shanzhi.core.machines.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     # With a read replica: a browser that just wrote reads the primary for a few seconds.
