@@ -103,7 +103,9 @@ def prepare_project(n):
     if not fresh:
         # An earlier run's intakes left their task rows and rollup marks, which a task worker
         # would have taken in production (none runs here): gone, so that every run starts alike.
-        psql("DELETE FROM django_tasks_database_dbtaskresult; DELETE FROM appeals_appealrollupmark", PROJECT_DB)
+        psql(
+            "DELETE FROM django_tasks_database_dbtaskresult; DELETE FROM appeals_appealrollupmark", PROJECT_DB
+        )
         psql("VACUUM ANALYZE", PROJECT_DB)
     if have < n:
         from bench.appeals import load as loader

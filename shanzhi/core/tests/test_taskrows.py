@@ -21,7 +21,9 @@ def test_enqueue_returns_the_result_the_row_gives(db, db_tasks):
 
     task_enqueued.connect(receiver)
     try:
-        result = deliver_notifications.using(priority=5).enqueue([["received", None, [1], "x", "", None]], True)
+        result = deliver_notifications.using(priority=5).enqueue(
+            [["received", None, [1], "x", "", None]], True
+        )
     finally:
         task_enqueued.disconnect(receiver)
     assert sent == [result]
