@@ -357,7 +357,9 @@ class AppealEvent(models.Model):
         INTERNAL = "internal", _("内部")
         RESIDENT = "resident", _("居民可见")
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: ``appeal_event_version`` (below) begins with it and answers every read by
+    # appeal; the second index cost every event's INSERT, an intake's included (issue 11).
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
