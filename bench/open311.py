@@ -9,10 +9,11 @@ end, ``--keep`` keeps them): one for Shanzhi (migrated, ``seed_demo --scale medi
 households, then N appeals COPYed in by ``bench/appeals/load.py``: bulk rows, not services) and
 one for the ceiling app in ``bench/ceiling`` (N rows by one INSERT … SELECT generate_series).
 Both servers run at once (gunicorn, ``--workers`` sync workers, DEBUG off, loopback only; an idle
-sync worker costs no CPU) and the phases alternate: each Shanzhi phase runs right after the
-ceiling phase it is compared with, so that load from others on a shared machine weighs on both
-alike. The clients are separate processes (no shared GIL with each other), each sending one
-request at a time for ``--seconds``. The table gives req/s, p50, p95, errors and the ratio to the
+sync worker costs no CPU) and the phases take turns: each phase's ``--seconds`` are cut into
+``--rounds`` slices, and the ceiling's and Shanzhi's phases of a kind (the POSTs, the lists, one
+request) run one slice each in turn, so that load from others on a shared machine, and its drift
+over the minutes, weighs on both alike. The clients are separate processes (no shared GIL with each
+other), each sending one request at a time. The table gives req/s, p50, p95, errors and the ratio to the
 ceiling's matching phase, with the load average at the end of each phase.
 The statement counts are taken in this process with Django's test client and
 ``CaptureQueriesContext`` against the same database.
@@ -47,6 +48,7 @@ def parse_args():
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL, no database")
     p.add_argument("--preload", type=int, default=100_000, help="appeals (and ceiling rows) loaded first")
     p.add_argument("--seconds", type=float, default=15, help="length of each phase")
+    p.add_argument("--rounds", type=int, default=3, help="slices of each phase, taking turns with the others")
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, both servers")
     p.add_argument("--port", type=int, default=8791)
@@ -272,26 +274,32 @@ def client(job):
     return latencies, errors, first
 
 
-def phase(port, kind, spec):
+def phase(port, kind, spec, seconds):
+    """One slice of a phase: ``ARGS.clients`` clients for ``seconds`` after a one-second warm-up;
+    (latencies, errors, seconds measured)."""
     pool_ctx = multiprocessing.get_context("fork")
     warm_until = time.monotonic() + 1
     with pool_ctx.Pool(ARGS.clients) as pool:
         pool.map(client, [(port, kind, spec, warm_until, i) for i in range(ARGS.workers * 2)])
-        until = time.monotonic() + ARGS.seconds
+        until = time.monotonic() + seconds
         started = time.monotonic()
         results = pool.map(client, [(port, kind, spec, until, 1000 + i) for i in range(ARGS.clients)])
         seconds = time.monotonic() - started
-    latencies = sorted(x for r in results for x in r[0])
-    errors = sum(r[1] for r in results)
     first = next((r[2] for r in results if r[2]), "")
     if first:
         print(f"    first error: {first}", flush=True)
+    return [x for r in results for x in r[0]], sum(r[1] for r in results), seconds
+
+
+def summary(slices):
+    """A phase's figures over its slices (``phase``'s results)."""
+    latencies = sorted(x for s in slices for x in s[0])
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
     return {
-        "rps": len(latencies) / seconds,
+        "rps": len(latencies) / sum(s[2] for s in slices),
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p95": p95,
-        "errors": errors,
+        "errors": sum(s[1] for s in slices),
         "load": load_avg(),
     }
 
@@ -415,9 +423,18 @@ def main():
             Server("bench.ceiling.wsgi:application", ceiling_env, port["ceiling"]),
             Server("shanzhi.wsgi:application", env, port["shanzhi"]),
         ):
-            for label, server, kind, base, extra in phases:
-                results[label] = phase(port[server], kind, {**base, **extra})
-                print(f"  {label}: {results[label]['rps']:,.1f} req/s", flush=True)
+            # Each group's phases take turns in ``--rounds`` slices of their time, so that what else
+            # the machine does weighs on a phase and on the ceiling it is compared with alike.
+            for group in (phases[:3], phases[3:6], phases[6:]):
+                slices = {label: [] for label, *_ in group}
+                for _round in range(ARGS.rounds):
+                    for label, server, kind, base, extra in group:
+                        slices[label].append(
+                            phase(port[server], kind, {**base, **extra}, ARGS.seconds / ARGS.rounds)
+                        )
+                for label, *_ in group:
+                    results[label] = summary(slices[label])
+                    print(f"  {label}: {results[label]['rps']:,.1f} req/s", flush=True)
         table(results)
     finally:
         from django.db import connections
