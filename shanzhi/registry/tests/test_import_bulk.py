@@ -183,3 +183,17 @@ def test_the_id_number_check_is_gb_11643s_as_stdnum_computes_it():
             with pytest.raises(DomainError):
                 clean_id_number(good)
     assert services.facts_from_id("110101199003077774") == (ric.get_birth_date("110101199003077774"), "M")
+
+
+@on_postgresql
+def test_the_key_lookups_are_never_prepared(db):
+    # The settings let psycopg prepare a statement run five times on a connection; a prepared
+    # lookup gets PostgreSQL's generic plan, which read the whole table for each batch of keys.
+    for _ in range(8):
+        bulk.stored_residents(["k1", "k2"])
+        bulk.household_ids([1, 2])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%string_to_array%%'"
+        )
+        assert cursor.fetchone()[0] == 0
