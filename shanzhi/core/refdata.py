@@ -51,8 +51,8 @@ def _read():
 
 
 def check_connection(conn):
-    """The connection pool's check of a connection as it is taken (settings: the pool's
-    ``check``), which reads the version rows as it tests the connection: the request that took
+    """The connection pool's check of a connection as it is taken (the ENGINE
+    ``shanzhi.core.postgresql`` gives it to the pool), which reads the version rows as it tests the connection: the request that took
     it then finds them in ``_checked`` and sends no statement of its own for them. Raises as
     psycopg_pool's own check does when the connection is broken (after a PostgreSQL restart:
     the pool replaces it). A database without the table yet (before ``migrate``) passes."""
