@@ -1,7 +1,7 @@
 """The appeal loop's counters per compound, for red property's evaluation of the company that
 serves it (registered with ``registry.figures``; property never imports appeals).
 
-The same definitions as the metrics pages (``rollups._aggregates``, explained in ``metrics``):
+The same definitions as the metrics pages (``rollup_counters._aggregates``, explained in ``metrics``):
 received, rated, satisfied and basic over the appeals *filed* in the period; due, suspended and on
 time over those whose deadline *fell* in it. An appeal belongs to a compound through its building.
 Read from the appeals table with two grouped queries over the compounds asked for (the rollups
@@ -13,7 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from .models import Appeal
-from .rollups import _aggregates
+from .rollup_counters import _aggregates
 
 FILED = ("n_received", "n_invalid", "n_rated", "n_satisfied", "n_basic")
 DUE = ("n_due", "n_suspended", "n_on_time")
