@@ -146,7 +146,12 @@ def test_numbers_count_up_per_day(cast, file_appeal):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_create_exactly_one_appeal(cast):
+@pytest.mark.parametrize("tasks_in_database", [False, True], ids=["transaction", "one-statement"])
+def test_concurrent_retries_create_exactly_one_appeal(cast, settings, tasks_in_database):
+    # With the tasks in the database an intake is one statement (numbering.insert_whole), its
+    # task row included: the race must leave one appeal and one task row.
+    if tasks_in_database:
+        settings.TASKS = {"default": {"BACKEND": "shanzhi.core.taskrows.DatabaseBackend"}}
     category = make_category("TC01", "并发测试")
     barrier = threading.Barrier(8)
     results, errors = [], []
@@ -178,7 +183,13 @@ def test_concurrent_retries_create_exactly_one_appeal(cast):
         t.join()
     assert errors == []
     assert len(set(results)) == 1 and len(results) == 8
-    assert Appeal.objects.filter(idempotency_key="flaky-phone-42").count() == 1
+    (appeal,) = Appeal.objects.filter(idempotency_key="flaky-phone-42")
+    assert appeal.events.count() == 1
+    if tasks_in_database:
+        from django_tasks_db.models import DBTaskResult
+
+        (task,) = DBTaskResult.objects.filter(task_path__endswith="deliver_notifications")
+        assert {notice[1] for notice in task.args_kwargs["args"][0]} == {appeal.pk}
 
 
 # --- photos -----------------------------------------------------------------------------------------

@@ -1,19 +1,16 @@
 """An intake on PostgreSQL with its tasks in the database is one statement in autocommit
 (``numbering.insert_whole``): the appeal, its first event, its rollup mark and the one task row of
-its notices, the notices' appeal id and number filled in by the statement."""
-
-import threading
+its notices, the notices' appeal id and number filled in by the statement. Concurrent retries in
+one statement: ``test_intake.test_concurrent_retries_create_exactly_one_appeal``."""
 
 import pytest
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
-from shanzhi.appeals import outbox, services
+from shanzhi.appeals import outbox
 from shanzhi.appeals.models import Appeal, AppealRollupMark, Notification
 from shanzhi.appeals.services import numbering
 from shanzhi.appeals.tasks import deliver_notifications
-
-from .conftest import IN_A1, make_category
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
 
@@ -82,41 +79,3 @@ def test_without_tasks_in_the_database_the_intake_is_a_transaction(cast, file_ap
     assert not numbering.one_statement()
     appeal = file_appeal()
     assert Notification.objects.filter(appeal=appeal, kind="submitted").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_retries_in_one_statement_make_one_appeal_and_one_task(cast, settings):
-    settings.TASKS = DB_TASKS
-    category = make_category("TC02", "并发测试")
-    barrier = threading.Barrier(8)
-    results, errors = [], []
-
-    def retry():
-        try:
-            barrier.wait()
-            appeal = services.submit(
-                by=cast.jumin,
-                channel=C.WEB,
-                title="并发重试",
-                description="弱网下重复提交",
-                category=category,
-                lng=IN_A1[0],
-                lat=IN_A1[1],
-                idempotency_key="flaky-phone-whole",
-            )
-            results.append(appeal.pk)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=retry) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len(set(results)) == 1 and len(results) == 8
-    (appeal,) = Appeal.objects.filter(idempotency_key="flaky-phone-whole")
-    assert appeal.events.count() == 1
-    assert [r.args_kwargs["args"][0][0][1] for r in _task_rows()] == [appeal.pk]
