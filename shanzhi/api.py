@@ -1,6 +1,5 @@
 """One NinjaAPI for /api/v1/, mounting every app's router. Bearer tokens or the staff session."""
 
-import orjson
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -9,11 +8,11 @@ from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from shanzhi.accounts.middleware import owes_second_factor
 from shanzhi.accounts.services import user_for_token
+from shanzhi.core import apischema
 from shanzhi.core.apischema import ErrorOut
 from shanzhi.core.errors import DomainError
 
@@ -81,18 +80,12 @@ class ShanzhiAPI(NinjaAPI):
 
 
 class Renderer(JSONRenderer):
-    """The responses written by orjson, UTF-8 as it is: ninja's encoder (the standard library's)
-    was a tenth of an API submission's CPU. What orjson does not write itself (times, Decimals,
-    lazy translations, pydantic models) goes through ninja's encoder as before, so times read as
-    they did (Django's format); what orjson refuses (an integer past 64 bits, echoed in a
-    validation error) is written by ninja's own renderer."""
-
-    _default = NinjaJSONEncoder().default
-    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    """The responses written by orjson (``apischema.dumps``); what orjson refuses (an integer
+    past 64 bits, echoed in a validation error) is written by ninja's own renderer."""
 
     def render(self, request, data, *, response_status):
         try:
-            return orjson.dumps(data, default=self._default, option=self._options)
+            return apischema.dumps(data)
         except TypeError:  # orjson.JSONEncodeError is one
             return super().render(request, data, response_status=response_status)
 

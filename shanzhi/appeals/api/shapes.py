@@ -184,6 +184,23 @@ def _events_out(user, a, resident, events=None):
     return [_event_row(e) for e in events]
 
 
+def receipt_out(a):
+    """What someone who may file an appeal but not follow it gets back (a property company's
+    complaint goes to the community): its number and status, not its timeline."""
+    return {
+        **appeal_out(a),
+        "description": a.description,
+        "contact_name": "",
+        "contact_phone": "",
+        "resolution": "",
+        "city_return_reason": "",
+        "events": [],
+        "summonses": [],
+        "photos": [],
+        "actions": [],
+    }
+
+
 def detail_out(user, a, *, reach=None, fresh=False):
     """The detail of ``a`` for ``user``, who sees it. ``reach``: ``permissions.Reach(user, a)``,
     so that the permission module is asked once about this appeal, not once per part of the
