@@ -54,6 +54,10 @@ def create_vote(
     ends_on = a_date(ends_on, "ends_on", _("投票截止"))
     if ends_on < starts_on:
         raise DomainError(_("投票截止日期不能早于开始日期。"), field="ends_on")
+    if ends_on < timezone.localdate():
+        # A period already over could never be opened (``open_vote``): refused now, not at opening.
+        # The last day itself still counts (ballots are taken until its end).
+        raise DomainError(_("投票截止日期已过，请重新确定投票期。"), field="ends_on")
     purpose = purpose or ""
     if purpose not in Vote.Purpose.values:
         raise DomainError(_("请选择表决目的。"), field="purpose")

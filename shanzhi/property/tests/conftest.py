@@ -51,6 +51,13 @@ def cast_roll(cast):
     return cast._roll
 
 
+def period(days=14):
+    """A ballot period from today for ``days`` days, as the forms send it (a vote may not be
+    created with a period already over)."""
+    today = timezone.localdate()
+    return {"starts_on": str(today), "ends_on": str(today + datetime.timedelta(days=days))}
+
+
 def new_vote(cast, compound=None, item=4, by=None, open_it=True):
     """A vote whose ballot period runs from today for two weeks (ballots are taken only within it)."""
     today = timezone.localdate()

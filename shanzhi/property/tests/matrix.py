@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .. import queries
 from ..models import Ballot, Elector, Vote
-from .conftest import cast_roll
+from .conftest import cast_roll, period
 
 ALL = {
     "anonymous",
@@ -176,8 +176,7 @@ def _new_vote(cast, rel):
         "item": 4,
         "question": "是否解聘物业",
         "called_by": "committee",
-        "starts_on": "2026-12-03",
-        "ends_on": "2026-12-17",
+        **period(),
     }
 
 

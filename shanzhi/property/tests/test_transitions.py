@@ -13,7 +13,7 @@ from shanzhi.core.errors import DomainError
 from .. import queries, services
 from ..models import HandoverItem, ServiceContract, Transition, TransitionEvent, Vote
 from ..services import transitions
-from .conftest import build_roll, end_period
+from .conftest import build_roll, end_period, period
 from .transition_fixtures import _scan, build_market, dismissal_vote
 
 TERMS = {"starts_on": "2027-01-01", "ends_on": "2027-12-31", "fee_per_m2": "0.90", "level": "3"}
@@ -57,8 +57,7 @@ def test_dismissal_purpose_is_checked(cast, item, purpose):
             item=item,
             question="解聘",
             called_by="committee",
-            starts_on="2026-12-03",
-            ends_on="2026-12-10",
+            **period(7),
             purpose=purpose,
             by=cast.zhang,
         )
@@ -163,8 +162,7 @@ def test_no_second_dismissal_while_a_transition_is_open(cast, opened):
             item=4,
             question="再次解聘",
             called_by="committee",
-            starts_on="2026-12-03",
-            ends_on="2026-12-10",
+            **period(7),
             purpose="dismiss_company",
             by=cast.zhang,
         )

@@ -97,17 +97,17 @@ def test_staff_cannot_close_before_the_period_ends(cast, roll):
         assert services.close_vote(vote, by=cast.zhang).status == "closed"
 
 
-def test_a_vote_past_its_end_cannot_be_opened(cast, roll):
+def test_a_vote_past_its_end_cannot_be_created_nor_a_draft_left_past_it_opened(cast, roll):
+    args = dict(
+        item=4, question="是否续聘", called_by="committee", starts_on=FIRST, ends_on=LAST, by=cast.zhang
+    )
     with time_machine.travel(at(LAST + datetime.timedelta(days=1)), tick=False):
-        vote = services.create_vote(
-            cast.compound,
-            item=4,
-            question="是否续聘",
-            called_by="committee",
-            starts_on=FIRST,
-            ends_on=LAST,
-            by=cast.zhang,
-        )
+        with pytest.raises(DomainError) as e:
+            services.create_vote(cast.compound, **args)
+    assert e.value.field == "ends_on" and not Vote.objects.exists()
+    with time_machine.travel(at(LAST, 23, 59, 59), tick=False):  # its last day: still a period
+        vote = services.create_vote(cast.compound, **args)
+    with time_machine.travel(at(LAST + datetime.timedelta(days=1)), tick=False):
         with pytest.raises(DomainError) as e:
             services.open_vote(vote, by=cast.zhang)
     assert e.value.field == "ends_on" and Vote.objects.get(pk=vote.pk).status == "draft"

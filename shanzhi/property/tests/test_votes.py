@@ -16,7 +16,7 @@ from shanzhi.core.errors import DomainError
 
 from .. import queries, services
 from ..models import Ballot, BallotChange, Vote
-from .conftest import end_period, new_vote
+from .conftest import end_period, new_vote, period
 
 
 def scan():
@@ -179,14 +179,36 @@ def test_major_matter_follows_item_and_needs_three_quarters(cast, roll):
         ("called_by", {"called_by": "mayor"}),
         ("question", {"question": "  "}),
         ("ends_on", {"ends_on": "2026-11-01"}),
+        # A period already over: it could never be opened (the last day itself is still open).
+        (
+            "ends_on",
+            {
+                "starts_on": str(timezone.localdate() - datetime.timedelta(days=14)),
+                "ends_on": str(timezone.localdate() - datetime.timedelta(days=1)),
+            },
+        ),
         ("starts_on", {"starts_on": "soon"}),
     ],
 )
 def test_bad_vote_input_names_the_field_and_writes_nothing(cast, roll, field, kwargs):
-    args = dict(item=4, question="q", called_by="committee", starts_on="2026-12-03", ends_on="2026-12-17")
+    args = dict(item=4, question="q", called_by="committee", **period())
     with pytest.raises(DomainError) as e:
         services.create_vote(cast.compound, **{**args, **kwargs}, by=cast.zhang)
     assert e.value.field == field and not Vote.objects.exists()
+
+
+def test_a_period_ending_today_is_still_open_to_ballots(cast, roll):
+    today = str(timezone.localdate())
+    vote = services.create_vote(
+        cast.compound,
+        item=4,
+        question="q",
+        called_by="committee",
+        starts_on=today,
+        ends_on=today,
+        by=cast.zhang,
+    )
+    assert services.open_vote(vote, by=cast.zhang).status == Vote.Status.OPEN
 
 
 def test_developer_is_one_owner_per_compound(cast, roll):
@@ -223,8 +245,7 @@ def test_a_zone_outside_the_compound_or_malformed_names_buildings_and_writes_not
             item=1,
             question="议事规则",
             called_by="committee",
-            starts_on="2026-12-03",
-            ends_on="2026-12-17",
+            **period(),
             buildings=buildings,
             by=cast.zhang,
         )
@@ -236,8 +257,7 @@ def test_another_compounds_building_and_a_zoned_dismissal_are_refused(cast, roll
     common = {
         "question": "事项",
         "called_by": "committee",
-        "starts_on": "2026-12-03",
-        "ends_on": "2026-12-17",
+        **period(),
     }
     with pytest.raises(DomainError) as refused:
         services.create_vote(cast.compound, item=1, buildings=[cast.building_b.pk], by=cast.zhang, **common)
@@ -263,8 +283,7 @@ def test_a_zone_through_the_api_and_the_page(cast, roll, client):
         "item": 1,
         "question": "2号楼议事规则",
         "called_by": "community",
-        "starts_on": "2026-12-03",
-        "ends_on": "2026-12-17",
+        **period(),
         "buildings": [cast.building2.pk],
     }
     made = call(client, "post", "/api/v1/property/votes", cast.zhang, body)
