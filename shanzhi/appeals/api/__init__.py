@@ -17,7 +17,6 @@ from shanzhi.accounts import permissions
 from shanzhi.core.apischema import ERRORS, ErrorOut, Pages, as_is
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
-from shanzhi.registry.models import Building
 
 from .. import queries, refs, services
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Summons
@@ -89,11 +88,7 @@ def _submit(request, payload, files):
     user = request.auth
     _check_count(files)
     category = refs.active_by_code(payload.category)
-    building = None
-    if payload.building_id is not None:
-        building = permissions.visible(user, Building).filter(pk=payload.building_id).first()
-        if building is None:
-            raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field="building_id")
+    building = intake.chosen_building(user, payload.building_id, field="building_id")
     node = intake.chosen_node(user, payload.node_id, field="node_id")
     try:
         appeal = services.submit(

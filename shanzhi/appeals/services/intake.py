@@ -21,7 +21,7 @@ from shanzhi.core import crypto, inputs
 from shanzhi.core.errors import DomainError
 from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
-from shanzhi.registry.models import OrgNode
+from shanzhi.registry.models import Building, OrgNode
 
 from .. import outbox, rollups
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category
@@ -69,6 +69,28 @@ def chosen_node(user, value, field="node"):
     if node is None:
         raise DomainError(_("找不到所选的社区/网格，或不在您的辖区内。"), field=field)
     return node
+
+
+def chosen_building(user, value, field="building"):
+    """The building chosen by id (the JSON API's ``building_id``), among those ``user`` sees in
+    the registry and, for a property company's staff, the buildings of the compounds their
+    company serves (a property complaint names one, ``_check_submitter``, and such staff have no
+    registry scope). A foreign, retired or unknown id is refused alike."""
+    if value in (None, ""):
+        return None
+    text = str(value)
+    pk = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    companies = {g.property_company_id for g in user.grants() if g.role == Role.PROPERTY_STAFF}
+    building = None
+    if pk is not None:
+        building = permissions.visible(user, Building).filter(pk=pk).first()
+        if building is None and companies:
+            building = Building.objects.filter(
+                pk=pk, retired_at__isnull=True, compound__property_company_id__in=companies
+            ).first()
+    if building is None:
+        raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field=field)
+    return building
 
 
 # --- who may submit what ----------------------------------------------------------------------

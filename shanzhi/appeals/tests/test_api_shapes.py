@@ -52,3 +52,26 @@ def test_a_receipt_for_who_may_file_but_not_follow_is_in_the_schema(client, cast
     receipt = _check(post(client, cast.wang, reverse("api:appeals_submit"), body), 201)
     assert receipt["events"] == [] and receipt["actions"] == [] and receipt["unplaced"] is True
     assert Appeal.objects.get(number=receipt["number"]).entered_by == cast.wang
+
+
+def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
+    """Property staff have no registry scope: the buildings they may name are their company's."""
+    body = {
+        "channel": C.PROPERTY,
+        "title": "电梯故障",
+        "description": "1号楼电梯停运。",
+        "category": cats.property.code,
+        "building_id": cast.building.pk,
+    }
+    url = reverse("api:appeals_submit")
+    answer = _check(post(client, cast.feng, url, body), 201)
+    appeal = Appeal.objects.get(number=answer["number"])
+    assert appeal.building == cast.building and appeal.entered_by == cast.feng
+    # Another company's building, an unknown id and a huge one are refused alike, writing nothing.
+    for wrong in (cast.building_b.pk, 999999, 10**30):
+        refused = post(client, cast.feng, url, {**body, "building_id": wrong, "title": f"另一件 {wrong}"})
+        assert refused.status_code == 400 and refused.json()["field"] == "building_id", wrong
+    # Staff with a registry scope still find only the buildings in it.
+    refused = post(client, cast.wang, url, {**body, "channel": "patrol", "building_id": cast.building_b.pk})
+    assert refused.status_code == 400 and refused.json()["field"] == "building_id"
+    assert Appeal.objects.count() == 1
