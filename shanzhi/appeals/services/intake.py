@@ -75,7 +75,8 @@ def chosen_building(user, value, field="building"):
     """The building chosen by id (the JSON API's ``building_id``), among those ``user`` sees in
     the registry and, for a property company's staff, the buildings of the compounds their
     company serves (a property complaint names one, ``_check_submitter``, and such staff have no
-    registry scope). A foreign, retired or unknown id is refused alike."""
+    registry scope; a retired building is not theirs to name). A foreign or unknown id is refused
+    alike, telling nothing about buildings outside."""
     if value in (None, ""):
         return None
     text = str(value)

@@ -6,9 +6,11 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shanzhi.appeals.api.shapes import AppealDetailOut
 from shanzhi.appeals.models import Appeal
+from shanzhi.registry.models import Building
 
 from .test_api import post, submit_body
 
@@ -67,8 +69,10 @@ def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
     answer = _check(post(client, cast.feng, url, body), 201)
     appeal = Appeal.objects.get(number=answer["number"])
     assert appeal.building == cast.building and appeal.entered_by == cast.feng
-    # Another company's building, an unknown id and a huge one are refused alike, writing nothing.
-    for wrong in (cast.building_b.pk, 999999, 10**30):
+    # Another company's building, a retired one, an unknown id and a huge one are refused alike,
+    # writing nothing.
+    Building.objects.filter(pk=cast.building2.pk).update(retired_at=timezone.now())
+    for wrong in (cast.building_b.pk, cast.building2.pk, 999999, 10**30):
         refused = post(client, cast.feng, url, {**body, "building_id": wrong, "title": f"另一件 {wrong}"})
         assert refused.status_code == 400 and refused.json()["field"] == "building_id", wrong
     # Staff with a registry scope still find only the buildings in it.
