@@ -5,6 +5,7 @@ Declared once so every endpoint documents the same ``{code, message, field}`` re
 """
 
 import datetime
+import json
 from typing import Annotated
 
 import orjson
@@ -84,5 +85,10 @@ def as_is(body, status=200):
     """The response of an operation whose ``body`` is already in its response schema's shape,
     written without ninja validating it against the schema and dumping it again (as much CPU as
     building it: the JSON API's intake, issue 11). Only for a body made by a function that a test
-    checks against the schema, branch by branch (``appeals/tests/test_api_shapes.py``)."""
-    return HttpResponse(dumps(body), status=status, content_type="application/json; charset=utf-8")
+    checks against the schema, branch by branch (``appeals/tests/test_api_shapes.py``). What
+    orjson refuses (an integer past 64 bits) is written by the standard library's encoder."""
+    try:
+        content = dumps(body)
+    except TypeError:  # orjson.JSONEncodeError is one
+        content = json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")

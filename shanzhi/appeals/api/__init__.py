@@ -37,7 +37,10 @@ class SubmitIn(Schema):
     category: str | None = Field(None, description="分类编码")
     lng: float | None = None
     lat: float | None = None
-    building_id: int | None = None
+    building_id: int | None = Field(
+        None,
+        description="楼栋 id：辖区内的楼栋；物业企业人员为本企业服务小区的楼栋（物业投诉须选择）",
+    )
     node_id: int | None = Field(
         None,
         description="无地图点时所属社区或网格的 id（工作人员代为登记）；只选社区则由社区派单；与地图点/楼栋不一致时拒绝",

@@ -5,14 +5,17 @@ the body exactly as written (every field there, none extra, nothing it would con
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from shanzhi.appeals import services
 from shanzhi.appeals.api.shapes import AppealDetailOut
 from shanzhi.appeals.models import Appeal
 from shanzhi.registry.models import Building
 
-from .test_api import post, submit_body
+from .conftest import jpeg_with_gps
+from .test_api import bearer, post, submit_body
 
 C = Appeal.Channel
 
@@ -72,10 +75,40 @@ def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
     # Another company's building, a retired one, an unknown id and a huge one are refused alike,
     # writing nothing.
     Building.objects.filter(pk=cast.building2.pk).update(retired_at=timezone.now())
+    messages = set()
     for wrong in (cast.building_b.pk, cast.building2.pk, 999999, 10**30):
         refused = post(client, cast.feng, url, {**body, "building_id": wrong, "title": f"另一件 {wrong}"})
         assert refused.status_code == 400 and refused.json()["field"] == "building_id", wrong
+        messages.add(refused.json()["message"])
+    assert len(messages) == 1  # the same words for each: nothing said about whose building it is
     # Staff with a registry scope still find only the buildings in it.
     refused = post(client, cast.wang, url, {**body, "channel": "patrol", "building_id": cast.building_b.pk})
     assert refused.status_code == 400 and refused.json()["field"] == "building_id"
     assert Appeal.objects.count() == 1
+
+
+def test_photos_and_summonses_in_the_answer_are_in_the_schema(client, cast, cats, tmp_path, settings):
+    """The branches with lists: a new appeal's photos, and a replay of one a department was
+    summoned to."""
+    settings.MEDIA_ROOT = tmp_path
+    data = {
+        **{k: v for k, v in submit_body(cats, channel="web").items()},
+        "photos": [SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")],
+    }
+    answer = _check(
+        client.post(
+            reverse("api:appeals_submit_multipart"),
+            data=data,
+            headers={**bearer(cast.jumin), "Idempotency-Key": "shape-photo"},
+        ),
+        201,
+    )
+    assert len(answer["photos"]) == 1 and answer["photos"][0]["stage"] == "intake"
+
+    body = submit_body(cats, channel="on_behalf")
+    url = reverse("api:appeals_submit")
+    first = _check(post(client, cast.zhang, url, body, **{"Idempotency-Key": "shape-summons"}), 201)
+    appeal = services.accept(Appeal.objects.get(number=first["number"]), by=cast.zhang)
+    services.summon(appeal, by=cast.zhang, lead=cast.department, parts={cast.department.pk: "清理"})
+    again = _check(post(client, cast.zhang, url, body, **{"Idempotency-Key": "shape-summons"}), 200)
+    assert [s["department"] for s in again["summonses"]] == [str(cast.department)]

@@ -5,6 +5,7 @@ import json
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -198,17 +199,22 @@ def test_bad_vote_input_names_the_field_and_writes_nothing(cast, roll, field, kw
 
 
 def test_a_period_ending_today_is_still_open_to_ballots(cast, roll):
-    today = str(timezone.localdate())
-    vote = services.create_vote(
-        cast.compound,
-        item=4,
-        question="q",
-        called_by="committee",
-        starts_on=today,
-        ends_on=today,
-        by=cast.zhang,
-    )
-    assert services.open_vote(vote, by=cast.zhang).status == Vote.Status.OPEN
+    # The last minute of the last day, Beijing time: created, opened and a ballot taken.
+    last_minute = timezone.make_aware(datetime.datetime(2027, 3, 5, 23, 59))
+    with time_machine.travel(last_minute, tick=False):
+        today = str(timezone.localdate())
+        vote = services.create_vote(
+            cast.compound,
+            item=4,
+            question="q",
+            called_by="committee",
+            starts_on=today,
+            ends_on=today,
+            by=cast.zhang,
+        )
+        assert services.open_vote(vote, by=cast.zhang).status == Vote.Status.OPEN
+        services.cast(vote, "yes", by=cast.jumin)
+    assert Ballot.objects.filter(vote=vote).count() == 1
 
 
 def test_developer_is_one_owner_per_compound(cast, roll):
