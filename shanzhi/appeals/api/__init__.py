@@ -21,7 +21,7 @@ from shanzhi.core.inputs import Text
 from .. import queries, refs, services
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Summons
 from ..services import actions as action_rules
-from ..services import intake, moveforms
+from ..services import choices, moveforms
 from ..services import photos as photo_rules
 from .shapes import AppealDetailOut, AppealOut, appeal_out, detail_out, receipt_out
 
@@ -91,8 +91,8 @@ def _submit(request, payload, files):
     user = request.auth
     _check_count(files)
     category = refs.active_by_code(payload.category)
-    building = intake.chosen_building(user, payload.building_id, field="building_id")
-    node = intake.chosen_node(user, payload.node_id, field="node_id")
+    building = choices.chosen_building(user, payload.building_id, field="building_id")
+    node = choices.chosen_node(user, payload.node_id, field="node_id")
     try:
         appeal = services.submit(
             by=user,

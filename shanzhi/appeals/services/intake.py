@@ -21,7 +21,6 @@ from shanzhi.core import crypto, inputs
 from shanzhi.core.errors import DomainError
 from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
-from shanzhi.registry.models import Building, OrgNode
 
 from .. import outbox, rollups
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category
@@ -42,56 +41,6 @@ CHANNELS = {
     Role.PROPERTY_STAFF: {C.PROPERTY},
 }
 CLIENT_CHANNELS = {C.OPEN311, C.HOTLINE}
-
-
-# --- the place ------------------------------------------------------------------------------
-
-
-def place_nodes(user):
-    """Communities and grids ``user`` may file for without a map point (staff entering a call or
-    a visit), in tree order. Residents and property staff file by point or building only."""
-    channels = set().union(*(CHANNELS.get(g.role, set()) for g in user.grants()))
-    if not channels - {C.WEB, C.PROPERTY}:
-        return OrgNode.objects.none()
-    return (
-        permissions.visible(user, OrgNode, "registry.view_tree")
-        .filter(level__in=("community", "grid"))
-        .order_by("path")
-    )
-
-
-def chosen_node(user, value, field="node"):
-    """The community or grid chosen by id, only among ``place_nodes``: a foreign or unknown id is
-    refused alike, so it tells nothing about other places."""
-    if value in (None, ""):
-        return None
-    node = place_nodes(user).filter(pk=int(value)).first() if str(value).isdigit() else None
-    if node is None:
-        raise DomainError(_("找不到所选的社区/网格，或不在您的辖区内。"), field=field)
-    return node
-
-
-def chosen_building(user, value, field="building"):
-    """The building chosen by id (the JSON API's ``building_id``), among those ``user`` sees in
-    the registry and, for a property company's staff, the buildings of the compounds their
-    company serves (a property complaint names one, ``_check_submitter``, and such staff have no
-    registry scope; a retired building is not theirs to name). A foreign or unknown id is refused
-    alike, telling nothing about buildings outside."""
-    if value in (None, ""):
-        return None
-    text = str(value)
-    pk = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
-    companies = {g.property_company_id for g in user.grants() if g.role == Role.PROPERTY_STAFF}
-    building = None
-    if pk is not None:
-        building = permissions.visible(user, Building).filter(pk=pk).first()
-        if building is None and companies:
-            building = Building.objects.filter(
-                pk=pk, retired_at__isnull=True, compound__property_company_id__in=companies
-            ).first()
-    if building is None:
-        raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field=field)
-    return building
 
 
 # --- who may submit what ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from shanzhi.registry.models import Building, Department, OrgNode, PropertyCompa
 
 from .. import services
 from ..models import Appeal, Category, ExtensionRequest, InvalidKind, SuspensionRequest
-from . import intake
+from . import choices
 
 
 class Params(dict):
@@ -138,7 +138,7 @@ def call(verb, appeal, user, post, files, version):
             appeal,
             lng=_point(post, "lng"),
             lat=_point(post, "lat"),
-            node=intake.chosen_node(user, post.get("node")),
+            node=choices.chosen_node(user, post.get("node")),
             building=_building(user, post.get("building")),
             note=_text(post, "note"),
             **v,

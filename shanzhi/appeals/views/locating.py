@@ -16,7 +16,7 @@ from shanzhi.core.errors import DomainError
 
 from .. import queries
 from ..models import Appeal
-from ..services import intake, moveforms
+from ..services import choices, moveforms
 
 PER_PAGE = 25
 
@@ -59,6 +59,6 @@ def place(request, number):
         "form": form,
         "error": error,
         "conflict": getattr(error, "changed", None),
-        "place_nodes": intake.place_nodes(user),
+        "place_nodes": choices.place_nodes(user),
     }
     return render(request, "appeals/locate.html", context, status=error.status if error else 200)

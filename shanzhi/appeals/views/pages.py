@@ -23,7 +23,7 @@ from shanzhi.registry.households import own_household
 
 from .. import progress, queries, services
 from ..models import DESCRIPTION_MAX_LENGTH, Appeal, AppealPhoto, Category, Notification
-from ..services import intake, notify
+from ..services import choices, intake, notify
 from . import pending
 from .common import render_detail
 
@@ -122,7 +122,7 @@ def submit(request):
             channel = form.get("channel") or (channels[0] if channels else "")
             if channel not in channels:
                 raise DomainError(_("请选择登记渠道。"), field="channel")
-            node = intake.chosen_node(user, form.get("node"))
+            node = choices.chosen_node(user, form.get("node"))
             lng, lat = (None, None) if use_home else _picked_point(form)
             appeal = services.submit(
                 by=user,
@@ -172,7 +172,7 @@ def submit(request):
         "error": error,
         "max_photos": MAX_PHOTOS,
         "description_max": DESCRIPTION_MAX_LENGTH,
-        "place_nodes": intake.place_nodes(user),
+        "place_nodes": choices.place_nodes(user),
         # A fresh key per render; a re-render after an error keeps the one the user already sent.
         "idempotency_key": key or uuid.uuid4().hex,
         "kept_photos": pending.listed(request, key) if key else [],
