@@ -91,8 +91,9 @@ def _submit(request, payload, files):
     user = request.auth
     _check_count(files)
     category = refs.active_by_code(payload.category)
-    building = choices.chosen_building(user, payload.building_id, field="building_id")
-    node = choices.chosen_node(user, payload.node_id, field="node_id")
+    key = request.headers.get("Idempotency-Key", "")
+    building = choices.chosen_again(choices.chosen_building, user, payload.building_id, "building_id", key)
+    node = choices.chosen_again(choices.chosen_node, user, payload.node_id, "node_id", key)
     try:
         appeal = services.submit(
             by=user,
@@ -108,7 +109,7 @@ def _submit(request, payload, files):
             contact_name=payload.contact_name,
             contact_phone=payload.contact_phone,
             photos_in=files,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            idempotency_key=key,
         )
     except DomainError as exc:
         exc.field = {"node": "node_id", "building": "building_id"}.get(exc.field, exc.field)

@@ -12,7 +12,7 @@ from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Building, OrgNode
 
 from ..models import Appeal
-from .intake import CHANNELS
+from .intake import CHANNELS, filed_with_key
 
 C = Appeal.Channel
 
@@ -62,3 +62,27 @@ def chosen_building(user, value, field="building"):
     if building is None:
         raise DomainError(_("找不到该楼栋，或不在您的辖区内。"), field=field)
     return building
+
+
+# What a first appeal named, per choice: its building; the grid or community a node placed it in.
+_NAMED = {
+    chosen_building: (Building, lambda appeal: {appeal.building_id}),
+    chosen_node: (OrgNode, lambda appeal: {appeal.grid_id, appeal.community_id}),
+}
+
+
+def chosen_again(choose, user, value, field, key):
+    """``choose(user, value, field=field)``, except for a retry: a submission whose idempotency
+    key already filed an appeal naming that same building or community/grid gets it back, even
+    if it is no longer the filer's to name (retired since, its compound passed to another
+    company, a scope lost). ``intake.submit`` then answers the retry with its first appeal, as it
+    answers every refused retry, and compares the content; a new filing is refused as before."""
+    try:
+        return choose(user, value, field=field)
+    except DomainError:
+        first = filed_with_key(user, key) if key else None
+        model, named = _NAMED[choose]
+        text = str(value)
+        if first is not None and text.isascii() and text.isdigit() and int(text) in named(first) - {None}:
+            return model.objects.get(pk=int(text))
+        raise

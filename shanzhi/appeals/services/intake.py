@@ -91,6 +91,18 @@ _EXISTING_SQL = (
 )
 
 
+def filed_with_key(by, key):
+    """The appeal ``by`` already filed with this idempotency key, or None (content unchecked:
+    ``submit`` compares it when the retry comes through)."""
+    key = (key or "").strip()
+    if not key or len(key) > 80:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_EXISTING_SQL, [f"u:{by.pk}", key])
+        row = cursor.fetchone()
+    return Appeal.objects.get(pk=row[0]) if row is not None else None
+
+
 def _existing(scope, key, hotline_case_number, digest):
     """The appeal this submission repeats, if any: same client and key (and then the same
     content), or the same hotline case (whose later versions are not re-imported)."""

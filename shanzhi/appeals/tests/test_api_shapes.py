@@ -87,6 +87,34 @@ def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
     assert Appeal.objects.count() == 1
 
 
+def test_a_retry_gets_its_appeal_after_its_building_is_no_longer_the_filers(client, cast, cats):
+    """The building is looked up before intake; a retry whose building was retired since is
+    still answered with its first appeal (as intake answers every refused retry), while a new
+    filing, or the same key with other content, is refused."""
+    body = {
+        "channel": C.PROPERTY,
+        "title": "电梯故障",
+        "description": "1号楼电梯停运。",
+        "category": cats.property.code,
+        "building_id": cast.building.pk,
+    }
+    url = reverse("api:appeals_submit")
+    first = _check(post(client, cast.feng, url, body, **{"Idempotency-Key": "lift-1"}), 201)
+    Building.objects.filter(pk=cast.building.pk).update(retired_at=timezone.now())
+    again = _check(post(client, cast.feng, url, body, **{"Idempotency-Key": "lift-1"}), 200)
+    assert again["number"] == first["number"]
+    refused = post(client, cast.feng, url, body, **{"Idempotency-Key": "lift-2"})
+    assert refused.status_code == 400 and refused.json()["field"] == "building_id"
+    other = post(client, cast.feng, url, {**body, "title": "另一件"}, **{"Idempotency-Key": "lift-1"})
+    assert other.status_code == 400 and other.json()["field"] == "idempotency_key"
+    # The key names another building than the first appeal's: refused as any foreign id.
+    moved = post(
+        client, cast.feng, url, {**body, "building_id": cast.building_b.pk}, **{"Idempotency-Key": "lift-1"}
+    )
+    assert moved.status_code == 400 and moved.json()["field"] == "building_id"
+    assert Appeal.objects.count() == 1
+
+
 def test_photos_and_summonses_in_the_answer_are_in_the_schema(client, cast, cats, tmp_path, settings):
     """The branches with lists: a new appeal's photos, and a replay of one a department was
     summoned to."""

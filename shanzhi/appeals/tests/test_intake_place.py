@@ -126,6 +126,17 @@ def test_api_intake_takes_the_community(cast, cats, client):
     assert Appeal.objects.count() == 1
 
 
+def test_a_retry_gets_its_appeal_after_its_community_left_the_filers_scope(cast, cats, client):
+    first = post_json(client, cast.zhang, api_body(cats, node_id=cast.community.pk))
+    assert first.status_code == 201, first.content
+    cast.zhang.role_grants.update(node=cast.community_c)  # moved to another community since
+    again = post_json(client, cast.zhang, api_body(cats, node_id=cast.community.pk))
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    new = post_json(client, cast.zhang, api_body(cats, node_id=cast.community.pk), key="k2")
+    assert new.status_code == 400 and new.json()["field"] == "node_id"
+    assert Appeal.objects.count() == 1
+
+
 # --- photos through the API -----------------------------------------------------------------------
 
 

@@ -122,7 +122,7 @@ def submit(request):
             channel = form.get("channel") or (channels[0] if channels else "")
             if channel not in channels:
                 raise DomainError(_("请选择登记渠道。"), field="channel")
-            node = choices.chosen_node(user, form.get("node"))
+            node = choices.chosen_again(choices.chosen_node, user, form.get("node"), "node", key)
             lng, lat = (None, None) if use_home else _picked_point(form)
             appeal = services.submit(
                 by=user,
