@@ -7,7 +7,12 @@ Prints, per kind, the wall time per request and the functions with the most cumu
 most own time. ``--cpu`` profiles nothing: it prints, per kind, the CPU milliseconds a request
 costs this process and the PostgreSQL backend serving it (read from ``/proc``: the same machine),
 and the statements it sends. On a machine shared with others those stay close to what the
-request costs, where wall time does not.
+request costs, where wall time does not. ``--wsgi`` sends the requests through the WSGI
+application as gunicorn calls it, with production's connection pool, instead of the test client
+(whose signals and response checks are its own cost). ``--callgrind``, run under
+``valgrind --tool=callgrind --instr-atstart=no``, switches the instrumentation on around the
+``--n`` requests of each kind only: their instructions, the same figure run after run whatever
+else the machine is doing (``callgrind_annotate`` prints the total; divide by ``--n``).
 """
 
 import argparse
@@ -16,6 +21,8 @@ import io
 import os
 import pstats
 import random
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,30 +42,37 @@ def main():
     p.add_argument(
         "--cpu", action="store_true", help="CPU per request (this process and PostgreSQL), no profile"
     )
+    p.add_argument(
+        "--wsgi", action="store_true", help="through the WSGI application, pool on (module docstring)"
+    )
+    p.add_argument(
+        "--callgrind", action="store_true", help="under callgrind: instructions of the requests only"
+    )
     args = p.parse_args()
     os.environ["DATABASE_URL"] = f"{args.pg}/{args.db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shanzhi.settings")
     os.environ["SHANZHI_DEBUG"] = "0"
+    if args.wsgi:
+        os.environ.pop("PYTEST_VERSION", None)
+        os.environ.setdefault("SHANZHI_DB_POOL", "1")
     import django
 
     django.setup()
-    from django.test import Client
 
     from bench import open311 as bench
 
     spec = bench.credentials()
     rng = random.Random(3)
-    c = Client()
+    send = wsgi_sender() if args.wsgi else client_sender()
 
     def post(kind):
         method, path, body, headers, expect = bench.make_request(kind, spec, rng)
-        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if k != "Content-Type"}
-        r = c.post(path, body, headers["Content-Type"], **extra)
-        assert r.status_code == expect, (r.status_code, r.content[:300])
+        status, content = send("POST", path, body, headers)
+        assert status == expect, (status, content[:300])
 
     def get(path):
-        r = c.get(path)
-        assert r.status_code == 200, (r.status_code, r.content[:300])
+        status, content = send("GET", path, None, {})
+        assert status == 200, (status, content[:300])
 
     kinds = {
         "o311_post": lambda: post("o311_post"),
@@ -75,6 +89,13 @@ def main():
         if args.cpu:
             cpu(kind, call, args.n)
             continue
+        if args.callgrind:  # instructions of the requests only: instrumentation on around them
+            control = shutil.which("callgrind_control")  # valgrind's own, beside valgrind
+            subprocess.run([control, "--instr=on", str(os.getpid())], check=True)  # noqa: S603 - our own pid
+            for _ in range(args.n):
+                call()
+            subprocess.run([control, "--instr=off", str(os.getpid())], check=True)  # noqa: S603
+            continue
         profiler = cProfile.Profile()
         t = time.perf_counter()
         profiler.enable()
@@ -88,6 +109,67 @@ def main():
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
             text = out.getvalue()
             print(text[text.find("   ncalls") :])
+
+
+def client_sender():
+    from django.test import Client
+
+    c = Client()
+
+    def send(method, path, body, headers):
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if k != "Content-Type"}
+        if method == "GET":
+            r = c.get(path)
+        else:
+            r = c.post(path, body, headers["Content-Type"], **extra)
+        return r.status_code, r.content
+
+    return send
+
+
+def wsgi_sender():
+    """Requests through the WSGI application, as a gunicorn sync worker calls it."""
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+
+    def send(method, path, body, headers):
+        path, _, query = path.partition("?")
+        data = body.encode() if isinstance(body, str) else (body or b"")
+        environ = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(data)),
+        }
+        for name, value in headers.items():
+            if name == "Content-Type":
+                environ["CONTENT_TYPE"] = value
+            else:
+                environ[f"HTTP_{name.upper().replace('-', '_')}"] = value
+        status = []
+        result = app(environ, lambda s, h, exc_info=None: status.append(int(s.split()[0])))
+        try:
+            content = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return status[0], content
+
+    return send
 
 
 def cpu(kind, call, n):
