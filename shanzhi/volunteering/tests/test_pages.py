@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shanzhi.volunteering import services
-from shanzhi.volunteering.models import Account, Attendance, Item, Movement, Redemption, SignUp
+from shanzhi.volunteering.models import Account, Activity, Attendance, Item, Movement, Redemption, SignUp
 from shanzhi.volunteering.services import checkin, ledger
 
 H = datetime.timedelta(hours=1)
@@ -142,9 +142,13 @@ def test_bad_form_input_is_a_message_naming_the_problem(client, world):
             "ends_at": "",
             "capacity": "1",
         },
-        follow=True,
     )
-    assert "开始时间格式不正确" in response.content.decode()
+    # The form again, open, with what was typed and the refused field marked; nothing written.
+    page = response.content.decode()
+    assert response.status_code == 400 and "开始时间格式不正确" in page
+    assert 'data-error-field="starts_at"' in page and 'value="植树"' in page and 'value="东门"' in page
+    assert '<details class="card shadow-sm mb-3" open>' in page
+    assert not Activity.objects.filter(title="植树").exists()
 
 
 def test_only_the_organiser_shows_the_qr_code_and_confirms(client, world):

@@ -31,6 +31,7 @@ from .common import PER_PAGE, _require_view, _staff_communities, act, error_text
 def activity_list(request):
     _require_view(request.user)
     user = request.user
+    refused, typed = None, {}
     if request.method == "POST":
         community = permissions.get_visible_or_404(
             user, OrgNode, "volunteering.manage", pk=id_or_none(request.POST.get("community"))
@@ -48,10 +49,12 @@ def activity_list(request):
                 by=user,
             )
         except DomainError as exc:
-            messages.error(request, error_text(exc))
-            return redirect("volunteering:activities")
-        messages.success(request, _("活动已发布。"))
-        return redirect("volunteering:activity", pk=activity.pk)
+            # The form again, open, with what was typed and the refused field marked: a 400, as
+            # every refused input, and nothing for the organiser to type twice.
+            refused, typed = exc, p.dict()
+        else:
+            messages.success(request, _("活动已发布。"))
+            return redirect("volunteering:activity", pk=activity.pk)
     activities = permissions.visible(user, Activity).select_related("community").order_by("-starts_at")
     return render(
         request,
@@ -60,7 +63,10 @@ def activity_list(request):
             "page": Paginator(activities, PER_PAGE).get_page(request.GET.get("page")),
             "communities": _staff_communities(user),
             "now": timezone.now(),
+            "error": refused,
+            "v": typed,
         },
+        status=400 if refused else 200,
     )
 
 
