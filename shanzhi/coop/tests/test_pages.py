@@ -77,6 +77,21 @@ def test_resource_pages_mask_the_phone_and_stop_at_the_community(client, world):
     assert page(client, world.jumin_b, "coop:resource", world.resource.pk).status_code == 404
 
 
+def test_a_refused_order_is_a_400_with_the_form_as_typed(client, world):
+    response = post(
+        client,
+        world.cast.jumin,
+        "coop:resource_action",
+        world.resource.pk,
+        "order",
+        data={"note": "周二上午", "wanted_on": "2026-13-45"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'data-error-field="wanted_on"' in page
+    assert 'value="周二上午"' in page and 'value="2026-13-45"' in page
+    assert not Order.objects.exists()
+
+
 def test_resident_orders_from_the_page_and_the_provider_handles_it(client, world):
     response = post(
         client,

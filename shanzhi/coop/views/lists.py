@@ -166,8 +166,12 @@ def resource_list(request):
 @never_cache
 @require_GET
 def resource_detail(request, pk):
+    return _resource_page(request, permissions.get_visible_or_404(request.user, Resource, pk=pk))
+
+
+def _resource_page(request, resource, error=None):
+    """The resource's page; ``error``: the refused order, shown above its form with what was typed."""
     user = request.user
-    resource = permissions.get_visible_or_404(user, Resource, pk=pk)
     staff = permissions.can(user, "coop.manage_lists", resource)
     return render(
         request,
@@ -180,7 +184,10 @@ def resource_detail(request, pk):
             "orders": permissions.visible(user, Order).filter(resource=resource).order_by("-created_at")[:50],
             "waiting": resource.orders.filter(status__in=["placed", "accepted"]).count() if staff else 0,
             "matches": queries.suggest_needs(user, resource) if staff else [],
+            "error": error,
+            "v": request.POST.dict() if error else {},
         },
+        status=400 if error else 200,
     )
 
 
@@ -195,9 +202,8 @@ def resource_action(request, pk, verb):
             order = services.place_order(
                 resource, by=user, note=p.get("note", ""), wanted_on=p.get("wanted_on") or None
             )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect(back)
+        except DomainError as exc:  # a 400 with the form as typed, its field marked
+            return _resource_page(request, resource, error=exc)
         messages.success(request, _("点单成功，社区会尽快联系您。"))
         return redirect("coop:order", pk=order.pk)
     calls = {
