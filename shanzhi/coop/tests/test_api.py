@@ -46,9 +46,15 @@ def _cells():
 
 
 def call(client, method, url, user, body=None):
+    """One API request as ``user`` (None: no token). A user's token is issued once per test client,
+    that is once per test: issuing one writes its row and an audit row and empties every process's
+    cache of keys, which made each of a matrix's requests a key reload."""
     options = {}
     if user is not None:
-        options["headers"] = {"Authorization": f"Bearer {issue_api_token(user)}"}
+        tokens = client.__dict__.setdefault("_api_tokens", {})
+        if user.pk not in tokens:
+            tokens[user.pk] = issue_api_token(user)
+        options["headers"] = {"Authorization": f"Bearer {tokens[user.pk]}"}
     if body is not None:
         options.update(data=json.dumps(body), content_type="application/json")
     return getattr(client, method)(url, **options)
