@@ -22,7 +22,7 @@ HEAD_FILL = PatternFill("solid", fgColor="B22222")
 
 def _sheet(wb, title, headers, rows, *, first=False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title
+    ws.title = spreadsheets.sheet_title(title)
     ws.append(headers)
     for cell in ws[1]:
         cell.font, cell.fill = HEAD, HEAD_FILL
@@ -126,7 +126,7 @@ def unit_report_xlsx(report):
             for a in report["assessments"]
         ],
     )
-    summary = wb.create_sheet(_("说明"), 0)
+    summary = wb.create_sheet(spreadsheets.sheet_title(_("说明")), 0)
     summary.append([_("驻区单位“双报到”情况报告")])
     summary["A1"].font = Font(bold=True, size=14)
     spreadsheets.append(summary, [_("单位"), unit.name])

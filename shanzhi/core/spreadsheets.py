@@ -39,6 +39,16 @@ def append(sheet, values):
     sheet.append(row(values))
 
 
+# A sheet's name: Excel refuses more than 31 characters and any of []:*?/\ (openpyxl raises on
+# the characters and only warns on the length, and the file then fails to open in some programs).
+_SHEET_REFUSED = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(text):
+    """``text`` as a sheet name Excel opens: refused characters as spaces, at most 31 characters."""
+    return " ".join(str(text).translate(_SHEET_REFUSED).split())[:31] or "Sheet"
+
+
 def xlsx_bytes(book):
     out = io.BytesIO()
     book.save(out)

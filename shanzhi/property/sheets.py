@@ -10,7 +10,7 @@ from shanzhi.core import spreadsheets
 
 def evaluations_xlsx(period, evaluations):
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(period))
+    sheet = book.create_sheet(spreadsheets.sheet_title(period))
     spreadsheets.append(
         sheet,
         [

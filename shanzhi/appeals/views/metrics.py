@@ -102,17 +102,17 @@ def _part_row(u):
 def metrics_export(request):
     context = _computed(request)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(metrics.DIMENSIONS[context["dimension"]]))
+    sheet = book.create_sheet(spreadsheets.sheet_title(metrics.DIMENSIONS[context["dimension"]]))
     sheet.append([f"{context['start']:%Y-%m-%d} ~ {context['end']:%Y-%m-%d}"])
     sheet.append([str(c) for c in metrics.COLUMNS])
     for unit in context["units"]:
         spreadsheets.append(sheet, unit.as_row())
     spreadsheets.append(sheet, context["total"].as_row())
-    ranked = book.create_sheet(str(_("排名")))
+    ranked = book.create_sheet(spreadsheets.sheet_title(_("排名")))
     ranked.append([str(_("名次"))] + [str(c) for c in metrics.COLUMNS])
     for unit in context["ranked"]:
         spreadsheets.append(ranked, [unit.rank] + unit.as_row())
-    parts = book.create_sheet(str(_("吹哨报到")))
+    parts = book.create_sheet(spreadsheets.sheet_title(_("吹哨报到")))
     parts.append([str(c) for c in PART_COLUMNS])
     for unit in [*context["parts"], context["parts_total"]]:
         spreadsheets.append(parts, _part_row(unit))

@@ -248,7 +248,7 @@ def export(request):
     rows = list(f.cases(user)[: EXPORT_MAX + 1])
     now = timezone.now()
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("诉求")))
+    sheet = book.create_sheet(spreadsheets.sheet_title(_("诉求")))
     sheet.append([str(c) for c in EXPORT_COLUMNS])
     for a in rows[:EXPORT_MAX]:
         spreadsheets.append(

@@ -56,3 +56,18 @@ def test_xlsx_response_is_an_attachment():
     response = spreadsheets.xlsx_response(b"PK", "台账.xlsx")
     assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     assert response["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("诉求", "诉求"),
+        ("Owners' roll: 2026/H1 [draft]?", "Owners' roll 2026 H1 draft"),
+        ("Property service evaluation, first half of 2026", "Property service evaluation, fi"),
+        ("*?", "Sheet"),
+    ],
+)
+def test_sheet_titles_are_names_excel_opens(text, title):
+    assert spreadsheets.sheet_title(text) == title
+    sheet = Workbook().create_sheet(spreadsheets.sheet_title(text))  # openpyxl raises on a refused one
+    assert len(sheet.title) <= 31

@@ -83,7 +83,7 @@ def _template(compound):
     the roll (no names: the community fills them in from the register)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _("业主名册")
+    sheet.title = spreadsheets.sheet_title(_("业主名册"))
     spreadsheets.append(sheet, [header for _key, header, _required in roll_import.COLUMNS])
     areas = dict(OwnedUnit.objects.filter(owner__compound=compound).values_list("household_id", "area"))
     for label, household in sorted(roll_import.unit_labels(compound).items()):
