@@ -91,6 +91,8 @@ def main():
             continue
         if args.callgrind:  # instructions of the requests only: instrumentation on around them
             control = shutil.which("callgrind_control")  # valgrind's own, beside valgrind
+            if control is None:
+                sys.exit("--callgrind: callgrind_control is not on PATH (Debian's valgrind package)")
             subprocess.run([control, "--instr=on", str(os.getpid())], check=True)  # noqa: S603 - our own pid
             for _ in range(args.n):
                 call()

@@ -169,12 +169,12 @@ def title(c):
 def xlsx(c):
     wb = Workbook()
     first = wb.active
-    first.title = str(_("说明"))
+    first.title = spreadsheets.sheet_title(_("说明"))
     spreadsheets.append(first, [title(c)])
     first["A1"].font = Font(bold=True, size=14)
     spreadsheets.append(first, [_("统计期间"), f"{c['start']} 至 {c['last']}"])
     for name, headers, rows in _tables(c):
-        ws = wb.create_sheet(str(name)[:31])
+        ws = wb.create_sheet(spreadsheets.sheet_title(name))
         spreadsheets.append(ws, headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)

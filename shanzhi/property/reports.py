@@ -102,12 +102,12 @@ def tally_xlsx(vote, export, *, recount_ok, per_unit=True):
     """The workbook: 汇总 (the summary) and, with ``per_unit`` (staff), 分户 (each unit's
     choice); every text cell neutralised."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("汇总"))
+    sheet = book.create_sheet(spreadsheets.sheet_title(_("汇总")))
     for label, value in summary(vote, export, recount_ok=recount_ok):
         spreadsheets.append(sheet, [label, value])
     if not per_unit:
         return spreadsheets.xlsx_bytes(book)
-    units = book.create_sheet(_("分户"))
+    units = book.create_sheet(spreadsheets.sheet_title(_("分户")))
     spreadsheets.append(units, [_("房屋"), _("业主编号"), _("专有部分面积（㎡）"), _("意见")])
     for row in unit_rows(export):
         spreadsheets.append(units, list(row))

@@ -24,7 +24,7 @@ def export_roster(user, node, *, request=None):
     """The .xlsx bytes of what ``user`` may see under ``node``; audited with the row count."""
     permissions.require(user, "registry.export", node)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("台账")
+    sheet = book.create_sheet(spreadsheets.sheet_title("台账"))
     sheet.append(HEADERS)
     rows = 0
     for batch in _batches(_households(user, node), BATCH):

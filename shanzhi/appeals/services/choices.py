@@ -77,11 +77,11 @@ def chosen_again(choose, user, value, field, key):
     if it is no longer the filer's to name (retired since, its compound passed to another
     company, a scope lost). ``intake.submit`` then answers the retry with its first appeal, as it
     answers every refused retry, and compares the content; a new filing is refused as before."""
+    model, named = _NAMED[choose]  # before choosing: an unknown chooser fails on every call
     try:
         return choose(user, value, field=field)
     except DomainError:
         first = filed_with_key(user, key) if key else None
-        model, named = _NAMED[choose]
         text = str(value)
         if first is not None and text.isascii() and text.isdigit() and int(text) in named(first) - {None}:
             return model.objects.get(pk=int(text))

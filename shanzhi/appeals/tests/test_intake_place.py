@@ -221,3 +221,16 @@ def test_openapi_still_generates_with_the_multipart_endpoints(client):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert "/api/v1/appeals/multipart" in paths and "/api/v1/appeals/{number}/resolve/multipart" in paths
+
+
+def test_a_staff_page_retry_after_the_community_left_the_scope_gets_its_appeal(cast, cats, login):
+    client = login(cast.zhang)
+    form = staff_form(cats, node=cast.community.pk)
+    assert client.post(reverse("appeals:submit"), form).status_code == 302
+    number = Appeal.objects.get().number
+    cast.zhang.role_grants.update(node=cast.community_c)  # moved to another community since
+    again = client.post(reverse("appeals:submit"), form, follow=True)
+    page = again.content.decode()
+    assert number in page and "已经提交过" in page and "待定位" not in page  # placed, not unplaced
+    new = client.post(reverse("appeals:submit"), {**form, "idempotency_key": "k-other"})
+    assert new.status_code == 400 and Appeal.objects.count() == 1

@@ -160,8 +160,10 @@ def submit(request):
                 messages.success(request, _("提交成功，诉求编号 %(n)s。") % {"n": appeal.number})
             if not permissions.visible(user, Appeal).filter(pk=appeal.pk).exists():
                 # Filed by staff with an address nobody could place: it waits in the district's
-                # 待定位 queue, outside the filer's own scope.
-                messages.info(request, _("地址未能定位，已转区、街道待定位。"))
+                # 待定位 queue, outside the filer's own scope. (A retry of an appeal since out of
+                # the filer's scope is not that: it was placed; the message above says enough.)
+                if appeal.unplaced and not appeal.is_replay:
+                    messages.info(request, _("地址未能定位，已转区、街道待定位。"))
                 return redirect("appeals:submit")
             return redirect("appeals:detail", number=appeal.number)
     context = {

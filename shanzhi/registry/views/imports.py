@@ -156,14 +156,14 @@ def _template_response():
     """A header-only workbook to fill in, with a second sheet explaining the columns."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "台账"
+    sheet.title = spreadsheets.sheet_title("台账")
     sheet.append([header for _key, header, _required in importing.COLUMNS])
     for cell, (_key, _header, required) in zip(sheet[1], importing.COLUMNS, strict=True):
         cell.font = Font(bold=True, color="B71C1C" if required else "000000")
         sheet.column_dimensions[cell.column_letter].width = 20
         # Text format keeps Excel from turning ID numbers and codes into rounded numbers.
         sheet.column_dimensions[cell.column_letter].number_format = "@"
-    notes = book.create_sheet("填写说明")
+    notes = book.create_sheet(spreadsheets.sheet_title("填写说明"))
     notes.append([_("列"), _("是否必填"), _("说明")])
     for row in _column_notes():
         spreadsheets.append(notes, row)
