@@ -59,15 +59,20 @@ def test_a_receipt_for_who_may_file_but_not_follow_is_in_the_schema(client, cast
     assert Appeal.objects.get(number=receipt["number"]).entered_by == cast.wang
 
 
-def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
-    """Property staff have no registry scope: the buildings they may name are their company's."""
-    body = {
+def _lift_complaint(cast, cats):
+    """A property company's complaint about its own compound's building, named by id."""
+    return {
         "channel": C.PROPERTY,
         "title": "电梯故障",
         "description": "1号楼电梯停运。",
         "category": cats.property.code,
         "building_id": cast.building.pk,
     }
+
+
+def test_property_staff_name_their_compounds_building_by_id(client, cast, cats):
+    """Property staff have no registry scope: the buildings they may name are their company's."""
+    body = _lift_complaint(cast, cats)
     url = reverse("api:appeals_submit")
     answer = _check(post(client, cast.feng, url, body), 201)
     appeal = Appeal.objects.get(number=answer["number"])
@@ -91,13 +96,7 @@ def test_a_retry_gets_its_appeal_after_its_building_is_no_longer_the_filers(clie
     """The building is looked up before intake; a retry whose building was retired since is
     still answered with its first appeal (as intake answers every refused retry), while a new
     filing, or the same key with other content, is refused."""
-    body = {
-        "channel": C.PROPERTY,
-        "title": "电梯故障",
-        "description": "1号楼电梯停运。",
-        "category": cats.property.code,
-        "building_id": cast.building.pk,
-    }
+    body = _lift_complaint(cast, cats)
     url = reverse("api:appeals_submit")
     first = _check(post(client, cast.feng, url, body, **{"Idempotency-Key": "lift-1"}), 201)
     Building.objects.filter(pk=cast.building.pk).update(retired_at=timezone.now())
