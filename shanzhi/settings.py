@@ -218,7 +218,8 @@ if TASKS["default"]["BACKEND"].endswith("RQBackend"):
 # --- authentication and sessions --------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the account and its grants read in one statement (accounts/backends.py).
+    "shanzhi.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -247,6 +248,7 @@ SHANZHI_PASSWORD_MAX_AGE_DAYS = env_int("SHANZHI_PASSWORD_MAX_AGE_DAYS", 0)
 # enforced server-side because the expiry is stored with the session row; renewed at most once a
 # minute by shanzhi.core.sessions (not SESSION_SAVE_EVERY_REQUEST: a write on every page view).
 SESSION_COOKIE_AGE = env_int("SHANZHI_IDLE_TIMEOUT", 30 * 60)
+SESSION_ENGINE = "shanzhi.core.sessions"  # Django's database store, its read compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Secure cookies follow HTTPS, not DEBUG: the demo runs with DEBUG off on plain http://127.0.0.1,

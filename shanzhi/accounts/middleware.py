@@ -2,9 +2,13 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import router
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shanzhi.core import prepared
 
 from .models import ADMIN_ROLES
 from .permissions import STAFF
@@ -28,9 +32,20 @@ def password_is_due(user):
     return changed is None or timezone.now() - changed > datetime.timedelta(days=max_age)
 
 
+def _confirmed_device(user_id):
+    return TOTPDevice.objects.filter(user_id=user_id, confirmed=True).only("pk")[:1]
+
+
+# Asked on every page of a session that has not passed the second step (most sessions: most
+# accounts have no device), so compiled once per process (``core.prepared``), not per request.
+_CONFIRMED_DEVICE = prepared.Compiled(_confirmed_device, 0)
+
+
 def owes_second_factor(user):
     """Signed in with the password, but TOTP is on and this session has not passed it yet."""
-    return not user.is_verified() and user.totpdevice_set.filter(confirmed=True).exists()
+    if user.is_verified():
+        return False
+    return bool(_CONFIRMED_DEVICE(user.pk, using=router.db_for_read(TOTPDevice, instance=user)))
 
 
 def _with_next(url_name, request):

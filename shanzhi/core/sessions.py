@@ -11,7 +11,12 @@ after the last request (29 to 30 minutes by default), which no one can tell apar
 
 import time
 
+from django.contrib.sessions.backends import db
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import router
+from django.utils import timezone
+
+from . import prepared
 
 RENEW_EVERY = 60  # seconds
 KEY = "_renewed"  # when the session's expiry was last moved (epoch seconds)
@@ -27,3 +32,26 @@ class IdleTimeoutSessionMiddleware(SessionMiddleware):
             if not isinstance(renewed, int) or not 0 <= now - renewed < RENEW_EVERY:
                 session[KEY] = now  # modified: saved with a new expiry, and its cookie sent again
         return super().process_response(request, response)
+
+
+def _session(key):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.filter(session_key=key)
+
+
+# The session row by its key, a statement compiled once per process (``core.prepared``): Django's
+# store compiles its query on every request a browser makes, as much as reading the row costs.
+_SESSION = prepared.Compiled(_session, "k")
+
+
+class SessionStore(db.SessionStore):
+    """``SESSION_ENGINE``: Django's database store (the same table and rows), which reads a session
+    through ``_SESSION`` and checks its expiry here, as Django's ``expire_date__gt=now()`` does."""
+
+    def _get_session_from_db(self):
+        rows = _SESSION(self.session_key, using=router.db_for_read(self.model))
+        if rows and rows[0].expire_date > timezone.now():
+            return rows[0]
+        self._session_key = None
+        return None

@@ -148,6 +148,38 @@ def _expiry(client):
     return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
 
 
+def test_a_session_is_over_at_its_expiry_to_the_microsecond(client, cast):
+    """The store reads the row by its key and compares the expiry itself (core/sessions.py), as
+    Django's ``expire_date__gt=now()`` does: a microsecond before it the session holds, at it not."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        post_login(client, "wang_grid", cast.password)
+        assert client.get(PROFILE).status_code == 200
+        traveller.move_to(_expiry(client) - datetime.timedelta(microseconds=1))
+        assert client.get(PROFILE).status_code == 200  # and renewed: a full timeout from now
+        traveller.move_to(_expiry(client))
+        assert client.get(PROFILE).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["zhang", "nobody"])
+def test_a_signed_in_page_reads_the_account_and_its_grants_in_one_statement(client, cast, who):
+    """accounts/backends.py: the session's account comes with its grants (an account without any
+    grant needs a second look at the account alone), and nothing asks for either again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(getattr(cast, who))
+    client.get("/appeals/SZ20990101000001/")  # the first request after signing in renews the session
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/appeals/SZ20990101000001/").status_code == 404
+    account = [q["sql"] for q in ctx.captured_queries if '"accounts_user"' in q["sql"]]
+    grants = [q["sql"] for q in ctx.captured_queries if '"accounts_rolegrant"' in q["sql"]]
+    if who == "zhang":
+        assert len(account) == len(grants) == 1 and account == grants
+    else:
+        assert len(account) == 2 and len(grants) == 1
+    assert sum('"django_session"' in q["sql"] for q in ctx.captured_queries) == 1
+
+
 def test_the_idle_timeout_is_renewed_at_most_once_a_minute(client, cast):
     """A page view within a minute of the last renewal writes no session row (shanzhi.core.sessions);
     the first one after it moves the expiry to a full SESSION_COOKIE_AGE from now."""
