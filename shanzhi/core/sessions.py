@@ -7,6 +7,9 @@ view and every map tile of a dashboard included, and keeps a read replica's read
 primary. This middleware renews the expiry at most once a ``RENEW_EVERY`` seconds instead: a
 session then ends between ``SESSION_COOKIE_AGE - RENEW_EVERY`` and ``SESSION_COOKIE_AGE`` seconds
 after the last request (29 to 30 minutes by default), which no one can tell apart.
+
+``SessionStore`` is the ``SESSION_ENGINE``: Django's database store, reading a session through a
+statement compiled once per process.
 """
 
 import time

@@ -73,6 +73,11 @@ LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(a => !a.hasAttribute('download') && a.origin === location.origin)
   .map(a => a.pathname + a.search)"""
 OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
+# The menu's entries that lie open but end past the window's right edge (the navbar does not
+# widen the page, so OVERFLOW misses them; a collapsed menu on a phone has none on screen).
+MENU_PAST_THE_EDGE = """() => Array.from(document.querySelectorAll('.sz-navbar .nav-link'))
+  .filter(a => a.offsetParent !== null && a.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(a => a.textContent.trim())"""
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations
@@ -128,6 +133,9 @@ class Walk:
         overflow = page.evaluate(OVERFLOW)
         if overflow > 1:
             self.problems.append(f"{where}: {overflow}px wider than the screen")
+        past = page.evaluate(MENU_PAST_THE_EDGE)
+        if past:
+            self.problems.append(f"{where}: menu entries past the right edge: {past}")
         if english:
             if not page.evaluate("() => document.documentElement.lang").startswith("en"):
                 self.problems.append(f"{where}: not served in English")
