@@ -6,6 +6,7 @@ from django.http import Http404
 
 from shanzhi.accounts import permissions, services
 from shanzhi.registry.models import Compound, Household, OrgNode, Resident, Unit
+from shanzhi.registry.services import tree as services_tree
 
 
 def visible_pks(user, model):
@@ -99,3 +100,21 @@ def test_grant_must_bind_the_right_level(cast):
         services.grant_role(cast.nobody, "grid_worker", node=cast.community)
     assert err.value.field == "node"
     assert not cast.nobody.role_grants.exists()
+
+
+def test_get_visible_or_404_finds_one_row_and_gives_the_first_in_order_where_several_match(cast):
+    """It asks without an order (permissions.get_visible_or_404); several matches still give the
+    first by the model's ordering (OrgNode: by code), as ``first()`` did, and none is a 404."""
+    user = cast.sun  # district staff: sees every node
+    assert permissions.get_visible_or_404(user, OrgNode, pk=cast.grid_b.pk) == cast.grid_b
+    # The newest grid (the highest id) has the lowest code: the first in order, not in the table.
+    first = services_tree.create_node(
+        level="grid", code="370402001001000", name="东一零网格", parent=cast.community
+    )
+    assert OrgNode.objects.filter(level="grid").order_by("code").first() == first
+    assert OrgNode.objects.filter(level="grid").order_by("pk").last() == first
+    assert permissions.get_visible_or_404(user, OrgNode, level="grid") == first
+    with pytest.raises(Http404):
+        permissions.get_visible_or_404(cast.wang, OrgNode, pk=cast.grid_c.pk)
+    with pytest.raises(Http404):
+        permissions.get_visible_or_404(user, OrgNode, pk=0)
