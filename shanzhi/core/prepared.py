@@ -47,6 +47,9 @@ def cursor(alias="default"):
     connection = connections[alias]
     if connection.vendor != "postgresql":
         return connection.cursor()
+    # As Django's own ``_cursor``: a kept connection that died (a PostgreSQL restart) is replaced
+    # here, before it is used. The session's read is now a request's first statement.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
         return connection.cursor()

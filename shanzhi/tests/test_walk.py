@@ -76,7 +76,7 @@ OVERFLOW = "() => document.documentElement.scrollWidth - window.innerWidth"
 # The menu's entries that lie open but end past the window's right edge (the navbar does not
 # widen the page, so OVERFLOW misses them; a collapsed menu on a phone has none on screen).
 MENU_PAST_THE_EDGE = """() => Array.from(document.querySelectorAll('.sz-navbar .nav-link'))
-  .filter(a => a.offsetParent !== null && a.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(a => a.offsetParent !== null && a.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .map(a => a.textContent.trim())"""
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
