@@ -258,3 +258,39 @@ def test_a_viewer_who_may_not_open_others_claims_is_told_how_many_there_are(clie
     page = client.get(reverse("coop:need", args=[co.common.pk])).content.decode()
     assert "1/2" in page and "另有 1 方已认领" in page and "暂无认领" not in page
     assert "claimed" not in page and "认领" in page  # the timeline in words, not codes
+
+
+def test_a_refused_claim_move_is_a_400_with_what_was_typed(client, world):
+    """A claim's moves typed on its page (times, a reason): a refusal answers the page again with
+    the values as typed and the refused field marked, and writes nothing; a move done goes back to
+    the page with its message."""
+    claim = services.claim_need(world.need, by=world.cast.he, registration=world.he_reg)
+    events = claim.events.count()
+    typed = {"starts_at": "2026-12-10T09:00", "ends_at": "2026-13-40T11:00"}  # no 13th month
+    response = post(client, world.cast.zhang, "coop:claim_action", claim.pk, "schedule", data=typed)
+    body = response.content.decode()
+    assert response.status_code == 400 and 'data-error-field="ends_at"' in body
+    assert 'value="2026-12-10T09:00"' in body and 'value="2026-13-40T11:00"' in body
+    assert 'aria-invalid="true"' in body
+    claim.refresh_from_db()
+    assert claim.session_id is None and claim.events.count() == events
+    reason = "临" * 201  # longer than a reason may be
+    response = post(client, world.cast.he, "coop:claim_action", claim.pk, "withdraw", data={"reason": reason})
+    assert response.status_code == 400 and 'data-error-field="reason"' in response.content.decode()
+    assert f'value="{reason}"' in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "accepted" and claim.events.count() == events
+    response = post(
+        client, world.cast.he, "coop:claim_action", claim.pk, "withdraw", data={"reason": "临时有事"}
+    )
+    assert response.status_code == 302 and response.url == reverse("coop:claim", args=[claim.pk])
+    assert Claim.objects.get(pk=claim.pk).status == "withdrawn"
+
+
+def test_a_refused_order_move_is_a_400_with_the_reason_as_typed(client, world):
+    order = services.place_order(world.resource, by=world.cast.jumin, note="周二上午")
+    reason = "忙" * 201
+    response = post(client, world.cast.he, "coop:order_action", order.pk, "reject", data={"reason": reason})
+    body = response.content.decode()
+    assert response.status_code == 400 and 'data-error-field="reason"' in body and f'value="{reason}"' in body
+    assert Order.objects.get(pk=order.pk).status == "placed"

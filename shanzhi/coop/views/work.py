@@ -1,8 +1,9 @@
 """Orders and claims with their timelines; projects, their progress and the public progress pages."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
+from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import Department, OrgNode, Unit
 
@@ -21,8 +23,12 @@ from .common import _page, act, list_page
 @never_cache
 @require_GET
 def order_detail(request, pk):
+    return _order_page(request, permissions.get_visible_or_404(request.user, Order, pk=pk))
+
+
+def _order_page(request, order, error=None):
+    """The order's page; ``error``: a refused move, shown above the moves with what was typed."""
     user = request.user
-    order = permissions.get_visible_or_404(user, Order, pk=pk)
     return render(
         request,
         "coop/order.html",
@@ -30,7 +36,10 @@ def order_detail(request, pk):
             "o": order,
             "events": order.events.select_related("actor"),
             "actions": services.available_actions(user, order),
+            "error": error,
+            "v": request.POST.dict() if error else {},
         },
+        status=400 if error else 200,
     )
 
 
@@ -51,14 +60,18 @@ def order_action(request, pk, verb):
     }
     if verb not in calls:
         raise Http404
-    return act(request, calls[verb], _("已更新。"), reverse("coop:order", args=[pk]))
+    return _act_or_page(request, calls[verb], Order, pk, _order_page, "coop:order")
 
 
 @never_cache
 @require_GET
 def claim_detail(request, pk):
+    return _claim_page(request, permissions.get_visible_or_404(request.user, Claim, pk=pk))
+
+
+def _claim_page(request, claim, error=None):
+    """The claim's page; ``error``: a refused move, shown above the moves with what was typed."""
     user = request.user
-    claim = permissions.get_visible_or_404(user, Claim, pk=pk)
     return render(
         request,
         "coop/claim.html",
@@ -67,7 +80,10 @@ def claim_detail(request, pk):
             "events": claim.events.select_related("actor"),
             "actions": services.available_actions(user, claim),
             "show_address": queries.address_visible(user, claim.need) or services.claim_is_mine(user, claim),
+            "error": error,
+            "v": request.POST.dict() if error else {},
         },
+        status=400 if error else 200,
     )
 
 
@@ -89,7 +105,20 @@ def claim_action(request, pk, verb):
     }
     if verb not in calls:
         raise Http404
-    return act(request, calls[verb], _("已更新。"), reverse("coop:claim", args=[pk]))
+    return _act_or_page(request, calls[verb], Claim, pk, _claim_page, "coop:claim")
+
+
+def _act_or_page(request, call, model, pk, page, url_name):
+    """A move made on an order's or a claim's page: done, back to that page with its message; or
+    refused, ``page`` again as a 400 with what was typed and the refused field marked (a reason, a
+    result, a time: ARCHITECTURE, "Bad input"), the object read again as it stands (the service's
+    transaction was rolled back: nothing was written)."""
+    try:
+        call()
+    except DomainError as exc:
+        return page(request, permissions.get_visible_or_404(request.user, model, pk=pk), exc)
+    messages.success(request, _("已更新。"))
+    return redirect(url_name, pk=pk)
 
 
 @never_cache
