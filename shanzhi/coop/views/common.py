@@ -14,10 +14,15 @@ from shanzhi.registry.models import OrgNode
 PER_PAGE = 30
 
 
-def act(request, fn, ok, back):
+def act(request, fn, ok, back, refused=None):
+    """Run one service call; done, back to ``back`` with ``ok``. Refused: back with the message, or,
+    for a form with typed input, ``refused(error)``: its page again as a 400 with what was typed
+    (ARCHITECTURE, "Bad input"). The service's transaction was rolled back: nothing was written."""
     try:
         fn()
     except DomainError as exc:
+        if refused is not None:
+            return refused(exc)
         messages.error(request, str(exc.message))
     else:
         messages.success(request, ok)

@@ -1,9 +1,8 @@
 """Orders and claims with their timelines; projects, their progress and the public progress pages."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shanzhi.accounts import permissions
-from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import Department, OrgNode, Unit
 
@@ -60,7 +58,13 @@ def order_action(request, pk, verb):
     }
     if verb not in calls:
         raise Http404
-    return _act_or_page(request, calls[verb], Order, pk, _order_page, "coop:order")
+    return act(
+        request,
+        calls[verb],
+        _("已更新。"),
+        reverse("coop:order", args=[pk]),
+        refused=_again(request, Order, pk, _order_page),
+    )
 
 
 @never_cache
@@ -105,20 +109,19 @@ def claim_action(request, pk, verb):
     }
     if verb not in calls:
         raise Http404
-    return _act_or_page(request, calls[verb], Claim, pk, _claim_page, "coop:claim")
+    return act(
+        request,
+        calls[verb],
+        _("已更新。"),
+        reverse("coop:claim", args=[pk]),
+        refused=_again(request, Claim, pk, _claim_page),
+    )
 
 
-def _act_or_page(request, call, model, pk, page, url_name):
-    """A move made on an order's or a claim's page: done, back to that page with its message; or
-    refused, ``page`` again as a 400 with what was typed and the refused field marked (a reason, a
-    result, a time: ARCHITECTURE, "Bad input"), the object read again as it stands (the service's
-    transaction was rolled back: nothing was written)."""
-    try:
-        call()
-    except DomainError as exc:
-        return page(request, permissions.get_visible_or_404(request.user, model, pk=pk), exc)
-    messages.success(request, _("已更新。"))
-    return redirect(url_name, pk=pk)
+def _again(request, model, pk, page):
+    """A refused move typed on an order's or a claim's page (a reason, a result, a time, a rating):
+    ``page`` again with what was typed and the refused field marked, the object read as it stands."""
+    return lambda error: page(request, permissions.get_visible_or_404(request.user, model, pk=pk), error)
 
 
 @never_cache
