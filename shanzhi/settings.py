@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # ``shanzhi.core.machines``: the browser's middleware, stepping aside for a request to Open311
     # or the API that carries no cookie at all (a client with its key or token).
     "shanzhi.core.machines.Sessions",
-    "django.middleware.locale.LocaleMiddleware",
+    "shanzhi.core.locale.LocaleMiddleware",  # Django's, without looking for a prefix in the path
     "django.middleware.common.CommonMiddleware",
     "shanzhi.core.machines.Csrf",
     "shanzhi.core.machines.Authentication",

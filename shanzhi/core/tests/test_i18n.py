@@ -113,3 +113,48 @@ def test_compiled_catalog_matches_the_source():
         if len(msgstrs) == 1 and msgstrs[0] and mo.gettext(_unescape(msgid)) != _unescape(msgstrs[0])
     ]
     assert stale == []
+
+
+# --- the language middleware (core/locale.py) ------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("headers", "cookies", "language"),
+    [
+        ({}, {}, "zh-hans"),
+        ({"Accept-Language": "en-US,en;q=0.9"}, {}, "en"),
+        ({"Accept-Language": "fr"}, {}, "zh-hans"),  # not offered: the default
+        ({"Accept-Language": "en"}, {"django_language": "zh-hans"}, "zh-hans"),  # the cookie first
+        ({}, {"django_language": "en"}, "en"),
+    ],
+)
+def test_a_request_is_answered_in_the_language_it_asks_for_and_says_which(client, headers, cookies, language):
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    for path in (reverse("accounts:login"), "/api/v1/appeals/", "/open311/v2/services.json"):
+        response = client.get(path, headers=headers)
+        assert response["Content-Language"] == language, path
+        vary = [v.strip() for v in response.get("Vary", "").split(",")]
+        assert "Accept-Language" in vary, (path, vary)
+    body = client.get(reverse("accounts:login"), headers=headers).content.decode()
+    assert ("Username" in body) == (language == "en")
+
+
+@pytest.mark.django_db
+def test_a_response_that_varies_already_keeps_what_it_varies_by(client):
+    """A page that reads the session varies by Cookie too: both stay, each once."""
+    client.get(reverse("accounts:login"))  # a session and its CSRF cookie
+    response = client.get(reverse("accounts:login"), headers={"Accept-Language": "en"})
+    vary = [v.strip() for v in response["Vary"].split(",")]
+    assert vary.count("Accept-Language") == 1 and "Cookie" in vary
+
+
+def test_urls_with_a_language_prefix_are_refused_when_the_middleware_is_made(settings, tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from shanzhi.core.locale import LocaleMiddleware
+
+    settings.ROOT_URLCONF = "shanzhi.core.tests.prefixed_urls"
+    with pytest.raises(ImproperlyConfigured):
+        LocaleMiddleware(lambda request: None)
