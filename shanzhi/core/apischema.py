@@ -1,4 +1,5 @@
-"""The API pieces every app's routers share: the error body, the error responses, pagination.
+"""The API pieces every app's routers share: the schema base, the error body, the error responses,
+pagination.
 
 Declared once so every endpoint documents the same ``{code, message, field}`` refusal that
 ``shanzhi.api``'s exception handlers write, and every list pages the same way.
@@ -8,14 +9,47 @@ import datetime
 import json
 from typing import Annotated
 
+import ninja
 import orjson
 from django.http import HttpResponse
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PageNumberPagination
 from ninja.responses import NinjaJSONEncoder
-from pydantic import WithJsonSchema
+from ninja.schema import DjangoGetter
+from pydantic import WithJsonSchema, model_validator
 
 from .inputs import MAX_PAGE
+
+
+class Schema(ninja.Schema):
+    """ninja's ``Schema``, the base of every schema of the project's API, with one change: what a
+    request sends (its JSON body, its query's parameters: a plain ``dict`` of what JSON or a query
+    string can hold) is validated as it is, when the schema has no ``resolve_*`` method.
+
+    ninja wraps whatever it validates in a ``DjangoGetter``, so that a model instance's attributes,
+    managers and files can be read as fields; pydantic then asks it for each field by name, in
+    Python, with an exception for each field the body leaves out. For such a dict that wrapper
+    reads the same keys and converts nothing (no JSON value is a manager, a queryset, a callable or
+    a file), so the dict goes straight to pydantic's own validation, with the same result: the
+    wrapper took a twentieth of a JSON API intake's CPU (issue 11). An answer (ninja validates it
+    with ``response_status`` in the context: its dicts may hold querysets), anything but a plain
+    dict, and any dict given to a schema with resolvers go through ninja's own path below (its
+    ``_run_root_validator``, which this one replaces by name, as pydantic lets a subclass do).
+    ``core/tests/test_apischema.py`` checks the two paths against each other."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        if (
+            type(values) is dict
+            and not cls._ninja_resolvers
+            and "response_status" not in (info.context or ())
+        ):
+            return handler(values)
+        # ninja 1.x's own (ninja/schema.py).
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get("validate_assignment", False):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class ErrorOut(Schema):

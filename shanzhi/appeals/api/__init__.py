@@ -10,11 +10,11 @@ changed (the project's DomainError handler uses the error's status).
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS, ErrorOut, Pages, as_is
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages, Schema, as_is
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
 

@@ -9,10 +9,10 @@ a department id.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Department
 

@@ -3,10 +3,10 @@ reason (§6), and the moves that carry evidence photos as multipart besides ``re
 (§8) and a department's 完成承办 (§5). Each calls the same service as the page."""
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Status, UploadedFile
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 
 from ..models import Appeal, Summons
 from ..services import contact, moveforms

@@ -7,9 +7,9 @@ summoned departments' own figures (吹哨报到). Mounted before the appeals rou
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 
 from .. import metrics

@@ -6,9 +6,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from ninja import Field, Schema
+from ninja import Field
 
 from shanzhi.accounts import permissions
+from shanzhi.core.apischema import Schema
 from shanzhi.core.masking import mask_phone
 
 from .. import progress, queries, services

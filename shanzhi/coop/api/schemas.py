@@ -9,10 +9,10 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Field, Schema
+from ninja import Field
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import LocalTime
+from shanzhi.core.apischema import LocalTime, Schema
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
 

@@ -5,12 +5,12 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from shanzhi.accounts import permissions
 from shanzhi.core import audit
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Compound
 

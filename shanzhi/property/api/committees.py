@@ -8,11 +8,11 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Status
 
 from shanzhi.accounts import permissions
 from shanzhi.core import inputs
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
 from shanzhi.registry import referrals

@@ -4,9 +4,8 @@ district's credit rules (the rules page's read and its one service)."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Schema
 
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.inputs import Text
 
 from .. import credit, queries

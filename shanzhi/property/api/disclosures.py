@@ -7,11 +7,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Schema, Status
+from ninja import Status
 from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS, ErrorOut, Pages
+from shanzhi.core.apischema import ERRORS, ErrorOut, Pages, Schema
 from shanzhi.core.inputs import id_or_none
 from shanzhi.registry.models import OrgNode
 

@@ -5,12 +5,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import File, Form, Schema, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from shanzhi.accounts import permissions
 from shanzhi.core import spreadsheets
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.masking import mask_phone
 
 from .. import queries, services, sheets

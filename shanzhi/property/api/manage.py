@@ -9,10 +9,10 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Schema, Status
+from ninja import Field, Status
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import MAX_ID, Text
 from shanzhi.core.masking import mask_phone

@@ -6,11 +6,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Schema, Status
+from ninja import Status
 from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS, Pages
+from shanzhi.core.apischema import ERRORS, Pages, Schema
 from shanzhi.core.inputs import Text
 
 from .. import list_reads, queries

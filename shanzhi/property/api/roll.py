@@ -4,10 +4,10 @@ Owners' names come masked (a developer, a company, by name); areas are decimal s
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Schema, Status
+from ninja import Field, File, Status
 from ninja.files import UploadedFile
 
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text, id_or_none
 

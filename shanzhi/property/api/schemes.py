@@ -4,9 +4,7 @@ their items and indicators (the same queries as the scheme pages). One version a
 
 import datetime
 
-from ninja import Schema
-
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 
 from .. import queries
 from . import router

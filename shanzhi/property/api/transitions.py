@@ -4,10 +4,10 @@ the pages (transitions, their checklist and fallback management; the public mark
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Schema, Status
+from ninja import Status
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.core.inputs import Text
 from shanzhi.registry.models import Compound

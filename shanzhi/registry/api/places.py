@@ -8,10 +8,10 @@ Nodes are named by code, compounds and buildings by id; a target outside the cal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 from shanzhi.core.errors import DomainError
 
 from .. import services

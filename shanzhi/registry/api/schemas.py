@@ -8,8 +8,9 @@ so the user gets the service's message naming the field rather than a generic va
 
 from typing import Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field
 
+from shanzhi.core.apischema import Schema
 from shanzhi.core.masking import mask_phone
 
 from ..services import age_on

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS
+from shanzhi.core.apischema import ERRORS, Schema
 
 from .. import services
 from ..models import PointsRate

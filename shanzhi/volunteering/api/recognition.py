@@ -5,11 +5,11 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS, Pages
+from shanzhi.core.apischema import ERRORS, Pages, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.registry.models import Household, OrgNode
 

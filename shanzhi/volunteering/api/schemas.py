@@ -2,7 +2,9 @@
 
 import datetime
 
-from ninja import Field, Schema
+from ninja import Field
+
+from shanzhi.core.apischema import Schema
 
 
 class MeOut(Schema):

@@ -4,10 +4,10 @@ Members are listed with names and hours; contacts only to staff, masked.
 """
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router
 
 from shanzhi.accounts import permissions
-from shanzhi.core.apischema import ERRORS, ErrorOut
+from shanzhi.core.apischema import ERRORS, ErrorOut, Schema
 from shanzhi.core.errors import DomainError
 from shanzhi.core.masking import mask_phone
 from shanzhi.registry.models import OrgNode
