@@ -110,3 +110,55 @@ class Compiled:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+
+class Constructor:
+    """``model(**values)``, the instance Django's keyword path makes, made through its positional
+    path with the per-field work planned once per process.
+
+    For each of a model's fields Django's keyword path asks whether it is a relation, pops the
+    value by name, then by column name, raising and catching a ``KeyError`` for each field left
+    out (most of an appeal's seventy, at intake: 44 µs of an intake's CPU). Here each field's
+    value, its related object's key or its default goes into the positional arguments, and a
+    related object given by name is cached on the instance as Django's descriptor caches it.
+    ``values`` take a field's name (a related object) or its column name, as Django's do; any
+    other name is refused as Django refuses it. For intake's hot models only: unlike Django's
+    descriptor it does not check a related object's type (the caller has), and it knows nothing of
+    one-to-one fields' reverse caches (none on these models, checked when the plan is made)."""
+
+    def __init__(self, model):
+        self.model = model
+        self._fields = None
+
+    def _plan(self):
+        fields = []
+        for field in self.model._meta.concrete_fields:
+            if field.one_to_one:
+                raise TypeError(f"{self.model.__name__}.{field.name}: one-to-one fields are not supported")
+            relation = (field.name, field.target_field.attname) if field.is_relation else (None, None)
+            fields.append((field, field.attname, *relation))
+        self._fields = fields
+        return fields
+
+    def __call__(self, **values):
+        args, related, used = [], [], 0
+        for field, attname, name, target in self._fields or self._plan():
+            if name is not None and name in values:
+                value = values[name]
+                related.append((field, value))
+                args.append(None if value is None else getattr(value, target))
+                used += 1
+            elif attname in values:
+                args.append(values[attname])
+                used += 1
+            else:
+                args.append(field.get_default())
+        if used != len(values):
+            known = {f[1] for f in self._fields} | {f[2] for f in self._fields}
+            raise TypeError(
+                f"{self.model.__name__}() got unexpected keyword arguments: {sorted(set(values) - known)}"
+            )
+        instance = self.model(*args)
+        for field, value in related:
+            field.set_cached_value(instance, value)
+        return instance

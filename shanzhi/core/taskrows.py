@@ -32,6 +32,10 @@ def _insert(alias):
     return sql, fields
 
 
+# ``DBTaskResult(**values)`` without Django's per-field keyword search (``prepared.Constructor``).
+_NEW_ROW = prepared.Constructor(DBTaskResult)
+
+
 class DatabaseBackend(db_backend.DatabaseBackend):
     def enqueue(self, task, args, kwargs):
         """django-tasks-db's ``enqueue``, its result built once: it built the same ``TaskResult``
@@ -55,7 +59,7 @@ class DatabaseBackend(db_backend.DatabaseBackend):
         sets ``run_after`` in one). A caller that writes it in a statement of its own (the intake:
         ``appeals.services.numbering``) then calls ``written`` and ``enqueued``."""
         self.validate_task(task)
-        row = DBTaskResult(
+        row = _NEW_ROW(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
+from shanzhi.core import prepared
 from shanzhi.core.errors import Conflict, DomainError
 from shanzhi.core.versioning import check_version
 
@@ -344,9 +345,13 @@ def event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, pu
     return row
 
 
+# ``AppealEvent(**values)`` without Django's per-field keyword search (``core.prepared.Constructor``).
+_NEW_EVENT = prepared.Constructor(AppealEvent)
+
+
 def new_event(appeal, verb, by, *, from_status=None, note="", data=None, at=None, public=None):
     """``event``'s row, not saved: intake writes it in the appeal's own INSERT statement."""
-    return AppealEvent(
+    return _NEW_EVENT(
         appeal=appeal,
         at=at or timezone.now(),
         verb=verb,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
-from shanzhi.core import crypto, inputs
+from shanzhi.core import crypto, inputs, prepared
 from shanzhi.core.errors import DomainError
 from shanzhi.registry import services as registry
 from shanzhi.registry.households import own_resident
@@ -28,6 +28,8 @@ from . import base, notify, numbering, photos
 from .placing import _community_of, _initial_level, place_for
 
 C = Appeal.Channel
+# ``Appeal(**values)`` without Django's per-field keyword search (``core.prepared.Constructor``).
+_NEW_APPEAL = prepared.Constructor(Appeal)
 
 # Which channels each role may use; Open311 and the hotline without a user come with a ``client``.
 CHANNELS = {
@@ -279,7 +281,7 @@ def _new(
     community = _community_of(place)
 
     now = timezone.now()
-    appeal = Appeal(
+    appeal = _NEW_APPEAL(
         channel=channel,
         hotline_case_number=hotline_case_number,
         city_deadline=city_deadline if channel == C.HOTLINE else None,

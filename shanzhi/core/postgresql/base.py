@@ -1,9 +1,11 @@
-"""Django's PostgreSQL backend with one change: the connection pool tests a connection as it is
+"""Django's PostgreSQL backend with two changes. The connection pool tests a connection as it is
 taken with ``refdata.check_connection``, which reads the reference versions in that round trip,
 instead of psycopg_pool's own check (an empty query). Django passes the pool its ``check`` itself
 and takes no other, so this makes the pool as Django does (``pool`` in Django 5.2's
 ``django/db/backends/postgresql/base.py``) with that one argument changed, before Django's
-property, which then finds it made. The settings name it as the ENGINE when they pool."""
+property, which then finds it made. And a connection already in the autocommit mode Django asks
+for is not set to it again (``_set_autocommit``). The settings name it as the ENGINE when they
+pool."""
 
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.base import NO_DB_ALIAS
@@ -35,3 +37,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             )
             self._connection_pools.setdefault(self.alias, pool)
         return super().pool
+
+    def _set_autocommit(self, autocommit):
+        """Django's, skipped when the connection is in that mode already: a pooled connection is
+        taken in autocommit (the pool makes them so, as Django's does) and Django sets it again
+        on every request, where psycopg's setter takes the connection's lock and runs its
+        generator even for no change."""
+        if self.connection.autocommit != autocommit:
+            super()._set_autocommit(autocommit)
