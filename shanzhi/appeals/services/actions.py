@@ -1,7 +1,7 @@
 """What a user may do to an appeal right now, for showing only the buttons that would work."""
 
-from ..models import Summons
-from .base import RULES, may
+from ..models import Appeal, Summons
+from .base import ALLOWED, RULES, may
 
 # The verbs a page offers as buttons on the appeal itself (summons have their own, below).
 APPEAL_VERBS = [
@@ -34,6 +34,11 @@ APPEAL_VERBS = [
 ]
 
 
+# APPEAL_VERBS that an appeal in each status allows (``base.allowed``: its status alone), in their
+# order: the buttons are asked about only for the moves the status leaves open.
+_OPEN_IN = {status: [v for v in APPEAL_VERBS if status in ALLOWED[v]] for status in Appeal.Status.values}
+
+
 class _Reached(dict):
     """``may``'s cache of permission answers, filled from a ``permissions.Reach``."""
 
@@ -56,7 +61,7 @@ def available_actions(user, appeal, reach=None):
     if not user.is_authenticated:
         return []
     cache = _Reached(reach) if reach is not None else {}
-    return [verb for verb in APPEAL_VERBS if may(user, appeal, verb, cache)]
+    return [verb for verb in _OPEN_IN.get(appeal.status, APPEAL_VERBS) if may(user, appeal, verb, cache)]
 
 
 def summons_actions(user, summons):
