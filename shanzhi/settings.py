@@ -153,7 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # tests each connection as it is taken, so after a PostgreSQL restart a dead one is replaced, not
 # used for a 500; its test is ``refdata.check_connection``, which reads the reference versions in
 # that round trip (Django would give the pool psycopg_pool's own, an empty query: the ENGINE
-# ``shanzhi.core.postgresql`` is Django's with that one change). Pool and CONN_MAX_AGE exclude
+# ``shanzhi.core.postgresql``, below, gives it). Pool and CONN_MAX_AGE exclude
 # each other, so the latter is 0 here. Off under pytest (the test database is created and dropped
 # by the test runner on a plain connection) and when DEBUG is on, unless SHANZHI_DB_POOL says so.
 _testing = "PYTEST_VERSION" in os.environ
@@ -167,7 +167,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("SHANZHI_DB_POOL_SIZE", 4),
         "timeout": env_int("SHANZHI_DB_POOL_TIMEOUT", 10),
     }
-    DATABASES["default"]["ENGINE"] = "shanzhi.core.postgresql"  # Django's, its pool's check ours
+# Every PostgreSQL connection of ``default``, pooled or not (the tests' too), through the project's
+# backend: Django's, with the pool's check above and a time loader written once (its docstring).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "shanzhi.core.postgresql"
 # Prepared statements allowed (psycopg prepares none while this is None, Django's default). Django's
 # own cursors bind on the client and never prepare; the few statements that ask for it do
 # (``appeals.services.numbering``: the intake's INSERT, planned once per connection). A pooler
