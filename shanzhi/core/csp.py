@@ -68,9 +68,27 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
     per policy and process: django-csp builds the same string again for every response (a deep
     copy of the policy's parts and a join of every directive, a twentieth of an Open311 intake's
     CPU). A response with a policy of its own (django-csp's decorators) or a nonce is built as
-    before; the settings' header is built again when the settings change (tests)."""
+    before; the settings' header is built again when the settings change (tests).
+
+    Most responses have neither: for them the two headers, their excluded prefixes and the
+    after-the-response nonce guard are the same every time, and are set without asking for the
+    policy's parts again (``_plain``; ``core/tests/test_csp.py`` holds both paths to the same
+    headers)."""
 
     def process_response(self, request, response):
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or not _DECORATED.isdisjoint(response.__dict__)
+            or (response.status_code in (500, 404) and settings.DEBUG)
+        ):
+            return self._each_part(request, response)
+        for header, policy, prefixes in _plain():
+            if policy and header not in response and not request.path_info.startswith(prefixes):
+                response.headers[header] = policy
+        request.csp_nonce = _AFTER_RESPONSE
+        return response
+
+    def _each_part(self, request, response):
         if response.status_code in (500, 404) and settings.DEBUG:
             return response  # Django's debug pages, as django-csp leaves them
         for report_only, header, setting, exempt in (
@@ -81,16 +99,41 @@ class CSPMiddleware(csp_middleware.CSPMiddleware):
             policy = _header(parts, report_only)
             if not policy or header in response or getattr(response, exempt, False) is not False:
                 continue
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ()
-            if not request.path_info.startswith(tuple(prefixes)):
+            if not request.path_info.startswith(_prefixes(setting)):
                 response[header] = policy
         # As django-csp: a nonce asked for after the header is written is an error, not a silent gap.
         if getattr(request, "_csp_nonce", None) is None:
-            request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+            request.csp_nonce = _AFTER_RESPONSE
         return response
 
 
-_built = {}  # report_only -> the settings' header
+# What django-csp's decorators leave on a response (its policy of its own, or none).
+_DECORATED = frozenset(
+    f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+# ``request.csp_nonce`` once the header is written: reading it raises, every time (it never holds
+# a value, so one object serves every request).
+_AFTER_RESPONSE = csp_middleware.CheckableLazyObject(csp_middleware.CSPMiddleware._csp_nonce_post_response)
+
+
+def _prefixes(setting):
+    return tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+
+
+def _plain():
+    """(header, the settings' policy, its excluded prefixes) for both headers, built once."""
+    if "plain" not in _built:
+        _built["plain"] = [
+            (header, _header(csp_middleware.PolicyParts(), report_only), _prefixes(setting))
+            for report_only, header, setting in (
+                (False, HEADER, "CONTENT_SECURITY_POLICY"),
+                (True, HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+            )
+        ]
+    return _built["plain"]
+
+
+_built = {}  # report_only -> the settings' header; "plain" -> ``_plain``
 
 
 def _header(parts, report_only=False):
