@@ -35,3 +35,29 @@ def test_enqueue_returns_the_result_the_row_gives(db, db_tasks):
     assert result.task == expected.task and result.task.priority == 5
     assert result.task.module_path == row.task_path == deliver_notifications.module_path
     assert row.args_kwargs == {"args": [[["received", None, [1], "x", "", None]], True], "kwargs": {}}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"args": ([("submitted", None, [], "新诉求", "1/2/", 5), ("received", 7, [3], "x", "", None)], True)},
+        {"args": [1, 2.5, True, None, "", "文字"], "kwargs": {"a": (1, [2, (3,)]), "b": {"c": {}}}},
+        {"args": [b"bytes", "x"], "kwargs": {}},  # bytes: decoded, as django-tasks does
+        {"args": [DBTaskResult.status.field.choices[0][0]], "kwargs": {}},
+        {1: "an integer key", "k": frozenset()},  # what it refuses, refused alike
+        {"args": [b"\xff"], "kwargs": {}},
+    ],
+)
+def test_arguments_are_normalised_as_django_tasks_normalises_them(value):
+    from django_tasks.utils import normalize_json
+
+    from shanzhi.core.taskrows import normalized
+
+    def outcome(function):
+        try:
+            result = function(value)
+        except (TypeError, ValueError) as exc:
+            return type(exc)
+        return result, repr(result)  # the same types too: a list, not a tuple
+
+    assert outcome(normalized) == outcome(normalize_json)
