@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shanzhi.accounts import permissions
 from shanzhi.accounts.models import Role
@@ -43,6 +44,8 @@ CHANNELS = {
     Role.PROPERTY_STAFF: {C.PROPERTY},
 }
 CLIENT_CHANNELS = {C.OPEN311, C.HOTLINE}
+# The fields' names in a refusal, translated only when one is written (each intake checks both).
+_ADDRESS, _CONTACT = gettext_lazy("地址"), gettext_lazy("联系人")
 
 
 # --- who may submit what ----------------------------------------------------------------------
@@ -164,8 +167,8 @@ def submit(
         )
     # Lengths stated and refused, never cut (issue 12 §4): a cut key would match another's.
     key = inputs.clean_text(idempotency_key, "idempotency_key", max_length=80, label="Idempotency-Key")
-    address = inputs.clean_text(address, "address", max_length=200, label=_("地址"))
-    contact_name = inputs.clean_text(contact_name, "contact_name", max_length=50, label=_("联系人"))
+    address = inputs.clean_text(address, "address", max_length=200, label=_ADDRESS)
+    contact_name = inputs.clean_text(contact_name, "contact_name", max_length=50, label=_CONTACT)
     hotline_case_number = (hotline_case_number or "").strip() or None
     scope = f"u:{by.pk}" if by is not None else f"c:{client}"[:80]
     cleaned_photos = [photos.clean(f) for f in photos_in]
@@ -371,4 +374,5 @@ def _tell(appeal, by, title, unplaced, to_submitter):
         % {"n": appeal.number, "t": title},
         exclude=by,
     )
-    notify.send("received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
+    if to_submitter:  # a resident's own appeal; staff entering one for a resident tell nobody here
+        notify.send("received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
