@@ -375,4 +375,6 @@ def _tell(appeal, by, title, unplaced, to_submitter):
         exclude=by,
     )
     if to_submitter:  # a resident's own appeal; staff entering one for a resident tell nobody here
-        notify.send("received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number})
+        notify.send(
+            "received", appeal, to_submitter, _("您的诉求已收到，编号 %(n)s。") % {"n": appeal.number}
+        )
