@@ -7,7 +7,7 @@ lookup; with the vary and language headers it was a thirtieth of an API intake's
 prefixes those looks can find nothing, so this one skips them: the language comes from the
 language cookie, then ``Accept-Language``, then ``LANGUAGE_CODE`` (Django's
 ``get_language_from_request``), and every response says it varies by ``Accept-Language`` and
-which language it is in, as before (``core/tests/test_locale.py``).
+which language it is in, as before (``core/tests/test_i18n.py``).
 """
 
 from django.conf import settings

@@ -124,7 +124,8 @@ class Constructor:
     ``values`` take a field's name (a related object) or its column name, as Django's do; any
     other name is refused as Django refuses it. For intake's hot models only: unlike Django's
     descriptor it does not check a related object's type (the caller has), and it knows nothing of
-    one-to-one fields' reverse caches (none on these models, checked when the plan is made)."""
+    one-to-one fields' reverse caches or of generated fields (none on these models: refused when
+    the plan is made)."""
 
     def __init__(self, model):
         self.model = model
@@ -133,8 +134,10 @@ class Constructor:
     def _plan(self):
         fields = []
         for field in self.model._meta.concrete_fields:
-            if field.one_to_one:
-                raise TypeError(f"{self.model.__name__}.{field.name}: one-to-one fields are not supported")
+            if field.one_to_one or field.generated:  # Django's keyword path treats both apart
+                raise TypeError(
+                    f"{self.model.__name__}.{field.name}: one-to-one and generated fields are not supported"
+                )
             relation = (field.name, field.target_field.attname) if field.is_relation else (None, None)
             fields.append((field, field.attname, *relation))
         self._fields = fields
