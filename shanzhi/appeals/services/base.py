@@ -302,9 +302,20 @@ def may(by, appeal, verb, cache=None):
         permitted = permissions.can(by, rule.action, appeal)
         if cache is not None:
             cache[rule.action] = permitted
-    return bool(
-        permitted and (rule.who is None or rule.who(by, appeal)) and (rule.when is None or rule.when(appeal))
-    )
+    if not permitted:
+        return False
+    who = rule.who
+    if who is not None:
+        # Several moves share a rule of who (the dispatcher's): asked once per ``cache``, which
+        # holds the answer under the function itself, beside the actions' answers.
+        answer = dict.get(cache, who) if cache is not None else None
+        if answer is None:
+            answer = bool(who(by, appeal))
+            if cache is not None:
+                cache[who] = answer
+        if not answer:
+            return False
+    return rule.when is None or bool(rule.when(appeal))
 
 
 @contextmanager
