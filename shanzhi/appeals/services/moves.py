@@ -51,7 +51,8 @@ def assignee_label(appeal):
 
 
 _ASSIGNEES = [
-    (name, f"{name}_id") for name in ("assignee_user", "assignee_node", "assignee_department", "assignee_company")
+    (name, f"{name}_id")
+    for name in ("assignee_user", "assignee_node", "assignee_department", "assignee_company")
 ]
 
 
