@@ -56,15 +56,7 @@ def order_action(request, pk, verb):
             order, by=user, stars=p.get("stars"), comment=p.get("comment", "")
         ),
     }
-    if verb not in calls:
-        raise Http404
-    return act(
-        request,
-        calls[verb],
-        _("已更新。"),
-        reverse("coop:order", args=[pk]),
-        refused=_again(request, Order, pk, _order_page),
-    )
+    return _move(request, calls, verb, Order, pk, _order_page, "coop:order")
 
 
 @never_cache
@@ -107,21 +99,21 @@ def claim_action(request, pk, verb):
             claim, by=user, stars=p.get("stars"), comment=p.get("comment", "")
         ),
     }
+    return _move(request, calls, verb, Claim, pk, _claim_page, "coop:claim")
+
+
+def _move(request, calls, verb, model, pk, page, url_name):
+    """The move ``verb`` of ``calls`` typed on an order's or a claim's page (404 for a verb it does
+    not have): back to ``url_name`` with a message when it goes through; refused (a reason, a
+    result, a time, a rating), ``page`` again with what was typed and the refused field marked,
+    the object read as it stands."""
     if verb not in calls:
         raise Http404
-    return act(
-        request,
-        calls[verb],
-        _("已更新。"),
-        reverse("coop:claim", args=[pk]),
-        refused=_again(request, Claim, pk, _claim_page),
-    )
 
+    def again(error):
+        return page(request, permissions.get_visible_or_404(request.user, model, pk=pk), error)
 
-def _again(request, model, pk, page):
-    """A refused move typed on an order's or a claim's page (a reason, a result, a time, a rating):
-    ``page`` again with what was typed and the refused field marked, the object read as it stands."""
-    return lambda error: page(request, permissions.get_visible_or_404(request.user, model, pk=pk), error)
+    return act(request, calls[verb], _("已更新。"), reverse(url_name, args=[pk]), refused=again)
 
 
 @never_cache
