@@ -261,3 +261,25 @@ def test_nearby_open_appeals_of_the_same_category(cast, file_appeal, cats):
     }
     services.reject(near, by=cast.zhang, reason="重复")
     assert services.nearby_open(cats.neighbour_noise, *IN_A1) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "value", "label"),
+    [
+        ("zh-hans", "address", "长" * 201, "地址最多 200 个字"),
+        ("en", "address", "长" * 201, "Address can be at most 200 characters"),
+        ("zh-hans", "contact_name", "名" * 51, "联系人最多 50 个字"),
+        ("en", "contact_name", "名" * 51, "at most 50 characters"),
+    ],
+)
+def test_an_overlong_address_or_name_is_refused_in_the_reader_s_language(
+    file_appeal, language, field, value, label
+):
+    """The fields' labels are translated when the refusal is written, not at every intake."""
+    from django.utils import translation
+
+    before = Appeal.objects.count()
+    with translation.override(language), pytest.raises(DomainError) as refused:
+        file_appeal(**{field: value})
+    assert refused.value.field == field and label in str(refused.value.message)
+    assert Appeal.objects.count() == before
