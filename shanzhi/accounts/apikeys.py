@@ -21,6 +21,7 @@ from shanzhi.core import refdata
 from .models import ApiToken
 
 VERSION = "api_keys"
+_CACHE = "accounts.api_keys"
 # "Last used" to the minute: an integration posting many requests a second would otherwise write
 # (and lock) its one token row on every request.
 USE_RESOLUTION = timezone.timedelta(minutes=1)
@@ -37,11 +38,19 @@ def _valid(digest):
     return Key(*row) if row else None
 
 
+def user_id_guess(token):
+    """The user of the key ``token`` as this process last knew it, or None, asking nothing of the
+    database: a guess, which ``key_for`` confirms or refutes (the key may have been revoked)."""
+    keys = refdata.peek(_CACHE)
+    key = keys.get(ApiToken.digest_of(token)) if keys else None
+    return None if key is None else key.user_id
+
+
 def key_for(token):
     """The valid key ``token`` is (a ``Key``), or None; notes its use, to the minute."""
     digest = ApiToken.digest_of(token)
     # The dict of this version's keys, filled as keys are met (a fresh one when the version moves).
-    keys = refdata.cached("accounts.api_keys", dict, version_name=VERSION)
+    keys = refdata.cached(_CACHE, dict, version_name=VERSION)
     key = keys.get(digest)
     if key is None:
         key = _valid(digest)

@@ -96,11 +96,19 @@ class Compiled:
                 self._plans[key] = plan
         return plan
 
-    def __call__(self, *values, using="default"):
+    def statement(self, *values, using="default"):
+        """(sql, parameters) of the call with ``values``, for a caller that sends it itself
+        (``refdata.riding``) and gives back the rows it read as ``__call__``'s ``rows``."""
+        return self._plan(using)[0], list(values)
+
+    def __call__(self, *values, using="default", rows=None):
+        """The instances: of ``rows`` when given (what ``statement`` read, tuples in the order
+        of its columns), else of the statement run here."""
         sql, compiler, converters, model, init_list, (start, end), populators = self._plan(using)
-        with cursor(using) as c:
-            c.execute(sql, list(values))
-            rows = c.fetchall()
+        if rows is None:
+            with cursor(using) as c:
+                c.execute(sql, list(values))
+                rows = c.fetchall()
         if converters:
             rows = compiler.apply_converters(rows, converters)
         objects = []

@@ -10,13 +10,16 @@ Nothing scoped to a user is cached here: only rows that every user reads alike. 
 ``api_keys``, versions the API keys the same way (``accounts.apikeys``); all rows are read in the
 one statement. On PostgreSQL with the connection pool that statement is the pool's check of the
 connection a request takes (``check_connection``), so a request reads the versions in the round
-trip that tested its connection anyway.
+trip that tested its connection anyway; a request that knows its first read before it takes the
+connection (an API call's account: ``accounts.services.user_for_token``) sends it in that same
+statement (``riding``).
 When the row is missing (a test database flushed by TRUNCATE), nothing is cached at all.
 """
 
 import contextlib
 import contextvars
 import functools
+import json
 import threading
 
 from django.core.signals import request_finished, request_started
@@ -52,25 +55,88 @@ def _read():
 
 def check_connection(conn):
     """The connection pool's check of a connection as it is taken (the ENGINE
-    ``shanzhi.core.postgresql`` gives it to the pool), which reads the version rows as it tests the connection: the request that took
-    it then finds them in ``_checked`` and sends no statement of its own for them. Raises as
-    psycopg_pool's own check does when the connection is broken (after a PostgreSQL restart:
-    the pool replaces it). A database without the table yet (before ``migrate``) passes."""
-    import psycopg
-
+    ``shanzhi.core.postgresql`` gives it to the pool), which reads the version rows as it tests
+    the connection: the request that took it then finds them in ``_checked`` and sends no
+    statement of its own for them. A read the request asked for beforehand (``riding``) goes in
+    the same round trip. Raises as psycopg_pool's own check does when the connection is broken
+    (after a PostgreSQL restart: the pool replaces it). A database without the table yet (before
+    ``migrate``) passes."""
     autocommit = conn.autocommit
     if not autocommit:
         conn.autocommit = True
     try:
-        try:
-            versions = dict(conn.execute(_sql(), prepare=True).fetchall())
-        except psycopg.errors.UndefinedTable:
-            versions = None
+        versions = _read_checking(conn)
     finally:
         if not autocommit:
             with contextlib.suppress(Exception):  # a closed connection's own error is the one raised
                 conn.autocommit = False
     conn.shanzhi_versions = versions
+
+
+def _read_checking(conn):
+    import psycopg
+
+    rider = _rider.get()
+    if rider is not None and rider.rows is None:
+        try:
+            rows = psycopg.Cursor(conn).execute(_riding_sql(rider.sql), rider.params, prepare=True).fetchall()
+        except psycopg.OperationalError:
+            raise  # the connection is broken: the pool takes another, and this runs again
+        except psycopg.Error:
+            pass  # the rider's own failure (or no table yet): the versions alone, as without it
+        else:
+            rider.rows = [row[1:] for row in rows if row[1] is not None]
+            return json.loads(rows[0][0] or "{}")  # NULL: no version row at all
+    try:
+        return dict(conn.execute(_sql(), prepare=True).fetchall())
+    except psycopg.errors.UndefinedTable:
+        return None
+
+
+@functools.cache
+def _riding_sql(sql):
+    """The versions (one JSON object, by name) and the rider's columns, in one statement: one
+    row of the versions however many rows the rider has (none: its columns NULL). A pipeline of
+    the two statements would save the round trip too, but psycopg runs a pipeline in Python: it
+    cost more instructions than the round trip it saved."""
+    from .models import ReferenceVersion
+
+    table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
+    return (
+        f"SELECT v.versions, r.* FROM (SELECT json_object_agg(name, value)::text AS versions "  # noqa: S608 - our SQL
+        f"FROM {table}) v LEFT JOIN LATERAL ({sql}) r ON TRUE"
+    )
+
+
+class Rider:
+    """A read that rides on the pool's check (``riding``): ``rows`` holds its result once run."""
+
+    __slots__ = ("sql", "params", "rows")
+
+    def __init__(self, sql, params):
+        self.sql, self.params, self.rows = sql, params, None
+
+
+# The read the current request asked to send with the versions (``riding``), or None.
+_rider = contextvars.ContextVar("refdata_rider", default=None)
+
+
+@contextlib.contextmanager
+def riding(sql, params):
+    """While inside, a connection the pool takes and checks also runs ``sql`` with ``params``
+    (a SELECT whose first column is never NULL, its placeholders bound by the server, prepared),
+    in the statement of its check, and leaves the rows in the ``Rider`` given (each row a tuple,
+    as psycopg gives them). Its
+    ``rows`` stay None where it did not run: the request already held its connection, there is
+    no pool (SQLite, the tests' plain connection) or the read itself failed. The caller then reads
+    as it would have. Only for what a request will read anyway, whoever it turns out to be for:
+    nothing is written, nothing is kept past the request."""
+    rider = Rider(sql, params)
+    token = _rider.set(rider)
+    try:
+        yield rider
+    finally:
+        _rider.reset(token)
 
 
 def _checked():
@@ -111,6 +177,13 @@ def cached(name, load, *, version_name=NAME):
     with _lock:
         _caches[name] = (current, value)
     return value
+
+
+def peek(name):
+    """The value last kept under ``name``, of whichever version it was (None: none kept), without
+    reading the version: for a guess that the caller checks later, never for an answer."""
+    hit = _caches.get(name)
+    return None if hit is None else hit[1]
 
 
 def forget():

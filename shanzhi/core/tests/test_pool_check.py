@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shanzhi.accounts.models import ApiToken
 from shanzhi.core import refdata
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the pool is PostgreSQL's")
@@ -78,3 +79,136 @@ def test_a_request_takes_the_checked_versions_once(db):
         assert refdata.version() != 123
     assert len(ctx.captured_queries) == 1
     raw.shanzhi_versions = None
+
+
+# --- a read riding on the check (``refdata.riding``) ---------------------------------------------
+
+
+def test_a_rider_is_read_in_the_check_s_statement(pooled):
+    with refdata.riding("SELECT n FROM (VALUES (%s), (%s)) AS t(n) ORDER BY n", [2, 1]) as rider:
+        pooled.ensure_connection()
+    raw = pooled.connection
+    assert rider.rows == [(1,), (2,)]
+    assert raw.shanzhi_versions == dict(raw.execute(refdata._sql()).fetchall())  # noqa: SLF001
+
+
+def test_a_rider_that_finds_nothing_has_no_rows_and_the_versions_still_come(pooled):
+    with refdata.riding("SELECT 1 WHERE %s", [False]) as rider:
+        pooled.ensure_connection()
+    assert rider.rows == []
+    assert pooled.connection.shanzhi_versions == dict(pooled.connection.execute(refdata._sql()).fetchall())  # noqa: SLF001
+
+
+def test_a_failing_rider_leaves_the_check_as_it_was(pooled):
+    with refdata.riding("SELECT * FROM no_such_table WHERE id = %s", [1]) as rider:
+        pooled.ensure_connection()
+    assert rider.rows is None  # the caller reads for itself
+    assert pooled.connection.shanzhi_versions is not None
+    pooled.connection.execute("SELECT 1")  # the connection is fine
+
+
+def test_a_rider_on_a_dead_connection_is_read_on_the_one_that_replaces_it(pooled):
+    pooled.ensure_connection()
+    dead = _backend_pid(pooled)
+    pooled.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [dead])
+    with refdata.riding("SELECT %s::int", [7]) as rider:
+        pooled.ensure_connection()
+    assert _backend_pid(pooled) != dead
+    assert rider.rows == [(7,)]
+
+
+def test_no_rider_runs_on_a_connection_already_held(pooled):
+    pooled.ensure_connection()
+    with refdata.riding("SELECT %s::int", [7]) as rider:
+        pooled.ensure_connection()
+    assert rider.rows is None
+
+
+@pytest.fixture
+def pooled_default(transactional_db):
+    """The tests' own ``default`` connection swapped for a pooled one, as production's, for a test
+    that commits its data (the pool's connections are other sessions)."""
+    from django.db import connections
+
+    from shanzhi.core.postgresql.base import DatabaseWrapper
+
+    plain = connections["default"]
+    wrapper = DatabaseWrapper(
+        {
+            **plain.settings_dict,
+            "OPTIONS": {
+                **plain.settings_dict["OPTIONS"],
+                "pool": {"min_size": 1, "max_size": 1, "timeout": 5},
+            },
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": True,
+        },
+        alias="default",
+    )
+    connections["default"] = wrapper
+    try:
+        yield wrapper
+    finally:
+        connections["default"] = plain
+        wrapper.close()
+        wrapper.close_pool()
+
+
+def _api_call(wrapper, token):
+    """``user_for_token`` as an API request calls it, its connection taken from the pool, and the
+    statements it sent itself (the pool's check is not one: Django does not see it)."""
+    from shanzhi.accounts.services import user_for_token
+
+    sent = []
+
+    def count(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    refdata._started()  # noqa: SLF001 - as request_started does
+    try:
+        with wrapper.execute_wrapper(count):
+            user = user_for_token(token)
+    finally:
+        refdata._finished()  # noqa: SLF001
+        wrapper.close()  # back to the pool, as at a request's end
+    return user, sent
+
+
+def test_an_api_call_reads_its_account_in_the_round_trip_of_the_pool_s_check(pooled_default):
+    from shanzhi.accounts import apikeys
+    from shanzhi.accounts.models import Role, User
+    from shanzhi.accounts.services import grant_role, issue_api_token
+    from shanzhi.core.models import ReferenceVersion
+    from shanzhi.registry.models import OrgNode
+
+    for name in (refdata.NAME, apikeys.VERSION):  # gone when an earlier test emptied the database
+        ReferenceVersion.objects.get_or_create(name=name)
+    district = OrgNode.objects.create(name="区", code="R9", level=OrgNode.Level.DISTRICT)
+    user = User.objects.create(username="rider", display_name="骑手")
+    grant_role(user, Role.DISTRICT_STAFF, node=district)
+    token = issue_api_token(user)
+    pooled_default.close()  # the writes above held a connection (and the versions it was taken with)
+
+    first, sent = _api_call(pooled_default, token)  # the key is new to this process: read as before
+    assert first == user and [g.node for g in first.grants()] == [district]
+    assert len(sent) >= 2  # the key, its "last used" time, the account
+
+    again, sent = _api_call(pooled_default, token)
+    assert again == user and [(g.role, g.node) for g in again.grants()] == [(Role.DISTRICT_STAFF, district)]
+    assert again.grants()[0].user is again
+    assert sent == []  # the account and its grants came with the check
+
+    # A guess that the key refutes (kept under an older version, for another user): the rows
+    # read for that user are not used, the key's own user is read.
+    other = User.objects.create(username="other")
+    digest = ApiToken.digest_of(token)
+    refdata._caches[apikeys._CACHE] = (-1, {digest: apikeys.Key(0, other.pk, "other", None)})  # noqa: SLF001
+    third, sent = _api_call(pooled_default, token)
+    assert third == user and [g.node for g in third.grants()] == [district]
+    assert len(sent) == 2  # the key, then the account
+
+    ApiToken.objects.filter(digest=digest).update(revoked=True)  # the trigger moves the version
+    assert _api_call(pooled_default, token)[0] is None
