@@ -100,7 +100,7 @@ def insert_whole(appeal, now, first_event, notices):
         _numbered(appeal, day, first_event, row)
     row.args_kwargs["args"][0] = [_filled(n, appeal) for n in row.args_kwargs["args"][0]]
     backend.written(row, connection.alias)
-    backend.enqueued(row, deliver_notifications)
+    backend.announce(row, deliver_notifications)
 
 
 def _filled(notice, appeal):

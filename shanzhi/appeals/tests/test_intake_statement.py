@@ -53,6 +53,25 @@ def test_one_statement_writes_the_appeal_its_event_mark_and_task(cast, file_appe
     assert all(appeal.number in n.text for n in told) and told.filter(user=cast.jumin).exists()
 
 
+def test_the_one_statement_s_task_is_announced_to_whoever_listens(cast, file_appeal, db_tasks):
+    from django_tasks.signals import task_enqueued
+
+    heard = []
+
+    def receiver(sender, task_result, **kwargs):
+        heard.append(task_result)
+
+    task_enqueued.connect(receiver)
+    try:
+        appeal = file_appeal(idempotency_key="whole-heard")
+    finally:
+        task_enqueued.disconnect(receiver)
+    (result,) = heard
+    row = _task_rows()[-1]
+    assert result.id == str(row.id) and result.task.module_path == deliver_notifications.module_path
+    assert result.args == row.args_kwargs["args"] and result.args[0][0][1] == appeal.pk
+
+
 def test_a_retry_writes_nothing_more(cast, file_appeal, db_tasks):
     first = file_appeal(idempotency_key="whole-retry")
     rows = len(_task_rows())

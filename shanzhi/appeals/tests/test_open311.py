@@ -161,3 +161,23 @@ def test_get_requests_filters_window_and_dates(client, cast, cats, file_appeal):
 def test_unknown_request_and_token_are_404(client, cast):
     assert client.get(url("request", number="SZ000")).status_code == 404
     assert client.get(url("token", token="abc")).status_code == 404
+
+
+def test_a_token_is_the_one_django_s_signing_writes_and_reads(monkeypatch, settings):
+    from django.core import signing
+
+    from shanzhi.appeals.views.open311 import SIGNING_SALT, token_for
+
+    monkeypatch.setattr(signing.time, "time", lambda: 1_796_000_000.5)  # one second for both
+    for number in ("SZ20261205000001", "SZ20261205116804", "SZ00000000000000000000000000", "编号"):
+        token = token_for(number)
+        assert token == signing.dumps(number, salt=SIGNING_SALT, compress=True)
+        assert signing.loads(token, salt=SIGNING_SALT) == number
+    old = token_for("SZ20261205000001")
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert token_for("SZ20261205000001") != old  # signed with the key in force
+    assert token_for("SZ20261205000001") == signing.dumps(
+        "SZ20261205000001", salt=SIGNING_SALT, compress=True
+    )
+    with pytest.raises(signing.BadSignature):
+        signing.loads(old, salt=SIGNING_SALT)  # the old key is no fallback

@@ -61,3 +61,38 @@ def test_arguments_are_normalised_as_django_tasks_normalises_them(value):
         return result, repr(result)  # the same types too: a list, not a tuple
 
     assert outcome(normalized) == outcome(normalize_json)
+
+
+def test_the_signal_is_heard_by_a_receiver_or_by_django_tasks_log_line_at_debug(caplog):
+    from shanzhi.core.taskrows import DatabaseBackend, _heard
+
+    caplog.set_level("INFO", logger="django_tasks")
+    assert task_enqueued.has_listeners(DatabaseBackend)  # django-tasks' own log line
+    assert not _heard(DatabaseBackend)  # which writes nothing above DEBUG
+
+    def receiver(sender, task_result, **kwargs):
+        pass
+
+    task_enqueued.connect(receiver)
+    try:
+        assert _heard(DatabaseBackend)
+    finally:
+        task_enqueued.disconnect(receiver)
+    assert not _heard(DatabaseBackend)
+    caplog.set_level("DEBUG", logger="django_tasks")
+    assert _heard(DatabaseBackend)
+
+
+def test_announce_builds_the_result_only_when_heard(db, db_tasks, caplog, monkeypatch):
+    from shanzhi.core import taskrows
+
+    caplog.set_level("INFO", logger="django_tasks")
+    backend = deliver_notifications.get_backend()
+    made = []
+    monkeypatch.setattr(taskrows.DatabaseBackend, "enqueued", lambda self, row, task: made.append(row))
+    row = backend.new_row(deliver_notifications, ([], True), {})
+    backend.announce(row, deliver_notifications)
+    assert made == []
+    caplog.set_level("DEBUG", logger="django_tasks")
+    backend.announce(row, deliver_notifications)
+    assert made == [row]
