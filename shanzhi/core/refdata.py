@@ -88,7 +88,9 @@ def _read_checking(conn):
             rider.rows = [row[1:] for row in rows if row[1] is not None]
             return json.loads(rows[0][0] or "{}")  # NULL: no version row at all
     try:
-        return dict(conn.execute(_sql(), prepare=True).fetchall())
+        # psycopg's own cursor: the connection's (Django's) binds on the client, and such a cursor
+        # never prepares, whatever it is asked: PostgreSQL parsed and planned this on every request.
+        return dict(psycopg.Cursor(conn).execute(_sql(), prepare=True).fetchall())
     except psycopg.errors.UndefinedTable:
         return None
 

@@ -44,6 +44,9 @@ def test_the_pool_checks_with_the_versions(pooled):
     assert raw._pool._check is refdata.check_connection  # noqa: SLF001 - the one change of the backend
     expected = dict(raw.execute(refdata._sql()).fetchall())  # noqa: SLF001
     assert raw.shanzhi_versions == expected
+    # Prepared on the connection: PostgreSQL parses and plans it once, not on every request.
+    prepared = [r[0] for r in raw.execute("SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert refdata._sql() in prepared  # noqa: SLF001
 
 
 def test_a_dead_connection_is_replaced_when_taken(pooled):
@@ -90,6 +93,13 @@ def test_a_rider_is_read_in_the_check_s_statement(pooled):
     raw = pooled.connection
     assert rider.rows == [(1,), (2,)]
     assert raw.shanzhi_versions == dict(raw.execute(refdata._sql()).fetchall())  # noqa: SLF001
+    prepared = [r[0] for r in raw.execute("SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert (
+        refdata._riding_sql("SELECT n FROM (VALUES (%s), (%s)) AS t(n) ORDER BY n")
+        .replace("%s", "$1", 1)
+        .replace("%s", "$2", 1)
+        in prepared
+    )  # noqa: SLF001
 
 
 def test_a_rider_that_finds_nothing_has_no_rows_and_the_versions_still_come(pooled):
