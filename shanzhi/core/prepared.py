@@ -8,11 +8,18 @@ to plan against 0.2 ms to run. ``Compiled`` keeps a queryset's SQL and its row-t
 ``cursor`` gives a cursor on which PostgreSQL prepares what it runs.
 """
 
+import functools
+import inspect
 import threading
 
 import psycopg
 from django.db import connections
-from django.db.models.query import get_related_populators
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import RelatedPopulator
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 
 class _PreparedCursor(psycopg.Cursor):
@@ -57,6 +64,87 @@ def cursor(alias="default"):
         return connection._prepare_cursor(_PreparedCursor(connection.connection))
 
 
+# --- instances without Django's per-field ``__init__`` ---------------------------------------------
+
+# The attributes through which Django's positional ``__init__`` only stores a value: a field's own
+# (``DeferredAttribute``) and a foreign key's (which, on a new instance with no related object
+# cached yet, stores it too).
+_STORING = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+@functools.cache
+def _stored_as_is(model):
+    """The attribute names of ``model``'s concrete fields, in order, when ``model(*values)`` would
+    do nothing but store each value in the instance's ``__dict__``; None when a field's attribute
+    does more (a file's descriptor)."""
+    names = []
+    for field in model._meta.concrete_fields:
+        if type(inspect.getattr_static(model, field.attname, None)) not in _STORING:
+            return None
+        names.append(field.attname)
+    return names
+
+
+def make(model, values):
+    """``model(*values)``, the same instance, for ``values`` that hold no ``DEFERRED`` (a row read
+    from the database, a ``Constructor``'s arguments: the caller's word, not checked): Django's ``__init__`` sets each attribute in turn through its descriptor and sends
+    ``pre_init`` and ``post_init``; with no receiver of either and attributes that only store
+    (``_stored_as_is``), the values go into the instance's ``__dict__`` at once. An appeal's seventy
+    and an account's grants were a twentieth of an API intake (``core/tests/test_prepared_constructor.py``)."""
+    names = _stored_as_is(model)
+    if (
+        names is None
+        or len(values) != len(names)
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+    ):
+        return model(*values)
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance.__dict__.update(zip(names, values, strict=True))  # lengths checked above
+    return instance
+
+
+def _from_db(model, using, names, values):
+    """``model.from_db(using, names, values)``, its instance by ``make`` when it is Django's own
+    ``from_db`` and the row holds every field."""
+    if model.from_db.__func__ is not Model.from_db.__func__ or len(values) != len(
+        model._meta.concrete_fields
+    ):
+        return model.from_db(using, names, values)
+    instance = make(model, values)
+    instance._state.adding, instance._state.db = False, using
+    return instance
+
+
+class _Populator(RelatedPopulator):
+    """Django's ``RelatedPopulator`` (Django 5.2's ``populate``), its objects made by ``_from_db``."""
+
+    def __init__(self, klass_info, select, db):
+        super().__init__(klass_info, select, db)
+        self.related_populators = _populators(klass_info, select, db)
+
+    def populate(self, row, from_obj):
+        if self.reorder_for_init:
+            values = self.reorder_for_init(row)
+        else:
+            values = row[self.cols_start : self.cols_end]
+        if values[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = _from_db(self.model_cls, self.db, self.init_list, values)
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)
+
+
+def _populators(klass_info, select, db):
+    """Django's ``get_related_populators``, with ``_Populator``."""
+    return [_Populator(info, select, db) for info in klass_info.get("related_klass_infos", [])]
+
+
 class Compiled:
     """``make(*values)``'s queryset of model instances (``select_related`` included), compiled by
     the ORM once per process and database, then run with each call's values as its parameters.
@@ -90,7 +178,7 @@ class Compiled:
                 klass_info["model"],
                 [f[0].target.attname for f in select[start:end]],
                 (start, end),
-                get_related_populators(klass_info, select, alias),
+                _populators(klass_info, select, alias),
             )
             with self._lock:
                 self._plans[key] = plan
@@ -113,7 +201,7 @@ class Compiled:
             rows = compiler.apply_converters(rows, converters)
         objects = []
         for row in rows:
-            obj = model.from_db(using, init_list, row[start:end])
+            obj = _from_db(model, using, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
             objects.append(obj)
@@ -169,7 +257,7 @@ class Constructor:
             raise TypeError(
                 f"{self.model.__name__}() got unexpected keyword arguments: {sorted(set(values) - known)}"
             )
-        instance = self.model(*args)
+        instance = make(self.model, args)
         for field, value in related:
             field.set_cached_value(instance, value)
         return instance
