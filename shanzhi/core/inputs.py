@@ -213,10 +213,11 @@ class InputGuardMiddleware:
         reason = bad_character(request.path)
         if reason:
             return "invalid", _("网址 %(reason)s。") % {"reason": reason}, "path"
-        for key, values in request.GET.lists():
-            found = self._bad_pair(key, values)
-            if found:
-                return found
+        if request.META.get("QUERY_STRING"):  # none: no pairs, and no QueryDict made to say so
+            for key, values in request.GET.lists():
+                found = self._bad_pair(key, values)
+                if found:
+                    return found
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             if content_type in self.FORM_TYPES:

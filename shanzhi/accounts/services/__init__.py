@@ -157,6 +157,9 @@ _GRANTS = prepared.Compiled(
 )
 
 
+_GRANT_USER = RoleGrant._meta.get_field("user")
+
+
 def user_with_grants(user_id, *, rows=None):
     """The active user ``user_id`` with ``grants()`` filled, in one query (two for a user with no
     grant at all), or None. ``rows``: that query's rows, read already (``user_for_token``)."""
@@ -167,8 +170,8 @@ def user_with_grants(user_id, *, rows=None):
             user._grants_cache = []
         return user
     user = grants[0].user
-    for grant in grants:
-        grant.user = user  # one object, as ``user.role_grants`` would give
+    for grant in grants[1:]:  # one object, as ``user.role_grants`` would give (same key: no checks)
+        _GRANT_USER.set_cached_value(grant, user)
     user._grants_cache = grants
     return user
 

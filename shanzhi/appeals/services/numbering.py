@@ -110,14 +110,23 @@ def _filled(notice, appeal):
     return notice
 
 
+_EVENT_APPEAL = AppealEvent._meta.get_field("appeal")
+
+
 def _numbered(appeal, day, first_event, task_row):
     for _attempt in range(2):
         row = _insert_with_counter(appeal, day, first_event, task_row)
         if row is not None:
             appeal.pk, appeal.number, first_event.pk = row
-            first_event.appeal = appeal  # sets appeal_id too
+            # The event's key to its appeal, now that the appeal has one. The event was made with the
+            # appeal (cached as its ``appeal``); the key goes in beside it, as ``event.appeal =
+            # appeal`` would leave them, without the descriptor's type and router checks, which
+            # cost more than the rest of this function.
+            first_event.__dict__["appeal_id"] = appeal.pk
+            _EVENT_APPEAL.set_cached_value(first_event, appeal)
+            alias = connection.alias
             for saved in (appeal, first_event):
-                saved._state.adding, saved._state.db = False, connection.alias
+                saved._state.adding, saved._state.db = False, alias
             return
         try:  # the day's first intake: its counter row, then the same INSERT again
             with transaction.atomic():

@@ -35,6 +35,9 @@ def test_one_statement_writes_the_appeal_its_event_mark_and_task(cast, file_appe
     appeal = file_appeal(idempotency_key="whole-1")
     assert appeal.number.startswith("SZ") and numbering.NUMBER_MARK not in appeal.number
     assert [e.verb for e in appeal.events.all()] == ["submit"] and appeal.intake_event.pk
+    event = appeal.intake_event  # as saved: its appeal, its key, its database
+    assert event.appeal is appeal and event.appeal_id == appeal.pk
+    assert not event._state.adding and event._state.db == appeal._state.db == "default"
     assert AppealRollupMark.objects.filter(community_id=appeal.community_id).exists()
     rows = _task_rows()
     assert len(rows) == before + 1
