@@ -80,11 +80,13 @@ def _read_checking(conn):
     if rider is not None and rider.rows is None:
         try:
             rows = psycopg.Cursor(conn).execute(_riding_sql(rider.sql), rider.params, prepare=True).fetchall()
-        except psycopg.OperationalError:
-            raise  # the connection is broken: the pool takes another, and this runs again
         except psycopg.Error:
-            pass  # the rider's own failure (or no table yet): the versions alone, as without it
+            if conn.broken or conn.closed:
+                raise  # the pool takes another connection, and this runs again on it
+            # The rider's own failure (a timeout, no table yet): the versions alone, as without it.
         else:
+            # The versions' one row joined laterally to the rider's (a nested loop): its rows come
+            # in the rider's own order.
             rider.rows = [row[1:] for row in rows if row[1] is not None]
             return json.loads(rows[0][0] or "{}")  # NULL: no version row at all
     try:

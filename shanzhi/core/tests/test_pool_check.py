@@ -117,6 +117,20 @@ def test_a_failing_rider_leaves_the_check_as_it_was(pooled):
     pooled.connection.execute("SELECT 1")  # the connection is fine
 
 
+def test_a_rider_cancelled_by_a_timeout_leaves_the_connection_and_the_check(pooled):
+    pooled.ensure_connection()
+    raw = pooled.connection
+    raw.execute("SET statement_timeout = '50ms'")  # a setting of this session, as a server's would be
+    pid = raw.info.backend_pid
+    pooled.close()
+    with refdata.riding("SELECT pg_sleep(%s)", [2]) as rider:  # QueryCanceled, an OperationalError
+        pooled.ensure_connection()
+    assert rider.rows is None
+    assert _backend_pid(pooled) == pid  # the same connection, not thrown away
+    assert pooled.connection.shanzhi_versions is not None
+    pooled.connection.execute("RESET statement_timeout")
+
+
 def test_a_rider_on_a_dead_connection_is_read_on_the_one_that_replaces_it(pooled):
     pooled.ensure_connection()
     dead = _backend_pid(pooled)
