@@ -23,7 +23,7 @@ from ..models import DESCRIPTION_MAX_LENGTH, Appeal, Summons
 from ..services import actions as action_rules
 from ..services import choices, moveforms
 from ..services import photos as photo_rules
-from .shapes import AppealDetailOut, AppealOut, appeal_out, detail_out, receipt_out
+from .shapes import AppealDetailOut, AppealOut, appeals_out, detail_out, receipt_out
 
 router = Router(tags=["appeals"])
 
@@ -154,12 +154,7 @@ class ListFilter(Schema):
 
 
 @router.get("/", response=list[AppealOut], url_name="appeals_list", summary="诉求列表（按角色与辖区）")
-@paginate(
-    Pages,
-    prepare=lambda user, rows: [
-        appeal_out(a, not permissions.has_role_for(user, "appeals.handle")) for a in rows
-    ],
-)
+@paginate(Pages, prepare=appeals_out)
 def list_appeals(request, filters: Query[ListFilter]):
     bucket = filters.bucket if filters.bucket in queries.BUCKETS else None
     if bucket is None:

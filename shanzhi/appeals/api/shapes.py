@@ -110,11 +110,15 @@ def _label(model, field, value):
     return labels.get(value, value)
 
 
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+def _iso(value, zone):
+    """``value`` in ``zone``, ISO 8601. The zone is the current one, looked up once per answer by
+    the caller: each lookup asks asgiref's local storage, which raises and catches four exceptions
+    on its way to the default when no zone is active (as in every request here)."""
+    return timezone.localtime(value, zone).isoformat() if value else None
 
 
-def appeal_out(a, resident=False):
+def appeal_out(a, resident=False, zone=None):
+    zone = zone or timezone.get_current_timezone()
     step, plain = progress.stage(a)
     return {
         "number": a.number,
@@ -132,9 +136,9 @@ def appeal_out(a, resident=False):
         "address": a.address,
         "unplaced": a.unplaced,
         "assignee": moves.assignee_label(a),
-        "deadline": _iso(a.deadline),
+        "deadline": _iso(a.deadline, zone),
         "deadline_provisional": a.deadline_provisional,
-        "city_deadline": _iso(a.city_deadline),
+        "city_deadline": _iso(a.city_deadline, zone),
         "alarm": a.alarm(),
         "suspended": a.suspended,
         "supervised": a.supervised,
@@ -143,18 +147,25 @@ def appeal_out(a, resident=False):
         "unreachable": a.unreachable,
         "invalid_kind": a.invalid_kind.code if a.invalid_kind_id else None,
         "version": a.version,
-        "created_at": _iso(a.created_at),
+        "created_at": _iso(a.created_at, zone),
         "progress_step": step,
         "progress_label": str(plain),
     }
 
 
-def _event_row(e):
+def appeals_out(user, rows):
+    """The list's rows for ``user``: whether they read as a resident, and the time zone, asked
+    once for the page, not once per row."""
+    resident, zone = not permissions.has_role_for(user, "appeals.handle"), timezone.get_current_timezone()
+    return [appeal_out(a, resident, zone) for a in rows]
+
+
+def _event_row(e, zone):
     return {
         "verb": e.verb,
         "verb_label": _label(AppealEvent, "verb", e.verb),
         "actor": e.actor_name,
-        "at": _iso(e.at),
+        "at": _iso(e.at, zone),
         "from_status": e.from_status,
         "to_status": e.to_status,
         "note": e.note,
@@ -163,7 +174,7 @@ def _event_row(e):
     }
 
 
-def _events_out(user, a, resident, events=None):
+def _events_out(user, a, resident, zone, events=None):
     """``events``: the timeline when the caller has it already (a new appeal's one event)."""
     if events is None:
         events = queries.timeline(user, a)
@@ -173,7 +184,7 @@ def _events_out(user, a, resident, events=None):
                 "verb": e["verb"],
                 "verb_label": str(e["label"]),
                 "actor": "",
-                "at": _iso(e["at"]),
+                "at": _iso(e["at"], zone),
                 "from_status": "",
                 "to_status": "",
                 "note": e["note"],
@@ -182,7 +193,7 @@ def _events_out(user, a, resident, events=None):
             }
             for e in progress.resident_events(events)
         ]
-    return [_event_row(e) for e in events]
+    return [_event_row(e, zone) for e in events]
 
 
 def receipt_out(a):
@@ -211,6 +222,7 @@ def detail_out(user, a, *, reach=None, fresh=False):
     if not reach.sees():
         raise Http404
     resident = not reach.can("appeals.handle")  # as queries.resident_view
+    zone = timezone.get_current_timezone()
     if fresh:
         summonses, photos = [], getattr(a, "intake_photos", [])
         events = [a.intake_event]
@@ -219,20 +231,20 @@ def detail_out(user, a, *, reach=None, fresh=False):
         photos = permissions.visible(user, AppealPhoto).filter(appeal=a).order_by("pk")
         events = None
     return {
-        **appeal_out(a, resident),
+        **appeal_out(a, resident, zone),
         "description": a.description,
         "contact_name": a.contact_name,
         "contact_phone": mask_phone(a.contact_phone) if a.contact_phone else "",
         "resolution": a.resolution,
         "city_return_reason": a.city_return_reason,
-        "events": _events_out(user, a, resident, events),
+        "events": _events_out(user, a, resident, zone, events),
         "summonses": [
             {
                 "id": s.pk,
                 "department": str(s.department),
                 "role": s.role,
                 "status": s.status,
-                "due_at": _iso(s.due_at),
+                "due_at": _iso(s.due_at, zone),
                 "due_provisional": s.due_provisional,
                 "actions": action_rules.summons_actions(user, s),
             }
