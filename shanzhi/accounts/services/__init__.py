@@ -1,6 +1,6 @@
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,10 +135,10 @@ def user_for_token(token):
     round trips). It is sent for the user this process last knew the key to be; the key is then
     checked as always, and the rows are used only if it is still valid and still that user's."""
     guess = apikeys.user_id_guess(token)
-    if guess is None:
+    using = RoleGrant.objects.db
+    if guess is None or using != DEFAULT_DB_ALIAS:  # the pool check that it rides is the default connection's
         key = apikeys.key_for(token)
         return None if key is None else user_with_grants(key.user_id)
-    using = RoleGrant.objects.db
     with refdata.riding(*_GRANTS.statement(guess, using=using)) as rider:
         key = apikeys.key_for(token)  # takes the connection: the pool checks it, the rider rides
     if key is None:
