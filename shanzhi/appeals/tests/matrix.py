@@ -353,7 +353,7 @@ def category_rows(Row):  # noqa: N803
 
 
 def _token(number):
-    from shanzhi.appeals.views.open311 import token_for
+    from shanzhi.appeals.open311_tokens import token_for
 
     return token_for(number)
 

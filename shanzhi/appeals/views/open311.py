@@ -13,18 +13,15 @@ dispatchers' 待定位 queue, never refused. ``expected_datetime`` is given once
 """
 
 import datetime as dt
-import functools
 from xml.etree import ElementTree as ET
 
 import orjson
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.urls import re_path, reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -35,12 +32,12 @@ from shanzhi.registry.models import Building
 
 from .. import progress, public, refs, services
 from ..models import Appeal, Category
+from ..open311_tokens import number_of, token_for
 from ..stamps import Stamps
 
 CLIENT_PREFIX = "open311-"
 WINDOW = dt.timedelta(days=90)
 CAP = 1000
-SIGNING_SALT = "shanzhi.open311.token"  # a namespace for django.core.signing, not a secret
 # One attribute every service offers: the building or door the problem is at, when there is no point.
 ATTRIBUTES = [
     {
@@ -207,34 +204,6 @@ def request_rows(shown, fmt):
             del row["expected_datetime"]  # optional in the spec: absent until there is a deadline
         rows.append(row)
     return rows
-
-
-class _TokenSigner(signing.TimestampSigner):
-    """The signer of ``signing.dumps(number, salt=SIGNING_SALT, compress=True)``, the same tokens
-    (``signing.loads`` reads them), made once per process and key: ``dumps`` makes a signer per
-    token, reading the settings again, and its every signature derives the HMAC key from the salt
-    and the secret anew. Here the keyed HMAC is made once and copied for each signature."""
-
-    def __init__(self, key):
-        super().__init__(key=key, salt=SIGNING_SALT)
-        # ``base64_hmac``'s own: salted_hmac(salt + "signer", value, key), its value fed per token.
-        self._mac = salted_hmac(self.salt + "signer", b"", key, algorithm=self.algorithm)
-
-    def signature(self, value, key=None):
-        if key is not None and key != self.key:  # a fallback key, when reading a token
-            return super().signature(value, key)
-        mac = self._mac.copy()
-        mac.update(value.encode())
-        return signing.b64_encode(mac.digest()).decode()
-
-
-@functools.cache
-def _signer(key):
-    return _TokenSigner(key)
-
-
-def token_for(number):
-    return _signer(settings.SECRET_KEY).sign_object(number, compress=True)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -406,7 +375,7 @@ def request_detail(request, fmt, number):
 @open311_view
 def token_view(request, fmt, token):
     try:
-        number = signing.loads(token, salt=SIGNING_SALT)
+        number = number_of(token)
     except signing.BadSignature as exc:
         raise Open311Error(404, _("没有这个 token。")) from exc
     if not Appeal.objects.filter(number=number).exists():
