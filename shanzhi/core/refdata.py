@@ -37,11 +37,15 @@ _caches = {}  # name -> (version, value)
 
 
 @functools.cache
-def _sql():
+def _table():
     from .models import ReferenceVersion
 
-    table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
-    return f"SELECT name, value FROM {table}"  # noqa: S608 - our table name
+    return connection.ops.quote_name(ReferenceVersion._meta.db_table)
+
+
+@functools.cache
+def _sql():
+    return f"SELECT name, value FROM {_table()}"  # noqa: S608 - our table name
 
 
 def _read():
@@ -103,12 +107,9 @@ def _riding_sql(sql):
     row of the versions however many rows the rider has (none: its columns NULL). A pipeline of
     the two statements would save the round trip too, but psycopg runs a pipeline in Python: it
     cost more instructions than the round trip it saved."""
-    from .models import ReferenceVersion
-
-    table = connection.ops.quote_name(ReferenceVersion._meta.db_table)
     return (
         f"SELECT v.versions, r.* FROM (SELECT json_object_agg(name, value)::text AS versions "  # noqa: S608 - our SQL
-        f"FROM {table}) v LEFT JOIN LATERAL ({sql}) r ON TRUE"
+        f"FROM {_table()}) v LEFT JOIN LATERAL ({sql}) r ON TRUE"
     )
 
 
