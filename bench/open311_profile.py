@@ -18,6 +18,7 @@ dict lookups, and so the count, by up to 2 % between runs.
 """
 
 import argparse
+import contextlib
 import cProfile
 import io
 import os
@@ -177,21 +178,29 @@ def wsgi_sender():
 
 
 def cpu(kind, call, n):
-    """CPU milliseconds per request of this process and of its PostgreSQL backend, statements."""
+    """CPU milliseconds per request of this process and of its PostgreSQL backends, statements."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         call()
     statements = len(ctx.captured_queries)
-    # One connection for the whole run (no pool hand-back in between): its backend is the one to read.
-    connection.ensure_connection()
-    backend = Path(f"/proc/{connection.connection.info.backend_pid}/stat")
+    # Every backend of this database but psql's: with the pool a request may take either of the
+    # connections it opened (it hands them out in turn), so one backend's CPU is half the cost.
     ticks = os.sysconf("SC_CLK_TCK")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+        )
+        backends = [Path(f"/proc/{pid}/stat") for (pid,) in cursor.fetchall()]
 
     def backend_cpu():
-        fields = backend.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        total = 0
+        for backend in backends:
+            with contextlib.suppress(FileNotFoundError):
+                fields = backend.read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
 
     t, c, b = time.perf_counter(), time.process_time(), backend_cpu()
     for _ in range(n):

@@ -1,16 +1,18 @@
-"""Django's PostgreSQL backend with three changes. The connection pool tests a connection as it is
+"""Django's PostgreSQL backend with four changes. The connection pool tests a connection as it is
 taken with ``refdata.check_connection``, which reads the reference versions in that round trip,
 instead of psycopg_pool's own check (an empty query). Django passes the pool its ``check`` itself
 and takes no other, so this makes the pool as Django does (``pool`` in Django 5.2's
-``django/db/backends/postgresql/base.py``) with that one argument changed, before Django's
-property, which then finds it made. And a connection already in the autocommit mode Django asks
+``django/db/backends/postgresql/base.py``) with that argument changed, and of the class
+``_Pool``, before Django's property, which then finds it made. And a connection already in the autocommit mode Django asks
 for is not set to it again (``_set_autocommit``). And a time with its zone (timestamptz) is read
 by ``datetime.fromisoformat``, in C, where Django's loader runs psycopg's own parser, in Python,
-for every value (``_TzLoader``). The settings name it as the ENGINE of every PostgreSQL connection
+for every value (``_TzLoader``). And the pool hands out its first connection only once it has opened
+its ``min_size`` (``_Pool``). The settings name it as the ENGINE of every PostgreSQL connection
 of ``default``, pooled or not."""
 
 import datetime
 import functools
+import time
 
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.base import NO_DB_ALIAS
@@ -48,6 +50,40 @@ def _adapters(template):
     return adapters
 
 
+# How long a process's first request waits for the pool's first connections (``_Pool``) before
+# taking the pool as it is: a server that does not answer is then refused as before.
+FILL_WAIT = 2.0
+
+
+@functools.cache
+def _pool_class():
+    from psycopg_pool import ConnectionPool
+
+    class _Pool(ConnectionPool):
+        """psycopg_pool's pool, whose first ``open`` (Django opens it before each connection it
+        takes) waits until its ``min_size`` connections are open. psycopg_pool opens them in the
+        background; a process's first request, asking before the first one was ready, made the
+        pool grow by one more, and a gunicorn sync worker, one request at a time, then took its
+        two connections in turn for the next ten minutes (the pool hands out the one idle
+        longest). Two PostgreSQL backends serving one worker's requests alternately cost them
+        10 % more of PostgreSQL's time than one (``bench/open311.py`` runs, pool of 4 against
+        pool of 1). Not ``open(wait=True)``: that closes the pool for good when the server does
+        not answer in time; this waits ``FILL_WAIT`` at most and goes on."""
+
+        _filled = False
+
+        def open(self, wait=False, timeout=30.0):
+            super().open(wait=wait, timeout=timeout)
+            if self._filled:
+                return
+            self._filled = True
+            deadline = time.monotonic() + FILL_WAIT
+            while self.get_stats()["pool_available"] < self.min_size and time.monotonic() < deadline:
+                time.sleep(0.002)
+
+    return _Pool
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     @property
     def pool(self):
@@ -59,13 +95,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             and self.settings_dict["CONN_HEALTH_CHECKS"]
             and self.settings_dict.get("CONN_MAX_AGE", 0) == 0  # else Django's refusal, below
         ):
-            from psycopg_pool import ConnectionPool
-
             from shanzhi.core import refdata
 
             params = self.get_connection_params()
             params["autocommit"] = True  # as Django's: it sets autocommit itself later on
-            pool = ConnectionPool(
+            pool = _pool_class()(
                 kwargs=params,
                 open=False,
                 configure=self._configure_connection,
