@@ -101,3 +101,21 @@ def test_without_tasks_in_the_database_the_intake_is_a_transaction(cast, file_ap
     assert not numbering.one_statement()
     appeal = file_appeal()
     assert Notification.objects.filter(appeal=appeal, kind="submitted").exists()
+
+
+def test_the_hot_statements_stay_within_what_psycopg_keeps_parsed():
+    """psycopg keeps the parsed form of a statement (its placeholders found, its text encoded) only
+    up to 4,096 bytes and 50 parameters; past either it parses the text again on every execution.
+    The intake's INSERT names the appeal's sixty-odd columns twice (``_insert_statement``) and the
+    API's account read, riding on the pool's check, names sixty-two: a field more or two may take
+    either past the limit, and this says so rather than let every intake slow down unseen."""
+    from psycopg import _queries
+
+    from shanzhi.accounts.services import _GRANTS
+    from shanzhi.core import refdata
+
+    statements = [numbering._insert_statement(True)[0], numbering._insert_statement(False)[0]]  # noqa: SLF001
+    statements.append(refdata._riding_sql(_GRANTS.statement(1, using="default")[0]))  # noqa: SLF001
+    for sql in statements:
+        assert len(sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH, sql[:80]
+        assert sql.count("%s") <= _queries.MAX_CACHED_STATEMENT_PARAMS, sql[:80]
