@@ -146,7 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # per request (server-side prepared statements would need OPTIONS "server_side_binding", which
 # changes how parameters are typed: not switched on). Each process has its own pool: a
 # gunicorn sync worker or a task worker runs one request at a time, so it needs one connection,
-# and the pool keeps ``min_size`` 1 open and allows up to SHANZHI_DB_POOL_SIZE (default 4) for a
+# and the pool keeps ``min_size`` 1 open (a process's first request waits for it rather than grow
+# the pool: ``core/postgresql``) and allows up to SHANZHI_DB_POOL_SIZE (default 4) for a
 # threaded server (gthread: one per thread). Size it so that processes × size stays below the
 # server's max_connections (100 by default): 17 gunicorn workers × 4 = 68 leaves room for the task
 # workers and psql. With CONN_HEALTH_CHECKS (on unless SHANZHI_CONN_HEALTH_CHECKS=0) the pool

@@ -227,7 +227,8 @@ def _insert_statement(with_task):
     (its identity sequence), and what the statement itself makes (the number, the event's appeal,
     the task's arguments) is written in the SELECT. Asking for the sequence by the table's name
     (``pg_get_serial_sequence``, as this statement did) scans every dependency of the table, its
-    forty indexes and constraints, on each call: 0.01–0.03 ms of PostgreSQL's time a row.
+    forty indexes and constraints, on each call: 14 µs, where the sequence named takes 2
+    (pgbench); with the JSON no longer merged (``||``), 65–74 µs an appeal row against 81–98.
     ``with_task``: the task row too (``insert_whole``), its arguments made in the statement from
     the notices and the new row."""
     qn = connection.ops.quote_name

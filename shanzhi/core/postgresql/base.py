@@ -2,13 +2,13 @@
 taken with ``refdata.check_connection``, which reads the reference versions in that round trip,
 instead of psycopg_pool's own check (an empty query). Django passes the pool its ``check`` itself
 and takes no other, so this makes the pool as Django does (``pool`` in Django 5.2's
-``django/db/backends/postgresql/base.py``) with that argument changed, and of the class
-``_Pool``, before Django's property, which then finds it made. And a connection already in the autocommit mode Django asks
-for is not set to it again (``_set_autocommit``). And a time with its zone (timestamptz) is read
-by ``datetime.fromisoformat``, in C, where Django's loader runs psycopg's own parser, in Python,
-for every value (``_TzLoader``). And the pool hands out its first connection only once it has opened
-its ``min_size`` (``_Pool``). The settings name it as the ENGINE of every PostgreSQL connection
-of ``default``, pooled or not."""
+``django/db/backends/postgresql/base.py``) with that argument changed and of the class ``_Pool``,
+whose first request waits for the pool's first connection, before Django's property, which then
+finds it made. And a connection already in the autocommit mode Django asks for is not set to it
+again (``_set_autocommit``). And a time with its zone (timestamptz) is read by
+``datetime.fromisoformat``, in C, where Django's loader runs psycopg's own parser, in Python, for
+every value (``_TzLoader``). The settings name it as the ENGINE of every PostgreSQL connection of
+``default``, pooled or not."""
 
 import datetime
 import functools
