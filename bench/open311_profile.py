@@ -5,7 +5,7 @@ through Django's test client, DEBUG off, against a database that ``bench/open311
 
 Prints, per kind, the wall time per request and the functions with the most cumulative and the
 most own time. ``--cpu`` profiles nothing: it prints, per kind, the CPU milliseconds a request
-costs this process and the PostgreSQL backend serving it (read from ``/proc``: the same machine),
+costs this process and the PostgreSQL backends serving it (read from ``/proc``: the same machine),
 and the statements it sends. On a machine shared with others those stay close to what the
 request costs, where wall time does not. ``--wsgi`` sends the requests through the WSGI
 application as gunicorn calls it, with production's connection pool, instead of the test client
@@ -185,19 +185,22 @@ def cpu(kind, call, n):
     with CaptureQueriesContext(connection) as ctx:
         call()
     statements = len(ctx.captured_queries)
-    # Every backend of this database but psql's: with the pool a request may take either of the
-    # connections it opened (it hands them out in turn), so one backend's CPU is half the cost.
+    # Every client backend of this database (this process's only, when nothing else is connected
+    # to the bench's database, as it should be while this runs): a pool may hold more than one
+    # connection and hand them out in turn, and one backend's CPU was then half the cost.
     ticks = os.sysconf("SC_CLK_TCK")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
         )
         backends = [Path(f"/proc/{pid}/stat") for (pid,) in cursor.fetchall()]
+    if not any(backend.exists() for backend in backends):
+        sys.exit("--cpu: PostgreSQL's processes are not on this machine (/proc), so their CPU is not seen")
 
     def backend_cpu():
         total = 0
         for backend in backends:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError):  # a backend that ended meanwhile
                 fields = backend.read_text().rsplit(")", 1)[1].split()
                 total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / ticks

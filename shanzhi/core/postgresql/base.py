@@ -3,7 +3,7 @@ taken with ``refdata.check_connection``, which reads the reference versions in t
 instead of psycopg_pool's own check (an empty query). Django passes the pool its ``check`` itself
 and takes no other, so this makes the pool as Django does (``pool`` in Django 5.2's
 ``django/db/backends/postgresql/base.py``) with that argument changed and of the class ``_Pool``,
-whose first request waits for the pool's first connection, before Django's property, which then
+whose first request waits for the pool's ``min_size`` connections, before Django's property, which then
 finds it made. And a connection already in the autocommit mode Django asks for is not set to it
 again (``_set_autocommit``). And a time with its zone (timestamptz) is read by
 ``datetime.fromisoformat``, in C, where Django's loader runs psycopg's own parser, in Python, for
@@ -51,7 +51,8 @@ def _adapters(template):
 
 
 # How long a process's first request waits for the pool's first connections (``_Pool``) before
-# taking the pool as it is: a server that does not answer is then refused as before.
+# taking the pool as it is: a server that does not answer is then refused as before, after this
+# and the pool's own timeout (SHANZHI_DB_POOL_TIMEOUT) instead of the latter alone.
 FILL_WAIT = 2.0
 
 
@@ -78,7 +79,17 @@ def _pool_class():
                 return
             self._filled = True
             deadline = time.monotonic() + FILL_WAIT
-            while self.get_stats()["pool_available"] < self.min_size and time.monotonic() < deadline:
+            while time.monotonic() < deadline:
+                stats = self.get_stats()
+                # Ready; or, in a threaded server, another thread's request has made the pool grow
+                # already (its new connections go to the requests queued for them, so none would be
+                # left idle for this wait to see): waiting longer prevents nothing.
+                if (
+                    stats["pool_available"] >= self.min_size
+                    or stats.get("requests_waiting")
+                    or stats["pool_size"] > self.min_size
+                ):
+                    return
                 time.sleep(0.002)
 
     return _Pool
